@@ -1,0 +1,158 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings every Berth target shares (STYLE.md §2.1).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "berth",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "berth", targets: ["berth"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(
+            name: "BerthCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthAutoscaling",
+            dependencies: ["BerthCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthAuth",
+            dependencies: [
+                "BerthCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthStore",
+            dependencies: [
+                "BerthCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthBackends",
+            dependencies: [
+                "BerthCore",
+                "BerthStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthRouter",
+            dependencies: [
+                "BerthCore",
+                "BerthAuth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthReplica",
+            dependencies: [
+                "BerthCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthControlPlane",
+            dependencies: [
+                "BerthCore",
+                "BerthAuth",
+                "BerthStore",
+                "BerthBackends",
+                "BerthAutoscaling",
+                "BerthRouter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthClient",
+            dependencies: [
+                "BerthCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "berth",
+            dependencies: [
+                "BerthCore",
+                "BerthStore",
+                "BerthClient",
+                "BerthControlPlane",
+                "BerthReplica",
+                "BerthRouter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthTesting",
+            dependencies: [
+                "BerthCore",
+                "BerthClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthCoreTests",
+            dependencies: ["BerthCore", "BerthAutoscaling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthStoreTests",
+            dependencies: ["BerthCore", "BerthStore", "BerthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthReplicaTests",
+            dependencies: ["BerthCore", "BerthReplica", "BerthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthEndToEndTests",
+            dependencies: ["BerthCore", "BerthClient", "BerthTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import BerthCore
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// A typed HTTP client of the control-plane API, used by the CLI and by tests.
+///
+/// ```swift
+/// let client = try ControlPlaneClient.forWorkspace(.fromEnvironment())
+/// let models = try await client.models()
+/// ```
+public struct ControlPlaneClient: Sendable {
+    /// e.g. `http://127.0.0.1:8890`, without a trailing slash.
+    public let baseURL: String
+    let token: String
+    let http: HTTPClient
+    /// How long one ordinary API call may take.
+    public var timeout: TimeAmount = .seconds(120)
+
+    public init(baseURL: String, token: String, http: HTTPClient = .shared) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
+        self.http = http
+    }
+
+    /// A client for the server running on a workspace: reads `server.json` and `admin-token`.
+    public static func forWorkspace(_ layout: WorkspaceLayout, http: HTTPClient = .shared) throws -> ControlPlaneClient {
+        guard let data = FileManager.default.contents(atPath: layout.serverInfoFile.path) else {
+            throw BerthError(
+                .unavailable,
+                "No Berth server runs on the workspace '\(layout.root.path)'. Start one with 'berth server &' (or set BERTH_HOME to the workspace you meant)."
+            )
+        }
+        let info = try BerthJSON.decode(ServerInfo.self, from: data, what: "server.json")
+        guard let token = try? String(contentsOf: layout.adminTokenFile, encoding: .utf8) else {
+            throw BerthError(
+                .unauthorized, "Cannot read the admin token '\(layout.adminTokenFile.path)'; run the CLI as the user who runs the server.")
+        }
+        return ControlPlaneClient(
+            baseURL: info.controlPlaneURL, token: token.trimmingCharacters(in: .whitespacesAndNewlines), http: http)
+    }
+
+    // MARK: Generic calls
+
+    /// Sends a request and decodes a JSON answer; API errors become `BerthError`s with the server's
+    /// code and message.
+    func send<T: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as type: T.Type = T.self
+    ) async throws -> T {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try BerthJSON.encode(body)))
+        }
+        let (data, _) = try await execute(request)
+        return try BerthJSON.decode(type, from: data, what: "server's answer to \(method) \(path)")
+    }
+
+    /// Runs a request with the admin token and returns the body of a 2xx answer.
+    func execute(_ request: HTTPClientRequest, maxBytes: Int = 64 << 20) async throws -> (Data, HTTPHeaders) {
+        var request = request
+        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            throw BerthError(
+                .unavailable,
+                "Cannot reach the Berth server at \(baseURL) (\(error)). Is 'berth server' running? Start it with 'berth server &'."
+            )
+        }
+        let buffer = try await response.body.collect(upTo: maxBytes)
+        let data = Data(buffer: buffer)
+        guard (200..<300).contains(response.status.code) else {
+            throw Self.error(status: Int(response.status.code), body: data)
+        }
+        return (data, response.headers)
+    }
+
+    /// The `BerthError` an error answer describes.
+    static func error(status: Int, body: Data) -> BerthError {
+        if let decoded = try? BerthJSON.decoder().decode(ErrorResponse.self, from: body) {
+            return BerthError(BerthError.Code(decoded.error.code), decoded.error.message)
+        }
+        let text = String(decoding: body.prefix(500), as: UTF8.self)
+        return BerthError(.internalError, "The server answered HTTP \(status): \(text)")
+    }
+}

@@ -1,0 +1,31 @@
+import BerthAuth
+import BerthCore
+import HTTPTypes
+import Hummingbird
+
+/// Requires `Authorization: Bearer <admin token>` on every control-plane call except the OpenAPI
+/// document, comparing in constant time. The token lives in `$BERTH_HOME/admin-token` (0600).
+struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String
+    /// Paths anyone may read.
+    let openPaths: Set<String> = ["/openapi.json", "/health"]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let header = request.headers[.authorization] else {
+            throw BerthError(
+                .unauthorized,
+                "This call needs the admin token: send 'Authorization: Bearer <token>' with the token from $BERTH_HOME/admin-token."
+            )
+        }
+        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+        guard ConstantTime.equals(presented, token) else {
+            throw BerthError(
+                .unauthorized,
+                "The admin token is wrong. Use the token in $BERTH_HOME/admin-token of the workspace this server runs on.")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,44 @@
+import BerthCore
+import BerthStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/computes`: create (local) / attach (Kubernetes, not yet), list, show, delete or detach.
+struct ComputeRoutes<Context: RequestContext> {
+    let computes: ComputeTargets
+    let operations: Operations
+
+    func add(to router: Router<Context>) {
+        router.post("/api/v1/computes") { request, _ in
+            let body = try await JSONBody.decode(CreateComputeRequest.self, from: request)
+            if body.computeType?.lowercased() == "kubernetes" {
+                throw BerthError(
+                    .notImplemented,
+                    "Attaching a Kubernetes cluster is not available in this Berth build yet (it arrives with the Kubernetes backend). Use a local cluster: 'berth computetarget create local -n NAME'."
+                )
+            }
+            let operation = try await operations.run(
+                type: "CreateCompute", resource: "/api/v1/computes/\(body.name)"
+            ) { log in
+                let compute = try await computes.createLocal(body)
+                log("Local cluster '\(compute.name)' is \(compute.provisioningState.rawValue).")
+            }
+            return try JSONBody.accepted(operation)
+        }
+        router.get("/api/v1/computes") { _, _ in
+            try JSONBody.response(ListResponse(value: try await computes.list()))
+        }
+        router.get("/api/v1/computes/:name") { _, context in
+            try JSONBody.response(try await computes.compute(named: try context.parameters.require("name")))
+        }
+        router.delete("/api/v1/computes/:name") { request, context in
+            let name = try context.parameters.require("name")
+            let action = request.uri.queryParameters.get("underlyingResourceAction") ?? "delete"
+            guard action == "delete" || action == "detach" else {
+                throw BerthError.badRequest("underlyingResourceAction must be 'delete' or 'detach', not '\(action)'.")
+            }
+            try await computes.remove(named: name)
+            return try JSONBody.response(["name": name, "provisioningState": "Deleted"])
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// The OpenAPI 3.0 description of the control-plane API, served at `/openapi.json`.
+///
+/// Kept as a literal beside the routes it describes: a route added without its entry here is a
+/// review finding (and `OpenAPITests` checks every served route is listed).
+enum OpenAPIDocument {
+    static let json = #"""
+        {
+          "openapi": "3.0.3",
+          "info": {
+            "title": "Berth control plane",
+            "version": "1.0",
+            "description": "Models, compute targets and long operations of a Berth workspace. Every call except this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token). Errors are {\"error\": {\"code\", \"message\", \"requestId\"}}."
+          },
+          "components": {
+            "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+              "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}, "requestId": {"type": "string"}}}}},
+              "ArtifactFile": {"type": "object", "required": ["path", "digest", "sizeBytes"], "properties": {
+                "path": {"type": "string"}, "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+                "sizeBytes": {"type": "integer"}}},
+              "Model": {"type": "object", "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}, "version": {"type": "integer"},
+                "description": {"type": "string", "nullable": true},
+                "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                "properties": {"type": "object", "additionalProperties": {"type": "string"}},
+                "createdTime": {"type": "string", "format": "date-time"}, "isFolder": {"type": "boolean"},
+                "files": {"type": "array", "items": {"$ref": "#/components/schemas/ArtifactFile"}},
+                "sizeBytes": {"type": "integer"}}},
+              "RegisterModel": {"type": "object", "required": ["name", "files"], "properties": {
+                "name": {"type": "string"}, "description": {"type": "string"},
+                "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                "properties": {"type": "object", "additionalProperties": {"type": "string"}},
+                "isFolder": {"type": "boolean"},
+                "files": {"type": "array", "items": {"$ref": "#/components/schemas/ArtifactFile"}}}},
+              "ComputeTarget": {"type": "object", "properties": {
+                "name": {"type": "string"}, "computeType": {"type": "string", "enum": ["Local", "Kubernetes"]},
+                "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
+                "provisioningState": {"type": "string", "enum": ["Creating", "Succeeded", "Failed", "Deleting", "Updating"]},
+                "provisioningErrors": {"type": "array", "items": {"type": "string"}},
+                "capacity": {"type": "object", "properties": {"agentCount": {"type": "integer"},
+                  "agentVmSize": {"type": "string"}, "cores": {"type": "number"}, "memoryInGB": {"type": "number"}}},
+                "machineCores": {"type": "integer"}, "machineMemoryInGB": {"type": "number"},
+                "createdOn": {"type": "string", "format": "date-time"},
+                "modifiedOn": {"type": "string", "format": "date-time"}}},
+              "CreateCompute": {"type": "object", "required": ["name"], "properties": {
+                "name": {"type": "string"}, "computeType": {"type": "string", "enum": ["Local"]},
+                "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
+                "agentCount": {"type": "integer"}, "vmSize": {"type": "string"},
+                "cores": {"type": "number"}, "memoryInGB": {"type": "number"}, "description": {"type": "string"}}},
+              "Operation": {"type": "object", "properties": {
+                "id": {"type": "string"}, "operationType": {"type": "string"},
+                "state": {"type": "string", "enum": ["NotStarted", "Running", "Succeeded", "Failed", "Cancelled", "TimedOut"]},
+                "resourceLocation": {"type": "string"}, "createdTime": {"type": "string", "format": "date-time"},
+                "endTime": {"type": "string", "format": "date-time"},
+                "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+                "log": {"type": "array", "items": {"type": "object", "properties": {
+                  "time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}}}}}
+            }
+          },
+          "security": [{"adminToken": []}],
+          "paths": {
+            "/health": {"get": {"summary": "Liveness of the control plane", "security": [], "responses": {"200": {"description": "OK"}}}},
+            "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}},
+            "/api/v1/artifacts": {"post": {"summary": "Upload bytes into the content-addressed artifact store",
+              "requestBody": {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+              "responses": {"201": {"description": "Stored", "content": {"application/json": {"schema": {"type": "object", "properties": {"digest": {"type": "string"}, "sizeBytes": {"type": "integer"}}}}}}}}},
+            "/api/v1/artifacts/{digest}": {"get": {"summary": "Download an artifact's bytes",
+              "parameters": [{"name": "digest", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "The bytes"}, "404": {"description": "Unknown digest"}}}},
+            "/api/v1/models": {
+              "get": {"summary": "List models", "parameters": [
+                {"name": "name", "in": "query", "schema": {"type": "string"}},
+                {"name": "tag", "in": "query", "description": "key or key=value", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "{\"value\": [Model]}"}}},
+              "post": {"summary": "Register a model version (files uploaded first)",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterModel"}}}},
+                "responses": {"201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}},
+                  "400": {"description": "Bad name or files", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}},
+            "/api/v1/models/{id}": {
+              "parameters": [{"name": "id", "in": "path", "required": true, "description": "name:version, or name for the latest", "schema": {"type": "string"}}],
+              "get": {"summary": "Show a model", "responses": {"200": {"description": "Model"}, "404": {"description": "Not found"}}},
+              "delete": {"summary": "Delete a model version (refused while a service uses it)",
+                "responses": {"200": {"description": "Deleted"}, "409": {"description": "In use"}}}},
+            "/api/v1/computes": {
+              "get": {"summary": "List compute targets", "responses": {"200": {"description": "{\"value\": [ComputeTarget]}"}}},
+              "post": {"summary": "Create a local cluster",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateCompute"}}}},
+                "responses": {"202": {"description": "Operation; header Operation-Location", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}},
+                  "409": {"description": "Name taken"}, "422": {"description": "Capacity below the purpose's minimum"},
+                  "501": {"description": "Kubernetes attachment not available yet"}}}},
+            "/api/v1/computes/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {"summary": "Show a compute target", "responses": {"200": {"description": "ComputeTarget"}}},
+              "delete": {"summary": "Delete or detach a compute target", "parameters": [
+                {"name": "underlyingResourceAction", "in": "query", "schema": {"type": "string", "enum": ["delete", "detach"]}}],
+                "responses": {"200": {"description": "Deleted"}, "409": {"description": "Services still run on it"}}}},
+            "/api/v1/operations/{id}": {"get": {"summary": "A long operation's state and log",
+              "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
+              "responses": {"200": {"description": "Operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}}}}
+          }
+        }
+        """#
+}

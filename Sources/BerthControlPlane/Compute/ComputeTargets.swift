@@ -1,0 +1,52 @@
+import BerthCore
+import BerthStore
+import Foundation
+
+/// Creating, listing and removing compute targets. A local cluster is provisioned at once (its
+/// capacity is declared, not allocated); Kubernetes attachment arrives with its own issue.
+struct ComputeTargets: Sendable {
+    let store: any MetadataStore
+
+    /// Creates a local cluster after the name and purpose/capacity checks.
+    func createLocal(_ request: CreateComputeRequest) async throws -> ComputeTarget {
+        try NameKind.computeTarget.validate(request.name)
+        if let kind = request.computeType, kind.lowercased() != "local" {
+            throw BerthError.badRequest(
+                "computeType '\(kind)' cannot be created: 'create' makes Local clusters; Kubernetes clusters are attached with 'berth computetarget attach kubernetes'."
+            )
+        }
+        let purpose = try request.clusterPurpose.map(ClusterPurpose.init(parsing:)) ?? .fastProd
+        let capacity = try ClusterSizing.capacity(
+            purpose: purpose, agentCount: request.agentCount, vmSize: request.vmSize, cores: request.cores,
+            memoryInGB: request.memoryInGB)
+        var compute = ComputeTarget(
+            name: request.name, computeType: .local, clusterPurpose: purpose, provisioningState: .creating,
+            description: request.description, capacity: capacity,
+            machineCores: ProcessInfo.processInfo.activeProcessorCount,
+            machineMemoryInGB: (Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10)
+        try await store.insertCompute(compute)
+        // A local cluster needs nothing allocated: its replicas are processes started on demand.
+        compute.provisioningState = .succeeded
+        compute.modifiedOn = Date()
+        try await store.updateCompute(compute)
+        return compute
+    }
+
+    func list() async throws -> [ComputeTarget] {
+        try await store.computes()
+    }
+
+    func compute(named name: String) async throws -> ComputeTarget {
+        guard let compute = try await store.compute(named: name) else {
+            throw BerthError.notFound(
+                "Compute target '\(name)' does not exist in this workspace. 'berth computetarget list' shows them.")
+        }
+        return compute
+    }
+
+    /// Removes a compute target; refused while services run on it.
+    func remove(named name: String) async throws {
+        _ = try await compute(named: name)
+        try await store.deleteCompute(named: name)
+    }
+}

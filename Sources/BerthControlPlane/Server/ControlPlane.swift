@@ -1,0 +1,101 @@
+import BerthAuth
+import BerthCore
+import BerthStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The control plane: the workspace's REST API on 127.0.0.1, backed by the SQLite store and the
+/// artifact store in `$BERTH_HOME`.
+///
+/// ```swift
+/// let controlPlane = try ControlPlane(configuration: .init(workspace: .fromEnvironment()), logger: logger)
+/// try await ServiceGroup(services: [controlPlane], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public struct ControlPlane: Service {
+    /// Where and how the control plane listens.
+    public struct Configuration: Sendable {
+        /// The workspace folder.
+        public var workspace: WorkspaceLayout
+        /// Listen address; only loopback by default, since the API is the workspace's admin API.
+        public var host: String = "127.0.0.1"
+        /// Listen port; 0 lets the OS pick (the chosen one is written to `server.json`). Default 8890.
+        public var port: Int = 8890
+
+        public init(workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890) {
+            self.workspace = workspace
+            self.host = host
+            self.port = port
+        }
+    }
+
+    let configuration: Configuration
+    let logger: Logger
+    let store: any MetadataStore
+    let artifacts: any ArtifactStore
+    let adminToken: String
+
+    /// Opens the workspace (creating it, its database and its admin token on first start).
+    public init(configuration: Configuration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let layout = configuration.workspace
+        let manager = FileManager.default
+        try manager.createDirectory(at: layout.root, withIntermediateDirectories: true)
+        try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: layout.root.path)
+        store = try SQLiteMetadataStore(path: layout.database)
+        artifacts = try FileArtifactStore(root: layout.artifacts)
+        adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
+    }
+
+    /// The router of the REST API, also used by in-process tests.
+    func buildRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ErrorMiddleware(logger: logger))
+        router.add(middleware: AdminAuthMiddleware(token: adminToken))
+        router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        let operations = Operations(store: store)
+        ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
+            .add(to: router)
+        ComputeRoutes(computes: ComputeTargets(store: store), operations: operations).add(to: router)
+        OperationRoutes(operations: operations).add(to: router)
+        return router
+    }
+
+    public func run() async throws {
+        let layout = configuration.workspace
+        let logger = self.logger
+        let app = Application(
+            router: buildRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                let info = ServerInfo(
+                    controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: nil,
+                    pid: ProcessInfo.processInfo.processIdentifier)
+                do {
+                    try BerthJSON.encode(info, pretty: true).write(to: layout.serverInfoFile, options: .atomic)
+                    logger.info("Control plane listening", metadata: ["url": "\(info.controlPlaneURL)"])
+                } catch {
+                    logger.error("Cannot write server.json", metadata: ["error": "\(error)"])
+                }
+            },
+            logger: logger)
+        try await app.runService()
+        try? FileManager.default.removeItem(at: layout.serverInfoFile)
+    }
+}
+
+extension WorkspaceLayout {
+    fileprivate func host(for channel: any Channel) -> String {
+        channel.localAddress?.ipAddress ?? "127.0.0.1"
+    }
+}

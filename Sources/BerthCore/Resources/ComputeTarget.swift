@@ -1,0 +1,125 @@
+import Foundation
+
+/// An inference cluster that replicas run on: the embedded local cluster (processes on this
+/// machine) or, later, an attached Kubernetes cluster.
+///
+/// Field names follow Azure's compute payload (`provisioningState`, `clusterPurpose`,
+/// `agentCount`, `agentVmSize`) so Azure users recognise them.
+public struct ComputeTarget: Codable, Sendable, Hashable {
+    public var name: String
+    /// `Local` or `Kubernetes`.
+    public var computeType: ComputeTargetKind
+    public var clusterPurpose: ClusterPurpose
+    public var provisioningState: ProvisioningState
+    public var provisioningErrors: [String]
+    public var description: String?
+    /// The declared capacity replicas are scheduled against.
+    public var capacity: ClusterCapacity
+    /// What this machine really has, reported beside the declared capacity (local clusters only).
+    public var machineCores: Int?
+    public var machineMemoryInGB: Double?
+    public var createdOn: Date
+    public var modifiedOn: Date
+
+    public init(
+        name: String, computeType: ComputeTargetKind, clusterPurpose: ClusterPurpose,
+        provisioningState: ProvisioningState, provisioningErrors: [String] = [], description: String? = nil,
+        capacity: ClusterCapacity, machineCores: Int? = nil, machineMemoryInGB: Double? = nil,
+        createdOn: Date = Date(), modifiedOn: Date = Date()
+    ) {
+        self.name = name
+        self.computeType = computeType
+        self.clusterPurpose = clusterPurpose
+        self.provisioningState = provisioningState
+        self.provisioningErrors = provisioningErrors
+        self.description = description
+        self.capacity = capacity
+        self.machineCores = machineCores
+        self.machineMemoryInGB = machineMemoryInGB
+        self.createdOn = createdOn
+        self.modifiedOn = modifiedOn
+    }
+}
+
+/// The kind of a compute target (distinct from a deployment config's `computeType`).
+public enum ComputeTargetKind: String, Codable, Sendable, Hashable, CaseIterable {
+    case local = "Local"
+    case kubernetes = "Kubernetes"
+}
+
+/// Azure's cluster purpose: it decides the minimum size and whether the router scales itself.
+public enum ClusterPurpose: String, Codable, Sendable, Hashable, CaseIterable {
+    case fastProd = "FastProd"
+    case devTest = "DevTest"
+
+    /// The vCPUs a cluster of this purpose needs in total (the seed's rule).
+    public var minimumCores: Double {
+        switch self {
+        case .fastProd: 12
+        case .devTest: 2
+        }
+    }
+
+    /// Parses `FastProd`/`DevTest` in any case.
+    public init(parsing text: String) throws {
+        guard let purpose = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            throw BerthError.badRequest(
+                "Cluster purpose '\(text)' is not known. Use FastProd (production, ≥ 12 vCPUs) or DevTest (≥ 2 vCPUs)."
+            )
+        }
+        self = purpose
+    }
+}
+
+/// Azure's provisioning states of a compute target.
+public enum ProvisioningState: String, Codable, Sendable, Hashable {
+    case creating = "Creating"
+    case succeeded = "Succeeded"
+    case failed = "Failed"
+    case deleting = "Deleting"
+    case updating = "Updating"
+}
+
+/// The declared size of a cluster: agents × VM size, or cores and memory given directly.
+public struct ClusterCapacity: Codable, Sendable, Hashable {
+    public var agentCount: Int?
+    public var agentVmSize: String?
+    /// Total vCPUs replicas may request.
+    public var cores: Double
+    /// Total memory in GB replicas may request.
+    public var memoryInGB: Double
+
+    public init(agentCount: Int? = nil, agentVmSize: String? = nil, cores: Double, memoryInGB: Double) {
+        self.agentCount = agentCount
+        self.agentVmSize = agentVmSize
+        self.cores = cores
+        self.memoryInGB = memoryInGB
+    }
+}
+
+/// The body of `POST /api/v1/computes` for a local cluster.
+public struct CreateComputeRequest: Codable, Sendable, Hashable {
+    public var name: String
+    /// `Local` (the only type `create` makes; Kubernetes clusters are attached).
+    public var computeType: String?
+    public var clusterPurpose: String?
+    public var agentCount: Int?
+    public var vmSize: String?
+    public var cores: Double?
+    public var memoryInGB: Double?
+    public var description: String?
+
+    public init(
+        name: String, computeType: String? = "Local", clusterPurpose: String? = nil, agentCount: Int? = nil,
+        vmSize: String? = nil, cores: Double? = nil, memoryInGB: Double? = nil, description: String? = nil
+    ) {
+        self.name = name
+        self.computeType = computeType
+        self.clusterPurpose = clusterPurpose
+        self.agentCount = agentCount
+        self.vmSize = vmSize
+        self.cores = cores
+        self.memoryInGB = memoryInGB
+        self.description = description
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import BerthClient
+import BerthCore
+import Foundation
+
+/// `berth computetarget …`, shaped like `az ml computetarget`.
+struct ComputeTargetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "computetarget",
+        abstract: "Create, attach, list, show, detach and delete inference clusters.",
+        subcommands: [Create.self, Attach.self, List.self, Show.self, Detach.self, Delete.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an inference cluster.", subcommands: [CreateLocal.self])
+    }
+
+    struct CreateLocal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "local",
+            abstract: "Create a local cluster: replicas run as processes on this machine.",
+            discussion: """
+                The capacity is declared, as an AKS cluster's agents would give it: --agent-count N --vm-size SIZE \
+                (default 3 × Standard_D3_v2 = 12 vCPUs), or --cores and --memory-gb directly. It may exceed this \
+                machine's cores. FastProd clusters need ≥ 12 vCPUs in total, DevTest ≥ 2.
+                """)
+
+        @Option(name: [.short, .long], help: "Cluster name: 3–24 characters, starting with a letter; letters, digits, '-'.")
+        var name: String
+        @Option(name: .long, help: "FastProd (default) or DevTest.")
+        var clusterPurpose: String?
+        @Option(name: [.short, .customLong("agent-count")], help: "Number of agents (default 3; 1 for DevTest).")
+        var agentCount: Int?
+        @Option(name: [.short, .customLong("vm-size")], help: "Azure VM size of each agent (default Standard_D3_v2).")
+        var vmSize: String?
+        @Option(name: .long, help: "Total vCPUs, instead of agents × VM size.")
+        var cores: Double?
+        @Option(name: .customLong("memory-gb"), help: "Total memory in GB, with --cores.")
+        var memoryGB: Double?
+        @Option(name: .long, help: "A description.")
+        var description: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let compute = try await global.client().createCompute(
+                CreateComputeRequest(
+                    name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
+                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description))
+            try ComputeTargetCommand.print(compute, global.output)
+        }
+    }
+
+    struct Attach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Attach an existing cluster.", subcommands: [AttachKubernetes.self])
+    }
+
+    struct AttachKubernetes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kubernetes",
+            abstract: "Attach a Kubernetes cluster (not available in this build yet).",
+            discussion: "The Kubernetes backend is a later milestone; this command exists so scripts can be written against it.")
+
+        @Option(name: [.short, .long]) var name: String
+        @Option(name: .long, help: "Path of the kubeconfig file.") var kubeconfig: String
+        @Option(name: .long) var context: String?
+        @Option(name: .long) var namespace: String?
+        @Option(name: .long) var clusterPurpose: String?
+        @Option(name: .long, help: "PublicIp or InternalLoadBalancer.") var loadBalancerType: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            _ = try await global.client().createCompute(
+                CreateComputeRequest(name: name, computeType: "Kubernetes", clusterPurpose: clusterPurpose))
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List compute targets.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let computes = try await global.client().computes()
+            if global.output == .json { return try Output.json(computes) }
+            Output.table(
+                ["NAME", "TYPE", "PURPOSE", "STATE", "CAPACITY", "MACHINE"],
+                computes.map { c in
+                    [
+                        c.name, c.computeType.rawValue, c.clusterPurpose.rawValue, c.provisioningState.rawValue,
+                        "\(Output.number(c.capacity.cores)) vCPU / \(Output.number(c.capacity.memoryInGB)) GB",
+                        c.machineCores.map { "\($0) cores" } ?? "-",
+                    ]
+                })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one compute target.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try ComputeTargetCommand.print(try await global.client().compute(named: name), global.output)
+        }
+    }
+
+    struct Detach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Detach a compute target from the workspace.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.client().deleteCompute(named: name, action: "detach")
+            print("Detached compute target '\(name)'.")
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a compute target.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.client().deleteCompute(named: name, action: "delete")
+            print("Deleted compute target '\(name)'.")
+        }
+    }
+
+    static func print(_ compute: ComputeTarget, _ format: OutputFormat) throws {
+        if format == .json { return try Output.json(compute) }
+        var pairs: [(String, String)] = [
+            ("name", compute.name), ("computeType", compute.computeType.rawValue),
+            ("clusterPurpose", compute.clusterPurpose.rawValue),
+            ("provisioningState", compute.provisioningState.rawValue),
+        ]
+        if let count = compute.capacity.agentCount, let size = compute.capacity.agentVmSize {
+            pairs.append(("agents", "\(count) × \(size)"))
+        }
+        pairs.append(("capacity", "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB (declared)"))
+        if let cores = compute.machineCores {
+            pairs.append(("machine", "\(cores) cores, \(Output.number(compute.machineMemoryInGB ?? 0)) GB (this machine)"))
+        }
+        if !compute.provisioningErrors.isEmpty { pairs.append(("errors", compute.provisioningErrors.joined(separator: "; "))) }
+        pairs.append(("createdOn", Output.date(compute.createdOn)))
+        Output.fields(pairs)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import BerthControlPlane
+import BerthCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `berth server`: runs the workspace's control plane (and, as later issues add them, the router
+/// and the local backend) until SIGTERM or SIGINT.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Berth server (control-plane API) on this machine.",
+        discussion: """
+            Creates the workspace on first start: the SQLite store, the artifact store and the admin \
+            token ($BERTH_HOME/admin-token, mode 0600). Writes its address to $BERTH_HOME/server.json so the \
+            CLI finds it. Stop it with Ctrl-C or SIGTERM.
+            """
+    )
+
+    @Option(name: .long, help: "The workspace folder (default: $BERTH_HOME, else ~/.berth).")
+    var home: String?
+
+    @Option(name: .long, help: "Control-plane address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Control-plane port (0 lets the OS pick).")
+    var port: Int = 8890
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        let layout =
+            home.map { WorkspaceLayout(root: URL(fileURLWithPath: $0, isDirectory: true).standardizedFileURL) }
+            ?? .fromEnvironment()
+        var logger = Logger(label: "berth.server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let controlPlane = try ControlPlane(
+            configuration: .init(workspace: layout, host: host, port: port), logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: controlPlane)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        logger.info("Workspace", metadata: ["path": "\(layout.root.path)"])
+        try await group.run()
+    }
+}

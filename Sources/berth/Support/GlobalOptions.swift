@@ -1,0 +1,41 @@
+import ArgumentParser
+import BerthClient
+import BerthCore
+import Foundation
+
+/// Options every client verb shares: which workspace, and how to print.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The workspace folder (default: $BERTH_HOME, else ~/.berth).")
+    var home: String?
+
+    @Option(name: [.short, .long], help: "Output format: table (default) or json (stable, for scripts).")
+    var output: OutputFormat = .table
+
+    var workspace: WorkspaceLayout {
+        if let home { return WorkspaceLayout(root: URL(fileURLWithPath: home, isDirectory: true).standardizedFileURL) }
+        return .fromEnvironment()
+    }
+
+    /// A client of the server running on the workspace.
+    func client() throws -> ControlPlaneClient {
+        try ControlPlaneClient.forWorkspace(workspace)
+    }
+}
+
+/// `-o/--output`.
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}
+
+/// Parses repeated `key=value` flags (`--tag`, `--property`) with Azure's message for a bad one.
+func parseKeyValues(_ items: [String], kind: String) throws -> [String: String] {
+    var result: [String: String] = [:]
+    for item in items {
+        guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+            throw ValidationError("Error, \(kind) must be entered in the following format: key=value (got '\(item)').")
+        }
+        result[String(item[..<equals])] = String(item[item.index(after: equals)...])
+    }
+    return result
+}

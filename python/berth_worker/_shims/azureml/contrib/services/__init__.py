@@ -1,0 +1,1 @@
+"""``azureml.contrib.services``: ``AMLRequest``/``rawhttp`` and ``AMLResponse`` (Berth shim)."""
