@@ -131,6 +131,9 @@ let package = Package(
                 "BerthCore",
                 "BerthClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -146,7 +149,11 @@ let package = Package(
         ),
         .testTarget(
             name: "BerthReplicaTests",
-            dependencies: ["BerthCore", "BerthReplica", "BerthTesting"],
+            dependencies: [
+                "BerthCore", "BerthReplica", "BerthTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,6 +20,7 @@ struct Berth: AsyncParsableCommand {
             ServerCommand.self,
             ComputeTargetCommand.self,
             ModelCommand.self,
+            ReplicaCommand.self,
         ]
     )
 }

@@ -23,6 +23,9 @@ enum ScoringFailure: Error, Hashable, Sendable {
     case timedOut
     /// No worker became free within the scoring timeout (504).
     case timedOutWaiting
+    /// Every worker is failing (init() raised, or it keeps exiting), so none will take the
+    /// request soon (503).
+    case noHealthyWorker
 }
 
 /// The pure state of a replica's worker slots and the requests admitted to them.
@@ -92,6 +95,8 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
     /// What to do after a worker process ended.
     struct ExitAction {
         var fail: (Job, ScoringFailure)?
+        /// Queued requests failed because no worker is left that could take them soon.
+        var failQueued: [Job] = []
         var restartDelay: Duration?
         var closeInputs: [WorkerID] = []
     }
@@ -205,10 +210,10 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
             inFlight -= 1
             action.fail = (job, .workerCrashed)
             slot.lastError = "The worker exited while it served a request (\(reason))."
-            slot.failures = now - readySince >= policy.stablePeriod ? 1 : slot.failures + 1
+            slot.failures = readySince.duration(to: now) >= policy.stablePeriod ? 1 : slot.failures + 1
         case .ready(let since):
             slot.lastError = "The worker exited while idle (\(reason))."
-            slot.failures = now - since >= policy.stablePeriod ? 1 : slot.failures + 1
+            slot.failures = since.duration(to: now) >= policy.stablePeriod ? 1 : slot.failures + 1
         case .starting:
             slot.lastError = "The worker exited before init() completed (\(reason))."
             slot.failures += 1
@@ -219,11 +224,16 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
             slot.state = .stopped
         } else {
             let delay = policy.backoff.delay(afterFailures: slot.failures)
-            slot.state = .backoff(until: now + delay)
+            slot.state = .backoff(until: now.advanced(by: delay))
             action.restartDelay = delay
         }
         slots[worker.slot] = slot
         if isShuttingDown { action.closeInputs = drainIfIdle(now: now) }
+        if hasNoHealthyWorker {
+            action.failQueued = queue.map(\.job)
+            inFlight -= queue.count
+            queue.removeAll()
+        }
         return action
     }
 
@@ -234,6 +244,7 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
     mutating func submit(_ job: Job, now: Instant) -> SubmitAction {
         if isShuttingDown { return .reject(job, .shuttingDown) }
         if inFlight >= policy.maxConcurrent { return .reject(job, .overloaded) }
+        if hasNoHealthyWorker { return .reject(job, .noHealthyWorker) }
         inFlight += 1
         let jobID = nextJobID
         nextJobID &+= 1
@@ -241,11 +252,11 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
             if case .ready(let since) = slots[index].state {
                 let worker = WorkerID(slot: index, generation: slots[index].generation)
                 slots[index].state = .busy(
-                    jobID: jobID, job: job, deadline: now + policy.scoringTimeout, readySince: since)
+                    jobID: jobID, job: job, deadline: now.advanced(by: policy.scoringTimeout), readySince: since)
                 return .dispatch(Dispatch(worker: worker, jobID: jobID, job: job))
             }
         }
-        queue.append(Queued(jobID: jobID, job: job, deadline: now + policy.scoringTimeout))
+        queue.append(Queued(jobID: jobID, job: job, deadline: now.advanced(by: policy.scoringTimeout)))
         return .queued
     }
 
@@ -306,6 +317,17 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
 
     // MARK: Helpers
 
+    /// Whether every slot is failing: its worker failed (init() raised or it exited) and it is
+    /// not yet serving again. A first start, or a restart after a scoring timeout, is not failing.
+    var hasNoHealthyWorker: Bool {
+        slots.allSatisfy { slot in
+            switch slot.state {
+            case .starting, .initFailed, .backoff: slot.failures > 0
+            case .notStarted, .ready, .busy, .killing, .closing, .stopped: false
+            }
+        }
+    }
+
     private func isCurrent(_ worker: WorkerID) -> Bool {
         slots.indices.contains(worker.slot) && slots[worker.slot].generation == worker.generation
     }
@@ -320,12 +342,12 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
     private mutating func becomeIdle(_ worker: WorkerID, readySince: Instant, now: Instant) -> ProgressAction {
         if let next = queue.popFirst() {
             slots[worker.slot].state = .busy(
-                jobID: next.jobID, job: next.job, deadline: now + policy.scoringTimeout, readySince: readySince)
+                jobID: next.jobID, job: next.job, deadline: now.advanced(by: policy.scoringTimeout), readySince: readySince)
             return ProgressAction(dispatch: Dispatch(worker: worker, jobID: next.jobID, job: next.job))
         }
         slots[worker.slot].state = .ready(since: readySince)
         if isShuttingDown && inFlight == 0 {
-            slots[worker.slot].state = .closing(deadline: now + policy.exitGracePeriod)
+            slots[worker.slot].state = .closing(deadline: now.advanced(by: policy.exitGracePeriod))
             return ProgressAction(closeInput: worker)
         }
         return ProgressAction()
@@ -340,7 +362,7 @@ struct WorkerPoolStateMachine<Job, Instant: InstantProtocol> where Instant.Durat
             case .notStarted, .backoff:
                 slots[index].state = .stopped
             case .starting, .initFailed, .ready:
-                slots[index].state = .closing(deadline: now + policy.exitGracePeriod)
+                slots[index].state = .closing(deadline: now.advanced(by: policy.exitGracePeriod))
                 closed.append(WorkerID(slot: index, generation: slots[index].generation))
             case .busy, .killing, .closing, .stopped:
                 break

@@ -204,6 +204,7 @@ final class WorkerPool: Sendable {
         if let delay = action.0.restartDelay { message += "; restarting in \(delay)" }
         logger.info("\(message)", metadata: ["worker.pid": "\(pid ?? 0)"])
         action.0.fail?.0.promise.fail(action.0.fail!.1)
+        for job in action.0.failQueued { job.promise.fail(ScoringFailure.noHealthyWorker) }
         for process in action.1 { process.closeInput() }
     }
 
@@ -244,5 +245,5 @@ final class WorkerPool: Sendable {
 /// The line of a Python traceback that says what went wrong: its last non-empty line.
 func summary(of error: String) -> String {
     let lines = error.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
-    return lines.last(where: { !$0.isEmpty }).map(String.init) ?? error
+    return lines.last(where: { !$0.isEmpty }) ?? error
 }

@@ -112,7 +112,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteCompute(named: name, action: "detach")
-            print("Detached compute target '\(name)'.")
+            Swift.print("Detached compute target '\(name)'.")
         }
     }
 
@@ -123,7 +123,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteCompute(named: name, action: "delete")
-            print("Deleted compute target '\(name)'.")
+            Swift.print("Deleted compute target '\(name)'.")
         }
     }
 

@@ -124,7 +124,7 @@ struct ModelCommand: AsyncParsableCommand {
             if global.output == .json {
                 return try Output.json(["model": model.id, "targetDir": target.path])
             }
-            print("Downloaded \(model.id): \(model.files.count) file(s), \(Output.bytes(model.sizeBytes)) into \(target.path)")
+            Swift.print("Downloaded \(model.id): \(model.files.count) file(s), \(Output.bytes(model.sizeBytes)) into \(target.path)")
         }
     }
 
@@ -136,7 +136,7 @@ struct ModelCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteModel(id: modelID)
-            print("Deleted model '\(modelID)'.")
+            Swift.print("Deleted model '\(modelID)'.")
         }
     }
 

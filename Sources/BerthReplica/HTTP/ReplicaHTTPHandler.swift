@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+
+/// Collects one HTTP/1.1 request at a time (bounded by `maxBodyBytes`), hands it to the routes
+/// and writes the answer; keep-alive unless the client asks to close.
+///
+/// NIO's pipelining assistance sits in front, so at most one request per connection is here at a
+/// time and responses leave in order.
+final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        case idle
+        case collecting(HTTPRequestHead, ByteBuffer)
+        /// The body is over the limit: the rest is dropped and the connection closes after the 413.
+        case discarding
+    }
+
+    private let routes: ReplicaRoutes
+    private var state = State.idle
+
+    init(routes: ReplicaRoutes) {
+        self.routes = routes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > routes.maxBodyBytes {
+                state = .discarding
+                write(routes.payloadTooLarge(), keepAlive: false, context: context)
+                return
+            }
+            state = .collecting(head, context.channel.allocator.buffer(capacity: 0))
+        case .body(var chunk):
+            guard case .collecting(let head, var body) = state else { return }
+            state = .idle  // Drops the reference so the append below does not copy the buffer.
+            if body.readableBytes + chunk.readableBytes > routes.maxBodyBytes {
+                state = .discarding
+                write(routes.payloadTooLarge(), keepAlive: false, context: context)
+                return
+            }
+            if body.readableBytes == 0 {
+                body = chunk
+            } else {
+                body.writeBuffer(&chunk)
+            }
+            state = .collecting(head, body)
+        case .end:
+            guard case .collecting(let head, let body) = state else {
+                state = .idle
+                return
+            }
+            state = .idle
+            let keepAlive = head.isKeepAlive
+            let isHead = head.method == .HEAD
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            routes.respond(to: head, body: body, on: context.eventLoop).whenComplete { result in
+                let (handler, context) = loopBound.value
+                switch result {
+                case .success(var response):
+                    if isHead {
+                        // HEAD is GET without a body; Content-Length still tells the GET's size.
+                        response.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+                        response.body.clear()
+                    }
+                    handler.write(response, keepAlive: keepAlive, context: context)
+                case .failure:
+                    handler.write(
+                        ReplicaRoutes.json(status: .internalServerError, message: "The replica failed to answer."),
+                        keepAlive: false, context: context)
+                }
+            }
+        }
+    }
+
+    private func write(_ response: ReplicaResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+        var headers = response.headers
+        if !headers.contains(name: "Content-Length") {
+            headers.add(name: "Content-Length", value: String(response.body.readableBytes))
+        }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        let done = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: done)
+        if !keepAlive {
+            let channel = context.channel
+            done.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}

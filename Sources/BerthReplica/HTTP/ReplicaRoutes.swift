@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A complete HTTP response of the replica.
+struct ReplicaResponse: Sendable {
+    var status: HTTPResponseStatus
+    var headers: HTTPHeaders
+    var body: ByteBuffer
+}
+
+/// The replica's routes, as Azure's scoring container serves them (compat.md §7.3), plus `/ready`.
+///
+/// Independent of the channel, so the decisions are readable in one place: the handler collects
+/// a request and calls `respond`, which answers at once or hands `/score` to the worker pool.
+struct ReplicaRoutes: Sendable {
+    let pool: WorkerPool
+    let maxBodyBytes: Int
+    let scoringTimeoutMs: Int
+    let logger: Logger
+
+    /// Answers one collected request; the future completes on `eventLoop`.
+    func respond(to head: HTTPRequestHead, body: ByteBuffer, on eventLoop: any EventLoop) -> EventLoopFuture<
+        ReplicaResponse
+    > {
+        let (path, query) = split(head.uri)
+        let requestID = head.headers.first(name: "x-ms-request-id") ?? UUID().uuidString.lowercased()
+        let future: EventLoopFuture<ReplicaResponse>
+        switch path {
+        case "/score":
+            let promise = eventLoop.makePromise(of: WorkerReply.self)
+            var headers = head.headers
+            if !headers.contains(name: "x-ms-request-id") { headers.add(name: "x-ms-request-id", value: requestID) }
+            pool.submit(
+                ScoringJob(
+                    request: WorkerRequest(method: head.method, path: path, query: query, headers: headers, body: body),
+                    promise: promise))
+            future = promise.futureResult.map { reply in
+                Self.response(for: reply)
+            }.flatMapErrorThrowing { error in
+                self.response(for: error as? ScoringFailure ?? .workerCrashed)
+            }
+        case "/":
+            future = eventLoop.makeSucceededFuture(
+                head.method == .GET || head.method == .HEAD
+                    ? Self.text("Healthy", status: .ok)
+                    : Self.methodNotAllowed(head.method, allowed: "GET, HEAD"))
+        case "/ready":
+            future = eventLoop.makeSucceededFuture(readiness())
+        case "/swagger.json":
+            future = eventLoop.makeSucceededFuture(swagger())
+        default:
+            future = eventLoop.makeSucceededFuture(
+                Self.json(
+                    status: .notFound,
+                    message: "No route '\(path)': a replica serves POST /score, GET /score, GET /, GET /ready "
+                        + "and GET /swagger.json."))
+        }
+        let clientRequestID = head.headers.first(name: "x-ms-client-request-id")
+        let traceID = head.headers.first(name: "TraceId")
+        return future.map { response in
+            var response = response
+            response.headers.replaceOrAdd(name: "x-ms-request-id", value: requestID)
+            if let clientRequestID { response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID) }
+            if let traceID { response.headers.replaceOrAdd(name: "TraceId", value: traceID) }
+            return response
+        }
+    }
+
+    /// The answer to a request whose body is over `maxBodyBytes`.
+    func payloadTooLarge() -> ReplicaResponse {
+        Self.json(
+            status: .payloadTooLarge,
+            message: "The request body is larger than this replica accepts (\(maxBodyBytes) bytes). "
+                + "Send a smaller body.")
+    }
+
+    // MARK: Routes
+
+    private func readiness() -> ReplicaResponse {
+        let snapshot = pool.snapshot
+        let workers = snapshot.workers.map { worker -> [String: Any] in
+            var entry: [String: Any] = ["worker": worker.slot, "state": worker.state]
+            if let pid = worker.pid { entry["pid"] = Int(pid) }
+            if let error = worker.lastError { entry["lastError"] = summary(of: error) }
+            return entry
+        }
+        let object: [String: Any] = ["ready": snapshot.isReady, "workers": workers]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return ReplicaResponse(
+            status: snapshot.isReady ? .ok : .serviceUnavailable,
+            headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: data))
+    }
+
+    private func swagger() -> ReplicaResponse {
+        if let document = pool.swagger {
+            return ReplicaResponse(status: .ok, headers: ["Content-Type": "application/json"], body: document)
+        }
+        if !pool.snapshot.isReady {
+            return Self.json(
+                status: .serviceUnavailable,
+                message: "The swagger document is not known yet: no worker has finished init(). Retry when "
+                    + "GET /ready answers 200.")
+        }
+        return Self.json(
+            status: .notFound,
+            message: "Swagger not found: the entry script's run() has no inference_schema decorators "
+                + "(@input_schema/@output_schema) and the source directory has no swagger.json.")
+    }
+
+    // MARK: Responses
+
+    private static func response(for reply: WorkerReply) -> ReplicaResponse {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(reply.headers.count + 2)
+        for (name, value) in reply.headers { headers.add(name: name, value: value) }
+        headers.add(name: "x-ms-run-function-failed", value: reply.runFailed ? "True" : "False")
+        headers.add(name: "x-ms-run-fn-exec-ms", value: formatMilliseconds(reply.execMs))
+        return ReplicaResponse(status: HTTPResponseStatus(statusCode: reply.status), headers: headers, body: reply.body)
+    }
+
+    private func response(for failure: ScoringFailure) -> ReplicaResponse {
+        switch failure {
+        case .overloaded:
+            return Self.json(
+                status: .tooManyRequests,
+                message: "The replica is at its concurrency limit (--max-concurrent); retry, or add replicas.")
+        case .shuttingDown:
+            return Self.json(status: .serviceUnavailable, message: "The replica is shutting down; retry on another.")
+        case .workerCrashed:
+            var response = Self.json(
+                status: .badGateway,
+                message: "The worker running this request exited before answering; it is being restarted. "
+                    + "See the replica log for its output.")
+            response.headers.add(name: "x-ms-run-function-failed", value: "True")
+            return response
+        case .timedOut:
+            var response = Self.json(
+                status: .gatewayTimeout,
+                message: "Scoring timeout after \(scoringTimeoutMs) ms: run() did not return in time "
+                    + "(scoringTimeoutMs); its worker is replaced.")
+            response.headers.add(name: "x-ms-run-function-failed", value: "True")
+            return response
+        case .noHealthyWorker:
+            return Self.json(
+                status: .serviceUnavailable,
+                message: "No worker is ready: init() failed or the workers keep exiting. GET /ready shows "
+                    + "the last error; the replica log has the traceback.")
+        case .timedOutWaiting:
+            return Self.json(
+                status: .gatewayTimeout,
+                message: "No worker became free within \(scoringTimeoutMs) ms (scoringTimeoutMs); add workers "
+                    + "or replicas.")
+        }
+    }
+
+    private static func text(_ text: String, status: HTTPResponseStatus) -> ReplicaResponse {
+        ReplicaResponse(
+            status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: ByteBuffer(string: text))
+    }
+
+    private static func methodNotAllowed(_ method: HTTPMethod, allowed: String) -> ReplicaResponse {
+        var response = json(status: .methodNotAllowed, message: "Method \(method.rawValue) is not allowed here.")
+        response.headers.add(name: "Allow", value: allowed)
+        return response
+    }
+
+    /// `{"message": …}`, the error shape of Azure's 1.x scoring server.
+    static func json(status: HTTPResponseStatus, message: String) -> ReplicaResponse {
+        var body = ByteBuffer()
+        body.writeStaticString(#"{"message":"#)
+        body.writeJSONString(message)
+        body.writeStaticString("}")
+        return ReplicaResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+}
+
+/// Splits a request target into its path and its raw query string (without `?`).
+private func split(_ uri: String) -> (path: Substring, query: Substring) {
+    guard let mark = uri.firstIndex(of: "?") else { return (uri[...], "") }
+    return (uri[..<mark], uri[uri.index(after: mark)...])
+}
+
+/// `0.412` for 0.41234: Azure's `x-ms-run-fn-exec-ms`, three decimals.
+func formatMilliseconds(_ milliseconds: Double) -> String {
+    let thousandths = Int((max(0, milliseconds) * 1000).rounded())
+    let fraction = String(thousandths % 1000)
+    return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+}

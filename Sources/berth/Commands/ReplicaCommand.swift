@@ -1,0 +1,98 @@
+import ArgumentParser
+import BerthReplica
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `berth replica`: one replica of a deployed model — an HTTP server and N Python workers running
+/// an Azure ML entry script unchanged. The local backend starts these; a user can run one by hand.
+struct ReplicaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replica",
+        abstract: "Serve one Azure ML entry script (init()/run()) over HTTP on this machine.",
+        discussion: """
+            Routes, as Azure's scoring container: POST /score (GET /score passes the query string), \
+            GET / (liveness: 'Healthy'), GET /swagger.json, and GET /ready (200 once every worker's init() \
+            succeeded). Prints 'Listening on http://HOST:PORT' on stdout once the port is bound; logs go to \
+            stderr. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
+            """)
+
+    @Option(name: .long, help: "The entry script, relative to --source-dir or absolute.")
+    var entryScript: String
+
+    @Option(name: .long, help: "The source directory (working directory and first on sys.path).")
+    var sourceDir: String
+
+    @Option(name: .long, help: "The model folder, given to the script as AZUREML_MODEL_DIR.")
+    var modelDir: String
+
+    @Option(name: .long, help: "The Python that runs the workers (a path or a name in PATH).")
+    var python: String = "python3"
+
+    @Option(name: .long, help: "The folder holding berth_worker/ (default: $BERTH_PYTHONPATH, else found beside berth).")
+    var workerPythonpath: String?
+
+    @Option(name: .long, help: "Worker processes, each running init() once.")
+    var workers: Int = 1
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on; 0 lets the OS pick (the chosen one is printed).")
+    var port: Int = 0
+
+    @Option(name: .long, help: "Requests in flight before new ones get 429 (maxConcurrentRequestsPerContainer).")
+    var maxConcurrent: Int = 1
+
+    @Option(name: .long, help: "Milliseconds run() may take before the request gets 504 (scoringTimeoutMs).")
+    var scoringTimeoutMs: Int = 60000
+
+    @Option(name: .long, help: "The largest request body in MB (1,000,000 bytes); larger ones get 413.")
+    var maxBodyMb: Int = 128
+
+    @Option(name: .long, help: "The service name shown as the swagger title.")
+    var serviceName: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers (\(workers)) must be at least 1.") }
+        guard maxConcurrent >= 1 else {
+            throw ValidationError("--max-concurrent (\(maxConcurrent)) must be at least 1.")
+        }
+        guard scoringTimeoutMs >= 1 else {
+            throw ValidationError("--scoring-timeout-ms (\(scoringTimeoutMs)) must be at least 1.")
+        }
+        guard maxBodyMb >= 1 else { throw ValidationError("--max-body-mb (\(maxBodyMb)) must be at least 1.") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error.")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StderrLogHandler(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "berth.replica")
+        let host = self.host
+        let replica = try ReplicaHost(
+            configuration: .init(
+                entryScript: entryScript, sourceDirectory: sourceDir, modelDirectory: modelDir, python: python,
+                workerPythonPath: workerPythonpath, workerCount: workers, host: host, port: port,
+                maxConcurrentRequests: maxConcurrent, scoringTimeout: .milliseconds(scoringTimeoutMs),
+                maxBodyBytes: maxBodyMb * 1_000_000, serviceName: serviceName),
+            logger: logger,
+            onListening: { port in
+                // One line on stdout, so whoever started the replica learns the port.
+                FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
+            })
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: replica)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
