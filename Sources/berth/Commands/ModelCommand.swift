@@ -18,7 +18,7 @@ struct ModelCommand: AsyncParsableCommand {
 
         @Option(name: [.short, .long], help: "Model name: letters, digits, '-', '.', '_', up to 255 characters.")
         var name: String
-        @Option(name: [.short, .customLong("model-path"), .customLong("asset-path")], help: "The file or folder to register.")
+        @Option(name: [.customShort("p"), .customLong("model-path"), .customLong("asset-path")], help: "The file or folder to register.")
         var modelPath: String
         @Option(name: [.short, .long], help: "A description.")
         var description: String?
