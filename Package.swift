@@ -64,6 +64,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthAuth",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -154,6 +155,20 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthRouterTests",
+            dependencies: [
+                "BerthCore", "BerthRouter", "BerthTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthControlPlaneTests",
+            dependencies: ["BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
