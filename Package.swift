@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

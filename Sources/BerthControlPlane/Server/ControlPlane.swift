@@ -1,4 +1,5 @@
 import BerthAuth
+import BerthBackends
 import BerthCore
 import BerthStore
 import Foundation
@@ -25,10 +26,19 @@ public struct ControlPlane: Service {
         /// Listen port; 0 lets the OS pick (the chosen one is written to `server.json`). Default 8890.
         public var port: Int = 8890
 
-        public init(workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890) {
+        /// The router's base URL, when it listens, for scoring URIs and `server.json`.
+        public var routerURL: @Sendable () -> String?
+        /// How long start-up waits for `routerURL` before serving without it. Default 0 (no router).
+        public var routerWait: Duration = .zero
+
+        public init(
+            workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
+            routerURL: @escaping @Sendable () -> String? = { nil }
+        ) {
             self.workspace = workspace
             self.host = host
             self.port = port
+            self.routerURL = routerURL
         }
     }
 
@@ -37,11 +47,24 @@ public struct ControlPlane: Service {
     let store: any MetadataStore
     let artifacts: any ArtifactStore
     let adminToken: String
+    let backend: any ComputeBackend
+    let queue = DeploymentQueue()
+    let routes: RoutePublisher
+    let routerAddress = RouterAddress()
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
-    public init(configuration: Configuration, logger: Logger) throws {
+    ///
+    /// - Parameters:
+    ///   - backend: runs the replicas of deployments (the `LocalBackend` in the embedded server).
+    ///   - changes: fired by the backend when a replica's readiness changes.
+    ///   - publishRoutes: receives each new route table (the router's `update`).
+    public init(
+        configuration: Configuration, backend: any ComputeBackend, changes: ChangeSignal, logger: Logger,
+        publishRoutes: @escaping @Sendable (RouteTable) -> Void = { _ in }
+    ) throws {
         self.configuration = configuration
         self.logger = logger
+        self.backend = backend
         let layout = configuration.workspace
         let manager = FileManager.default
         try manager.createDirectory(at: layout.root, withIntermediateDirectories: true)
@@ -49,6 +72,8 @@ public struct ControlPlane: Service {
         store = try SQLiteMetadataStore(path: layout.database)
         artifacts = try FileArtifactStore(root: layout.artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
+        routes = RoutePublisher(
+            store: store, backend: backend, signal: changes, logger: logger, publish: publishRoutes)
     }
 
     /// The router of the REST API, also used by in-process tests.
@@ -67,19 +92,44 @@ public struct ControlPlane: Service {
             .add(to: router)
         ComputeRoutes(computes: ComputeTargets(store: store), operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
+        ServiceRoutes(
+            deployer: Deployer(store: store, queue: queue), store: store, backend: backend,
+            keyring: ServiceKeyring(store: store), routes: routes
+        ).add(to: router)
         return router
     }
 
+    /// Serves the API and runs the deployment runner and the route publisher beside it.
     public func run() async throws {
+        let runner = DeploymentRunner(
+            queue: queue, store: store, backend: backend,
+            files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
+            keyring: ServiceKeyring(store: store), routes: routes, routerAddress: routerAddress, logger: logger)
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await runner.run() }
+            group.addTask { try await routes.run() }
+            try await serveAPI()
+            group.cancelAll()
+        }
+    }
+
+    private func serveAPI() async throws {
         let layout = configuration.workspace
         let logger = self.logger
+        let routerURL = configuration.routerURL
+        let routerAddress = self.routerAddress
+        // The router starts beside the control plane; wait briefly so server.json names both.
+        let deadline = ContinuousClock.now.advanced(by: configuration.routerWait)
+        while routerURL() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let app = Application(
             router: buildRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
+                let router = routerURL()
+                if let router { routerAddress.set(router) }
                 let info = ServerInfo(
-                    controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: nil,
+                    controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: router,
                     pid: ProcessInfo.processInfo.processIdentifier)
                 do {
                     try BerthJSON.encode(info, pretty: true).write(to: layout.serverInfoFile, options: .atomic)

@@ -27,6 +27,17 @@ public protocol MetadataStore: Sendable {
     /// Names of services that use a model (`name:version`).
     func services(usingModel modelID: String) async throws -> [String]
 
+    /// Inserts or updates a service and the models it uses (its keys are kept).
+    func saveService(_ service: Webservice) async throws
+    func service(named name: String) async throws -> Webservice?
+    func services() async throws -> [Webservice]
+    /// Deletes a service with its keys and model references.
+    func deleteService(named name: String) async throws
+    /// A service's keys; nil when it has none yet.
+    func serviceKeys(forService name: String) async throws -> ServiceKeys?
+    /// Stores a service's keys (the service must exist).
+    func saveServiceKeys(_ keys: ServiceKeys, forService name: String) async throws
+
     /// Inserts or replaces an operation.
     func saveOperation(_ operation: BerthCore.Operation) async throws
     func operation(id: String) async throws -> BerthCore.Operation?

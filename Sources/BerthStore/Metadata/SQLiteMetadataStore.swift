@@ -5,7 +5,7 @@ import GRDB
 /// The metadata store in `$BERTH_HOME/berth.sqlite`: SQLite through GRDB, WAL mode, versioned
 /// migrations. Resources are stored as JSON beside the columns that are queried.
 public final class SQLiteMetadataStore: MetadataStore {
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Opens (creating if needed) the database and migrates it to the current schema.
     public init(path: URL) throws {
@@ -56,6 +56,7 @@ public final class SQLiteMetadataStore: MetadataStore {
                 t.column("body", .blob).notNull()
             }
         }
+        registerServiceMigrations(&migrator)
         return migrator
     }
 

@@ -8,7 +8,7 @@ struct ModelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Register, list, show, download and delete models.",
-        subcommands: [Register.self, List.self, Show.self, Download.self, Delete.self]
+        subcommands: [Register.self, List.self, Show.self, Download.self, Delete.self, ModelDeployCommand.self]
     )
 
     struct Register: AsyncParsableCommand {

@@ -53,6 +53,9 @@ struct ReplicaCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The service name shown as the swagger title.")
     var serviceName: String?
 
+    @Flag(name: .long, help: "Shut down when the process that started this replica exits (the local backend sets it).")
+    var exitWithParent = false
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -90,9 +93,12 @@ struct ReplicaCommand: AsyncParsableCommand {
                 // One line on stdout, so whoever started the replica learns the port.
                 FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
             })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: replica)]
+        if exitWithParent {
+            services.append(.init(service: ParentWatch(), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: replica)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

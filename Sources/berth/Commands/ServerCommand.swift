@@ -1,20 +1,22 @@
 import ArgumentParser
+import BerthBackends
 import BerthControlPlane
 import BerthCore
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `berth server`: runs the workspace's control plane (and, as later issues add them, the router
-/// and the local backend) until SIGTERM or SIGINT.
+/// `berth server`: runs the workspace's control plane, the local backend that runs replicas and
+/// (once wired) the router, until SIGTERM or SIGINT.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the Berth server (control-plane API) on this machine.",
+        abstract: "Run the Berth server (control-plane API, local backend) on this machine.",
         discussion: """
             Creates the workspace on first start: the SQLite store, the artifact store and the admin \
             token ($BERTH_HOME/admin-token, mode 0600). Writes its address to $BERTH_HOME/server.json so the \
-            CLI finds it. Stop it with Ctrl-C or SIGTERM.
+            CLI finds it. Replicas of deployed services run as child processes and stop with the server; \
+            a restarted server starts the stored services again. Stop it with Ctrl-C or SIGTERM.
             """
     )
 
@@ -27,6 +29,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Control-plane port (0 lets the OS pick).")
     var port: Int = 8890
 
+    @Option(name: .long, help: "Router (scoring) port (0 lets the OS pick).")
+    var routerPort: Int = 8080
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -36,12 +41,27 @@ struct ServerCommand: AsyncParsableCommand {
             ?? .fromEnvironment()
         var logger = Logger(label: "berth.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let changes = ChangeSignal()
+        let backend = LocalBackend(
+            configuration: .init(
+                berthExecutable: Self.ownExecutable(), logDirectory: layout.logs, onChange: { changes.fire() }),
+            logger: logger)
         let controlPlane = try ControlPlane(
-            configuration: .init(workspace: layout, host: host, port: port), logger: logger)
+            configuration: .init(workspace: layout, host: host, port: port),
+            backend: backend, changes: changes, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: controlPlane)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                services: [.init(service: backend), .init(service: controlPlane)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Workspace", metadata: ["path": "\(layout.root.path)"])
         try await group.run()
+    }
+
+    /// This process's executable, which also runs replicas (`berth replica`).
+    static func ownExecutable() -> URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
+        }
+        return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
     }
 }

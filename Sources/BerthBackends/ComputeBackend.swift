@@ -1,0 +1,132 @@
+import BerthCore
+import Foundation
+
+/// Runs the replicas of deployments on one kind of cluster: processes on this machine
+/// (`LocalBackend`) or Pods on Kubernetes (a later issue).
+///
+/// The control plane's deploy flow calls `apply` with the whole desired state of one deployment
+/// and reads `status` back; the backend does the rest (start, restart, probe, stop) on its own.
+public protocol ComputeBackend: Sendable {
+    /// Makes the deployment's replicas match `spec`: starts missing ones, stops extra ones, and
+    /// replaces all of them when `spec.revision` changed.
+    func apply(_ spec: DeploymentSpec) async throws
+    /// Stops every replica of the deployment and forgets it.
+    func remove(deploymentNamed name: String) async
+    /// What runs now, or nil for an unknown deployment.
+    func status(ofDeployment name: String) async -> DeploymentStatus?
+    /// The last `lines` lines of the replicas' logs (one replica's when `replica` is given).
+    func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String
+}
+
+/// The desired state of one deployment, as a backend runs it.
+public struct DeploymentSpec: Sendable, Hashable {
+    /// The service name.
+    public var name: String
+    /// The compute target it runs on, and that cluster's declared capacity.
+    public var computeName: String
+    public var capacity: ClusterCapacity
+    /// Replicas to keep running.
+    public var replicas: Int
+    /// Changes whenever the code, models, environment or settings change: replicas of another
+    /// revision are replaced.
+    public var revision: String
+    /// The entry script, relative to `sourceDirectory`.
+    public var entryScript: String
+    /// The immutable copy of the sources that replicas run from.
+    public var sourceDirectory: URL
+    /// `AZUREML_MODEL_DIR`.
+    public var modelDirectory: URL
+    /// The Python executable of the deployment's environment.
+    public var python: String
+    /// Requested cores and memory per replica (`containerResourceRequirements`).
+    public var cpu: Double
+    public var memoryInGB: Double
+    /// `maxConcurrentRequestsPerContainer`.
+    public var maxConcurrentRequests: Int
+    /// `scoringTimeoutMs`.
+    public var scoringTimeoutMs: Int
+    /// `livenessProbeRequirements`.
+    public var liveness: DeploymentConfig.LivenessProbeRequirements
+    /// More environment variables for the replica and its workers.
+    public var environment: [String: String]
+
+    public init(
+        name: String, computeName: String, capacity: ClusterCapacity, replicas: Int, revision: String,
+        entryScript: String, sourceDirectory: URL, modelDirectory: URL, python: String, cpu: Double,
+        memoryInGB: Double, maxConcurrentRequests: Int, scoringTimeoutMs: Int,
+        liveness: DeploymentConfig.LivenessProbeRequirements, environment: [String: String] = [:]
+    ) {
+        self.name = name
+        self.computeName = computeName
+        self.capacity = capacity
+        self.replicas = replicas
+        self.revision = revision
+        self.entryScript = entryScript
+        self.sourceDirectory = sourceDirectory
+        self.modelDirectory = modelDirectory
+        self.python = python
+        self.cpu = cpu
+        self.memoryInGB = memoryInGB
+        self.maxConcurrentRequests = maxConcurrentRequests
+        self.scoringTimeoutMs = scoringTimeoutMs
+        self.liveness = liveness
+        self.environment = environment
+    }
+}
+
+/// What a backend observes of one deployment.
+public struct DeploymentStatus: Sendable, Hashable {
+    public var name: String
+    public var desiredReplicas: Int
+    public var replicas: [ReplicaStatus]
+    /// Set when some replicas do not fit the cluster's free capacity: the numbers, for the user.
+    public var unschedulable: String?
+
+    /// Replicas that answer `/ready`, for the route table.
+    public var readyEndpoints: [ReplicaEndpoint] {
+        replicas.compactMap { replica in
+            guard replica.state == .ready, let port = replica.port else { return nil }
+            return ReplicaEndpoint(id: replica.id, port: port)
+        }
+    }
+
+    public var readyCount: Int { replicas.filter { $0.state == .ready }.count }
+
+    public init(name: String, desiredReplicas: Int, replicas: [ReplicaStatus], unschedulable: String? = nil) {
+        self.name = name
+        self.desiredReplicas = desiredReplicas
+        self.replicas = replicas
+        self.unschedulable = unschedulable
+    }
+}
+
+/// One replica as a backend observes it.
+public struct ReplicaStatus: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable {
+        /// Started; `init()` not yet finished everywhere.
+        case starting
+        /// Answers `/ready` with 200.
+        case ready
+        /// Was ready, now fails `/ready` (a worker restarting) or the liveness probe.
+        case unhealthy
+        /// Exited or killed; starts again after a back-off.
+        case restarting
+    }
+
+    public var id: String
+    public var state: State
+    public var pid: Int32?
+    public var port: Int?
+    public var restarts: Int
+    /// The last exit or probe failure, for `service show`.
+    public var lastError: String?
+
+    public init(id: String, state: State, pid: Int32?, port: Int?, restarts: Int, lastError: String?) {
+        self.id = id
+        self.state = state
+        self.pid = pid
+        self.port = port
+        self.restarts = restarts
+        self.lastError = lastError
+    }
+}

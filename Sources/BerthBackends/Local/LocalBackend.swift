@@ -1,0 +1,369 @@
+import AsyncHTTPClient
+import BerthCore
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// Runs replicas as `berth replica` processes on this machine, scheduled against the local
+/// cluster's declared capacity.
+///
+/// It restarts replicas that exit (with exponential back-off), probes `/ready` to know which may
+/// take traffic, applies the liveness probe (`livenessProbeRequirements`) and kills a replica that
+/// fails it, and stops everything on `remove` or shutdown. Replicas exit with the server
+/// (`--exit-with-parent`); after a restart the control plane applies the stored services again.
+///
+/// ```swift
+/// let backend = LocalBackend(configuration: .init(berthExecutable: exe, logDirectory: logs), logger: logger)
+/// try await ServiceGroup(services: [backend], gracefulShutdownSignals: [.sigterm], logger: logger).run()
+/// ```
+public actor LocalBackend: ComputeBackend, Service {
+    /// Where the backend finds `berth` and writes logs, and how often it looks.
+    public struct Configuration: Sendable {
+        /// The `berth` executable that runs replicas (normally the server's own).
+        public var berthExecutable: URL
+        /// Replica logs go to `<logDirectory>/<service>/<replica>.log`.
+        public var logDirectory: URL
+        /// How often replicas are checked (exit, `/ready`). Default 250 ms.
+        public var checkInterval: Duration
+        /// First restart delay after an exit; doubles per exit in a row, up to `restartBackoffMaximum`.
+        public var restartBackoffInitial: Duration
+        public var restartBackoffMaximum: Duration
+        /// Called (off the actor) whenever a replica becomes ready or stops being ready.
+        public var onChange: @Sendable () -> Void
+
+        public init(
+            berthExecutable: URL, logDirectory: URL, checkInterval: Duration = .milliseconds(250),
+            restartBackoffInitial: Duration = .milliseconds(500), restartBackoffMaximum: Duration = .seconds(30),
+            onChange: @escaping @Sendable () -> Void = {}
+        ) {
+            self.berthExecutable = berthExecutable
+            self.logDirectory = logDirectory
+            self.checkInterval = checkInterval
+            self.restartBackoffInitial = restartBackoffInitial
+            self.restartBackoffMaximum = restartBackoffMaximum
+            self.onChange = onChange
+        }
+    }
+
+    struct Slot {
+        var index: Int
+        var revision: String
+        var process: LocalReplicaProcess?
+        var port: Int?
+        var state: ReplicaStatus.State = .starting
+        var restarts = 0
+        var failuresInRow = 0
+        var lastError: String?
+        var startedAt: ContinuousClock.Instant?
+        var nextStart: ContinuousClock.Instant?
+        var lastLivenessCheck: ContinuousClock.Instant?
+        var livenessFailures = 0
+    }
+
+    struct Deployment {
+        var spec: DeploymentSpec
+        var slots: [Slot]
+        var unschedulable: String?
+    }
+
+    let configuration: Configuration
+    let logger: Logger
+    private var deployments: [String: Deployment] = [:]
+    private let http: HTTPClient
+    private let clock = ContinuousClock()
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(connect: .seconds(1), read: .seconds(5))
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    }
+
+    // MARK: ComputeBackend
+
+    public func apply(_ spec: DeploymentSpec) async throws {
+        var deployment = deployments[spec.name] ?? Deployment(spec: spec, slots: [])
+        let revisionChanged = deployment.spec.revision != spec.revision
+        deployment.spec = spec
+        if revisionChanged {
+            for slot in deployment.slots { slot.process?.terminate() }
+            deployment.slots = []
+        }
+        while deployment.slots.count > spec.replicas {
+            deployment.slots.removeLast().process?.terminate()
+        }
+        while deployment.slots.count < spec.replicas {
+            deployment.slots.append(Slot(index: deployment.slots.count, revision: spec.revision))
+        }
+        deployments[spec.name] = deployment
+        logger.info(
+            "Deployment applied",
+            metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)", "revision": "\(spec.revision)"])
+        tick()
+    }
+
+    public func remove(deploymentNamed name: String) async {
+        guard let deployment = deployments.removeValue(forKey: name) else { return }
+        let processes = deployment.slots.compactMap(\.process)
+        await stop(processes)
+        configuration.onChange()
+    }
+
+    public func status(ofDeployment name: String) async -> DeploymentStatus? {
+        guard let deployment = deployments[name] else { return nil }
+        return DeploymentStatus(
+            name: name, desiredReplicas: deployment.spec.replicas,
+            replicas: deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.map { status(of: $0, in: name) },
+            unschedulable: deployment.unschedulable)
+    }
+
+    public func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String {
+        guard let deployment = deployments[name] else {
+            throw BerthError.notFound("Service '\(name)' has no replicas on this server.")
+        }
+        let ids = deployment.slots.map { replicaID(name, $0.index) }
+        if let replica, !ids.contains(replica) {
+            throw BerthError.notFound(
+                "Service '\(name)' has no replica '\(replica)'; its replicas are \(ids.joined(separator: ", ")).")
+        }
+        var output = ""
+        for id in replica.map({ [$0] }) ?? ids {
+            let text = (try? String(contentsOf: logFile(name, id), encoding: .utf8)) ?? ""
+            let tail = text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines + 1)
+            if replica == nil { output += "==> \(id) <==\n" }
+            output += tail.joined(separator: "\n")
+            if !output.hasSuffix("\n") { output += "\n" }
+        }
+        return output
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                tick()
+                await probe()
+                try? await Task.sleep(for: configuration.checkInterval)
+            }
+        } onGracefulShutdown: {}
+        let processes = deployments.values.flatMap { $0.slots.compactMap(\.process) }
+        deployments = [:]
+        await stop(processes)
+        try? await http.shutdown()
+    }
+
+    // MARK: Supervision
+
+    /// Notices exits, and starts the slots that are due and fit the cluster.
+    private func tick() {
+        let now = clock.now
+        var changed = false
+        for name in deployments.keys.sorted() {
+            guard var deployment = deployments[name] else { continue }
+            deployment.unschedulable = nil
+            for index in deployment.slots.indices {
+                var slot = deployment.slots[index]
+                if let process = slot.process, !process.isRunning {
+                    let reason = process.exitDescription
+                    slot.process = nil
+                    slot.port = nil
+                    if slot.state == .ready { changed = true }
+                    slot.state = .restarting
+                    slot.restarts += 1
+                    slot.failuresInRow += 1
+                    slot.lastError = "The replica exited (\(reason))."
+                    let delay = backoff(slot.failuresInRow)
+                    slot.nextStart = now.advanced(by: delay)
+                    logger.warning(
+                        "Replica exited; restarting in \(delay)",
+                        metadata: ["replica.id": "\(replicaID(name, slot.index))", "reason": "\(reason)"])
+                }
+                if slot.process == nil, slot.nextStart.map({ $0 <= now }) ?? true {
+                    if let shortage = shortage(for: deployment.spec, excluding: name, slotsBefore: index) {
+                        deployment.unschedulable = shortage
+                        slot.nextStart = nil
+                    } else {
+                        start(&slot, deployment: deployment.spec)
+                    }
+                }
+                deployment.slots[index] = slot
+            }
+            deployments[name] = deployment
+        }
+        if changed { configuration.onChange() }
+    }
+
+    private func start(_ slot: inout Slot, deployment spec: DeploymentSpec) {
+        let id = replicaID(spec.name, slot.index)
+        do {
+            slot.process = try LocalReplicaProcess.start(
+                executable: configuration.berthExecutable, spec: spec, replicaID: id, log: logFile(spec.name, id),
+                stdoutFile: configuration.logDirectory.appendingPathComponent(spec.name).appendingPathComponent(
+                    "\(id).out"))
+            slot.state = .starting
+            slot.port = nil
+            slot.startedAt = clock.now
+            slot.nextStart = nil
+            slot.livenessFailures = 0
+            slot.lastLivenessCheck = nil
+            logger.info(
+                "Replica started", metadata: ["replica.id": "\(id)", "replica.pid": "\(slot.process?.pid ?? 0)"])
+        } catch {
+            slot.failuresInRow += 1
+            slot.lastError = "The replica could not be started: \(error)"
+            slot.nextStart = clock.now.advanced(by: backoff(slot.failuresInRow))
+            logger.error("Replica could not be started", metadata: ["replica.id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Probes `/ready` of every started replica (and `/` for liveness when due), all at once.
+    private func probe() async {
+        struct Target: Sendable {
+            var name: String
+            var index: Int
+            var port: Int
+            var pid: Int32
+            var checkLiveness: Bool
+            var livenessTimeout: Int
+        }
+        let now = clock.now
+        var targets: [Target] = []
+        for (name, deployment) in deployments {
+            for (index, slot) in deployment.slots.enumerated() {
+                guard let process = slot.process else { continue }
+                var port = slot.port
+                if port == nil {
+                    port = process.readPort()
+                    deployments[name]?.slots[index].port = port
+                }
+                guard let port else { continue }
+                let liveness = deployment.spec.liveness
+                let livenessDue =
+                    slot.startedAt.map { $0.advanced(by: .seconds(liveness.initialDelaySeconds)) <= now } ?? false
+                    && (slot.lastLivenessCheck.map { $0.advanced(by: .seconds(liveness.periodSeconds)) <= now } ?? true)
+                if livenessDue { deployments[name]?.slots[index].lastLivenessCheck = now }
+                targets.append(
+                    Target(
+                        name: name, index: index, port: port, pid: process.pid, checkLiveness: livenessDue,
+                        livenessTimeout: liveness.timeoutSeconds))
+            }
+        }
+        guard !targets.isEmpty else { return }
+        let http = self.http
+        let results = await withTaskGroup(of: (Target, Bool, Bool?).self) { group in
+            for target in targets {
+                group.addTask {
+                    let ready = await Self.answers200(http, "http://127.0.0.1:\(target.port)/ready", timeout: .seconds(2))
+                    let live: Bool? =
+                        target.checkLiveness
+                        ? await Self.answers200(
+                            http, "http://127.0.0.1:\(target.port)/", timeout: .seconds(Int64(target.livenessTimeout)))
+                        : nil
+                    return (target, ready, live)
+                }
+            }
+            return await group.reduce(into: [(Target, Bool, Bool?)]()) { $0.append($1) }
+        }
+        var changed = false
+        for (target, ready, live) in results {
+            guard var slot = deployments[target.name]?.slots[safe: target.index], slot.process?.pid == target.pid,
+                let liveness = deployments[target.name]?.spec.liveness
+            else { continue }
+            let wasReady = slot.state == .ready
+            if ready {
+                slot.state = .ready
+                if slot.startedAt.map({ $0.advanced(by: .seconds(10)) <= clock.now }) ?? false { slot.failuresInRow = 0 }
+            } else if slot.state == .ready {
+                slot.state = .unhealthy
+            }
+            if let live {
+                slot.livenessFailures = live ? 0 : slot.livenessFailures + 1
+                if slot.livenessFailures >= liveness.failureThreshold {
+                    slot.lastError =
+                        "The replica failed its liveness probe \(slot.livenessFailures) times in a row; it is restarted."
+                    logger.warning(
+                        "Replica failed its liveness probe; killing it",
+                        metadata: ["replica.id": "\(replicaID(target.name, target.index))"])
+                    slot.process?.forceKill()
+                    slot.state = .unhealthy
+                }
+            }
+            if wasReady != (slot.state == .ready) { changed = true }
+            deployments[target.name]?.slots[target.index] = slot
+        }
+        if changed { configuration.onChange() }
+    }
+
+    private static func answers200(_ http: HTTPClient, _ url: String, timeout: Duration) async -> Bool {
+        let request = HTTPClientRequest(url: url)
+        let (seconds, _) = timeout.components
+        guard let response = try? await http.execute(request, timeout: .seconds(max(1, seconds))) else { return false }
+        _ = try? await response.body.collect(upTo: 1 << 20)
+        return response.status == .ok
+    }
+
+    // MARK: Helpers
+
+    /// Nil when one more replica of `spec` fits the cluster, else what is missing, with numbers.
+    private func shortage(for spec: DeploymentSpec, excluding name: String, slotsBefore index: Int) -> String? {
+        var usedCores = 0.0
+        var usedMemory = 0.0
+        for (other, deployment) in deployments where deployment.spec.computeName == spec.computeName {
+            let running = deployment.slots.enumerated().filter { offset, slot in
+                other == name ? offset < index : (slot.process != nil || slot.nextStart != nil)
+            }.count
+            usedCores += Double(running) * deployment.spec.cpu
+            usedMemory += Double(running) * deployment.spec.memoryInGB
+        }
+        let freeCores = spec.capacity.cores - usedCores
+        let freeMemory = spec.capacity.memoryInGB - usedMemory
+        if spec.cpu <= freeCores + 1e-9 && spec.memoryInGB <= freeMemory + 1e-9 { return nil }
+        return "Replica \(index + 1) of \(spec.replicas) needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB; "
+            + "cluster '\(spec.computeName)' has \(format(max(0, freeCores))) CPU and \(format(max(0, freeMemory))) GB free "
+            + "of \(format(spec.capacity.cores)) CPU and \(format(spec.capacity.memoryInGB)) GB. Lower "
+            + "containerResourceRequirements, reduce replicas, delete other services, or use a larger cluster."
+    }
+
+    private func status(of slot: Slot, in name: String) -> ReplicaStatus {
+        ReplicaStatus(
+            id: replicaID(name, slot.index), state: slot.state, pid: slot.process?.pid, port: slot.port,
+            restarts: slot.restarts, lastError: slot.lastError)
+    }
+
+    private func backoff(_ failures: Int) -> Duration {
+        var delay = configuration.restartBackoffInitial
+        for _ in 1..<max(1, min(failures, 32)) {
+            delay = delay * 2
+            if delay >= configuration.restartBackoffMaximum { return configuration.restartBackoffMaximum }
+        }
+        return delay
+    }
+
+    private func logFile(_ name: String, _ id: String) -> URL {
+        configuration.logDirectory.appendingPathComponent(name).appendingPathComponent("\(id).log")
+    }
+
+    /// SIGTERM, then SIGKILL for those still running after 10 s.
+    private func stop(_ processes: [LocalReplicaProcess]) async {
+        for process in processes { process.terminate() }
+        let deadline = clock.now.advanced(by: .seconds(10))
+        while processes.contains(where: \.isRunning) && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for process in processes where process.isRunning { process.forceKill() }
+    }
+}
+
+/// `<service>-<slot>`: stable across restarts, so its log file keeps the replica's history.
+func replicaID(_ service: String, _ index: Int) -> String { "\(service)-\(index)" }
+
+private func format(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+}
+
+extension Array {
+    fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One `berth replica` process started by the local backend: its stdout (where it prints its
+/// port) goes to a small file, its stderr is appended to the replica's log file.
+final class LocalReplicaProcess: Sendable {
+    let pid: Int32
+    private let process: Process
+    private let stdoutFile: URL
+
+    private init(process: Process, stdoutFile: URL) {
+        self.process = process
+        self.pid = process.processIdentifier
+        self.stdoutFile = stdoutFile
+    }
+
+    /// Starts `berth replica` for `spec`, writing to `log` (appended) and `stdoutFile`.
+    static func start(
+        executable: URL, spec: DeploymentSpec, replicaID: String, log: URL, stdoutFile: URL
+    ) throws -> LocalReplicaProcess {
+        let manager = FileManager.default
+        try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !manager.fileExists(atPath: log.path) { manager.createFile(atPath: log.path, contents: nil) }
+        manager.createFile(atPath: stdoutFile.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        try logHandle.seekToEnd()
+        let stdoutHandle = try FileHandle(forWritingTo: stdoutFile)
+        defer {
+            try? logHandle.close()
+            try? stdoutHandle.close()
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [
+            "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
+            "--model-dir", spec.modelDirectory.path, "--python", spec.python, "--port", "0",
+            "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
+            String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in spec.environment { environment[key] = value }
+        environment["BERTH_REPLICA_ID"] = replicaID
+        process.environment = environment
+        process.currentDirectoryURL = spec.sourceDirectory
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdoutHandle
+        process.standardError = logHandle
+        try process.run()
+        return LocalReplicaProcess(process: process, stdoutFile: stdoutFile)
+    }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// How it ended, once it has.
+    var exitDescription: String {
+        process.terminationReason == .uncaughtSignal
+            ? "killed by signal \(process.terminationStatus)" : "exit code \(process.terminationStatus)"
+    }
+
+    /// The port from the replica's `Listening on http://HOST:PORT` line, once printed.
+    func readPort() -> Int? {
+        guard let text = try? String(contentsOf: stdoutFile, encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Listening on http://") })
+        else { return nil }
+        return line.split(separator: ":").last.flatMap { Int($0) }
+    }
+
+    /// SIGTERM: the replica finishes requests in flight, then stops its workers.
+    func terminate() {
+        if process.isRunning { kill(pid, SIGTERM) }
+    }
+
+    /// SIGKILL, for a replica that failed its liveness probe or ignored SIGTERM.
+    func forceKill() {
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
+}

@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import BerthCore
+import NIOCore
+import Foundation
+
+/// Typed calls for services (deploy, show, keys, logs, delete).
+extension ControlPlaneClient {
+    /// Starts a deploy; returns its operation (poll it with `waitForOperation`).
+    public func deploy(_ request: DeployRequest) async throws -> BerthCore.Operation {
+        try await send(.POST, "/api/v1/services", body: request)
+    }
+
+    public func services() async throws -> [Webservice] {
+        try await send(.GET, "/api/v1/services", as: ListResponse<Webservice>.self).value
+    }
+
+    public func service(named name: String) async throws -> Webservice {
+        try await send(.GET, "/api/v1/services/\(Self.escape(name))")
+    }
+
+    /// Starts a delete; returns its operation.
+    public func deleteService(named name: String) async throws -> BerthCore.Operation {
+        try await send(.DELETE, "/api/v1/services/\(Self.escape(name))")
+    }
+
+    public func serviceKeys(named name: String) async throws -> ServiceKeys {
+        try await send(.GET, "/api/v1/services/\(Self.escape(name))/keys")
+    }
+
+    public func regenerateKey(named name: String, _ request: RegenerateKeyRequest) async throws -> ServiceKeys {
+        try await send(.POST, "/api/v1/services/\(Self.escape(name))/regenerateKeys", body: request)
+    }
+
+    /// The tail of the service's replica logs.
+    public func serviceLogs(named name: String, lines: Int?, replica: String?) async throws -> String {
+        var query: [String] = []
+        if let lines { query.append("tail=\(lines)") }
+        if let replica { query.append("replica=\(Self.escape(replica))") }
+        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return try await send(.GET, "/api/v1/services/\(Self.escape(name))/logs" + suffix, as: [String: String].self)[
+            "content"] ?? ""
+    }
+}
+
+extension ControlPlaneClient {
+    /// Scores a service through the router: `POST <scoringUri>` with `Bearer <key>` when given.
+    /// Returns the status and body text whatever the status, for `service run` to show.
+    public func score(uri: String, key: String?, body: String) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: uri)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let key { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        request.body = .bytes(ByteBuffer(string: body))
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            throw BerthError(.unavailable, "Cannot reach the scoring URI \(uri) (\(error)). Is 'berth server' running?")
+        }
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        return (Int(response.status.code), String(buffer: buffer))
+    }
+}

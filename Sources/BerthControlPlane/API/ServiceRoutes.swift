@@ -1,0 +1,72 @@
+import BerthBackends
+import BerthCore
+import BerthStore
+import Foundation
+import Hummingbird
+
+/// `/api/v1/services`: deploy (202 + operation), list, show, delete (202), keys, key
+/// regeneration and replica logs.
+struct ServiceRoutes<Context: RequestContext> {
+    let deployer: Deployer
+    let store: any MetadataStore
+    let backend: any ComputeBackend
+    let keyring: ServiceKeyring
+    let routes: RoutePublisher
+
+    func add(to router: Router<Context>) {
+        router.post("/api/v1/services") { request, _ in
+            let body = try await JSONBody.decode(DeployRequest.self, from: request)
+            return try JSONBody.accepted(try await deployer.deploy(body))
+        }
+        router.get("/api/v1/services") { _, _ in
+            try JSONBody.response(ListResponse(value: try await store.services()))
+        }
+        router.get("/api/v1/services/:name") { _, context in
+            try JSONBody.response(try await service(context))
+        }
+        router.delete("/api/v1/services/:name") { _, context in
+            try JSONBody.accepted(try await deployer.delete(try context.parameters.require("name")))
+        }
+        router.get("/api/v1/services/:name/keys") { _, context in
+            let service = try await service(context)
+            try requireKeyAuth(service)
+            return try JSONBody.response(try await keyring.keys(forService: service.name))
+        }
+        router.post("/api/v1/services/:name/regenerateKeys") { request, context in
+            let service = try await service(context)
+            try requireKeyAuth(service)
+            let body = try await JSONBody.decode(RegenerateKeyRequest.self, from: request)
+            let keys = try await keyring.regenerate(body, forService: service.name)
+            // The router learns the new digests before this answers, so the old key fails at once.
+            await routes.rebuild()
+            return try JSONBody.response(keys)
+        }
+        router.get("/api/v1/services/:name/logs") { request, context in
+            let service = try await service(context)
+            let query = request.uri.queryParameters
+            let lines = try query.get("tail").map { text -> Int in
+                guard let value = Int(text), value > 0 else {
+                    throw BerthError.badRequest("--num-lines must be a positive whole number, not '\(text)'.")
+                }
+                return value
+            } ?? 5000
+            let text = try await backend.logs(ofDeployment: service.name, replica: query.get("replica"), lines: lines)
+            return try JSONBody.response(["content": text])
+        }
+    }
+
+    private func service(_ context: Context) async throws -> Webservice {
+        let name = try context.parameters.require("name")
+        guard let service = try await store.service(named: name) else {
+            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
+        }
+        return service
+    }
+
+    private func requireKeyAuth(_ service: Webservice) throws {
+        guard service.deploymentConfig.authEnabled else {
+            throw BerthError.badRequest(
+                "Service '\(service.name)' does not use keys (authEnabled is false); redeploy with \"authEnabled\": true to get keys.")
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import BerthBackends
+import BerthCore
+import BerthStore
+import Foundation
+
+/// The API side of deploys and deletes: every check that needs no long work, then an operation
+/// and a job for the runner; the caller answers 202 with the operation at once.
+struct Deployer: Sendable {
+    let store: any MetadataStore
+    let queue: DeploymentQueue
+    /// The seed's limit on models per deployment.
+    static let maxModels = 1000
+
+    /// Validates a deploy and enqueues it.
+    ///
+    /// - Throws: 400 for bad names or configs (naming the file and field), 404 for a missing model
+    ///   or compute target, 409 when the service exists without `overwrite` or another operation
+    ///   on it runs.
+    func deploy(_ request: DeployRequest) async throws -> BerthCore.Operation {
+        let validated = try await validate(request)
+        let existing = try await store.service(named: request.name)
+        if existing != nil, !request.overwrite {
+            throw BerthError(
+                .alreadyExists,
+                "Service '\(request.name)' already exists. Pass --overwrite to replace it, or choose another --name.")
+        }
+        guard queue.claim(request.name) else { throw busy(request.name) }
+        let operation = BerthCore.Operation(
+            operationType: "DeployService", resourceLocation: "/api/v1/services/\(request.name)")
+        do {
+            try await store.saveOperation(operation)
+        } catch {
+            queue.release(request.name)
+            throw error
+        }
+        queue.enqueue(.deploy(validated, OperationRecorder(operation, store: store)))
+        return operation
+    }
+
+    /// Marks a service Deleting and enqueues its removal.
+    func delete(_ name: String) async throws -> BerthCore.Operation {
+        guard var service = try await store.service(named: name) else {
+            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
+        }
+        guard queue.claim(name) else { throw busy(name) }
+        let operation = BerthCore.Operation(operationType: "DeleteService", resourceLocation: "/api/v1/services/\(name)")
+        do {
+            service.state = .deleting
+            try await store.saveService(service)
+            try await store.saveOperation(operation)
+        } catch {
+            queue.release(name)
+            throw error
+        }
+        queue.enqueue(.delete(name: name, OperationRecorder(operation, store: store)))
+        return operation
+    }
+
+    private func busy(_ name: String) -> BerthError {
+        BerthError.conflict(
+            "Another operation on service '\(name)' is in progress; wait for it to finish ('berth service show -n \(name)'), then retry.")
+    }
+
+    private func validate(_ request: DeployRequest) async throws -> ValidatedDeploy {
+        try NameKind.service.validate(request.name)
+        guard !request.models.isEmpty else {
+            throw BerthError.badRequest("Give at least one model to deploy with -m/--model name:version.")
+        }
+        guard request.models.count <= Self.maxModels else {
+            throw BerthError.badRequest(
+                "A deployment takes at most \(Self.maxModels) models; \(request.models.count) were given.")
+        }
+        var models: [Model] = []
+        for id in request.models {
+            let reference = try ModelReference(parsing: id)
+            guard let model = try await store.model(named: reference.name, version: reference.version) else {
+                throw BerthError.notFound(
+                    "Model '\(id)' does not exist in this workspace. 'berth model list' shows the registered models.")
+            }
+            if !models.contains(where: { $0.id == model.id }) { models.append(model) }
+        }
+        guard let compute = try await store.compute(named: request.computeName) else {
+            throw BerthError.notFound(
+                "Compute target '\(request.computeName)' does not exist in this workspace. Create one with "
+                    + "'berth computetarget create local -n \(request.computeName)'.")
+        }
+        guard compute.provisioningState == .succeeded else {
+            throw BerthError.conflict(
+                "Compute target '\(compute.name)' is \(compute.provisioningState.rawValue), not Succeeded; deploy when it is ready.")
+        }
+        let inference = try InferenceConfig.parse(Data(request.inferenceConfig.utf8))
+        var warnings = inference.warnings
+        var deployment = DeploymentConfig()
+        if let text = request.deploymentConfig {
+            let file = try DeploymentConfigFile.parse(Data(text.utf8))
+            warnings += file.warnings
+            deployment = file.value.resolved()
+        }
+        if deployment.computeType != .aks {
+            throw BerthError.invalidConfiguration(
+                "deploymentconfig.json: computeType \(deployment.computeType.rawValue) deploys an endpoint version; "
+                    + "'berth model deploy' takes \"computeType\": \"aks\".")
+        }
+        let base = URL(fileURLWithPath: request.baseDirectory, isDirectory: true).standardizedFileURL
+        try DeploymentFiles.checkSources(of: inference.value, baseDirectory: base)
+        let (sourceDirectory, entryScript) = DeploymentFiles.sourceLocation(of: inference.value, baseDirectory: base)
+        var config = inference.value
+        config.sourceDirectory = sourceDirectory.path
+        config.entryScript = entryScript
+        return ValidatedDeploy(
+            name: request.name, compute: compute, models: models, inferenceConfig: config,
+            deploymentConfig: deployment, sourceDirectory: sourceDirectory, entryScript: entryScript,
+            warnings: warnings)
+    }
+}

@@ -1,0 +1,66 @@
+import BerthCore
+import Foundation
+import Synchronization
+
+/// Work the deployment runner does in the background, each with the operation that reports it.
+enum DeploymentJob: Sendable {
+    /// Deploy (or overwrite) a validated service.
+    case deploy(ValidatedDeploy, OperationRecorder)
+    /// Stop a service's replicas and remove it.
+    case delete(name: String, OperationRecorder)
+    /// After a server start: start the replicas a stored service wants.
+    case restore(Webservice)
+}
+
+/// A deploy request after every check that needs no long work: names, configs, models, compute.
+struct ValidatedDeploy: Sendable {
+    var name: String
+    var compute: ComputeTarget
+    var models: [Model]
+    var inferenceConfig: InferenceConfig
+    var deploymentConfig: DeploymentConfig
+    var sourceDirectory: URL
+    var entryScript: String
+    var warnings: [String]
+}
+
+/// The queue between the API (which answers 202 at once) and the runner, plus the set of
+/// services with an operation in progress (a second one gets 409).
+final class DeploymentQueue: Sendable {
+    let jobs: AsyncStream<DeploymentJob>
+    private let continuation: AsyncStream<DeploymentJob>.Continuation
+    private let busy = Mutex<Set<String>>([])
+
+    init() {
+        (jobs, continuation) = AsyncStream.makeStream(of: DeploymentJob.self)
+    }
+
+    /// Claims `service` for one operation; false when another operation holds it.
+    func claim(_ service: String) -> Bool {
+        busy.withLock { $0.insert(service).inserted }
+    }
+
+    /// Releases `service` after its operation ended.
+    func release(_ service: String) {
+        _ = busy.withLock { $0.remove(service) }
+    }
+
+    func enqueue(_ job: DeploymentJob) {
+        continuation.yield(job)
+    }
+
+    func finish() {
+        continuation.finish()
+    }
+}
+
+/// The router's address once it listens, for scoring URIs.
+final class RouterAddress: Sendable {
+    private let url = Mutex<String?>(nil)
+
+    init(_ initial: String? = nil) { url.withLock { $0 = initial } }
+
+    var value: String? { url.withLock { $0 } }
+
+    func set(_ value: String) { url.withLock { $0 = value } }
+}

@@ -1,0 +1,237 @@
+import BerthBackends
+import BerthCore
+import BerthStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Runs deploys and deletes in the background, each reporting through its operation, and after a
+/// server start brings the stored services' replicas back.
+///
+/// It is the one writer of services' observed state (`state`, `readyReplicas`, `error`): the API
+/// only validates, claims the service and enqueues.
+struct DeploymentRunner: Service {
+    let queue: DeploymentQueue
+    let store: any MetadataStore
+    let backend: any ComputeBackend
+    let files: DeploymentFiles
+    let keyring: ServiceKeyring
+    let routes: RoutePublisher
+    let routerAddress: RouterAddress
+    let logger: Logger
+    /// How long a deploy waits for every replica to be ready before the service is Unhealthy.
+    var readinessTimeout: Duration = .seconds(600)
+    /// A replica restarted this often without any replica ever ready means the deploy failed.
+    var failedAfterRestarts = 3
+
+    func run() async throws {
+        for service in try await store.services() {
+            if service.state == .deleting {
+                queue.enqueue(.delete(name: service.name, OperationRecorder(restoredDelete(service), store: store)))
+            } else if service.revision != nil, service.state != .failed, service.state != .unschedulable {
+                queue.enqueue(.restore(service))
+            }
+        }
+        await withDiscardingTaskGroup { group in
+            for await job in queue.jobs.cancelOnGracefulShutdown() {
+                group.addTask { await handle(job) }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func handle(_ job: DeploymentJob) async {
+        switch job {
+        case .deploy(let deploy, let recorder):
+            await recorder.start()
+            do {
+                try await self.deploy(deploy, log: { await recorder.log($0) })
+                await recorder.finish()
+            } catch {
+                await recorder.log("Deploy failed: \(message(of: error))")
+                await recorder.finish(error: berthError(error))
+            }
+            queue.release(deploy.name)
+        case .delete(let name, let recorder):
+            await recorder.start()
+            do {
+                try await delete(name, log: { await recorder.log($0) })
+                await recorder.finish()
+            } catch {
+                await recorder.finish(error: berthError(error))
+            }
+            queue.release(name)
+        case .restore(let service):
+            guard queue.claim(service.name) else { return }
+            do {
+                try await restore(service)
+            } catch {
+                logger.error(
+                    "Could not restore service", metadata: ["service.name": "\(service.name)", "error": "\(error)"])
+            }
+            queue.release(service.name)
+        }
+    }
+
+    // MARK: Deploy
+
+    private func deploy(_ deploy: ValidatedDeploy, log: @Sendable (String) async -> Void) async throws {
+        for warning in deploy.warnings { await log("Warning: \(warning)") }
+        let revision = String(UUID().uuidString.lowercased().prefix(8))
+        let folder = files.folder(service: deploy.name, revision: revision)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+
+        let source = folder.appendingPathComponent("source", isDirectory: true)
+        let packaged = try DeploymentSources.copy(from: deploy.sourceDirectory, to: source)
+        await log(
+            "Packaged the source folder '\(deploy.sourceDirectory.path)': \(packaged.files) files, "
+                + "\(packaged.bytes) bytes (ignore file: \(packaged.ignoreFile ?? "none")).")
+        let python = try await DeploymentEnvironment.prepare(deploy.inferenceConfig, log: log)
+        let modelDirectory = try files.materializeModels(deploy.models, in: folder)
+        await log("Models: \(deploy.models.map(\.id).joined(separator: ", ")) → AZUREML_MODEL_DIR=\(modelDirectory.path)")
+
+        let previous = try await store.service(named: deploy.name)
+        var service = Webservice(
+            name: deploy.name, computeName: deploy.compute.name, computeType: deploy.compute.computeType.rawValue,
+            models: deploy.models.map(\.id), inferenceConfig: deploy.inferenceConfig,
+            deploymentConfig: deploy.deploymentConfig,
+            desiredReplicas: Webservice.initialReplicas(for: deploy.deploymentConfig),
+            createdTime: previous?.createdTime ?? Date())
+        service.revision = revision
+        service.pythonPath = python
+        service.updatedTime = Date()
+        setURIs(&service)
+        try await store.saveService(service)
+        if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
+
+        try await backend.apply(spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory))
+        await log("Starting \(service.desiredReplicas) replica(s) on '\(deploy.compute.name)'…")
+        routes.changed()
+        service = try await waitUntilReady(service, log: log)
+        files.removeOtherRevisions(service: deploy.name, keep: revision)
+        await log("Service '\(service.name)' is \(service.state.rawValue).")
+        await log("Scoring URI: \(service.scoringUri ?? "(the router is not running)")")
+        await log("Swagger URI: \(service.swaggerUri ?? "(the router is not running)")")
+        if deploy.deploymentConfig.authEnabled {
+            await log("Keys: berth service get-keys -n \(service.name)")
+        }
+    }
+
+    /// Polls the backend until every replica is ready (Healthy), the deploy clearly failed, or
+    /// the timeout passed; saves the outcome and throws unless Healthy.
+    private func waitUntilReady(_ service: Webservice, log: @Sendable (String) async -> Void) async throws
+        -> Webservice
+    {
+        var service = service
+        let deadline = ContinuousClock.now.advanced(by: readinessTimeout)
+        var lastReady = -1
+        while true {
+            try Task.checkCancellation()
+            let status = await backend.status(ofDeployment: service.name)
+            let ready = status?.readyCount ?? 0
+            if ready != lastReady {
+                await log("Replicas ready: \(ready)/\(service.desiredReplicas)")
+                lastReady = ready
+            }
+            if let shortage = status?.unschedulable {
+                await backend.remove(deploymentNamed: service.name)
+                try await finish(&service, state: .unschedulable, error: BerthError(.insufficientCapacity, shortage))
+                throw BerthError(.insufficientCapacity, shortage)
+            }
+            if ready >= service.desiredReplicas {
+                try await finish(&service, state: .healthy, error: nil)
+                return service
+            }
+            if ready == 0, let crashing = status?.replicas.first(where: { $0.restarts >= failedAfterRestarts }) {
+                let tail = (try? await backend.logs(ofDeployment: service.name, replica: crashing.id, lines: 25)) ?? ""
+                await backend.remove(deploymentNamed: service.name)
+                let error = BerthError(
+                    .internalError,
+                    "The replicas of '\(service.name)' never became ready: replica \(crashing.id) restarted "
+                        + "\(crashing.restarts) times (\(crashing.lastError ?? "no reason recorded")). Its log ends with:\n"
+                        + tail)
+                try await finish(&service, state: .failed, error: error)
+                throw error
+            }
+            if ContinuousClock.now >= deadline {
+                let error = BerthError(
+                    .unavailable,
+                    "Only \(ready) of \(service.desiredReplicas) replicas of '\(service.name)' became ready within "
+                        + "\(readinessTimeout). 'berth service get-logs -n \(service.name)' shows why.")
+                try await finish(&service, state: .unhealthy, error: error)
+                throw error
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+    }
+
+    private func finish(_ service: inout Webservice, state: WebserviceState, error: BerthError?) async throws {
+        service.state = state
+        service.error = error.map { ErrorDetail($0) }
+        service.readyReplicas = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
+        service.updatedTime = Date()
+        try await store.saveService(service)
+        routes.changed()
+    }
+
+    // MARK: Delete and restore
+
+    private func delete(_ name: String, log: @Sendable (String) async -> Void) async throws {
+        await backend.remove(deploymentNamed: name)
+        await log("Stopped the replicas of '\(name)'.")
+        try await store.deleteService(named: name)
+        files.removeAll(service: name)
+        routes.changed()
+        await log("Deleted service '\(name)'.")
+    }
+
+    private func restore(_ service: Webservice) async throws {
+        var service = service
+        guard let revision = service.revision else { return }
+        let folder = files.folder(service: service.name, revision: revision)
+        let entryScript = DeploymentFiles.sourceLocation(of: service.inferenceConfig, baseDirectory: folder).entryScript
+        let modelDirectory = files.modelDirectory(for: service.models, in: folder)
+        service.state = .transitioning
+        setURIs(&service)
+        try await store.saveService(service)
+        try await backend.apply(spec(for: service, entryScript: entryScript, modelDirectory: modelDirectory))
+        logger.info("Restoring service", metadata: ["service.name": "\(service.name)"])
+        _ = try? await waitUntilReady(service, log: { _ in })
+    }
+
+    private func restoredDelete(_ service: Webservice) -> BerthCore.Operation {
+        BerthCore.Operation(operationType: "DeleteService", resourceLocation: "/api/v1/services/\(service.name)")
+    }
+
+    // MARK: Helpers
+
+    private func spec(for service: Webservice, entryScript: String, modelDirectory: URL) async throws -> DeploymentSpec {
+        guard let compute = try await store.compute(named: service.computeName) else {
+            throw BerthError.notFound("Compute target '\(service.computeName)' no longer exists.")
+        }
+        let config = service.deploymentConfig
+        let folder = files.folder(service: service.name, revision: service.revision ?? "")
+        return DeploymentSpec(
+            name: service.name, computeName: compute.name, capacity: compute.capacity,
+            replicas: service.desiredReplicas, revision: service.revision ?? "", entryScript: entryScript,
+            sourceDirectory: folder.appendingPathComponent("source", isDirectory: true), modelDirectory: modelDirectory,
+            python: service.pythonPath ?? "python3", cpu: config.containerResourceRequirements.cpu,
+            memoryInGB: config.containerResourceRequirements.memoryInGB,
+            maxConcurrentRequests: config.maxConcurrentRequestsPerContainer, scoringTimeoutMs: config.scoringTimeoutMs,
+            liveness: config.livenessProbeRequirements)
+    }
+
+    private func setURIs(_ service: inout Webservice) {
+        guard let router = routerAddress.value else { return }
+        service.scoringUri = "\(router)/api/v1/service/\(service.name)/score"
+        service.swaggerUri = "\(router)/api/v1/service/\(service.name)/swagger.json"
+    }
+}
+
+private func message(of error: any Error) -> String {
+    (error as? BerthError)?.message ?? "\(error)"
+}
+
+private func berthError(_ error: any Error) -> BerthError {
+    error as? BerthError ?? BerthError(.internalError, "\(error)")
+}

@@ -1,0 +1,49 @@
+import BerthAuth
+import BerthCore
+import BerthStore
+import Foundation
+
+/// A service's primary and secondary keys: made at first deploy, regenerated one at a time.
+///
+/// Keys live in the workspace database (the workspace folder is 0700, the file 0600); the router
+/// only ever gets their SHA-256 digests.
+struct ServiceKeyring: Sendable {
+    let store: any MetadataStore
+
+    /// The service's keys, creating them on first use.
+    func keys(forService name: String) async throws -> ServiceKeys {
+        if let keys = try await store.serviceKeys(forService: name) { return keys }
+        let keys = ServiceKeys(primaryKey: Self.newKey(), secondaryKey: Self.newKey())
+        try await store.saveServiceKeys(keys, forService: name)
+        return keys
+    }
+
+    /// Replaces one key (`Primary` or `Secondary`) with `value` or a random one.
+    func regenerate(_ request: RegenerateKeyRequest, forService name: String) async throws -> ServiceKeys {
+        var keys = try await keys(forService: name)
+        let value = request.keyValue ?? Self.newKey()
+        if request.keyValue != nil, value.count < 16 || value.contains(where: \.isWhitespace) {
+            throw BerthError.badRequest(
+                "--set-key: a key must be at least 16 characters without spaces; leave it out for a random key.")
+        }
+        switch request.keyType.lowercased() {
+        case "primary": keys.primaryKey = value
+        case "secondary": keys.secondaryKey = value
+        default:
+            throw BerthError.badRequest(
+                "--key '\(request.keyType)' is not a key type; use 'Primary' or 'Secondary'.")
+        }
+        try await store.saveServiceKeys(keys, forService: name)
+        return keys
+    }
+
+    /// 32 random bytes, base64url without padding (43 characters), like Azure's keys in length.
+    static func newKey() -> String {
+        SecretFile.randomToken(byteCount: 32)
+    }
+
+    /// The lowercase hex SHA-256 the router compares presented keys against.
+    static func digest(_ key: String) -> String {
+        KeyDigest.sha256Hex(key)
+    }
+}

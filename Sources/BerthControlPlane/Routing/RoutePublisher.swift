@@ -1,0 +1,88 @@
+import BerthBackends
+import BerthCore
+import BerthStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Builds the route table (services, key digests, limits, ready replicas) from the store and the
+/// backend, and hands each new generation to the router, whenever something changed.
+///
+/// Changes arrive through `changed()` — from the backend when a replica's readiness flips, from
+/// the API after a deploy, delete or key regeneration — and are coalesced: a burst of changes
+/// gives one rebuild.
+final class RoutePublisher: Service, Sendable {
+    private let store: any MetadataStore
+    private let backend: any ComputeBackend
+    private let publish: @Sendable (RouteTable) -> Void
+    private let logger: Logger
+    private let signal: ChangeSignal
+    private let generation = Mutex<UInt64>(0)
+
+    init(
+        store: any MetadataStore, backend: any ComputeBackend, signal: ChangeSignal, logger: Logger,
+        publish: @escaping @Sendable (RouteTable) -> Void
+    ) {
+        self.store = store
+        self.backend = backend
+        self.signal = signal
+        self.publish = publish
+        self.logger = logger
+    }
+
+    /// Asks for a rebuild; cheap and callable from anywhere.
+    func changed() {
+        signal.fire()
+    }
+
+    func run() async throws {
+        changed()
+        await cancelWhenGracefulShutdown {
+            for await _ in self.signal.changes {
+                await self.rebuild()
+            }
+        }
+    }
+
+    /// Builds and publishes the table now.
+    func rebuild() async {
+        do {
+            var services: [String: ServiceRoute] = [:]
+            for service in try await store.services() where service.state != .deleting {
+                let config = service.deploymentConfig
+                let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
+                let replicas = await backend.status(ofDeployment: service.name)?.readyEndpoints ?? []
+                services[service.name] = ServiceRoute(
+                    name: service.name, authEnabled: config.authEnabled,
+                    keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }
+                        ?? [],
+                    scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
+                    maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas)
+            }
+            let next = generation.withLock { value -> UInt64 in
+                value += 1
+                return value
+            }
+            publish(RouteTable(generation: next, services: services))
+            logger.debug("Route table published", metadata: ["generation": "\(next)", "services": "\(services.count)"])
+        } catch {
+            logger.error("Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// "Something the route table depends on changed": fired by the backend and the API, consumed
+/// by the `RoutePublisher`. Created first, so the backend and the publisher can both hold it.
+public final class ChangeSignal: Sendable {
+    let changes: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Records a change; bursts coalesce into one rebuild.
+    public func fire() {
+        continuation.yield()
+    }
+}

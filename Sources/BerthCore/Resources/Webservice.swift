@@ -1,0 +1,128 @@
+import Foundation
+
+/// A deployed service: models + inference config + deployment config on one compute target,
+/// with a scoring URI. Named `Webservice` after Azure's `AksWebservice`, whose payload names its
+/// JSON keeps (`scoringUri`, `swaggerUri`, `state`, `error`, `computeType`, …) so Azure-shaped
+/// clients read it without a mapping.
+public struct Webservice: Codable, Sendable, Hashable {
+    public var name: String
+    public var computeName: String
+    /// `Local` or `Kubernetes`, after the compute target.
+    public var computeType: String
+    /// The models, as `name:version`, in the order given at deploy.
+    public var models: [String]
+    /// The inference config as validated at deploy, with `sourceDirectory` made absolute.
+    public var inferenceConfig: InferenceConfig
+    /// The deployment config with every default applied.
+    public var deploymentConfig: DeploymentConfig
+    public var state: WebserviceState
+    /// Why the service is not Healthy; nil when it is.
+    public var error: ErrorDetail?
+    /// The replicas the backend keeps running (numReplicas, or the autoscaler's current choice).
+    public var desiredReplicas: Int
+    /// Replicas that answer `/ready`, as last observed.
+    public var readyReplicas: Int
+    /// Identifies what replicas run (code, models, environment, settings); a new deploy or update
+    /// makes a new one and the backend replaces replicas of older ones.
+    public var revision: String?
+    /// Digest of the source snapshot replicas run from.
+    public var sourceDigest: String?
+    /// Hash of the Python environment replicas run in.
+    public var environmentHash: String?
+    /// The Python executable of that environment.
+    public var pythonPath: String?
+    public var scoringUri: String?
+    public var swaggerUri: String?
+    public var createdTime: Date
+    public var updatedTime: Date
+
+    public init(
+        name: String, computeName: String, computeType: String, models: [String], inferenceConfig: InferenceConfig,
+        deploymentConfig: DeploymentConfig, state: WebserviceState = .transitioning, error: ErrorDetail? = nil,
+        desiredReplicas: Int, readyReplicas: Int = 0, createdTime: Date = Date()
+    ) {
+        self.name = name
+        self.computeName = computeName
+        self.computeType = computeType
+        self.models = models
+        self.inferenceConfig = inferenceConfig
+        self.deploymentConfig = deploymentConfig
+        self.state = state
+        self.error = error
+        self.desiredReplicas = desiredReplicas
+        self.readyReplicas = readyReplicas
+        self.createdTime = createdTime
+        self.updatedTime = createdTime
+    }
+
+    /// Replicas a fresh deployment starts with: `numReplicas`, else the autoscaler's minimum.
+    public static func initialReplicas(for config: DeploymentConfig) -> Int {
+        config.numReplicas ?? max(1, config.autoScaler.minReplicas)
+    }
+}
+
+/// A service's state, with Azure's names.
+public enum WebserviceState: String, Codable, Sendable, Hashable {
+    case transitioning = "Transitioning"
+    case healthy = "Healthy"
+    case unhealthy = "Unhealthy"
+    case failed = "Failed"
+    case unschedulable = "Unschedulable"
+    case deleting = "Deleting"
+}
+
+/// The body of `POST /api/v1/services`: what `berth model deploy` sends.
+///
+/// The configs travel as the JSON text of the user's files, so the server's validation names
+/// the file and field exactly as it would for the file on disk.
+public struct DeployRequest: Codable, Sendable, Hashable {
+    public var name: String
+    public var computeName: String
+    /// `name:version` ids; 1 to 1000 of them.
+    public var models: [String]
+    /// The text of `inferenceconfig.json`.
+    public var inferenceConfig: String
+    /// The text of `deploymentconfig.json`; nil means every default.
+    public var deploymentConfig: String?
+    /// The folder `sourceDirectory` and `entryScript` are relative to (the inference config's folder).
+    public var baseDirectory: String
+    /// Replace a service of the same name.
+    public var overwrite: Bool
+
+    public init(
+        name: String, computeName: String, models: [String], inferenceConfig: String, deploymentConfig: String?,
+        baseDirectory: String, overwrite: Bool = false
+    ) {
+        self.name = name
+        self.computeName = computeName
+        self.models = models
+        self.inferenceConfig = inferenceConfig
+        self.deploymentConfig = deploymentConfig
+        self.baseDirectory = baseDirectory
+        self.overwrite = overwrite
+    }
+}
+
+/// A service's two keys (`get-keys`); either authenticates.
+public struct ServiceKeys: Codable, Sendable, Hashable {
+    public var primaryKey: String
+    public var secondaryKey: String
+
+    public init(primaryKey: String, secondaryKey: String) {
+        self.primaryKey = primaryKey
+        self.secondaryKey = secondaryKey
+    }
+}
+
+/// The body of `POST /api/v1/services/<name>/regenerateKeys`, as Azure's `regen_key`.
+public struct RegenerateKeyRequest: Codable, Sendable, Hashable {
+    /// `Primary` or `Secondary`.
+    public var keyType: String
+    /// A value to set instead of a random one.
+    public var keyValue: String?
+
+    public init(keyType: String, keyValue: String? = nil) {
+        self.keyType = keyType
+        self.keyValue = keyValue
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import BerthClient
+import BerthCore
+import Foundation
+
+/// `berth model deploy`, shaped like `az ml model deploy`: models + inferenceconfig.json +
+/// deploymentconfig.json onto a compute target, as a service with a scoring URI.
+struct ModelDeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deploy",
+        abstract: "Deploy models as a web service on a compute target.",
+        discussion: """
+            Example: berth model deploy -n myservice -m mymodel:1 --ic inferenceconfig.json \
+            --dc deploymentconfig.json --ct mylocal
+
+            Waits until the service is Healthy, printing progress, unless --no-wait is given.
+            """)
+
+    @Option(name: [.short, .long], help: "Service name: 3–32 characters, lowercase letters, digits and '-'.")
+    var name: String
+    @Option(name: [.short, .customLong("model")], help: "A model as name:version (repeatable, up to 1000).")
+    var models: [String] = []
+    @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "The inferenceconfig.json.")
+    var inferenceConfigFile: String
+    @Option(name: [.customLong("dc"), .customLong("deploy-config-file")], help: "The deploymentconfig.json.")
+    var deployConfigFile: String?
+    @Option(name: [.customLong("ct"), .customLong("compute-target")], help: "The compute target to deploy to.")
+    var computeTarget: String
+    @Flag(name: .long, help: "Replace a service of the same name.")
+    var overwrite = false
+    @Flag(name: .customLong("no-wait"), help: "Return once the deploy started; follow it with 'berth service show'.")
+    var noWait = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let inference = URL(fileURLWithPath: inferenceConfigFile).standardizedFileURL
+        guard let inferenceText = try? String(contentsOf: inference, encoding: .utf8) else {
+            throw ValidationError("Cannot read --inference-config-file '\(inferenceConfigFile)'.")
+        }
+        var deployText: String?
+        if let deployConfigFile {
+            guard let text = try? String(contentsOf: URL(fileURLWithPath: deployConfigFile), encoding: .utf8) else {
+                throw ValidationError("Cannot read --deploy-config-file '\(deployConfigFile)'.")
+            }
+            deployText = text
+        }
+        guard !models.isEmpty else { throw ValidationError("Give at least one model with -m name:version.") }
+        let client = try global.client()
+        let operation = try await client.deploy(
+            DeployRequest(
+                name: name, computeName: computeTarget, models: models, inferenceConfig: inferenceText,
+                deploymentConfig: deployText, baseDirectory: inference.deletingLastPathComponent().path,
+                overwrite: overwrite))
+        if noWait {
+            if global.output == .json { return try Output.json(operation) }
+            print("Deploying '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")
+            return
+        }
+        if global.output == .table { print("Deploying '\(name)'…") }
+        _ = try await client.waitForOperation(id: operation.id) { entry in
+            if global.output == .table { print("  \(entry.message)") }
+        }
+        let service = try await client.service(named: name)
+        if global.output == .json { return try Output.json(service) }
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import BerthClient
+import BerthCore
+import Foundation
+
+/// `berth service …`, shaped like `az ml service`: list, show, keys, logs, run, delete.
+struct ServiceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "service",
+        abstract: "List, inspect, score and delete deployed services.",
+        subcommands: [List.self, Show.self, GetKeys.self, RegenKey.self, GetLogs.self, Run.self, Delete.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the services of the workspace.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let services = try await global.client().services()
+            if global.output == .json { return try Output.json(services) }
+            Output.table(
+                ["NAME", "STATE", "COMPUTE", "MODELS", "REPLICAS", "SCORING URI"],
+                services.map {
+                    [
+                        $0.name, $0.state.rawValue, $0.computeName, $0.models.joined(separator: ","),
+                        "\($0.readyReplicas)/\($0.desiredReplicas)", $0.scoringUri ?? "",
+                    ]
+                })
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one service.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let service = try await global.client().service(named: name)
+            if global.output == .json { return try Output.json(service) }
+            let config = service.deploymentConfig
+            var fields: [(String, String)] = [
+                ("name", service.name), ("state", service.state.rawValue), ("compute", service.computeName),
+                ("models", service.models.joined(separator: ", ")),
+                ("replicas", "\(service.readyReplicas) ready of \(service.desiredReplicas)"),
+                ("scoringUri", service.scoringUri ?? "(no router)"), ("swaggerUri", service.swaggerUri ?? "(no router)"),
+                ("authEnabled", String(config.authEnabled)),
+                ("resources", "\(Output.number(config.containerResourceRequirements.cpu)) CPU, "
+                    + "\(Output.number(config.containerResourceRequirements.memoryInGB)) GB per replica"),
+                ("updated", Output.date(service.updatedTime)),
+            ]
+            if let error = service.error { fields.append(("error", "\(error.code): \(error.message)")) }
+            Output.fields(fields)
+        }
+    }
+
+    struct GetKeys: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get-keys", abstract: "Print the service's primary and secondary keys.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let keys = try await global.client().serviceKeys(named: name)
+            if global.output == .json { return try Output.json(keys) }
+            Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
+        }
+    }
+
+    struct RegenKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "regen-key",
+            abstract: "Regenerate one key; the old value stops working at once.")
+        @Option(name: [.short, .long]) var name: String
+        @Option(name: [.short, .long], help: "Primary or Secondary.") var key: String
+        @Option(name: [.short, .customLong("set-key")], help: "Use this value instead of a random one.") var setKey: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let keys = try await global.client().regenerateKey(
+                named: name, RegenerateKeyRequest(keyType: key, keyValue: setKey))
+            if global.output == .json { return try Output.json(keys) }
+            Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
+        }
+    }
+
+    struct GetLogs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "get-logs", abstract: "Print the replicas' logs (init output, worker output, restarts).")
+        @Option(name: [.short, .long]) var name: String
+        @Option(
+            name: [.customShort("l"), .customLong("num-lines"), .customLong("num_lines")],
+            help: "Only the last N lines of each replica's log (default 5000).")
+        var numLines: Int?
+        @Option(name: .long, help: "Only this replica (ids as in 'service show -o json').") var replica: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let text = try await global.client().serviceLogs(named: name, lines: numLines, replica: replica)
+            if global.output == .json { return try Output.json(["content": text]) }
+            print(text, terminator: "")
+        }
+    }
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score the service once with its key, through the router.")
+        @Option(name: [.short, .long]) var name: String
+        @Option(name: [.customShort("d"), .customLong("input-data")], help: "The request body (JSON).")
+        var inputData: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let client = try global.client()
+            let service = try await client.service(named: name)
+            guard let uri = service.scoringUri else {
+                throw BerthError(.unavailable, "Service '\(name)' has no scoring URI: the server runs no router.")
+            }
+            let key = service.deploymentConfig.authEnabled ? try await client.serviceKeys(named: name).primaryKey : nil
+            let (status, body) = try await client.score(uri: uri, key: key, body: inputData)
+            print(body)
+            if !(200..<300).contains(status) {
+                throw BerthError(.unavailable, "The service answered HTTP \(status).")
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a service and stop its replicas.")
+        @Option(name: [.short, .long]) var name: String
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let client = try global.client()
+            let operation = try await client.deleteService(named: name)
+            _ = try await client.waitForOperation(id: operation.id)
+            if global.output == .json { return try Output.json(["deleted": name]) }
+            print("Deleted service '\(name)'.")
+        }
+    }
+}
