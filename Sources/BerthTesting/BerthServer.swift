@@ -1,0 +1,91 @@
+import BerthCore
+import Foundation
+
+/// A real `berth server` process on a workspace folder, listening on a port the OS chose.
+///
+/// ```swift
+/// let server = try await BerthServer.start(home: folder.appending("home"))
+/// defer { Task { await server.stop() } }
+/// let result = try await BerthCLI.run(["model", "list"], home: server.home)
+/// ```
+package struct BerthServer: Sendable {
+    /// The workspace folder (`--home`).
+    package let home: URL
+    /// The running process.
+    package let process: ChildProcess
+    /// What the server wrote to `server.json` once it listened.
+    package let info: ServerInfo
+
+    /// The control plane's base URL, e.g. `http://127.0.0.1:39211`.
+    package var baseURL: String { info.controlPlaneURL }
+
+    /// The workspace's layout, for finding the admin token and the database.
+    package var layout: WorkspaceLayout { WorkspaceLayout(root: home) }
+
+    /// Starts `berth server --home <home> --port 0` and waits until its `server.json` names it.
+    ///
+    /// The server's output goes to a fresh `logs-<random>/server.{out,err}` beside the workspace, so
+    /// a restarted server does not overwrite the log of the one before.
+    ///
+    /// - Throws: `HarnessError` when the server exits or does not listen within `timeout`, with its log.
+    package static func start(home: URL, timeout: Duration = .seconds(60)) async throws -> BerthServer {
+        let logs = home.deletingLastPathComponent().appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
+        let process = try ChildProcess(
+            executable: TestPaths.berthExecutable,
+            arguments: ["server", "--home", home.path, "--port", "0"],
+            stdoutFile: logs.appendingPathComponent("server.out"),
+            stderrFile: logs.appendingPathComponent("server.err")
+        )
+        let layout = WorkspaceLayout(root: home)
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let info = currentInfo(layout), info.pid == process.pid {
+                return BerthServer(home: home, process: process, info: info)
+            }
+            if let exit = process.exit {
+                throw HarnessError("berth server exited (\(exit)) before listening.\n\(process.stderr)")
+            }
+            if ContinuousClock.now >= deadline {
+                await process.kill9()
+                throw HarnessError("berth server did not write server.json within \(timeout).\n\(process.stderr)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// `server.json` of `layout` when it exists and decodes.
+    private static func currentInfo(_ layout: WorkspaceLayout) -> ServerInfo? {
+        guard let data = FileManager.default.contents(atPath: layout.serverInfoFile.path) else { return nil }
+        return try? BerthJSON.decode(ServerInfo.self, from: data)
+    }
+
+    /// The admin token the server created in its workspace.
+    package func adminToken() throws -> String {
+        try String(contentsOf: layout.adminTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Stops the server the way Ctrl-C would (SIGTERM, then SIGKILL after `grace`).
+    @discardableResult
+    package func stop(grace: Duration = .seconds(10)) async -> ChildProcess.Exit {
+        await process.terminate(grace: grace)
+    }
+
+    /// Kills the server with SIGKILL, as a crash would, and waits until it is gone.
+    @discardableResult
+    package func kill9() async -> ChildProcess.Exit {
+        await process.kill9()
+    }
+
+    /// The server's standard error so far (its log).
+    package var log: String { process.stderr }
+}
+
+/// A failure of the test harness itself (a process that would not start or answer), with the
+/// process's output so the test log shows why.
+package struct HarnessError: Error, CustomStringConvertible {
+    package var description: String
+
+    package init(_ description: String) {
+        self.description = description
+    }
+}
