@@ -40,17 +40,13 @@ struct ModelRoutes<Context: RequestContext> {
             for try await buffer in request.body {
                 try buffer.withUnsafeReadableBytes { try upload.write($0) }
             }
-            let result = try upload.finish()
-            if let expected = request.headers[.expectedDigest], expected != result.digest {
-                throw BerthError.badRequest(
-                    "The uploaded bytes hash to \(result.digest), not the \(expected) the client announced; the upload was damaged, retry it."
-                )
-            }
-            return try JSONBody.response(result, status: .created)
         } catch {
             upload.abort()
             throw error
         }
+        // `finish` publishes nothing when the bytes do not match the digest the client announced.
+        let result = try upload.finish(expecting: request.headers[.expectedDigest])
+        return try JSONBody.response(result, status: .created)
     }
 
     private func download(_ context: Context) async throws -> Response {

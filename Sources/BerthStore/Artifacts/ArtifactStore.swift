@@ -19,12 +19,20 @@ public protocol ArtifactUpload: AnyObject {
     /// Appends bytes.
     func write(_ bytes: UnsafeRawBufferPointer) throws
     /// Hashes, syncs and publishes the blob; returns its digest and size.
-    func finish() throws -> ArtifactUploadResult
+    ///
+    /// When `expectedDigest` is given and the bytes hash to something else, nothing is published:
+    /// the upload is discarded and a `BerthError.badRequest` says the bytes were damaged.
+    func finish(expecting expectedDigest: String?) throws -> ArtifactUploadResult
     /// Discards what was written.
     func abort()
 }
 
 extension ArtifactUpload {
+    /// Hashes, syncs and publishes the blob under whatever digest its bytes have.
+    public func finish() throws -> ArtifactUploadResult {
+        try finish(expecting: nil)
+    }
+
     /// Appends the bytes of `data`.
     public func write(_ data: Data) throws {
         try data.withUnsafeBytes { try write($0) }

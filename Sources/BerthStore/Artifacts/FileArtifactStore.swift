@@ -78,8 +78,15 @@ final class FileUpload: ArtifactUpload {
         size += Int64(bytes.count)
     }
 
-    func finish() throws -> ArtifactUploadResult {
+    func finish(expecting expectedDigest: String?) throws -> ArtifactUploadResult {
         let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        if let expectedDigest, expectedDigest != "sha256:" + hex {
+            abort()
+            throw BerthError.badRequest(
+                "The uploaded bytes hash to sha256:\(hex), not the \(expectedDigest) the client announced; "
+                    + "the upload was damaged, retry it."
+            )
+        }
         guard fsync(descriptor) == 0 else {
             abort()
             throw BerthError(.internalError, "Syncing an artifact failed: \(errnoText()).")
