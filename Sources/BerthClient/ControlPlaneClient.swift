@@ -5,6 +5,14 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A typed HTTP client of the control-plane API, used by the CLI and by tests.
 ///
 /// ```swift
@@ -34,6 +42,15 @@ public struct ControlPlaneClient: Sendable {
             )
         }
         let info = try BerthJSON.decode(ServerInfo.self, from: data, what: "server.json")
+        // A crashed server leaves server.json behind; calling its dead port would only fail after
+        // the HTTP client has retried the connection until the call's timeout, minutes later.
+        if !isProcessAlive(info.pid) {
+            throw BerthError(
+                .unavailable,
+                "The Berth server of the workspace '\(layout.root.path)' (pid \(info.pid) in server.json) is not "
+                    + "running; it may have crashed. Start it again with 'berth server &'."
+            )
+        }
         guard let token = try? String(contentsOf: layout.adminTokenFile, encoding: .utf8) else {
             throw BerthError(
                 .unauthorized, "Cannot read the admin token '\(layout.adminTokenFile.path)'; run the CLI as the user who runs the server.")
@@ -88,4 +105,10 @@ public struct ControlPlaneClient: Sendable {
         let text = String(decoding: body.prefix(500), as: UTF8.self)
         return BerthError(.internalError, "The server answered HTTP \(status): \(text)")
     }
+}
+
+/// Whether a process with this id exists on this machine (one of another user counts as alive).
+private func isProcessAlive(_ pid: Int32) -> Bool {
+    guard pid > 0 else { return false }
+    return kill(pid, 0) == 0 || errno == EPERM
 }

@@ -32,7 +32,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         var clusterPurpose: String?
         @Option(name: [.short, .customLong("agent-count")], help: "Number of agents (default 3; 1 for DevTest).")
         var agentCount: Int?
-        @Option(name: [.short, .customLong("vm-size")], help: "Azure VM size of each agent (default Standard_D3_v2).")
+        @Option(name: [.customShort("s"), .customLong("vm-size")], help: "Azure VM size of each agent (default Standard_D3_v2).")
         var vmSize: String?
         @Option(name: .long, help: "Total vCPUs, instead of agents × VM size.")
         var cores: Double?
@@ -112,6 +112,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteCompute(named: name, action: "detach")
+            if global.output == .json { return try Output.json(["name": name, "provisioningState": "Detached"]) }
             Swift.print("Detached compute target '\(name)'.")
         }
     }
@@ -123,6 +124,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteCompute(named: name, action: "delete")
+            if global.output == .json { return try Output.json(["name": name, "provisioningState": "Deleted"]) }
             Swift.print("Deleted compute target '\(name)'.")
         }
     }

@@ -31,6 +31,8 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             let tags = try parseKeyValues(tag, kind: "tags")
             let properties = try parseKeyValues(property, kind: "properties")
+            // Refuse a bad name before uploading anything: the server would refuse it after the upload.
+            try NameKind.model.validate(name)
             let client = try global.client()
             let source = URL(fileURLWithPath: modelPath).standardizedFileURL
             let (files, isFolder) = try ModelFiles.list(source)
@@ -77,7 +79,7 @@ struct ModelCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one model version.")
-        @Option(name: [.short, .customLong("model-id")], help: "name:version.")
+        @Option(name: [.customShort("i"), .customLong("model-id")], help: "name:version.")
         var modelID: String?
         @Option(name: [.short, .customLong("model-name")], help: "A model name (latest version unless --version).")
         var name: String?
@@ -99,7 +101,7 @@ struct ModelCommand: AsyncParsableCommand {
 
     struct Download: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Download a model's files into a folder.")
-        @Option(name: [.short, .customLong("model-id")], help: "name:version.")
+        @Option(name: [.customShort("i"), .customLong("model-id")], help: "name:version.")
         var modelID: String
         @Option(name: [.short, .customLong("target-dir")], help: "Where to write the files.")
         var targetDir: String
@@ -130,12 +132,13 @@ struct ModelCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a model version (refused while a service uses it).")
-        @Option(name: [.short, .customLong("model-id")], help: "name:version.")
+        @Option(name: [.customShort("i"), .customLong("model-id")], help: "name:version.")
         var modelID: String
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await global.client().deleteModel(id: modelID)
+            if global.output == .json { return try Output.json(["deleted": modelID]) }
             Swift.print("Deleted model '\(modelID)'.")
         }
     }
