@@ -1,0 +1,181 @@
+import BerthCore
+import BerthTesting
+import Foundation
+import Testing
+
+/// The control-plane API of a real server: the admin token guards every call, and bad input gets
+/// a 4xx with the JSON error body `{"error": {"code", "message", "requestId"}}`.
+struct ControlPlaneAPITests {
+    @Test(.timeLimit(.minutes(3)))
+    func adminTokenFileIsPrivate() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: server.layout.adminTokenFile.path)
+        let mode = try #require(attributes[.posixPermissions] as? NSNumber).intValue
+        #expect(mode & 0o777 == 0o600)
+        let token = try server.adminToken()
+        #expect(token.count >= 40)
+        let root = try FileManager.default.attributesOfItem(atPath: server.home.path)
+        #expect(try #require(root[.posixPermissions] as? NSNumber).intValue & 0o077 == 0)
+        await server.stop()
+
+        // A restart keeps the token.
+        let again = try await BerthServer.start(home: folder.appending("home"))
+        #expect(try again.adminToken() == token)
+        await again.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func callsWithoutTheTokenGet401WithAJSONBody() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let token = try server.adminToken()
+
+        for path in ["/api/v1/models", "/api/v1/computes", "/api/v1/operations/x", "/api/v1/nothing-here"] {
+            let response = try await RawHTTP.send("GET", server.baseURL + path)
+            #expect(response.status == 401, "\(path)")
+            let error = try Self.errorBody(response)
+            #expect(error.code == "Unauthorized")
+            #expect(error.message.contains("Authorization: Bearer"))
+            #expect(response.header("x-ms-request-id") == error.requestId)
+            #expect(response.header("content-type")?.hasPrefix("application/json") == true)
+        }
+
+        let wrong = try await RawHTTP.send(
+            "GET", server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer not-the-token")]
+        )
+        #expect(wrong.status == 401)
+        let wrongError = try Self.errorBody(wrong)
+        #expect(wrongError.message.contains("The admin token is wrong"))
+        #expect(!String(decoding: wrong.body, as: UTF8.self).contains(token))
+        #expect(!String(decoding: wrong.body, as: UTF8.self).contains("not-the-token"))
+
+        let post = try await RawHTTP.send(
+            "POST", server.baseURL + "/api/v1/computes", body: Data(#"{"name": "prod-1"}"#.utf8)
+        )
+        #expect(post.status == 401)
+
+        let authorized = try await RawHTTP.send(
+            "GET", server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer \(token)")]
+        )
+        #expect(authorized.status == 200)
+        #expect(authorized.jsonObject?["value"] as? [Any] != nil)
+
+        let clientID = "client-\(UUID().uuidString)"
+        let echoed = try await RawHTTP.send(
+            "GET", server.baseURL + "/api/v1/models",
+            headers: [("Authorization", "Bearer \(token)"), ("x-ms-request-id", clientID)]
+        )
+        #expect(echoed.header("x-ms-request-id") == clientID)
+
+        let openAPI = try await RawHTTP.send("GET", server.baseURL + "/openapi.json")
+        #expect(openAPI.status == 200)
+        let paths = try #require(openAPI.jsonObject?["paths"] as? [String: Any])
+        #expect(paths["/api/v1/models"] != nil)
+        #expect(paths["/api/v1/computes"] != nil)
+
+        #expect(!server.log.contains(token))
+        await server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func badInputGets4xxWithAJSONBody() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let auth = [("Authorization", "Bearer \(try server.adminToken())"), ("Content-Type", "application/json")]
+
+        let cases: [(method: String, path: String, body: String?, status: Int, code: String, says: String)] = [
+            ("POST", "/api/v1/computes", "not json", 400, "BadRequest", "request body"),
+            ("POST", "/api/v1/computes", nil, 400, "BadRequest", "empty"),
+            ("POST", "/api/v1/computes", #"{"name": 5}"#, 400, "BadRequest", "'name'"),
+            ("POST", "/api/v1/computes", #"{"name": "1-bad"}"#, 400, "InvalidName", "compute target name"),
+            (
+                "POST", "/api/v1/computes", #"{"name": "small-1", "agentCount": 1}"#, 422, "InsufficientCapacity",
+                "at least 12 vCPUs"
+            ),
+            (
+                "POST", "/api/v1/computes", #"{"name": "k8s-1", "computeType": "Kubernetes"}"#, 501, "NotImplemented",
+                "Kubernetes"
+            ),
+            (
+                "POST", "/api/v1/computes", #"{"name": "x-1", "clusterPurpose": "Prod"}"#, 400, "BadRequest",
+                "Cluster purpose 'Prod'"
+            ),
+            ("GET", "/api/v1/computes/nope-1", nil, 404, "NotFound", "'nope-1'"),
+            ("POST", "/api/v1/models", #"{"name": "m", "files": []}"#, 400, "BadRequest", "no files"),
+            (
+                "POST", "/api/v1/models",
+                #"{"name": "m", "files": [{"path": "../x", "digest": "sha256:00", "sizeBytes": 1}]}"#, 400,
+                "BadRequest", "'../x'"
+            ),
+            (
+                "POST", "/api/v1/models",
+                #"{"name": "m", "files": [{"path": "x", "digest": "sha256:00", "sizeBytes": 1}]}"#, 400,
+                "BadRequest", "were not uploaded"
+            ),
+            ("GET", "/api/v1/models/m:0", nil, 400, "InvalidName", "invalid version"),
+            ("GET", "/api/v1/models/nope:1", nil, 404, "NotFound", "'nope:1'"),
+            ("DELETE", "/api/v1/models/nope:1", nil, 404, "NotFound", "'nope:1'"),
+            ("GET", "/api/v1/artifacts/sha256:00", nil, 404, "NotFound", "No artifact"),
+            ("GET", "/api/v1/operations/nope", nil, 404, "NotFound", "Operation 'nope'"),
+            ("GET", "/api/v1/no-such-route", nil, 404, "NotFound", "No API route matches"),
+            (
+                "DELETE", "/api/v1/computes/nope-1?underlyingResourceAction=explode", nil, 400, "BadRequest",
+                "underlyingResourceAction"
+            ),
+        ]
+        for item in cases {
+            let response = try await RawHTTP.send(
+                item.method, server.baseURL + item.path, headers: auth, body: item.body.map { Data($0.utf8) }
+            )
+            let label = "\(item.method) \(item.path) \(item.body ?? "")"
+            #expect(response.status == item.status, "\(label): \(String(decoding: response.body, as: UTF8.self))")
+            let error = try Self.errorBody(response)
+            #expect(error.code == item.code, "\(label)")
+            #expect(error.message.contains(item.says), "\(label): \(error.message)")
+            #expect(!error.requestId.isEmpty, "\(label)")
+        }
+        // Nothing refused was created.
+        let computes = try await RawHTTP.send("GET", server.baseURL + "/api/v1/computes", headers: auth)
+        #expect((computes.jsonObject?["value"] as? [Any])?.isEmpty == true)
+        await server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func uploadWithAWrongAnnouncedDigestIsRefusedAndNotStored() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let token = try server.adminToken()
+        let wrong = "sha256:" + String(repeating: "0", count: 64)
+        let response = try await RawHTTP.send(
+            "POST", server.baseURL + "/api/v1/artifacts",
+            headers: [("Authorization", "Bearer \(token)"), ("x-berth-digest", wrong)],
+            body: Data("abc".utf8)
+        )
+        #expect(response.status == 400)
+        #expect(try Self.errorBody(response).message.contains("the upload was damaged"))
+        let abc = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        let download = try await RawHTTP.send(
+            "GET", server.baseURL + "/api/v1/artifacts/\(abc)", headers: [("Authorization", "Bearer \(token)")]
+        )
+        #expect(download.status == 404)
+        let temporary = server.layout.artifacts.appendingPathComponent("tmp")
+        #expect((try FileManager.default.contentsOfDirectory(atPath: temporary.path)).isEmpty)
+        await server.stop()
+    }
+
+    struct ErrorBody: Decodable {
+        var code: String
+        var message: String
+        var requestId: String
+    }
+
+    static func errorBody(_ response: RawHTTP.Response) throws -> ErrorBody {
+        struct Envelope: Decodable { var error: ErrorBody }
+        return try JSONDecoder().decode(Envelope.self, from: response.body).error
+    }
+}
