@@ -171,18 +171,39 @@ enum ModelFiles {
             throw ValidationError("--model-path '\(source.path)' does not exist.")
         }
         if !isDirectory.boolValue {
-            return ([Entry(url: source, relativePath: source.lastPathComponent, size: try size(of: source))], false)
+            // Read through a symbolic link, but keep the name the user gave.
+            let file = source.resolvingSymlinksInPath()
+            return ([Entry(url: file, relativePath: source.lastPathComponent, size: try size(of: file))], false)
         }
-        let base = source.resolvingSymlinksInPath().path
+        let baseURL = source.resolvingSymlinksInPath()
+        let base = baseURL.path
         var entries: [Entry] = []
-        guard let enumerator = FileManager.default.enumerator(
-            at: source.resolvingSymlinksInPath(), includingPropertiesForKeys: [.isRegularFileKey])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: baseURL, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey])
         else { throw ValidationError("Cannot read the folder '\(source.path)'.") }
         for case let url as URL in enumerator {
-            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-            let full = url.resolvingSymlinksInPath().path
-            let relative = String(full.dropFirst(base.count + 1))
-            entries.append(Entry(url: url, relativePath: relative, size: try size(of: url)))
+            let values = try url.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
+            let relative = url.path.hasPrefix(base + "/") ? String(url.path.dropFirst(base.count + 1)) : url.path
+            var file = url
+            if values.isSymbolicLink == true {
+                // A linked file is registered with its bytes under the link's name (model caches
+                // such as Hugging Face's are made of such links); nothing is skipped silently.
+                file = url.resolvingSymlinksInPath()
+                var targetIsDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file.path, isDirectory: &targetIsDirectory) else {
+                    throw ValidationError(
+                        "'\(relative)' in --model-path '\(source.path)' is a broken symbolic link; fix or remove it.")
+                }
+                if targetIsDirectory.boolValue {
+                    throw ValidationError(
+                        "'\(relative)' in --model-path '\(source.path)' is a symbolic link to a folder, which Berth "
+                            + "does not follow; copy that folder in, or register it as a model of its own.")
+                }
+            } else if values.isRegularFile != true {
+                continue
+            }
+            entries.append(Entry(url: file, relativePath: relative, size: try size(of: file)))
         }
         guard !entries.isEmpty else { throw ValidationError("The folder '\(source.path)' holds no files to register.") }
         return (entries.sorted { $0.relativePath < $1.relativePath }, true)
