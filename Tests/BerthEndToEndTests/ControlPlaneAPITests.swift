@@ -179,3 +179,92 @@ struct ControlPlaneAPITests {
         return try JSONDecoder().decode(Envelope.self, from: response.body).error
     }
 }
+
+/// An upload the client abandons half-way publishes nothing and leaves no temporary file.
+struct InterruptedUploadTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aCutOffUploadLeavesNoPartialObject() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let head = """
+            POST /api/v1/artifacts HTTP/1.1\r
+            Host: 127.0.0.1\r
+            Authorization: Bearer \(try server.adminToken())\r
+            Content-Type: application/octet-stream\r
+            Content-Length: 1000000\r
+            \r
+
+            """
+        let artifacts = server.layout.artifacts
+        let temporary = artifacts.appendingPathComponent("tmp")
+        func temporaryFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: temporary.path)
+        }
+        // 64 KiB of the promised 1 MB; once the server is writing them, the connection drops.
+        let socket = try RawSocket(port: port)
+        try socket.send(Data(head.utf8) + randomBytes(64 * 1024))
+        var deadline = ContinuousClock.now + .seconds(30)
+        while try temporaryFiles().isEmpty {
+            try #require(ContinuousClock.now < deadline, "the upload never reached the artifact store")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(FileManager.default.relativeFilePaths(under: artifacts.appendingPathComponent("sha256")).isEmpty)
+        socket.close()
+        deadline = ContinuousClock.now + .seconds(30)
+        while try !temporaryFiles().isEmpty {
+            try #require(ContinuousClock.now < deadline, "the abandoned upload's temporary file is still there")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(FileManager.default.relativeFilePaths(under: artifacts.appendingPathComponent("sha256")).isEmpty)
+
+        // The server still serves, and a complete upload works.
+        let token = try server.adminToken()
+        let complete = try await RawHTTP.send(
+            "POST", server.baseURL + "/api/v1/artifacts",
+            headers: [("Authorization", "Bearer \(token)")],
+            body: Data("abc".utf8)
+        )
+        #expect(complete.status == 201)
+        #expect(FileManager.default.relativeFilePaths(under: artifacts.appendingPathComponent("sha256")).count == 1)
+        await server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func aServerKilledMidUploadRestartsClean() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        let server = try await BerthServer.start(home: home)
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let temporary = server.layout.artifacts.appendingPathComponent("tmp")
+        let socket = try RawSocket(port: port)
+        defer { socket.close() }
+        try socket.send(
+            Data(
+                """
+                POST /api/v1/artifacts HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Authorization: Bearer \(try server.adminToken())\r
+                Content-Length: 1000000\r
+                \r
+
+                """.utf8
+            ) + randomBytes(64 * 1024)
+        )
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty {
+            try #require(ContinuousClock.now < deadline, "the upload never reached the artifact store")
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await server.kill9()
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
+
+        let restarted = try await BerthServer.start(home: home)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
+        let blobs = server.layout.artifacts.appendingPathComponent("sha256")
+        #expect(FileManager.default.relativeFilePaths(under: blobs).isEmpty)
+        await restarted.stop()
+    }
+}

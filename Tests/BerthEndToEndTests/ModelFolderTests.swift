@@ -43,6 +43,7 @@ struct ModelFolderTests {
         #expect(single.files.map(\.path) == ["single.bin"])
         #expect(single.sizeBytes == Int64(blob.count))
 
+        let snapshot = folder.appending("cache/snapshot")
         try manager.createSymbolicLink(
             atPath: folder.appending("cache/snapshot/blobs").path,
             withDestinationPath: "../blobs"
@@ -51,7 +52,7 @@ struct ModelFolderTests {
             "model", "register", "-n", "linked", "-p", folder.appending("cache/snapshot").path,
             home: home,
             exitCode: 64,
-            saying: "'blobs' in --model-path '\(folder.appending("cache/snapshot").path)' is a symbolic link to a folder"
+            saying: "'blobs' in --model-path '\(snapshot.path)' is a symbolic link to a folder"
         )
         try manager.removeItem(at: folder.appending("cache/snapshot/blobs"))
         try manager.createSymbolicLink(

@@ -1,0 +1,74 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A TCP connection driven byte by byte, for tests of what a server does when a client stops
+/// half-way (an upload cut off by a crash or a network failure), which HTTP clients never do.
+package final class RawSocket {
+    private var descriptor: Int32
+
+    /// Connects to `127.0.0.1:port`.
+    ///
+    /// - Throws: `HarnessError` when the connection fails.
+    package init(port: Int) throws {
+        #if canImport(Darwin)
+            descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #else
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #endif
+        guard descriptor >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno))).") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let descriptor = self.descriptor
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            close()
+            throw HarnessError("connect() to port \(port) failed: \(reason).")
+        }
+    }
+
+    /// Writes all of `bytes`.
+    ///
+    /// - Throws: `HarnessError` when the write fails.
+    package func send(_ bytes: Data) throws {
+        let descriptor = self.descriptor
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                guard written > 0 else {
+                    throw HarnessError("write() failed: \(String(cString: strerror(errno))).")
+                }
+                offset += written
+            }
+        }
+    }
+
+    /// Drops the connection (idempotent).
+    package func close() {
+        guard descriptor >= 0 else { return }
+        #if canImport(Darwin)
+            _ = Darwin.close(descriptor)
+        #elseif canImport(Glibc)
+            _ = Glibc.close(descriptor)
+        #else
+            _ = Musl.close(descriptor)
+        #endif
+        descriptor = -1
+    }
+
+    deinit { close() }
+}
