@@ -52,7 +52,7 @@ package enum BerthCLI {
         )
         guard let exit = await process.waitForExit(timeout: timeout) else {
             await process.kill9()
-            throw HarnessError(
+            throw TestProcessError(
                 "berth \(arguments.joined(separator: " ")) did not finish within \(timeout).\n\(process.stderr)"
             )
         }

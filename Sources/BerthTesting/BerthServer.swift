@@ -27,7 +27,7 @@ package struct BerthServer: Sendable {
     /// The server's output goes to a fresh `logs-<random>/server.{out,err}` beside the workspace, so
     /// a restarted server does not overwrite the log of the one before.
     ///
-    /// - Throws: `HarnessError` when the server exits or does not listen within `timeout`, with its log.
+    /// - Throws: `TestProcessError` when the server exits or does not listen within `timeout`, with its log.
     package static func start(home: URL, timeout: Duration = .seconds(60)) async throws -> BerthServer {
         let logs = home.deletingLastPathComponent().appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
         let process = try ChildProcess(
@@ -43,11 +43,11 @@ package struct BerthServer: Sendable {
                 return BerthServer(home: home, process: process, info: info)
             }
             if let exit = process.exit {
-                throw HarnessError("berth server exited (\(exit)) before listening.\n\(process.stderr)")
+                throw TestProcessError("berth server exited (\(exit)) before listening.\n\(process.stderr)")
             }
             if ContinuousClock.now >= deadline {
                 await process.kill9()
-                throw HarnessError("berth server did not write server.json within \(timeout).\n\(process.stderr)")
+                throw TestProcessError("berth server did not write server.json within \(timeout).\n\(process.stderr)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -78,14 +78,4 @@ package struct BerthServer: Sendable {
 
     /// The server's standard error so far (its log).
     package var log: String { process.stderr }
-}
-
-/// A failure of the test harness itself (a process that would not start or answer), with the
-/// process's output so the test log shows why.
-package struct HarnessError: Error, CustomStringConvertible {
-    package var description: String
-
-    package init(_ description: String) {
-        self.description = description
-    }
 }

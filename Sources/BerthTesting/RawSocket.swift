@@ -15,14 +15,14 @@ package final class RawSocket {
 
     /// Connects to `127.0.0.1:port`.
     ///
-    /// - Throws: `HarnessError` when the connection fails.
+    /// - Throws: `TestProcessError` when the connection fails.
     package init(port: Int) throws {
         #if canImport(Darwin)
             descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #else
             descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #endif
-        guard descriptor >= 0 else { throw HarnessError("socket() failed: \(String(cString: strerror(errno))).") }
+        guard descriptor >= 0 else { throw TestProcessError("socket() failed: \(String(cString: strerror(errno))).") }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -36,13 +36,13 @@ package final class RawSocket {
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
             close()
-            throw HarnessError("connect() to port \(port) failed: \(reason).")
+            throw TestProcessError("connect() to port \(port) failed: \(reason).")
         }
     }
 
     /// Writes all of `bytes`.
     ///
-    /// - Throws: `HarnessError` when the write fails.
+    /// - Throws: `TestProcessError` when the write fails.
     package func send(_ bytes: Data) throws {
         let descriptor = self.descriptor
         try bytes.withUnsafeBytes { buffer in
@@ -50,7 +50,7 @@ package final class RawSocket {
             while offset < buffer.count {
                 let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 guard written > 0 else {
-                    throw HarnessError("write() failed: \(String(cString: strerror(errno))).")
+                    throw TestProcessError("write() failed: \(String(cString: strerror(errno))).")
                 }
                 offset += written
             }

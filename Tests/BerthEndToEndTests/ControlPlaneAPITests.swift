@@ -34,7 +34,7 @@ struct ControlPlaneAPITests {
         let token = try server.adminToken()
 
         for path in ["/api/v1/models", "/api/v1/computes", "/api/v1/operations/x", "/api/v1/nothing-here"] {
-            let response = try await RawHTTP.send("GET", server.baseURL + path)
+            let response = try await TestHTTP.get(server.baseURL + path)
             #expect(response.status == 401, "\(path)")
             let error = try Self.errorBody(response)
             #expect(error.code == "Unauthorized")
@@ -43,36 +43,34 @@ struct ControlPlaneAPITests {
             #expect(response.header("content-type")?.hasPrefix("application/json") == true)
         }
 
-        let wrong = try await RawHTTP.send(
-            "GET", server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer not-the-token")]
+        let wrong = try await TestHTTP.get(
+            server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer not-the-token")]
         )
         #expect(wrong.status == 401)
         let wrongError = try Self.errorBody(wrong)
         #expect(wrongError.message.contains("The admin token is wrong"))
-        #expect(!String(decoding: wrong.body, as: UTF8.self).contains(token))
-        #expect(!String(decoding: wrong.body, as: UTF8.self).contains("not-the-token"))
+        #expect(!wrong.text.contains(token))
+        #expect(!wrong.text.contains("not-the-token"))
 
-        let post = try await RawHTTP.send(
-            "POST", server.baseURL + "/api/v1/computes", body: Data(#"{"name": "prod-1"}"#.utf8)
-        )
+        let post = try await TestHTTP.post(server.baseURL + "/api/v1/computes", #"{"name": "prod-1"}"#)
         #expect(post.status == 401)
 
-        let authorized = try await RawHTTP.send(
-            "GET", server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer \(token)")]
+        let authorized = try await TestHTTP.get(
+            server.baseURL + "/api/v1/models", headers: [("Authorization", "Bearer \(token)")]
         )
         #expect(authorized.status == 200)
-        #expect(authorized.jsonObject?["value"] as? [Any] != nil)
+        #expect((try authorized.json() as? [String: Any])?["value"] as? [Any] != nil)
 
         let clientID = "client-\(UUID().uuidString)"
-        let echoed = try await RawHTTP.send(
-            "GET", server.baseURL + "/api/v1/models",
+        let echoed = try await TestHTTP.get(
+            server.baseURL + "/api/v1/models",
             headers: [("Authorization", "Bearer \(token)"), ("x-ms-request-id", clientID)]
         )
         #expect(echoed.header("x-ms-request-id") == clientID)
 
-        let openAPI = try await RawHTTP.send("GET", server.baseURL + "/openapi.json")
+        let openAPI = try await TestHTTP.get(server.baseURL + "/openapi.json")
         #expect(openAPI.status == 200)
-        let paths = try #require(openAPI.jsonObject?["paths"] as? [String: Any])
+        let paths = try #require((try openAPI.json() as? [String: Any])?["paths"] as? [String: Any])
         #expect(paths["/api/v1/models"] != nil)
         #expect(paths["/api/v1/computes"] != nil)
 
@@ -128,19 +126,17 @@ struct ControlPlaneAPITests {
             ),
         ]
         for item in cases {
-            let response = try await RawHTTP.send(
-                item.method, server.baseURL + item.path, headers: auth, body: item.body.map { Data($0.utf8) }
-            )
+            let response = try await Self.call(item.method, server.baseURL + item.path, headers: auth, body: item.body)
             let label = "\(item.method) \(item.path) \(item.body ?? "")"
-            #expect(response.status == item.status, "\(label): \(String(decoding: response.body, as: UTF8.self))")
+            #expect(response.status == item.status, "\(label): \(response.text)")
             let error = try Self.errorBody(response)
             #expect(error.code == item.code, "\(label)")
             #expect(error.message.contains(item.says), "\(label): \(error.message)")
             #expect(!error.requestId.isEmpty, "\(label)")
         }
         // Nothing refused was created.
-        let computes = try await RawHTTP.send("GET", server.baseURL + "/api/v1/computes", headers: auth)
-        #expect((computes.jsonObject?["value"] as? [Any])?.isEmpty == true)
+        let computes = try await TestHTTP.get(server.baseURL + "/api/v1/computes", headers: auth)
+        #expect(((try computes.json() as? [String: Any])?["value"] as? [Any])?.isEmpty == true)
         await server.stop()
     }
 
@@ -151,16 +147,16 @@ struct ControlPlaneAPITests {
         let server = try await BerthServer.start(home: folder.appending("home"))
         let token = try server.adminToken()
         let wrong = "sha256:" + String(repeating: "0", count: 64)
-        let response = try await RawHTTP.send(
-            "POST", server.baseURL + "/api/v1/artifacts",
-            headers: [("Authorization", "Bearer \(token)"), ("x-berth-digest", wrong)],
-            body: Data("abc".utf8)
+        let response = try await TestHTTP.post(
+            server.baseURL + "/api/v1/artifacts",
+            "abc",
+            headers: [("Authorization", "Bearer \(token)"), ("x-berth-digest", wrong)]
         )
         #expect(response.status == 400)
         #expect(try Self.errorBody(response).message.contains("the upload was damaged"))
         let abc = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        let download = try await RawHTTP.send(
-            "GET", server.baseURL + "/api/v1/artifacts/\(abc)", headers: [("Authorization", "Bearer \(token)")]
+        let download = try await TestHTTP.get(
+            server.baseURL + "/api/v1/artifacts/\(abc)", headers: [("Authorization", "Bearer \(token)")]
         )
         #expect(download.status == 404)
         let temporary = server.layout.artifacts.appendingPathComponent("tmp")
@@ -174,9 +170,20 @@ struct ControlPlaneAPITests {
         var requestId: String
     }
 
-    static func errorBody(_ response: RawHTTP.Response) throws -> ErrorBody {
+    static func errorBody(_ response: TestResponse) throws -> ErrorBody {
         struct Envelope: Decodable { var error: ErrorBody }
-        return try JSONDecoder().decode(Envelope.self, from: response.body).error
+        return try JSONDecoder().decode(Envelope.self, from: Data(response.text.utf8)).error
+    }
+
+    /// One call of the table-driven cases; a nil body sends an empty one.
+    static func call(_ method: String, _ url: String, headers: [(String, String)], body: String?) async throws
+        -> TestResponse
+    {
+        switch method {
+        case "POST": try await TestHTTP.post(url, body ?? "", headers: headers)
+        case "DELETE": try await TestHTTP.send(.DELETE, url, headers: headers)
+        default: try await TestHTTP.get(url, headers: headers)
+        }
     }
 }
 
@@ -221,10 +228,8 @@ struct InterruptedUploadTests {
 
         // The server still serves, and a complete upload works.
         let token = try server.adminToken()
-        let complete = try await RawHTTP.send(
-            "POST", server.baseURL + "/api/v1/artifacts",
-            headers: [("Authorization", "Bearer \(token)")],
-            body: Data("abc".utf8)
+        let complete = try await TestHTTP.post(
+            server.baseURL + "/api/v1/artifacts", "abc", headers: [("Authorization", "Bearer \(token)")]
         )
         #expect(complete.status == 201)
         #expect(FileManager.default.relativeFilePaths(under: artifacts.appendingPathComponent("sha256")).count == 1)
