@@ -21,6 +21,11 @@ package final class ChildProcess: Sendable {
         /// Whether a signal (e.g. `SIGKILL`) ended the process.
         package var wasSignalled: Bool
 
+        package init(code: Int32, wasSignalled: Bool) {
+            self.code = code
+            self.wasSignalled = wasSignalled
+        }
+
         package var description: String {
             wasSignalled ? "killed by signal \(code)" : "exit status \(code)"
         }

@@ -18,7 +18,11 @@ struct ControlPlaneAPITests {
         #expect(token.count >= 40)
         let root = try FileManager.default.attributesOfItem(atPath: server.home.path)
         #expect(try #require(root[.posixPermissions] as? NSNumber).intValue & 0o077 == 0)
-        await server.stop()
+
+        // SIGTERM is a clean stop: exit status 0, and server.json no longer names a dead server.
+        let exit = await server.stop()
+        #expect(exit == ChildProcess.Exit(code: 0, wasSignalled: false))
+        #expect(!FileManager.default.fileExists(atPath: server.layout.serverInfoFile.path))
 
         // A restart keeps the token.
         let again = try await BerthServer.start(home: folder.appending("home"))
