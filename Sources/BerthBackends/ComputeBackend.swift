@@ -118,15 +118,20 @@ public struct ReplicaStatus: Sendable, Hashable, Codable {
     public var pid: Int32?
     public var port: Int?
     public var restarts: Int
-    /// The last exit or probe failure, for `service show`.
+    /// The last exit or probe failure, or a worker's last error, for `service show`.
     public var lastError: String?
+    /// The most failures in a row of one of its workers (init() raising, exits), from `/ready`.
+    public var workerFailures: Int
 
-    public init(id: String, state: State, pid: Int32?, port: Int?, restarts: Int, lastError: String?) {
+    public init(
+        id: String, state: State, pid: Int32?, port: Int?, restarts: Int, lastError: String?, workerFailures: Int = 0
+    ) {
         self.id = id
         self.state = state
         self.pid = pid
         self.port = port
         self.restarts = restarts
         self.lastError = lastError
+        self.workerFailures = workerFailures
     }
 }

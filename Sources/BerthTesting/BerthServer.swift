@@ -32,7 +32,7 @@ package struct BerthServer: Sendable {
         let logs = home.deletingLastPathComponent().appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
         let process = try ChildProcess(
             executable: TestPaths.berthExecutable,
-            arguments: ["server", "--home", home.path, "--port", "0"],
+            arguments: ["server", "--home", home.path, "--port", "0", "--router-port", "0"],
             stdoutFile: logs.appendingPathComponent("server.out"),
             stderrFile: logs.appendingPathComponent("server.err")
         )

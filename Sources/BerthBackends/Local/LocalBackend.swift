@@ -59,6 +59,7 @@ public actor LocalBackend: ComputeBackend, Service {
         var nextStart: ContinuousClock.Instant?
         var lastLivenessCheck: ContinuousClock.Instant?
         var livenessFailures = 0
+        var workerFailures = 0
     }
 
     struct Deployment {
@@ -183,15 +184,16 @@ public actor LocalBackend: ComputeBackend, Service {
                 }
                 if slot.process == nil, slot.nextStart.map({ $0 <= now }) ?? true {
                     if let shortage = shortage(for: deployment.spec, excluding: name, slotsBefore: index) {
-                        deployment.unschedulable = shortage
+                        deployment.unschedulable = deployment.unschedulable ?? shortage
                         slot.nextStart = nil
                     } else {
                         start(&slot, deployment: deployment.spec)
                     }
                 }
                 deployment.slots[index] = slot
+                // Written back per slot: the next slot's capacity check must see this one.
+                deployments[name] = deployment
             }
-            deployments[name] = deployment
         }
         if changed { configuration.onChange() }
     }
@@ -253,10 +255,10 @@ public actor LocalBackend: ComputeBackend, Service {
         }
         guard !targets.isEmpty else { return }
         let http = self.http
-        let results = await withTaskGroup(of: (Target, Bool, Bool?).self) { group in
+        let results = await withTaskGroup(of: (Target, Readiness, Bool?).self) { group in
             for target in targets {
                 group.addTask {
-                    let ready = await Self.answers200(http, "http://127.0.0.1:\(target.port)/ready", timeout: .seconds(2))
+                    let ready = await Self.readiness(http, "http://127.0.0.1:\(target.port)/ready")
                     let live: Bool? =
                         target.checkLiveness
                         ? await Self.answers200(
@@ -265,14 +267,17 @@ public actor LocalBackend: ComputeBackend, Service {
                     return (target, ready, live)
                 }
             }
-            return await group.reduce(into: [(Target, Bool, Bool?)]()) { $0.append($1) }
+            return await group.reduce(into: [(Target, Readiness, Bool?)]()) { $0.append($1) }
         }
         var changed = false
-        for (target, ready, live) in results {
+        for (target, readiness, live) in results {
+            let ready = readiness.isReady
             guard var slot = deployments[target.name]?.slots[safe: target.index], slot.process?.pid == target.pid,
                 let liveness = deployments[target.name]?.spec.liveness
             else { continue }
             let wasReady = slot.state == .ready
+            slot.workerFailures = readiness.workerFailures
+            if let error = readiness.lastError { slot.lastError = error }
             if ready {
                 slot.state = .ready
                 if slot.startedAt.map({ $0.advanced(by: .seconds(10)) <= clock.now }) ?? false { slot.failuresInRow = 0 }
@@ -297,6 +302,29 @@ public actor LocalBackend: ComputeBackend, Service {
         if changed { configuration.onChange() }
     }
 
+    /// What a replica's `/ready` said: ready or not, and its workers' worst failure streak.
+    struct Readiness: Sendable {
+        var isReady = false
+        var workerFailures = 0
+        var lastError: String?
+    }
+
+    private static func readiness(_ http: HTTPClient, _ url: String) async -> Readiness {
+        guard let response = try? await http.execute(HTTPClientRequest(url: url), timeout: .seconds(2)),
+            let body = try? await response.body.collect(upTo: 1 << 20)
+        else { return Readiness() }
+        var readiness = Readiness(isReady: response.status == .ok)
+        let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
+        for worker in object?["workers"] as? [[String: Any]] ?? [] {
+            let failures = worker["failures"] as? Int ?? 0
+            if failures >= readiness.workerFailures, failures > 0 {
+                readiness.workerFailures = failures
+                readiness.lastError = (worker["lastError"] as? String).map { "A worker failed: \($0)" }
+            }
+        }
+        return readiness
+    }
+
     private static func answers200(_ http: HTTPClient, _ url: String, timeout: Duration) async -> Bool {
         let request = HTTPClientRequest(url: url)
         let (seconds, _) = timeout.components
@@ -313,7 +341,7 @@ public actor LocalBackend: ComputeBackend, Service {
         var usedMemory = 0.0
         for (other, deployment) in deployments where deployment.spec.computeName == spec.computeName {
             let running = deployment.slots.enumerated().filter { offset, slot in
-                other == name ? offset < index : (slot.process != nil || slot.nextStart != nil)
+                (other != name || offset < index) && (slot.process != nil || slot.nextStart != nil)
             }.count
             usedCores += Double(running) * deployment.spec.cpu
             usedMemory += Double(running) * deployment.spec.memoryInGB
@@ -330,7 +358,7 @@ public actor LocalBackend: ComputeBackend, Service {
     private func status(of slot: Slot, in name: String) -> ReplicaStatus {
         ReplicaStatus(
             id: replicaID(name, slot.index), state: slot.state, pid: slot.process?.pid, port: slot.port,
-            restarts: slot.restarts, lastError: slot.lastError)
+            restarts: slot.restarts, lastError: slot.lastError, workerFailures: slot.workerFailures)
     }
 
     private func backoff(_ failures: Int) -> Duration {

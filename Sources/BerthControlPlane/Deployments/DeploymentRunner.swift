@@ -142,14 +142,18 @@ struct DeploymentRunner: Service {
                 try await finish(&service, state: .healthy, error: nil)
                 return service
             }
-            if ready == 0, let crashing = status?.replicas.first(where: { $0.restarts >= failedAfterRestarts }) {
+            if ready == 0,
+                let crashing = status?.replicas.first(where: {
+                    $0.restarts >= failedAfterRestarts || $0.workerFailures >= failedAfterRestarts
+                })
+            {
                 let tail = (try? await backend.logs(ofDeployment: service.name, replica: crashing.id, lines: 25)) ?? ""
                 await backend.remove(deploymentNamed: service.name)
                 let error = BerthError(
                     .internalError,
-                    "The replicas of '\(service.name)' never became ready: replica \(crashing.id) restarted "
-                        + "\(crashing.restarts) times (\(crashing.lastError ?? "no reason recorded")). Its log ends with:\n"
-                        + tail)
+                    "The replicas of '\(service.name)' never became ready: replica \(crashing.id) failed "
+                        + "\(max(crashing.restarts, crashing.workerFailures)) times in a row (\(crashing.lastError ?? "no reason recorded")). "
+                        + "Its log ends with:\n" + tail)
                 try await finish(&service, state: .failed, error: error)
                 throw error
             }

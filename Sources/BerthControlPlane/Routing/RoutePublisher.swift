@@ -1,6 +1,7 @@
 import BerthBackends
 import BerthCore
 import BerthStore
+import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -44,6 +45,26 @@ final class RoutePublisher: Service, Sendable {
         }
     }
 
+    /// Keeps a settled service's `readyReplicas` and Healthy/Unhealthy state true to what runs,
+    /// e.g. while a killed replica restarts. Services being deployed or deleted are the runner's.
+    private func observe(_ service: Webservice, readyReplicas: Int) async throws {
+        guard service.state == .healthy || service.state == .unhealthy else { return }
+        let state: WebserviceState = readyReplicas >= service.desiredReplicas ? .healthy : .unhealthy
+        guard state != service.state || readyReplicas != service.readyReplicas else { return }
+        var updated = service
+        updated.state = state
+        updated.readyReplicas = readyReplicas
+        updated.error =
+            state == .healthy
+            ? nil
+            : ErrorDetail(
+                code: "ReplicasNotReady",
+                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready; the others are restarting. "
+                    + "'berth service get-logs -n \(service.name)' shows why.")
+        updated.updatedTime = Date()
+        try await store.saveService(updated)
+    }
+
     /// Builds and publishes the table now.
     func rebuild() async {
         do {
@@ -52,6 +73,7 @@ final class RoutePublisher: Service, Sendable {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
                 let replicas = await backend.status(ofDeployment: service.name)?.readyEndpoints ?? []
+                try await observe(service, readyReplicas: replicas.count)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
                     keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }

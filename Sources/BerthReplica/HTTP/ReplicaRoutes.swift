@@ -81,7 +81,7 @@ struct ReplicaRoutes: Sendable {
     private func readiness() -> ReplicaResponse {
         let snapshot = pool.snapshot
         let workers = snapshot.workers.map { worker -> [String: Any] in
-            var entry: [String: Any] = ["worker": worker.slot, "state": worker.state]
+            var entry: [String: Any] = ["worker": worker.slot, "state": worker.state, "failures": worker.failures]
             if let pid = worker.pid { entry["pid"] = Int(pid) }
             if let error = worker.lastError { entry["lastError"] = summary(of: error) }
             return entry

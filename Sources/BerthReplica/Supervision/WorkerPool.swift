@@ -16,6 +16,8 @@ struct PoolSnapshot: Sendable {
         var pid: Int32?
         var state: String
         var lastError: String?
+        /// Failures in a row (init() raised or the worker exited); 0 once it serves.
+        var failures: Int
     }
 
     var isReady: Bool
@@ -70,7 +72,9 @@ final class WorkerPool: Sendable {
             PoolSnapshot(
                 isReady: state.machine.isReady && !state.machine.isShuttingDown,
                 workers: state.machine.slots.enumerated().map { index, slot in
-                    PoolSnapshot.Worker(slot: index, pid: slot.pid, state: slot.state.name, lastError: slot.lastError)
+                    PoolSnapshot.Worker(
+                        slot: index, pid: slot.pid, state: slot.state.name, lastError: slot.lastError,
+                        failures: slot.failures)
                 })
         }
     }

@@ -1,0 +1,231 @@
+import BerthCore
+import BerthTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `berth model deploy` and `berth service …` against a real server that runs real replica
+/// processes with real Python workers.
+@Suite(.timeLimit(.minutes(5)))
+struct DeployTests {
+    /// A server with a local cluster and the `echo` fixture registered as model `echo-model:1`.
+    struct Workspace {
+        let folder: TemporaryDirectory
+        let home: URL
+        let server: BerthServer
+
+        static func start(cores: String = "4", memoryGB: String = "8") async throws -> Workspace {
+            let folder = try TemporaryDirectory("berth-deploy")
+            let home = folder.appending("home")
+            let server = try await BerthServer.start(home: home)
+            try await berth(
+                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", cores,
+                "--memory-gb", memoryGB,
+                home: home)
+            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+            try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
+            return Workspace(folder: folder, home: home, server: server)
+        }
+
+        func deploy(_ name: String, fixture: String = "echo", extra: [String] = []) async throws -> BerthCLI.Result {
+            let corpus = TestPaths.corpus(fixture)
+            return try await BerthCLI.run(
+                [
+                    "model", "deploy", "-n", name, "-m", "echo-model:1", "--ic",
+                    corpus.appendingPathComponent("inferenceconfig.json").path, "--ct", "mylocal",
+                ] + extra, home: home)
+        }
+
+        func service(_ name: String) async throws -> Webservice {
+            try await berthJSON(Webservice.self, "service", "show", "-n", name, home: home)
+        }
+
+        func stop() async {
+            await server.stop()
+            folder.remove()
+        }
+    }
+
+    @Test("A deploy becomes Healthy with progress, keys and init output in the logs; delete stops it")
+    func deployShowLogsDelete() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let deployed = try await workspace.deploy("echo-svc")
+            try #require(deployed.succeeded, "\(deployed)")
+            #expect(deployed.stdout.contains("Packaged the source folder"))
+            #expect(deployed.stdout.contains("Replicas ready: 1/1"))
+            #expect(deployed.stdout.contains("Service 'echo-svc' is Healthy."))
+            let service = try await workspace.service("echo-svc")
+            #expect(service.state == .healthy)
+            #expect(service.readyReplicas == 1)
+            #expect(service.models == ["echo-model:1"])
+
+            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "echo-svc", home: workspace.home)
+            #expect(keys.primaryKey.count >= 32 && keys.secondaryKey.count >= 32 && keys.primaryKey != keys.secondaryKey)
+            let logs = try await berth("service", "get-logs", "-n", "echo-svc", home: workspace.home)
+            #expect(logs.stdout.contains("init() succeeded"))
+            #expect(!logs.stdout.contains(keys.primaryKey))
+
+            let replicaPIDs = replicaProcesses(service: "echo-svc")
+            #expect(replicaPIDs.count == 1)
+            try await berth("service", "delete", "-n", "echo-svc", home: workspace.home)
+            let list = try await berthJSON([Webservice].self, "service", "list", home: workspace.home)
+            #expect(list.isEmpty)
+            try await waitUntil { replicaProcesses(service: "echo-svc").isEmpty }
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("A deploy that does not fit is Unschedulable with the numbers; deleting another service frees the capacity")
+    func unschedulableAndCapacity() async throws {
+        // 0.1 CPU per replica (the default) on a 2-core DevTest-sized cluster: 'big' asks for 3 replicas of 1 CPU.
+        let workspace = try await Workspace.start(cores: "2", memoryGB: "4")
+        do {
+            let config = try workspace.folder.write(
+                Data(#"{"computeType": "aks", "numReplicas": 2, "containerResourceRequirements": {"cpu": 1, "memoryInGB": 1}}"#.utf8),
+                to: "two-cores.json")
+            let first = try await workspace.deploy("first", extra: ["--dc", config.path])
+            try #require(first.succeeded, "\(first)")
+            let second = try await workspace.deploy("second", extra: ["--dc", config.path])
+            #expect(!second.succeeded)
+            #expect(second.stderr.contains("needs 1 CPU and 1 GB"), "\(second)")
+            #expect(second.stderr.contains("cluster 'mylocal' has 0 CPU and 2 GB free of 2 CPU and 4 GB"), "\(second)")
+            #expect(try await workspace.service("second").state == .unschedulable)
+
+            try await berth("service", "delete", "-n", "first", home: workspace.home)
+            let again = try await workspace.deploy("second", extra: ["--dc", config.path, "--overwrite"])
+            #expect(again.succeeded, "\(again)")
+            #expect(try await workspace.service("second").state == .healthy)
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("A replica killed with SIGKILL is restarted and the service is ready again")
+    func replicaKilledIsHealed() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            try #require(try await workspace.deploy("heal-svc").succeeded)
+            let before = try #require(replicaProcesses(service: "heal-svc").first)
+            kill(before, SIGKILL)
+            try await waitUntil { try await workspace.service("heal-svc").state == .unhealthy }
+            try await waitUntil {
+                let now = replicaProcesses(service: "heal-svc")
+                guard now.count == 1, now[0] != before else { return false }
+                return try await workspace.service("heal-svc").state == .healthy
+            }
+            let logs = try await berth("service", "get-logs", "-n", "heal-svc", home: workspace.home)
+            #expect(logs.stdout.components(separatedBy: "init() succeeded").count == 3, "two starts logged")
+            #expect(logs.stdout.contains("killed by signal 9") || workspace.server.log.contains("killed by signal 9"))
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("After kill -9 of the server its replicas exit, and a restarted server brings the service back Healthy")
+    func serverRestartRestoresServices() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            try #require(try await workspace.deploy("keep-svc").succeeded)
+            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
+            await workspace.server.kill9()
+            try await waitUntil { replicaProcesses(service: "keep-svc").isEmpty }
+            let restarted = try await BerthServer.start(home: workspace.home)
+            try await waitUntil { try await workspace.service("keep-svc").state == .healthy }
+            #expect(replicaProcesses(service: "keep-svc").count == 1)
+            let after = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
+            #expect(after == keys)
+            await restarted.stop()
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("init() failing makes the deploy Failed with the traceback from the replica log")
+    func failingInitFailsTheDeploy() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let source = try workspace.folder.write(
+                Data("def init():\n    raise RuntimeError('no model here')\n\ndef run(raw):\n    return raw\n".utf8),
+                to: "broken/score.py")
+            let config = try workspace.folder.write(
+                Data(#"{"entryScript": "score.py", "sourceDirectory": "."}"#.utf8), to: "broken/inferenceconfig.json")
+            _ = source
+            let result = try await BerthCLI.run(
+                ["model", "deploy", "-n", "broken", "-m", "echo-model:1", "--ic", config.path, "--ct", "mylocal"],
+                home: workspace.home)
+            #expect(!result.succeeded)
+            #expect(result.stderr.contains("never became ready"), "\(result)")
+            #expect(result.stderr.contains("RuntimeError: no model here"), "\(result)")
+            #expect(try await workspace.service("broken").state == .failed)
+            try await waitUntil { replicaProcesses(service: "broken").isEmpty }
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("Bad input is refused with the field named and nothing stored: config, name, model, duplicate service")
+    func badInputIsRefused() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let badConfig = try workspace.folder.write(
+                Data(#"{"computeType": "aks", "autoScaler": {"minReplicas": 3, "maxReplicas": 1}}"#.utf8), to: "bad.json")
+            try await berthFails(
+                "model", "deploy", "-n", "svc-one", "-m", "echo-model:1", "--ic",
+                TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path, "--ct", "mylocal",
+                "--dc", badConfig.path, home: workspace.home, saying: "maxReplicas")
+            try await berthFails(
+                "model", "deploy", "-n", "Bad_Name", "-m", "echo-model:1", "--ic",
+                TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path, "--ct", "mylocal",
+                home: workspace.home, saying: "Bad_Name")
+            try await berthFails(
+                "model", "deploy", "-n", "svc-two", "-m", "nope:1", "--ic",
+                TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path, "--ct", "mylocal",
+                home: workspace.home, saying: "Model 'nope:1' does not exist")
+            #expect(try await berthJSON([Webservice].self, "service", "list", home: workspace.home).isEmpty)
+            try #require(try await workspace.deploy("svc-three").succeeded)
+            let duplicate = try await workspace.deploy("svc-three")
+            #expect(!duplicate.succeeded)
+            #expect(duplicate.stderr.contains("--overwrite"))
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+}
+
+/// Pids of the `berth replica` processes serving `service` (found by their `--service-name`).
+func replicaProcesses(service: String) -> [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { Int32($0) }.filter { pid in
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+        let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard arguments.contains("replica"), let flag = arguments.firstIndex(of: "--service-name") else { return false }
+        return arguments.indices.contains(flag + 1) && arguments[flag + 1] == service
+    }
+}
+
+/// Polls `condition` every 50 ms until it holds, failing after `timeout`.
+func waitUntil(timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if (try? await condition()) == true { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw TestProcessError("Condition not met within \(timeout).")
+}
