@@ -5,9 +5,12 @@ import Foundation
 ///
 /// ```swift
 /// let server = try await BerthServer.start(home: folder.appending("home"))
-/// defer { Task { await server.stop() } }
 /// let result = try await BerthCLI.run(["model", "list"], home: server.home)
+/// await server.stop()
 /// ```
+///
+/// A test that fails before `stop()` still leaves no server behind: the process is killed when
+/// the last copy of the `BerthServer` goes away.
 package struct BerthServer: Sendable {
     /// The workspace folder (`--home`).
     package let home: URL
