@@ -5,9 +5,12 @@ import Foundation
 ///
 /// ```swift
 /// let server = try await BerthServer.start(home: folder.appending("home"))
-/// defer { Task { await server.stop() } }
 /// let result = try await BerthCLI.run(["model", "list"], home: server.home)
+/// await server.stop()
 /// ```
+///
+/// A test that fails before `stop()` still leaves no server behind: the process is killed when
+/// the last copy of the `BerthServer` goes away.
 package struct BerthServer: Sendable {
     /// The workspace folder (`--home`).
     package let home: URL
@@ -22,7 +25,8 @@ package struct BerthServer: Sendable {
     /// The workspace's layout, for finding the admin token and the database.
     package var layout: WorkspaceLayout { WorkspaceLayout(root: home) }
 
-    /// Starts `berth server --home <home> --port 0` and waits until its `server.json` names it.
+    /// Starts `berth server --home <home> --port 0 --router-port 0` and waits until its `server.json`
+    /// names it.
     ///
     /// The server's output goes to a fresh `logs-<random>/server.{out,err}` beside the workspace, so
     /// a restarted server does not overwrite the log of the one before.

@@ -168,6 +168,12 @@ package final class ChildProcess: Sendable {
         return await kill9()
     }
 
+    /// A child still running when its last reference goes (a test that failed before stopping
+    /// it) is killed, so no server outlives the test that started it.
+    deinit {
+        if exit == nil { _ = kill(pid, SIGKILL) }
+    }
+
     /// What the child wrote to standard output so far.
     package var stdout: String {
         (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? ""

@@ -31,6 +31,28 @@ struct ControlPlaneAPITests {
     }
 
     @Test(.timeLimit(.minutes(3)))
+    func aSecondServerOnTheSameWorkspaceIsRefused() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        let server = try await BerthServer.start(home: home)
+        let second = try await BerthCLI.run(["server", "--home", home.path, "--port", "0", "--router-port", "0"])
+        #expect(second.exitCode == 1, "\(second)")
+        #expect(
+            second.stderr.contains(
+                "Another Berth server already runs on the workspace '\(home.path)' (pid \(server.process.pid), "
+                    + "\(server.baseURL)). Stop it first, or give this one another --home."
+            ),
+            "\(second)"
+        )
+        // The first server still answers through its own server.json.
+        let models = try await BerthCLI.run(["model", "list", "-o", "json"], home: home)
+        #expect(models.succeeded, "\(models)")
+        #expect(server.process.exit == nil)
+        await server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func callsWithoutTheTokenGet401WithAJSONBody() async throws {
         let folder = try TemporaryDirectory("berth-e2e")
         defer { folder.remove() }

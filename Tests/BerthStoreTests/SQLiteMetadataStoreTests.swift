@@ -123,3 +123,48 @@ struct SQLiteMetadataStoreTests {
         )
     }
 }
+
+/// Resources in use cannot be deleted: the refusal names who uses them.
+struct StoreInUseTests {
+    static func service(_ name: String, models: [String], compute: String = "local-1") -> Webservice {
+        Webservice(
+            name: name,
+            computeName: compute,
+            computeType: "Local",
+            models: models,
+            inferenceConfig: InferenceConfig(entryScript: "score.py"),
+            deploymentConfig: DeploymentConfig(),
+            desiredReplicas: 1
+        )
+    }
+
+    @Test func aModelUsedByServicesCannotBeDeleted() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let store = try SQLiteMetadataStore(path: folder.appending("berth.sqlite"))
+        try await store.insertCompute(SQLiteMetadataStoreTests.compute("local-1"))
+        _ = try await store.registerModel(SQLiteMetadataStoreTests.request("alpha"), createdTime: Date())
+        _ = try await store.registerModel(SQLiteMetadataStoreTests.request("alpha"), createdTime: Date())
+        try await store.saveService(Self.service("svc-b", models: ["alpha:1"]))
+        try await store.saveService(Self.service("svc-a", models: ["alpha:1", "alpha:2"]))
+
+        let error = await #expect(throws: BerthError.self) { try await store.deleteModel(named: "alpha", version: 1) }
+        #expect(error?.code == .conflict)
+        #expect(
+            error?.message
+                == "Model 'alpha:1' is used by service 'svc-a', 'svc-b'; delete or update those services first."
+        )
+        let single = await #expect(throws: BerthError.self) { try await store.deleteModel(named: "alpha", version: 2) }
+        #expect(single?.message == "Model 'alpha:2' is used by service 'svc-a'; delete or update that service first.")
+
+        let compute = await #expect(throws: BerthError.self) { try await store.deleteCompute(named: "local-1") }
+        #expect(compute?.code == .conflict)
+        #expect(compute?.message.contains("'svc-a', 'svc-b'") == true)
+
+        try await store.deleteService(named: "svc-a")
+        try await store.deleteService(named: "svc-b")
+        try await store.deleteModel(named: "alpha", version: 1)
+        #expect(try await store.services(usingModel: "alpha:2").isEmpty)
+        try await store.deleteCompute(named: "local-1")
+    }
+}

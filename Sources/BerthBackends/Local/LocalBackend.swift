@@ -77,9 +77,10 @@ public actor LocalBackend: ComputeBackend, Service {
     public init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.timeout = .init(connect: .seconds(1), read: .seconds(5))
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        // The shared client needs no shutdown: a server whose start fails after this init (say,
+        // another server holds the workspace) exits with its message, not with AsyncHTTPClient's
+        // "Client not shut down before the deinit" crash. Every probe passes its own deadline.
+        self.http = .shared
     }
 
     // MARK: ComputeBackend
@@ -153,7 +154,6 @@ public actor LocalBackend: ComputeBackend, Service {
         let processes = deployments.values.flatMap { $0.slots.compactMap(\.process) }
         deployments = [:]
         await stop(processes)
-        try? await http.shutdown()
     }
 
     // MARK: Supervision

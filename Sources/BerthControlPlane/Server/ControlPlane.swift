@@ -51,6 +51,8 @@ public struct ControlPlane: Service {
     let queue = DeploymentQueue()
     let routes: RoutePublisher
     let routerAddress = RouterAddress()
+    /// Held for the control plane's lifetime: one server per workspace.
+    let workspaceLock: WorkspaceLock
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
     ///
@@ -69,6 +71,9 @@ public struct ControlPlane: Service {
         let manager = FileManager.default
         try manager.createDirectory(at: layout.root, withIntermediateDirectories: true)
         try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: layout.root.path)
+        // Before anything else touches the workspace: opening the artifact store clears uploads
+        // in progress, which must never be another running server's.
+        workspaceLock = try WorkspaceLock(layout: layout)
         store = try SQLiteMetadataStore(path: layout.database)
         artifacts = try FileArtifactStore(root: layout.artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
