@@ -81,6 +81,7 @@ extension WorkspaceLayout {
 extension VenvEnvironmentBuilder {
     /// Picks the Python that satisfies the conda `python` pin: `python3.X` on `PATH` when the pin
     /// names a minor version, then the configured Python; an error says what was found otherwise.
+    /// Returns the interpreter's own `sys.executable`, so launchers (pyenv shims) are seen through.
     func interpreter(
         for requirement: PythonVersionRequirement?, hash: String, log: @escaping @Sendable (String) -> Void
     ) async throws -> (path: String, version: String) {
@@ -90,14 +91,18 @@ extension VenvEnvironmentBuilder {
         for name in candidates {
             guard let path = configuration.executable(named: name) else { continue }
             let outcome = try await ChildProcess.run(
-                path, ["-c", "import sys; print('.'.join(map(str, sys.version_info[:3])))"],
+                path, ["-c", "import sys; print('.'.join(map(str, sys.version_info[:3]))); print(sys.executable)"],
                 environment: configuration.childEnvironment, logFile: nil, onLine: { _ in })
-            guard outcome.isSuccess, let version = outcome.tail.last?.trimmingWhitespace() else { continue }
+            guard outcome.isSuccess, outcome.tail.count >= 2 else { continue }
+            let version = outcome.tail[outcome.tail.count - 2].trimmingWhitespace()
+            // `sys.executable` sees through launchers such as pyenv shims.
+            let executable = outcome.tail[outcome.tail.count - 1].trimmingWhitespace()
+            let resolved = FileManager.default.isExecutableFile(atPath: executable) ? executable : path
             found.append("\(path) is \(version)")
             let numbers = version.split(separator: ".").compactMap { Int($0) }
             if requirement?.isSatisfied(by: numbers) ?? true {
-                if let requirement { log("Python \(version) (\(path)) satisfies '\(requirement)'.") }
-                return (path, version)
+                if let requirement { log("Python \(version) (\(resolved)) satisfies '\(requirement)'.") }
+                return (resolved, version)
             }
         }
         let wanted = requirement.map { "'\($0)'" } ?? "Python"
