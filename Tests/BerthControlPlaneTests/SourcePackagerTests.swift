@@ -93,7 +93,9 @@ struct SourcePackagerTests {
         for path in ["score.py", "models/weights.bin", "tool.sh"] {
             let original = try Data(contentsOf: source.appendingPathComponent(path))
             #expect(try Data(contentsOf: target.appendingPathComponent(path)) == original)
-            #expect(!FileManager.default.isWritableFile(atPath: target.appendingPathComponent(path).path))
+            // Checked on the mode bits: root (as in CI containers) may write any file.
+            let mode = try FileManager.default.attributesOfItem(atPath: target.appendingPathComponent(path).path)[.posixPermissions] as? Int
+            #expect(mode.map { $0 & 0o222 } == 0)
         }
         #expect(FileManager.default.isExecutableFile(atPath: target.appendingPathComponent("tool.sh").path))
         #expect(!FileManager.default.isExecutableFile(atPath: target.appendingPathComponent("score.py").path))
