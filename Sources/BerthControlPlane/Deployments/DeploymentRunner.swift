@@ -18,6 +18,7 @@ struct DeploymentRunner: Service {
     let keyring: ServiceKeyring
     let routes: RoutePublisher
     let routerAddress: RouterAddress
+    let environments: any EnvironmentBuilder
     let logger: Logger
     /// How long a deploy waits for every replica to be ready before the service is Unhealthy.
     var readinessTimeout: Duration = .seconds(600)
@@ -75,18 +76,17 @@ struct DeploymentRunner: Service {
 
     // MARK: Deploy
 
-    private func deploy(_ deploy: ValidatedDeploy, log: @Sendable (String) async -> Void) async throws {
+    private func deploy(_ deploy: ValidatedDeploy, log: @escaping @Sendable (String) async -> Void) async throws {
         for warning in deploy.warnings { await log("Warning: \(warning)") }
         let revision = String(UUID().uuidString.lowercased().prefix(8))
         let folder = files.folder(service: deploy.name, revision: revision)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
 
-        let source = folder.appendingPathComponent("source", isDirectory: true)
-        let packaged = try DeploymentSources.copy(from: deploy.sourceDirectory, to: source)
-        await log(
-            "Packaged the source folder '\(deploy.sourceDirectory.path)': \(packaged.files) files, "
-                + "\(packaged.bytes) bytes (ignore file: \(packaged.ignoreFile ?? "none")).")
-        let python = try await DeploymentEnvironment.prepare(deploy.inferenceConfig, log: log)
+        let snapshot = try await SourcePackager(artifacts: files.artifacts).snapshot(of: deploy.sourceDirectory)
+        await log(snapshot.summary)
+        try await snapshot.materialize(
+            into: folder.appendingPathComponent("source", isDirectory: true), from: files.artifacts)
+        let environment = try await prepareEnvironment(deploy, log: log)
         let modelDirectory = try files.materializeModels(deploy.models, in: folder)
         await log("Models: \(deploy.models.map(\.id).joined(separator: ", ")) → AZUREML_MODEL_DIR=\(modelDirectory.path)")
 
@@ -98,7 +98,9 @@ struct DeploymentRunner: Service {
             desiredReplicas: Webservice.initialReplicas(for: deploy.deploymentConfig),
             createdTime: previous?.createdTime ?? Date())
         service.revision = revision
-        service.pythonPath = python
+        service.pythonPath = environment.pythonExecutable
+        service.environmentHash = environment.hash
+        service.sourceDigest = snapshot.digest
         service.updatedTime = Date()
         setURIs(&service)
         try await store.saveService(service)
@@ -114,6 +116,28 @@ struct DeploymentRunner: Service {
         await log("Swagger URI: \(service.swaggerUri ?? "(the router is not running)")")
         if deploy.deploymentConfig.authEnabled {
             await log("Keys: berth service get-keys -n \(service.name)")
+        }
+    }
+
+    /// Finds or builds the deploy's Python environment, streaming the builder's output (pip's
+    /// lines included) into the operation log as it comes.
+    private func prepareEnvironment(_ deploy: ValidatedDeploy, log: @escaping @Sendable (String) async -> Void)
+        async throws -> PreparedEnvironment
+    {
+        let spec = try EnvironmentSpec.load(for: deploy.inferenceConfig, filesIn: deploy.sourceDirectory)
+        for warning in spec.warnings { await log("Warning: \(warning)") }
+        await log("Environment \(spec.value.shortHash): looking in the workspace cache, then the machine cache…")
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await line in lines { await log("  \(line)") }
+            }
+            defer { continuation.finish() }
+            let prepared = try await environments.prepare(spec.value, log: { continuation.yield($0) })
+            continuation.finish()
+            try await group.waitForAll()
+            await log(prepared.summary)
+            return prepared
         }
     }
 

@@ -109,7 +109,9 @@ public struct ControlPlane: Service {
         let runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
-            keyring: ServiceKeyring(store: store), routes: routes, routerAddress: routerAddress, logger: logger)
+            keyring: ServiceKeyring(store: store), routes: routes, routerAddress: routerAddress,
+            environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
+            logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await runner.run() }
             group.addTask { try await routes.run() }
