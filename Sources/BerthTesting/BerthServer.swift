@@ -37,6 +37,7 @@ package struct BerthServer: Sendable {
         let process = try ChildProcess(
             executable: TestPaths.berthExecutable,
             arguments: ["server", "--home", home.path, "--port", "0", "--router-port", "0"],
+            environment: testEnvironment,
             stdoutFile: logs.appendingPathComponent("server.out"),
             stderrFile: logs.appendingPathComponent("server.err")
         )
@@ -55,6 +56,16 @@ package struct BerthServer: Sendable {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// The server's environment: this process's, with the machine-wide environment cache moved to
+    /// one folder under the temporary directory that every test run shares, so tests never touch
+    /// the user's `~/.cache/berth` yet build each environment (scikit-learn's takes a while) once.
+    static var testEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory
+            .appendingPathComponent("berth-test-cache").path
+        return environment
     }
 
     /// `server.json` of `layout` when it exists and decodes.

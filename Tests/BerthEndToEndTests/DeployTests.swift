@@ -55,7 +55,7 @@ struct DeployTests {
         do {
             let deployed = try await workspace.deploy("echo-svc")
             try #require(deployed.succeeded, "\(deployed)")
-            #expect(deployed.stdout.contains("Packaged the source folder"))
+            #expect(deployed.stdout.contains("Packaged 3 files"), "\(deployed)")
             #expect(deployed.stdout.contains("Replicas ready: 1/1"))
             #expect(deployed.stdout.contains("Service 'echo-svc' is Healthy."))
             let service = try await workspace.service("echo-svc")
@@ -75,6 +75,42 @@ struct DeployTests {
             let list = try await berthJSON([Webservice].self, "service", "list", home: workspace.home)
             #expect(list.isEmpty)
             try await waitUntil { replicaProcesses(service: "echo-svc").isEmpty }
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("scikit-learn: the environment is built from environment.yml once; the next deploy says cache hit")
+    func sklearnEnvironmentIsCached() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let models = workspace.folder.appending("sklearn-model")
+            let train = Process()
+            train.executableURL = URL(fileURLWithPath: TestPaths.fixturePython)
+            train.arguments = [TestPaths.corpus("sklearn-diabetes").appendingPathComponent("train.py").path, models.path]
+            train.standardOutput = FileHandle.nullDevice
+            try train.run()
+            train.waitUntilExit()
+            try #require(train.terminationStatus == 0)
+            try await berth(
+                "model", "register", "-n", "diabetes", "-p",
+                models.appendingPathComponent("sklearn_regression_model.pkl").path, home: workspace.home)
+            let corpus = TestPaths.corpus("sklearn-diabetes")
+            let arguments = [
+                "model", "deploy", "-n", "diabetes-svc", "-m", "diabetes:1", "--ic",
+                corpus.appendingPathComponent("inferenceconfig.json").path, "--dc",
+                corpus.appendingPathComponent("deploymentconfig.json").path, "--ct", "mylocal",
+            ]
+            let first = try await BerthCLI.run(arguments, home: workspace.home)
+            try #require(first.succeeded, "\(first)")
+            #expect(first.stdout.contains("Service 'diabetes-svc' is Healthy."))
+            let second = try await BerthCLI.run(arguments + ["--overwrite"], home: workspace.home)
+            try #require(second.succeeded, "\(second)")
+            #expect(second.stdout.contains("cache hit"), "\(second)")
+            #expect(!second.stdout.contains("cache miss"), "\(second)")
+            #expect(!second.stdout.contains("Collecting"), "pip ran again: \(second)")
         } catch {
             await workspace.stop()
             throw error

@@ -136,7 +136,6 @@ struct DeploymentRunner: Service {
             let prepared = try await environments.prepare(spec.value, log: { continuation.yield($0) })
             continuation.finish()
             try await group.waitForAll()
-            await log(prepared.summary)
             return prepared
         }
     }
