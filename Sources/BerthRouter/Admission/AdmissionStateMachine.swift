@@ -1,0 +1,252 @@
+import BerthCore
+
+/// The router's shared hot-path state as a pure value: the route-table snapshot, the requests in
+/// flight on every replica and each service's admission queue.
+///
+/// It does no I/O and reads no clock: callers pass `now`, and every mutating method returns what
+/// must happen next (which waiters to resume, with what), so `Admission` runs those resumptions
+/// after releasing its lock and tests drive the policy with plain instants.
+///
+/// Policy (azureml-fe, compat.md §9): a request goes to the ready replica with the fewest requests
+/// in flight; a replica is full at `maxConcurrentRequestsPerContainer`; when all are full the
+/// request waits in its service's bounded FIFO queue until a replica frees up or
+/// `maxQueueWaitMs` passes (then 503).
+struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Duration == Duration {
+    /// Limits that are the router's own rather than a service's.
+    struct Policy: Sendable {
+        /// Requests that may wait per service; one more is refused at once.
+        var maxQueuedRequestsPerService: Int = 1024
+        /// How long a replica that answered 429 counts as full, unless one of its requests ends first.
+        var busyReplicaBackoff: Duration = .milliseconds(50)
+    }
+
+    /// The answer to `acquire`: done at once, or wait in the queue until `deadline`.
+    enum Acquisition: Hashable, Sendable {
+        case done(AdmissionOutcome)
+        case mustWait(deadline: Instant)
+    }
+
+    /// Resume `waiter` with `outcome` once the lock is released.
+    struct Resumption {
+        var waiter: Waiter
+        var outcome: AdmissionOutcome
+    }
+
+    private struct Replica {
+        var endpoint: ReplicaEndpoint
+        var inFlight: Int = 0
+        /// Set when the replica answered 429 although the router counted room on it.
+        var busyUntil: Instant?
+    }
+
+    private struct Queued {
+        var token: UInt64
+        var waiter: Waiter
+        var deadline: Instant
+        var excluding: String?
+    }
+
+    private struct ServiceState {
+        var route: ServiceRoute
+        var replicas: [Replica]
+        var queue: [Queued] = []
+        /// Where the next tie-break scan starts, so idle replicas share the load in turn.
+        var cursor: Int = 0
+
+        var maxConcurrent: Int { max(1, route.maxConcurrentRequestsPerContainer) }
+    }
+
+    let policy: Policy
+    /// The generation of the table in use; nil until the first one arrives.
+    private(set) var generation: UInt64?
+    private var services: [String: ServiceState] = [:]
+
+    init(policy: Policy = Policy()) {
+        self.policy = policy
+    }
+
+    // MARK: Route table
+
+    /// Swaps in `table` unless it is older than the one in use; requests in flight keep their
+    /// replica's count, queued requests move to replicas that now have room.
+    ///
+    /// - Returns: whether the table was applied, and the waiters to resume.
+    mutating func apply(_ table: RouteTable, now: Instant) -> (applied: Bool, resumptions: [Resumption]) {
+        if let generation, table.generation < generation { return (false, []) }
+        generation = table.generation
+        var resumptions: [Resumption] = []
+        var next: [String: ServiceState] = [:]
+        next.reserveCapacity(table.services.count)
+        for (name, route) in table.services {
+            let old = services.removeValue(forKey: name)
+            var kept: [String: Replica] = [:]
+            for replica in old?.replicas ?? [] { kept[replica.endpoint.id] = replica }
+            var state = ServiceState(
+                route: route,
+                replicas: route.replicas.map { endpoint in
+                    var replica = kept[endpoint.id] ?? Replica(endpoint: endpoint)
+                    replica.endpoint = endpoint
+                    return replica
+                })
+            state.queue = old?.queue ?? []
+            state.cursor = old?.cursor ?? 0
+            next[name] = state
+        }
+        // Services that left the table: their waiters learn at once instead of at their deadline.
+        for (_, removed) in services {
+            for queued in removed.queue { resumptions.append(Resumption(waiter: queued.waiter, outcome: .unknownService)) }
+        }
+        services = next
+        for name in services.keys { admitQueued(service: name, now: now, into: &resumptions) }
+        return (true, resumptions)
+    }
+
+    /// The route of service `name` in the current table.
+    func route(named name: String) -> ServiceRoute? {
+        services[name]?.route
+    }
+
+    // MARK: Admission
+
+    /// A slot for a new request on service `name` (not on replica `excluding`, after a failed
+    /// connect there), or how long it may wait for one.
+    mutating func acquire(service name: String, excluding: String? = nil, now: Instant) -> Acquisition {
+        guard var state = services[name] else { return .done(.unknownService) }
+        if let lease = Self.pick(&state, service: name, excluding: excluding, now: now) {
+            services[name] = state
+            return .done(.assigned(lease))
+        }
+        if state.queue.count >= policy.maxQueuedRequestsPerService {
+            return .done(.overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
+        }
+        let wait = Duration.milliseconds(max(0, state.route.maxQueueWaitMs))
+        if wait == .zero { return .done(.overloaded(Self.reason(state))) }
+        return .mustWait(deadline: now.advanced(by: wait))
+    }
+
+    /// Puts a request that got `.mustWait` in its service's queue, unless things changed since:
+    /// then it returns the resumption to run at once.
+    mutating func enqueue(
+        service name: String, token: UInt64, waiter: Waiter, deadline: Instant, excluding: String? = nil, now: Instant
+    ) -> Resumption? {
+        guard var state = services[name] else { return Resumption(waiter: waiter, outcome: .unknownService) }
+        if let lease = Self.pick(&state, service: name, excluding: excluding, now: now) {
+            services[name] = state
+            return Resumption(waiter: waiter, outcome: .assigned(lease))
+        }
+        if now >= deadline { return Resumption(waiter: waiter, outcome: .overloaded(Self.reason(state))) }
+        if state.queue.count >= policy.maxQueuedRequestsPerService {
+            return Resumption(
+                waiter: waiter, outcome: .overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
+        }
+        state.queue.append(Queued(token: token, waiter: waiter, deadline: deadline, excluding: excluding))
+        services[name] = state
+        return nil
+    }
+
+    /// The deadline of request `token` passed: if it still waits, it gets its 503.
+    mutating func expire(service name: String, token: UInt64) -> Resumption? {
+        guard let state = services[name] else { return nil }
+        return remove(service: name, token: token).map {
+            Resumption(waiter: $0.waiter, outcome: .overloaded(Self.reason(state)))
+        }
+    }
+
+    /// The waiting request `token` was cancelled: it leaves the queue.
+    mutating func cancel(service name: String, token: UInt64) -> Resumption? {
+        remove(service: name, token: token).map { Resumption(waiter: $0.waiter, outcome: .cancelled) }
+    }
+
+    /// Gives a slot back; the freed room goes to the oldest waiter that can use it.
+    ///
+    /// - Parameter replicaWasBusy: the replica answered 429, so it counts as full for
+    ///   `policy.busyReplicaBackoff` or until another of its requests ends.
+    mutating func release(_ lease: AdmissionLease, replicaWasBusy: Bool = false, now: Instant) -> [Resumption] {
+        guard var state = services[lease.service],
+            let index = state.replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id })
+        else { return [] }
+        state.replicas[index].inFlight = max(0, state.replicas[index].inFlight - 1)
+        state.replicas[index].busyUntil = replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
+        services[lease.service] = state
+        var resumptions: [Resumption] = []
+        admitQueued(service: lease.service, now: now, into: &resumptions)
+        return resumptions
+    }
+
+    /// Whether service `name` has a ready replica other than `id`.
+    func hasReplica(service name: String, otherThan id: String) -> Bool {
+        services[name]?.replicas.contains { $0.endpoint.id != id } ?? false
+    }
+
+    // MARK: Load
+
+    /// Requests in flight and queued, per service and per replica.
+    func load() -> RouterLoad {
+        var result = RouterLoad(generation: generation ?? 0)
+        for (name, state) in services {
+            result.services[name] = ServiceLoad(
+                name: name,
+                queued: state.queue.count,
+                maxConcurrentRequestsPerContainer: state.maxConcurrent,
+                replicas: state.replicas.map { ReplicaLoad(id: $0.endpoint.id, inFlight: $0.inFlight) })
+        }
+        return result
+    }
+
+    // MARK: Internals
+
+    /// Hands free slots of service `name` to its waiters, oldest first.
+    private mutating func admitQueued(service name: String, now: Instant, into resumptions: inout [Resumption]) {
+        guard var state = services[name], !state.queue.isEmpty else { return }
+        var index = 0
+        while index < state.queue.count {
+            let queued = state.queue[index]
+            if let lease = Self.pick(&state, service: name, excluding: queued.excluding, now: now) {
+                state.queue.remove(at: index)
+                resumptions.append(Resumption(waiter: queued.waiter, outcome: .assigned(lease)))
+            } else if queued.excluding == nil {
+                break  // No room for anyone; only a waiter that excludes a replica could differ.
+            } else {
+                index += 1
+            }
+        }
+        services[name] = state
+    }
+
+    private mutating func remove(service name: String, token: UInt64) -> Queued? {
+        guard var state = services[name], let index = state.queue.firstIndex(where: { $0.token == token }) else {
+            return nil
+        }
+        let queued = state.queue.remove(at: index)
+        services[name] = state
+        return queued
+    }
+
+    /// The replica with the fewest requests in flight that has room; ties go round-robin.
+    private static func pick(
+        _ state: inout ServiceState, service name: String, excluding: String?, now: Instant
+    ) -> AdmissionLease? {
+        let count = state.replicas.count
+        guard count > 0 else { return nil }
+        let limit = state.maxConcurrent
+        var best: Int?
+        for step in 0..<count {
+            let index = (state.cursor + step) % count
+            let replica = state.replicas[index]
+            if replica.inFlight >= limit || replica.endpoint.id == excluding { continue }
+            if let busyUntil = replica.busyUntil, now < busyUntil { continue }
+            if best == nil || replica.inFlight < state.replicas[best!].inFlight { best = index }
+        }
+        guard let chosen = best else { return nil }
+        state.replicas[chosen].inFlight += 1
+        state.cursor = (chosen + 1) % count
+        return AdmissionLease(service: name, replica: state.replicas[chosen].endpoint)
+    }
+
+    private static func reason(_ state: ServiceState) -> OverloadReason {
+        state.replicas.isEmpty
+            ? .noReadyReplica : .allReplicasBusy(replicas: state.replicas.count, maxConcurrent: state.maxConcurrent)
+    }
+}
+
+extension AdmissionStateMachine.Resumption: Sendable where Waiter: Sendable {}

@@ -1,0 +1,47 @@
+/// What a request target asks the router for: `/api/v1/service/<name>/score` and friends.
+enum RouterPath: Equatable {
+    /// `/api/v1/service/<name>/score`, forwarded to a replica's `/score` with `query`.
+    case score(service: Substring, query: Substring?)
+    /// `/api/v1/service/<name>/swagger.json`, forwarded to a replica's `/swagger.json`.
+    case swagger(service: Substring, query: Substring?)
+    /// `/api/v1/service/<name>` or `…/<name>/`: Azure's service health check, answered by the router.
+    case serviceHealth(service: Substring)
+    /// `/`: the router's own liveness.
+    case routerHealth
+    /// Anything else.
+    case unknown(path: Substring)
+
+    private static let prefix = "/api/v1/service/"
+
+    init(uri: String) {
+        let path: Substring
+        let query: Substring?
+        if let mark = uri.firstIndex(of: "?") {
+            path = uri[..<mark]
+            query = uri[uri.index(after: mark)...]
+        } else {
+            path = uri[...]
+            query = nil
+        }
+        if path == "/" {
+            self = .routerHealth
+            return
+        }
+        guard path.hasPrefix(Self.prefix) else {
+            self = .unknown(path: path)
+            return
+        }
+        let rest = path.dropFirst(Self.prefix.count)
+        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let name = parts.first, !name.isEmpty else {
+            self = .unknown(path: path)
+            return
+        }
+        switch parts.count == 2 ? parts[1] : "" {
+        case "score": self = .score(service: name, query: query)
+        case "swagger.json": self = .swagger(service: name, query: query)
+        case "": self = .serviceHealth(service: name)
+        default: self = .unknown(path: path)
+        }
+    }
+}

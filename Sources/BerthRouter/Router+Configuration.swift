@@ -1,0 +1,68 @@
+import BerthCore
+
+extension Router {
+    /// How the router listens and the limits it applies on its own; the per-service limits
+    /// (`scoringTimeoutMs`, `maxQueueWaitMs`, `maxConcurrentRequestsPerContainer`) come with the
+    /// route table.
+    public struct Configuration: Sendable {
+        /// The address to listen on. Default `127.0.0.1`.
+        public var host: String
+        /// The port to listen on; 0 lets the OS pick one (reported to `onListening`). Default 8080.
+        public var port: Int
+        /// The largest request body accepted, in bytes; larger ones get 413. Default 100 MiB (Azure's limit).
+        public var maxBodyBytes: Int
+        /// Requests that may wait per service when every replica is full; more get 503 at once. Default 1024.
+        public var maxQueuedRequestsPerService: Int
+        /// How long a connection to a replica may take before the request moves to another replica
+        /// (or gets 502). Default 3 s.
+        public var connectTimeout: Duration
+        /// How long an unused keep-alive connection to a replica stays open. Default 60 s.
+        public var idleConnectionTimeout: Duration
+        /// Connections kept open per replica; above it requests wait for one inside the client. Default 256.
+        public var maxConnectionsPerReplica: Int
+        /// How long a replica that answered 429 counts as full, unless one of its requests ends
+        /// first. Default 50 ms.
+        public var busyReplicaBackoff: Duration
+        /// How many times a request a replica refused with 429 is queued again before it gets 503. Default 3.
+        public var maxBusyRetries: Int
+
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            maxBodyBytes: Int = 100 * 1024 * 1024,
+            maxQueuedRequestsPerService: Int = 1024,
+            connectTimeout: Duration = .seconds(3),
+            idleConnectionTimeout: Duration = .seconds(60),
+            maxConnectionsPerReplica: Int = 256,
+            busyReplicaBackoff: Duration = .milliseconds(50),
+            maxBusyRetries: Int = 3
+        ) {
+            self.host = host
+            self.port = port
+            self.maxBodyBytes = maxBodyBytes
+            self.maxQueuedRequestsPerService = maxQueuedRequestsPerService
+            self.connectTimeout = connectTimeout
+            self.idleConnectionTimeout = idleConnectionTimeout
+            self.maxConnectionsPerReplica = maxConnectionsPerReplica
+            self.busyReplicaBackoff = busyReplicaBackoff
+            self.maxBusyRetries = maxBusyRetries
+        }
+
+        /// Refuses values no router can run with, naming the field.
+        func validate() throws {
+            func require(_ condition: Bool, _ message: String) throws {
+                if !condition { throw BerthError.invalidConfiguration(message) }
+            }
+            try require((0...65535).contains(port), "Router port (\(port)) must be between 0 and 65535.")
+            try require(maxBodyBytes > 0, "Router maxBodyBytes (\(maxBodyBytes)) must be greater than 0.")
+            try require(
+                maxQueuedRequestsPerService >= 0,
+                "Router maxQueuedRequestsPerService (\(maxQueuedRequestsPerService)) must not be negative.")
+            try require(connectTimeout > .zero, "Router connectTimeout (\(connectTimeout)) must be greater than 0.")
+            try require(
+                maxConnectionsPerReplica >= 1,
+                "Router maxConnectionsPerReplica (\(maxConnectionsPerReplica)) must be at least 1.")
+            try require(maxBusyRetries >= 0, "Router maxBusyRetries (\(maxBusyRetries)) must not be negative.")
+        }
+    }
+}

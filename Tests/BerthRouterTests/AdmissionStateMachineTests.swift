@@ -1,0 +1,225 @@
+import BerthCore
+import Testing
+
+@testable import BerthRouter
+
+/// A hand-moved instant, so deadlines are tested without sleeping.
+struct TestInstant: InstantProtocol {
+    var offset: Duration
+    func advanced(by duration: Duration) -> TestInstant { TestInstant(offset: offset + duration) }
+    func duration(to other: TestInstant) -> Duration { other.offset - offset }
+    static func < (lhs: TestInstant, rhs: TestInstant) -> Bool { lhs.offset < rhs.offset }
+    static func ms(_ value: Int) -> TestInstant { TestInstant(offset: .milliseconds(value)) }
+}
+
+typealias Machine = AdmissionStateMachine<TestInstant, Int>
+
+private func table(
+    generation: UInt64 = 1, replicas: [String], maxConcurrent: Int = 1, maxQueueWaitMs: Int = 500
+) -> RouteTable {
+    RouteTable(
+        generation: generation,
+        services: [
+            "svc": ServiceRoute(
+                name: "svc", authEnabled: false, maxQueueWaitMs: maxQueueWaitMs,
+                maxConcurrentRequestsPerContainer: maxConcurrent,
+                replicas: replicas.enumerated().map { ReplicaEndpoint(id: $1, port: 5000 + $0) })
+        ])
+}
+
+private func lease(_ acquisition: Machine.Acquisition) -> AdmissionLease? {
+    if case .done(.assigned(let lease)) = acquisition { return lease }
+    return nil
+}
+
+struct AdmissionStateMachineTests {
+    @Test func picksTheLeastLoadedReplica() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a", "b", "c"], maxConcurrent: 3), now: .ms(0))
+        var counts: [String: Int] = [:]
+        for _ in 0..<6 {
+            let granted = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+            counts[granted.replica.id, default: 0] += 1
+        }
+        #expect(counts == ["a": 2, "b": 2, "c": 2])
+        // Free one slot on b: the next request must go to b, the only one with 1 in flight.
+        _ = machine.release(AdmissionLease(service: "svc", replica: ReplicaEndpoint(id: "b", port: 5001)), now: .ms(1))
+        #expect(lease(machine.acquire(service: "svc", now: .ms(1)))?.replica.id == "b")
+        let load = try #require(machine.load().services["svc"])
+        #expect(load.inFlight == 6)
+        #expect(load.replicas.map(\.inFlight) == [2, 2, 2])
+    }
+
+    @Test func unknownServiceIsReported() {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        #expect(machine.acquire(service: "nope", now: .ms(0)) == .done(.unknownService))
+    }
+
+    @Test func fullServiceWaitsUntilMaxQueueWait() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"], maxQueueWaitMs: 500), now: .ms(0))
+        _ = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.acquire(service: "svc", now: .ms(10)) == .mustWait(deadline: .ms(510)))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(510), now: .ms(10)) == nil)
+        #expect(machine.load().services["svc"]?.queued == 1)
+        // The deadline timer fires: the waiter gets its 503 reason and leaves the queue.
+        let maybeExpired = machine.expire(service: "svc", token: 1)
+        let expired = try #require(maybeExpired)
+        #expect(expired.waiter == 1)
+        #expect(expired.outcome == .overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1)))
+        #expect(machine.load().services["svc"]?.queued == 0)
+        // A late release finds nobody to admit.
+        #expect(machine.release(AdmissionLease(service: "svc", replica: ReplicaEndpoint(id: "a", port: 5000)), now: .ms(600)).isEmpty)
+    }
+
+    @Test func enqueueAfterTheDeadlineAnswersAtOnce() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        _ = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        let immediate = machine.enqueue(service: "svc", token: 1, waiter: 7, deadline: .ms(500), now: .ms(500))
+        let resumption = try #require(immediate)
+        #expect(resumption.outcome == .overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1)))
+    }
+
+    @Test func queuedRequestIsAdmittedWhenAReplicaFrees() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        let first = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(500), now: .ms(1)) == nil)
+        #expect(machine.enqueue(service: "svc", token: 2, waiter: 2, deadline: .ms(501), now: .ms(2)) == nil)
+        let resumed = machine.release(first, now: .ms(100))
+        #expect(resumed.map(\.waiter) == [1])  // FIFO: the oldest waiter first
+        #expect(resumed.first?.outcome == .assigned(first))
+        #expect(machine.expire(service: "svc", token: 1) == nil)  // already admitted: its timer does nothing
+        #expect(machine.load().services["svc"]?.queued == 1)
+    }
+
+    @Test func zeroQueueWaitRefusesAtOnce() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"], maxQueueWaitMs: 0), now: .ms(0))
+        _ = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.acquire(service: "svc", now: .ms(0)) == .done(.overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1))))
+    }
+
+    @Test func noReplicaWaitsThenSaysSo() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: []), now: .ms(0))
+        #expect(machine.acquire(service: "svc", now: .ms(0)) == .mustWait(deadline: .ms(500)))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(500), now: .ms(0)) == nil)
+        #expect(machine.expire(service: "svc", token: 1)?.outcome == .overloaded(.noReadyReplica))
+    }
+
+    @Test func newReplicaAdmitsQueuedRequests() {
+        var machine = Machine()
+        _ = machine.apply(table(generation: 1, replicas: []), now: .ms(0))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(500), now: .ms(0)) == nil)
+        let (applied, resumed) = machine.apply(table(generation: 2, replicas: ["a"]), now: .ms(10))
+        #expect(applied)
+        #expect(resumed.map(\.waiter) == [1])
+        if case .assigned(let lease) = resumed.first?.outcome { #expect(lease.replica.id == "a") } else {
+            Issue.record("expected an assignment, got \(String(describing: resumed.first?.outcome))")
+        }
+    }
+
+    @Test func olderGenerationsAreIgnored() {
+        var machine = Machine()
+        #expect(machine.apply(table(generation: 5, replicas: ["a"]), now: .ms(0)).applied)
+        #expect(!machine.apply(table(generation: 4, replicas: ["b"]), now: .ms(0)).applied)
+        #expect(machine.route(named: "svc")?.replicas.map(\.id) == ["a"])
+        #expect(machine.apply(table(generation: 6, replicas: ["b"]), now: .ms(0)).applied)
+        #expect(machine.route(named: "svc")?.replicas.map(\.id) == ["b"])
+        #expect(machine.generation == 6)
+    }
+
+    @Test func updateKeepsInFlightOfRemainingReplicas() throws {
+        var machine = Machine()
+        _ = machine.apply(table(generation: 1, replicas: ["a"], maxConcurrent: 2), now: .ms(0))
+        let onA = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        _ = machine.apply(table(generation: 2, replicas: ["a", "b"], maxConcurrent: 2), now: .ms(1))
+        #expect(machine.load().services["svc"]?.replicas.map(\.inFlight) == [1, 0])
+        // The least-loaded choice sees a's request: the next goes to b.
+        #expect(lease(machine.acquire(service: "svc", now: .ms(2)))?.replica.id == "b")
+        _ = machine.apply(table(generation: 3, replicas: ["b"], maxConcurrent: 2), now: .ms(3))
+        #expect(machine.release(onA, now: .ms(4)).isEmpty)  // a left the table: nothing to count
+        #expect(machine.load().services["svc"]?.replicas.map(\.inFlight) == [1])
+    }
+
+    @Test func removedServiceReleasesItsWaiters() {
+        var machine = Machine()
+        _ = machine.apply(table(generation: 1, replicas: []), now: .ms(0))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 9, deadline: .ms(500), now: .ms(0)) == nil)
+        let (_, resumed) = machine.apply(RouteTable(generation: 2), now: .ms(1))
+        #expect(resumed.map(\.waiter) == [9])
+        #expect(resumed.first?.outcome == .unknownService)
+    }
+
+    @Test func excludedReplicaIsSkipped() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a", "b"], maxConcurrent: 4), now: .ms(0))
+        for _ in 0..<3 {
+            #expect(lease(machine.acquire(service: "svc", excluding: "a", now: .ms(0)))?.replica.id == "b")
+        }
+        #expect(machine.hasReplica(service: "svc", otherThan: "a"))
+        #expect(!machine.hasReplica(service: "other", otherThan: "a"))
+    }
+
+    @Test func busyReplicaIsSkippedUntilBackoffOrRelease() throws {
+        var machine = Machine(policy: .init(maxQueuedRequestsPerService: 10, busyReplicaBackoff: .milliseconds(50)))
+        _ = machine.apply(table(replicas: ["a"], maxConcurrent: 2), now: .ms(0))
+        let first = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        _ = machine.release(first, replicaWasBusy: true, now: .ms(10))
+        #expect(machine.acquire(service: "svc", now: .ms(20)) == .mustWait(deadline: .ms(520)))
+        #expect(lease(machine.acquire(service: "svc", now: .ms(60)))?.replica.id == "a")
+    }
+
+    @Test func queueIsBounded() throws {
+        var machine = Machine(policy: .init(maxQueuedRequestsPerService: 1))
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        _ = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(500), now: .ms(0)) == nil)
+        #expect(machine.acquire(service: "svc", now: .ms(0)) == .done(.overloaded(.queueFull(limit: 1))))
+    }
+
+    @Test func cancelledWaiterLeavesTheQueue() throws {
+        var machine = Machine()
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        let first = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.enqueue(service: "svc", token: 3, waiter: 3, deadline: .ms(500), now: .ms(0)) == nil)
+        #expect(machine.cancel(service: "svc", token: 3)?.outcome == .cancelled)
+        #expect(machine.release(first, now: .ms(1)).isEmpty)
+    }
+}
+
+struct KeyCheckTests {
+    @Test func bearerKeysMatchTheirDigests() {
+        let route = ServiceRoute(
+            name: "svc", keyDigests: [KeyCheck.hexDigest(of: "primary"), KeyCheck.hexDigest(of: "secondary")])
+        #expect(KeyCheck.isAuthorized("Bearer primary", route: route))
+        #expect(KeyCheck.isAuthorized("bearer secondary", route: route))
+        #expect(!KeyCheck.isAuthorized("Bearer other", route: route))
+        #expect(!KeyCheck.isAuthorized("primary", route: route))
+        #expect(!KeyCheck.isAuthorized(nil, route: route))
+        #expect(!KeyCheck.isAuthorized("Bearer ", route: route))
+        var open = route
+        open.authEnabled = false
+        #expect(KeyCheck.isAuthorized(nil, route: open))
+    }
+
+    @Test func digestIsLowercaseHexSHA256() {
+        #expect(KeyCheck.hexDigest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}
+
+struct RouterPathTests {
+    @Test func parsesTheServiceRoutes() {
+        #expect(RouterPath(uri: "/api/v1/service/svc/score") == .score(service: "svc", query: nil))
+        #expect(RouterPath(uri: "/api/v1/service/svc/score?a=1&b=2") == .score(service: "svc", query: "a=1&b=2"))
+        #expect(RouterPath(uri: "/api/v1/service/svc/swagger.json") == .swagger(service: "svc", query: nil))
+        #expect(RouterPath(uri: "/api/v1/service/svc") == .serviceHealth(service: "svc"))
+        #expect(RouterPath(uri: "/api/v1/service/svc/") == .serviceHealth(service: "svc"))
+        #expect(RouterPath(uri: "/") == .routerHealth)
+        #expect(RouterPath(uri: "/api/v1/service/svc/other") == .unknown(path: "/api/v1/service/svc/other"))
+        #expect(RouterPath(uri: "/api/v1/service//score") == .unknown(path: "/api/v1/service//score"))
+    }
+}

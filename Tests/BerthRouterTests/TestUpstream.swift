@@ -1,0 +1,131 @@
+import BerthCore
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A request as a test upstream received it.
+struct UpstreamRequest: Sendable {
+    var method: HTTPMethod
+    var uri: String
+    var headers: HTTPHeaders
+    var body: String
+}
+
+/// What a test upstream does with a request.
+enum UpstreamReply: Sendable {
+    /// Answers after `delay`.
+    case respond(status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: String = "", delay: TimeAmount = .zero)
+    /// Closes the connection after `delay` without answering, like a replica that died mid-request.
+    case hangUp(after: TimeAmount = .zero)
+}
+
+/// A scripted HTTP/1.1 server on a loopback port chosen by the OS, standing in for a replica so
+/// router tests control timing, failures and statuses exactly.
+final class TestUpstream: Sendable {
+    let id: String
+    let port: Int
+    private let channel: any Channel
+    private let ledger: UpstreamLedger
+
+    /// The route-table entry pointing at this upstream.
+    var endpoint: ReplicaEndpoint { ReplicaEndpoint(id: id, port: port) }
+    /// Every request received so far, in arrival order.
+    var requests: [UpstreamRequest] { ledger.state.withLock { $0.requests } }
+    /// Requests being answered right now.
+    var inFlight: Int { ledger.state.withLock { $0.current } }
+    /// The most requests it answered at the same time.
+    var peakInFlight: Int { ledger.state.withLock { $0.peak } }
+
+    private init(id: String, port: Int, channel: any Channel, ledger: UpstreamLedger) {
+        self.id = id
+        self.port = port
+        self.channel = channel
+        self.ledger = ledger
+    }
+
+    static func start(
+        id: String, _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
+    ) async throws -> TestUpstream {
+        let ledger = UpstreamLedger()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(reply: reply, ledger: ledger))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return TestUpstream(id: id, port: channel.localAddress!.port!, channel: channel, ledger: ledger)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+/// What a test upstream saw, shared by its connections.
+private final class UpstreamLedger: Sendable {
+    let state = Mutex<(requests: [UpstreamRequest], current: Int, peak: Int)>(([], 0, 0))
+
+    func begin(_ request: UpstreamRequest) {
+        state.withLock {
+            $0.requests.append(request)
+            $0.current += 1
+            $0.peak = max($0.peak, $0.current)
+        }
+    }
+
+    func end() {
+        state.withLock { $0.current -= 1 }
+    }
+}
+
+private final class UpstreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let reply: @Sendable (UpstreamRequest) -> UpstreamReply
+    let upstream: UpstreamLedger?
+    private var head: HTTPRequestHead?
+    private var body = ""
+
+    init(reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply, ledger: UpstreamLedger) {
+        self.reply = reply
+        self.upstream = ledger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = ""
+        case .body(let chunk):
+            body += String(buffer: chunk)
+        case .end:
+            guard let head else { return }
+            let request = UpstreamRequest(method: head.method, uri: head.uri, headers: head.headers, body: body)
+            let upstream = self.upstream
+            upstream?.begin(request)
+            let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            switch reply(request) {
+            case .respond(let status, let headers, let body, let delay):
+                context.eventLoop.scheduleTask(in: delay) {
+                    let (handler, context) = loopBound.value
+                    upstream?.end()
+                    var responseHeaders = HTTPHeaders(headers)
+                    responseHeaders.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
+                    context.write(handler.wrapOutboundOut(.head(.init(version: .http1_1, status: status, headers: responseHeaders))), promise: nil)
+                    context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                    context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                }
+            case .hangUp(let delay):
+                context.eventLoop.scheduleTask(in: delay) {
+                    upstream?.end()
+                    loopBound.value.1.close(promise: nil)
+                }
+            }
+        }
+    }
+}
