@@ -2,16 +2,18 @@ import ArgumentParser
 import BerthBackends
 import BerthControlPlane
 import BerthCore
+import BerthRouter
+import Synchronization
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `berth server`: runs the workspace's control plane, the local backend that runs replicas and
-/// (once wired) the router, until SIGTERM or SIGINT.
+/// `berth server`: runs the workspace's control plane, the router (data plane) and the local
+/// backend that runs replicas, until SIGTERM or SIGINT.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the Berth server (control-plane API, local backend) on this machine.",
+        abstract: "Run the Berth server (control-plane API, router, local backend) on this machine.",
         discussion: """
             Creates the workspace on first start: the SQLite store, the artifact store and the admin \
             token ($BERTH_HOME/admin-token, mode 0600). Writes its address to $BERTH_HOME/server.json so the \
@@ -46,12 +48,21 @@ struct ServerCommand: AsyncParsableCommand {
             configuration: .init(
                 berthExecutable: Self.ownExecutable(), logDirectory: layout.logs, onChange: { changes.fire() }),
             logger: logger)
+        let routerURL = Mutex<String?>(nil)
+        let host = self.host
+        let router = Router(
+            configuration: .init(host: host, port: routerPort), logger: logger,
+            onListening: { port in routerURL.withLock { $0 = "http://\(host):\(port)" } })
+        var configuration = ControlPlane.Configuration(
+            workspace: layout, host: host, port: port, routerURL: { routerURL.withLock { $0 } })
+        configuration.routerWait = .seconds(10)
         let controlPlane = try ControlPlane(
-            configuration: .init(workspace: layout, host: host, port: port),
-            backend: backend, changes: changes, logger: logger)
+            configuration: configuration, backend: backend, changes: changes, logger: logger,
+            publishRoutes: { router.update($0) })
+        // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: backend), .init(service: controlPlane)],
+                services: [.init(service: backend), .init(service: router), .init(service: controlPlane)],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Workspace", metadata: ["path": "\(layout.root.path)"])
         try await group.run()
