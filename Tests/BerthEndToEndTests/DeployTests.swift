@@ -82,6 +82,84 @@ struct DeployTests {
         await workspace.stop()
     }
 
+    @Test("Scoring through the router: either key works, none or a wrong one is 401, a regenerated key stops at once")
+    func scoringWithKeys() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            try #require(try await workspace.deploy("keyed-svc").succeeded)
+            let service = try await workspace.service("keyed-svc")
+            let uri = try #require(service.scoringUri)
+            #expect(uri.hasPrefix(workspace.server.info.routerURL ?? "missing"))
+            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keyed-svc", home: workspace.home)
+            for key in [keys.primaryKey, keys.secondaryKey] {
+                let response = try await TestHTTP.post(
+                    uri, #"{"n": 7}"#,
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)"),
+                        ("x-ms-client-request-id", "client-42")])
+                #expect(response.status == 200, "\(response.text)")
+                #expect(response.text.contains(#""n": 7"#))
+                #expect(response.header("x-ms-request-id") != nil)
+                #expect(response.header("x-ms-client-request-id") == "client-42")
+            }
+            let anonymous = try await TestHTTP.post(uri, "{}")
+            #expect(anonymous.status == 401)
+            #expect((try anonymous.json() as? [String: Any])?["error"] != nil)
+            let wrong = try await TestHTTP.post(
+                uri, "{}", headers: [("Authorization", "Bearer \(keys.primaryKey)x")])
+            #expect(wrong.status == 401)
+            #expect(!wrong.text.contains(keys.primaryKey))
+
+            let run = try await berth("service", "run", "-n", "keyed-svc", "-d", #"{"via": "cli"}"#, home: workspace.home)
+            #expect(run.stdout.contains(#""via": "cli""#))
+
+            let regenerated = try await berthJSON(
+                ServiceKeys.self, "service", "regen-key", "-n", "keyed-svc", "-k", "Primary", home: workspace.home)
+            #expect(regenerated.primaryKey != keys.primaryKey)
+            #expect(regenerated.secondaryKey == keys.secondaryKey)
+            let old = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(keys.primaryKey)")])
+            #expect(old.status == 401)
+            let new = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(regenerated.primaryKey)")])
+            #expect(new.status == 200)
+            let unknown = try await TestHTTP.post(
+                uri.replacingOccurrences(of: "keyed-svc", with: "no-such-svc"), "{}",
+                headers: [("Authorization", "Bearer \(regenerated.primaryKey)")])
+            #expect(unknown.status == 404)
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
+    @Test("With two replicas, killing one with SIGKILL loses no request that was not in flight")
+    func replicaKillLosesNothing() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let config = try workspace.folder.write(Data(#"{"computeType": "aks", "numReplicas": 2}"#.utf8), to: "two.json")
+            try #require(try await workspace.deploy("pair-svc", extra: ["--dc", config.path]).succeeded)
+            let uri = try #require(try await workspace.service("pair-svc").scoringUri)
+            let key = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "pair-svc", home: workspace.home)
+                .primaryKey
+            let victim = try #require(replicaProcesses(service: "pair-svc").first)
+            var statuses: [Int] = []
+            for index in 0..<200 {
+                if index == 50 { kill(victim, SIGKILL) }
+                let response = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
+                statuses.append(response.status)
+            }
+            let failures = statuses.filter { $0 != 200 }
+            #expect(failures.count <= 1, "only the request in flight at the kill may fail: \(failures)")
+            try await waitUntil {
+                let service = try await workspace.service("pair-svc")
+                return service.state == .healthy && replicaProcesses(service: "pair-svc").count == 2
+            }
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
     @Test("scikit-learn: the environment is built from environment.yml once; the next deploy says cache hit")
     func sklearnEnvironmentIsCached() async throws {
         let workspace = try await Workspace.start()
@@ -106,6 +184,10 @@ struct DeployTests {
             let first = try await BerthCLI.run(arguments, home: workspace.home)
             try #require(first.succeeded, "\(first)")
             #expect(first.stdout.contains("Service 'diabetes-svc' is Healthy."))
+            let sample = try String(contentsOf: corpus.appendingPathComponent("sample-request.json"), encoding: .utf8)
+            let scored = try await berth("service", "run", "-n", "diabetes-svc", "-d", sample, home: workspace.home)
+            let predictions = try JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [Double]
+            #expect(predictions?.count == 2, "\(scored)")
             let second = try await BerthCLI.run(arguments + ["--overwrite"], home: workspace.home)
             try #require(second.succeeded, "\(second)")
             #expect(second.stdout.contains("cache hit"), "\(second)")
