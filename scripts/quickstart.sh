@@ -1,17 +1,14 @@
 #!/usr/bin/env bash
 # Berth's quickstart: build, start a server if none runs, create a local cluster, train and
-# register a small scikit-learn model, serve it with a replica, and score a sample with curl.
-#
-# Today the model is served by `berth replica` started by this script; once `berth model deploy`
-# lands (issue "Deploy end to end on the local cluster") this script deploys it through the server
-# and the router with a key instead.
+# register a small scikit-learn model, deploy it with its inferenceconfig.json and
+# deploymentconfig.json, and score a sample with the service's key. The service keeps running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 export BERTH_HOME="${BERTH_HOME:-$HOME/.berth}"
 example=examples/sklearn-diabetes
 
-echo "==> Building berth (first build takes several minutes)"
+echo "==> Building berth (the first build takes several minutes)"
 swift build --product berth
 berth="$(swift build --show-bin-path)/berth"
 scripts/setup-python.sh
@@ -20,8 +17,8 @@ python="$repo/.venv/bin/python"
 mkdir -p "$BERTH_HOME"
 if ! "$berth" computetarget list >/dev/null 2>&1; then
     echo "==> Starting berth server in the background (log: $BERTH_HOME/server.log)"
-    nohup "$berth" server --port 0 >"$BERTH_HOME/server.log" 2>&1 &
-    for _ in $(seq 1 100); do
+    nohup "$berth" server >"$BERTH_HOME/server.log" 2>&1 &
+    for _ in $(seq 1 200); do
         "$berth" computetarget list >/dev/null 2>&1 && break
         sleep 0.1
     done
@@ -29,7 +26,7 @@ if ! "$berth" computetarget list >/dev/null 2>&1; then
 fi
 
 if ! "$berth" computetarget show -n mylocal >/dev/null 2>&1; then
-    echo "==> Creating local cluster 'mylocal' (FastProd, 3 × Standard_D3_v2)"
+    echo "==> Creating local cluster 'mylocal' (FastProd, 3 × Standard_D3_v2 declared)"
     "$berth" computetarget create local -n mylocal
 fi
 
@@ -39,28 +36,19 @@ mkdir -p "$models"
 "$python" "$example/train.py" "$models" >/dev/null
 
 echo "==> Registering it as model 'diabetes'"
-"$berth" model register -n diabetes -p "$models/sklearn_regression_model.pkl" --tag example=quickstart
+version=$("$berth" model register -n diabetes -p "$models/sklearn_regression_model.pkl" --tag example=quickstart -o json |
+    "$python" -c 'import json, sys; print(json.load(sys.stdin)["version"])')
+echo "    diabetes:$version"
 
-pidfile="$BERTH_HOME/quickstart/replica.pid"
-if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-    kill "$(cat "$pidfile")"; sleep 1
-fi
-echo "==> Serving it with a replica (log: $BERTH_HOME/quickstart/replica.log)"
-echo "    (berth model deploy and the keyed router are not built yet; this replica runs without auth)"
-BERTH_PYTHONPATH="$repo/python" nohup "$berth" replica --entry-script score.py --source-dir "$example" \
-    --model-dir "$models" --python "$python" \
-    >"$BERTH_HOME/quickstart/replica.out" 2>"$BERTH_HOME/quickstart/replica.log" &
-echo $! >"$pidfile"
-url=""
-for _ in $(seq 1 300); do
-    url=$(sed -n 's/^Listening on //p' "$BERTH_HOME/quickstart/replica.out" | head -1)
-    if [ -n "$url" ] && curl -sf "$url/ready" >/dev/null; then break; fi
-    sleep 0.1
-done
-curl -sf "$url/ready" >/dev/null || { cat "$BERTH_HOME/quickstart/replica.log"; exit 1; }
+echo "==> Deploying it as service 'diabetes-svc' (the first deploy builds its environment with pip)"
+"$berth" model deploy -n diabetes-svc -m "diabetes:$version" --ic "$example/inferenceconfig.json" \
+    --dc "$example/deploymentconfig.json" --ct mylocal --overwrite
 
+uri=$("$berth" service show -n diabetes-svc -o json | "$python" -c 'import json, sys; print(json.load(sys.stdin)["scoringUri"])')
+key=$("$berth" service get-keys -n diabetes-svc -o json | "$python" -c 'import json, sys; print(json.load(sys.stdin)["primaryKey"])')
 echo "==> Scoring the sample request"
-echo "curl -s -X POST $url/score -H 'Content-Type: application/json' -d @$example/sample-request.json"
-curl -s -X POST "$url/score" -H 'Content-Type: application/json' -d @"$example/sample-request.json"
+echo "curl -s -X POST $uri -H 'Content-Type: application/json' -H \"Authorization: Bearer \$(berth service get-keys -n diabetes-svc -o json | jq -r .primaryKey)\" -d @$example/sample-request.json"
+curl -sf -X POST "$uri" -H 'Content-Type: application/json' -H "Authorization: Bearer $key" \
+    -d @"$example/sample-request.json"
 echo
-echo "The replica keeps running (pid $(cat "$pidfile")); stop it with: kill $(cat "$pidfile")"
+echo "The service keeps running. 'berth service list' shows it; 'berth service delete -n diabetes-svc' removes it."

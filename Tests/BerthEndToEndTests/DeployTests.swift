@@ -21,13 +21,18 @@ struct DeployTests {
             let folder = try TemporaryDirectory("berth-deploy")
             let home = folder.appending("home")
             let server = try await BerthServer.start(home: home)
-            try await berth(
-                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", cores,
-                "--memory-gb", memoryGB,
-                home: home)
-            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
-            try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
-            return Workspace(folder: folder, home: home, server: server)
+            let workspace = Workspace(folder: folder, home: home, server: server)
+            do {
+                try await berth(
+                    "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores",
+                    cores, "--memory-gb", memoryGB, home: home)
+                let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+                try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
+            } catch {
+                await workspace.stop()
+                throw error
+            }
+            return workspace
         }
 
         func deploy(_ name: String, fixture: String = "echo", extra: [String] = []) async throws -> BerthCLI.Result {
