@@ -76,7 +76,8 @@ public final class Router: Service, Sendable {
     public func run() async throws {
         try configuration.validate()
         precondition(!started.exchange(true, ordering: .relaxed), "Router.run() must be called only once.")
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
+        let client = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
         do {
             try await serve(with: client)
         } catch {

@@ -37,7 +37,9 @@ private func chunkedPost(port: Int, chunks: [Int]) async throws -> (status: HTTP
         }
     return try await channel.executeThenClose { inbound, outbound in
         let headers: HTTPHeaders = ["Transfer-Encoding": "chunked", "Host": "127.0.0.1"]
-        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/service/svc/score", headers: headers)))
+        try await outbound.write(
+            .head(HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/v1/service/svc/score", headers: headers))
+        )
         // The router may answer (and stop reading) before the last chunk; that is the point.
         for size in chunks {
             try? await outbound.write(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "x"), count: size))))

@@ -69,7 +69,8 @@ struct RouterRequestHandler: Sendable {
             return try await write(serviceHealth(String(name), exchange), exchange, to: outbound)
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
-                return try await write(methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
+                return try await write(
+                    methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
             }
             return try await forward(
                 head, body: body, service: String(name), target: "/score" + (query.map { "?\($0)" } ?? ""),
