@@ -28,7 +28,7 @@ public final class Router: Service, Sendable {
     public let configuration: Configuration
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
-    private let admission: Admission
+    private let admission: Admission<ContinuousClock>
     private let started = Atomic<Bool>(false)
 
     /// Makes a router with no services; nothing listens until `run()`.
@@ -46,7 +46,8 @@ public final class Router: Service, Sendable {
         self.admission = Admission(
             policy: .init(
                 maxQueuedRequestsPerService: configuration.maxQueuedRequestsPerService,
-                busyReplicaBackoff: configuration.busyReplicaBackoff))
+                busyReplicaBackoff: configuration.busyReplicaBackoff),
+            clock: ContinuousClock())
     }
 
     /// Swaps in a new route table at once, unless its generation is older than the one in use.
@@ -75,7 +76,8 @@ public final class Router: Service, Sendable {
     public func run() async throws {
         try configuration.validate()
         precondition(!started.exchange(true, ordering: .relaxed), "Router.run() must be called only once.")
-        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
+        let client = HTTPClient(
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
         do {
             try await serve(with: client)
         } catch {

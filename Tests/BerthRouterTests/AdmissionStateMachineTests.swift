@@ -70,7 +70,10 @@ struct AdmissionStateMachineTests {
         #expect(expired.outcome == .overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1)))
         #expect(machine.load().services["svc"]?.queued == 0)
         // A late release finds nobody to admit.
-        #expect(machine.release(AdmissionLease(service: "svc", replica: ReplicaEndpoint(id: "a", port: 5000)), now: .ms(600)).isEmpty)
+        #expect(
+            machine.release(
+                AdmissionLease(service: "svc", replica: ReplicaEndpoint(id: "a", port: 5000)), now: .ms(600)
+            ).isEmpty)
     }
 
     @Test func enqueueAfterTheDeadlineAnswersAtOnce() throws {
@@ -99,7 +102,9 @@ struct AdmissionStateMachineTests {
         var machine = Machine()
         _ = machine.apply(table(replicas: ["a"], maxQueueWaitMs: 0), now: .ms(0))
         _ = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
-        #expect(machine.acquire(service: "svc", now: .ms(0)) == .done(.overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1))))
+        #expect(
+            machine.acquire(service: "svc", now: .ms(0))
+                == .done(.overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1))))
     }
 
     @Test func noReplicaWaitsThenSaysSo() throws {
@@ -117,7 +122,9 @@ struct AdmissionStateMachineTests {
         let (applied, resumed) = machine.apply(table(generation: 2, replicas: ["a"]), now: .ms(10))
         #expect(applied)
         #expect(resumed.map(\.waiter) == [1])
-        if case .assigned(let lease) = resumed.first?.outcome { #expect(lease.replica.id == "a") } else {
+        if case .assigned(let lease) = resumed.first?.outcome {
+            #expect(lease.replica.id == "a")
+        } else {
             Issue.record("expected an assignment, got \(String(describing: resumed.first?.outcome))")
         }
     }

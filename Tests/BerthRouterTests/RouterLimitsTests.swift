@@ -85,11 +85,18 @@ struct RouterLimitsTests {
 
     @Test(.timeLimit(.minutes(2))) func runFailureBecomes502WithTheReplicaText() async throws {
         try await withUpstreams([
-            ("r0", { request in
-                request.body.contains("fail")
-                    ? .respond(status: .internalServerError, headers: [("x-ms-run-function-failed", "True")], body: "run failed on purpose")
-                    : .respond(status: .internalServerError, headers: [("x-ms-run-function-failed", "False")], body: "internal")
-            })
+            (
+                "r0",
+                { request in
+                    request.body.contains("fail")
+                        ? .respond(
+                            status: .internalServerError, headers: [("x-ms-run-function-failed", "True")],
+                            body: "run failed on purpose")
+                        : .respond(
+                            status: .internalServerError, headers: [("x-ms-run-function-failed", "False")],
+                            body: "internal")
+                }
+            )
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(replicas: [upstreams[0].endpoint]))

@@ -11,7 +11,12 @@ import Testing
 struct RouterProxyTests {
     @Test(.timeLimit(.minutes(2))) func passesScoreThroughWithHeadersAndIDs() async throws {
         try await withUpstreams([
-            ("r0", { _ in .respond(headers: [("Content-Type", "application/json"), ("x-custom", "yes")], body: #"{"r":1}"#) })
+            (
+                "r0",
+                { _ in
+                    .respond(headers: [("Content-Type", "application/json"), ("x-custom", "yes")], body: #"{"r":1}"#)
+                }
+            )
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(authEnabled: true, keys: ["K1"], replicas: [upstreams[0].endpoint]))
@@ -36,7 +41,8 @@ struct RouterProxyTests {
                 #expect(seen.headers.first(name: "x-ms-client-request-id") == "client-42")
                 #expect(seen.headers.first(name: "Authorization") == nil)  // the key stays at the router
                 // A fresh id per request.
-                let again = try await TestHTTP.get("\(base)/api/v1/service/svc/score?a=1", headers: [("Authorization", "Bearer K1")])
+                let again = try await TestHTTP.get(
+                    "\(base)/api/v1/service/svc/score?a=1", headers: [("Authorization", "Bearer K1")])
                 #expect(again.status == 200)
                 #expect(again.header("x-ms-request-id") != requestID)
                 #expect(upstreams[0].requests.last?.method == .GET)
@@ -48,7 +54,9 @@ struct RouterProxyTests {
     @Test(.timeLimit(.minutes(2))) func keysAreChecked() async throws {
         try await withUpstreams([("r0", { _ in .respond(body: "ok") })]) { upstreams in
             try await withRouter { router, base in
-                router.update(routeTable(authEnabled: true, keys: ["primary-key", "secondary-key"], replicas: [upstreams[0].endpoint]))
+                router.update(
+                    routeTable(
+                        authEnabled: true, keys: ["primary-key", "secondary-key"], replicas: [upstreams[0].endpoint]))
                 let url = "\(base)/api/v1/service/svc/score"
                 let missing = try await TestHTTP.post(url, "{}")
                 #expect(missing.status == 401)
@@ -63,9 +71,15 @@ struct RouterProxyTests {
                 let secondary = try await TestHTTP.post(url, "{}", headers: [("Authorization", "Bearer secondary-key")])
                 #expect(secondary.status == 200)
                 // Key rotation: the next table's keys apply at once.
-                router.update(routeTable(generation: 2, authEnabled: true, keys: ["new-key", "secondary-key"], replicas: [upstreams[0].endpoint]))
-                #expect(try await TestHTTP.post(url, "{}", headers: [("Authorization", "Bearer primary-key")]).status == 401)
-                #expect(try await TestHTTP.post(url, "{}", headers: [("Authorization", "Bearer new-key")]).status == 200)
+                router.update(
+                    routeTable(
+                        generation: 2, authEnabled: true, keys: ["new-key", "secondary-key"],
+                        replicas: [upstreams[0].endpoint]))
+                #expect(
+                    try await TestHTTP.post(url, "{}", headers: [("Authorization", "Bearer primary-key")]).status == 401
+                )
+                #expect(
+                    try await TestHTTP.post(url, "{}", headers: [("Authorization", "Bearer new-key")]).status == 200)
                 #expect(upstreams[0].requests.count == 3)
             }
         }
@@ -118,7 +132,8 @@ struct RouterProxyTests {
         try await withUpstreams([("r0", { _ in .respond(body: "ok") })]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(replicas: [upstreams[0].endpoint]))
-                let put = try await TestHTTP.send(.PUT, "\(base)/api/v1/service/svc/score", body: ByteBuffer(string: "{}"))
+                let put = try await TestHTTP.send(
+                    .PUT, "\(base)/api/v1/service/svc/score", body: ByteBuffer(string: "{}"))
                 #expect(put.status == 405)
                 let swaggerPost = try await TestHTTP.post("\(base)/api/v1/service/svc/swagger.json", "{}")
                 #expect(swaggerPost.status == 405)
@@ -129,11 +144,14 @@ struct RouterProxyTests {
 
     @Test(.timeLimit(.minutes(2))) func swaggerIsProxiedBehindAuth() async throws {
         try await withUpstreams([
-            ("r0", { request in
-                request.uri.hasPrefix("/swagger.json")
-                    ? .respond(headers: [("Content-Type", "application/json")], body: #"{"swagger":"2.0"}"#)
-                    : .respond(status: .notFound)
-            })
+            (
+                "r0",
+                { request in
+                    request.uri.hasPrefix("/swagger.json")
+                        ? .respond(headers: [("Content-Type", "application/json")], body: #"{"swagger":"2.0"}"#)
+                        : .respond(status: .notFound)
+                }
+            )
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(authEnabled: true, keys: ["K1"], replicas: [upstreams[0].endpoint]))

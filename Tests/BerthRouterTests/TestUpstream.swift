@@ -15,7 +15,9 @@ struct UpstreamRequest: Sendable {
 /// What a test upstream does with a request.
 enum UpstreamReply: Sendable {
     /// Answers after `delay`.
-    case respond(status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: String = "", delay: TimeAmount = .zero)
+    case respond(
+        status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: String = "", delay: TimeAmount = .zero
+    )
     /// Closes the connection after `delay` without answering, like a replica that died mid-request.
     case hangUp(after: TimeAmount = .zero)
 }
@@ -116,7 +118,9 @@ private final class UpstreamHandler: ChannelInboundHandler {
                     upstream?.end()
                     var responseHeaders = HTTPHeaders(headers)
                     responseHeaders.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
-                    context.write(handler.wrapOutboundOut(.head(.init(version: .http1_1, status: status, headers: responseHeaders))), promise: nil)
+                    context.write(
+                        handler.wrapOutboundOut(
+                            .head(.init(version: .http1_1, status: status, headers: responseHeaders))), promise: nil)
                     context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
                 }

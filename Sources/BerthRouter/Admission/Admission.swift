@@ -6,8 +6,8 @@ import Synchronization
 ///
 /// Waiting costs one child task (the deadline timer) inside a task group, only for requests that
 /// find every replica full; the common path takes the lock once and never suspends.
-final class Admission: Sendable {
-    typealias Machine = AdmissionStateMachine<ContinuousClock.Instant, CheckedContinuation<AdmissionOutcome, Never>>
+final class Admission<C: Clock>: Sendable where C.Duration == Duration {
+    typealias Machine = AdmissionStateMachine<C.Instant, CheckedContinuation<AdmissionOutcome, Never>>
 
     private struct State {
         var machine: Machine
@@ -15,10 +15,12 @@ final class Admission: Sendable {
     }
 
     private let state: Mutex<State>
-    private let clock = ContinuousClock()
+    private let clock: C
 
-    init(policy: Machine.Policy) {
+    /// - Parameter clock: reads `now` for deadlines and sleeps until them (`ContinuousClock` in service).
+    init(policy: Machine.Policy, clock: C) {
         state = Mutex(State(machine: Machine(policy: policy)))
+        self.clock = clock
     }
 
     /// Swaps in `table` unless it is older than the one in use.
@@ -63,7 +65,7 @@ final class Admission: Sendable {
         run(state.withLock { $0.machine.release(lease, replicaWasBusy: replicaWasBusy, now: now) })
     }
 
-    private func wait(service name: String, excluding: String?, deadline: ContinuousClock.Instant) async -> AdmissionOutcome {
+    private func wait(service name: String, excluding: String?, deadline: C.Instant) async -> AdmissionOutcome {
         let token = state.withLock { state -> UInt64 in
             state.nextToken &+= 1
             return state.nextToken

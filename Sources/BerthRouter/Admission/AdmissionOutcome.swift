@@ -24,4 +24,3 @@ enum AdmissionOutcome: Hashable, Sendable {
     /// The waiting request's task was cancelled (server shutting down).
     case cancelled
 }
-

@@ -94,7 +94,9 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         }
         // Services that left the table: their waiters learn at once instead of at their deadline.
         for (_, removed) in services {
-            for queued in removed.queue { resumptions.append(Resumption(waiter: queued.waiter, outcome: .unknownService)) }
+            for queued in removed.queue {
+                resumptions.append(Resumption(waiter: queued.waiter, outcome: .unknownService))
+            }
         }
         services = next
         for name in services.keys { admitQueued(service: name, now: now, into: &resumptions) }

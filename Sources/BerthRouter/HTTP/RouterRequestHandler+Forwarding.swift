@@ -15,7 +15,9 @@ extension RouterRequestHandler {
             return try await write(serviceNotFound(name, exchange), exchange, to: outbound)
         }
         guard KeyCheck.isAuthorized(head.headers.first(name: "authorization"), route: route) else {
-            return try await write(unauthorized(name, hasHeader: head.headers.contains(name: "authorization"), exchange), exchange, to: outbound)
+            return try await write(
+                unauthorized(name, hasHeader: head.headers.contains(name: "authorization"), exchange), exchange,
+                to: outbound)
         }
         var logger = self.logger
         logger[metadataKey: "request.id"] = "\(exchange.requestID)"
@@ -70,7 +72,11 @@ extension RouterRequestHandler {
                 busyRetries += 1
                 if busyRetries <= maxBusyRetries { continue }
                 return try await write(
-                    overloaded(name, .allReplicasBusy(replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer), exchange),
+                    overloaded(
+                        name,
+                        .allReplicasBusy(
+                            replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer),
+                        exchange),
                     exchange, to: outbound)
             }
             defer { admission.release(lease) }
@@ -97,7 +103,9 @@ extension RouterRequestHandler {
             response.status == .internalServerError && runFailed ? .badGateway : response.status
         logger.debug(
             "Relaying replica response",
-            metadata: ["replica.id": "\(replica.id)", "status": "\(response.status.code)", "client.status": "\(status.code)"])
+            metadata: [
+                "replica.id": "\(replica.id)", "status": "\(response.status.code)", "client.status": "\(status.code)",
+            ])
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
         do {
             for try await chunk in response.body {

@@ -12,7 +12,7 @@ typealias RouterChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerRespo
 /// what the router answers itself, and forwards scoring and swagger requests through admission
 /// to a replica (`RouterRequestHandler+Forwarding.swift`).
 struct RouterRequestHandler: Sendable {
-    let admission: Admission
+    let admission: Admission<ContinuousClock>
     let proxy: ReplicaProxy
     let maxBodyBytes: Int
     let maxBusyRetries: Int
@@ -39,6 +39,8 @@ struct RouterRequestHandler: Sendable {
                     guard try await handle(head, parts: &parts, outbound: outbound) else { return }
                 }
             }
+        } catch is CancellationError {
+            // The router is stopping; nothing to report.
         } catch {
             logger.debug("Client connection closed on an error", metadata: ["error": "\(error)"])
         }
@@ -67,7 +69,8 @@ struct RouterRequestHandler: Sendable {
             return try await write(serviceHealth(String(name), exchange), exchange, to: outbound)
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
-                return try await write(methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
+                return try await write(
+                    methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
             }
             return try await forward(
                 head, body: body, service: String(name), target: "/score" + (query.map { "?\($0)" } ?? ""),

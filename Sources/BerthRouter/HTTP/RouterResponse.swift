@@ -24,7 +24,8 @@ struct RouterResponse: Sendable {
 
     /// A short text body.
     static func text(_ text: String, status: HTTPResponseStatus = .ok) -> Self {
-        RouterResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: ByteBuffer(string: text))
+        RouterResponse(
+            status: status, headers: ["Content-Type": "text/plain; charset=utf-8"], body: ByteBuffer(string: text))
     }
 
     /// Azure's overload sentence, which clients and docs search for (compat.md §9.3).
