@@ -66,7 +66,6 @@ let package = Package(
                 "BerthCore",
                 "BerthAuth",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -162,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "BerthRouterTests",
             dependencies: [
-                "BerthCore", "BerthRouter", "BerthTesting",
+                "BerthAuth", "BerthCore", "BerthRouter", "BerthTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthCore
 import Testing
 
@@ -201,7 +202,7 @@ struct AdmissionStateMachineTests {
 struct KeyCheckTests {
     @Test func bearerKeysMatchTheirDigests() {
         let route = ServiceRoute(
-            name: "svc", keyDigests: [KeyCheck.hexDigest(of: "primary"), KeyCheck.hexDigest(of: "secondary")])
+            name: "svc", keyDigests: [KeyDigest.sha256Hex("primary"), KeyDigest.sha256Hex("secondary")])
         #expect(KeyCheck.isAuthorized("Bearer primary", route: route))
         #expect(KeyCheck.isAuthorized("bearer secondary", route: route))
         #expect(!KeyCheck.isAuthorized("Bearer other", route: route))
@@ -214,7 +215,7 @@ struct KeyCheckTests {
     }
 
     @Test func digestIsLowercaseHexSHA256() {
-        #expect(KeyCheck.hexDigest(of: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(KeyDigest.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }
 

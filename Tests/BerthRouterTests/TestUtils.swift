@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthCore
 import BerthTesting
 import Logging
@@ -62,7 +63,7 @@ func routeTable(
         generation: generation,
         services: [
             service: ServiceRoute(
-                name: service, authEnabled: authEnabled, keyDigests: keys.map { KeyCheck.hexDigest(of: $0) },
+                name: service, authEnabled: authEnabled, keyDigests: keys.map { KeyDigest.sha256Hex($0) },
                 scoringTimeoutMs: scoringTimeoutMs, maxQueueWaitMs: maxQueueWaitMs,
                 maxConcurrentRequestsPerContainer: maxConcurrent, replicas: replicas)
         ])

@@ -1,6 +1,5 @@
 import BerthAuth
 import BerthCore
-import Crypto
 
 /// Checks a request's `Authorization: Bearer <key>` against a service's key digests.
 ///
@@ -12,7 +11,7 @@ enum KeyCheck {
     static func isAuthorized(_ authorization: String?, route: ServiceRoute) -> Bool {
         if !route.authEnabled { return true }
         guard let key = bearerToken(authorization), !key.isEmpty else { return false }
-        let digest = hexDigest(of: key)
+        let digest = KeyDigest.sha256Hex(key)
         var matched = false
         for candidate in route.keyDigests {
             if ConstantTime.equals(digest, candidate.lowercased()) { matched = true }
@@ -26,18 +25,6 @@ enum KeyCheck {
         let trimmed = authorization.drop(while: { $0 == " " })
         guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
         return String(trimmed.dropFirst(7).trimmingSpaces())
-    }
-
-    /// SHA-256 of the key's UTF-8 bytes, lowercase hex: the form the control plane publishes.
-    static func hexDigest(of key: String) -> String {
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in SHA256.hash(data: Array(key.utf8)) {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
 
