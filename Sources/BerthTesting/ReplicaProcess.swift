@@ -1,29 +1,27 @@
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A real `berth replica` process for a test: started with its flags, its port read from the line
-/// it prints, its log (stderr) kept in a file, and stopped by `stop()` or `kill()`.
+/// it prints, its log (stderr) kept in a file, and stopped by `stop()`.
 package final class ReplicaProcess: Sendable {
     /// The port the replica printed.
     package let port: Int
-    private let process: Process
+    /// The running process (pid, signals, output files).
+    package let process: ChildProcess
     private let folder: URL
 
     /// `http://127.0.0.1:<port>`.
     package var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// The replica's process id.
-    package var pid: Int32 { process.processIdentifier }
+    package var pid: Int32 { process.pid }
 
     /// Everything the replica wrote to stderr so far: its own log and its workers' output.
-    package var log: String {
-        (try? String(contentsOf: folder.appendingPathComponent("stderr.log"), encoding: .utf8)) ?? ""
-    }
+    package var log: String { process.stderr }
 
-    private init(port: Int, process: Process, folder: URL) {
+    /// Whether the replica process still runs.
+    package var isRunning: Bool { process.exit == nil }
+
+    private init(port: Int, process: ChildProcess, folder: URL) {
         self.port = port
         self.process = process
         self.folder = folder
@@ -41,35 +39,24 @@ package final class ReplicaProcess: Sendable {
         timeout: Duration = .seconds(60)
     ) async throws -> ReplicaProcess {
         let folder = try TestPaths.makeTemporaryDirectory("berth-replica")
-        let stdoutURL = folder.appendingPathComponent("stdout.log")
-        let stderrURL = folder.appendingPathComponent("stderr.log")
-        FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        let process = Process()
-        process.executableURL = TestPaths.berthExecutable
-        process.arguments = ["replica", "--port", "0"] + arguments
         var merged = ProcessInfo.processInfo.environment
         merged["BERTH_PYTHONPATH"] = TestPaths.pythonPackages.path
         for (key, value) in environment { merged[key] = value }
-        process.environment = merged
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
+        let process = try ChildProcess(
+            executable: TestPaths.berthExecutable, arguments: ["replica", "--port", "0"] + arguments,
+            environment: merged, stdoutFile: folder.appendingPathComponent("stdout.log"),
+            stderrFile: folder.appendingPathComponent("stderr.log"))
 
         let deadline = ContinuousClock.now + timeout
         var port: Int?
         while port == nil {
-            let output = (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? ""
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Listening on http://") }),
-                let value = line.split(separator: ":").last.flatMap({ Int($0) })
-            {
-                port = value
+            if let line = process.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Listening on http://") }) {
+                port = line.split(separator: ":").last.flatMap { Int($0) }
                 break
             }
-            if !process.isRunning || ContinuousClock.now > deadline {
-                if process.isRunning { process.terminate() }
-                let log = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-                throw TestProcessError("berth replica did not print its port (exit: \(process.isRunning ? "running" : "\(process.terminationStatus)")). Log:\n\(log)")
+            if process.exit != nil || ContinuousClock.now > deadline {
+                let exit = await process.terminate(grace: .seconds(1))
+                throw TestProcessError("berth replica did not print its port (\(exit)). Log:\n\(process.stderr)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
@@ -95,26 +82,11 @@ package final class ReplicaProcess: Sendable {
         throw TestProcessError("Condition not met within \(timeout). Replica log:\n\(log)")
     }
 
-    /// SIGTERM, then waits up to `grace` for the exit (SIGKILL after); returns the exit status.
+    /// SIGTERM, then SIGKILL after `grace`; returns how it ended. Removes its scratch folder.
     @discardableResult
-    package func stop(grace: Duration = .seconds(15)) async -> Int32 {
-        if process.isRunning { process.terminate() }
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+    package func stop(grace: Duration = .seconds(15)) async -> ChildProcess.Exit {
+        let exit = await process.terminate(grace: grace)
         try? FileManager.default.removeItem(at: folder)
-        return process.terminationStatus
+        return exit
     }
-
-    /// Whether the replica process still runs.
-    package var isRunning: Bool { process.isRunning }
-}
-
-/// A test harness failure, with what the process printed.
-package struct TestProcessError: Error, CustomStringConvertible {
-    package var description: String
-    package init(_ description: String) { self.description = description }
 }

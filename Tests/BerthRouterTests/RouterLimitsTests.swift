@@ -53,7 +53,7 @@ struct RouterLimitsTests {
 
     @Test(.timeLimit(.minutes(2))) func leastLoadedReplicaGetsTheRequest() async throws {
         @Sendable func reply(_ id: String) -> @Sendable (UpstreamRequest) -> UpstreamReply {
-            { request in .respond(body: id, delay: request.body == "hold" ? .seconds(1) : .zero) }
+            { request in .respond(body: id, delay: request.body == "hold" ? .seconds(10) : .zero) }
         }
         try await withUpstreams([("a", reply("a")), ("b", reply("b"))]) { upstreams in
             try await withRouter { router, base in

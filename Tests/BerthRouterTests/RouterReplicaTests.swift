@@ -52,7 +52,10 @@ struct RouterReplicaTests {
                 router.update(routeTable(replicas: [replica.endpoint]))
                 async let response = TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
                 try await eventually { router.load().services["svc"]?.inFlight == 1 }
-                try await Task.sleep(for: .milliseconds(300))  // let it reach the worker
+                // Wait until the replica's worker holds it, so the kill lands mid-request.
+                try await replica.process.waitUntil {
+                    try await TestHTTP.get("\(replica.process.baseURL)/ready").text.contains(#""state":"busy""#)
+                }
                 kill(replica.process.pid, SIGKILL)
                 let answer = try await response
                 #expect(answer.status == 502)
