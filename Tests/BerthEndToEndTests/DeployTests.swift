@@ -255,6 +255,30 @@ struct DeployTests {
         await workspace.stop()
     }
 
+    @Test("A hung replica (SIGSTOP) fails its liveness probe and is replaced")
+    func hungReplicaFailsLiveness() async throws {
+        let workspace = try await Workspace.start()
+        do {
+            let config = try workspace.folder.write(
+                Data(
+                    #"{"computeType": "aks", "livenessProbeRequirements": {"initialDelaySeconds": 1, "periodSeconds": 1, "timeoutSeconds": 1, "failureThreshold": 2}}"#
+                        .utf8), to: "liveness.json")
+            try #require(try await workspace.deploy("hung-svc", extra: ["--dc", config.path]).succeeded)
+            let hung = try #require(replicaProcesses(service: "hung-svc").first)
+            kill(hung, SIGSTOP)
+            try await waitUntil {
+                let now = replicaProcesses(service: "hung-svc")
+                guard now.count == 1, now[0] != hung else { return false }
+                return try await workspace.service("hung-svc").state == .healthy
+            }
+            #expect(workspace.server.log.contains("liveness probe"), "\(workspace.server.log)")
+        } catch {
+            await workspace.stop()
+            throw error
+        }
+        await workspace.stop()
+    }
+
     @Test("After kill -9 of the server its replicas exit, and a restarted server brings the service back Healthy")
     func serverRestartRestoresServices() async throws {
         let workspace = try await Workspace.start()
