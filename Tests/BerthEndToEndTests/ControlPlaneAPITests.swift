@@ -99,6 +99,12 @@ struct ControlPlaneAPITests {
         let paths = try #require((try openAPI.json() as? [String: Any])?["paths"] as? [String: Any])
         #expect(paths["/api/v1/models"] != nil)
         #expect(paths["/api/v1/computes"] != nil)
+        for path in [
+            "/api/v1/services", "/api/v1/services/{name}", "/api/v1/services/{name}/keys",
+            "/api/v1/services/{name}/regenerateKeys", "/api/v1/services/{name}/logs", "/api/v1/operations/{id}",
+        ] {
+            #expect(paths[path] != nil, "openapi.json lacks \(path)")
+        }
 
         #expect(!server.log.contains(token))
         await server.stop()

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Berth control plane",
             "version": "1.0",
-            "description": "Models, compute targets and long operations of a Berth workspace. Every call except this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token). Errors are {\"error\": {\"code\", \"message\", \"requestId\"}}."
+            "description": "Models, compute targets, services and long operations of a Berth workspace. Every call except this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token). Errors are {\"error\": {\"code\", \"message\", \"requestId\"}}."
           },
           "components": {
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
@@ -55,7 +55,23 @@ enum OpenAPIDocument {
                 "endTime": {"type": "string", "format": "date-time"},
                 "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
                 "log": {"type": "array", "items": {"type": "object", "properties": {
-                  "time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}}}}}
+                  "time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}}}}},
+              "DeployRequest": {"type": "object", "required": ["name", "computeName", "models", "inferenceConfig", "baseDirectory"], "properties": {
+                "name": {"type": "string"}, "computeName": {"type": "string"},
+                "models": {"type": "array", "items": {"type": "string", "description": "name:version"}, "minItems": 1, "maxItems": 1000},
+                "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
+                "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json"},
+                "baseDirectory": {"type": "string", "description": "The folder the inference config's paths are relative to"},
+                "overwrite": {"type": "boolean"}}},
+              "Webservice": {"type": "object", "properties": {
+                "name": {"type": "string"}, "computeName": {"type": "string"}, "computeType": {"type": "string"},
+                "models": {"type": "array", "items": {"type": "string"}},
+                "state": {"type": "string", "enum": ["Transitioning", "Healthy", "Unhealthy", "Failed", "Unschedulable", "Deleting"]},
+                "error": {"type": "object", "properties": {"code": {"type": "string"}, "message": {"type": "string"}}},
+                "desiredReplicas": {"type": "integer"}, "readyReplicas": {"type": "integer"},
+                "scoringUri": {"type": "string"}, "swaggerUri": {"type": "string"},
+                "inferenceConfig": {"type": "object"}, "deploymentConfig": {"type": "object"},
+                "createdTime": {"type": "string", "format": "date-time"}, "updatedTime": {"type": "string", "format": "date-time"}}}
             }
           },
           "security": [{"adminToken": []}],
@@ -98,7 +114,35 @@ enum OpenAPIDocument {
             "/api/v1/operations/{id}": {"get": {"summary": "A long operation's state and log",
               "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
                 {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
-              "responses": {"200": {"description": "Operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}}}}
+              "responses": {"200": {"description": "Operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}}}},
+            "/api/v1/services": {
+              "get": {"summary": "List services", "responses": {"200": {"description": "{\"value\": [Webservice]}"}}},
+              "post": {"summary": "Deploy models with an inference config and a deployment config (berth model deploy)",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeployRequest"}}}},
+                "responses": {"202": {"description": "Operation; header Operation-Location", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}},
+                  "400": {"description": "Bad name or config (the message names the file and field)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                  "404": {"description": "Unknown model or compute target"},
+                  "409": {"description": "The service exists (without overwrite) or another operation on it runs"}}}},
+            "/api/v1/services/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {"summary": "Show a service", "responses": {"200": {"description": "Webservice", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Webservice"}}}}, "404": {"description": "Not found"}}},
+              "delete": {"summary": "Delete a service and stop its replicas",
+                "responses": {"202": {"description": "Operation; header Operation-Location"}, "404": {"description": "Not found"}, "409": {"description": "Another operation runs"}}}},
+            "/api/v1/services/{name}/keys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {"summary": "The service's primary and secondary keys",
+                "responses": {"200": {"description": "{\"primaryKey\", \"secondaryKey\"}"}, "400": {"description": "authEnabled is false"}}}},
+            "/api/v1/services/{name}/regenerateKeys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {"summary": "Regenerate (or set) one key; the old value stops working at once",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["keyType"], "properties": {
+                  "keyType": {"type": "string", "enum": ["Primary", "Secondary"]}, "keyValue": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "{\"primaryKey\", \"secondaryKey\"}"}, "400": {"description": "Bad key type or value"}}}},
+            "/api/v1/services/{name}/logs": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "tail", "in": "query", "schema": {"type": "integer", "default": 5000}},
+                {"name": "replica", "in": "query", "schema": {"type": "string"}}],
+              "get": {"summary": "The replicas' logs", "responses": {"200": {"description": "{\"content\": text}"}}}}
           }
         }
         """#
