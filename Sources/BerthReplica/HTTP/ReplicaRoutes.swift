@@ -129,19 +129,15 @@ struct ReplicaRoutes: Sendable {
         case .shuttingDown:
             return Self.json(status: .serviceUnavailable, message: "The replica is shutting down; retry on another.")
         case .workerCrashed:
-            var response = Self.json(
-                status: .badGateway,
+            return Self.json(
+                status: .badGateway, runFailed: true,
                 message: "The worker running this request exited before answering; it is being restarted. "
                     + "See the replica log for its output.")
-            response.headers.add(name: "x-ms-run-function-failed", value: "True")
-            return response
         case .timedOut:
-            var response = Self.json(
-                status: .gatewayTimeout,
+            return Self.json(
+                status: .gatewayTimeout, runFailed: true,
                 message: "Scoring timeout after \(scoringTimeoutMs) ms: run() did not return in time "
                     + "(scoringTimeoutMs); its worker is replaced.")
-            response.headers.add(name: "x-ms-run-function-failed", value: "True")
-            return response
         case .noHealthyWorker:
             return Self.json(
                 status: .serviceUnavailable,
@@ -166,13 +162,16 @@ struct ReplicaRoutes: Sendable {
         return response
     }
 
-    /// `{"message": …}`, the error shape of Azure's 1.x scoring server.
-    static func json(status: HTTPResponseStatus, message: String) -> ReplicaResponse {
+    /// `{"message": …}`, the error shape of Azure's 1.x scoring server; `runFailed` adds
+    /// `x-ms-run-function-failed: True` for failures of the scoring call itself.
+    static func json(status: HTTPResponseStatus, runFailed: Bool = false, message: String) -> ReplicaResponse {
         var body = ByteBuffer()
         body.writeStaticString(#"{"message":"#)
         body.writeJSONString(message)
         body.writeStaticString("}")
-        return ReplicaResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if runFailed { headers.add(name: "x-ms-run-function-failed", value: "True") }
+        return ReplicaResponse(status: status, headers: headers, body: body)
     }
 }
 
