@@ -41,6 +41,9 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// Requested cores and memory per replica (`containerResourceRequirements`).
     public var cpu: Double
     public var memoryInGB: Double
+    /// The memory limit of one replica and its workers (`memoryInGBLimit`, else `memoryInGB`),
+    /// enforced by the replica with a cgroup where the machine allows.
+    public var memoryLimitInGB: Double?
     /// `maxConcurrentRequestsPerContainer`.
     public var maxConcurrentRequests: Int
     /// `scoringTimeoutMs`.

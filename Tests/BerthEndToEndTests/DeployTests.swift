@@ -72,6 +72,7 @@ struct DeployTests {
             #expect(keys.primaryKey.count >= 32 && keys.secondaryKey.count >= 32 && keys.primaryKey != keys.secondaryKey)
             let logs = try await berth("service", "get-logs", "-n", "echo-svc", home: workspace.home)
             #expect(logs.stdout.contains("init() succeeded"))
+            #expect(logs.stdout.contains("Memory limit 512 MB"), "memoryInGB 0.5 (the default) reaches the replica")
             #expect(!logs.stdout.contains(keys.primaryKey))
 
             let replicaPIDs = replicaProcesses(service: "echo-svc")

@@ -123,6 +123,35 @@ struct ReplicaFaultTests {
         }
     }
 
+    @Test("--memory-limit-mb puts the replica and its workers in a cgroup: a worker over the limit is killed (502)")
+    func memoryLimit() async throws {
+        let source = try makeFolder([
+            "score.py": """
+            def init(): pass
+            def run(raw):
+                block = bytearray(int(raw) * 1024 * 1024)
+                block[::4096] = b"x" * len(block[::4096])
+                return len(block)
+            """
+        ])
+        defer { try? FileManager.default.removeItem(at: source) }
+        try await withReplica(sourceDirectory: source, extraArguments: ["--memory-limit-mb", "200"]) { replica in
+            let small = try await TestHTTP.post("\(replica.baseURL)/score", "20")
+            #expect(small.status == 200)
+            if replica.log.contains("not enforced") {
+                // A machine without a writable cgroup: the log must say why, and nothing is killed.
+                #expect(replica.log.contains("Memory limit 200 MB not enforced: cgroup"))
+                return
+            }
+            #expect(replica.log.contains("Memory limit 200 MB enforced with cgroup"))
+            let large = try await TestHTTP.post("\(replica.baseURL)/score", "400")
+            #expect(large.status == 502, "\(large.text)")
+            try await replica.waitUntil { try await TestHTTP.get("\(replica.baseURL)/ready").status == 200 }
+            #expect(try await TestHTTP.post("\(replica.baseURL)/score", "20").status == 200)
+            #expect(replica.isRunning)
+        }
+    }
+
     @Test("Workers' print() output reaches the replica log with a timestamp and the worker id")
     func workerOutputIsLogged() async throws {
         let source = try makeFolder([

@@ -144,10 +144,6 @@ public actor LocalBackend: ComputeBackend, Service {
     // MARK: Service
 
     public func run() async throws {
-        // TODO(issue 4): enforce memoryInGB as a limit (cgroup or RLIMIT_AS); until then say so.
-        logger.notice(
-            "Replica memory requests are scheduled against the cluster's declared capacity but not enforced as a per-process limit in this build."
-        )
         await withGracefulShutdownHandler {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 tick()

@@ -39,6 +39,7 @@ final class LocalReplicaProcess: Sendable {
             "--model-dir", spec.modelDirectory.path, "--python", spec.python, "--port", "0",
             "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
             String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
+            "--memory-limit-mb", String(max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))),
         ]
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }

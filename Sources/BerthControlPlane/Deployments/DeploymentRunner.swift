@@ -238,7 +238,7 @@ struct DeploymentRunner: Service {
         }
         let config = service.deploymentConfig
         let folder = files.folder(service: service.name, revision: service.revision ?? "")
-        return DeploymentSpec(
+        var spec = DeploymentSpec(
             name: service.name, computeName: compute.name, capacity: compute.capacity,
             replicas: service.desiredReplicas, revision: service.revision ?? "", entryScript: entryScript,
             sourceDirectory: folder.appendingPathComponent("source", isDirectory: true), modelDirectory: modelDirectory,
@@ -246,6 +246,8 @@ struct DeploymentRunner: Service {
             memoryInGB: config.containerResourceRequirements.memoryInGB,
             maxConcurrentRequests: config.maxConcurrentRequestsPerContainer, scoringTimeoutMs: config.scoringTimeoutMs,
             liveness: config.livenessProbeRequirements)
+        spec.memoryLimitInGB = config.containerResourceRequirements.memoryInGBLimit
+        return spec
     }
 
     private func setURIs(_ service: inout Webservice) {

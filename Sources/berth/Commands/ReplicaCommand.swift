@@ -53,6 +53,11 @@ struct ReplicaCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The service name shown as the swagger title.")
     var serviceName: String?
 
+    @Option(
+        name: .long,
+        help: "Memory limit of the replica and its workers in MB (memoryInGB), enforced with a cgroup where the machine allows.")
+    var memoryLimitMb: Int?
+
     @Flag(name: .long, help: "Shut down when the process that started this replica exits (the local backend sets it).")
     var exitWithParent = false
 
@@ -66,6 +71,9 @@ struct ReplicaCommand: AsyncParsableCommand {
         }
         guard scoringTimeoutMs >= 1 else {
             throw ValidationError("--scoring-timeout-ms (\(scoringTimeoutMs)) must be at least 1.")
+        }
+        if let memoryLimitMb, memoryLimitMb < 16 {
+            throw ValidationError("--memory-limit-mb (\(memoryLimitMb)) must be at least 16.")
         }
         guard maxBodyMb >= 1 else { throw ValidationError("--max-body-mb (\(maxBodyMb)) must be at least 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
@@ -81,6 +89,21 @@ struct ReplicaCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "berth.replica")
+        var limit: MemoryLimit.Outcome?
+        if let memoryLimitMb {
+            // Before any worker starts, so every worker inherits the cgroup.
+            let outcome = MemoryLimit.apply(
+                bytes: Int64(memoryLimitMb) * 1024 * 1024,
+                name: ProcessInfo.processInfo.environment["BERTH_REPLICA_ID"] ?? "replica")
+            switch outcome {
+            case .enforced(let version, let path):
+                logger.info("Memory limit \(memoryLimitMb) MB enforced with cgroup \(version) (\(path))")
+            case .notEnforced(let reason):
+                logger.notice("Memory limit \(memoryLimitMb) MB not enforced: \(reason)")
+            }
+            limit = outcome
+        }
+        defer { if let limit { MemoryLimit.release(limit) } }
         let host = self.host
         let replica = try ReplicaHost(
             configuration: .init(
