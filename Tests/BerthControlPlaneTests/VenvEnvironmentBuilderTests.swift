@@ -1,6 +1,7 @@
 import BerthCore
 import Foundation
 import Synchronization
+import BerthTesting
 import Testing
 
 @testable import BerthControlPlane
@@ -31,15 +32,8 @@ struct VenvEnvironmentBuilderTests {
         return (prepared, log)
     }
 
-    private func runs(_ python: String, _ code: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", code]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    private func runs(_ python: String, _ code: String) async throws -> String {
+        try await RunToCompletion.run(python, ["-c", code]).stdout
     }
 
     @Test("Builds once, then answers from the workspace cache, then from the machine cache in a fresh workspace")
@@ -58,7 +52,7 @@ struct VenvEnvironmentBuilderTests {
         #expect(built.directory?.path.hasPrefix(machine.path) == true)
         let buildLogFile = try #require(built.logFile)
         #expect(try String(contentsOf: buildLogFile, encoding: .utf8).contains("pip install"))
-        #expect(try runs(built.pythonExecutable, "import six; print(six.__name__)") == "six\n")
+        #expect(try await runs(built.pythonExecutable, "import six; print(six.__name__)") == "six\n")
 
         let (again, againLog) = try await prepare(first, spec)
         #expect(again.source == .workspaceCache)
@@ -106,7 +100,7 @@ struct VenvEnvironmentBuilderTests {
         let results = [first.0, second.0]
         #expect(results.filter { $0.source == .built }.count == 1)
         #expect(Set(results.map(\.pythonExecutable)).count == 1)
-        #expect(try runs(results[0].pythonExecutable, "import six; print('ok')") == "ok\n")
+        #expect(try await runs(results[0].pythonExecutable, "import six; print('ok')") == "ok\n")
     }
 
     @Test("No dependencies means the system Python and nothing built")

@@ -171,13 +171,10 @@ struct DeployTests {
         let workspace = try await Workspace.start()
         do {
             let models = workspace.folder.appending("sklearn-model")
-            let train = Process()
-            train.executableURL = URL(fileURLWithPath: TestPaths.fixturePython)
-            train.arguments = [TestPaths.corpus("sklearn-diabetes").appendingPathComponent("train.py").path, models.path]
-            train.standardOutput = FileHandle.nullDevice
-            try train.run()
-            train.waitUntilExit()
-            try #require(train.terminationStatus == 0)
+            let train = try await RunToCompletion.run(
+                TestPaths.fixturePython,
+                [TestPaths.corpus("sklearn-diabetes").appendingPathComponent("train.py").path, models.path])
+            try #require(train.succeeded, "train.py failed: \(train.stderr)")
             try await berth(
                 "model", "register", "-n", "diabetes", "-p",
                 models.appendingPathComponent("sklearn_regression_model.pkl").path, home: workspace.home)

@@ -89,15 +89,10 @@ struct ReplicaEntryScriptTests {
     func sklearnDiabetes() async throws {
         let models = try TestPaths.makeTemporaryDirectory("berth-sklearn")
         defer { try? FileManager.default.removeItem(at: models) }
-        let train = Process()
-        train.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        train.arguments = [
-            TestPaths.fixturePython, TestPaths.corpus("sklearn-diabetes").appendingPathComponent("train.py").path,
-            models.path,
-        ]
-        try train.run()
-        train.waitUntilExit()
-        try #require(train.terminationStatus == 0, "train.py failed")
+        let train = try await RunToCompletion.run(
+            "/usr/bin/env",
+            [TestPaths.fixturePython, TestPaths.corpus("sklearn-diabetes").appendingPathComponent("train.py").path, models.path])
+        try #require(train.succeeded, "train.py failed: \(train.stderr)")
         let modelDirectory = models
         let sample = try String(
             contentsOf: TestPaths.corpus("sklearn-diabetes").appendingPathComponent("sample-request.json"), encoding: .utf8)
