@@ -32,9 +32,9 @@ struct RouterLimitsTests {
     }
 
     @Test(.timeLimit(.minutes(2))) func queuedRequestIsServedWhenAReplicaFrees() async throws {
-        try await withUpstreams([("r0", { _ in .respond(body: "done", delay: .seconds(2)) })]) { upstreams in
+        try await withUpstreams([("r0", { _ in .respond(body: "done", delay: .seconds(6)) })]) { upstreams in
             try await withRouter { router, base in
-                router.update(routeTable(maxQueueWaitMs: 5000, maxConcurrent: 1, replicas: [upstreams[0].endpoint]))
+                router.update(routeTable(maxQueueWaitMs: 30000, maxConcurrent: 1, replicas: [upstreams[0].endpoint]))
                 let url = "\(base)/api/v1/service/svc/score"
                 async let first = TestHTTP.post(url, "{}")
                 try await eventually { upstreams[0].inFlight == 1 }
