@@ -53,14 +53,3 @@ final class DeploymentQueue: Sendable {
         continuation.finish()
     }
 }
-
-/// The router's address once it listens, for scoring URIs.
-final class RouterAddress: Sendable {
-    private let url = Mutex<String?>(nil)
-
-    init(_ initial: String? = nil) { url.withLock { $0 = initial } }
-
-    var value: String? { url.withLock { $0 } }
-
-    func set(_ value: String) { url.withLock { $0 = value } }
-}

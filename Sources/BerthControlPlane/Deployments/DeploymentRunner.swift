@@ -17,7 +17,8 @@ struct DeploymentRunner: Service {
     let files: DeploymentFiles
     let keyring: ServiceKeyring
     let routes: RoutePublisher
-    let routerAddress: RouterAddress
+    /// The router's base URL once it listens, for scoring URIs.
+    let routerURL: @Sendable () -> String?
     let environments: any EnvironmentBuilder
     let logger: Logger
     /// How long a deploy waits for every replica to be ready before the service is Unhealthy.
@@ -251,7 +252,7 @@ struct DeploymentRunner: Service {
     }
 
     private func setURIs(_ service: inout Webservice) {
-        guard let router = routerAddress.value else { return }
+        guard let router = routerURL() else { return }
         service.scoringUri = "\(router)/api/v1/service/\(service.name)/score"
         service.swaggerUri = "\(router)/api/v1/service/\(service.name)/swagger.json"
     }

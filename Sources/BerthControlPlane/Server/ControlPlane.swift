@@ -50,7 +50,6 @@ public struct ControlPlane: Service {
     let backend: any ComputeBackend
     let queue = DeploymentQueue()
     let routes: RoutePublisher
-    let routerAddress = RouterAddress()
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
 
@@ -109,7 +108,7 @@ public struct ControlPlane: Service {
         let runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
-            keyring: ServiceKeyring(store: store), routes: routes, routerAddress: routerAddress,
+            keyring: ServiceKeyring(store: store), routes: routes, routerURL: configuration.routerURL,
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
         try await withThrowingDiscardingTaskGroup { group in
@@ -124,7 +123,6 @@ public struct ControlPlane: Service {
         let layout = configuration.workspace
         let logger = self.logger
         let routerURL = configuration.routerURL
-        let routerAddress = self.routerAddress
         // The router starts beside the control plane; wait briefly so server.json names both.
         let deadline = ContinuousClock.now.advanced(by: configuration.routerWait)
         while routerURL() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
@@ -134,7 +132,6 @@ public struct ControlPlane: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let router = routerURL()
-                if let router { routerAddress.set(router) }
                 let info = ServerInfo(
                     controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: router,
                     pid: ProcessInfo.processInfo.processIdentifier)
