@@ -1,3 +1,4 @@
+import BerthCore
 import Testing
 
 @testable import BerthReplica

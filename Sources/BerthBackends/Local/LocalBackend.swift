@@ -362,12 +362,8 @@ public actor LocalBackend: ComputeBackend, Service {
     }
 
     private func backoff(_ failures: Int) -> Duration {
-        var delay = configuration.restartBackoffInitial
-        for _ in 1..<max(1, min(failures, 32)) {
-            delay = delay * 2
-            if delay >= configuration.restartBackoffMaximum { return configuration.restartBackoffMaximum }
-        }
-        return delay
+        RestartBackoff(initial: configuration.restartBackoffInitial, maximum: configuration.restartBackoffMaximum)
+            .delay(afterFailures: failures)
     }
 
     private func logFile(_ name: String, _ id: String) -> URL {

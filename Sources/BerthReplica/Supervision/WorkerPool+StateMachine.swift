@@ -1,3 +1,4 @@
+import BerthCore
 import NIOCore
 
 /// One worker process: its slot and which start of that slot it is.
