@@ -9,7 +9,7 @@ import Testing
 /// Graceful shutdown lets the requests in flight finish, then `run()` returns.
 struct GracefulShutdownTests {
     @Test(.timeLimit(.minutes(2))) func requestInFlightFinishesThenRunReturns() async throws {
-        try await withUpstreams([("r0", { _ in .respond(body: "finished", delay: .milliseconds(500)) })]) { upstreams in
+        try await withUpstreams([("r0", { _ in .respond(body: "finished", delay: .seconds(5)) })]) { upstreams in
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let logger = Logger(label: "berth.router.test")
             let router = Router(configuration: .init(port: 0), logger: logger, onListening: { continuation.yield($0) })
