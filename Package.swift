@@ -145,6 +145,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BerthAutoscalingTests",
+            dependencies: ["BerthCore", "BerthAutoscaling", "BerthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BerthStoreTests",
             dependencies: ["BerthCore", "BerthStore", "BerthTesting"],
             swiftSettings: swiftSettings

@@ -1,15 +1,10 @@
 import BerthCore
+import BerthTesting
 import Testing
 
 @testable import BerthReplica
 
-/// A point in test time, moved by hand: the state machine is tested without sleeping.
-private struct TestInstant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> TestInstant { TestInstant(offset: offset + duration) }
-    func duration(to other: TestInstant) -> Duration { other.offset - offset }
-    static func < (lhs: TestInstant, rhs: TestInstant) -> Bool { lhs.offset < rhs.offset }
-}
+private typealias TestInstant = ManualInstant
 
 private typealias Machine = WorkerPoolStateMachine<String, TestInstant>
 

@@ -1,17 +1,11 @@
 import BerthAuth
 import BerthCore
+import BerthTesting
 import Testing
 
 @testable import BerthRouter
 
-/// A hand-moved instant, so deadlines are tested without sleeping.
-struct TestInstant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> TestInstant { TestInstant(offset: offset + duration) }
-    func duration(to other: TestInstant) -> Duration { other.offset - offset }
-    static func < (lhs: TestInstant, rhs: TestInstant) -> Bool { lhs.offset < rhs.offset }
-    static func ms(_ value: Int) -> TestInstant { TestInstant(offset: .milliseconds(value)) }
-}
+typealias TestInstant = ManualInstant
 
 typealias Machine = AdmissionStateMachine<TestInstant, Int>
 
