@@ -116,6 +116,7 @@ let package = Package(
             name: "berth",
             dependencies: [
                 "BerthCore",
+                "BerthAutoscaling",
                 "BerthStore",
                 "BerthClient",
                 "BerthControlPlane",

@@ -10,6 +10,13 @@ public protocol ComputeBackend: Sendable {
     /// Makes the deployment's replicas match `spec`: starts missing ones, stops extra ones, and
     /// replaces all of them when `spec.revision` changed.
     func apply(_ spec: DeploymentSpec) async throws
+    /// Changes how many replicas of a running deployment run, without replacing the others: the
+    /// autoscaler's lever (on Kubernetes, the Deployment's `scale` subresource). Replicas that go
+    /// leave the route table first and finish their requests in flight.
+    func scale(deploymentNamed name: String, to replicas: Int) async throws
+    /// The most replicas of the deployment its cluster can hold now, given everything else on it,
+    /// and why; nil when the backend sets no such limit (the autoscaler then scales to the need).
+    func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity?
     /// Stops every replica of the deployment and forgets it.
     func remove(deploymentNamed name: String) async
     /// What runs now, or nil for an unknown deployment.

@@ -25,18 +25,20 @@ package struct BerthServer: Sendable {
     /// The workspace's layout, for finding the admin token and the database.
     package var layout: WorkspaceLayout { WorkspaceLayout(root: home) }
 
-    /// Starts `berth server --home <home> --port 0 --router-port 0` and waits until its `server.json`
+    /// Starts `berth server --home <home> --port 0 --router-port 0 [extraArguments…]` and waits until its `server.json`
     /// names it.
     ///
     /// The server's output goes to a fresh `logs-<random>/server.{out,err}` beside the workspace, so
     /// a restarted server does not overwrite the log of the one before.
     ///
     /// - Throws: `TestProcessError` when the server exits or does not listen within `timeout`, with its log.
-    package static func start(home: URL, timeout: Duration = .seconds(60)) async throws -> BerthServer {
+    package static func start(
+        home: URL, extraArguments: [String] = [], timeout: Duration = .seconds(60)
+    ) async throws -> BerthServer {
         let logs = home.deletingLastPathComponent().appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
         let process = try ChildProcess(
             executable: TestPaths.berthExecutable,
-            arguments: ["server", "--home", home.path, "--port", "0", "--router-port", "0"],
+            arguments: ["server", "--home", home.path, "--port", "0", "--router-port", "0"] + extraArguments,
             environment: testEnvironment,
             stdoutFile: logs.appendingPathComponent("server.out"),
             stderrFile: logs.appendingPathComponent("server.err")

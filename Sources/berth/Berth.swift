@@ -18,6 +18,7 @@ struct Berth: AsyncParsableCommand {
             """,
         subcommands: [
             ServerCommand.self,
+            AutoscaleCommand.self,
             ComputeTargetCommand.self,
             ModelCommand.self,
             ReplicaCommand.self,

@@ -1,3 +1,5 @@
+import BerthCore
+
 /// What the autoscaler decided for one service at one refresh, and why, for the service's events.
 public struct ScalingDecision: Sendable, Hashable {
     public enum Change: String, Sendable, Hashable, Codable {
@@ -49,17 +51,5 @@ public struct ScalingObservation: Sendable, Hashable {
         self.readyReplicas = readyReplicas
         self.desiredReplicas = desiredReplicas
         self.capacity = capacity
-    }
-}
-
-/// How many replicas of one deployment fit its cluster now, and the numbers behind that.
-public struct ReplicaCapacity: Sendable, Hashable {
-    public var maxReplicas: Int
-    /// E.g. "each replica needs 0.5 CPU and 0.5 GB; cluster 'local' has 1.5 CPU and 3 GB for this service".
-    public var explanation: String
-
-    public init(maxReplicas: Int, explanation: String) {
-        self.maxReplicas = maxReplicas
-        self.explanation = explanation
     }
 }

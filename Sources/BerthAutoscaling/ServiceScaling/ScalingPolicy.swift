@@ -1,3 +1,5 @@
+import BerthCore
+
 /// The seed's autoscaling rule for one service, as a pure state machine: fed one observation per
 /// refresh period with the time, it answers the replicas to run and why.
 ///

@@ -31,6 +31,9 @@ public actor LocalBackend: ComputeBackend, Service {
         public var restartBackoffMaximum: Duration
         /// Called (off the actor) whenever a replica becomes ready or stops being ready.
         public var onChange: @Sendable () -> Void
+        /// How long a replica removed by a scale-down stays up after leaving the route table, so
+        /// that no router sends it a request after it stops listening. Default 1 s.
+        public var drainDelay: Duration = .seconds(1)
 
         public init(
             berthExecutable: URL, logDirectory: URL, checkInterval: Duration = .milliseconds(250),
@@ -68,9 +71,18 @@ public actor LocalBackend: ComputeBackend, Service {
         var unschedulable: String?
     }
 
+    /// A replica on its way out: out of the route table now, SIGTERM at `stopAt` (it then
+    /// answers its requests in flight and exits), forgotten once it has exited.
+    struct Retiring {
+        var process: LocalReplicaProcess
+        var stopAt: ContinuousClock.Instant
+        var signalled = false
+    }
+
     let configuration: Configuration
     let logger: Logger
     private var deployments: [String: Deployment] = [:]
+    private var retiring: [Retiring] = []
     private let http: HTTPClient
     private let clock = ContinuousClock()
 
@@ -93,17 +105,62 @@ public actor LocalBackend: ComputeBackend, Service {
             for slot in deployment.slots { slot.process?.terminate() }
             deployment.slots = []
         }
-        while deployment.slots.count > spec.replicas {
-            deployment.slots.removeLast().process?.terminate()
-        }
-        while deployment.slots.count < spec.replicas {
-            deployment.slots.append(Slot(index: deployment.slots.count, revision: spec.revision))
-        }
+        resize(&deployment, to: spec.replicas)
         deployments[spec.name] = deployment
         logger.info(
             "Deployment applied",
             metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)", "revision": "\(spec.revision)"])
         tick()
+    }
+
+    public func scale(deploymentNamed name: String, to replicas: Int) async throws {
+        guard var deployment = deployments[name] else {
+            throw BerthError.notFound("Service '\(name)' has no replicas on this server.")
+        }
+        let before = deployment.spec.replicas
+        deployment.spec.replicas = replicas
+        resize(&deployment, to: replicas)
+        deployments[name] = deployment
+        logger.info(
+            "Deployment scaled", metadata: ["deployment.name": "\(name)", "from": "\(before)", "to": "\(replicas)"])
+        tick()
+    }
+
+    public func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? {
+        guard let spec = deployments[name]?.spec else { return nil }
+        var usedCores = 0.0
+        var usedMemory = 0.0
+        for (other, deployment) in deployments where other != name && deployment.spec.computeName == spec.computeName {
+            let running = deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.count
+            usedCores += Double(running) * deployment.spec.cpu
+            usedMemory += Double(running) * deployment.spec.memoryInGB
+        }
+        let freeCores = max(0, spec.capacity.cores - usedCores)
+        let freeMemory = max(0, spec.capacity.memoryInGB - usedMemory)
+        let byCores = spec.cpu > 0 ? Int((freeCores / spec.cpu + 1e-9).rounded(.down)) : Int.max
+        let byMemory = spec.memoryInGB > 0 ? Int((freeMemory / spec.memoryInGB + 1e-9).rounded(.down)) : Int.max
+        return ReplicaCapacity(
+            maxReplicas: min(byCores, byMemory),
+            explanation: "each replica needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB, and cluster "
+                + "'\(spec.computeName)' has \(format(freeCores)) CPU and \(format(freeMemory)) GB for this service "
+                + "(of \(format(spec.capacity.cores)) CPU and \(format(spec.capacity.memoryInGB)) GB). Lower "
+                + "maxReplicas or containerResourceRequirements, free capacity, or use a larger cluster.")
+    }
+
+    /// Adds slots, or retires the last ones (highest index first, so ids stay dense).
+    private func resize(_ deployment: inout Deployment, to replicas: Int) {
+        var removedReady = false
+        while deployment.slots.count > replicas {
+            let slot = deployment.slots.removeLast()
+            if slot.state == .ready { removedReady = true }
+            if let process = slot.process {
+                retiring.append(Retiring(process: process, stopAt: clock.now.advanced(by: configuration.drainDelay)))
+            }
+        }
+        while deployment.slots.count < replicas {
+            deployment.slots.append(Slot(index: deployment.slots.count, revision: deployment.spec.revision))
+        }
+        if removedReady { configuration.onChange() }
     }
 
     public func remove(deploymentNamed name: String) async {
@@ -151,8 +208,9 @@ public actor LocalBackend: ComputeBackend, Service {
                 try? await Task.sleep(for: configuration.checkInterval)
             }
         } onGracefulShutdown: {}
-        let processes = deployments.values.flatMap { $0.slots.compactMap(\.process) }
+        let processes = deployments.values.flatMap { $0.slots.compactMap(\.process) } + retiring.map(\.process)
         deployments = [:]
+        retiring = []
         await stop(processes)
     }
 
@@ -162,6 +220,11 @@ public actor LocalBackend: ComputeBackend, Service {
     private func tick() {
         let now = clock.now
         var changed = false
+        for index in retiring.indices where !retiring[index].signalled && retiring[index].stopAt <= now {
+            retiring[index].process.terminate()
+            retiring[index].signalled = true
+        }
+        retiring.removeAll { $0.signalled && !$0.process.isRunning }
         for name in deployments.keys.sorted() {
             guard var deployment = deployments[name] else { continue }
             deployment.unschedulable = nil

@@ -12,6 +12,9 @@ struct ServiceRoutes<Context: RequestContext> {
     let backend: any ComputeBackend
     let keyring: ServiceKeyring
     let routes: RoutePublisher
+    let board: AutoscalerBoard
+    /// Events shown with a service.
+    var eventsShown: Int { 10 }
 
     func add(to router: Router<Context>) {
         router.post("/api/v1/services") { request, _ in
@@ -22,7 +25,10 @@ struct ServiceRoutes<Context: RequestContext> {
             try JSONBody.response(ListResponse(value: try await store.services()))
         }
         router.get("/api/v1/services/:name") { _, context in
-            try JSONBody.response(try await service(context))
+            var service = try await service(context)
+            let events = try await store.scalingEvents(forService: service.name, limit: eventsShown)
+            service.autoscaler = board.status(of: service, events: events)
+            return try JSONBody.response(service)
         }
         router.delete("/api/v1/services/:name") { _, context in
             try JSONBody.accepted(try await deployer.delete(try context.parameters.require("name")))

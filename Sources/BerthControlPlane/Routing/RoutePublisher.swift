@@ -47,9 +47,15 @@ final class RoutePublisher: Service, Sendable {
 
     /// Keeps a settled service's `readyReplicas` and Healthy/Unhealthy state true to what runs,
     /// e.g. while a killed replica restarts. Services being deployed or deleted are the runner's.
+    ///
+    /// An autoscaled service is Healthy with at least `minReplicas` ready: replicas the autoscaler
+    /// just added are still starting, and that is not a fault.
     private func observe(_ service: Webservice, readyReplicas: Int) async throws {
         guard service.state == .healthy || service.state == .unhealthy else { return }
-        let state: WebserviceState = readyReplicas >= service.desiredReplicas ? .healthy : .unhealthy
+        let config = service.deploymentConfig
+        let autoscaled = config.numReplicas == nil && config.autoScaler.autoscaleEnabled
+        let enough = autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
+        let state: WebserviceState = readyReplicas >= enough ? .healthy : .unhealthy
         guard state != service.state || readyReplicas != service.readyReplicas else { return }
         var updated = service
         updated.state = state
@@ -59,7 +65,7 @@ final class RoutePublisher: Service, Sendable {
             ? nil
             : ErrorDetail(
                 code: "ReplicasNotReady",
-                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready; the others are restarting. "
+                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed); the others are restarting. "
                     + "'berth service get-logs -n \(service.name)' shows why.")
         updated.updatedTime = Date()
         try await store.saveService(updated)

@@ -1,6 +1,7 @@
 import BerthAuth
 import BerthBackends
 import BerthCore
+import BerthRouter
 import BerthStore
 import Foundation
 import HTTPTypes
@@ -30,6 +31,8 @@ public struct ControlPlane: Service {
         public var routerURL: @Sendable () -> String?
         /// How long start-up waits for `routerURL` before serving without it. Default 0 (no router).
         public var routerWait: Duration = .zero
+        /// How long lower load must hold before the autoscaler removes a replica. Default 60 s.
+        public var scaleDownStabilization: Duration = .seconds(60)
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -50,6 +53,8 @@ public struct ControlPlane: Service {
     let backend: any ComputeBackend
     let queue = DeploymentQueue()
     let routes: RoutePublisher
+    let board = AutoscalerBoard()
+    let routerLoad: @Sendable () -> RouterLoad
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
 
@@ -59,11 +64,14 @@ public struct ControlPlane: Service {
     ///   - backend: runs the replicas of deployments (the `LocalBackend` in the embedded server).
     ///   - changes: fired by the backend when a replica's readiness changes.
     ///   - publishRoutes: receives each new route table (the router's `update`).
+    ///   - routerLoad: the router's load report (`load()`), which drives the autoscaler.
     public init(
         configuration: Configuration, backend: any ComputeBackend, changes: ChangeSignal, logger: Logger,
-        publishRoutes: @escaping @Sendable (RouteTable) -> Void = { _ in }
+        publishRoutes: @escaping @Sendable (RouteTable) -> Void = { _ in },
+        routerLoad: @escaping @Sendable () -> RouterLoad = { RouterLoad() }
     ) throws {
         self.configuration = configuration
+        self.routerLoad = routerLoad
         self.logger = logger
         self.backend = backend
         let layout = configuration.workspace
@@ -81,8 +89,8 @@ public struct ControlPlane: Service {
     }
 
     /// The router of the REST API, also used by in-process tests.
-    func buildRouter() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
+        let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(middleware: AdminAuthMiddleware(token: adminToken))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
@@ -98,12 +106,12 @@ public struct ControlPlane: Service {
         OperationRoutes(operations: operations).add(to: router)
         ServiceRoutes(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend,
-            keyring: ServiceKeyring(store: store), routes: routes
+            keyring: ServiceKeyring(store: store), routes: routes, board: board
         ).add(to: router)
         return router
     }
 
-    /// Serves the API and runs the deployment runner and the route publisher beside it.
+    /// Serves the API and runs the deployment runner, the route publisher and the autoscaler beside it.
     public func run() async throws {
         let runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
@@ -111,8 +119,12 @@ public struct ControlPlane: Service {
             keyring: ServiceKeyring(store: store), routes: routes, routerURL: configuration.routerURL,
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
+        var autoscaler = Autoscaler(
+            store: store, backend: backend, queue: queue, routes: routes, board: board, load: routerLoad, logger: logger)
+        autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await runner.run() }
+            group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
             try await serveAPI()
             group.cancelAll()

@@ -35,6 +35,9 @@ public struct Webservice: Codable, Sendable, Hashable {
     public var swaggerUri: String?
     public var createdTime: Date
     public var updatedTime: Date
+    /// The autoscaler's view (rules, utilization, last events); filled in by `GET` answers only,
+    /// never stored.
+    public var autoscaler: AutoscalerStatus?
 
     public init(
         name: String, computeName: String, computeType: String, models: [String], inferenceConfig: InferenceConfig,

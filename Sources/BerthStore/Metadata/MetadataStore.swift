@@ -38,6 +38,11 @@ public protocol MetadataStore: Sendable {
     /// Stores a service's keys (the service must exist).
     func saveServiceKeys(_ keys: ServiceKeys, forService name: String) async throws
 
+    /// Records an autoscaler event; a service keeps its most recent ones (deleted with it).
+    func appendScalingEvent(_ event: ScalingEvent, forService name: String) async throws
+    /// The service's most recent events, newest first.
+    func scalingEvents(forService name: String, limit: Int) async throws -> [ScalingEvent]
+
     /// Inserts or replaces an operation.
     func saveOperation(_ operation: BerthCore.Operation) async throws
     func operation(id: String) async throws -> BerthCore.Operation?

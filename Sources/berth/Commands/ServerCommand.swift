@@ -34,6 +34,11 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Router (scoring) port (0 lets the OS pick).")
     var routerPort: Int = 8080
 
+    @Option(
+        name: .long,
+        help: "How long lower load must last before the autoscaler removes a replica, in seconds (the seed's minute).")
+    var scaleDownDelay: Int = 60
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -56,9 +61,10 @@ struct ServerCommand: AsyncParsableCommand {
         var configuration = ControlPlane.Configuration(
             workspace: layout, host: host, port: port, routerURL: { routerURL.withLock { $0 } })
         configuration.routerWait = .seconds(10)
+        configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         let controlPlane = try ControlPlane(
             configuration: configuration, backend: backend, changes: changes, logger: logger,
-            publishRoutes: { router.update($0) })
+            publishRoutes: { router.update($0) }, routerLoad: { router.load() })
         // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
         let group = ServiceGroup(
             configuration: .init(

@@ -48,7 +48,29 @@ struct ServiceCommand: AsyncParsableCommand {
                 ("updated", Output.date(service.updatedTime)),
             ]
             if let error = service.error { fields.append(("error", "\(error.code): \(error.message)")) }
+            if let autoscaler = service.autoscaler { fields += Self.autoscalerFields(autoscaler) }
             Output.fields(fields)
+            if let events = service.autoscaler?.events, !events.isEmpty {
+                print("\nScaling events (newest first):")
+                Output.table(
+                    ["TIME", "EVENT", "REPLICAS", "REASON"],
+                    events.map { [Output.date($0.time), $0.kind.rawValue, "\($0.fromReplicas) → \($0.toReplicas)", $0.reason] })
+            }
+        }
+
+        static func autoscalerFields(_ autoscaler: AutoscalerStatus) -> [(String, String)] {
+            guard autoscaler.enabled else { return [("autoscale", "off (\(autoscaler.desiredReplicas) replicas fixed)")] }
+            var fields: [(String, String)] = [
+                (
+                    "autoscale",
+                    "\(autoscaler.minReplicas)–\(autoscaler.maxReplicas) replicas, target \(autoscaler.targetUtilization) %"
+                ),
+                ("utilization", autoscaler.utilization.map { "\(Output.number($0)) %" } ?? "(no ready replica or no sample yet)"),
+            ]
+            if let inFlight = autoscaler.averageInFlight { fields.append(("inFlight", Output.number(inFlight))) }
+            if let decision = autoscaler.lastDecision { fields.append(("lastDecision", decision)) }
+            if let limit = autoscaler.limitedBy { fields.append(("limitedBy", limit)) }
+            return fields
         }
     }
 

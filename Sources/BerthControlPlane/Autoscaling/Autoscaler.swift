@@ -1,0 +1,156 @@
+import BerthAutoscaling
+import BerthBackends
+import BerthCore
+import BerthRouter
+import BerthStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Scales every service whose deployment config autoscales (`autoScaler.autoscaleEnabled` without
+/// `numReplicas`) by the seed's rule, from the router's load reports.
+///
+/// Several times a second it samples each service's requests in flight at the router (queued ones
+/// included: they are load the replicas have not taken yet) into an `InFlightAverage`; once per
+/// `refreshPeriodInSeconds` it asks the service's `ScalingPolicy` for a decision and applies a
+/// change: the stored `desiredReplicas` first (a restarted server comes back at that count), then
+/// the backend's `scale`, then an event with the reason. A service with a deploy or delete in
+/// progress is left to that operation and decided again at the next refresh.
+struct Autoscaler: Service {
+    let store: any MetadataStore
+    let backend: any ComputeBackend
+    let queue: DeploymentQueue
+    let routes: RoutePublisher
+    let board: AutoscalerBoard
+    /// The router's load right now (`Router.load()` in the all-in-one server).
+    let load: @Sendable () -> RouterLoad
+    let logger: Logger
+    /// How long lower load must hold before a replica is removed (the seed's "about a minute").
+    var scaleDownStabilization: Duration = .seconds(60)
+    /// How often the router's load is sampled between decisions.
+    var sampleInterval: Duration = .milliseconds(100)
+    /// How often the list of services is read from the store.
+    var serviceRefresh: Duration = .seconds(1)
+
+    private typealias Instant = ContinuousClock.Instant
+
+    /// One autoscaled service's policy state, kept while its settings stay the same.
+    private struct Book {
+        var settings: AutoscaleSettings
+        var policy: ScalingPolicy<Instant>
+        var average: InFlightAverage<Instant>
+        var nextDecision: Instant
+        /// The capacity shortfall last reported as an event, so it is reported once, not per second.
+        var reportedShortfall: String?
+    }
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        var books: [String: Book] = [:]
+        var services: [String: Webservice] = [:]
+        var nextServiceRefresh = clock.now
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let now = clock.now
+            if now >= nextServiceRefresh {
+                if let stored = try? await store.services() {
+                    services = Dictionary(uniqueKeysWithValues: stored.map { ($0.name, $0) })
+                    books = books.filter { services[$0.key] != nil }
+                    board.forget(servicesOtherThan: Set(services.keys))
+                }
+                nextServiceRefresh = now.advanced(by: serviceRefresh)
+            }
+            let report = load()
+            for (name, service) in services {
+                guard service.state == .healthy || service.state == .unhealthy,
+                    let settings = AutoscaleSettings(service.deploymentConfig, scaleDownStabilization: scaleDownStabilization)
+                else {
+                    books[name] = nil
+                    continue
+                }
+                var book =
+                    books[name].flatMap { $0.settings == settings ? $0 : nil }
+                    ?? Book(
+                        settings: settings, policy: ScalingPolicy(settings: settings),
+                        average: InFlightAverage(period: settings.refreshPeriod),
+                        nextDecision: now.advanced(by: settings.refreshPeriod))
+                let serviceLoad = report.services[name]
+                book.average.record((serviceLoad?.inFlight ?? 0) + (serviceLoad?.queued ?? 0), at: now)
+                if now >= book.nextDecision {
+                    book.nextDecision = now.advanced(by: settings.refreshPeriod)
+                    if let scaled = await decide(service, &book, at: now) { services[name] = scaled }
+                }
+                books[name] = book
+            }
+            try? await Task.sleep(for: sampleInterval)
+        }
+    }
+
+    /// One refresh of one service; returns the service as stored when it changed.
+    private func decide(_ service: Webservice, _ book: inout Book, at now: Instant) async -> Webservice? {
+        let ready = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
+        let capacity = await backend.replicaCapacity(ofDeployment: service.name)
+        let decision = book.policy.decide(
+            ScalingObservation(
+                averageInFlight: book.average.mean(at: now), readyReplicas: ready,
+                desiredReplicas: service.desiredReplicas, capacity: capacity),
+            at: now)
+        board.record(decision, readyReplicas: ready, forService: service.name)
+        var scaled: Webservice?
+        if decision.change != .none {
+            scaled = await apply(decision, to: service)
+        }
+        if decision.capacityShortfall != book.reportedShortfall {
+            book.reportedShortfall = decision.capacityShortfall
+            if let shortfall = decision.capacityShortfall {
+                logger.warning("Scale-up limited by capacity", metadata: ["service.name": "\(service.name)"])
+                await record(
+                    ScalingEvent(
+                        time: Date(), kind: .capacityLimited, fromReplicas: service.desiredReplicas,
+                        toReplicas: decision.desiredReplicas, reason: shortfall),
+                    service.name)
+            }
+        }
+        return scaled
+    }
+
+    private func apply(_ decision: ScalingDecision, to service: Webservice) async -> Webservice? {
+        let name = service.name
+        // A deploy or delete of this service owns it until it ends; decide again next refresh.
+        guard queue.claim(name) else { return nil }
+        defer { queue.release(name) }
+        do {
+            guard var current = try await store.service(named: name),
+                current.state == .healthy || current.state == .unhealthy,
+                current.revision == service.revision, current.desiredReplicas == service.desiredReplicas
+            else { return nil }
+            current.desiredReplicas = decision.desiredReplicas
+            current.updatedTime = Date()
+            try await store.saveService(current)
+            try await backend.scale(deploymentNamed: name, to: decision.desiredReplicas)
+            logger.info(
+                "Service scaled",
+                metadata: [
+                    "service.name": "\(name)", "from": "\(service.desiredReplicas)", "to": "\(decision.desiredReplicas)",
+                    "reason": "\(decision.reason)",
+                ])
+            await record(
+                ScalingEvent(
+                    time: Date(), kind: decision.change == .up ? .scaleUp : .scaleDown,
+                    fromReplicas: service.desiredReplicas, toReplicas: decision.desiredReplicas, reason: decision.reason),
+                name)
+            routes.changed()
+            return current
+        } catch {
+            logger.error("Could not scale service", metadata: ["service.name": "\(name)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func record(_ event: ScalingEvent, _ service: String) async {
+        do {
+            try await store.appendScalingEvent(event, forService: service)
+        } catch {
+            logger.error("Could not record a scaling event", metadata: ["service.name": "\(service)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import BerthCore
+import BerthTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// The autoscaler against a real server, real replicas of the `slow` fixture (200 ms per request)
+/// and real load through the router.
+@Suite(.timeLimit(.minutes(5)))
+struct AutoscaleTests {
+    /// A server whose scale-down window is `scaleDownDelay` seconds (60 in production; short here
+    /// so the test sees it), a local cluster of 4 cores and `memoryGB`, and the slow fixture deployed as `slow-svc`.
+    struct Scaled {
+        let folder: TemporaryDirectory
+        let home: URL
+        let server: BerthServer
+        let scoringURI: String
+        let key: String
+
+        static func start(memoryGB: String, maxReplicas: Int, scaleDownDelay: Int) async throws -> Scaled {
+            let folder = try TemporaryDirectory("berth-autoscale")
+            let home = folder.appending("home")
+            let server = try await BerthServer.start(
+                home: home, extraArguments: ["--scale-down-delay", String(scaleDownDelay)])
+            do {
+                try await berth(
+                    "computetarget", "create", "local", "-n", "cluster", "--cluster-purpose", "DevTest", "--cores", "4",
+                    "--memory-gb", memoryGB, home: home)
+                let model = try folder.write(Data("weights\n".utf8), to: "model/model.txt")
+                try await berth("model", "register", "-n", "slow-model", "-p", model.path, home: home)
+                let config = """
+                    {"computeType": "aks", "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25},
+                     "autoScaler": {"autoscaleEnabled": true, "minReplicas": 1, "maxReplicas": \(maxReplicas),
+                                    "targetUtilization": 70, "refreshPeriodInSeconds": 1},
+                     "maxConcurrentRequestsPerContainer": 1, "maxQueueWaitMs": 10000}
+                    """
+                let dc = try folder.write(Data(config.utf8), to: "deploymentconfig.json")
+                try await berth(
+                    "model", "deploy", "-n", "slow-svc", "-m", "slow-model:1", "--ic",
+                    TestPaths.corpus("slow").appendingPathComponent("inferenceconfig.json").path, "--dc", dc.path,
+                    "--ct", "cluster", home: home)
+                let service = try await berthJSON(Webservice.self, "service", "show", "-n", "slow-svc", home: home)
+                let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "slow-svc", home: home)
+                return Scaled(
+                    folder: folder, home: home, server: server, scoringURI: try #require(service.scoringUri),
+                    key: keys.primaryKey)
+            } catch {
+                await server.stop()
+                folder.remove()
+                throw error
+            }
+        }
+
+        func service() async throws -> Webservice {
+            try await berthJSON(Webservice.self, "service", "show", "-n", "slow-svc", home: home)
+        }
+
+        func stop() async {
+            await server.stop()
+            folder.remove()
+        }
+    }
+
+    /// `clients` loops, each sending one request after the other until `stop` is set; counts
+    /// answers by status (0 for a transport error).
+    final class Load: Sendable {
+        let statuses = Mutex<[Int: Int]>([:])
+        let stopped = Atomic<Bool>(false)
+
+        func run(clients: Int, uri: String, key: String) async {
+            await withTaskGroup(of: Void.self) { group in
+                for client in 0..<clients {
+                    group.addTask {
+                        while !self.stopped.load(ordering: .relaxed) {
+                            let status =
+                                (try? await TestHTTP.post(
+                                    uri, "{\"client\": \(client)}",
+                                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")]
+                                ))?.status ?? 0
+                            self.statuses.withLock { $0[status, default: 0] += 1 }
+                        }
+                    }
+                }
+            }
+        }
+
+        var failures: [Int: Int] { statuses.withLock { $0.filter { $0.key != 200 } } }
+        var succeeded: Int { statuses.withLock { $0[200] ?? 0 } }
+    }
+
+    @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down after the window")
+    func scalesUpAndDown() async throws {
+        let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 4)
+        do {
+            #expect(try await scaled.service().desiredReplicas == 1)
+            let load = Load()
+            let loadStarted = Date()
+            async let driving: Void = load.run(clients: 4, uri: scaled.scoringURI, key: scaled.key)
+            // 4 in flight at 70 % of 1 per replica needs ceil(4 / 0.7) = 6; maxReplicas bounds it to 3.
+            try await waitUntil(timeout: .seconds(60)) {
+                let service = try await scaled.service()
+                return service.desiredReplicas == 3 && service.readyReplicas == 3
+            }
+            // Hold the load a little longer at 3 replicas: the count stays at the bound.
+            try await Task.sleep(for: .seconds(2))
+            load.stopped.store(true, ordering: .relaxed)
+            await driving
+            let loadStopped = Date()
+            let busy = try await scaled.service()
+            #expect(busy.desiredReplicas == 3)
+            #expect(load.failures.isEmpty, "every request, queued ones included, answered 200: \(load.failures)")
+            #expect(load.succeeded > 10)
+            let up = try #require(busy.autoscaler?.events.first { $0.kind == .scaleUp }, "\(String(describing: busy.autoscaler))")
+            #expect(up.fromReplicas == 1 && up.toReplicas == 3)
+            #expect(up.reason.contains("over the 70 % target"), "\(up.reason)")
+            #expect(up.time.timeIntervalSince(loadStarted) < 10, "the scale-up was decided soon after the load started")
+            #expect(busy.autoscaler?.enabled == true && busy.autoscaler?.maxReplicas == 3)
+
+            // Idle: down one replica at a time, none before the 4 s window has passed.
+            try await waitUntil(timeout: .seconds(60)) { try await scaled.service().desiredReplicas == 1 }
+            let idle = try await scaled.service()
+            let downs = (idle.autoscaler?.events ?? []).filter { $0.kind == .scaleDown }
+            #expect(downs.count == 2, "\(downs)")
+            #expect(downs.allSatisfy { $0.fromReplicas - $0.toReplicas == 1 })
+            for down in downs {
+                #expect(down.time.timeIntervalSince(loadStopped) > 3, "scale-down waited for the window: \(down)")
+            }
+            #expect(idle.state == .healthy)
+            try await waitUntil(timeout: .seconds(30)) { try await scaled.service().readyReplicas == 1 }
+
+            let shown = try await berth("service", "show", "-n", "slow-svc", home: scaled.home)
+            #expect(shown.stdout.contains("autoscale"))
+            #expect(shown.stdout.contains("1–3 replicas, target 70 %"))
+            #expect(shown.stdout.contains("ScaleDown"))
+            #expect(shown.stdout.contains("ScaleUp"))
+        } catch {
+            await scaled.stop()
+            throw error
+        }
+        await scaled.stop()
+    }
+
+    @Test("A scale-up the cluster cannot hold stops at its capacity and says so, without failing requests")
+    func capacityLimitsScaleUp() async throws {
+        // 0.75 GB holds three replicas of 0.25 GB; the load wants ceil(4 / 0.7) = 6 of maxReplicas 8.
+        let scaled = try await Scaled.start(memoryGB: "0.75", maxReplicas: 8, scaleDownDelay: 60)
+        do {
+            let load = Load()
+            async let driving: Void = load.run(clients: 4, uri: scaled.scoringURI, key: scaled.key)
+            try await waitUntil(timeout: .seconds(60)) {
+                let service = try await scaled.service()
+                return service.autoscaler?.events.contains { $0.kind == .capacityLimited } == true
+                    && service.readyReplicas == 3
+            }
+            try await Task.sleep(for: .seconds(1))
+            load.stopped.store(true, ordering: .relaxed)
+            await driving
+            let service = try await scaled.service()
+            #expect(service.desiredReplicas == 3)
+            #expect(service.state == .healthy)
+            let limited = try #require(service.autoscaler?.events.first { $0.kind == .capacityLimited })
+            #expect(limited.reason.contains("only 3 fit"), "\(limited.reason)")
+            #expect(limited.reason.contains("0.25 GB"), "\(limited.reason)")
+            #expect(service.autoscaler?.limitedBy?.contains("only 3 fit") == true)
+            #expect(load.failures.isEmpty, "\(load.failures)")
+        } catch {
+            await scaled.stop()
+            throw error
+        }
+        await scaled.stop()
+    }
+}
