@@ -91,15 +91,19 @@ public struct DeploymentStatus: Sendable, Hashable {
     public var replicas: [ReplicaStatus]
     /// Set when some replicas do not fit the cluster's free capacity: the numbers, for the user.
     public var unschedulable: String?
+    /// During a rolling update, the replicas of the revision before, still serving until all of
+    /// `replicas` are ready.
+    public var previousReplicas: [ReplicaStatus] = []
 
-    /// Replicas that answer `/ready`, for the route table.
+    /// Replicas that answer `/ready` (of either revision during a rolling update), for the route table.
     public var readyEndpoints: [ReplicaEndpoint] {
-        replicas.compactMap { replica in
+        (replicas + previousReplicas).compactMap { replica in
             guard replica.state == .ready, let port = replica.port else { return nil }
             return ReplicaEndpoint(id: replica.id, port: port)
         }
     }
 
+    /// Ready replicas of the current revision.
     public var readyCount: Int { replicas.filter { $0.state == .ready }.count }
 
     public init(name: String, desiredReplicas: Int, replicas: [ReplicaStatus], unschedulable: String? = nil) {

@@ -69,6 +69,15 @@ public actor LocalBackend: ComputeBackend, Service {
         var spec: DeploymentSpec
         var slots: [Slot]
         var unschedulable: String?
+        /// During a rolling update: the replicas of the revision before, serving until every
+        /// replica of `spec.revision` is ready (then they drain and stop), or taking over again if
+        /// the update is rolled back (`apply` with their revision).
+        var previous: PreviousRevision?
+    }
+
+    struct PreviousRevision {
+        var spec: DeploymentSpec
+        var slots: [Slot]
     }
 
     /// A replica on its way out: out of the route table now, SIGTERM at `stopAt` (it then
@@ -99,12 +108,23 @@ public actor LocalBackend: ComputeBackend, Service {
 
     public func apply(_ spec: DeploymentSpec) async throws {
         var deployment = deployments[spec.name] ?? Deployment(spec: spec, slots: [])
-        let revisionChanged = deployment.spec.revision != spec.revision
-        deployment.spec = spec
-        if revisionChanged {
-            for slot in deployment.slots { slot.process?.terminate() }
-            deployment.slots = []
+        if deployment.spec.revision != spec.revision {
+            if let previous = deployment.previous, previous.spec.revision == spec.revision {
+                // Rolled back: the previous replicas take over, the new ones go.
+                retire(deployment.slots)
+                deployment.slots = previous.slots
+                deployment.previous = nil
+                configuration.onChange()
+            } else {
+                // Rolling: the current replicas keep serving until the new revision's are ready.
+                if let older = deployment.previous { retire(older.slots) }
+                let serving = deployment.slots.filter { $0.process != nil }
+                deployment.previous =
+                    serving.isEmpty ? nil : PreviousRevision(spec: deployment.spec, slots: serving)
+                deployment.slots = []
+            }
         }
+        deployment.spec = spec
         resize(&deployment, to: spec.replicas)
         deployments[spec.name] = deployment
         logger.info(
@@ -131,7 +151,9 @@ public actor LocalBackend: ComputeBackend, Service {
         var usedCores = 0.0
         var usedMemory = 0.0
         for (other, deployment) in deployments where other != name && deployment.spec.computeName == spec.computeName {
-            let running = deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.count
+            let running =
+                deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.count
+                + (deployment.previous?.slots.count ?? 0)
             usedCores += Double(running) * deployment.spec.cpu
             usedMemory += Double(running) * deployment.spec.memoryInGB
         }
@@ -147,35 +169,44 @@ public actor LocalBackend: ComputeBackend, Service {
                 + "maxReplicas or containerResourceRequirements, free capacity, or use a larger cluster.")
     }
 
-    /// Adds slots, or retires the last ones (highest index first, so ids stay dense).
+    /// Adds slots (ids after those of any previous revision still serving), or retires the last ones.
     private func resize(_ deployment: inout Deployment, to replicas: Int) {
-        var removedReady = false
+        var removed: [Slot] = []
         while deployment.slots.count > replicas {
-            let slot = deployment.slots.removeLast()
-            if slot.state == .ready { removedReady = true }
-            if let process = slot.process {
-                retiring.append(Retiring(process: process, stopAt: clock.now.advanced(by: configuration.drainDelay)))
-            }
+            removed.append(deployment.slots.removeLast())
         }
+        retire(removed)
+        let base = deployment.previous.map { $0.slots.map(\.index).max().map { $0 + 1 } ?? 0 } ?? 0
         while deployment.slots.count < replicas {
-            deployment.slots.append(Slot(index: deployment.slots.count, revision: deployment.spec.revision))
+            let index = max(base, (deployment.slots.map(\.index).max() ?? -1) + 1)
+            deployment.slots.append(Slot(index: index, revision: deployment.spec.revision))
         }
-        if removedReady { configuration.onChange() }
+    }
+
+    /// Takes replicas out of service: out of the route table at once, SIGTERM after the drain delay.
+    private func retire(_ slots: [Slot]) {
+        let stopAt = clock.now.advanced(by: configuration.drainDelay)
+        for slot in slots {
+            if let process = slot.process { retiring.append(Retiring(process: process, stopAt: stopAt)) }
+        }
+        if slots.contains(where: { $0.state == .ready }) { configuration.onChange() }
     }
 
     public func remove(deploymentNamed name: String) async {
         guard let deployment = deployments.removeValue(forKey: name) else { return }
-        let processes = deployment.slots.compactMap(\.process)
+        let processes = (deployment.slots + (deployment.previous?.slots ?? [])).compactMap(\.process)
         await stop(processes)
         configuration.onChange()
     }
 
     public func status(ofDeployment name: String) async -> DeploymentStatus? {
         guard let deployment = deployments[name] else { return nil }
-        return DeploymentStatus(
+        var observed = DeploymentStatus(
             name: name, desiredReplicas: deployment.spec.replicas,
             replicas: deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.map { status(of: $0, in: name) },
             unschedulable: deployment.unschedulable)
+        observed.previousReplicas = deployment.previous?.slots.map { status(of: $0, in: name) } ?? []
+        return observed
     }
 
     public func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String {
@@ -208,7 +239,9 @@ public actor LocalBackend: ComputeBackend, Service {
                 try? await Task.sleep(for: configuration.checkInterval)
             }
         } onGracefulShutdown: {}
-        let processes = deployments.values.flatMap { $0.slots.compactMap(\.process) } + retiring.map(\.process)
+        let processes =
+            deployments.values.flatMap { ($0.slots + ($0.previous?.slots ?? [])).compactMap(\.process) }
+            + retiring.map(\.process)
         deployments = [:]
         retiring = []
         await stop(processes)
@@ -227,6 +260,21 @@ public actor LocalBackend: ComputeBackend, Service {
         retiring.removeAll { $0.signalled && !$0.process.isRunning }
         for name in deployments.keys.sorted() {
             guard var deployment = deployments[name] else { continue }
+            if var previous = deployment.previous {
+                // The old revision is not restarted: a replica of it that exits is gone.
+                let before = previous.slots.count
+                previous.slots.removeAll { $0.process?.isRunning != true }
+                if previous.slots.count != before { changed = true }
+                let readyNew = deployment.slots.filter { $0.state == .ready }.count
+                if readyNew >= deployment.spec.replicas || previous.slots.isEmpty {
+                    retire(previous.slots)
+                    deployment.previous = nil
+                    logger.info("Rolling update finished", metadata: ["deployment.name": "\(name)"])
+                } else {
+                    deployment.previous = previous
+                }
+                deployments[name] = deployment
+            }
             deployment.unschedulable = nil
             for index in deployment.slots.indices {
                 var slot = deployment.slots[index]
@@ -354,7 +402,7 @@ public actor LocalBackend: ComputeBackend, Service {
                         "The replica failed its liveness probe \(slot.livenessFailures) times in a row; it is restarted."
                     logger.warning(
                         "Replica failed its liveness probe; killing it",
-                        metadata: ["replica.id": "\(replicaID(target.name, target.index))"])
+                        metadata: ["replica.id": "\(replicaID(target.name, slot.index))"])
                     slot.process?.forceKill()
                     slot.state = .unhealthy
                 }
@@ -403,9 +451,10 @@ public actor LocalBackend: ComputeBackend, Service {
         var usedCores = 0.0
         var usedMemory = 0.0
         for (other, deployment) in deployments where deployment.spec.computeName == spec.computeName {
-            let running = deployment.slots.enumerated().filter { offset, slot in
-                (other != name || offset < index) && (slot.process != nil || slot.nextStart != nil)
-            }.count
+            let running =
+                deployment.slots.enumerated().filter { offset, slot in
+                    (other != name || offset < index) && (slot.process != nil || slot.nextStart != nil)
+                }.count + (deployment.previous?.slots.count ?? 0)
             usedCores += Double(running) * deployment.spec.cpu
             usedMemory += Double(running) * deployment.spec.memoryInGB
         }

@@ -129,3 +129,31 @@ public struct RegenerateKeyRequest: Codable, Sendable, Hashable {
         self.keyValue = keyValue
     }
 }
+
+/// The body of `PATCH /api/v1/services/<name>`: what `berth service update` sends, as Azure's
+/// `Webservice.update()` takes it. Every field is optional; what is given replaces the current value.
+///
+/// A change of models, inference config (entry script, sources, environment) or of what a replica
+/// is started with (resources, `maxConcurrentRequestsPerContainer`, a longer `scoringTimeoutMs`)
+/// rolls the replicas: new ones must be ready before old ones stop. Anything else (auth,
+/// `maxQueueWaitMs`, autoscale bounds, the replica count) applies without restarting replicas.
+public struct UpdateServiceRequest: Codable, Sendable, Hashable {
+    /// `name:version` ids replacing the service's models.
+    public var models: [String]?
+    /// The text of a new `inferenceconfig.json`.
+    public var inferenceConfig: String?
+    /// The folder the inference config's paths are relative to; required with `inferenceConfig`.
+    public var baseDirectory: String?
+    /// A partial `deploymentconfig.json`: the fields it sets replace the current ones.
+    public var deploymentConfig: String?
+
+    public init(
+        models: [String]? = nil, inferenceConfig: String? = nil, baseDirectory: String? = nil,
+        deploymentConfig: String? = nil
+    ) {
+        self.models = models
+        self.inferenceConfig = inferenceConfig
+        self.baseDirectory = baseDirectory
+        self.deploymentConfig = deploymentConfig
+    }
+}

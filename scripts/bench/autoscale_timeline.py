@@ -1,0 +1,163 @@
+"""Drives a deployed service with a load step and prints the autoscaler's time line.
+
+Used by scripts/bench/autoscale-slow.sh. Phases: `--before` seconds at 1 client, `--during`
+seconds at `--clients` clients (the step), `--after` seconds with no load. Every 0.5 s it prints
+replicas ready and desired (from the control plane), the router's smoothed in-flight load and
+the p50/p99 of the requests that finished in that half second; then a summary with the times
+from the step to the first scale-up decision, the first new replica ready and the target count,
+and from the end of the load to the first scale-down, plus the count of 5xx answers.
+"""
+
+import argparse
+import datetime
+import http.client
+import json
+import statistics
+import threading
+import time
+import urllib.parse
+
+
+def parse_time(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+class Load:
+    def __init__(self, uri, key):
+        self.url = urllib.parse.urlsplit(uri)
+        self.key = key
+        self.lock = threading.Lock()
+        self.latencies = []  # (finished_at, seconds, status)
+        self.active = 0
+        self.stop = threading.Event()
+        self.threads = []
+
+    def client(self, index, until):
+        conn = None
+        body = json.dumps({"client": index})
+        while not self.stop.is_set() and time.time() < until():
+            if conn is None:
+                conn = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=120)
+            started = time.time()
+            try:
+                conn.request("POST", self.url.path, body, {"Content-Type": "application/json",
+                                                         "Authorization": f"Bearer {self.key}"})
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except Exception:
+                status = 0
+                conn.close()
+                conn = None
+            with self.lock:
+                self.latencies.append((time.time(), time.time() - started, status))
+
+    def start_clients(self, count, until):
+        for _ in range(count):
+            thread = threading.Thread(target=self.client, args=(len(self.threads), until), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+
+def service(control, token, name):
+    url = urllib.parse.urlsplit(control)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=10)
+    conn.request("GET", f"/api/v1/services/{name}", headers={"Authorization": f"Bearer {token}"})
+    response = conn.getresponse()
+    data = json.loads(response.read())
+    conn.close()
+    return data
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def ms(value):
+    return "   -  " if value is None else f"{value * 1000:6.0f}"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--control", required=True)
+    parser.add_argument("--token-file", required=True)
+    parser.add_argument("--service", required=True)
+    parser.add_argument("--uri", required=True)
+    parser.add_argument("--key", required=True)
+    parser.add_argument("--clients", type=int, default=10)
+    parser.add_argument("--before", type=float, default=10)
+    parser.add_argument("--during", type=float, default=40)
+    parser.add_argument("--after", type=float, default=80)
+    args = parser.parse_args()
+    token = open(args.token_file).read().strip()
+
+    load = Load(args.uri, args.key)
+    t0 = time.time()
+    step_at = t0 + args.before
+    stop_at = step_at + args.during
+    end_at = stop_at + args.after
+    load.start_clients(1, lambda: stop_at)
+    stepped = False
+    timeline = []
+    print(f"{'t (s)':>6} {'phase':>7} {'ready':>5} {'desired':>7} {'inflight':>8} {'util %':>6} {'done':>5} {'p50 ms':>6} {'p99 ms':>6}")
+    next_tick = t0
+    while time.time() < end_at:
+        now = time.time()
+        if not stepped and now >= step_at:
+            load.start_clients(args.clients - 1, lambda: stop_at)
+            stepped = True
+        state = service(args.control, token, args.service)
+        scaler = state.get("autoscaler") or {}
+        with load.lock:
+            recent = [latency for finished, latency, _ in load.latencies if now - 0.5 < finished <= now]
+        phase = "1 cl" if now < step_at else (f"{args.clients} cl" if now < stop_at else "idle")
+        row = (now - t0, state["readyReplicas"], state["desiredReplicas"])
+        timeline.append(row)
+        util = scaler.get("utilization")
+        print(f"{now - t0:6.1f} {phase:>7} {state['readyReplicas']:5d} {state['desiredReplicas']:7d} "
+              f"{scaler.get('averageInFlight') or 0:8.2f} {'' if util is None else f'{util:.0f}':>6} {len(recent):5d} "
+              f"{ms(percentile(recent, 50))} {ms(percentile(recent, 99))}", flush=True)
+        next_tick += 0.5
+        time.sleep(max(0, next_tick - time.time()))
+    load.stop.set()
+    for thread in load.threads:
+        thread.join()
+
+    state = service(args.control, token, args.service)
+    events = list(reversed((state.get("autoscaler") or {}).get("events") or []))
+    ups = [e for e in events if e["kind"] == "ScaleUp" and parse_time(e["time"]) >= step_at - 0.5]
+    downs = [e for e in events if e["kind"] == "ScaleDown" and parse_time(e["time"]) >= stop_at]
+    peak = max((d for _, _, d in timeline), default=1)
+    first_ready = next((t for t, r, _ in timeline if t >= step_at - t0 and r > 1), None)
+    target_ready = next((t for t, r, d in timeline if t >= step_at - t0 and r >= peak), None)
+    statuses = [status for _, _, status in load.latencies]
+    errors = sum(1 for s in statuses if s >= 500 or s == 0)
+    all_latencies = [latency for _, latency, status in load.latencies if status == 200]
+
+    print("\nScaling events:")
+    for event in events:
+        print(f"  {parse_time(event['time']) - t0:6.1f} s  {event['kind']:<15} {event['fromReplicas']} → {event['toReplicas']}  {event['reason']}")
+    print("\nSummary")
+    print(f"  requests: {len(statuses)}, 5xx or transport errors: {errors}; "
+          f"p50 {ms(percentile(all_latencies, 50)).strip()} ms, p99 {ms(percentile(all_latencies, 99)).strip()} ms")
+    if ups:
+        print(f"  step → first scale-up decision: {parse_time(ups[0]['time']) - step_at:.2f} s (target ≤ 1 s)")
+    else:
+        print("  step → first scale-up decision: none")
+    print(f"  step → first new replica ready: {'-' if first_ready is None else f'{first_ready - (step_at - t0):.1f} s'}")
+    print(f"  step → all {peak} replicas ready: {'-' if target_ready is None else f'{target_ready - (step_at - t0):.1f} s'}")
+    if downs:
+        print(f"  load stop → first scale-down: {parse_time(downs[0]['time']) - stop_at:.1f} s (target ≥ 60 s)")
+    else:
+        print("  load stop → first scale-down: none within the run")
+    met_up = bool(ups) and parse_time(ups[0]["time"]) - step_at <= 1.0
+    met_down = all(parse_time(e["time"]) - stop_at >= 60 for e in downs)
+    print(f"  targets: scale-up ≤ 1 s {'MET' if met_up else 'MISSED'}; scale-down ≥ 60 s "
+          f"{'MET' if met_down else 'MISSED'}; zero 5xx {'MET' if errors == 0 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()
