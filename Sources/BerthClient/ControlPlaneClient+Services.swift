@@ -18,6 +18,11 @@ extension ControlPlaneClient {
         try await send(.GET, "/api/v1/services/\(Self.escape(name))")
     }
 
+    /// Starts an update of a live service; returns its operation.
+    public func updateService(named name: String, _ request: UpdateServiceRequest) async throws -> BerthCore.Operation {
+        try await send(.PATCH, "/api/v1/services/\(Self.escape(name))", body: request)
+    }
+
     /// Starts a delete; returns its operation.
     public func deleteService(named name: String) async throws -> BerthCore.Operation {
         try await send(.DELETE, "/api/v1/services/\(Self.escape(name))")

@@ -1,7 +1,6 @@
 import BerthCore
 import BerthTesting
 import Foundation
-import Synchronization
 import Testing
 
 /// The autoscaler against a real server, real replicas of the `slow` fixture (200 ms per request)
@@ -61,39 +60,12 @@ struct AutoscaleTests {
         }
     }
 
-    /// `clients` loops, each sending one request after the other until `stop` is set; counts
-    /// answers by status (0 for a transport error).
-    final class Load: Sendable {
-        let statuses = Mutex<[Int: Int]>([:])
-        let stopped = Atomic<Bool>(false)
-
-        func run(clients: Int, uri: String, key: String) async {
-            await withTaskGroup(of: Void.self) { group in
-                for client in 0..<clients {
-                    group.addTask {
-                        while !self.stopped.load(ordering: .relaxed) {
-                            let status =
-                                (try? await TestHTTP.post(
-                                    uri, "{\"client\": \(client)}",
-                                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)")]
-                                ))?.status ?? 0
-                            self.statuses.withLock { $0[status, default: 0] += 1 }
-                        }
-                    }
-                }
-            }
-        }
-
-        var failures: [Int: Int] { statuses.withLock { $0.filter { $0.key != 200 } } }
-        var succeeded: Int { statuses.withLock { $0[200] ?? 0 } }
-    }
-
     @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down after the window")
     func scalesUpAndDown() async throws {
         let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 4)
         do {
             #expect(try await scaled.service().desiredReplicas == 1)
-            let load = Load()
+            let load = ScoringLoad()
             let loadStarted = Date()
             async let driving: Void = load.run(clients: 4, uri: scaled.scoringURI, key: scaled.key)
             // 4 in flight at 70 % of 1 per replica needs ceil(4 / 0.7) = 6; maxReplicas bounds it to 3.
@@ -103,7 +75,7 @@ struct AutoscaleTests {
             }
             // Hold the load a little longer at 3 replicas: the count stays at the bound.
             try await Task.sleep(for: .seconds(2))
-            load.stopped.store(true, ordering: .relaxed)
+            load.stop()
             await driving
             let loadStopped = Date()
             let busy = try await scaled.service()
@@ -145,7 +117,7 @@ struct AutoscaleTests {
         // 0.75 GB holds three replicas of 0.25 GB; the load wants ceil(4 / 0.7) = 6 of maxReplicas 8.
         let scaled = try await Scaled.start(memoryGB: "0.75", maxReplicas: 8, scaleDownDelay: 60)
         do {
-            let load = Load()
+            let load = ScoringLoad()
             async let driving: Void = load.run(clients: 4, uri: scaled.scoringURI, key: scaled.key)
             try await waitUntil(timeout: .seconds(60)) {
                 let service = try await scaled.service()
@@ -153,7 +125,7 @@ struct AutoscaleTests {
                     && service.readyReplicas == 3
             }
             try await Task.sleep(for: .seconds(1))
-            load.stopped.store(true, ordering: .relaxed)
+            load.stop()
             await driving
             let service = try await scaled.service()
             #expect(service.desiredReplicas == 3)

@@ -126,6 +126,11 @@ enum OpenAPIDocument {
             "/api/v1/services/{name}": {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
               "get": {"summary": "Show a service", "responses": {"200": {"description": "Webservice", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Webservice"}}}}, "404": {"description": "Not found"}}},
+              "patch": {"summary": "Update a live service (Azure's Webservice.update): new models, inference config or partial deployment config. Code, model and start-setting changes roll the replicas with no failed request; others apply without restarts",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "models": {"type": "array", "items": {"type": "string"}}, "inferenceConfig": {"type": "string"},
+                  "baseDirectory": {"type": "string"}, "deploymentConfig": {"type": "string", "description": "A partial deploymentconfig.json; fields given replace the current ones"}}}}}},
+                "responses": {"202": {"description": "Operation; header Operation-Location"}, "400": {"description": "Nothing to update, or a bad config (names the field)"}, "404": {"description": "Unknown service or model"}, "409": {"description": "Another operation runs"}}},
               "delete": {"summary": "Delete a service and stop its replicas",
                 "responses": {"202": {"description": "Operation; header Operation-Location"}, "404": {"description": "Not found"}, "409": {"description": "Another operation runs"}}}},
             "/api/v1/services/{name}/keys": {

@@ -30,6 +30,10 @@ struct ServiceRoutes<Context: RequestContext> {
             service.autoscaler = board.status(of: service, events: events)
             return try JSONBody.response(service)
         }
+        router.patch("/api/v1/services/:name") { request, context in
+            let body = try await JSONBody.decode(UpdateServiceRequest.self, from: request)
+            return try JSONBody.accepted(try await deployer.update(try context.parameters.require("name"), body))
+        }
         router.delete("/api/v1/services/:name") { _, context in
             try JSONBody.accepted(try await deployer.delete(try context.parameters.require("name")))
         }

@@ -37,6 +37,82 @@ struct Deployer: Sendable {
         return operation
     }
 
+    /// Validates an update of a live service and enqueues it.
+    ///
+    /// - Throws: 400 for nothing to update or bad configs (naming the file and field), 404 for a
+    ///   missing service or model, 409 while another operation on the service runs.
+    func update(_ name: String, _ request: UpdateServiceRequest) async throws -> BerthCore.Operation {
+        guard let service = try await store.service(named: name) else {
+            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
+        }
+        guard service.state != .deleting, service.revision != nil else {
+            throw BerthError.conflict(
+                "Service '\(name)' is \(service.state.rawValue) and cannot be updated; deploy it again with --overwrite.")
+        }
+        let validated = try await validateUpdate(service, request)
+        guard queue.claim(name) else { throw busy(name) }
+        let operation = BerthCore.Operation(operationType: "UpdateService", resourceLocation: "/api/v1/services/\(name)")
+        do {
+            try await store.saveOperation(operation)
+        } catch {
+            queue.release(name)
+            throw error
+        }
+        queue.enqueue(.update(validated, OperationRecorder(operation, store: store)))
+        return operation
+    }
+
+    private func validateUpdate(_ service: Webservice, _ request: UpdateServiceRequest) async throws -> ValidatedUpdate {
+        guard request.models != nil || request.inferenceConfig != nil || request.deploymentConfig != nil else {
+            throw BerthError.badRequest(
+                "No parameters provided to update. Give -m/--model, --ic/--inference-config, --dc/--deploy-config-file "
+                    + "or a setting such as --auth-enabled or --autoscale-max-replicas.")
+        }
+        var update = ValidatedUpdate(
+            name: service.name, deploymentConfig: service.deploymentConfig, warnings: [])
+        if let ids = request.models {
+            guard !ids.isEmpty, ids.count <= Self.maxModels else {
+                throw BerthError.badRequest("An update takes 1 to \(Self.maxModels) models with -m/--model name:version.")
+            }
+            update.models = try await resolveModels(ids)
+        }
+        if let text = request.inferenceConfig {
+            guard let baseDirectory = request.baseDirectory else {
+                throw BerthError.badRequest("baseDirectory is required with inferenceConfig: the folder its paths are relative to.")
+            }
+            let inference = try InferenceConfig.parse(Data(text.utf8))
+            update.warnings += inference.warnings
+            let base = URL(fileURLWithPath: baseDirectory, isDirectory: true).standardizedFileURL
+            try DeploymentFiles.checkSources(of: inference.value, baseDirectory: base)
+            let (sourceDirectory, entryScript) = DeploymentFiles.sourceLocation(of: inference.value, baseDirectory: base)
+            var config = inference.value
+            config.sourceDirectory = sourceDirectory.path
+            config.entryScript = entryScript
+            update.inferenceConfig = config
+            update.sourceDirectory = sourceDirectory
+            update.entryScript = entryScript
+        }
+        if let text = request.deploymentConfig {
+            let file = try DeploymentConfigFile.parse(Data(text.utf8), requiresComputeType: false)
+            update.warnings += file.warnings
+            update.deploymentConfig = try service.deploymentConfig.applying(file.value)
+        }
+        return update
+    }
+
+    private func resolveModels(_ ids: [String]) async throws -> [Model] {
+        var models: [Model] = []
+        for id in ids {
+            let reference = try ModelReference(parsing: id)
+            guard let model = try await store.model(named: reference.name, version: reference.version) else {
+                throw BerthError.notFound(
+                    "Model '\(id)' does not exist in this workspace. 'berth model list' shows the registered models.")
+            }
+            if !models.contains(where: { $0.id == model.id }) { models.append(model) }
+        }
+        return models
+    }
+
     /// Marks a service Deleting and enqueues its removal.
     func delete(_ name: String) async throws -> BerthCore.Operation {
         guard var service = try await store.service(named: name) else {
@@ -70,15 +146,7 @@ struct Deployer: Sendable {
             throw BerthError.badRequest(
                 "A deployment takes at most \(Self.maxModels) models; \(request.models.count) were given.")
         }
-        var models: [Model] = []
-        for id in request.models {
-            let reference = try ModelReference(parsing: id)
-            guard let model = try await store.model(named: reference.name, version: reference.version) else {
-                throw BerthError.notFound(
-                    "Model '\(id)' does not exist in this workspace. 'berth model list' shows the registered models.")
-            }
-            if !models.contains(where: { $0.id == model.id }) { models.append(model) }
-        }
+        let models = try await resolveModels(request.models)
         guard let compute = try await store.compute(named: request.computeName) else {
             throw BerthError.notFound(
                 "Compute target '\(request.computeName)' does not exist in this workspace. Create one with "

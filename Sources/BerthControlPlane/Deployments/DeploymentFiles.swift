@@ -76,9 +76,9 @@ struct DeploymentFiles: Sendable {
     }
 
     /// Removes the revisions of `service` other than `keep`.
-    func removeOtherRevisions(service: String, keep: String) {
+    func removeOtherRevisions(service: String, keep: Set<String>) {
         let folder = root.appendingPathComponent(service)
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where entry != keep {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !keep.contains(entry) {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry))
         }
     }

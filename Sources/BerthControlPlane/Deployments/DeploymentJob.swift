@@ -6,6 +6,8 @@ import Synchronization
 enum DeploymentJob: Sendable {
     /// Deploy (or overwrite) a validated service.
     case deploy(ValidatedDeploy, OperationRecorder)
+    /// Change a live service (rolling its replicas when code, models or start settings change).
+    case update(ValidatedUpdate, OperationRecorder)
     /// Stop a service's replicas and remove it.
     case delete(name: String, OperationRecorder)
     /// After a server start: start the replicas a stored service wants.
@@ -21,6 +23,20 @@ struct ValidatedDeploy: Sendable {
     var deploymentConfig: DeploymentConfig
     var sourceDirectory: URL
     var entryScript: String
+    var warnings: [String]
+}
+
+/// An update request after every check that needs no long work. Nil fields stay as they are.
+struct ValidatedUpdate: Sendable {
+    var name: String
+    /// The new models, when `-m` was given.
+    var models: [Model]?
+    /// The new inference config with its source folder and entry script, when `--ic` was given.
+    var inferenceConfig: InferenceConfig?
+    var sourceDirectory: URL?
+    var entryScript: String?
+    /// The current config with the partial file laid over it, validated.
+    var deploymentConfig: DeploymentConfig
     var warnings: [String]
 }
 

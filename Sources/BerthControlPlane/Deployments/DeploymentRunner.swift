@@ -54,6 +54,16 @@ struct DeploymentRunner: Service {
                 await recorder.finish(error: berthError(error))
             }
             queue.release(deploy.name)
+        case .update(let update, let recorder):
+            await recorder.start()
+            do {
+                try await self.update(update, log: { await recorder.log($0) })
+                await recorder.finish()
+            } catch {
+                await recorder.log("Update failed: \(message(of: error))")
+                await recorder.finish(error: berthError(error))
+            }
+            queue.release(update.name)
         case .delete(let name, let recorder):
             await recorder.start()
             do {
@@ -79,17 +89,12 @@ struct DeploymentRunner: Service {
 
     private func deploy(_ deploy: ValidatedDeploy, log: @escaping @Sendable (String) async -> Void) async throws {
         for warning in deploy.warnings { await log("Warning: \(warning)") }
-        let revision = String(UUID().uuidString.lowercased().prefix(8))
-        let folder = files.folder(service: deploy.name, revision: revision)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-
-        let snapshot = try await SourcePackager(artifacts: files.artifacts).snapshot(of: deploy.sourceDirectory)
-        await log(snapshot.summary)
-        try await snapshot.materialize(
-            into: folder.appendingPathComponent("source", isDirectory: true), from: files.artifacts)
-        let environment = try await prepareEnvironment(deploy, log: log)
-        let modelDirectory = try files.materializeModels(deploy.models, in: folder)
-        await log("Models: \(deploy.models.map(\.id).joined(separator: ", ")) → AZUREML_MODEL_DIR=\(modelDirectory.path)")
+        let prepared = try await prepareRevision(
+            service: deploy.name, inferenceConfig: deploy.inferenceConfig, sourceDirectory: deploy.sourceDirectory,
+            models: deploy.models, log: log)
+        let revision = prepared.revision
+        let environment = prepared.environment
+        let modelDirectory = prepared.modelDirectory
 
         let previous = try await store.service(named: deploy.name)
         var service = Webservice(
@@ -101,7 +106,7 @@ struct DeploymentRunner: Service {
         service.revision = revision
         service.pythonPath = environment.pythonExecutable
         service.environmentHash = environment.hash
-        service.sourceDigest = snapshot.digest
+        service.sourceDigest = prepared.sourceDigest
         service.updatedTime = Date()
         setURIs(&service)
         try await store.saveService(service)
@@ -110,8 +115,18 @@ struct DeploymentRunner: Service {
         try await backend.apply(spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory))
         await log("Starting \(service.desiredReplicas) replica(s) on '\(deploy.compute.name)'…")
         routes.changed()
-        service = try await waitUntilReady(service, log: log)
-        files.removeOtherRevisions(service: deploy.name, keep: revision)
+        switch try await waitForReplicas(of: service, log: log) {
+        case .ready:
+            try await finish(&service, state: .healthy, error: nil)
+        case .failed(let state, let error):
+            await backend.remove(deploymentNamed: service.name)
+            try await finish(&service, state: state, error: error)
+            throw error
+        case .timedOut(let error):
+            try await finish(&service, state: .unhealthy, error: error)
+            throw error
+        }
+        files.removeOtherRevisions(service: deploy.name, keep: [revision])
         await log("Service '\(service.name)' is \(service.state.rawValue).")
         await log("Scoring URI: \(service.scoringUri ?? "(the router is not running)")")
         await log("Swagger URI: \(service.swaggerUri ?? "(the router is not running)")")
@@ -120,12 +135,49 @@ struct DeploymentRunner: Service {
         }
     }
 
+    /// What replicas of a new revision run from: its folder with the source snapshot and the
+    /// models laid out, and its Python environment.
+    struct PreparedRevision: Sendable {
+        var revision: String
+        var folder: URL
+        var sourceDigest: String
+        var environment: PreparedEnvironment
+        var modelDirectory: URL
+    }
+
+    /// Snapshots the sources, finds or builds the environment and lays out the models, in a new
+    /// revision folder (removed again if any step fails).
+    func prepareRevision(
+        service: String, inferenceConfig: InferenceConfig, sourceDirectory: URL, models: [Model],
+        log: @escaping @Sendable (String) async -> Void
+    ) async throws -> PreparedRevision {
+        let revision = String(UUID().uuidString.lowercased().prefix(8))
+        let folder = files.folder(service: service, revision: revision)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            let snapshot = try await SourcePackager(artifacts: files.artifacts).snapshot(of: sourceDirectory)
+            await log(snapshot.summary)
+            try await snapshot.materialize(
+                into: folder.appendingPathComponent("source", isDirectory: true), from: files.artifacts)
+            let environment = try await prepareEnvironment(
+                inferenceConfig: inferenceConfig, sourceDirectory: sourceDirectory, log: log)
+            let modelDirectory = try files.materializeModels(models, in: folder)
+            await log("Models: \(models.map(\.id).joined(separator: ", ")) → AZUREML_MODEL_DIR=\(modelDirectory.path)")
+            return PreparedRevision(
+                revision: revision, folder: folder, sourceDigest: snapshot.digest, environment: environment,
+                modelDirectory: modelDirectory)
+        } catch {
+            try? FileManager.default.removeItem(at: folder)
+            throw error
+        }
+    }
+
     /// Finds or builds the deploy's Python environment, streaming the builder's output (pip's
     /// lines included) into the operation log as it comes.
-    private func prepareEnvironment(_ deploy: ValidatedDeploy, log: @escaping @Sendable (String) async -> Void)
-        async throws -> PreparedEnvironment
-    {
-        let spec = try EnvironmentSpec.load(for: deploy.inferenceConfig, filesIn: deploy.sourceDirectory)
+    private func prepareEnvironment(
+        inferenceConfig: InferenceConfig, sourceDirectory: URL, log: @escaping @Sendable (String) async -> Void
+    ) async throws -> PreparedEnvironment {
+        let spec = try EnvironmentSpec.load(for: inferenceConfig, filesIn: sourceDirectory)
         for warning in spec.warnings { await log("Warning: \(warning)") }
         await log("Environment \(spec.value.shortHash): looking in the workspace cache, then the machine cache…")
         let (lines, continuation) = AsyncStream.makeStream(of: String.self)
@@ -141,12 +193,18 @@ struct DeploymentRunner: Service {
         }
     }
 
-    /// Polls the backend until every replica is ready (Healthy), the deploy clearly failed, or
-    /// the timeout passed; saves the outcome and throws unless Healthy.
-    private func waitUntilReady(_ service: Webservice, log: @Sendable (String) async -> Void) async throws
-        -> Webservice
-    {
-        var service = service
+    /// How waiting for a revision's replicas ended.
+    enum ReadyOutcome: Sendable {
+        case ready
+        /// It will not get better: unschedulable, or replicas that keep failing (`state` says which).
+        case failed(WebserviceState, BerthError)
+        /// Not all ready within `readinessTimeout`; they may still come.
+        case timedOut(BerthError)
+    }
+
+    /// Polls the backend until every replica of the current revision is ready, the revision
+    /// clearly failed, or the timeout passed, logging progress. Changes nothing itself.
+    func waitForReplicas(of service: Webservice, log: @Sendable (String) async -> Void) async throws -> ReadyOutcome {
         let deadline = ContinuousClock.now.advanced(by: readinessTimeout)
         var lastReady = -1
         while true {
@@ -158,42 +216,35 @@ struct DeploymentRunner: Service {
                 lastReady = ready
             }
             if let shortage = status?.unschedulable {
-                await backend.remove(deploymentNamed: service.name)
-                try await finish(&service, state: .unschedulable, error: BerthError(.insufficientCapacity, shortage))
-                throw BerthError(.insufficientCapacity, shortage)
+                return .failed(.unschedulable, BerthError(.insufficientCapacity, shortage))
             }
-            if ready >= service.desiredReplicas {
-                try await finish(&service, state: .healthy, error: nil)
-                return service
-            }
+            if ready >= service.desiredReplicas { return .ready }
             if ready == 0,
                 let crashing = status?.replicas.first(where: {
                     $0.restarts >= failedAfterRestarts || $0.workerFailures >= failedAfterRestarts
                 })
             {
                 let tail = (try? await backend.logs(ofDeployment: service.name, replica: crashing.id, lines: 25)) ?? ""
-                await backend.remove(deploymentNamed: service.name)
-                let error = BerthError(
-                    .internalError,
-                    "The replicas of '\(service.name)' never became ready: replica \(crashing.id) failed "
-                        + "\(max(crashing.restarts, crashing.workerFailures)) times in a row (\(crashing.lastError ?? "no reason recorded")). "
-                        + "Its log ends with:\n" + tail)
-                try await finish(&service, state: .failed, error: error)
-                throw error
+                return .failed(
+                    .failed,
+                    BerthError(
+                        .internalError,
+                        "The replicas of '\(service.name)' never became ready: replica \(crashing.id) failed "
+                            + "\(max(crashing.restarts, crashing.workerFailures)) times in a row (\(crashing.lastError ?? "no reason recorded")). "
+                            + "Its log ends with:\n" + tail))
             }
             if ContinuousClock.now >= deadline {
-                let error = BerthError(
-                    .unavailable,
-                    "Only \(ready) of \(service.desiredReplicas) replicas of '\(service.name)' became ready within "
-                        + "\(readinessTimeout). 'berth service get-logs -n \(service.name)' shows why.")
-                try await finish(&service, state: .unhealthy, error: error)
-                throw error
+                return .timedOut(
+                    BerthError(
+                        .unavailable,
+                        "Only \(ready) of \(service.desiredReplicas) replicas of '\(service.name)' became ready within "
+                            + "\(readinessTimeout). 'berth service get-logs -n \(service.name)' shows why."))
             }
             try await Task.sleep(for: .milliseconds(250))
         }
     }
 
-    private func finish(_ service: inout Webservice, state: WebserviceState, error: BerthError?) async throws {
+    func finish(_ service: inout Webservice, state: WebserviceState, error: BerthError?) async throws {
         service.state = state
         service.error = error.map { ErrorDetail($0) }
         service.readyReplicas = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
@@ -224,7 +275,13 @@ struct DeploymentRunner: Service {
         try await store.saveService(service)
         try await backend.apply(spec(for: service, entryScript: entryScript, modelDirectory: modelDirectory))
         logger.info("Restoring service", metadata: ["service.name": "\(service.name)"])
-        _ = try? await waitUntilReady(service, log: { _ in })
+        switch try await waitForReplicas(of: service, log: { _ in }) {
+        case .ready: try await finish(&service, state: .healthy, error: nil)
+        case .failed(let state, let error):
+            await backend.remove(deploymentNamed: service.name)
+            try await finish(&service, state: state, error: error)
+        case .timedOut(let error): try await finish(&service, state: .unhealthy, error: error)
+        }
     }
 
     private func restoredDelete(_ service: Webservice) -> BerthCore.Operation {
@@ -233,7 +290,7 @@ struct DeploymentRunner: Service {
 
     // MARK: Helpers
 
-    private func spec(for service: Webservice, entryScript: String, modelDirectory: URL) async throws -> DeploymentSpec {
+    func spec(for service: Webservice, entryScript: String, modelDirectory: URL) async throws -> DeploymentSpec {
         guard let compute = try await store.compute(named: service.computeName) else {
             throw BerthError.notFound("Compute target '\(service.computeName)' no longer exists.")
         }
@@ -251,7 +308,7 @@ struct DeploymentRunner: Service {
         return spec
     }
 
-    private func setURIs(_ service: inout Webservice) {
+    func setURIs(_ service: inout Webservice) {
         guard let router = routerURL() else { return }
         service.scoringUri = "\(router)/api/v1/service/\(service.name)/score"
         service.swaggerUri = "\(router)/api/v1/service/\(service.name)/swagger.json"

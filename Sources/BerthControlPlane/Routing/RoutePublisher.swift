@@ -60,9 +60,10 @@ final class RoutePublisher: Service, Sendable {
         var updated = service
         updated.state = state
         updated.readyReplicas = readyReplicas
+        // Only the error this observer sets is cleared here; others (a rolled-back update) stay.
         updated.error =
             state == .healthy
-            ? nil
+            ? (service.error?.code == "ReplicasNotReady" ? nil : service.error)
             : ErrorDetail(
                 code: "ReplicasNotReady",
                 message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed); the others are restarting. "

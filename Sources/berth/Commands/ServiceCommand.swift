@@ -8,7 +8,9 @@ struct ServiceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "service",
         abstract: "List, inspect, score and delete deployed services.",
-        subcommands: [List.self, Show.self, GetKeys.self, RegenKey.self, GetLogs.self, Run.self, Delete.self])
+        subcommands: [
+            List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetLogs.self, Run.self, Delete.self,
+        ])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the services of the workspace.")

@@ -1,0 +1,118 @@
+import ArgumentParser
+import BerthClient
+import BerthCore
+import Foundation
+
+/// `berth service update`, shaped like `az ml service update` and Azure's `Webservice.update()`.
+struct ServiceUpdateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Change a running service: models, inference config, or deployment settings.",
+        discussion: """
+            New models, a new inference config (entry script, sources, environment) or new resources roll the \
+            replicas: new ones start beside the old, which stop only when all new ones are ready, so scoring \
+            never fails; if the new ones never become ready the update is rolled back and the service says why. \
+            Other settings (auth, maxQueueWaitMs, a shorter scoringTimeoutMs, autoscale bounds, the replica count) \
+            apply without restarting replicas. Settings given as flags win over the same fields in --dc.
+
+            Example: berth service update -n myservice -m mymodel:2 --ic inferenceconfig.json
+            """)
+
+    @Option(name: [.short, .long]) var name: String
+    @Option(name: [.short, .customLong("model")], help: "The models to run, as name:version (repeatable); replaces the list.")
+    var models: [String] = []
+    @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "A new inferenceconfig.json.")
+    var inferenceConfigFile: String?
+    @Option(
+        name: [.customLong("dc"), .customLong("deploy-config-file")],
+        help: "A deploymentconfig.json; the fields it sets replace the current ones.")
+    var deployConfigFile: String?
+    @Option(name: .customLong("auth-enabled"), help: "Key auth: true or false.") var authEnabled: Bool?
+    @Option(name: .customLong("token-auth-enabled"), help: "Token auth: true or false.") var tokenAuthEnabled: Bool?
+    @Option(name: .customLong("autoscale-enabled"), help: "Autoscaling: true or false (false needs --replicas).")
+    var autoscaleEnabled: Bool?
+    @Option(name: .customLong("autoscale-min-replicas")) var minReplicas: Int?
+    @Option(name: .customLong("autoscale-max-replicas")) var maxReplicas: Int?
+    @Option(name: .customLong("autoscale-refresh-seconds")) var refreshSeconds: Int?
+    @Option(name: .customLong("autoscale-target-utilization"), help: "Percent.") var targetUtilization: Int?
+    @Option(name: .customLong("replicas"), help: "A fixed replica count (numReplicas; turns autoscaling off).")
+    var replicas: Int?
+    @Option(name: .customLong("scoring-timeout-ms")) var scoringTimeoutMs: Int?
+    @Option(name: .customLong("max-request-wait-time"), help: "maxQueueWaitMs.") var maxQueueWaitMs: Int?
+    @Option(name: .customLong("replica-max-concurrent-requests"), help: "maxConcurrentRequestsPerContainer.")
+    var maxConcurrent: Int?
+    @Option(name: .customLong("cpu-cores")) var cpu: Double?
+    @Option(name: .customLong("memory-gb")) var memoryGB: Double?
+    @Flag(name: .customLong("no-wait"), help: "Return once the update started; follow it with 'berth service show'.")
+    var noWait = false
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        var request = UpdateServiceRequest(models: models.isEmpty ? nil : models)
+        if let inferenceConfigFile {
+            let url = URL(fileURLWithPath: inferenceConfigFile).standardizedFileURL
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                throw ValidationError("Cannot read --inference-config-file '\(inferenceConfigFile)'.")
+            }
+            request.inferenceConfig = text
+            request.baseDirectory = url.deletingLastPathComponent().path
+        }
+        request.deploymentConfig = try deploymentConfigText()
+        let client = try global.client()
+        let operation = try await client.updateService(named: name, request)
+        if noWait {
+            if global.output == .json { return try Output.json(operation) }
+            print("Updating '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")
+            return
+        }
+        if global.output == .table { print("Updating '\(name)'…") }
+        _ = try await client.waitForOperation(id: operation.id) { entry in
+            if global.output == .table { print("  \(entry.message)") }
+        }
+        let service = try await client.service(named: name)
+        if global.output == .json { return try Output.json(service) }
+        print("Service '\(name)' is \(service.state.rawValue) with \(service.readyReplicas) of \(service.desiredReplicas) replicas ready.")
+    }
+
+    /// The --dc file's JSON object with the setting flags laid over it, as the server's partial config.
+    private func deploymentConfigText() throws -> String? {
+        var object: [String: Any] = [:]
+        if let deployConfigFile {
+            guard let data = FileManager.default.contents(atPath: deployConfigFile) else {
+                throw ValidationError("Cannot read --deploy-config-file '\(deployConfigFile)'.")
+            }
+            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                // Let the server name the syntax error with its line and column.
+                guard anySettingFlag else { return String(decoding: data, as: UTF8.self) }
+                throw ValidationError("--deploy-config-file '\(deployConfigFile)' is not a JSON object.")
+            }
+            object = parsed
+        }
+        if let authEnabled { object["authEnabled"] = authEnabled }
+        if let tokenAuthEnabled { object["tokenAuthEnabled"] = tokenAuthEnabled }
+        var scaler = object["autoScaler"] as? [String: Any] ?? [:]
+        if let autoscaleEnabled { scaler["autoscaleEnabled"] = autoscaleEnabled }
+        if let minReplicas { scaler["minReplicas"] = minReplicas }
+        if let maxReplicas { scaler["maxReplicas"] = maxReplicas }
+        if let refreshSeconds { scaler["refreshPeriodInSeconds"] = refreshSeconds }
+        if let targetUtilization { scaler["targetUtilization"] = targetUtilization }
+        if !scaler.isEmpty { object["autoScaler"] = scaler }
+        if let replicas { object["numReplicas"] = replicas }
+        if let scoringTimeoutMs { object["scoringTimeoutMs"] = scoringTimeoutMs }
+        if let maxQueueWaitMs { object["maxQueueWaitMs"] = maxQueueWaitMs }
+        if let maxConcurrent { object["maxConcurrentRequestsPerContainer"] = maxConcurrent }
+        var resources = object["containerResourceRequirements"] as? [String: Any] ?? [:]
+        if let cpu { resources["cpu"] = cpu }
+        if let memoryGB { resources["memoryInGB"] = memoryGB }
+        if !resources.isEmpty { object["containerResourceRequirements"] = resources }
+        guard !object.isEmpty || deployConfigFile != nil else { return nil }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    private var anySettingFlag: Bool {
+        authEnabled != nil || tokenAuthEnabled != nil || autoscaleEnabled != nil || minReplicas != nil
+            || maxReplicas != nil || refreshSeconds != nil || targetUtilization != nil || replicas != nil
+            || scoringTimeoutMs != nil || maxQueueWaitMs != nil || maxConcurrent != nil || cpu != nil || memoryGB != nil
+    }
+}

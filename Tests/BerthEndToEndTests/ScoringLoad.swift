@@ -1,0 +1,38 @@
+import BerthTesting
+import Foundation
+import Synchronization
+
+/// Continuous scoring load for end-to-end tests: `clients` loops, each sending one request after
+/// the other through the router until `stopped` is set, counting answers by status (0 for a
+/// transport error) and the `version` field of JSON answers that carry one.
+final class ScoringLoad: Sendable {
+    let statuses = Mutex<[Int: Int]>([:])
+    let versions = Mutex<[String: Int]>([:])
+    let stopped = Atomic<Bool>(false)
+
+    func run(clients: Int, uri: String, key: String?) async {
+        await withTaskGroup(of: Void.self) { group in
+            for client in 0..<clients {
+                group.addTask {
+                    var headers = [("Content-Type", "application/json")]
+                    if let key { headers.append(("Authorization", "Bearer \(key)")) }
+                    while !self.stopped.load(ordering: .relaxed) {
+                        let response = try? await TestHTTP.post(uri, "{\"client\": \(client)}", headers: headers)
+                        self.statuses.withLock { $0[response?.status ?? 0, default: 0] += 1 }
+                        if let response, response.status == 200,
+                            let object = try? response.json() as? [String: Any], let version = object["version"]
+                        {
+                            self.versions.withLock { $0["\(version)", default: 0] += 1 }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func stop() { stopped.store(true, ordering: .relaxed) }
+
+    /// Answers other than 200, by status.
+    var failures: [Int: Int] { statuses.withLock { $0.filter { $0.key != 200 } } }
+    var succeeded: Int { statuses.withLock { $0[200] ?? 0 } }
+}
