@@ -234,3 +234,27 @@ private func run(
         #expect(SizingPlan(requestsPerSecond: 0, requestSeconds: 1).replicas == 1)
     }
 }
+
+@Suite struct ScalingPaceTests {
+    @Test func observedOftenItActsOnAStepAtOnceButChangesAtMostOncePerPeriod() {
+        var policy = ScalingPolicy<ManualInstant>(settings: AutoscaleSettings())
+        var desired = 2
+        var changes: [(Int, ScalingDecision)] = []
+        // Ten observations a second; the load steps from 1 to 10 in flight at 5 s.
+        for step in 0..<100 {
+            let ms = step * 100
+            let inFlight = ms < 5000 ? 1.0 : min(10, 1 + 9 * Double(ms - 5000 + 100) / 1000)
+            let decision = policy.decide(
+                ScalingObservation(averageInFlight: inFlight, readyReplicas: desired, desiredReplicas: desired),
+                at: .ms(ms))
+            if decision.change != .none { changes.append((ms, decision)) }
+            desired = decision.desiredReplicas
+        }
+        let first = try? #require(changes.first)
+        #expect(first?.0 == 5000, "the first sample after the step scales up")
+        for (a, b) in zip(changes, changes.dropFirst()) {
+            #expect(b.0 - a.0 >= 1000, "changes at least a refresh period apart: \(a.0) ms, \(b.0) ms")
+        }
+        #expect(desired == 10, "ceil(10 / 0.7) = 15, bounded by maxReplicas 10")
+    }
+}

@@ -1,7 +1,12 @@
 import BerthCore
 
-/// The seed's autoscaling rule for one service, as a pure state machine: fed one observation per
-/// refresh period with the time, it answers the replicas to run and why.
+/// The seed's autoscaling rule for one service, as a pure state machine: fed observations with
+/// the time (as often as the caller samples, e.g. 10 per second), it answers the replicas to run
+/// and why, changing the count at most once per refresh period (`refreshPeriodInSeconds`).
+///
+/// Observing more often than once per period, but changing at most once per period, is what lets
+/// a load step be acted on within a fraction of a second instead of up to a whole period later,
+/// while keeping the seed's pace of one decision per period.
 ///
 /// - Up: when the smoothed load needs more replicas than are asked for (utilization above the
 ///   target even with every asked-for replica ready), go at once to
@@ -24,12 +29,28 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
     private var needs: [Need] = []
     /// When the policy saw its first observation, or last scaled up: down needs a window since.
     private var windowStart: Instant?
+    /// When the count last changed: the next change waits a refresh period.
+    private var lastChange: Instant?
 
     public init(settings: AutoscaleSettings) {
         self.settings = settings
     }
 
     public mutating func decide(_ observation: ScalingObservation, at now: Instant) -> ScalingDecision {
+        var decision = evaluate(observation, at: now)
+        guard decision.change != .none else { return decision }
+        if let lastChange, now < lastChange.advanced(by: settings.refreshPeriod) {
+            let wanted = decision.desiredReplicas
+            decision.desiredReplicas = observation.desiredReplicas
+            decision.change = .none
+            decision.reason += " (held: one change per \(seconds(settings.refreshPeriod)) refresh period; \(wanted) wanted)"
+            return decision
+        }
+        lastChange = now
+        return decision
+    }
+
+    private mutating func evaluate(_ observation: ScalingObservation, at now: Instant) -> ScalingDecision {
         let current = observation.desiredReplicas
         let inFlight = observation.averageInFlight
         let need = settings.bounded(settings.replicasNeeded(forInFlight: inFlight))

@@ -10,9 +10,10 @@ import ServiceLifecycle
 /// Scales every service whose deployment config autoscales (`autoScaler.autoscaleEnabled` without
 /// `numReplicas`) by the seed's rule, from the router's load reports.
 ///
-/// Several times a second it samples each service's requests in flight at the router (queued ones
-/// included: they are load the replicas have not taken yet) into an `InFlightAverage`; once per
-/// `refreshPeriodInSeconds` it asks the service's `ScalingPolicy` for a decision and applies a
+/// Ten times a second it samples each service's requests in flight at the router (queued ones
+/// included: they are load the replicas have not taken yet) into an `InFlightAverage` and asks the
+/// service's `ScalingPolicy`, which changes the count at most once per `refreshPeriodInSeconds`;
+/// so a load step is acted on within a sample or two, not up to a period later. It applies a
 /// change: the stored `desiredReplicas` first (a restarted server comes back at that count), then
 /// the backend's `scale`, then an event with the reason. A service with a deploy or delete in
 /// progress is left to that operation and decided again at the next refresh.
@@ -39,7 +40,6 @@ struct Autoscaler: Service {
         var settings: AutoscaleSettings
         var policy: ScalingPolicy<Instant>
         var average: InFlightAverage<Instant>
-        var nextDecision: Instant
         /// The capacity shortfall last reported as an event, so it is reported once, not per second.
         var reportedShortfall: String?
     }
@@ -71,21 +71,17 @@ struct Autoscaler: Service {
                     books[name].flatMap { $0.settings == settings ? $0 : nil }
                     ?? Book(
                         settings: settings, policy: ScalingPolicy(settings: settings),
-                        average: InFlightAverage(period: settings.refreshPeriod),
-                        nextDecision: now.advanced(by: settings.refreshPeriod))
+                        average: InFlightAverage(period: settings.refreshPeriod))
                 let serviceLoad = report.services[name]
                 book.average.record((serviceLoad?.inFlight ?? 0) + (serviceLoad?.queued ?? 0), at: now)
-                if now >= book.nextDecision {
-                    book.nextDecision = now.advanced(by: settings.refreshPeriod)
-                    if let scaled = await decide(service, &book, at: now) { services[name] = scaled }
-                }
+                if let scaled = await decide(service, &book, at: now) { services[name] = scaled }
                 books[name] = book
             }
             try? await Task.sleep(for: sampleInterval)
         }
     }
 
-    /// One refresh of one service; returns the service as stored when it changed.
+    /// One observation of one service; returns the service as stored when it changed.
     private func decide(_ service: Webservice, _ book: inout Book, at now: Instant) async -> Webservice? {
         let ready = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
         let capacity = await backend.replicaCapacity(ofDeployment: service.name)
