@@ -71,7 +71,15 @@ enum OpenAPIDocument {
                 "desiredReplicas": {"type": "integer"}, "readyReplicas": {"type": "integer"},
                 "scoringUri": {"type": "string"}, "swaggerUri": {"type": "string"},
                 "inferenceConfig": {"type": "object"}, "deploymentConfig": {"type": "object"},
-                "createdTime": {"type": "string", "format": "date-time"}, "updatedTime": {"type": "string", "format": "date-time"}}}
+                "createdTime": {"type": "string", "format": "date-time"}, "updatedTime": {"type": "string", "format": "date-time"},
+                "autoscaler": {"type": "object", "description": "In GET /services/{name} only: the autoscaler's rules, live utilization (percent), last decision, capacity limit and last events", "properties": {
+                  "enabled": {"type": "boolean"}, "minReplicas": {"type": "integer"}, "maxReplicas": {"type": "integer"},
+                  "targetUtilization": {"type": "integer"}, "currentReplicas": {"type": "integer"}, "desiredReplicas": {"type": "integer"},
+                  "utilization": {"type": "number"}, "averageInFlight": {"type": "number"}, "limitedBy": {"type": "string"},
+                  "lastDecision": {"type": "string"},
+                  "events": {"type": "array", "items": {"type": "object", "properties": {
+                    "time": {"type": "string", "format": "date-time"}, "kind": {"type": "string", "enum": ["ScaleUp", "ScaleDown", "CapacityLimited"]},
+                    "fromReplicas": {"type": "integer"}, "toReplicas": {"type": "integer"}, "reason": {"type": "string"}}}}}}}}
             }
           },
           "security": [{"adminToken": []}],
