@@ -60,7 +60,7 @@ struct AutoscaleTests {
         }
     }
 
-    @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down after the window")
+    @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down step by step after the window")
     func scalesUpAndDown() async throws {
         let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 4)
         do {
@@ -75,9 +75,12 @@ struct AutoscaleTests {
             }
             // Hold the load a little longer at 3 replicas: the count stays at the bound.
             try await Task.sleep(for: .seconds(2))
+            // One client from now on: it needs ceil(1 / 0.7) = 2 replicas.
+            let light = ScoringLoad()
+            async let lightDriving: Void = light.run(clients: 1, uri: scaled.scoringURI, key: scaled.key)
             load.stop()
             await driving
-            let loadStopped = Date()
+            let stepDown = Date()
             let busy = try await scaled.service()
             #expect(busy.desiredReplicas == 3)
             #expect(load.failures.isEmpty, "every request, queued ones included, answered 200: \(load.failures)")
@@ -92,15 +95,24 @@ struct AutoscaleTests {
             #expect(first.time.timeIntervalSince(loadStarted) < 10, "the scale-up was decided soon after the load started")
             #expect(busy.autoscaler?.enabled == true && busy.autoscaler?.maxReplicas == 3)
 
-            // Idle: down one replica at a time, none before the 4 s window has passed.
+            // Lighter load: down to 2 while it lasts (the removed replica drains: no request fails),
+            // not before the 4 s window; then idle: down to 1.
+            try await waitUntil(timeout: .seconds(60)) { try await scaled.service().desiredReplicas == 2 }
+            try await Task.sleep(for: .seconds(2))
+            light.stop()
+            await lightDriving
+            let loadStopped = Date()
+            #expect(light.failures.isEmpty, "no request failed while a replica was removed: \(light.failures)")
+            #expect(light.succeeded > 5)
             try await waitUntil(timeout: .seconds(60)) { try await scaled.service().desiredReplicas == 1 }
             let idle = try await scaled.service()
             let downs = (idle.autoscaler?.events ?? []).filter { $0.kind == .scaleDown }
             #expect(downs.count == 2, "\(downs)")
             #expect(downs.allSatisfy { $0.fromReplicas - $0.toReplicas == 1 })
-            for down in downs {
-                #expect(down.time.timeIntervalSince(loadStopped) > 3, "scale-down waited for the window: \(down)")
-            }
+            let firstDown = try #require(downs.last)
+            #expect(firstDown.fromReplicas == 3 && firstDown.time.timeIntervalSince(stepDown) >= 3.9, "\(firstDown)")
+            let lastDown = try #require(downs.first)
+            #expect(lastDown.toReplicas == 1 && lastDown.time.timeIntervalSince(loadStopped) >= 3.9, "\(lastDown)")
             #expect(idle.state == .healthy)
             try await waitUntil(timeout: .seconds(30)) { try await scaled.service().readyReplicas == 1 }
 

@@ -1,20 +1,35 @@
 import Foundation
 
 /// The JSON coding every Berth component uses for API bodies and stored resources: ISO-8601
-/// dates, sorted keys (stable output for scripts and diffs).
+/// dates with milliseconds (events and operations a second apart must keep their order), sorted
+/// keys (stable output for scripts and diffs).
 public enum BerthJSON {
+    private static let withMilliseconds = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let wholeSeconds = Date.ISO8601FormatStyle()
+
     /// A new encoder with Berth's settings (encoders are not `Sendable`; make one per use).
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(withMilliseconds))
+        }
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
         return encoder
     }
 
-    /// A new decoder with Berth's settings.
+    /// A new decoder with Berth's settings; it reads dates with or without fractional seconds
+    /// (workspaces written before dates carried milliseconds).
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? withMilliseconds.parse(text) { return date }
+            if let date = try? wholeSeconds.parse(text) { return date }
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "'\(text)' is not an ISO-8601 date such as 2026-01-31T12:00:00Z.")
+        }
         return decoder
     }
 
