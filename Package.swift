@@ -115,6 +115,7 @@ let package = Package(
         .executableTarget(
             name: "berth",
             dependencies: [
+                "BerthAutoscaling",
                 "BerthCore",
                 "BerthStore",
                 "BerthClient",
@@ -142,6 +143,11 @@ let package = Package(
         .testTarget(
             name: "BerthCoreTests",
             dependencies: ["BerthCore", "BerthAutoscaling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthAuthTests",
+            dependencies: ["BerthAuth", "BerthCore", "BerthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,6 +22,8 @@ struct Berth: AsyncParsableCommand {
             ModelCommand.self,
             ReplicaCommand.self,
             ServiceCommand.self,
+            WorkspaceCommand.self,
+            EndpointCommand.self,
         ]
     )
 }

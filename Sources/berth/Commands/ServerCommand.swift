@@ -56,6 +56,7 @@ struct ServerCommand: AsyncParsableCommand {
         var configuration = ControlPlane.Configuration(
             workspace: layout, host: host, port: port, routerURL: { routerURL.withLock { $0 } })
         configuration.routerWait = .seconds(10)
+        configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
         let controlPlane = try ControlPlane(
             configuration: configuration, backend: backend, changes: changes, logger: logger,
             publishRoutes: { router.update($0) })

@@ -1,0 +1,9 @@
+import BerthCore
+
+extension Router {
+    /// Per-version requests, 5xx answers and latency percentiles of every endpoint over the last
+    /// `window` (at most 300 s), for the control plane to show side by side (`berth endpoint show`).
+    public func endpointMetrics(window: Duration = .seconds(60)) -> [String: [EndpointVersionMetrics]] {
+        rollout.metrics.report(window: window, endpoints: rollout.endpoints.versionNames())
+    }
+}
