@@ -81,6 +81,13 @@ struct EndpointTests {
             #expect(direct.header("x-berth-endpoint-version") == "green")
             #expect(try await TestHTTP.post(uri, "{}").status == 401)
 
+            try await berthFails(
+                "endpoint", "get-access-token", "-n", "rollout-ep", home: home, saying: "does not use tokens")
+            // Services and endpoints share names.
+            try await berthFails(
+                "endpoint", "create", "-n", "rollout-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", ic,
+                home: home, saying: "already exists")
+
             // Broken rules are refused, naming the rule; nothing changes.
             try await berthFails(
                 "endpoint", "version", "update", "-n", "rollout-ep", "--version-name", "green", "--traffic-percentile",

@@ -32,14 +32,16 @@ import Testing
 
     /// Sends `count` requests to the endpoint, `concurrency` at a time; returns the versions that
     /// answered (by header) and every non-200 status.
-    private func load(_ base: String, count: Int, concurrency: Int = 8) async throws -> (versions: [String: Int], failures: [Int]) {
+    private func load(_ base: String, count: Int, concurrency: Int = 8, stop: Counter = Counter()) async throws
+        -> (versions: [String: Int], failures: [Int])
+    {
         let next = Counter()
         return try await withThrowingTaskGroup(of: ([String: Int], [Int]).self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     var versions: [String: Int] = [:]
                     var failures: [Int] = []
-                    while next.value.add(1, ordering: .relaxed).oldValue < count {
+                    while stop.value.load(ordering: .relaxed) == 0, next.value.add(1, ordering: .relaxed).oldValue < count {
                         let response = try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}")
                         if response.status == 200 {
                             versions[response.header("x-berth-endpoint-version") ?? "?", default: 0] += 1
@@ -105,11 +107,67 @@ import Testing
         try await withUpstreams([("a", { _ in .respond(body: "a") })]) { upstreams in
             try await withRouter { router, base in
                 router.update(table(1, [("va", 10000, upstreams[0])], keys: ["EPKEY"]))
-                #expect(try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}").status == 401)
+                let anonymous = try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}")
+                #expect(anonymous.status == 401)
+                #expect(anonymous.routerError?.message.contains("berth endpoint get-keys -n ep") == true)
+                let wrong = try await TestHTTP.post(
+                    "\(base)/api/v1/endpoint/ep/score", "{}", headers: [("Authorization", "Bearer NOPE")])
+                #expect(wrong.routerError?.message.contains("not valid for endpoint 'ep'") == true)
                 let keyed = try await TestHTTP.post(
                     "\(base)/api/v1/endpoint/ep/score", "{}", headers: [("Authorization", "Bearer EPKEY")])
                 #expect(keyed.status == 200)
                 #expect(upstreams[0].requests.first?.headers.first(name: "authorization") == nil)
+            }
+        }
+    }
+
+    @Test("An endpoint with token auth takes tokens for the endpoint at every URI of its versions, and no others")
+    func endpointTokens() async throws {
+        try await withUpstreams([("a", { _ in .respond(body: "a") })]) { upstreams in
+            try await withRouter { router, base in
+                let now = Date()
+                let keys = SigningKeySet.generate(now: now)
+                var routes = table(1, [("va", 10000, upstreams[0])])
+                routes.services["ep--va"]?.tokenAuthEnabled = true
+                routes.services["ep--va"]?.tokenAudience = "ep"
+                routes.tokenKeys = try keys.verificationKeys(now: now)
+                router.update(routes)
+                let endpointToken = try AccessTokenIssuer.issue(audience: "ep", keys: keys, now: now).accessToken
+                let versionToken = try AccessTokenIssuer.issue(audience: "ep--va", keys: keys, now: now).accessToken
+                for path in ["/api/v1/endpoint/ep/score", "/api/v1/endpoint/ep/va/score", "/api/v1/service/ep--va/score"] {
+                    let good = try await TestHTTP.post(
+                        base + path, "{}", headers: [("Authorization", "Bearer \(endpointToken)")])
+                    #expect(good.status == 200, "\(path)")
+                    let wrong = try await TestHTTP.post(
+                        base + path, "{}", headers: [("Authorization", "Bearer \(versionToken)")])
+                    #expect(wrong.routerError?.code == "token_wrong_audience", "\(path)")
+                }
+                let missing = try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}")
+                #expect(missing.status == 401)
+                #expect(missing.routerError?.message.contains("berth endpoint get-access-token -n ep") == true)
+                #expect(missing.header("x-berth-endpoint-version") == "va")
+                #expect(upstreams[0].requests.allSatisfy { $0.headers.first(name: "authorization") == nil })
+            }
+        }
+    }
+
+    @Test("Per-version metrics count 5xx answers, the router's 502 for a failed run() included")
+    func metricsCountErrors() async throws {
+        try await withUpstreams([
+            ("a", { _ in .respond(body: "a") }),
+            ("b", { _ in .respond(status: .internalServerError, headers: [("x-ms-run-function-failed", "True")], body: "boom") }),
+        ]) { upstreams in
+            try await withRouter { router, base in
+                router.update(table(1, [("va", 5000, upstreams[0]), ("vb", 5000, upstreams[1])]))
+                var statuses: [Int] = []
+                for _ in 0..<20 { statuses.append(try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}").status) }
+                #expect(statuses.filter { $0 == 502 }.count == 10)
+                let metrics = try #require(router.endpointMetrics()["ep"])
+                let a = try #require(metrics.first { $0.version == "va" })
+                let b = try #require(metrics.first { $0.version == "vb" })
+                #expect(a.requests == 10 && a.errors == 0)
+                #expect(b.requests == 10 && b.errors == 10)
+                #expect(router.endpointMetrics(window: .seconds(1))["ep"]?.count == 2)
             }
         }
     }
@@ -122,19 +180,32 @@ import Testing
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(table(1, [("va", 5000, upstreams[0]), ("vb", 5000, upstreams[1])]))
-                async let traffic = load(base, count: 1500, concurrency: 6)
-                try await eventually { upstreams[1].requests.count >= 100 }
+                let stop = Counter()
+                async let traffic = load(base, count: .max, concurrency: 6, stop: stop)
+                // Orderings, not time budgets: each step waits for traffic to have flowed.
+                let patience = Duration.seconds(120)
+                try await eventually(timeout: patience) { upstreams[1].requests.count >= 20 }
                 router.update(table(2, [("va", 9000, upstreams[0]), ("vb", 1000, upstreams[1])]))
-                try await eventually { upstreams[0].requests.count >= 400 }
+                let aAtChange = upstreams[0].requests.count
+                let bAtChange = upstreams[1].requests.count
+                try await eventually(timeout: patience) { upstreams[0].requests.count >= aAtChange + 100 }
                 // Removal in two steps, as the control plane publishes it: first out of the split,
                 // then (once nothing can still be on its way to it) out of the services.
                 router.update(table(3, [("va", 10000, upstreams[0])], keepServices: [("vb", upstreams[1])]))
                 let bAtRemoval = upstreams[1].requests.count
-                try await eventually { upstreams[0].requests.count >= 700 }
+                let aAtRemoval = upstreams[0].requests.count
+                try await eventually(timeout: patience) { upstreams[0].requests.count >= aAtRemoval + 50 }
                 router.update(table(4, [("va", 10000, upstreams[0])]))
+                let aAtDrop = upstreams[0].requests.count
+                try await eventually(timeout: patience) { upstreams[0].requests.count >= aAtDrop + 50 }
+                stop.value.store(1, ordering: .relaxed)
                 let result = try await traffic
                 #expect(result.failures.isEmpty, "failed statuses: \(result.failures)")
-                #expect((result.versions["va"] ?? 0) + (result.versions["vb"] ?? 0) == 1500)
+                #expect((result.versions["va"] ?? 0) + (result.versions["vb"] ?? 0) == upstreams[0].requests.count + upstreams[1].requests.count)
+                // Between the change and the removal b got its 10 % (plus what was already on its way).
+                let aBetween = aAtRemoval - aAtChange
+                let bBetween = bAtRemoval - bAtChange
+                #expect(bBetween <= (aBetween + bBetween) / 10 + 7, "a \(aBetween), b \(bBetween)")
                 // After removal, b got at most the requests already on their way (≤ concurrency).
                 #expect(upstreams[1].requests.count - bAtRemoval <= 6)
             }

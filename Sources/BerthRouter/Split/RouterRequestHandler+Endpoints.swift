@@ -23,7 +23,9 @@ extension RouterRequestHandler {
         }
         var exchange = exchange
         exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: .now)
-        if let denial = tokenDenial(head, service: pick.service, exchange) {
+        if let denial = tokenDenial(head, service: pick.service, exchange, endpoint: name)
+            ?? endpointKeyDenial(head, service: pick.service, endpoint: name, exchange)
+        {
             return try await write(denial, exchange, to: outbound)
         }
         return try await forward(
