@@ -87,6 +87,9 @@ struct EndpointTests {
             try await berthFails(
                 "endpoint", "create", "-n", "rollout-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", ic,
                 home: home, saying: "already exists")
+            try await berthFails(
+                "model", "deploy", "-n", "rollout-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", ic,
+                home: home, saying: "services and endpoints share names")
 
             // Broken rules are refused, naming the rule; nothing changes.
             try await berthFails(

@@ -31,21 +31,47 @@ public struct TokenVerifier: Sendable {
     /// Nil when `token` is valid for `audience` at `now`; otherwise why not. The reason never
     /// contains the token.
     public func verify(_ token: some StringProtocol, audience: String, now: Date) -> TokenRejection? {
+        switch check(token) {
+        case .failure(let rejection): rejection
+        case .success(let verified): verified.rejection(audience: audience, now: now)
+        }
+    }
+
+    /// The claims of `token` once its format and signature are checked — the expensive part, which
+    /// a caller may cache — but before audience and time, which `VerifiedToken.rejection` checks.
+    public func check(_ token: some StringProtocol) -> Result<VerifiedToken, TokenRejection> {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerData = Base64URL.decode(parts[0]),
             let payloadData = Base64URL.decode(parts[1]), let signatureData = Base64URL.decode(parts[2]),
             let header = try? JSONDecoder().decode(TokenHeader.self, from: headerData)
-        else { return .malformed }
-        guard header.alg == "ES256" else { return .unsupportedAlgorithm }
-        guard let kid = header.kid, let key = keys[kid]?.key else { return .unknownKey }
+        else { return .failure(.malformed) }
+        guard header.alg == "ES256" else { return .failure(.unsupportedAlgorithm) }
+        guard let kid = header.kid, let key = keys[kid]?.key else { return .failure(.unknownKey) }
         guard let signature = try? P256.Signing.ECDSASignature(rawRepresentation: signatureData),
             key.isValidSignature(signature, for: Data(token[..<token.index(before: parts[2].startIndex)].utf8))
-        else { return .badSignature }
-        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payloadData) else { return .malformed }
+        else { return .failure(.badSignature) }
+        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: payloadData) else {
+            return .failure(.malformed)
+        }
+        return .success(VerifiedToken(audience: claims.aud, expiry: claims.exp, issuedAt: claims.iat))
+    }
+}
+
+/// A token whose signature checked out: what is left to check per use is its audience and time.
+public struct VerifiedToken: Sendable, Hashable {
+    /// The `aud` claim.
+    public var audience: String
+    /// The `exp` claim, epoch seconds.
+    public var expiry: Int64
+    /// The `iat` claim, epoch seconds.
+    public var issuedAt: Int64?
+
+    /// Nil when the token may be used for `audience` at `now`.
+    public func rejection(audience expected: String, now: Date) -> TokenRejection? {
         let seconds = now.timeIntervalSince1970
-        guard seconds < TimeInterval(claims.exp) else { return .expired }
-        if let issuedAt = claims.iat, TimeInterval(issuedAt) > seconds + Self.allowedSkew { return .notYetValid }
-        guard claims.aud == audience else { return .wrongAudience(audience) }
+        guard seconds < TimeInterval(expiry) else { return .expired }
+        if let issuedAt, TimeInterval(issuedAt) > seconds + TokenVerifier.allowedSkew { return .notYetValid }
+        guard audience == expected else { return .wrongAudience(expected) }
         return nil
     }
 }

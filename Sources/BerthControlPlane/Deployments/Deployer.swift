@@ -21,6 +21,13 @@ struct Deployer: Sendable {
     ///   on it runs.
     func deploy(_ request: DeployRequest, endpointVersion: Bool = false) async throws -> BerthCore.Operation {
         let validated = try await validate(request, endpointVersion: endpointVersion)
+        if !endpointVersion, let endpoints = store as? any EndpointStore,
+            try await endpoints.endpoint(named: request.name) != nil
+        {
+            throw BerthError(
+                .alreadyExists,
+                "An endpoint named '\(request.name)' exists; services and endpoints share names. Choose another --name.")
+        }
         let existing = try await store.service(named: request.name)
         if existing != nil, !request.overwrite {
             throw BerthError(

@@ -74,12 +74,17 @@ struct EndpointManager: Sendable {
             await routes.rebuild()
             try await Task.sleep(for: drainDelay)
             var operations: [BerthCore.Operation] = []
+            var busy: [String] = []
             for version in endpoint.versions {
                 let deployment = EndpointVersion.deploymentName(endpoint: name, version: version.name)
-                if try await store.service(named: deployment) != nil {
+                guard try await store.service(named: deployment) != nil else { continue }
+                do {
                     operations.append(try await deployer.delete(deployment))
+                } catch let error as BerthError where error.code == .conflict {
+                    busy.append(deployment)
                 }
             }
+            guard busy.isEmpty else { throw stillBusy(busy, what: "Endpoint '\(name)' is deleted") }
             return operations
         }
     }
@@ -128,7 +133,11 @@ struct EndpointManager: Sendable {
             try await Task.sleep(for: drainDelay)
             let deployment = EndpointVersion.deploymentName(endpoint: name, version: version)
             guard try await store.service(named: deployment) != nil else { return nil }
-            return try await deployer.delete(deployment)
+            do {
+                return try await deployer.delete(deployment)
+            } catch let error as BerthError where error.code == .conflict {
+                throw stillBusy([deployment], what: "Version '\(version)' is out of endpoint '\(name)'")
+            }
         }
     }
 
@@ -178,6 +187,15 @@ struct EndpointManager: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The error when a removed version's deployment could not be deleted because its deploy
+    /// still runs: the removal stands, the user deletes the leftover once the deploy ends.
+    private func stillBusy(_ deployments: [String], what: String) -> BerthError {
+        BerthError.conflict(
+            "\(what), but " + deployments.map { "'\($0)'" }.joined(separator: ", ")
+                + " is still being deployed; when it finishes, delete it with "
+                + deployments.map { "'berth service delete -n \($0)'" }.joined(separator: " and ") + ".")
+    }
 
     /// Runs `body` while holding the endpoint against other changes (409 if one runs).
     private func exclusively<T: Sendable>(_ name: String, _ body: () async throws -> T) async throws -> T {

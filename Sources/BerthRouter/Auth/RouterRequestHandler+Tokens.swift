@@ -8,7 +8,8 @@ extension RouterRequestHandler {
     /// another audience or not signed by a workspace key; nil when the request may go on (also
     /// when the service does not use tokens: its keys are checked when forwarding).
     ///
-    /// The check uses only the route table's public keys: no call to the control plane.
+    /// The check uses only the route table's public keys (and remembers tokens whose signature
+    /// checked out): no call to the control plane.
     ///
     /// - Parameter endpoint: the endpoint the request came through, named in messages instead of
     ///   the version's deployment.
@@ -20,8 +21,7 @@ extension RouterRequestHandler {
         let rejection: TokenRejection
         if let token = KeyCheck.bearerToken(authorization), !token.isEmpty {
             guard
-                let failure = rollout.tokens.verifier.verify(
-                    token, audience: route.tokenAudience ?? route.name, now: Date())
+                let failure = rollout.tokens.verify(token, audience: route.tokenAudience ?? route.name, now: Date())
             else { return nil }
             rejection = failure
         } else {
