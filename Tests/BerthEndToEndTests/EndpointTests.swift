@@ -135,6 +135,48 @@ struct EndpointTests {
         }
         await workspace.stop()
     }
+
+    @Test("An endpoint survives a server restart: its versions come back and the split serves at the new router")
+    func endpointSurvivesRestart() async throws {
+        let folder = try TemporaryDirectory("berth-endpoint-restart")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        var server = try await BerthServer.start(home: home)
+        do {
+            try await berth(
+                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", "4",
+                "--memory-gb", "8", home: home)
+            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+            try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
+            let ic = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
+            try await berth(
+                "endpoint", "create", "-n", "sticky-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", ic,
+                "--version-name", "one", home: home)
+            try await berth(
+                "endpoint", "version", "create", "-n", "sticky-ep", "-m", "echo-model:1", "--ic", ic,
+                "--version-name", "two", "--traffic-percentile", "50", home: home)
+            await server.stop()
+            server = try await BerthServer.start(home: home)
+
+            let listed = try #require(try await berthJSON([Endpoint].self, "endpoint", "list", home: home).first)
+            #expect(listed.versions.map(\.name) == ["one", "two"])
+            let uri = try #require(listed.scoringUri)
+            #expect(uri.hasPrefix(try #require(server.info.routerURL)))
+            let key = try await berthJSON(ServiceKeys.self, "endpoint", "get-keys", "-n", "sticky-ep", home: home).primaryKey
+            var seen: Set<String> = []
+            try await waitUntil(timeout: .seconds(120)) {
+                let response = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
+                if response.status == 200, let version = response.header("x-berth-endpoint-version") {
+                    seen.insert(version)
+                }
+                return seen == ["one", "two"]
+            }
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
 
 /// Tells load loops to stop.

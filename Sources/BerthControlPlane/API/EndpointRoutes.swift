@@ -14,10 +14,10 @@ struct EndpointRoutes<Context: RequestContext> {
             return try JSONBody.accepted(try await manager.create(body))
         }
         router.get("/api/v1/endpoints") { _, _ in
-            try JSONBody.response(ListResponse(value: try await manager.endpoints.endpoints()))
+            try JSONBody.response(ListResponse(value: try await manager.list()))
         }
         router.get("/api/v1/endpoints/:name") { _, context in
-            try JSONBody.response(try await manager.endpoint(named: try context.parameters.require("name")))
+            try JSONBody.response(manager.presented(try await manager.endpoint(named: try context.parameters.require("name"))))
         }
         router.delete("/api/v1/endpoints/:name") { _, context in
             try JSONBody.response(ListResponse(value: try await manager.delete(try context.parameters.require("name"))))

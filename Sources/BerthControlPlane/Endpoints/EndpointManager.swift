@@ -65,6 +65,19 @@ struct EndpointManager: Sendable {
         return endpoint
     }
 
+    /// Every endpoint, as the API shows them.
+    func list() async throws -> [Endpoint] {
+        try await endpoints.endpoints().map(presented)
+    }
+
+    /// `endpoint` with the scoring URI of the router running now (its port may change between
+    /// server starts, so the stored one is not trusted).
+    func presented(_ endpoint: Endpoint) -> Endpoint {
+        var endpoint = endpoint
+        endpoint.scoringUri = routerURL().map { "\($0)/api/v1/endpoint/\(endpoint.name)/score" }
+        return endpoint
+    }
+
     /// Takes the endpoint off the router, then (after the drain) deletes every version's
     /// deployment; returns their operations.
     func delete(_ name: String) async throws -> [BerthCore.Operation] {
@@ -118,7 +131,7 @@ struct EndpointManager: Sendable {
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
-            return endpoint
+            return presented(endpoint)
         }
     }
 
