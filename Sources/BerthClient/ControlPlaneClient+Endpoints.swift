@@ -15,6 +15,11 @@ extension ControlPlaneClient {
         try await send(.GET, "/api/v1/endpoints/\(Self.escape(name))")
     }
 
+    /// Changes endpoint-level auth or description; the endpoint after the change.
+    public func updateEndpoint(named name: String, _ update: EndpointUpdate) async throws -> Endpoint {
+        try await send(.PATCH, "/api/v1/endpoints/\(Self.escape(name))", body: update)
+    }
+
     /// Removes the endpoint from the router and starts deleting its versions; their operations.
     public func deleteEndpoint(named name: String) async throws -> [BerthCore.Operation] {
         try await send(.DELETE, "/api/v1/endpoints/\(Self.escape(name))", as: ListResponse<BerthCore.Operation>.self).value

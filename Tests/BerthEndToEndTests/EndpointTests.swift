@@ -126,9 +126,20 @@ struct EndpointTests {
             #expect(metrics.stdout.contains("blue"))
             #expect(!metrics.stdout.contains("green"))
 
+            // Switch the endpoint to token auth: keys stop, the endpoint's token works.
+            try await berthFails(
+                "endpoint", "update", "-n", "rollout-ep", "--ae", "true", "--token-auth-enabled", "true", home: home,
+                saying: "cannot set both")
+            try await berth("endpoint", "update", "-n", "rollout-ep", "--token-auth-enabled", "true", home: home)
+            #expect(try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")]).status == 401)
+            let token = try await berthJSON(AccessToken.self, "endpoint", "get-access-token", "-n", "rollout-ep", home: home)
+            let tokened = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(token.accessToken)")])
+            #expect(tokened.status == 200, "\(tokened.text)")
+            try await berthFails("endpoint", "get-keys", "-n", "rollout-ep", home: home, saying: "does not use keys")
+
             try await berth("endpoint", "delete", "-n", "rollout-ep", home: home)
             #expect(try await berthJSON([Endpoint].self, "endpoint", "list", home: home).isEmpty)
-            #expect(try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")]).status == 404)
+            #expect(try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(token.accessToken)")]).status == 404)
         } catch {
             await workspace.stop()
             throw error

@@ -1,7 +1,8 @@
 import BerthCore
 import Hummingbird
 
-/// `/api/v1/endpoints`: create (202 + the first version's deploy operation), list, show, delete,
+/// `/api/v1/endpoints`: create (202 + the first version's deploy operation), list, show, update
+/// (auth, description), delete,
 /// versions (`/versions/<v>`: create 202, PATCH traffic and roles, delete), keys, key
 /// regeneration, tokens and per-version metrics.
 struct EndpointRoutes<Context: RequestContext> {
@@ -18,6 +19,10 @@ struct EndpointRoutes<Context: RequestContext> {
         }
         router.get("/api/v1/endpoints/:name") { _, context in
             try JSONBody.response(manager.presented(try await manager.endpoint(named: try context.parameters.require("name"))))
+        }
+        router.patch("/api/v1/endpoints/:name") { request, context in
+            let body = try await JSONBody.decode(EndpointUpdate.self, from: request)
+            return try JSONBody.response(try await manager.update(try context.parameters.require("name"), body))
         }
         router.delete("/api/v1/endpoints/:name") { _, context in
             try JSONBody.response(ListResponse(value: try await manager.delete(try context.parameters.require("name"))))

@@ -161,6 +161,10 @@ enum OpenAPIDocument {
             "/api/v1/endpoints/{name}": {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
               "get": {"summary": "Show an endpoint and its versions", "responses": {"200": {"description": "Endpoint"}, "404": {"description": "Not found"}}},
+              "patch": {"summary": "Change endpoint-level authEnabled, tokenAuthEnabled or description (never both auths on)",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "authEnabled": {"type": "boolean"}, "tokenAuthEnabled": {"type": "boolean"}, "description": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "Endpoint"}, "400": {"description": "Both auths on"}}},
               "delete": {"summary": "Take the endpoint off the router, then delete its versions' deployments",
                 "responses": {"200": {"description": "{\"value\": [Operation]} of the version deletes"}}}},
             "/api/v1/endpoints/{name}/versions": {

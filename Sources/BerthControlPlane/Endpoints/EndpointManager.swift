@@ -78,6 +78,34 @@ struct EndpointManager: Sendable {
         return endpoint
     }
 
+    /// Changes endpoint-level auth or description with Azure's rules (key and token auth are never
+    /// both on); the router applies the new auth before this returns. No replica restarts.
+    func update(_ name: String, _ update: EndpointUpdate) async throws -> Endpoint {
+        try await exclusively(name) {
+            var endpoint = try await endpoint(named: name)
+            if update.authEnabled == true, update.tokenAuthEnabled == true {
+                throw BerthError.badRequest("Error, cannot set both token_auth_enabled and auth_enabled.")
+            }
+            let keyAuth = update.authEnabled ?? (update.tokenAuthEnabled == true ? false : endpoint.authEnabled)
+            let tokenAuth = update.tokenAuthEnabled ?? (update.authEnabled == true ? false : endpoint.aadAuthEnabled)
+            if keyAuth, tokenAuth {
+                throw BerthError.badRequest(
+                    "Error, cannot set token_auth_enabled without disabling key auth (set auth_enabled to False).")
+            }
+            endpoint.authEnabled = keyAuth
+            endpoint.aadAuthEnabled = tokenAuth
+            if let description = update.description { endpoint.description = description }
+            endpoint.updatedTime = Date()
+            try await endpoints.saveEndpoint(endpoint)
+            if keyAuth, try await endpoints.endpointKeys(forEndpoint: name) == nil {
+                let keys = ServiceKeys(primaryKey: ServiceKeyring.newKey(), secondaryKey: ServiceKeyring.newKey())
+                try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
+            }
+            await routes.rebuild()
+            return presented(endpoint)
+        }
+    }
+
     /// Takes the endpoint off the router, then (after the drain) deletes every version's
     /// deployment; returns their operations.
     func delete(_ name: String) async throws -> [BerthCore.Operation] {

@@ -63,3 +63,17 @@ public struct EndpointVersionUpdate: Codable, Sendable, Hashable {
         self.isControlVersionType = isControlVersionType
     }
 }
+
+/// The body of `PATCH /api/v1/endpoints/<name>`: endpoint-level fields only, as Azure's
+/// `AksEndpoint.update()` (auth and description; versions change through `/versions/<v>`).
+public struct EndpointUpdate: Codable, Sendable, Hashable {
+    public var authEnabled: Bool?
+    public var tokenAuthEnabled: Bool?
+    public var description: String?
+
+    public init(authEnabled: Bool? = nil, tokenAuthEnabled: Bool? = nil, description: String? = nil) {
+        self.authEnabled = authEnabled
+        self.tokenAuthEnabled = tokenAuthEnabled
+        self.description = description
+    }
+}

@@ -11,7 +11,7 @@ struct EndpointCommand: AsyncParsableCommand {
         commandName: "endpoint",
         abstract: "Create and inspect endpoints: one scoring URI, up to 6 versions, a traffic split.",
         subcommands: [
-            Create.self, List.self, Show.self, Delete.self, GetKeys.self, RegenKey.self, GetAccessToken.self,
+            Create.self, List.self, Show.self, Update.self, Delete.self, GetKeys.self, RegenKey.self, GetAccessToken.self,
             EndpointVersionCommand.self,
         ])
 
@@ -98,6 +98,25 @@ struct EndpointCommand: AsyncParsableCommand {
 
         private func milliseconds(_ value: Double?) -> String {
             value.map { String(format: "%.1f", $0) } ?? "-"
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change the endpoint's auth (key or token, never both) or description; no replica restarts.")
+        @Option(name: [.short, .long]) var name: String
+        @Option(name: [.customLong("ae"), .customLong("auth-enabled")], help: "Key auth: true or false.")
+        var authEnabled: Bool?
+        @Option(name: .customLong("token-auth-enabled"), help: "Token auth: true or false.") var tokenAuthEnabled: Bool?
+        @Option(name: [.short, .long], help: "A new description.") var description: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let endpoint = try await global.client().updateEndpoint(
+                named: name,
+                EndpointUpdate(authEnabled: authEnabled, tokenAuthEnabled: tokenAuthEnabled, description: description))
+            if global.output == .json { return try Output.json(endpoint) }
+            print("Updated endpoint '\(name)': authEnabled \(endpoint.authEnabled), tokenAuthEnabled \(endpoint.aadAuthEnabled).")
         }
     }
 
