@@ -13,6 +13,10 @@ import Foundation
 ///
 /// Removing a version (or the endpoint) first takes it out of the split and waits `drainDelay`
 /// before stopping its replicas, so requests already sent to it finish: no request fails.
+/// Unfinished: the drain is a fixed delay, not "until the router has nothing in flight on it",
+/// so a request still running on a removed version after `drainDelay` is cut (502). Changing a
+/// version's models or configs in place (Azure's `update_version` with models) is not offered:
+/// add a new version and move the traffic.
 struct EndpointManager: Sendable {
     let store: any MetadataStore
     let endpoints: any EndpointStore
