@@ -115,8 +115,8 @@ let package = Package(
         .executableTarget(
             name: "berth",
             dependencies: [
-                "BerthCore",
                 "BerthAutoscaling",
+                "BerthCore",
                 "BerthStore",
                 "BerthClient",
                 "BerthControlPlane",
@@ -148,6 +148,11 @@ let package = Package(
         .testTarget(
             name: "BerthAutoscalingTests",
             dependencies: ["BerthCore", "BerthAutoscaling", "BerthTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthAuthTests",
+            dependencies: ["BerthAuth", "BerthCore", "BerthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -29,6 +29,8 @@ public final class Router: Service, Sendable {
     private let logger: Logger
     private let onListening: @Sendable (Int) -> Void
     private let admission: Admission<ContinuousClock>
+    /// Token keys, endpoint splits and per-version metrics, beside the admission state.
+    let rollout = RolloutTables()
     private let started = Atomic<Bool>(false)
 
     /// Makes a router with no services; nothing listens until `run()`.
@@ -58,6 +60,7 @@ public final class Router: Service, Sendable {
     @discardableResult
     public func update(_ table: RouteTable) -> Bool {
         let applied = admission.update(table)
+        if applied { rollout.update(table) }
         logger.trace(
             "Route table update", metadata: ["generation": "\(table.generation)", "applied": "\(applied)"])
         return applied
@@ -105,7 +108,7 @@ public final class Router: Service, Sendable {
         logger.info("Router listening", metadata: ["address": "\(configuration.host):\(port)"])
         onListening(port)
         let handler = RouterRequestHandler(
-            admission: admission, proxy: ReplicaProxy(client: client), maxBodyBytes: configuration.maxBodyBytes,
+            admission: admission, rollout: rollout, proxy: ReplicaProxy(client: client), maxBodyBytes: configuration.maxBodyBytes,
             maxBusyRetries: configuration.maxBusyRetries, logger: logger)
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in

@@ -23,6 +23,8 @@ struct Berth: AsyncParsableCommand {
             ModelCommand.self,
             ReplicaCommand.self,
             ServiceCommand.self,
+            WorkspaceCommand.self,
+            EndpointCommand.self,
         ]
     )
 }

@@ -155,7 +155,58 @@ enum OpenAPIDocument {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
                 {"name": "tail", "in": "query", "schema": {"type": "integer", "default": 5000}},
                 {"name": "replica", "in": "query", "schema": {"type": "string"}}],
-              "get": {"summary": "The replicas' logs", "responses": {"200": {"description": "{\"content\": text}"}}}}
+              "get": {"summary": "The replicas' logs", "responses": {"200": {"description": "{\"content\": text}"}}}},
+            "/api/v1/services/{name}/token": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {"summary": "An access token (JWT, ES256) for a service with tokenAuthEnabled",
+                "responses": {"200": {"description": "{\"accessToken\", \"tokenType\": \"Bearer\", \"refreshAfter\", \"expiryOn\"} (epoch seconds)"},
+                  "400": {"description": "tokenAuthEnabled is false"}, "404": {"description": "Not found"}}}},
+            "/api/v1/workspace/rotateSigningKey": {
+              "post": {"summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
+                "responses": {"200": {"description": "{\"kid\", \"previousKid\", \"previousValidUntil\"}"}}}},
+            "/api/v1/endpoints": {
+              "get": {"summary": "List endpoints", "responses": {"200": {"description": "{\"value\": [Endpoint]}"}}},
+              "post": {"summary": "Create an endpoint with its first (default) version",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["name", "computeName", "version"]}}}},
+                "responses": {"202": {"description": "The version's deploy operation; header Operation-Location"},
+                  "400": {"description": "Bad name, config or traffic rule (the message names the rule)"},
+                  "409": {"description": "The name is taken (services and endpoints share names) or a change runs"}}}},
+            "/api/v1/endpoints/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {"summary": "Show an endpoint and its versions", "responses": {"200": {"description": "Endpoint"}, "404": {"description": "Not found"}}},
+              "patch": {"summary": "Change endpoint-level authEnabled, tokenAuthEnabled or description (never both auths on)",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "authEnabled": {"type": "boolean"}, "tokenAuthEnabled": {"type": "boolean"}, "description": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "Endpoint"}, "400": {"description": "Both auths on"}}},
+              "delete": {"summary": "Take the endpoint off the router, then delete its versions' deployments",
+                "responses": {"200": {"description": "{\"value\": [Operation]} of the version deletes"}}}},
+            "/api/v1/endpoints/{name}/versions": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {"summary": "Add a version (at most 6; percentiles sum to at most 100)",
+                "responses": {"202": {"description": "The version's deploy operation"}, "400": {"description": "A broken traffic rule, named"}}}},
+            "/api/v1/endpoints/{name}/versions/{version}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "version", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "patch": {"summary": "Change a version's trafficPercentile, isDefault or isControlVersionType; the router splits by it at once",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "trafficPercentile": {"type": "number"}, "isDefault": {"type": "boolean"}, "isControlVersionType": {"type": "boolean"}}}}}},
+                "responses": {"200": {"description": "Endpoint"}, "400": {"description": "A broken traffic rule, named"}}},
+              "delete": {"summary": "Take the version out of the split, then delete its deployment (refused for the default while others exist)",
+                "responses": {"200": {"description": "{\"value\": [Operation]}"}, "400": {"description": "A broken rule, named"}}}},
+            "/api/v1/endpoints/{name}/keys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {"summary": "The endpoint's primary and secondary keys", "responses": {"200": {"description": "{\"primaryKey\", \"secondaryKey\"}"}}}},
+            "/api/v1/endpoints/{name}/regenerateKeys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {"summary": "Regenerate (or set) one endpoint key", "responses": {"200": {"description": "{\"primaryKey\", \"secondaryKey\"}"}}}},
+            "/api/v1/endpoints/{name}/token": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {"summary": "An access token for an endpoint with tokenAuthEnabled", "responses": {"200": {"description": "AccessToken"}}}},
+            "/api/v1/endpoints/{name}/metrics": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "window", "in": "query", "schema": {"type": "integer", "default": 60, "minimum": 1, "maximum": 300}}],
+              "get": {"summary": "Per-version requests, 5xx errors and p50/p95/p99 latency over the window, measured by the router",
+                "responses": {"200": {"description": "{\"value\": [{\"version\", \"windowSeconds\", \"requests\", \"errors\", \"p50Ms\", \"p95Ms\", \"p99Ms\"}]}"}}}}
           }
         }
         """#

@@ -22,7 +22,9 @@ struct ServiceRoutes<Context: RequestContext> {
             return try JSONBody.accepted(try await deployer.deploy(body))
         }
         router.get("/api/v1/services") { _, _ in
-            try JSONBody.response(ListResponse(value: try await store.services()))
+            // Endpoint versions are deployments too, but 'berth endpoint show' is where they are listed.
+            try JSONBody.response(
+                ListResponse(value: try await store.services().filter { $0.deploymentConfig.computeType != .aksEndpoint }))
         }
         router.get("/api/v1/services/:name") { _, context in
             var service = try await service(context)

@@ -13,11 +13,21 @@ struct Deployer: Sendable {
 
     /// Validates a deploy and enqueues it.
     ///
+    /// - Parameter endpointVersion: the deploy runs an endpoint version (`EndpointManager`): its
+    ///   name is `<endpoint>--<version>` (both parts checked by the caller) and its config is
+    ///   `computeType: aksendpoint` (or absent).
     /// - Throws: 400 for bad names or configs (naming the file and field), 404 for a missing model
     ///   or compute target, 409 when the service exists without `overwrite` or another operation
     ///   on it runs.
-    func deploy(_ request: DeployRequest) async throws -> BerthCore.Operation {
-        let validated = try await validate(request)
+    func deploy(_ request: DeployRequest, endpointVersion: Bool = false) async throws -> BerthCore.Operation {
+        let validated = try await validate(request, endpointVersion: endpointVersion)
+        if !endpointVersion, let endpoints = store as? any EndpointStore,
+            try await endpoints.endpoint(named: request.name) != nil
+        {
+            throw BerthError(
+                .alreadyExists,
+                "An endpoint named '\(request.name)' exists; services and endpoints share names. Choose another --name.")
+        }
         let existing = try await store.service(named: request.name)
         if existing != nil, !request.overwrite {
             throw BerthError(
@@ -137,8 +147,8 @@ struct Deployer: Sendable {
             "Another operation on service '\(name)' is in progress; wait for it to finish ('berth service show -n \(name)'), then retry.")
     }
 
-    private func validate(_ request: DeployRequest) async throws -> ValidatedDeploy {
-        try NameKind.service.validate(request.name)
+    private func validate(_ request: DeployRequest, endpointVersion: Bool) async throws -> ValidatedDeploy {
+        if !endpointVersion { try NameKind.service.validate(request.name) }
         guard !request.models.isEmpty else {
             throw BerthError.badRequest("Give at least one model to deploy with -m/--model name:version.")
         }
@@ -164,7 +174,14 @@ struct Deployer: Sendable {
             warnings += file.warnings
             deployment = file.value.resolved()
         }
-        if deployment.computeType != .aks {
+        if endpointVersion {
+            guard request.deploymentConfig == nil || deployment.computeType == .aksEndpoint else {
+                throw BerthError.invalidConfiguration(
+                    "deploymentconfig.json: computeType aks deploys a web service; an endpoint version takes "
+                        + "\"computeType\": \"aksendpoint\" (or no computeType).")
+            }
+            deployment.computeType = .aksEndpoint
+        } else if deployment.computeType != .aks {
             throw BerthError.invalidConfiguration(
                 "deploymentconfig.json: computeType \(deployment.computeType.rawValue) deploys an endpoint version; "
                     + "'berth model deploy' takes \"computeType\": \"aks\".")

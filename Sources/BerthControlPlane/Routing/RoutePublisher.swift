@@ -6,8 +6,8 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Builds the route table (services, key digests, limits, ready replicas) from the store and the
-/// backend, and hands each new generation to the router, whenever something changed.
+/// Builds the route table (services, key digests, limits, ready replicas, token keys, endpoint
+/// splits) from the store and the backend, and hands each new generation to the router, whenever something changed.
 ///
 /// Changes arrive through `changed()` — from the backend when a replica's readiness flips, from
 /// the API after a deploy, delete or key regeneration — and are coalesced: a burst of changes
@@ -18,13 +18,17 @@ final class RoutePublisher: Service, Sendable {
     private let publish: @Sendable (RouteTable) -> Void
     private let logger: Logger
     private let signal: ChangeSignal
+    private let signingKeys: WorkspaceSigningKeys
+    private let endpointStore: any EndpointStore
     private let generation = Mutex<UInt64>(0)
 
     init(
-        store: any MetadataStore, backend: any ComputeBackend, signal: ChangeSignal, logger: Logger,
-        publish: @escaping @Sendable (RouteTable) -> Void
+        store: any MetadataStore, endpointStore: any EndpointStore, backend: any ComputeBackend, signal: ChangeSignal,
+        signingKeys: WorkspaceSigningKeys, logger: Logger, publish: @escaping @Sendable (RouteTable) -> Void
     ) {
         self.store = store
+        self.endpointStore = endpointStore
+        self.signingKeys = signingKeys
         self.backend = backend
         self.signal = signal
         self.publish = publish
@@ -86,13 +90,17 @@ final class RoutePublisher: Service, Sendable {
                     keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
-                    maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas)
+                    maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
+                    tokenAuthEnabled: config.aadAuthEnabled)
             }
+            let tokenKeys = try await signingKeys.verificationKeys()
+            let endpoints = try await EndpointRouteBuilder.build(
+                try await endpointStore.endpoints(), store: endpointStore, services: &services)
             let next = generation.withLock { value -> UInt64 in
                 value += 1
                 return value
             }
-            publish(RouteTable(generation: next, services: services))
+            publish(RouteTable(generation: next, services: services, tokenKeys: tokenKeys, endpoints: endpoints))
             logger.debug("Route table published", metadata: ["generation": "\(next)", "services": "\(services.count)"])
         } catch {
             logger.error("Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])

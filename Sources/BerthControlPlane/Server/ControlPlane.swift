@@ -33,6 +33,9 @@ public struct ControlPlane: Service {
         public var routerWait: Duration = .zero
         /// How long lower load must hold before the autoscaler removes a replica. Default 60 s.
         public var scaleDownStabilization: Duration = .seconds(60)
+        /// The router's per-endpoint-version metrics over a window (`Router.endpointMetrics`), for
+        /// `GET /api/v1/endpoints/<name>/metrics`; none without a router.
+        public var endpointMetrics: @Sendable (Duration) -> [String: [EndpointVersionMetrics]] = { _ in [:] }
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -48,6 +51,8 @@ public struct ControlPlane: Service {
     let configuration: Configuration
     let logger: Logger
     let store: any MetadataStore
+    /// The same SQLite store, seen as the endpoints' store.
+    let endpointStore: any EndpointStore
     let artifacts: any ArtifactStore
     let adminToken: String
     let backend: any ComputeBackend
@@ -55,6 +60,8 @@ public struct ControlPlane: Service {
     let routes: RoutePublisher
     let board = AutoscalerBoard()
     let routerLoad: @Sendable () -> RouterLoad
+    /// Signs access tokens; its public keys go to routers in the route table.
+    let signingKeys: WorkspaceSigningKeys
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
 
@@ -81,11 +88,15 @@ public struct ControlPlane: Service {
         // Before anything else touches the workspace: opening the artifact store clears uploads
         // in progress, which must never be another running server's.
         workspaceLock = try WorkspaceLock(layout: layout)
-        store = try SQLiteMetadataStore(path: layout.database)
+        let database = try SQLiteMetadataStore(path: layout.database)
+        store = database
+        endpointStore = database
         artifacts = try FileArtifactStore(root: layout.artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
+        signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
         routes = RoutePublisher(
-            store: store, backend: backend, signal: changes, logger: logger, publish: publishRoutes)
+            store: store, endpointStore: endpointStore, backend: backend, signal: changes, signingKeys: signingKeys,
+            logger: logger, publish: publishRoutes)
     }
 
     /// The router of the REST API, also used by in-process tests.
@@ -107,6 +118,13 @@ public struct ControlPlane: Service {
         ServiceRoutes(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend,
             keyring: ServiceKeyring(store: store), routes: routes, board: board
+        ).add(to: router)
+        TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
+        EndpointRoutes(
+            manager: EndpointManager(
+                store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
+                routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL),
+            metrics: configuration.endpointMetrics
         ).add(to: router)
         return router
     }

@@ -2,16 +2,82 @@
 /// whole with a generation number; the router swaps it in at once and never reads the store.
 ///
 /// Keys travel only as SHA-256 digests (lowercase hex), so a router (or its logs) never holds a
-/// service key itself.
+/// service key itself; token signing keys travel only as public keys, so a router can check
+/// tokens but never mint one.
 public struct RouteTable: Sendable, Hashable, Codable {
     /// Grows with every change; a router ignores a table older than the one it has.
     public var generation: UInt64
     /// The services, by name.
     public var services: [String: ServiceRoute]
+    /// The public keys that verify access tokens: the workspace's current signing key and the
+    /// rotated-out ones whose tokens may not have expired yet.
+    public var tokenKeys: [TokenVerificationKey]
+    /// The endpoints, by name: each splits its traffic over versions that are services of
+    /// `services` (named `<endpoint>--<version>`).
+    public var endpoints: [String: EndpointRoute]
 
-    public init(generation: UInt64 = 0, services: [String: ServiceRoute] = [:]) {
+    public init(
+        generation: UInt64 = 0, services: [String: ServiceRoute] = [:], tokenKeys: [TokenVerificationKey] = [],
+        endpoints: [String: EndpointRoute] = [:]
+    ) {
         self.generation = generation
         self.services = services
+        self.tokenKeys = tokenKeys
+        self.endpoints = endpoints
+    }
+
+    private enum CodingKeys: String, CodingKey { case generation, services, tokenKeys, endpoints }
+
+    /// Reads tables from routers and control planes older than a field (missing fields: defaults).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        generation = try container.decode(UInt64.self, forKey: .generation)
+        services = try container.decode([String: ServiceRoute].self, forKey: .services)
+        tokenKeys = try container.decodeIfPresent([TokenVerificationKey].self, forKey: .tokenKeys) ?? []
+        endpoints = try container.decodeIfPresent([String: EndpointRoute].self, forKey: .endpoints) ?? [:]
+    }
+}
+
+/// An endpoint as the router sees it: its versions and their effective weights.
+public struct EndpointRoute: Sendable, Hashable, Codable {
+    /// The endpoint name, as in `/api/v1/endpoint/<name>/score`.
+    public var name: String
+    /// The versions, in creation order.
+    public var versions: [EndpointVersionRoute]
+
+    public init(name: String, versions: [EndpointVersionRoute]) {
+        self.name = name
+        self.versions = versions
+    }
+}
+
+/// One version of an endpoint: where its replicas are and how much of the traffic it gets.
+public struct EndpointVersionRoute: Sendable, Hashable, Codable {
+    /// The version name, as in `/api/v1/endpoint/<endpoint>/<version>/score`.
+    public var name: String
+    /// The service of the route table that runs the version (its key digests, limits, replicas).
+    public var service: String
+    /// Effective share in basis points (0–10000); the versions of an endpoint sum to 10000.
+    /// A version with weight 0 still answers at its direct URI.
+    public var weight: Int
+
+    public init(name: String, service: String, weight: Int) {
+        self.name = name
+        self.service = service
+        self.weight = weight
+    }
+}
+
+/// A public key that verifies access tokens (ES256), named by the `kid` of the tokens it signed.
+public struct TokenVerificationKey: Sendable, Hashable, Codable {
+    /// The JWT header's `kid`.
+    public var kid: String
+    /// The P-256 public key in x9.63 form, base64url.
+    public var publicKey: String
+
+    public init(kid: String, publicKey: String) {
+        self.kid = kid
+        self.publicKey = publicKey
     }
 }
 
@@ -31,6 +97,11 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
     public var maxConcurrentRequestsPerContainer: Int
     /// The replicas that answered `GET /ready` with 200, in no particular order.
     public var replicas: [ReplicaEndpoint]
+    /// Whether a token (`tokenAuthEnabled`) is required; never true together with `authEnabled`.
+    /// Default false.
+    public var tokenAuthEnabled: Bool
+    /// The `aud` a token must carry; nil means the service's `name`.
+    public var tokenAudience: String?
 
     public init(
         name: String,
@@ -39,7 +110,9 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         scoringTimeoutMs: Int = 60000,
         maxQueueWaitMs: Int = 500,
         maxConcurrentRequestsPerContainer: Int = 1,
-        replicas: [ReplicaEndpoint] = []
+        replicas: [ReplicaEndpoint] = [],
+        tokenAuthEnabled: Bool = false,
+        tokenAudience: String? = nil
     ) {
         self.name = name
         self.authEnabled = authEnabled
@@ -48,6 +121,28 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         self.maxQueueWaitMs = maxQueueWaitMs
         self.maxConcurrentRequestsPerContainer = maxConcurrentRequestsPerContainer
         self.replicas = replicas
+        self.tokenAuthEnabled = tokenAuthEnabled
+        self.tokenAudience = tokenAudience
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, authEnabled, keyDigests, scoringTimeoutMs, maxQueueWaitMs, maxConcurrentRequestsPerContainer
+        case replicas, tokenAuthEnabled, tokenAudience
+    }
+
+    /// Reads routes from control planes older than a field (missing fields: defaults).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        authEnabled = try container.decodeIfPresent(Bool.self, forKey: .authEnabled) ?? true
+        keyDigests = try container.decodeIfPresent([String].self, forKey: .keyDigests) ?? []
+        scoringTimeoutMs = try container.decodeIfPresent(Int.self, forKey: .scoringTimeoutMs) ?? 60000
+        maxQueueWaitMs = try container.decodeIfPresent(Int.self, forKey: .maxQueueWaitMs) ?? 500
+        maxConcurrentRequestsPerContainer =
+            try container.decodeIfPresent(Int.self, forKey: .maxConcurrentRequestsPerContainer) ?? 1
+        replicas = try container.decodeIfPresent([ReplicaEndpoint].self, forKey: .replicas) ?? []
+        tokenAuthEnabled = try container.decodeIfPresent(Bool.self, forKey: .tokenAuthEnabled) ?? false
+        tokenAudience = try container.decodeIfPresent(String.self, forKey: .tokenAudience)
     }
 }
 

@@ -23,7 +23,8 @@ extension RouterRequestHandler {
         logger[metadataKey: "request.id"] = "\(exchange.requestID)"
         logger[metadataKey: "service.name"] = "\(name)"
         let request = ReplicaProxy.forwarded(
-            head: head, target: target, body: body, dropAuthorization: route.authEnabled, requestID: exchange.requestID)
+            head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
+            requestID: exchange.requestID)
         var excluded: String?
         var busyRetries = 0
         var scoringDeadline: NIODeadline?
@@ -97,10 +98,10 @@ extension RouterRequestHandler {
             if lowered != "content-length" && ReplicaProxy.hopByHop.contains(lowered) { continue }
             headers.add(name: name, value: value)
         }
-        stamp(&headers, exchange)
         let runFailed = response.headers.first(name: "x-ms-run-function-failed")?.lowercased() == "true"
         let status: HTTPResponseStatus =
             response.status == .internalServerError && runFailed ? .badGateway : response.status
+        stamp(&headers, exchange, status: status)
         logger.debug(
             "Relaying replica response",
             metadata: [

@@ -13,6 +13,8 @@ typealias RouterChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerRespo
 /// to a replica (`RouterRequestHandler+Forwarding.swift`).
 struct RouterRequestHandler: Sendable {
     let admission: Admission<ContinuousClock>
+    /// Token keys, endpoint splits and per-version metrics of the current route table.
+    let rollout: RolloutTables
     let proxy: ReplicaProxy
     let maxBodyBytes: Int
     let maxBusyRetries: Int
@@ -26,6 +28,9 @@ struct RouterRequestHandler: Sendable {
         var requestID: String
         var clientRequestID: String?
         var keepAlive: Bool
+        /// The endpoint version that serves the request, for `x-berth-endpoint-version` and the
+        /// per-version metrics; nil for service requests.
+        var endpoint: EndpointExchange? = nil
     }
 
     /// Serves the connection until the client closes it or a response needs it closed; never throws,
@@ -62,9 +67,17 @@ struct RouterRequestHandler: Sendable {
             return try await write(
                 .error(
                     .notFound, code: "route_not_found",
-                    message: "No route '\(path)'. The router serves POST|GET /api/v1/service/<name>/score and "
-                        + "GET /api/v1/service/<name>/swagger.json.",
+                    message: "No route '\(path)'. The router serves POST|GET /api/v1/service/<name>/score, "
+                        + "GET /api/v1/service/<name>/swagger.json and POST|GET /api/v1/endpoint/<name>[/<version>]/score.",
                     requestID: exchange.requestID), exchange, to: outbound)
+        case .endpointScore(let endpoint, let version, let query):
+            guard head.method == .POST || head.method == .GET else {
+                return try await write(
+                    methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
+            }
+            return try await forwardToEndpoint(
+                head, body: body, endpoint: endpoint, version: version, query: query, exchange: exchange,
+                outbound: outbound)
         case .serviceHealth(let name):
             return try await write(serviceHealth(String(name), exchange), exchange, to: outbound)
         case .score(let name, let query):
@@ -72,12 +85,18 @@ struct RouterRequestHandler: Sendable {
                 return try await write(
                     methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
             }
+            if let denial = tokenDenial(head, service: String(name), exchange) {
+                return try await write(denial, exchange, to: outbound)
+            }
             return try await forward(
                 head, body: body, service: String(name), target: "/score" + (query.map { "?\($0)" } ?? ""),
                 exchange: exchange, outbound: outbound)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return try await write(methodNotAllowed(head.method, allowed: "GET", exchange), exchange, to: outbound)
+            }
+            if let denial = tokenDenial(head, service: String(name), exchange) {
+                return try await write(denial, exchange, to: outbound)
             }
             return try await forward(
                 head, body: body, service: String(name), target: "/swagger.json" + (query.map { "?\($0)" } ?? ""),
@@ -168,7 +187,7 @@ struct RouterRequestHandler: Sendable {
     func write(_ response: RouterResponse, _ exchange: Exchange, to outbound: Writer) async throws -> Bool {
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        stamp(&headers, exchange)
+        stamp(&headers, exchange, status: response.status)
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
         if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
         try await outbound.write(.end(nil))
@@ -176,8 +195,16 @@ struct RouterRequestHandler: Sendable {
     }
 
     /// Adds the request ids every response carries, and `Connection: close` when closing.
-    func stamp(_ headers: inout HTTPHeaders, _ exchange: Exchange) {
+    ///
+    /// Called once per response, with its status, just before the head is written.
+    func stamp(_ headers: inout HTTPHeaders, _ exchange: Exchange, status: HTTPResponseStatus) {
         headers.replaceOrAdd(name: "x-ms-request-id", value: exchange.requestID)
+        if let endpoint = exchange.endpoint {
+            headers.replaceOrAdd(name: "x-berth-endpoint-version", value: endpoint.version)
+            rollout.metrics.record(
+                endpoint: endpoint.endpoint, version: endpoint.version, status: Int(status.code),
+                startedAt: endpoint.startedAt)
+        }
         if let clientRequestID = exchange.clientRequestID {
             headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
         }

@@ -57,6 +57,7 @@ public final class SQLiteMetadataStore: MetadataStore {
             }
         }
         registerServiceMigrations(&migrator)
+        registerEndpointMigrations(&migrator)
         registerScalingEventMigrations(&migrator)
         return migrator
     }

@@ -62,6 +62,7 @@ struct ServerCommand: AsyncParsableCommand {
             workspace: layout, host: host, port: port, routerURL: { routerURL.withLock { $0 } })
         configuration.routerWait = .seconds(10)
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
+        configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
         let controlPlane = try ControlPlane(
             configuration: configuration, backend: backend, changes: changes, logger: logger,
             publishRoutes: { router.update($0) }, routerLoad: { router.load() })

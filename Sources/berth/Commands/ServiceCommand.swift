@@ -9,7 +9,8 @@ struct ServiceCommand: AsyncParsableCommand {
         commandName: "service",
         abstract: "List, inspect, score and delete deployed services.",
         subcommands: [
-            List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetLogs.self, Run.self, Delete.self,
+            List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetAccessToken.self, GetLogs.self,
+            Run.self, Delete.self,
         ])
 
     struct List: AsyncParsableCommand {
@@ -138,7 +139,11 @@ struct ServiceCommand: AsyncParsableCommand {
             guard let uri = service.scoringUri else {
                 throw BerthError(.unavailable, "Service '\(name)' has no scoring URI: the server runs no router.")
             }
-            let key = service.deploymentConfig.authEnabled ? try await client.serviceKeys(named: name).primaryKey : nil
+            let config = service.deploymentConfig
+            let key =
+                config.authEnabled
+                ? try await client.serviceKeys(named: name).primaryKey
+                : config.aadAuthEnabled ? try await client.accessToken(forService: name).accessToken : nil
             let (status, body) = try await client.score(uri: uri, key: key, body: inputData)
             print(body)
             if !(200..<300).contains(status) {

@@ -1,0 +1,283 @@
+import BerthAuth
+import BerthCore
+import BerthStore
+import Foundation
+
+/// Endpoints and their versions: every rule check (`EndpointVersionRules`) before anything is
+/// stored, then the change to the store, the route table and the version deployments.
+///
+/// Each version's replicas are a deployment named `<endpoint>--<version>`
+/// (`EndpointVersion.deploymentName`) made and removed by the same `Deployer` and runner as a
+/// service, so builds, environments, replicas, restarts and logs work the same; the service list
+/// hides them. Traffic changes only republish the route table: no replica restarts.
+///
+/// Removing a version (or the endpoint) first takes it out of the split and waits `drainDelay`
+/// before stopping its replicas, so requests already sent to it finish: no request fails.
+/// Unfinished: the drain is a fixed delay, not "until the router has nothing in flight on it",
+/// so a request still running on a removed version after `drainDelay` is cut (502). Changing a
+/// version's models or configs in place (Azure's `update_version` with models) is not offered:
+/// add a new version and move the traffic.
+struct EndpointManager: Sendable {
+    let store: any MetadataStore
+    let endpoints: any EndpointStore
+    let deployer: Deployer
+    let queue: DeploymentQueue
+    let routes: RoutePublisher
+    let signingKeys: WorkspaceSigningKeys
+    let routerURL: @Sendable () -> String?
+    /// How long a removed version keeps its replicas after it left the split. Default 2 s.
+    var drainDelay: Duration = .seconds(2)
+
+    // MARK: Endpoints
+
+    /// Creates the endpoint with its first version (the default); the operation is the
+    /// version's deploy.
+    func create(_ request: CreateEndpointRequest) async throws -> BerthCore.Operation {
+        try NameKind.endpoint.validate(request.name)
+        return try await exclusively(request.name) {
+            if try await endpoints.endpoint(named: request.name) != nil {
+                throw BerthError.alreadyExists(
+                    "Endpoint '\(request.name)' already exists; add a version with 'berth endpoint version create "
+                        + "-n \(request.name) …' or choose another --name.")
+            }
+            if try await store.service(named: request.name) != nil {
+                throw BerthError.alreadyExists(
+                    "A service named '\(request.name)' exists; services and endpoints share names. Choose another --name.")
+            }
+            let config = try versionConfig(request.version)
+            let versions = try EndpointVersionRules.apply(
+                change(for: request.version, config: config, endpoint: request.name), to: [],
+                endpoint: request.name)
+            var endpoint = Endpoint(
+                name: request.name, computeName: request.computeName, description: request.description,
+                authEnabled: config.authEnabled, aadAuthEnabled: config.aadAuthEnabled, versions: versions)
+            endpoint.scoringUri = routerURL().map { "\($0)/api/v1/endpoint/\(request.name)/score" }
+            let operation = try await deployVersion(
+                versions[0].name, of: endpoint, request.version, computeName: request.computeName)
+            try await endpoints.saveEndpoint(endpoint)
+            if endpoint.authEnabled { _ = try await keys(forEndpoint: endpoint.name) }
+            routes.changed()
+            return operation
+        }
+    }
+
+    /// The stored endpoint, or 404 naming how to list them.
+    func endpoint(named name: String) async throws -> Endpoint {
+        guard let endpoint = try await endpoints.endpoint(named: name) else {
+            throw BerthError.notFound("Endpoint '\(name)' does not exist in this workspace. 'berth endpoint list' shows them.")
+        }
+        return endpoint
+    }
+
+    /// Every endpoint, as the API shows them.
+    func list() async throws -> [Endpoint] {
+        try await endpoints.endpoints().map(presented)
+    }
+
+    /// `endpoint` with the scoring URI of the router running now (its port may change between
+    /// server starts, so the stored one is not trusted).
+    func presented(_ endpoint: Endpoint) -> Endpoint {
+        var endpoint = endpoint
+        endpoint.scoringUri = routerURL().map { "\($0)/api/v1/endpoint/\(endpoint.name)/score" }
+        return endpoint
+    }
+
+    /// Changes endpoint-level auth or description with Azure's rules (key and token auth are never
+    /// both on); the router applies the new auth before this returns. No replica restarts.
+    func update(_ name: String, _ update: EndpointUpdate) async throws -> Endpoint {
+        try await exclusively(name) {
+            var endpoint = try await endpoint(named: name)
+            if update.authEnabled == true, update.tokenAuthEnabled == true {
+                throw BerthError.badRequest("Error, cannot set both token_auth_enabled and auth_enabled.")
+            }
+            let keyAuth = update.authEnabled ?? (update.tokenAuthEnabled == true ? false : endpoint.authEnabled)
+            let tokenAuth = update.tokenAuthEnabled ?? (update.authEnabled == true ? false : endpoint.aadAuthEnabled)
+            if keyAuth, tokenAuth {
+                throw BerthError.badRequest(
+                    "Error, cannot set token_auth_enabled without disabling key auth (set auth_enabled to False).")
+            }
+            endpoint.authEnabled = keyAuth
+            endpoint.aadAuthEnabled = tokenAuth
+            if let description = update.description { endpoint.description = description }
+            endpoint.updatedTime = Date()
+            try await endpoints.saveEndpoint(endpoint)
+            if keyAuth, try await endpoints.endpointKeys(forEndpoint: name) == nil {
+                let keys = ServiceKeys(primaryKey: ServiceKeyring.newKey(), secondaryKey: ServiceKeyring.newKey())
+                try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
+            }
+            await routes.rebuild()
+            return presented(endpoint)
+        }
+    }
+
+    /// Takes the endpoint off the router, then (after the drain) deletes every version's
+    /// deployment; returns their operations.
+    func delete(_ name: String) async throws -> [BerthCore.Operation] {
+        try await exclusively(name) {
+            let endpoint = try await endpoint(named: name)
+            try await endpoints.deleteEndpoint(named: name)
+            await routes.rebuild()
+            try await Task.sleep(for: drainDelay)
+            var operations: [BerthCore.Operation] = []
+            var busy: [String] = []
+            for version in endpoint.versions {
+                let deployment = EndpointVersion.deploymentName(endpoint: name, version: version.name)
+                guard try await store.service(named: deployment) != nil else { continue }
+                do {
+                    operations.append(try await deployer.delete(deployment))
+                } catch let error as BerthError where error.code == .conflict {
+                    busy.append(deployment)
+                }
+            }
+            guard busy.isEmpty else { throw stillBusy(busy, what: "Endpoint '\(name)' is deleted") }
+            return operations
+        }
+    }
+
+    // MARK: Versions
+
+    /// Adds a version (rules checked first); the operation is its deploy.
+    func createVersion(_ request: EndpointVersionRequest, endpoint name: String) async throws -> BerthCore.Operation {
+        try await exclusively(name) {
+            var endpoint = try await endpoint(named: name)
+            let config = try versionConfig(request)
+            let change = change(for: request, config: config, endpoint: name)
+            endpoint.versions = try EndpointVersionRules.apply(change, to: endpoint.versions, endpoint: name)
+            guard case .create(let versionName, _, _, _) = change else { preconditionFailure("a create change") }
+            let operation = try await deployVersion(versionName, of: endpoint, request, computeName: endpoint.computeName)
+            endpoint.updatedTime = Date()
+            try await endpoints.saveEndpoint(endpoint)
+            routes.changed()
+            return operation
+        }
+    }
+
+    /// Changes a version's traffic or roles; the router has the new split before this returns.
+    func updateVersion(_ version: String, endpoint name: String, _ update: EndpointVersionUpdate) async throws -> Endpoint {
+        try await exclusively(name) {
+            var endpoint = try await endpoint(named: name)
+            endpoint.versions = try EndpointVersionRules.apply(
+                .update(
+                    name: version, trafficPercentile: update.trafficPercentile, isDefault: update.isDefault,
+                    isControl: update.isControlVersionType), to: endpoint.versions, endpoint: name)
+            endpoint.updatedTime = Date()
+            try await endpoints.saveEndpoint(endpoint)
+            await routes.rebuild()
+            return presented(endpoint)
+        }
+    }
+
+    /// Takes a version out of the split at once and deletes its deployment after the drain.
+    func deleteVersion(_ version: String, endpoint name: String) async throws -> BerthCore.Operation? {
+        try await exclusively(name) {
+            var endpoint = try await endpoint(named: name)
+            endpoint.versions = try EndpointVersionRules.apply(.delete(name: version), to: endpoint.versions, endpoint: name)
+            endpoint.updatedTime = Date()
+            try await endpoints.saveEndpoint(endpoint)
+            await routes.rebuild()
+            try await Task.sleep(for: drainDelay)
+            let deployment = EndpointVersion.deploymentName(endpoint: name, version: version)
+            guard try await store.service(named: deployment) != nil else { return nil }
+            do {
+                return try await deployer.delete(deployment)
+            } catch let error as BerthError where error.code == .conflict {
+                throw stillBusy([deployment], what: "Version '\(version)' is out of endpoint '\(name)'")
+            }
+        }
+    }
+
+    // MARK: Keys and tokens
+
+    /// The endpoint's keys, made on first use; 400 when it does not use keys.
+    func keys(forEndpoint name: String) async throws -> ServiceKeys {
+        let endpoint = try await endpoint(named: name)
+        guard endpoint.authEnabled else {
+            throw BerthError.badRequest(
+                "Endpoint '\(name)' does not use keys (authEnabled is false)"
+                    + (endpoint.aadAuthEnabled ? "; get a token with 'berth endpoint get-access-token -n \(name)'." : "."))
+        }
+        if let keys = try await endpoints.endpointKeys(forEndpoint: name) { return keys }
+        let keys = ServiceKeys(primaryKey: ServiceKeyring.newKey(), secondaryKey: ServiceKeyring.newKey())
+        try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
+        return keys
+    }
+
+    /// Replaces one key; the router refuses the old value before this returns.
+    func regenerateKey(_ request: RegenerateKeyRequest, forEndpoint name: String) async throws -> ServiceKeys {
+        var keys = try await keys(forEndpoint: name)
+        let value = request.keyValue ?? ServiceKeyring.newKey()
+        if request.keyValue != nil, value.count < 16 || value.contains(where: \.isWhitespace) {
+            throw BerthError.badRequest(
+                "--set-key: a key must be at least 16 characters without spaces; leave it out for a random key.")
+        }
+        switch request.keyType.lowercased() {
+        case "primary": keys.primaryKey = value
+        case "secondary": keys.secondaryKey = value
+        default: throw BerthError.badRequest("--key '\(request.keyType)' is not a key type; use 'Primary' or 'Secondary'.")
+        }
+        try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
+        await routes.rebuild()
+        return keys
+    }
+
+    /// A token scoped to the endpoint; 400 when it does not use tokens.
+    func token(forEndpoint name: String) async throws -> AccessToken {
+        let endpoint = try await endpoint(named: name)
+        guard endpoint.aadAuthEnabled else {
+            throw BerthError.badRequest(
+                "Endpoint '\(name)' does not use tokens (tokenAuthEnabled is false); use its keys "
+                    + "('berth endpoint get-keys -n \(name)').")
+        }
+        return try await signingKeys.issue(audience: name)
+    }
+
+    // MARK: Helpers
+
+    /// The error when a removed version's deployment could not be deleted because its deploy
+    /// still runs: the removal stands, the user deletes the leftover once the deploy ends.
+    private func stillBusy(_ deployments: [String], what: String) -> BerthError {
+        BerthError.conflict(
+            "\(what), but " + deployments.map { "'\($0)'" }.joined(separator: ", ")
+                + " is still being deployed; when it finishes, delete it with "
+                + deployments.map { "'berth service delete -n \($0)'" }.joined(separator: " and ") + ".")
+    }
+
+    /// Runs `body` while holding the endpoint against other changes (409 if one runs).
+    private func exclusively<T: Sendable>(_ name: String, _ body: () async throws -> T) async throws -> T {
+        let claim = "endpoint:" + name
+        guard queue.claim(claim) else {
+            throw BerthError.conflict(
+                "Another change to endpoint '\(name)' is in progress; wait for it to finish, then retry.")
+        }
+        defer { queue.release(claim) }
+        return try await body()
+    }
+
+    private func versionConfig(_ request: EndpointVersionRequest) throws -> DeploymentConfig {
+        guard let text = request.deploymentConfig else { return DeploymentConfig(computeType: .aksEndpoint) }
+        return try DeploymentConfigFile.parse(Data(text.utf8)).value.resolved()
+    }
+
+    /// The rules' change for a version request: flags first, else the config's endpoint fields,
+    /// else the endpoint's name as the version name (Azure's default).
+    private func change(
+        for request: EndpointVersionRequest, config: DeploymentConfig, endpoint: String
+    ) -> EndpointVersionRules.Change {
+        let name = request.versionName ?? config.versionName ?? endpoint
+        let isControl = request.isControlVersionType ?? config.versionType.map { $0 == .control }
+        return .create(
+            name: name, trafficPercentile: request.trafficPercentile ?? config.trafficPercentile,
+            isDefault: request.isDefault ?? config.isDefault, isControl: isControl)
+    }
+
+    private func deployVersion(
+        _ version: String, of endpoint: Endpoint, _ request: EndpointVersionRequest, computeName: String
+    ) async throws -> BerthCore.Operation {
+        try await deployer.deploy(
+            DeployRequest(
+                name: EndpointVersion.deploymentName(endpoint: endpoint.name, version: version),
+                computeName: computeName, models: request.models, inferenceConfig: request.inferenceConfig,
+                deploymentConfig: request.deploymentConfig, baseDirectory: request.baseDirectory),
+            endpointVersion: true)
+    }
+}

@@ -1,0 +1,63 @@
+import BerthCore
+import NIOCore
+import NIOHTTP1
+
+extension RouterRequestHandler {
+    /// Serves `/api/v1/endpoint/<endpoint>[/<version>]/score`: picks the version (by the split,
+    /// or the one named), checks the caller's token if the endpoint uses tokens, and forwards to
+    /// the version's replicas like a service request (keys, admission, proxying). The answer
+    /// carries `x-berth-endpoint-version`.
+    func forwardToEndpoint(
+        _ head: HTTPRequestHead, body: ByteBuffer, endpoint: Substring, version: Substring?, query: Substring?,
+        exchange: Exchange, outbound: Writer
+    ) async throws -> Bool {
+        let name = String(endpoint)
+        let pick: EndpointSplitter.Pick?
+        if let version {
+            pick = rollout.endpoints.direct(endpoint: name, version: version)
+        } else {
+            pick = rollout.endpoints.pick(endpoint: name)
+        }
+        guard let pick else {
+            return try await write(endpointMiss(name, version: version, exchange), exchange, to: outbound)
+        }
+        var exchange = exchange
+        exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: .now)
+        if let denial = tokenDenial(head, service: pick.service, exchange, endpoint: name)
+            ?? endpointKeyDenial(head, service: pick.service, endpoint: name, exchange)
+        {
+            return try await write(denial, exchange, to: outbound)
+        }
+        return try await forward(
+            head, body: body, service: pick.service, target: "/score" + (query.map { "?\($0)" } ?? ""),
+            exchange: exchange, outbound: outbound)
+    }
+
+    private func endpointMiss(_ name: String, version: Substring?, _ exchange: Exchange) -> RouterResponse {
+        guard rollout.endpoints.hasEndpoint(name) else {
+            return .error(
+                .notFound, code: "endpoint_not_found",
+                message: "Endpoint '\(name)' does not exist on this router. Check the name with 'berth endpoint list'.",
+                requestID: exchange.requestID)
+        }
+        if let version {
+            return .error(
+                .notFound, code: "endpoint_version_not_found",
+                message: "Endpoint '\(name)' has no version '\(version)'. 'berth endpoint show -n \(name)' lists them.",
+                requestID: exchange.requestID)
+        }
+        var response = RouterResponse.error(
+            .serviceUnavailable, code: "no_traffic",
+            message: "No version of endpoint '\(name)' has traffic assigned; set a --traffic-percentile or a default version.",
+            requestID: exchange.requestID)
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
+    }
+}
+
+/// An endpoint request's version and start, carried with the exchange to its response.
+struct EndpointExchange: Sendable {
+    var endpoint: String
+    var version: String
+    var startedAt: ContinuousClock.Instant
+}

@@ -1,0 +1,41 @@
+import BerthCore
+import BerthStore
+import BerthTesting
+import Foundation
+import Testing
+
+/// Endpoints in the SQLite store (migration `v3-endpoints`): round trip, keys kept across saves,
+/// deletion with the keys, everything surviving a reopen.
+struct SQLiteEndpointStoreTests {
+    @Test func endpointsRoundTripKeepKeysAndSurviveReopen() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.appending("berth.sqlite")
+        let created = Date(timeIntervalSince1970: 1_800_000_000)
+        var endpoint = Endpoint(
+            name: "ep-one", computeName: "mylocal",
+            versions: [
+                EndpointVersion(name: "blue", trafficPercentile: 20, isDefault: true, type: .control),
+                EndpointVersion(name: "green", trafficPercentile: 10),
+            ], createdTime: created)
+        do {
+            let store = try SQLiteMetadataStore(path: path)
+            try await store.saveEndpoint(endpoint)
+            #expect(try await store.endpoint(named: "ep-one") == endpoint)
+            #expect(try await store.endpointKeys(forEndpoint: "ep-one") == nil)
+            let keys = ServiceKeys(primaryKey: "p-key-0123456789", secondaryKey: "s-key-0123456789")
+            try await store.saveEndpointKeys(keys, forEndpoint: "ep-one")
+            endpoint.versions[1].trafficPercentile = 40
+            try await store.saveEndpoint(endpoint)
+            #expect(try await store.endpointKeys(forEndpoint: "ep-one") == keys, "a save keeps the keys")
+            await #expect(throws: BerthError.self) {
+                try await store.saveEndpointKeys(keys, forEndpoint: "no-such")
+            }
+        }
+        let reopened = try SQLiteMetadataStore(path: path)
+        #expect(try await reopened.endpoints() == [endpoint])
+        try await reopened.deleteEndpoint(named: "ep-one")
+        #expect(try await reopened.endpoint(named: "ep-one") == nil)
+        #expect(try await reopened.endpointKeys(forEndpoint: "ep-one") == nil)
+    }
+}
