@@ -25,6 +25,21 @@ extension Router {
         public var busyReplicaBackoff: Duration
         /// How many times a request a replica refused with 429 is queued again before it gets 503. Default 3.
         public var maxBusyRetries: Int
+        /// The cluster's purpose: on `.devTest` the router keeps its thread count; otherwise it adds
+        /// event-loop threads when routing latency passes `selfScalingLatencyThreshold` and removes
+        /// them when CPU use is low. Default `.fastProd`.
+        public var clusterPurpose: ClusterPurpose = .fastProd
+        /// Routing latency (event-loop wait) above which the router adds a thread. Default 2 ms.
+        public var selfScalingLatencyThreshold: Duration = .milliseconds(2)
+        /// CPU use per thread (process CPU time ÷ wall time ÷ threads) below which the router
+        /// removes a thread, once it held for 10 samples. Default 0.25.
+        public var selfScalingLowCPU: Double = 0.25
+        /// How often the router samples latency and CPU and decides. Default 1 s.
+        public var selfScalingSamplePeriod: Duration = .seconds(1)
+        /// The most event-loop threads the router uses; nil: all of NIO's (one per core). Default nil.
+        public var maxThreads: Int? = nil
+        /// The event-loop threads the router starts with; nil: the most it may use. Default nil.
+        public var initialThreads: Int? = nil
 
         public init(
             host: String = "127.0.0.1",
@@ -63,6 +78,11 @@ extension Router {
                 maxConnectionsPerReplica >= 1,
                 "Router maxConnectionsPerReplica (\(maxConnectionsPerReplica)) must be at least 1.")
             try require(maxBusyRetries >= 0, "Router maxBusyRetries (\(maxBusyRetries)) must not be negative.")
+            try require(
+                selfScalingSamplePeriod > .zero,
+                "Router selfScalingSamplePeriod (\(selfScalingSamplePeriod)) must be greater than 0.")
+            try require((initialThreads ?? 1) >= 1, "Router initialThreads (\(initialThreads ?? 0)) must be at least 1.")
+            try require((maxThreads ?? 1) >= 1, "Router maxThreads (\(maxThreads ?? 0)) must be at least 1.")
         }
     }
 }

@@ -21,6 +21,7 @@ struct Berth: AsyncParsableCommand {
             ComputeTargetCommand.self,
             ModelCommand.self,
             ReplicaCommand.self,
+            RouterCommand.self,
             ServiceCommand.self,
         ]
     )
