@@ -17,8 +17,15 @@ extension Router {
         /// (or gets 502). Default 3 s.
         public var connectTimeout: Duration
         /// How long an unused keep-alive connection to a replica stays open. Default 60 s.
+        ///
+        /// Not applied yet: replica connections belong to one client connection and close with it
+        /// (or when the replica closes them), so they are idle exactly as long as that client is.
         public var idleConnectionTimeout: Duration
-        /// Connections kept open per replica; above it requests wait for one inside the client. Default 256.
+        /// Connections kept open per replica. Default 256.
+        ///
+        /// Not applied yet: each client connection holds at most one connection per replica, so the
+        /// count follows the number of client connections; admission (`maxConcurrentRequestsPerContainer`)
+        /// bounds the requests in flight on each replica.
         public var maxConnectionsPerReplica: Int
         /// How long a replica that answered 429 counts as full, unless one of its requests ends
         /// first. Default 50 ms.

@@ -21,6 +21,11 @@ import Synchronization
 /// changes threads. The router listens on one socket per event-loop thread it uses and scales
 /// that count itself (`Router+Scaling.swift`), except on DevTest clusters.
 ///
+/// Cost (docs/benchmarks.md): about 3× nginx's CPU per proxied request, so issue 5's targets
+/// (≥ 0.8× nginx's throughput, ≤ 0.15 ms added p50) are not met yet. Not done: serving proxied
+/// requests from a plain channel-handler state machine instead of a task per client connection
+/// over `NIOAsyncChannel`, which is where the remaining per-request time goes.
+///
 /// The control plane pushes route tables with `update(_:)`; the router swaps the snapshot and
 /// never reads the store. Requests in flight and queued are readable with `load()` for the
 /// autoscaler.

@@ -3,7 +3,9 @@ import Synchronization
 
 /// The router's listening sockets, one per event-loop thread that takes new connections (all
 /// bound to the same port with `SO_REUSEPORT`, so the kernel spreads connections over them).
-/// Scaling down closes the last one; its open connections stay on their thread until they end.
+/// Scaling down closes the last one; its open connections stay on their thread until they end,
+/// but connections the kernel queued on that socket and nobody accepted yet are reset (Linux
+/// does not move them to the other sockets), so a client may see one refused connection then.
 /// Touched only when the thread count changes and at shutdown, never per request.
 final class RouterListeners: Sendable {
     private struct State {
