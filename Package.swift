@@ -65,7 +65,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthAuth",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "BerthAutoscaling",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "BerthRouterTests",
             dependencies: [
-                "BerthAuth", "BerthCore", "BerthRouter", "BerthTesting",
+                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthRouter", "BerthTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -17,14 +17,36 @@ extension Router {
         /// (or gets 502). Default 3 s.
         public var connectTimeout: Duration
         /// How long an unused keep-alive connection to a replica stays open. Default 60 s.
+        ///
+        /// Not applied yet: replica connections belong to one client connection and close with it
+        /// (or when the replica closes them), so they are idle exactly as long as that client is.
         public var idleConnectionTimeout: Duration
-        /// Connections kept open per replica; above it requests wait for one inside the client. Default 256.
+        /// Connections kept open per replica. Default 256.
+        ///
+        /// Not applied yet: each client connection holds at most one connection per replica, so the
+        /// count follows the number of client connections; admission (`maxConcurrentRequestsPerContainer`)
+        /// bounds the requests in flight on each replica.
         public var maxConnectionsPerReplica: Int
         /// How long a replica that answered 429 counts as full, unless one of its requests ends
         /// first. Default 50 ms.
         public var busyReplicaBackoff: Duration
         /// How many times a request a replica refused with 429 is queued again before it gets 503. Default 3.
         public var maxBusyRetries: Int
+        /// The cluster's purpose: on `.devTest` the router keeps its thread count; otherwise it adds
+        /// event-loop threads when routing latency passes `selfScalingLatencyThreshold` and removes
+        /// them when CPU use is low. Default `.fastProd`.
+        public var clusterPurpose: ClusterPurpose = .fastProd
+        /// Routing latency (event-loop wait) above which the router adds a thread. Default 2 ms.
+        public var selfScalingLatencyThreshold: Duration = .milliseconds(2)
+        /// CPU use per thread (process CPU time ÷ wall time ÷ threads) below which the router
+        /// removes a thread, once it held for 10 samples. Default 0.25.
+        public var selfScalingLowCPU: Double = 0.25
+        /// How often the router samples latency and CPU and decides. Default 1 s.
+        public var selfScalingSamplePeriod: Duration = .seconds(1)
+        /// The most event-loop threads the router uses; nil: all of NIO's (one per core). Default nil.
+        public var maxThreads: Int? = nil
+        /// The event-loop threads the router starts with; nil: the most it may use. Default nil.
+        public var initialThreads: Int? = nil
 
         public init(
             host: String = "127.0.0.1",
@@ -63,6 +85,11 @@ extension Router {
                 maxConnectionsPerReplica >= 1,
                 "Router maxConnectionsPerReplica (\(maxConnectionsPerReplica)) must be at least 1.")
             try require(maxBusyRetries >= 0, "Router maxBusyRetries (\(maxBusyRetries)) must not be negative.")
+            try require(
+                selfScalingSamplePeriod > .zero,
+                "Router selfScalingSamplePeriod (\(selfScalingSamplePeriod)) must be greater than 0.")
+            try require((initialThreads ?? 1) >= 1, "Router initialThreads (\(initialThreads ?? 0)) must be at least 1.")
+            try require((maxThreads ?? 1) >= 1, "Router maxThreads (\(maxThreads ?? 0)) must be at least 1.")
         }
     }
 }

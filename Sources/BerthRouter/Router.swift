@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BerthCore
 import Logging
 import NIOCore
@@ -7,9 +6,25 @@ import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The data plane in front of every replica of a cluster (Azure's azureml-fe): key auth, the
 /// route-table snapshot, per-service admission queues, least-loaded replica choice and proxying
-/// over pooled keep-alive connections, with Azure's status codes (compat.md §9).
+/// over keep-alive connections, with Azure's status codes (compat.md §9).
+///
+/// Each client connection is served by one task pinned to its event loop, which also owns that
+/// connection's keep-alive connections to replicas (`UpstreamConnections`), so a request never
+/// changes threads. The router listens on one socket per event-loop thread it uses and scales
+/// that count itself (`Router+Scaling.swift`), except on DevTest clusters.
+///
+/// Cost (docs/benchmarks.md): about 3× nginx's CPU per proxied request, so issue 5's targets
+/// (≥ 0.8× nginx's throughput, ≤ 0.15 ms added p50) are not met yet. Not done: serving proxied
+/// requests from a plain channel-handler state machine instead of a task per client connection
+/// over `NIOAsyncChannel`, which is where the remaining per-request time goes.
 ///
 /// The control plane pushes route tables with `update(_:)`; the router swaps the snapshot and
 /// never reads the store. Requests in flight and queued are readable with `load()` for the
@@ -26,12 +41,16 @@ import Synchronization
 public final class Router: Service, Sendable {
     /// The listening address and the router's own limits.
     public let configuration: Configuration
-    private let logger: Logger
+    let logger: Logger
     private let onListening: @Sendable (Int) -> Void
     private let admission: Admission<ContinuousClock>
     /// Token keys, endpoint splits and per-version metrics, beside the admission state.
     let rollout = RolloutTables()
     private let started = Atomic<Bool>(false)
+    /// NIO's event loops the router may use, one per core; listener `i` runs on `loops[i]`.
+    let loops: [any EventLoop]
+    private let executors: [EventLoopTaskExecutor]
+    let threads: RouterThreadsRecord
 
     /// Makes a router with no services; nothing listens until `run()`.
     ///
@@ -50,6 +69,12 @@ public final class Router: Service, Sendable {
                 maxQueuedRequestsPerService: configuration.maxQueuedRequestsPerService,
                 busyReplicaBackoff: configuration.busyReplicaBackoff),
             clock: ContinuousClock())
+        var loops: [any EventLoop] = []
+        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loops.append(loop) }
+        if let maxThreads = configuration.maxThreads, maxThreads >= 1 { loops = Array(loops.prefix(maxThreads)) }
+        self.loops = loops
+        self.executors = loops.map(EventLoopTaskExecutor.init)
+        self.threads = RouterThreadsRecord(max: loops.count, isSelfScaling: configuration.clusterPurpose != .devTest)
     }
 
     /// Swaps in a new route table at once, unless its generation is older than the one in use.
@@ -66,9 +91,11 @@ public final class Router: Service, Sendable {
         return applied
     }
 
-    /// Requests in flight and queued, per service and replica, right now.
+    /// Requests in flight and queued, per service and replica, right now, and the router's threads.
     public func load() -> RouterLoad {
-        admission.load()
+        var load = admission.load()
+        load.threads = threads.current
+        return load
     }
 
     /// Serves until graceful shutdown (stop accepting, finish the responses in flight, close) or
@@ -79,64 +106,84 @@ public final class Router: Service, Sendable {
     public func run() async throws {
         try configuration.validate()
         precondition(!started.exchange(true, ordering: .relaxed), "Router.run() must be called only once.")
-        let client = HTTPClient(
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
-        do {
-            try await serve(with: client)
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let registry = ConnectionRegistry()
+        let listeners = RouterListeners()
+        let handler = RouterRequestHandler(
+            admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: configuration.connectTimeout),
+            maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries, logger: logger)
+        if configuration.port != 0 { try await Self.checkPortIsFree(host: configuration.host, port: configuration.port) }
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                var port = configuration.port
+                for index in 0..<min(threads.current.max, configuration.initialThreads ?? .max) {
+                    let listener = try await bind(loop: index, port: port, registry: registry)
+                    port = listener.channel.localAddress?.port ?? port
+                    guard listeners.add(listener.channel) else { break }
+                    group.addTask { try await self.accept(on: listener, loop: index, handler: handler) }
+                }
+                threads.setActive(listeners.count)
+                logger.info(
+                    "Router listening",
+                    metadata: ["address": "\(configuration.host):\(port)", "threads": "\(listeners.count)"])
+                onListening(port)
+                await scaleThreads(listeners: listeners) { index in
+                    let listener = try await self.bind(loop: index, port: port, registry: registry)
+                    guard listeners.add(listener.channel) else { return }
+                    group.addTask { try await self.accept(on: listener, loop: index, handler: handler) }
+                }
+            }
+        } onGracefulShutdown: {
+            listeners.closeAll()
+            registry.quiesceAll()
         }
-        try await client.shutdown()
+        logger.info("Router stopped", metadata: ["address": "\(configuration.host):\(configuration.port)"])
     }
 
-    private func serve(with client: HTTPClient) async throws {
-        let registry = ConnectionRegistry()
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+    typealias Listener = NIOAsyncChannel<RouterChannel, Never>
+
+    /// A listening socket on event loop `index`, sharing `port` with the others (`SO_REUSEPORT`).
+    func bind(loop index: Int, port: Int, registry: ConnectionRegistry) async throws -> Listener {
+        try await ServerBootstrap(group: loops[index])
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(Self.reusePort, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .bind(host: configuration.host, port: configuration.port) { channel in
+            .bind(host: configuration.host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    // Outbound header validation is off: every header the router writes was parsed
+                    // (and validated) by NIO's decoder from a client or replica, or is the router's own.
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withErrorHandling: true, withOutboundHeaderValidation: false)
                     registry.add(channel)
                     return try RouterChannel(wrappingChannelSynchronously: channel)
                 }
             }
-        let port = server.channel.localAddress?.port ?? configuration.port
-        logger.info("Router listening", metadata: ["address": "\(configuration.host):\(port)"])
-        onListening(port)
-        let handler = RouterRequestHandler(
-            admission: admission, rollout: rollout, proxy: ReplicaProxy(client: client), maxBodyBytes: configuration.maxBodyBytes,
-            maxBusyRetries: configuration.maxBusyRetries, logger: logger)
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await handler.serve(connection) }
-                    }
-                }
-            }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-            registry.quiesceAll()
-        }
-        logger.info("Router stopped", metadata: ["address": "\(configuration.host):\(port)"])
     }
 
-    private var clientConfiguration: HTTPClient.Configuration {
-        var result = HTTPClient.Configuration()
-        result.redirectConfiguration = .disallow
-        result.timeout = .init(connect: TimeAmount(configuration.connectTimeout), read: nil)
-        result.connectionPool = .init(
-            idleTimeout: TimeAmount(configuration.idleConnectionTimeout),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.maxConnectionsPerReplica)
-        // A refused connection must fail at once so the request can go to another replica (or get
-        // 502), not be retried by the client until the scoring deadline.
-        result.connectionPool.retryConnectionEstablishment = false
-        result.httpVersion = .http1Only
-        result.decompression = .disabled
-        return result
+    /// `SO_REUSEPORT`, which NIO has no name for: listeners on several event loops share one port.
+    private static let reusePort = ChannelOptions.Types.SocketOption(
+        level: .socket, name: NIOBSDSocket.Option(rawValue: SO_REUSEPORT))
+
+    /// Serves the connections `listener` accepts, each as a task run on the listener's event loop,
+    /// until the listener closes and those connections ended.
+    private func accept(on listener: Listener, loop index: Int, handler: RouterRequestHandler) async throws {
+        let executor = executors[index]
+        try await withThrowingDiscardingTaskGroup { group in
+            try await listener.executeThenClose { connections in
+                for try await connection in connections {
+                    group.addTask(executorPreference: executor) { await handler.serve(connection) }
+                }
+            }
+        }
+    }
+
+    /// Fails with the bind error when something else listens on `port` already (the listeners use
+    /// `SO_REUSEPORT`, which would otherwise share the port with another router of the same user).
+    private static func checkPortIsFree(host: String, port: Int) async throws {
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: host, port: port).get()
+        try await probe.close()
     }
 }

@@ -22,6 +22,7 @@ struct Berth: AsyncParsableCommand {
             ComputeTargetCommand.self,
             ModelCommand.self,
             ReplicaCommand.self,
+            RouterCommand.self,
             ServiceCommand.self,
             WorkspaceCommand.self,
             EndpointCommand.self,

@@ -20,6 +20,9 @@ enum UpstreamReply: Sendable {
     )
     /// Closes the connection after `delay` without answering, like a replica that died mid-request.
     case hangUp(after: TimeAmount = .zero)
+    /// Answers `body`, then closes the connection without saying so (no `Connection: close`), like
+    /// a replica closing an idle keep-alive connection or restarting between requests.
+    case respondThenClose(body: String)
 }
 
 /// A scripted HTTP/1.1 server on a loopback port chosen by the OS, standing in for a replica so
@@ -38,6 +41,8 @@ final class TestUpstream: Sendable {
     var inFlight: Int { ledger.state.withLock { $0.current } }
     /// The most requests it answered at the same time.
     var peakInFlight: Int { ledger.state.withLock { $0.peak } }
+    /// TCP connections accepted so far.
+    var connections: Int { ledger.connections.withLock { $0 } }
 
     private init(id: String, port: Int, channel: any Channel, ledger: UpstreamLedger) {
         self.id = id
@@ -70,6 +75,7 @@ final class TestUpstream: Sendable {
 /// What a test upstream saw, shared by its connections.
 private final class UpstreamLedger: Sendable {
     let state = Mutex<(requests: [UpstreamRequest], current: Int, peak: Int)>(([], 0, 0))
+    let connections = Mutex(0)
 
     func begin(_ request: UpstreamRequest) {
         state.withLock {
@@ -98,6 +104,11 @@ private final class UpstreamHandler: ChannelInboundHandler {
         self.upstream = ledger
     }
 
+    func channelActive(context: ChannelHandlerContext) {
+        upstream?.connections.withLock { $0 += 1 }
+        context.fireChannelActive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -123,6 +134,14 @@ private final class UpstreamHandler: ChannelInboundHandler {
                             .head(.init(version: .http1_1, status: status, headers: responseHeaders))), promise: nil)
                     context.write(handler.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
                     context.writeAndFlush(handler.wrapOutboundOut(.end(nil)), promise: nil)
+                }
+            case .respondThenClose(let body):
+                upstream?.end()
+                let headers: HTTPHeaders = ["Content-Length": String(body.utf8.count)]
+                context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                    loopBound.value.1.close(promise: nil)
                 }
             case .hangUp(let delay):
                 context.eventLoop.scheduleTask(in: delay) {

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BerthCore
 import Logging
 import NIOCore
@@ -9,7 +8,7 @@ extension RouterRequestHandler {
     /// elsewhere when a connection cannot be made and queueing again when a replica says 429.
     func forward(
         _ head: HTTPRequestHead, body: ByteBuffer, service name: String, target: String, exchange: Exchange,
-        outbound: Writer
+        outbound: Writer, upstreams: UpstreamConnections
     ) async throws -> Bool {
         guard let route = admission.route(named: name) else {
             return try await write(serviceNotFound(name, exchange), exchange, to: outbound)
@@ -20,8 +19,10 @@ extension RouterRequestHandler {
                 to: outbound)
         }
         var logger = self.logger
-        logger[metadataKey: "request.id"] = "\(exchange.requestID)"
-        logger[metadataKey: "service.name"] = "\(name)"
+        if logger.logLevel <= .debug {  // Metadata costs allocations; only debug lines use it.
+            logger[metadataKey: "request.id"] = "\(exchange.requestID)"
+            logger[metadataKey: "service.name"] = "\(name)"
+        }
         let request = ReplicaProxy.forwarded(
             head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
             requestID: exchange.requestID)
@@ -48,9 +49,9 @@ extension RouterRequestHandler {
             // The scoring clock starts when the request first leaves for a replica, not while it queues.
             let deadline = scoringDeadline ?? NIODeadline.now() + .milliseconds(Int64(max(1, route.scoringTimeoutMs)))
             scoringDeadline = deadline
-            let response: HTTPClientResponse
+            let response: ReplicaProxy.Response
             do {
-                response = try await proxy.execute(request, on: lease.replica, deadline: deadline, logger: logger)
+                response = try await proxy.execute(request, on: lease.replica, via: upstreams, deadline: deadline)
             } catch let failure as ReplicaProxy.Failure {
                 admission.release(lease)
                 logger.debug(
@@ -67,7 +68,7 @@ extension RouterRequestHandler {
                 // The replica is at its own bound although this router counted room (another
                 // router, or fewer workers than maxConcurrentRequestsPerContainer): treat it as
                 // full and queue again.
-                _ = try? await response.body.collect(upTo: 64 * 1024)
+                await drain(response, upstreams: upstreams)
                 admission.release(lease, replicaWasBusy: true)
                 logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
                 busyRetries += 1
@@ -81,21 +82,34 @@ extension RouterRequestHandler {
                     exchange, to: outbound)
             }
             defer { admission.release(lease) }
-            return try await relay(response, from: lease.replica, exchange, outbound: outbound, logger: logger)
+            return try await relay(
+                response, from: lease.replica, exchange, outbound: outbound, upstreams: upstreams, logger: logger)
+        }
+    }
+
+    /// Reads and drops a short body so the connection can be reused; a longer one closes it.
+    private func drain(_ response: ReplicaProxy.Response, upstreams: UpstreamConnections) async {
+        var drained = 0
+        do {
+            while let part = try await response.connection.nextPart() {
+                drained += part.readableBytes
+                if drained > 64 * 1024 { return upstreams.discard(response.connection) }
+            }
+        } catch {
+            upstreams.discard(response.connection)
         }
     }
 
     /// Streams the replica's response to the client. A 500 whose `x-ms-run-function-failed` is
     /// `True` becomes 502 with the replica's body (run() raised), as azureml-fe does.
     private func relay(
-        _ response: HTTPClientResponse, from replica: ReplicaEndpoint, _ exchange: Exchange, outbound: Writer,
-        logger: Logger
+        _ response: ReplicaProxy.Response, from replica: ReplicaEndpoint, _ exchange: Exchange, outbound: Writer,
+        upstreams: UpstreamConnections, logger: Logger
     ) async throws -> Bool {
         var headers = HTTPHeaders()
         headers.reserveCapacity(response.headers.count + 2)
         for (name, value) in response.headers {
-            let lowered = name.lowercased()
-            if lowered != "content-length" && ReplicaProxy.hopByHop.contains(lowered) { continue }
+            if ReplicaProxy.isHopByHop(name) && !ReplicaProxy.equalsIgnoringCase(name, "content-length") { continue }
             headers.add(name: name, value: value)
         }
         let runFailed = response.headers.first(name: "x-ms-run-function-failed")?.lowercased() == "true"
@@ -107,12 +121,25 @@ extension RouterRequestHandler {
             metadata: [
                 "replica.id": "\(replica.id)", "status": "\(response.status.code)", "client.status": "\(status.code)",
             ])
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+        let responseHead = HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
+        // A small response is usually all here by now: write it in one go (one flush, one syscall).
+        let (received, ended) = response.connection.takeBufferedParts()
+        if ended {
+            var all: [HTTPServerResponsePart] = [responseHead]
+            all.reserveCapacity(received.count + 2)
+            for part in received { all.append(.body(.byteBuffer(part))) }
+            all.append(.end(nil))
+            try await outbound.write(contentsOf: all)
+            return exchange.keepAlive
+        }
         do {
-            for try await chunk in response.body {
-                try await outbound.write(.body(.byteBuffer(chunk)))
+            try await outbound.write(responseHead)
+            for part in received { try await outbound.write(.body(.byteBuffer(part))) }
+            while let part = try await response.connection.nextPart() {
+                try await outbound.write(.body(.byteBuffer(part)))
             }
         } catch {
+            upstreams.discard(response.connection)
             // The head is out, so the status cannot change any more: closing the connection is
             // the only way left to tell the client the body is incomplete.
             logger.debug(
@@ -169,7 +196,7 @@ extension RouterRequestHandler {
                 .badRequest, code: "bad_request_target",
                 message: "The request target is not a valid URL; percent-encode the query string.",
                 requestID: exchange.requestID)
-        case .connect, .broken:
+        case .connect, .broken, .stale:
             return .error(
                 .badGateway, code: "replica_failed",
                 message: "A replica of service '\(name)' failed before answering (it may have crashed or been "

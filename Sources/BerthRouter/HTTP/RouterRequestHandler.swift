@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BerthCore
 import Foundation
 import Logging
@@ -37,11 +36,15 @@ struct RouterRequestHandler: Sendable {
     /// since one connection's failure must not reach the server.
     func serve(_ channel: RouterChannel) async {
         do {
+            let upstreams = proxy.connections(on: channel.channel.eventLoop)
+            defer { upstreams.closeAll() }
             try await channel.executeThenClose { inbound, outbound in
                 var parts = inbound.makeAsyncIterator()
                 while let part = try await parts.next() {
                     guard case .head(let head) = part else { continue }
-                    guard try await handle(head, parts: &parts, outbound: outbound) else { return }
+                    guard try await handle(head, parts: &parts, outbound: outbound, upstreams: upstreams) else {
+                        return
+                    }
                 }
             }
         } catch is CancellationError {
@@ -52,9 +55,11 @@ struct RouterRequestHandler: Sendable {
     }
 
     /// Answers one request; returns whether the connection stays open for the next.
-    private func handle(_ head: HTTPRequestHead, parts: inout Parts, outbound: Writer) async throws -> Bool {
+    private func handle(
+        _ head: HTTPRequestHead, parts: inout Parts, outbound: Writer, upstreams: UpstreamConnections
+    ) async throws -> Bool {
         let exchange = Exchange(
-            requestID: UUID().uuidString.lowercased(),
+            requestID: RequestIDs.next(),
             clientRequestID: head.headers.first(name: "x-ms-client-request-id"),
             keepAlive: head.isKeepAlive)
         guard let body = try await collectBody(head, parts: &parts, outbound: outbound, exchange: exchange) else {
@@ -77,7 +82,7 @@ struct RouterRequestHandler: Sendable {
             }
             return try await forwardToEndpoint(
                 head, body: body, endpoint: endpoint, version: version, query: query, exchange: exchange,
-                outbound: outbound)
+                outbound: outbound, upstreams: upstreams)
         case .serviceHealth(let name):
             return try await write(serviceHealth(String(name), exchange), exchange, to: outbound)
         case .score(let name, let query):
@@ -90,7 +95,7 @@ struct RouterRequestHandler: Sendable {
             }
             return try await forward(
                 head, body: body, service: String(name), target: "/score" + (query.map { "?\($0)" } ?? ""),
-                exchange: exchange, outbound: outbound)
+                exchange: exchange, outbound: outbound, upstreams: upstreams)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return try await write(methodNotAllowed(head.method, allowed: "GET", exchange), exchange, to: outbound)
@@ -100,7 +105,7 @@ struct RouterRequestHandler: Sendable {
             }
             return try await forward(
                 head, body: body, service: String(name), target: "/swagger.json" + (query.map { "?\($0)" } ?? ""),
-                exchange: exchange, outbound: outbound)
+                exchange: exchange, outbound: outbound, upstreams: upstreams)
         }
     }
 

@@ -7,10 +7,13 @@ public struct RouterLoad: Sendable, Hashable {
     public var generation: UInt64
     /// Every service of that table, by name (services without traffic included, with zeros).
     public var services: [String: ServiceLoad]
+    /// The router's own event-loop threads and its latest self-scaling decisions.
+    public var threads: RouterThreadsLoad
 
-    public init(generation: UInt64 = 0, services: [String: ServiceLoad] = [:]) {
+    public init(generation: UInt64 = 0, services: [String: ServiceLoad] = [:], threads: RouterThreadsLoad = .init()) {
         self.generation = generation
         self.services = services
+        self.threads = threads
     }
 }
 

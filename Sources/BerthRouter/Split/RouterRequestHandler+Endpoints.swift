@@ -9,7 +9,7 @@ extension RouterRequestHandler {
     /// carries `x-berth-endpoint-version`.
     func forwardToEndpoint(
         _ head: HTTPRequestHead, body: ByteBuffer, endpoint: Substring, version: Substring?, query: Substring?,
-        exchange: Exchange, outbound: Writer
+        exchange: Exchange, outbound: Writer, upstreams: UpstreamConnections
     ) async throws -> Bool {
         let name = String(endpoint)
         let pick: EndpointSplitter.Pick?
@@ -30,7 +30,7 @@ extension RouterRequestHandler {
         }
         return try await forward(
             head, body: body, service: pick.service, target: "/score" + (query.map { "?\($0)" } ?? ""),
-            exchange: exchange, outbound: outbound)
+            exchange: exchange, outbound: outbound, upstreams: upstreams)
     }
 
     private func endpointMiss(_ name: String, version: Substring?, _ exchange: Exchange) -> RouterResponse {

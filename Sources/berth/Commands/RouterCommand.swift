@@ -1,0 +1,76 @@
+import ArgumentParser
+import BerthCore
+import BerthRouter
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `berth router`: the data plane alone, serving a static route table read from a file — for
+/// benchmarks (`scripts/bench/router-vs-nginx.sh`) and, later, a router Pod on Kubernetes. The
+/// all-in-one `berth server` runs the same `Router` fed by its control plane instead.
+struct RouterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "router",
+        abstract: "Run the Berth router (data plane) alone, with a static route table from a JSON file.",
+        discussion: """
+            The routes file is a RouteTable as JSON: {"generation": 1, "services": {"<name>": {"name": "<name>", \
+            "authEnabled": false, "keyDigests": [], "scoringTimeoutMs": 60000, "maxQueueWaitMs": 500, \
+            "maxConcurrentRequestsPerContainer": 1, "replicas": [{"id": "<name>-0", "host": "127.0.0.1", \
+            "port": 5001}]}}} (keyDigests: lowercase hex SHA-256 of each key). Prints \
+            'Listening on http://HOST:PORT' on stdout once the port is bound; logs go to stderr. Stop it with \
+            Ctrl-C or SIGTERM: responses in flight finish first.
+            """)
+
+    @Option(name: .long, help: "The route table file (JSON, see above).")
+    var routes: String
+
+    @Option(name: .long, help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(name: .long, help: "Port to listen on; 0 lets the OS pick (the chosen one is printed).")
+    var port: Int = 8080
+
+    @Option(name: .long, help: "FastProd (default: the router scales its event-loop threads) or DevTest (fixed).")
+    var clusterPurpose: String = ClusterPurpose.fastProd.rawValue
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
+        guard ClusterPurpose(rawValue: clusterPurpose) != nil else {
+            throw ValidationError("--cluster-purpose '\(clusterPurpose)' is not FastProd or DevTest.")
+        }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error.")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return handler
+        }
+        let logger = Logger(label: "berth.router")
+        let table: RouteTable
+        do {
+            table = try JSONDecoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
+        } catch {
+            throw ValidationError("--routes '\(routes)' is not a readable route table: \(error)")
+        }
+        let host = self.host
+        var configuration = Router.Configuration(host: host, port: port)
+        configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
+        let router = Router(
+            configuration: configuration, logger: logger,
+            onListening: { port in
+                FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
+            })
+        router.update(table)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: router)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Benchmark: what the Berth router adds in front of a replica, against nginx as a reverse proxy.
+#  (a) one trivial HTTP backend, driven by the same wrk at fixed concurrency three ways: directly,
+#      through nginx (keep-alive upstream pool) and through `berth router` (static route table);
+#      prints req/s, p50 and p99 of each, the ratio berth/nginx and the p50 each proxy adds.
+#  (b) the `echo` fixture deployed with the CLI on a real `berth server`, driven end to end through
+#      its router with the service key.
+# Not a test: run it by hand, from a clean clone. See scripts/bench/README.md for the knobs.
+#
+# The backend is a second nginx answering `return 200` from one worker process: C, event-driven and
+# allocation-free per request, so it is the cheapest HTTP/1.1 server Debian ships and the same for
+# all three paths; a Python or Swift toy server would be slower than either proxy and hide the cost
+# being measured.
+# shellcheck disable=SC2317  # functions reached only through traps
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+cd "$repo"
+
+BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+BENCH_THREADS="${BENCH_THREADS:-2}"
+BENCH_SECONDS="${BENCH_SECONDS:-10}"
+BENCH_WARMUP="${BENCH_WARMUP:-2}"
+BENCH_PARTS="${BENCH_PARTS:-a b}"
+BENCH_ECHO_CONNECTIONS="${BENCH_ECHO_CONNECTIONS:-8}"
+BENCH_PROXY_WORKERS="${BENCH_PROXY_WORKERS:-$(nproc)}"
+BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$repo/.build-bench/results}"
+BENCH_READY_TIMEOUT="${BENCH_READY_TIMEOUT:-120}"
+BERTH_BIN="${BERTH_BIN:-}"
+NGINX_BIN="${NGINX_BIN:-}"
+
+wants() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+apt_updated=0
+apt_install() {
+    if ((apt_updated == 0)); then as_root apt-get update -qq; apt_updated=1; fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# ---------------------------------------------------------------- cleanup: stop all we started
+work=""
+pids=()
+stop_pid() {
+    local pid=$1
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_pid "${pids[i]}"; done
+    if [[ -n "$work" && -d "$work" ]]; then
+        if [[ "${BENCH_KEEP:-0}" == 1 || $rc -ne 0 ]]; then log "logs kept in $work"; else rm -rf "$work"; fi
+    fi
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------- tools
+command -v wrk >/dev/null || { log "installing wrk (Debian)"; apt_install wrk; }
+command -v curl >/dev/null || { log "installing curl (Debian)"; apt_install curl; }
+command -v setsid >/dev/null || apt_install util-linux
+if [[ -z "$NGINX_BIN" ]]; then
+    NGINX_BIN="$(command -v nginx || true)"
+    [[ -n "$NGINX_BIN" ]] || [[ ! -x /usr/sbin/nginx ]] || NGINX_BIN=/usr/sbin/nginx
+    if [[ -z "$NGINX_BIN" ]]; then log "installing nginx (Debian)"; apt_install nginx; NGINX_BIN=/usr/sbin/nginx; fi
+fi
+if [[ -z "$BERTH_BIN" ]]; then
+    BERTH_BIN="$repo/.build/release/berth"
+    if [[ ! -x "$BERTH_BIN" ]]; then
+        log "building berth (swift build -c release --product berth; a clean build takes 15+ minutes)"
+        swift build -c release --product berth
+    fi
+fi
+[[ -x "$BERTH_BIN" ]] || die "BERTH_BIN=$BERTH_BIN is not an executable"
+
+work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
+mkdir -p "$BENCH_RESULTS_DIR"
+results="$BENCH_RESULTS_DIR/router-vs-nginx-$(date -u +%Y%m%dT%H%M%SZ).tsv"
+printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+status_of() { local url=$1; shift; curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" "$url" || true; }
+wait_status() {   # NAME PID URL: poll until 200
+    local name=$1 pid=$2 url=$3 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
+    until [[ "$(status_of "$url" -X POST -d '{}')" == 200 ]]; do
+        kill -0 "$pid" 2>/dev/null || die "$name exited before it answered (logs in $work)"
+        ((SECONDS < deadline)) || die "$name did not answer 200 at $url in ${BENCH_READY_TIMEOUT}s"
+        sleep 0.1
+    done
+}
+
+start_nginx() {   # NAME CONFIG-BODY -> pid appended
+    local name=$1 conf="$work/$1.conf"
+    mkdir -p "$work/$name"
+    cat >"$conf"
+    setsid "$NGINX_BIN" -p "$work/$name" -c "$conf" -e "$work/$name/error.log" -g 'daemon off;' \
+        >"$work/$name.out" 2>&1 &
+    pids+=("$!")
+}
+
+# measure LABEL URL CONNECTIONS [wrk args]: warm-up, then one measured run; one TSV row.
+measure() {
+    local label=$1 url=$2 connections=$3 line; shift 3
+    local threads=$((connections < BENCH_THREADS ? connections : BENCH_THREADS))
+    wrk -t"$threads" -c"$connections" -d"${BENCH_WARMUP}s" -s "$here/post.lua" "$@" "$url" >/dev/null
+    line=$(wrk -t"$threads" -c"$connections" -d"${BENCH_SECONDS}s" --latency -s "$here/post.lua" "$@" "$url" |
+        grep '^BENCH_RESULT') || die "$label: wrk printed no result"
+    # shellcheck disable=SC2046
+    local $(sed 's/^BENCH_RESULT //' <<<"$line")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$connections" "$requests" "$duration_us" "$p50_us" \
+        "$p99_us" "$non2xx" "$((connect + read + write + timeout))" | tee -a "$results" >/dev/null
+    log "$label: $requests requests in ${duration_us}us, p50 ${p50_us}us, p99 ${p99_us}us, non-2xx $non2xx"
+}
+
+log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), berth $BERTH_BIN, nginx $("$NGINX_BIN" -v 2>&1 | sed 's/.*: //')"
+
+# ---------------------------------------------------------------- (a) direct / nginx / berth router
+if wants a; then
+    backend_port=$(free_port)
+    start_nginx backend <<EOF
+worker_processes 1;
+pid $work/backend/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/backend;
+    server {
+        listen 127.0.0.1:$backend_port backlog=4096;
+        location / { client_body_buffer_size 64k; default_type application/json; return 200 '{"ok": true}'; }
+    }
+}
+EOF
+    wait_status backend "${pids[-1]}" "http://127.0.0.1:$backend_port/score"
+
+    proxy_port=$(free_port)
+    start_nginx proxy <<EOF
+worker_processes $BENCH_PROXY_WORKERS;
+pid $work/proxy/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $work/proxy;
+    proxy_temp_path $work/proxy;
+    upstream replica { server 127.0.0.1:$backend_port; keepalive 256; }
+    server {
+        listen 127.0.0.1:$proxy_port backlog=4096;
+        location /api/v1/service/bench/score {
+            proxy_pass http://replica/score;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+    wait_status nginx "${pids[-1]}" "http://127.0.0.1:$proxy_port/api/v1/service/bench/score"
+
+    # One after the other, each after a warm-up, at the same load.
+    measure direct "http://127.0.0.1:$backend_port/score" "$BENCH_CONNECTIONS"
+    measure nginx "http://127.0.0.1:$proxy_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+    # Started just before its run: idle, it would lower its threads (self-scaling) during the others.
+    cat >"$work/routes.json" <<EOF
+{"generation": 1, "services": {"bench": {"name": "bench", "authEnabled": false, "keyDigests": [],
+ "scoringTimeoutMs": 60000, "maxQueueWaitMs": 5000, "maxConcurrentRequestsPerContainer": 100000,
+ "replicas": [{"id": "bench-0", "host": "127.0.0.1", "port": $backend_port}]}}}
+EOF
+    router_port=$(free_port)
+    setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$router_port" --log-level info \
+        >"$work/router.out" 2>"$work/router.log" &
+    pids+=("$!")
+    wait_status "berth router" "${pids[-1]}" "http://127.0.0.1:$router_port/api/v1/service/bench/score"
+
+    measure berth "http://127.0.0.1:$router_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+fi
+
+# ---------------------------------------------------------------- (b) echo deployed on berth server
+if wants b; then
+    home="$work/home"
+    mkdir -p "$home" "$work/model"
+    echo "a tiny model" >"$work/model/model.txt"
+    api_port=$(free_port); scoring_port=$(free_port)
+    BERTH_PYTHONPATH="$repo/python" setsid "$BERTH_BIN" server --home "$home" --port "$api_port" \
+        --router-port "$scoring_port" --log-level warning >"$work/server.log" 2>&1 &
+    pids+=("$!")
+    export BERTH_HOME="$home"
+    for _ in $(seq 300); do "$BERTH_BIN" computetarget list >/dev/null 2>&1 && break; sleep 0.1; done
+    "$BERTH_BIN" computetarget create local -n benchlocal --cluster-purpose DevTest >/dev/null
+    "$BERTH_BIN" model register -n echo-model -p "$work/model/model.txt" >/dev/null
+    # One replica with room for every wrk connection, so the figures are the router + replica, not queueing.
+    cat >"$work/deploymentconfig.json" <<EOF
+{"computeType": "aks", "containerResourceRequirements": {"cpu": 0.5, "memoryInGB": 0.5}, "numReplicas": 1,
+ "maxConcurrentRequestsPerContainer": $((BENCH_ECHO_CONNECTIONS * 2)), "maxQueueWaitMs": 5000}
+EOF
+    log "deploying the echo fixture (the first deploy builds its environment)"
+    "$BERTH_BIN" model deploy -n echo-bench -m echo-model:1 \
+        --ic "$repo/Tests/Fixtures/corpus/echo/inferenceconfig.json" --dc "$work/deploymentconfig.json" \
+        --ct benchlocal --overwrite >"$work/deploy.log" 2>&1 || { cat "$work/deploy.log" >&2; die "deploy failed"; }
+    uri=$("$BERTH_BIN" service show -n echo-bench -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["scoringUri"])')
+    key=$("$BERTH_BIN" service get-keys -n echo-bench -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["primaryKey"])')
+    [[ "$(status_of "$uri" -X POST -H "Authorization: Bearer $key" -H 'Content-Type: application/json' \
+        -d '{"data": [1, 2, 3]}')" == 200 ]] || die "echo-bench did not answer 200 at $uri"
+    measure echo-e2e "$uri" "$BENCH_ECHO_CONNECTIONS" -H "Authorization: Bearer $key"
+fi
+
+python3 "$here/router-report.py" "$results"
+log "raw rows: $results"
+if awk -F'\t' 'NR > 1 && ($7 != 0 || $8 != 0) { bad = 1 } END { exit !bad }' "$results"; then
+    log "some run had non-2xx responses or socket errors"
+    exit 2
+fi
