@@ -27,14 +27,37 @@ public enum KubernetesAPIDouble {
         public var namespaces: [String]
         /// `gitVersion` of `/version`.
         public var serverVersion: String
+        /// How Pods are run; nil creates and schedules Pods without starting anything.
+        public var podRuntime: PodRuntime?
 
         public init(
             nodes: [Node] = [Node(name: "node-1", cpu: "4")], namespaces: [String] = ["default", "kube-system"],
-            serverVersion: String = "v1.31.0-berth-double"
+            serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil
         ) {
             self.nodes = nodes
             self.namespaces = namespaces
             self.serverVersion = serverVersion
+            self.podRuntime = podRuntime
+        }
+    }
+
+    /// How the double "runs" a Pod: its `berth replica` container as a local process of
+    /// `berthExecutable`, on the Pod's own loopback address (127.0.0.N), with volumes as folders.
+    public struct PodRuntime: Sendable {
+        /// The `berth` binary that stands in for the image's.
+        public var berthExecutable: URL
+        /// The Python that stands in for the image's `python3`.
+        public var python: String
+        /// Where Pod volumes and logs go.
+        public var workDirectory: URL
+        /// More environment variables for every container (e.g. `BERTH_PYTHONPATH`).
+        public var environment: [String: String]
+
+        public init(berthExecutable: URL, python: String, workDirectory: URL, environment: [String: String] = [:]) {
+            self.berthExecutable = berthExecutable
+            self.python = python
+            self.workDirectory = workDirectory
+            self.environment = environment
         }
     }
 
@@ -58,7 +81,7 @@ public enum KubernetesAPIDouble {
 
     /// Runs a double for the duration of `body`, then stops it.
     public static func withRunning<T: Sendable>(
-        _ configuration: Configuration = Configuration(), logger: Logger = Logger(label: "berth.kubernetes-double"),
+        _ configuration: Configuration = Configuration(), logger: Logger = quietLogger,
         _ body: @Sendable (RunningKubernetesAPIDouble) async throws -> T
     ) async throws -> T {
         let store = DoubleStore()
@@ -68,7 +91,9 @@ public enum KubernetesAPIDouble {
         for node in configuration.nodes {
             try store.create(.node, namespace: nil, nodeObject(node))
         }
-        let responder = DoubleResponder(store: store, serverVersion: configuration.serverVersion, onChange: {})
+        let controller = DoubleController(store: store, runtime: configuration.podRuntime)
+        let responder = DoubleResponder(
+            store: store, serverVersion: configuration.serverVersion, onChange: { controller.wake() })
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
@@ -85,6 +110,10 @@ public enum KubernetesAPIDouble {
                 try await app.runService(gracefulShutdownSignals: [])
                 return nil
             }
+            group.addTask {
+                await controller.run()
+                return nil
+            }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else {
                 throw DoubleStartError()
@@ -94,6 +123,14 @@ public enum KubernetesAPIDouble {
             defer { group.cancelAll() }
             return try await body(running)
         }
+    }
+
+    /// Logs only critical events: the HTTP server reports being cancelled at the end of every
+    /// test as an error, which is noise here.
+    public static var quietLogger: Logger {
+        var logger = Logger(label: "berth.kubernetes-double")
+        logger.logLevel = .critical
+        return logger
     }
 
     static func nodeObject(_ node: Node) -> JSONValue {

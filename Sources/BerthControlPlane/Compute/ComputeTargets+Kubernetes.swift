@@ -29,7 +29,7 @@ extension ComputeTargets {
             let installation = RouterInstallation(
                 computeName: request.name, workspaceID: try clusters.workspaceID(), purpose: purpose,
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
-                image: clusters.settings.runtimeImage, controlPlaneURL: clusters.settings.controlPlaneURL,
+                image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
                 feedToken: try clusters.feedToken())
             let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(installation)
             log("Kubernetes \(result.serverVersion), \(result.readyNodes) ready nodes, \(result.allocatableCores) allocatable vCPUs.")

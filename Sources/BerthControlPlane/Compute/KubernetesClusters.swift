@@ -13,24 +13,27 @@ final class KubernetesClusters: Sendable {
     struct Settings: Sendable {
         /// The Berth runtime image (`deploy/Dockerfile`): `$BERTH_KUBERNETES_IMAGE`.
         var runtimeImage: String
-        /// The control plane's URL as Pods reach it: `$BERTH_KUBERNETES_CONTROL_PLANE_URL`.
-        var controlPlaneURL: String
+        /// The control plane's URL as Pods reach it: `$BERTH_KUBERNETES_CONTROL_PLANE_URL`, else the
+        /// URL the control plane listens on (right when the cluster runs on this machine).
+        var controlPlaneURL: String?
 
         static func fromEnvironment() -> Settings {
             let environment = ProcessInfo.processInfo.environment
             return Settings(
                 runtimeImage: environment["BERTH_KUBERNETES_IMAGE"] ?? "berth/runtime:latest",
-                controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"] ?? "http://berth-control-plane:8890")
+                controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"])
         }
     }
 
     let folder: URL
+    let layout: WorkspaceLayout
     let settings: Settings
     let logger: Logger
     private let backends = Mutex<[String: KubernetesBackend]>([:])
 
     init(workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger) {
         self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
+        self.layout = workspace
         self.settings = settings
         self.logger = logger
     }
@@ -49,6 +52,14 @@ final class KubernetesClusters: Sendable {
     func feedToken() throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return try SecretFile.readOrCreate(at: folder.appendingPathComponent("feed-token")) { SecretFile.randomToken() }
+    }
+
+    /// The control plane's URL for Pods: the setting, else the one in `server.json`.
+    func controlPlaneURL() -> String {
+        if let url = settings.controlPlaneURL { return url }
+        let info = try? BerthJSON.decode(
+            ServerInfo.self, from: Data(contentsOf: layout.serverInfoFile), what: "server.json")
+        return info?.controlPlaneURL ?? "http://127.0.0.1:8890"
     }
 
     func kubeconfigFile(of compute: String) -> URL { folder.appendingPathComponent("\(compute).kubeconfig") }
@@ -87,14 +98,20 @@ final class KubernetesClusters: Sendable {
         let client = try client(of: compute)
         let settings = self.settings
         let namespace = client.connection.namespace
-        // UNFINISHED: the workload lists no model or source files and builds no environment yet:
-        // the deploy flow must hand over the models' and snapshot's digests, the environment's hash
-        // and requirements, and an artifact-read token (see docs/kubernetes.md, "Not yet").
+        let layout = self.layout
+        let controlPlaneURL = self.controlPlaneURL()
+        // UNFINISHED: Pods present the admin token to the artifact API (a read-only artifact token
+        // is the next step); the environment is the runtime image's Python (no env images, no
+        // venv built at start from the environment's requirements yet); GPUs, cpuLimit and the
+        // config's `namespace` do not reach the workload (DeploymentSpec does not carry them).
         let backend = KubernetesBackend(client: client, logger: logger) { spec in
             ReplicaWorkload(
                 spec: spec, namespace: namespace, runtimeImage: settings.runtimeImage,
-                environmentSource: .prebuiltImage(settings.runtimeImage), modelFiles: [], sourceFiles: [],
-                controlPlaneURL: settings.controlPlaneURL, artifactToken: "")
+                environmentSource: .prebuiltImage(settings.runtimeImage),
+                modelFiles: try ArtifactFileList.files(in: spec.modelDirectory),
+                sourceFiles: try ArtifactFileList.files(in: spec.sourceDirectory),
+                controlPlaneURL: controlPlaneURL,
+                artifactToken: try SecretFile.read(at: layout.adminTokenFile) ?? "")
         }
         backends.withLock { $0[compute.name] = backend }
         return backend

@@ -32,10 +32,12 @@ public enum PodStatusReader {
         } else {
             state = .starting
         }
-        return ReplicaStatus(
+        var replica = ReplicaStatus(
             id: pod["metadata"]?["name"]?.stringValue ?? "?", state: state, pid: nil,
             port: isReady ? ReplicaManifests.replicaPort : nil, restarts: restarts,
             lastError: lastError(container: container, pod: pod), workerFailures: 0)
+        replica.host = status?["podIP"]?.stringValue
+        return replica
     }
 
     /// The container's last termination (`Error, exit code 1`, `OOMKilled, exit code 137`), else
