@@ -50,4 +50,20 @@ struct KubernetesBackendTests {
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
         }
     }
+
+    @Test("Replicas that do not fit the nodes' CPU are reported unschedulable with the scheduler's message", .timeLimit(.minutes(1)))
+    func unschedulable() async throws {
+        let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "1")])
+        try await KubernetesAPIDouble.withRunning(configuration) { double in
+            let backend = try Self.backend(double)
+            try await backend.apply(ManifestSamples.spec(replicas: 5))
+            let found = try await PodRunnerTests.waitFor {
+                await backend.status(ofDeployment: "diabetes")?.unschedulable != nil
+            }
+            #expect(found)
+            let status = try #require(await backend.status(ofDeployment: "diabetes"))
+            #expect(status.replicas.count == 5)
+            #expect(status.unschedulable?.hasSuffix("cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu.") == true, "\(status)")
+        }
+    }
 }
