@@ -178,6 +178,23 @@ struct DoublePodRunner: Sendable {
         return process
     }
 
+    /// The last `lines` lines a container wrote (stdout and stderr of its latest run), as
+    /// `kubectl logs --tail` shows them.
+    static func log(in folder: URL?, container: String, lines: Int) -> String {
+        guard let folder,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path)
+        else { return "" }
+        let runs = names.compactMap { name -> Int? in
+            guard name.hasPrefix("\(container)-"), name.hasSuffix(".err") else { return nil }
+            return Int(name.dropFirst(container.count + 1).dropLast(4))
+        }
+        guard let latest = runs.max() else { return "" }
+        let text = ["out", "err"].compactMap {
+            try? String(contentsOf: folder.appendingPathComponent("\(container)-\(latest).\($0)"), encoding: .utf8)
+        }.joined()
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
     /// `text` with every path under a mount (`mountPath` at a path boundary) moved to the mount's
     /// folder, in one pass, so a folder that itself lies under a mount path (`/tmp/…`) is not
     /// rewritten again.

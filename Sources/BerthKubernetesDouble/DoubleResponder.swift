@@ -7,6 +7,8 @@ import NIOCore
 struct DoubleResponder: Sendable {
     let store: DoubleStore
     let serverVersion: String
+    /// Where Pods' logs are (`pods/NAME/log`), when the double runs Pods.
+    let podLogs: URL?
     /// Called after every successful write, so the double's controllers react at once.
     let onChange: @Sendable () -> Void
 
@@ -66,6 +68,16 @@ struct DoubleResponder: Sendable {
             return Self.json(
                 ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": ["name": .string(name)]],
                 status: 200)
+        case (.get, let name?, "log") where target.kind == .pod:
+            _ = try existing(target, name)
+            let container = query["container"].map { String($0) } ?? "replica"
+            let lines = query["tailLines"].flatMap { Int(String($0)) } ?? 5000
+            let text = DoublePodRunner.log(
+                in: podLogs?.appendingPathComponent("\(target.namespace ?? "default")-\(name)/logs"), container: container,
+                lines: lines)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         case (.get, let name?, "scale") where target.kind == .deployment:
             return Self.json(Self.scale(of: try existing(target, name)), status: 200)
         case (.patch, let name?, "scale") where target.kind == .deployment,

@@ -93,7 +93,8 @@ public enum KubernetesAPIDouble {
         }
         let controller = DoubleController(store: store, runtime: configuration.podRuntime)
         let responder = DoubleResponder(
-            store: store, serverVersion: configuration.serverVersion, onChange: { controller.wake() })
+            store: store, serverVersion: configuration.serverVersion, podLogs: configuration.podRuntime?.workDirectory,
+            onChange: { controller.wake() })
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in

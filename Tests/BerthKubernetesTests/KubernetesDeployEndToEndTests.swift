@@ -53,6 +53,28 @@ struct KubernetesDeployEndToEndTests {
         let scored = try await berth("service", "run", "-n", "echo-k8s", "-d", #"{"x": 1}"#)
         #expect(scored.stdout.contains(#""echo""#), "\(scored)")
         #expect(scored.stdout.contains("hello from"), "\(scored)")
+        let logs = try await berth("service", "get-logs", "-n", "echo-k8s")
+        #expect(logs.stdout.contains("init() succeeded"), "\(logs)")
+
+        // A redeploy with other settings is a new revision: the Pods roll over to two new ones.
+        let config = kubeconfig.deletingLastPathComponent().appendingPathComponent("deploymentconfig.json")
+        try Data(#"{"computeType": "aks", "numReplicas": 2}"#.utf8).write(to: config)
+        func replicaPods() -> Set<String> {
+            Set(
+                double.objects(kind: "Pod").filter { $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" }
+                    .compactMap { $0["metadata"]?["name"]?.stringValue })
+        }
+        let before = replicaPods()
+        let redeployed = try await berth(
+            "model", "deploy", "-n", "echo-k8s", "-m", "echo-model:1", "--ic",
+            TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path, "--dc", config.path,
+            "--ct", "aks-1", "--overwrite")
+        #expect(redeployed.stdout.contains("Service 'echo-k8s' is Healthy."), "\(redeployed)")
+        let after = replicaPods()
+        #expect(after.count == 2, "\(after)")
+        #expect(after.isDisjoint(with: before), "every Pod was replaced")
+        let again = try await berth("service", "run", "-n", "echo-k8s", "-d", #"{"x": 2}"#)
+        #expect(again.stdout.contains(#""x": 2"#) || again.stdout.contains(#""x":2"#), "\(again)")
 
         _ = try await berth("service", "delete", "-n", "echo-k8s")
         #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-echo-k8s") == nil)
