@@ -87,6 +87,38 @@ struct PodRunnerTests {
         }
     }
 
+    @Test("A replica that exits is restarted with a back-off and reported with its last termination", .timeLimit(.minutes(2)))
+    func crashLoop() async throws {
+        let folder = try TemporaryDirectory("berth-k8s-crash")
+        defer { folder.remove() }
+        let runtime = KubernetesAPIDouble.PodRuntime(
+            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
+            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        try await KubernetesAPIDouble.withRunning(.init(podRuntime: runtime)) { double in
+            // No source files: the replica finds no entry script and exits at once, every time.
+            let backend = KubernetesBackend(client: try double.client(namespace: "default")) { spec in
+                var workload = ManifestSamples.workload(gpu: 0, environment: .prebuiltImage("berth/runtime:test"))
+                workload.spec = spec
+                workload.namespace = "default"
+                workload.modelFiles = []
+                workload.sourceFiles = []
+                return workload
+            }
+            var spec = ManifestSamples.spec(replicas: 1)
+            spec.entryScript = "score.py"
+            try await backend.apply(spec)
+            let crashing = try await Self.waitFor {
+                (await backend.status(ofDeployment: "diabetes"))?.replicas.first.map { $0.restarts >= 2 } == true
+            }
+            #expect(crashing)
+            let replica = try #require(await backend.status(ofDeployment: "diabetes")?.replicas.first)
+            #expect(replica.state != .ready)
+            #expect(replica.lastError == "Error, exit code 1", "\(replica)")
+            let logs = try await backend.logs(ofDeployment: "diabetes", replica: nil, lines: 20)
+            #expect(logs.contains("The entry script 'score.py' (--entry-script) was not found"), "\(logs)")
+        }
+    }
+
     /// The containers' logs the double wrote, for a failure's message.
     static func podLogs(_ folder: URL) -> String {
         let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
