@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -61,6 +63,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BerthKubernetes",
+            dependencies: [
+                "BerthCore",
+                "BerthBackends",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BerthRouter",
             dependencies: [
                 "BerthCore",
@@ -94,6 +111,7 @@ let package = Package(
                 "BerthStore",
                 "BerthBackends",
                 "BerthAutoscaling",
+                "BerthKubernetes",
                 "BerthRouter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -120,6 +138,7 @@ let package = Package(
                 "BerthStore",
                 "BerthClient",
                 "BerthControlPlane",
+                "BerthKubernetes",
                 "BerthReplica",
                 "BerthRouter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -137,6 +156,28 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthKubernetesDouble",
+            dependencies: [
+                "BerthCore",
+                "BerthTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthKubernetesTests",
+            dependencies: [
+                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

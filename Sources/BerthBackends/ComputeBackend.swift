@@ -99,7 +99,7 @@ public struct DeploymentStatus: Sendable, Hashable {
     public var readyEndpoints: [ReplicaEndpoint] {
         (replicas + previousReplicas).compactMap { replica in
             guard replica.state == .ready, let port = replica.port else { return nil }
-            return ReplicaEndpoint(id: replica.id, port: port)
+            return ReplicaEndpoint(id: replica.id, host: replica.host ?? "127.0.0.1", port: port)
         }
     }
 
@@ -136,6 +136,8 @@ public struct ReplicaStatus: Sendable, Hashable, Codable {
     public var lastError: String?
     /// The most failures in a row of one of its workers (init() raising, exits), from `/ready`.
     public var workerFailures: Int
+    /// Where it listens when not on this machine's loopback (a Pod's IP); nil means 127.0.0.1.
+    public var host: String? = nil
 
     public init(
         id: String, state: State, pid: Int32?, port: Int?, restarts: Int, lastError: String?, workerFailures: Int = 0

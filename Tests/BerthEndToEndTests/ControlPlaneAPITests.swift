@@ -127,8 +127,8 @@ struct ControlPlaneAPITests {
                 "at least 12 vCPUs"
             ),
             (
-                "POST", "/api/v1/computes", #"{"name": "k8s-1", "computeType": "Kubernetes"}"#, 501, "NotImplemented",
-                "Kubernetes"
+                "POST", "/api/v1/computes", #"{"name": "k8s-1", "computeType": "Kubernetes"}"#, 400, "BadRequest",
+                "attached, not created"
             ),
             (
                 "POST", "/api/v1/computes", #"{"name": "x-1", "clusterPurpose": "Prod"}"#, 400, "BadRequest",

@@ -3,7 +3,7 @@ import BerthStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1/computes`: create (local) / attach (Kubernetes, not yet), list, show, delete or detach.
+/// `/api/v1/computes`: create (local) / attach (Kubernetes), list, show, delete or detach.
 struct ComputeRoutes<Context: RequestContext> {
     let computes: ComputeTargets
     let operations: Operations
@@ -12,9 +12,8 @@ struct ComputeRoutes<Context: RequestContext> {
         router.post("/api/v1/computes") { request, _ in
             let body = try await JSONBody.decode(CreateComputeRequest.self, from: request)
             if body.computeType?.lowercased() == "kubernetes" {
-                throw BerthError(
-                    .notImplemented,
-                    "Attaching a Kubernetes cluster is not available in this Berth build yet (it arrives with the Kubernetes backend). Use a local cluster: 'berth computetarget create local -n NAME'."
+                throw BerthError.badRequest(
+                    "Kubernetes clusters are attached, not created: 'berth computetarget attach kubernetes -n NAME --kubeconfig PATH' (POST /api/v1/computes/attach)."
                 )
             }
             let operation = try await operations.run(
@@ -22,6 +21,15 @@ struct ComputeRoutes<Context: RequestContext> {
             ) { log in
                 let compute = try await computes.createLocal(body)
                 log("Local cluster '\(compute.name)' is \(compute.provisioningState.rawValue).")
+            }
+            return try JSONBody.accepted(operation)
+        }
+        router.post("/api/v1/computes/attach") { request, _ in
+            let body = try await JSONBody.decode(AttachKubernetesRequest.self, from: request)
+            let operation = try await operations.run(
+                type: "AttachCompute", resource: "/api/v1/computes/\(body.name)"
+            ) { log in
+                _ = try await computes.attachKubernetes(body, log: log)
             }
             return try JSONBody.accepted(operation)
         }
@@ -37,7 +45,8 @@ struct ComputeRoutes<Context: RequestContext> {
             guard action == "delete" || action == "detach" else {
                 throw BerthError.badRequest("underlyingResourceAction must be 'delete' or 'detach', not '\(action)'.")
             }
-            try await computes.remove(named: name)
+            try await computes.remove(
+                named: name, force: request.uri.queryParameters.get("force").map { $0 == "true" } ?? false)
             return try JSONBody.response(["name": name, "provisioningState": "Deleted"])
         }
     }

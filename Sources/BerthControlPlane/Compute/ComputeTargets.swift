@@ -3,9 +3,12 @@ import BerthStore
 import Foundation
 
 /// Creating, listing and removing compute targets. A local cluster is provisioned at once (its
-/// capacity is declared, not allocated); Kubernetes attachment arrives with its own issue.
+/// capacity is declared, not allocated); a Kubernetes cluster is attached
+/// (`ComputeTargets+Kubernetes.swift`).
 struct ComputeTargets: Sendable {
     let store: any MetadataStore
+    /// The attached clusters' kubeconfigs and backends; nil when Kubernetes is not enabled.
+    var clusters: KubernetesClusters? = nil
 
     /// Creates a local cluster after the name and purpose/capacity checks.
     func createLocal(_ request: CreateComputeRequest) async throws -> ComputeTarget {
@@ -44,9 +47,11 @@ struct ComputeTargets: Sendable {
         return compute
     }
 
-    /// Removes a compute target; refused while services run on it.
-    func remove(named name: String) async throws {
-        _ = try await compute(named: name)
+    /// Removes a compute target; refused while services run on it. An attached Kubernetes
+    /// cluster is detached (with `force`, its services go too).
+    func remove(named name: String, force: Bool = false) async throws {
+        let compute = try await compute(named: name)
+        if compute.computeType == .kubernetes { return try await detachKubernetes(compute, force: force) }
         try await store.deleteCompute(named: name)
     }
 }

@@ -56,6 +56,8 @@ public struct ControlPlane: Service {
     let artifacts: any ArtifactStore
     let adminToken: String
     let backend: any ComputeBackend
+    /// Attached Kubernetes clusters (their kubeconfigs and backends).
+    let clusters: KubernetesClusters
     let queue = DeploymentQueue()
     let routes: RoutePublisher
     let board = AutoscalerBoard()
@@ -80,7 +82,6 @@ public struct ControlPlane: Service {
         self.configuration = configuration
         self.routerLoad = routerLoad
         self.logger = logger
-        self.backend = backend
         let layout = configuration.workspace
         let manager = FileManager.default
         try manager.createDirectory(at: layout.root, withIntermediateDirectories: true)
@@ -94,6 +95,11 @@ public struct ControlPlane: Service {
         artifacts = try FileArtifactStore(root: layout.artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
+        // Each deployment runs on its compute target's backend: `backend` for local clusters, a
+        // KubernetesBackend for attached ones.
+        clusters = KubernetesClusters(workspace: layout, logger: logger)
+        let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
+        self.backend = backend
         routes = RoutePublisher(
             store: store, endpointStore: endpointStore, backend: backend, signal: changes, signingKeys: signingKeys,
             logger: logger, publish: publishRoutes)
@@ -113,7 +119,7 @@ public struct ControlPlane: Service {
         let operations = Operations(store: store)
         ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
             .add(to: router)
-        ComputeRoutes(computes: ComputeTargets(store: store), operations: operations).add(to: router)
+        ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
         ServiceRoutes(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend,

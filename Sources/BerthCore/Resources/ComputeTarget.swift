@@ -18,6 +18,8 @@ public struct ComputeTarget: Codable, Sendable, Hashable {
     /// What this machine really has, reported beside the declared capacity (local clusters only).
     public var machineCores: Int?
     public var machineMemoryInGB: Double?
+    /// Where an attached Kubernetes cluster is and how Berth installed itself there (nil for local).
+    public var kubernetes: KubernetesAttachment?
     public var createdOn: Date
     public var modifiedOn: Date
 
@@ -25,7 +27,7 @@ public struct ComputeTarget: Codable, Sendable, Hashable {
         name: String, computeType: ComputeTargetKind, clusterPurpose: ClusterPurpose,
         provisioningState: ProvisioningState, provisioningErrors: [String] = [], description: String? = nil,
         capacity: ClusterCapacity, machineCores: Int? = nil, machineMemoryInGB: Double? = nil,
-        createdOn: Date = Date(), modifiedOn: Date = Date()
+        kubernetes: KubernetesAttachment? = nil, createdOn: Date = Date(), modifiedOn: Date = Date()
     ) {
         self.name = name
         self.computeType = computeType
@@ -36,8 +38,51 @@ public struct ComputeTarget: Codable, Sendable, Hashable {
         self.capacity = capacity
         self.machineCores = machineCores
         self.machineMemoryInGB = machineMemoryInGB
+        self.kubernetes = kubernetes
         self.createdOn = createdOn
         self.modifiedOn = modifiedOn
+    }
+}
+
+/// What the workspace remembers of an attached Kubernetes cluster. The credentials are not here:
+/// they stay in the workspace's copy of the kubeconfig (mode 0600), never in the store or the API.
+public struct KubernetesAttachment: Codable, Sendable, Hashable {
+    /// The API server URL.
+    public var server: String
+    /// The kubeconfig context used.
+    public var context: String
+    /// The namespace deployments go to unless a deployment config names another.
+    public var namespace: String
+    public var loadBalancerType: LoadBalancerType
+    /// `gitVersion` from the API server's `/version` at attach time.
+    public var serverVersion: String?
+
+    public init(
+        server: String, context: String, namespace: String, loadBalancerType: LoadBalancerType,
+        serverVersion: String? = nil
+    ) {
+        self.server = server
+        self.context = context
+        self.namespace = namespace
+        self.loadBalancerType = loadBalancerType
+        self.serverVersion = serverVersion
+    }
+}
+
+/// Azure's load-balancer types of the router's Service on a Kubernetes cluster.
+public enum LoadBalancerType: String, Codable, Sendable, Hashable, CaseIterable {
+    /// A public IP (Service `type: LoadBalancer`).
+    case publicIp = "PublicIp"
+    /// A load balancer inside the cluster's virtual network.
+    case internalLoadBalancer = "InternalLoadBalancer"
+
+    /// Parses `PublicIp`/`InternalLoadBalancer` in any case.
+    public init(parsing text: String) throws {
+        guard let type = Self.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) else {
+            throw BerthError.badRequest(
+                "Load balancer type '\(text)' is not known. Use PublicIp or InternalLoadBalancer.")
+        }
+        self = type
     }
 }
 
@@ -120,6 +165,36 @@ public struct CreateComputeRequest: Codable, Sendable, Hashable {
         self.vmSize = vmSize
         self.cores = cores
         self.memoryInGB = memoryInGB
+        self.description = description
+    }
+}
+
+/// The body of `POST /api/v1/computes/attach`: attach a Kubernetes cluster.
+///
+/// `kubeconfig` is the text of a self-contained kubeconfig (the CLI inlines file references, as
+/// `kubectl config view --flatten --minify` does), so the server need not see the user's files.
+/// It is a secret: the server keeps it in a 0600 file and never echoes it.
+public struct AttachKubernetesRequest: Codable, Sendable, Hashable {
+    public var name: String
+    public var kubeconfig: String
+    public var context: String?
+    public var namespace: String?
+    /// `FastProd` (default) or `DevTest`.
+    public var clusterPurpose: String?
+    /// `PublicIp` (default) or `InternalLoadBalancer`.
+    public var loadBalancerType: String?
+    public var description: String?
+
+    public init(
+        name: String, kubeconfig: String, context: String? = nil, namespace: String? = nil,
+        clusterPurpose: String? = nil, loadBalancerType: String? = nil, description: String? = nil
+    ) {
+        self.name = name
+        self.kubeconfig = kubeconfig
+        self.context = context
+        self.namespace = namespace
+        self.clusterPurpose = clusterPurpose
+        self.loadBalancerType = loadBalancerType
         self.description = description
     }
 }

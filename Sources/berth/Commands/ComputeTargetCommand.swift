@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerthClient
 import BerthCore
+import BerthKubernetes
 import Foundation
 
 /// `berth computetarget …`, shaped like `az ml computetarget`.
@@ -59,20 +60,40 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     struct AttachKubernetes: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "kubernetes",
-            abstract: "Attach a Kubernetes cluster (not available in this build yet).",
-            discussion: "The Kubernetes backend is a later milestone; this command exists so scripts can be written against it.")
+            abstract: "Attach a Kubernetes cluster: check it and install Berth's router in it.",
+            discussion: """
+                The kubeconfig is read as kubectl reads it (context, server, CA, client certificate/key, token, \
+                insecure-skip-tls-verify); only the chosen context is sent to the server, with its files inlined. \
+                Attach checks that the API answers, that ready nodes offer enough vCPUs (FastProd ≥ 12, \
+                DevTest ≥ 2) and that no workspace attached the cluster already, then installs the router in \
+                namespace berth-system. See docs/kubernetes.md.
+                """)
 
-        @Option(name: [.short, .long]) var name: String
+        @Option(name: [.short, .long], help: "Compute target name: 3–24 characters, starting with a letter.")
+        var name: String
         @Option(name: .long, help: "Path of the kubeconfig file.") var kubeconfig: String
-        @Option(name: .long) var context: String?
-        @Option(name: .long) var namespace: String?
-        @Option(name: .long) var clusterPurpose: String?
-        @Option(name: .long, help: "PublicIp or InternalLoadBalancer.") var loadBalancerType: String?
+        @Option(name: .long, help: "The kubeconfig context (default: its current-context).") var context: String?
+        @Option(name: .long, help: "Namespace for deployments (default: the context's, else default).")
+        var namespace: String?
+        @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
+        @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
+        @Option(name: .long, help: "A description.") var description: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            _ = try await global.client().createCompute(
-                CreateComputeRequest(name: name, computeType: "Kubernetes", clusterPurpose: clusterPurpose))
+            let connection: KubernetesConnection
+            do {
+                connection = try Kubeconfig.load(path: kubeconfig, context: context, namespace: namespace)
+            } catch let error as KubernetesError {
+                throw error.berthError
+            }
+            let compute = try await global.client().attachKubernetes(
+                AttachKubernetesRequest(
+                    name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
+                    namespace: connection.namespace, clusterPurpose: clusterPurpose,
+                    loadBalancerType: loadBalancerType, description: description),
+                onLog: { entry in if global.output != .json { Swift.print(entry.message) } })
+            try ComputeTargetCommand.print(compute, global.output)
         }
     }
 
@@ -106,12 +127,15 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     }
 
     struct Detach: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Detach a compute target from the workspace.")
+        static let configuration = CommandConfiguration(
+            abstract: "Detach a compute target from the workspace.",
+            discussion: "For a Kubernetes cluster, removes everything Berth installed in it. Refused while services run on it, unless --force (which deletes them too).")
         @Option(name: [.short, .long]) var name: String
+        @Flag(name: .long, help: "Also delete the services still deployed on the cluster.") var force = false
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            try await global.client().deleteCompute(named: name, action: "detach")
+            try await global.client().detachKubernetes(named: name, force: force)
             if global.output == .json { return try Output.json(["name": name, "provisioningState": "Detached"]) }
             Swift.print("Detached compute target '\(name)'.")
         }

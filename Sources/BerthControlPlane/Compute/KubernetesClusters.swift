@@ -1,0 +1,119 @@
+import BerthAuth
+import BerthBackends
+import BerthCore
+import BerthKubernetes
+import Foundation
+import Logging
+import Synchronization
+
+/// The workspace's attached Kubernetes clusters: their saved kubeconfigs (mode 0600, under
+/// `<workspace>/kubernetes/`) and a `KubernetesBackend` per cluster, made on first use.
+final class KubernetesClusters: Sendable {
+    /// Settings for what attach installs and how Pods reach the control plane.
+    struct Settings: Sendable {
+        /// The Berth runtime image (`deploy/Dockerfile`): `$BERTH_KUBERNETES_IMAGE`.
+        var runtimeImage: String
+        /// The control plane's URL as Pods reach it: `$BERTH_KUBERNETES_CONTROL_PLANE_URL`, else the
+        /// URL the control plane listens on (right when the cluster runs on this machine).
+        var controlPlaneURL: String?
+
+        static func fromEnvironment() -> Settings {
+            let environment = ProcessInfo.processInfo.environment
+            return Settings(
+                runtimeImage: environment["BERTH_KUBERNETES_IMAGE"] ?? "berth/runtime:latest",
+                controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"])
+        }
+    }
+
+    let folder: URL
+    let layout: WorkspaceLayout
+    let settings: Settings
+    let logger: Logger
+    private let backends = Mutex<[String: KubernetesBackend]>([:])
+
+    init(workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger) {
+        self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
+        self.layout = workspace
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// The workspace's id, written once: the attachment marker in a cluster names it.
+    func workspaceID() throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try SecretFile.readOrCreate(at: folder.appendingPathComponent("workspace-id")) {
+            "ws-" + SecretFile.randomToken(byteCount: 8)
+        }
+    }
+
+    /// The token router Pods present to the route-table feed.
+    // UNFINISHED: the control plane does not serve the feed over HTTP to remote routers yet, so
+    // this token is installed in the cluster but not checked anywhere.
+    func feedToken() throws -> String {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try SecretFile.readOrCreate(at: folder.appendingPathComponent("feed-token")) { SecretFile.randomToken() }
+    }
+
+    /// The control plane's URL for Pods: the setting, else the one in `server.json`.
+    func controlPlaneURL() -> String {
+        if let url = settings.controlPlaneURL { return url }
+        let info = try? BerthJSON.decode(
+            ServerInfo.self, from: Data(contentsOf: layout.serverInfoFile), what: "server.json")
+        return info?.controlPlaneURL ?? "http://127.0.0.1:8890"
+    }
+
+    func kubeconfigFile(of compute: String) -> URL { folder.appendingPathComponent("\(compute).kubeconfig") }
+
+    func saveKubeconfig(_ text: String, of compute: String) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try SecretFile.write(text, to: kubeconfigFile(of: compute))
+    }
+
+    func forget(_ compute: String) {
+        backends.withLock { $0[compute] = nil }
+        try? FileManager.default.removeItem(at: kubeconfigFile(of: compute))
+    }
+
+    /// The client of an attached cluster, from its saved kubeconfig.
+    func client(of compute: ComputeTarget) throws -> KubernetesClient {
+        guard let text = try SecretFile.read(at: kubeconfigFile(of: compute.name)) else {
+            throw BerthError(
+                .internalError,
+                "The kubeconfig of compute target '\(compute.name)' is missing from the workspace; detach it with --force and attach it again."
+            )
+        }
+        do {
+            let connection = try Kubeconfig.resolve(
+                text: text, path: kubeconfigFile(of: compute.name).path, baseDirectory: folder,
+                namespace: compute.kubernetes?.namespace)
+            return try KubernetesClient(connection: connection, logger: logger)
+        } catch let error as KubernetesError {
+            throw error.berthError
+        }
+    }
+
+    /// The backend of an attached cluster.
+    func backend(of compute: ComputeTarget) throws -> KubernetesBackend {
+        if let backend = backends.withLock({ $0[compute.name] }) { return backend }
+        let client = try client(of: compute)
+        let settings = self.settings
+        let namespace = client.connection.namespace
+        let layout = self.layout
+        let controlPlaneURL = self.controlPlaneURL()
+        // UNFINISHED: Pods present the admin token to the artifact API (a read-only artifact token
+        // is the next step); the environment is the runtime image's Python (no env images, no
+        // venv built at start from the environment's requirements yet); GPUs, cpuLimit and the
+        // config's `namespace` do not reach the workload (DeploymentSpec does not carry them).
+        let backend = KubernetesBackend(client: client, logger: logger) { spec in
+            ReplicaWorkload(
+                spec: spec, namespace: namespace, runtimeImage: settings.runtimeImage,
+                environmentSource: .prebuiltImage(settings.runtimeImage),
+                modelFiles: try ArtifactFileList.files(in: spec.modelDirectory),
+                sourceFiles: try ArtifactFileList.files(in: spec.sourceDirectory),
+                controlPlaneURL: controlPlaneURL,
+                artifactToken: try SecretFile.read(at: layout.adminTokenFile) ?? "")
+        }
+        backends.withLock { $0[compute.name] = backend }
+        return backend
+    }
+}

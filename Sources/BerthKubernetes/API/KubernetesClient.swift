@@ -1,0 +1,170 @@
+import AsyncHTTPClient
+import BerthCore
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// A small client of the Kubernetes REST API: the verbs Berth uses (get, list, create, replace,
+/// merge-patch, delete, watch) on the kinds in `KubernetesResource`, over AsyncHTTPClient.
+///
+/// Bodies are `JSONValue`s, so manifests go out exactly as generated and answers are read
+/// without a model of every Kubernetes type. Non-2xx answers carry a `Status` body, which becomes a
+/// `KubernetesError` with the API server's reason and message.
+///
+/// ```swift
+/// let client = try KubernetesClient(connection: Kubeconfig.load(path: "~/.kube/config"))
+/// let version = try await client.version()
+/// ```
+public struct KubernetesClient: Sendable {
+    public let connection: KubernetesConnection
+    let tls: TLSConfiguration?
+    let httpClient: HTTPClient
+    let logger: Logger
+    /// The largest answer read whole (a list of every Pod of a big namespace fits).
+    static let maxBodyBytes = 64 << 20
+
+    /// - Throws: `KubernetesError` (`.kubeconfig`) when a certificate or key cannot be parsed.
+    public init(
+        connection: KubernetesConnection, httpClient: HTTPClient = .shared,
+        logger: Logger = Logger(label: "berth.kubernetes")
+    ) throws {
+        self.connection = connection
+        self.httpClient = httpClient
+        self.logger = logger
+        self.tls = connection.server.scheme == "https" ? try Self.tlsConfiguration(for: connection) : nil
+    }
+
+    /// TLS settings from the kubeconfig: the cluster's CA (else the system's), the client
+    /// certificate and key, or no verification at all for `insecure-skip-tls-verify`.
+    static func tlsConfiguration(for connection: KubernetesConnection) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        do {
+            if let ca = connection.certificateAuthorityPEM {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(ca)))
+            }
+            if connection.insecureSkipTLSVerify { tls.certificateVerification = .none }
+            if let certificate = connection.clientCertificatePEM, let key = connection.clientKeyPEM {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificate)).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(key), format: .pem))
+            }
+        } catch {
+            throw KubernetesError.kubeconfig(
+                "The certificates or key of \(connection) could not be parsed as PEM. Check the *-data fields are base64 of PEM text."
+            )
+        }
+        return tls
+    }
+
+    /// `GET /version`: proves the API server answers (and the credentials pass).
+    public func version() async throws -> JSONValue {
+        try await send(.GET, path: "/version")
+    }
+
+    /// One object; throws `.notFound` when it does not exist.
+    public func get(_ resource: KubernetesResource, namespace: String?, name: String, subresource: String? = nil)
+        async throws -> JSONValue
+    {
+        try await send(.GET, path: resource.objectPath(namespace: namespace, name: name, subresource: subresource))
+    }
+
+    /// One object, or nil when it does not exist.
+    public func getIfPresent(_ resource: KubernetesResource, namespace: String?, name: String) async throws
+        -> JSONValue?
+    {
+        do {
+            return try await get(resource, namespace: namespace, name: name)
+        } catch let error as KubernetesError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// A `…List` object; its `items` are the objects, `metadata.resourceVersion` where to watch from.
+    public func list(_ resource: KubernetesResource, namespace: String?, labelSelector: String? = nil) async throws
+        -> JSONValue
+    {
+        var query: [(String, String)] = []
+        if let labelSelector { query.append(("labelSelector", labelSelector)) }
+        return try await send(.GET, path: resource.collectionPath(namespace: namespace), query: query)
+    }
+
+    /// Creates `manifest` in its `metadata.namespace` (for namespaced kinds); `.conflict` with
+    /// reason `AlreadyExists` when an object of that name exists.
+    @discardableResult
+    public func create(_ manifest: JSONValue) async throws -> JSONValue {
+        let (resource, namespace, _) = try Self.identity(of: manifest)
+        return try await send(.POST, path: resource.collectionPath(namespace: namespace), body: manifest)
+    }
+
+    /// Creates `manifest`, or replaces the object of that name with it (keeping its
+    /// `resourceVersion`), so installing twice converges instead of failing.
+    @discardableResult
+    public func createOrReplace(_ manifest: JSONValue) async throws -> JSONValue {
+        let (resource, namespace, name) = try Self.identity(of: manifest)
+        do {
+            return try await create(manifest)
+        } catch let error as KubernetesError where error.reason == "AlreadyExists" {
+            let current = try await get(resource, namespace: namespace, name: name)
+            guard case .object(var members) = manifest, case .object(var metadata)? = members["metadata"] else {
+                return current
+            }
+            metadata["resourceVersion"] = current["metadata"]?["resourceVersion"]
+            members["metadata"] = .object(metadata)
+            return try await send(
+                .PUT, path: resource.objectPath(namespace: namespace, name: name), body: .object(members))
+        }
+    }
+
+    /// Replaces the object named in `manifest`; when the manifest carries a
+    /// `metadata.resourceVersion` that is no longer current, throws `.conflict`.
+    @discardableResult
+    public func replace(_ manifest: JSONValue) async throws -> JSONValue {
+        let (resource, namespace, name) = try Self.identity(of: manifest)
+        return try await send(.PUT, path: resource.objectPath(namespace: namespace, name: name), body: manifest)
+    }
+
+    /// A JSON merge patch (RFC 7386) of one object or its subresource.
+    @discardableResult
+    public func mergePatch(
+        _ resource: KubernetesResource, namespace: String?, name: String, subresource: String? = nil,
+        patch: JSONValue
+    ) async throws -> JSONValue {
+        try await send(
+            .PATCH, path: resource.objectPath(namespace: namespace, name: name, subresource: subresource),
+            body: patch, contentType: "application/merge-patch+json")
+    }
+
+    /// Sets a Deployment's replicas through its `scale` subresource.
+    public func scaleDeployment(namespace: String, name: String, replicas: Int) async throws {
+        try await mergePatch(
+            .deployments, namespace: namespace, name: name, subresource: "scale",
+            patch: ["spec": ["replicas": .number(Double(replicas))]])
+    }
+
+    /// Deletes one object (its dependents in the background); false when it did not exist.
+    @discardableResult
+    public func delete(_ resource: KubernetesResource, namespace: String?, name: String) async throws -> Bool {
+        do {
+            try await send(
+                .DELETE, path: resource.objectPath(namespace: namespace, name: name),
+                body: ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Background"])
+            return true
+        } catch let error as KubernetesError where error.code == .notFound {
+            return false
+        }
+    }
+
+    /// The kind, namespace and name of a manifest.
+    static func identity(of manifest: JSONValue) throws -> (KubernetesResource, String?, String) {
+        guard let apiVersion = manifest["apiVersion"]?.stringValue, let kind = manifest["kind"]?.stringValue,
+            let resource = KubernetesResource.of(apiVersion: apiVersion, kind: kind),
+            let name = manifest["metadata"]?["name"]?.stringValue
+        else {
+            throw KubernetesError(
+                .invalid, "Berth built a manifest it cannot send (unknown kind or no name); this is a bug.")
+        }
+        let namespace = resource.isNamespaced ? (manifest["metadata"]?["namespace"]?.stringValue) : nil
+        return (resource, namespace, name)
+    }
+}

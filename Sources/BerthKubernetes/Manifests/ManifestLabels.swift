@@ -1,0 +1,52 @@
+import BerthCore
+
+/// The labels and names Berth puts on everything it creates, so `update`, `delete` and `detach`
+/// find exactly Berth's objects (and nothing of the user's) by label selector.
+public enum ManifestLabels {
+    /// `app.kubernetes.io/managed-by: berth` on every object.
+    public static let managedBy = "app.kubernetes.io/managed-by"
+    /// `berth.dev/component`: `replica` or `router`.
+    public static let component = "berth.dev/component"
+    /// `berth.dev/service`: the service (deployment) name.
+    public static let service = "berth.dev/service"
+    /// `berth.dev/compute`: the compute target's name in the workspace.
+    public static let compute = "berth.dev/compute"
+    /// `berth.dev/revision` annotation: the deployment's full revision (labels cap at 63 characters).
+    public static let revision = "berth.dev/revision"
+    /// The namespace the router and the attachment marker live in.
+    public static let systemNamespace = "berth-system"
+
+    /// The selector of one service's replica Pods.
+    public static func replicaSelector(service: String) -> [String: JSONValue] {
+        [component: "replica", Self.service: .string(service)]
+    }
+
+    /// The labels of one service's objects.
+    public static func replicaLabels(service: String, compute: String) -> [String: JSONValue] {
+        [managedBy: "berth", component: "replica", Self.service: .string(service), Self.compute: .string(compute)]
+    }
+
+    /// The labels of the router's objects.
+    public static func routerLabels(compute: String) -> [String: JSONValue] {
+        [managedBy: "berth", component: "router", Self.compute: .string(compute)]
+    }
+
+    /// A label selector string (`k=v,k=v`) over `labels`, sorted so it is stable.
+    public static func selectorString(_ labels: [String: JSONValue]) -> String {
+        labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")
+    }
+
+    /// The name of a service's objects (`berth-` keeps them apart from the user's own).
+    public static func objectName(service: String) -> String { "berth-\(service)" }
+
+    /// Kubernetes quantities: cores as millicores (`"250m"`), GB as MiB (`"512Mi"`).
+    public static func cpuQuantity(_ cores: Double) -> JSONValue {
+        .string("\(max(1, Int((cores * 1000).rounded())))m")
+    }
+
+    public static func memoryQuantity(_ gigabytes: Double) -> JSONValue {
+        .string("\(max(1, Int((gigabytes * 1024).rounded())))Mi")
+    }
+
+    static func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+}

@@ -1,0 +1,94 @@
+import BerthCore
+
+/// Pure functions from a `ReplicaWorkload` to the objects of one deployment: its Deployment of
+/// replica Pods, a ClusterIP Service, a Secret with what the Pods need, and the service account
+/// (without API access) they run as.
+///
+/// Each Pod: an init container fetches the model and source files from the control plane's
+/// artifact API and checks their SHA-256; (when the registry has no image for the environment)
+/// a second one builds the venv into a cache volume; then `berth replica` serves on port 5001,
+/// with `/ready` as the readiness probe and `/` as the liveness probe (`livenessProbeRequirements`).
+public enum ReplicaManifests {
+    /// The port `berth replica` listens on inside the Pod (Azure's scoring containers use 5001).
+    public static let replicaPort = 5001
+    /// Where the files land inside the Pod.
+    public static let modelDirectory = "/var/azureml-app/models"
+    public static let sourceDirectory = "/var/azureml-app/source"
+    public static let venvCacheDirectory = "/opt/berth/venvs"
+    /// The service account replicas run as; it is bound to no role.
+    public static let serviceAccountName = "berth-replica"
+
+    /// Every object of the deployment, in the order they are created.
+    public static func all(_ workload: ReplicaWorkload) -> [JSONValue] {
+        [serviceAccount(namespace: workload.namespace), secret(workload), service(workload), deployment(workload)]
+    }
+
+    static func metadata(_ workload: ReplicaWorkload, name: String? = nil) -> JSONValue {
+        [
+            "name": .string(name ?? ManifestLabels.objectName(service: workload.spec.name)),
+            "namespace": .string(workload.namespace),
+            "labels": .object(ManifestLabels.replicaLabels(service: workload.spec.name, compute: workload.spec.computeName)),
+        ]
+    }
+
+    /// The account replica Pods run as: no role is bound to it and its token is not mounted.
+    public static func serviceAccount(namespace: String) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "ServiceAccount",
+            "metadata": [
+                "name": .string(serviceAccountName), "namespace": .string(namespace),
+                "labels": [ManifestLabels.managedBy: "berth"],
+            ],
+            "automountServiceAccountToken": false,
+        ]
+    }
+
+    /// What the Pods need that is secret: the token of the artifact API.
+    public static func secret(_ workload: ReplicaWorkload) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": metadata(workload),
+            "stringData": ["artifact-token": .string(workload.artifactToken)],
+        ]
+    }
+
+    /// The ClusterIP Service in front of the replicas (the router reads its EndpointSlices).
+    public static func service(_ workload: ReplicaWorkload) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": metadata(workload),
+            "spec": [
+                "type": "ClusterIP",
+                "selector": .object(ManifestLabels.replicaSelector(service: workload.spec.name)),
+                "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
+            ],
+        ]
+    }
+
+    /// The Deployment of replica Pods. A rolling update adds a new Pod before removing an old one,
+    /// so an update never drops below the current number of ready replicas.
+    public static func deployment(_ workload: ReplicaWorkload) -> JSONValue {
+        let spec = workload.spec
+        let selector = ManifestLabels.replicaSelector(service: spec.name)
+        var podLabels = ManifestLabels.replicaLabels(service: spec.name, compute: spec.computeName)
+        for (key, value) in selector { podLabels[key] = value }
+        return [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": metadata(workload),
+            "spec": [
+                "replicas": ManifestLabels.number(spec.replicas),
+                "selector": ["matchLabels": .object(selector)],
+                "strategy": [
+                    "type": "RollingUpdate", "rollingUpdate": ["maxSurge": 1, "maxUnavailable": 0],
+                ],
+                "template": [
+                    "metadata": [
+                        "labels": .object(podLabels),
+                        "annotations": [ManifestLabels.revision: .string(spec.revision)],
+                    ],
+                    "spec": ReplicaPodSpec.podSpec(workload),
+                ],
+            ],
+        ]
+    }
+}

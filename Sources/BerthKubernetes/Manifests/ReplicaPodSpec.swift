@@ -1,0 +1,158 @@
+import BerthCore
+
+/// The Pod template of a replica Deployment (see `ReplicaManifests`).
+enum ReplicaPodSpec {
+    static func podSpec(_ workload: ReplicaWorkload) -> JSONValue {
+        var initContainers: [JSONValue] = [fetchContainer(workload)]
+        var volumes: [JSONValue] = [
+            PodHardening.emptyDir("models"), PodHardening.emptyDir("source"),
+            PodHardening.emptyDir("tmp", sizeLimit: "1Gi"),
+        ]
+        var python = "python3"
+        var image = workload.runtimeImage
+        switch workload.environmentSource {
+        case .prebuiltImage(let tagged):
+            image = tagged
+        case .buildAtStart(let hash, let requirements):
+            // UNFINISHED: an emptyDir lives as long as the Pod; a node-wide cache keyed by the hash
+            // (a hostPath or a shared PVC) is the next step, so Pods on one node build once.
+            volumes.append(PodHardening.emptyDir("venv-cache"))
+            initContainers.append(buildContainer(workload, hash: hash, requirements: requirements))
+            python = "\(ReplicaManifests.venvCacheDirectory)/\(hash)/bin/python"
+        }
+        return [
+            "serviceAccountName": .string(ReplicaManifests.serviceAccountName),
+            "automountServiceAccountToken": false,
+            "securityContext": PodHardening.podSecurityContext,
+            "terminationGracePeriodSeconds": .number(Double(workload.spec.scoringTimeoutMs / 1000 + 10)),
+            "initContainers": .array(initContainers),
+            "containers": [replicaContainer(workload, image: image, python: python)],
+            "volumes": .array(volumes),
+        ]
+    }
+
+    static func replicaContainer(_ workload: ReplicaWorkload, image: String, python: String) -> JSONValue {
+        let spec = workload.spec
+        let liveness = spec.liveness
+        var env: [JSONValue] = [
+            ["name": "AZUREML_MODEL_DIR", "value": .string(ReplicaManifests.modelDirectory)],
+            ["name": "HOME", "value": "/tmp"],
+            ["name": "BERTH_REPLICA_ID", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
+        ]
+        for key in spec.environment.keys.sorted() where key != "AZUREML_MODEL_DIR" {
+            env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
+        }
+        var requests: [String: JSONValue] = [
+            "cpu": ManifestLabels.cpuQuantity(spec.cpu), "memory": ManifestLabels.memoryQuantity(spec.memoryInGB),
+        ]
+        var limits: [String: JSONValue] = [
+            "memory": ManifestLabels.memoryQuantity(spec.memoryLimitInGB ?? spec.memoryInGB)
+        ]
+        if let cpuLimit = workload.cpuLimit { limits["cpu"] = ManifestLabels.cpuQuantity(cpuLimit) }
+        if workload.gpu > 0 {
+            // Extended resources must be in limits; requests, when given, must equal them.
+            limits["nvidia.com/gpu"] = .string(String(workload.gpu))
+            requests["nvidia.com/gpu"] = .string(String(workload.gpu))
+        }
+        return [
+            "name": "replica",
+            "image": .string(image),
+            "imagePullPolicy": "IfNotPresent",
+            "command": .array(
+                [
+                    "berth", "replica", "--entry-script", .string(spec.entryScript), "--source-dir",
+                    .string(ReplicaManifests.sourceDirectory), "--model-dir", .string(ReplicaManifests.modelDirectory),
+                    "--python", .string(python), "--host", "0.0.0.0", "--port",
+                    .string(String(ReplicaManifests.replicaPort)), "--max-concurrent",
+                    .string(String(spec.maxConcurrentRequests)), "--scoring-timeout-ms",
+                    .string(String(spec.scoringTimeoutMs)), "--service-name", .string(spec.name),
+                ]),
+            "workingDir": .string(ReplicaManifests.sourceDirectory),
+            "ports": [["name": "http", "containerPort": ManifestLabels.number(ReplicaManifests.replicaPort), "protocol": "TCP"]],
+            "env": .array(env),
+            "resources": ["requests": .object(requests), "limits": .object(limits)],
+            "readinessProbe": [
+                "httpGet": ["path": "/ready", "port": "http"],
+                "periodSeconds": 2, "timeoutSeconds": .number(Double(liveness.timeoutSeconds)),
+                "failureThreshold": 1, "successThreshold": 1,
+            ],
+            "livenessProbe": [
+                "httpGet": ["path": "/", "port": "http"],
+                "periodSeconds": ManifestLabels.number(liveness.periodSeconds),
+                "initialDelaySeconds": ManifestLabels.number(liveness.initialDelaySeconds),
+                "timeoutSeconds": ManifestLabels.number(liveness.timeoutSeconds),
+                "failureThreshold": ManifestLabels.number(liveness.failureThreshold),
+                // Kubernetes requires 1 for liveness probes; Azure's successThreshold applies to readiness.
+                "successThreshold": 1,
+            ],
+            "securityContext": PodHardening.containerSecurityContext,
+            "volumeMounts": .array(
+                [
+                    PodHardening.mount("models", at: ReplicaManifests.modelDirectory, readOnly: true),
+                    PodHardening.mount("source", at: ReplicaManifests.sourceDirectory, readOnly: true),
+                    PodHardening.mount("tmp", at: "/tmp"),
+                ] + venvMount(workload)),
+        ]
+    }
+
+    static func venvMount(_ workload: ReplicaWorkload) -> [JSONValue] {
+        guard case .buildAtStart = workload.environmentSource else { return [] }
+        return [PodHardening.mount("venv-cache", at: ReplicaManifests.venvCacheDirectory, readOnly: true)]
+    }
+
+    static func fetchContainer(_ workload: ReplicaWorkload) -> JSONValue {
+        let files =
+            workload.modelFiles.map { (folder: ReplicaManifests.modelDirectory, file: $0) }
+            + workload.sourceFiles.map { (folder: ReplicaManifests.sourceDirectory, file: $0) }
+        return [
+            "name": "fetch-artifacts",
+            "image": .string(workload.runtimeImage),
+            "imagePullPolicy": "IfNotPresent",
+            "command": ["sh", "-c", .string(FetchScript.script(files: files))],
+            "env": [
+                ["name": "BERTH_CONTROL_PLANE_URL", "value": .string(workload.controlPlaneURL)],
+                [
+                    "name": "BERTH_ARTIFACT_TOKEN",
+                    "valueFrom": [
+                        "secretKeyRef": [
+                            "name": .string(ManifestLabels.objectName(service: workload.spec.name)),
+                            "key": "artifact-token",
+                        ]
+                    ],
+                ],
+            ],
+            "resources": [
+                "requests": ["cpu": "100m", "memory": "64Mi"], "limits": ["memory": "256Mi"],
+            ],
+            "securityContext": PodHardening.containerSecurityContext,
+            "volumeMounts": [
+                PodHardening.mount("models", at: ReplicaManifests.modelDirectory),
+                PodHardening.mount("source", at: ReplicaManifests.sourceDirectory),
+                PodHardening.mount("tmp", at: "/tmp"),
+            ],
+        ]
+    }
+
+    static func buildContainer(_ workload: ReplicaWorkload, hash: String, requirements: [String]) -> JSONValue {
+        let venv = "\(ReplicaManifests.venvCacheDirectory)/\(hash)"
+        let quoted = requirements.map(FetchScript.quote).joined(separator: " ")
+        let script = [
+            "set -eu",
+            "if [ -x \(FetchScript.quote(venv))/bin/python ]; then echo 'environment cached'; exit 0; fi",
+            "python3 -m venv \(FetchScript.quote(venv))",
+            requirements.isEmpty ? "true" : "\(FetchScript.quote(venv))/bin/pip install --no-cache-dir \(quoted)",
+        ].joined(separator: "\n")
+        return [
+            "name": "build-environment",
+            "image": .string(workload.runtimeImage),
+            "imagePullPolicy": "IfNotPresent",
+            "command": ["sh", "-c", .string(script)],
+            "env": [["name": "HOME", "value": "/tmp"]],
+            "securityContext": PodHardening.containerSecurityContext,
+            "volumeMounts": [
+                PodHardening.mount("venv-cache", at: ReplicaManifests.venvCacheDirectory),
+                PodHardening.mount("tmp", at: "/tmp"),
+            ],
+        ]
+    }
+}

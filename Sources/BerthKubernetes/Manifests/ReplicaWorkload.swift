@@ -1,0 +1,66 @@
+import BerthBackends
+import BerthCore
+import Foundation
+
+/// What the manifests of one deployment are generated from: the backend's `DeploymentSpec` plus
+/// what only Kubernetes needs (namespace, image, GPUs, where Pods fetch their files from).
+public struct ReplicaWorkload: Sendable, Hashable {
+    /// One file a Pod downloads from the control plane's artifact API before the replica starts.
+    public struct FetchedFile: Sendable, Hashable {
+        /// Path under the folder it lands in (`/`-separated, relative, no `..`).
+        public var path: String
+        /// `sha256:<hex>`: the artifact's address and the checksum the init container verifies.
+        public var digest: String
+
+        public init(path: String, digest: String) {
+            self.path = path
+            self.digest = digest
+        }
+    }
+
+    /// How the Pod gets its Python environment.
+    public enum EnvironmentSource: Sendable, Hashable {
+        /// The registry has an image tagged with the environment's hash: run it as is.
+        case prebuiltImage(String)
+        /// No such image: the runtime image builds a venv at start into a cache volume keyed by
+        /// the hash (`pip install` of these requirement lines).
+        case buildAtStart(hash: String, requirements: [String])
+    }
+
+    public var spec: DeploymentSpec
+    /// The Kubernetes namespace (`namespace` of the deployment config, else the attachment's).
+    public var namespace: String
+    /// The Berth runtime image (`deploy/Dockerfile`), used for init containers and when the
+    /// environment is built at start.
+    public var runtimeImage: String
+    public var environmentSource: EnvironmentSource
+    /// `cpuLimit`, when set.
+    public var cpuLimit: Double?
+    /// `gpuCores` → `nvidia.com/gpu`.
+    public var gpu: Int
+    /// The model files, laid out as `AZUREML_MODEL_DIR` expects.
+    public var modelFiles: [FetchedFile]
+    /// The source snapshot's files.
+    public var sourceFiles: [FetchedFile]
+    /// The control plane's URL as Pods reach it (for the artifact API).
+    public var controlPlaneURL: String
+    /// The token Pods present to the artifact API (stored in the deployment's Secret).
+    public var artifactToken: String
+
+    public init(
+        spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,
+        cpuLimit: Double? = nil, gpu: Int = 0, modelFiles: [FetchedFile], sourceFiles: [FetchedFile],
+        controlPlaneURL: String, artifactToken: String
+    ) {
+        self.spec = spec
+        self.namespace = namespace
+        self.runtimeImage = runtimeImage
+        self.environmentSource = environmentSource
+        self.cpuLimit = cpuLimit
+        self.gpu = gpu
+        self.modelFiles = modelFiles
+        self.sourceFiles = sourceFiles
+        self.controlPlaneURL = controlPlaneURL
+        self.artifactToken = artifactToken
+    }
+}

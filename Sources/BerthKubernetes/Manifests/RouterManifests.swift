@@ -1,0 +1,169 @@
+import BerthCore
+
+/// Pure functions from a `RouterInstallation` to the objects attach creates (see there).
+public enum RouterManifests {
+    /// Every object, in the order attach creates them (namespaces first, the marker last).
+    public static func all(_ installation: RouterInstallation) -> [JSONValue] {
+        var objects: [JSONValue] = [namespace(ManifestLabels.systemNamespace, compute: installation.computeName)]
+        if installation.deploymentNamespace != ManifestLabels.systemNamespace {
+            objects.append(namespace(installation.deploymentNamespace, compute: installation.computeName))
+        }
+        return objects + [
+            serviceAccount(installation), role(installation), roleBinding(installation), feedSecret(installation),
+            deployment(installation), service(installation), marker(installation),
+        ]
+    }
+
+    static func metadata(_ installation: RouterInstallation, name: String = RouterInstallation.routerName,
+        namespace: String = ManifestLabels.systemNamespace) -> JSONValue
+    {
+        [
+            "name": .string(name), "namespace": .string(namespace),
+            "labels": .object(ManifestLabels.routerLabels(compute: installation.computeName)),
+        ]
+    }
+
+    /// A namespace Berth uses. Namespaces are not deleted at detach unless Berth made them
+    /// (`app.kubernetes.io/managed-by: berth`), since the user's own objects may live there.
+    public static func namespace(_ name: String, compute: String) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "Namespace",
+            "metadata": ["name": .string(name), "labels": [ManifestLabels.managedBy: "berth", ManifestLabels.compute: .string(compute)]],
+        ]
+    }
+
+    public static func serviceAccount(_ installation: RouterInstallation) -> JSONValue {
+        ["apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata(installation)]
+    }
+
+    /// Read-only access to EndpointSlices and Pods in the deployment namespace, nothing else.
+    public static func role(_ installation: RouterInstallation) -> JSONValue {
+        [
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+            "metadata": metadata(installation, namespace: installation.deploymentNamespace),
+            "rules": [
+                ["apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["get", "list", "watch"]],
+                ["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]],
+            ],
+        ]
+    }
+
+    public static func roleBinding(_ installation: RouterInstallation) -> JSONValue {
+        [
+            "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+            "metadata": metadata(installation, namespace: installation.deploymentNamespace),
+            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(RouterInstallation.routerName)],
+            "subjects": [
+                [
+                    "kind": "ServiceAccount", "name": .string(RouterInstallation.routerName),
+                    "namespace": .string(ManifestLabels.systemNamespace),
+                ]
+            ],
+        ]
+    }
+
+    /// The control plane's URL and the feed token, for the router Pods.
+    public static func feedSecret(_ installation: RouterInstallation) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+            "metadata": metadata(installation),
+            "stringData": [
+                "control-plane-url": .string(installation.controlPlaneURL), "feed-token": .string(installation.feedToken),
+            ],
+        ]
+    }
+
+    /// The router Deployment. FastProd spreads its Pods over nodes; DevTest runs one.
+    public static func deployment(_ installation: RouterInstallation) -> JSONValue {
+        let selector: [String: JSONValue] = [ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName)]
+        var labels = ManifestLabels.routerLabels(compute: installation.computeName)
+        for (key, value) in selector { labels[key] = value }
+        var podSpec: [String: JSONValue] = [
+            "serviceAccountName": .string(RouterInstallation.routerName),
+            // The router watches EndpointSlices, so unlike replicas it mounts its token.
+            "automountServiceAccountToken": true,
+            "securityContext": PodHardening.podSecurityContext,
+            "containers": [routerContainer(installation)],
+            "volumes": [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")],
+        ]
+        if installation.purpose == .fastProd {
+            podSpec["topologySpreadConstraints"] = [
+                [
+                    "maxSkew": 1, "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "ScheduleAnyway",
+                    "labelSelector": ["matchLabels": .object(selector)],
+                ]
+            ]
+        }
+        return [
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": metadata(installation),
+            "spec": [
+                "replicas": ManifestLabels.number(installation.routerReplicas),
+                "selector": ["matchLabels": .object(selector)],
+                "template": ["metadata": ["labels": .object(labels)], "spec": .object(podSpec)],
+            ],
+        ]
+    }
+
+    static func routerContainer(_ installation: RouterInstallation) -> JSONValue {
+        func secretEnv(_ name: String, key: String) -> JSONValue {
+            [
+                "name": .string(name),
+                "valueFrom": ["secretKeyRef": ["name": .string(RouterInstallation.routerName), "key": .string(key)]],
+            ]
+        }
+        return [
+            "name": "router",
+            "image": .string(installation.image),
+            "imagePullPolicy": "IfNotPresent",
+            // UNFINISHED: `berth router` (a router that follows the control plane's feed over HTTP and
+            // finds replicas through EndpointSlices) is not written yet; see docs/kubernetes.md.
+            "command": [
+                "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
+                "--namespace", .string(installation.deploymentNamespace),
+                "--self-scaling", .string(installation.purpose == .devTest ? "off" : "on"),
+            ],
+            "env": [
+                secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
+                secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
+            ],
+            "ports": [["name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP"]],
+            "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
+            "readinessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 2],
+            "livenessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10],
+            "securityContext": PodHardening.containerSecurityContext,
+            "volumeMounts": [PodHardening.mount("tmp", at: "/tmp")],
+        ]
+    }
+
+    /// The router's Service: a load balancer, public or internal (Azure's annotation; other
+    /// clouds have their own, see docs/kubernetes.md).
+    public static func service(_ installation: RouterInstallation) -> JSONValue {
+        var serviceMetadata = Self.metadata(installation).objectValue ?? [:]
+        if installation.loadBalancerType == .internalLoadBalancer {
+            serviceMetadata["annotations"] = ["service.beta.kubernetes.io/azure-load-balancer-internal": "true"]
+        }
+        return [
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": .object(serviceMetadata),
+            "spec": [
+                "type": "LoadBalancer",
+                "selector": [ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName)],
+                "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
+            ],
+        ]
+    }
+
+    /// The attachment marker: which workspace attached this cluster, under which name.
+    public static func marker(_ installation: RouterInstallation) -> JSONValue {
+        [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": metadata(installation, name: RouterInstallation.markerName),
+            "data": [
+                "workspaceID": .string(installation.workspaceID), "computeName": .string(installation.computeName),
+                "clusterPurpose": .string(installation.purpose.rawValue),
+                "deploymentNamespace": .string(installation.deploymentNamespace),
+            ],
+        ]
+    }
+}

@@ -1,0 +1,100 @@
+import BerthCore
+import Foundation
+
+/// What the double's Deployment controller decides for one Deployment, as a pure function of
+/// the Deployment and its Pods: which Pods to create and delete, and the Deployment's status.
+///
+/// A rolling update follows the manifest's strategy as Berth writes it (`maxSurge 1`,
+/// `maxUnavailable 0`): one new Pod at a time, an old ready Pod removed only while the ready count
+/// stays at `replicas` without it.
+struct DoubleDeploymentPlan: Sendable {
+    var create: [JSONValue] = []
+    var delete: [String] = []
+    var status: JSONValue = .null
+
+    static func templateHash(_ template: JSONValue) -> String {
+        var hasher = FNV1a()
+        hasher.add(template.canonicalJSON)
+        return String(hasher.value % 0xFFFF_FFFF, radix: 16)
+    }
+
+    static func isReady(_ pod: JSONValue) -> Bool {
+        (pod["status"]?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+    }
+
+    static func plan(deployment: JSONValue, pods: [JSONValue], suffix: () -> String) -> DoubleDeploymentPlan {
+        var plan = DoubleDeploymentPlan()
+        let name = deployment["metadata"]?["name"]?.stringValue ?? "?"
+        let template = deployment["spec"]?["template"] ?? [:]
+        let hash = templateHash(template)
+        let desired = Int(deployment["spec"]?["replicas"]?.numberValue ?? 1)
+        let newPods = pods.filter { $0["metadata"]?["labels"]?["pod-template-hash"]?.stringValue == hash }
+        var oldPods = pods.filter { $0["metadata"]?["labels"]?["pod-template-hash"]?.stringValue != hash }
+        var total = pods.count
+        // Scale the new revision up, at most one Pod over `replicas` in all.
+        var newCount = newPods.count
+        while newCount < desired, total < desired + 1 {
+            plan.create.append(pod(deployment: deployment, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
+            newCount += 1
+            total += 1
+        }
+        // Scale the new revision down: not-ready Pods first.
+        if newCount > desired {
+            let extra = newPods.sorted { !isReady($0) && isReady($1) }.prefix(newCount - desired)
+            plan.delete += extra.compactMap { $0["metadata"]?["name"]?.stringValue }
+        }
+        // Retire old Pods: not-ready ones at once, ready ones while enough others are ready.
+        var ready = pods.filter(isReady).count
+        oldPods.sort { !isReady($0) && isReady($1) }
+        for old in oldPods {
+            let oldName = old["metadata"]?["name"]?.stringValue ?? ""
+            if !isReady(old) {
+                plan.delete.append(oldName)
+            } else if ready - 1 >= desired || (newPods.isEmpty && desired == 0) {
+                plan.delete.append(oldName)
+                ready -= 1
+            }
+        }
+        let readyNew = newPods.filter(isReady).count
+        plan.status = [
+            "observedGeneration": deployment["metadata"]?["generation"] ?? 1,
+            "replicas": .number(Double(pods.count)),
+            "updatedReplicas": .number(Double(newPods.count)),
+            "readyReplicas": .number(Double(pods.filter(isReady).count)),
+            "availableReplicas": .number(Double(pods.filter(isReady).count)),
+            "unavailableReplicas": .number(Double(max(0, desired - readyNew))),
+        ]
+        return plan
+    }
+
+    static func pod(deployment: JSONValue, template: JSONValue, hash: String, name: String) -> JSONValue {
+        var labels = template["metadata"]?["labels"]?.objectValue ?? [:]
+        labels["pod-template-hash"] = .string(hash)
+        return [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": .string(name), "namespace": deployment["metadata"]?["namespace"] ?? "default",
+                "labels": .object(labels), "annotations": template["metadata"]?["annotations"] ?? [:],
+                "ownerReferences": [
+                    [
+                        "apiVersion": "apps/v1", "kind": "Deployment", "name": deployment["metadata"]?["name"] ?? "",
+                        "uid": deployment["metadata"]?["uid"] ?? "", "controller": true,
+                    ]
+                ],
+            ],
+            "spec": template["spec"] ?? [:],
+            "status": ["phase": "Pending"],
+        ]
+    }
+}
+
+/// A stable 64-bit FNV-1a hash (Swift's `Hasher` is seeded per process).
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ text: String) {
+        for byte in text.utf8 {
+            value ^= UInt64(byte)
+            value = value &* 0x100_0000_01b3
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// A kind the double serves, and where its objects live.
+struct DoubleKind: Sendable, Hashable {
+    var apiVersion: String
+    var kind: String
+    var plural: String
+    var isNamespaced: Bool
+
+    static let all: [DoubleKind] = [
+        .init(apiVersion: "v1", kind: "Namespace", plural: "namespaces", isNamespaced: false),
+        .init(apiVersion: "v1", kind: "Node", plural: "nodes", isNamespaced: false),
+        .init(apiVersion: "v1", kind: "Pod", plural: "pods", isNamespaced: true),
+        .init(apiVersion: "v1", kind: "Service", plural: "services", isNamespaced: true),
+        .init(apiVersion: "v1", kind: "Secret", plural: "secrets", isNamespaced: true),
+        .init(apiVersion: "v1", kind: "ConfigMap", plural: "configmaps", isNamespaced: true),
+        .init(apiVersion: "v1", kind: "ServiceAccount", plural: "serviceaccounts", isNamespaced: true),
+        .init(apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", isNamespaced: true),
+        .init(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices", isNamespaced: true),
+        .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles", isNamespaced: true),
+        .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
+    ]
+
+    static func named(_ plural: String, apiVersion: String) -> DoubleKind? {
+        all.first { $0.plural == plural && $0.apiVersion == apiVersion }
+    }
+
+    static let namespace = all[0]
+    static let node = all[1]
+    static let pod = all[2]
+    static let deployment = all[7]
+    static let endpointSlice = all[8]
+}
+
+/// A REST path of the Kubernetes API, taken apart:
+/// `/api/v1[/namespaces/NS]/PLURAL[/NAME[/SUBRESOURCE]]` and the same under `/apis/GROUP/VERSION`.
+struct DoubleRequestPath: Sendable, Hashable {
+    var kind: DoubleKind
+    var namespace: String?
+    var name: String?
+    var subresource: String?
+
+    /// Nil for a path outside the API (or a kind the double does not serve).
+    init?(_ path: String) {
+        var parts = path.split(separator: "/").map(String.init)
+        let apiVersion: String
+        if parts.first == "api", parts.count >= 2 {
+            apiVersion = parts[1]
+            parts.removeFirst(2)
+        } else if parts.first == "apis", parts.count >= 3 {
+            apiVersion = "\(parts[1])/\(parts[2])"
+            parts.removeFirst(3)
+        } else {
+            return nil
+        }
+        var namespace: String?
+        // `namespaces/NS/…` scopes what follows; `namespaces[/NS]` alone is the Namespace kind.
+        if parts.count >= 3, parts[0] == "namespaces" {
+            namespace = parts[1]
+            parts.removeFirst(2)
+        }
+        guard let plural = parts.first, let kind = DoubleKind.named(plural, apiVersion: apiVersion),
+            parts.count <= 3, kind.isNamespaced || namespace == nil
+        else { return nil }
+        self.kind = kind
+        self.namespace = namespace
+        self.name = parts.count >= 2 ? parts[1] : nil
+        self.subresource = parts.count == 3 ? parts[2] : nil
+    }
+}

@@ -1,0 +1,176 @@
+import BerthCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Answers the Kubernetes REST calls Berth makes, from `DoubleStore`.
+struct DoubleResponder: Sendable {
+    let store: DoubleStore
+    let serverVersion: String
+    /// Where Pods' logs are (`pods/NAME/log`), when the double runs Pods.
+    let podLogs: URL?
+    /// Called after every successful write, so the double's controllers react at once.
+    let onChange: @Sendable () -> Void
+
+    func respond(to request: Request) async -> Response {
+        do {
+            return try await handle(request)
+        } catch let status as DoubleStatus {
+            return Self.json(status.body, status: status.code)
+        } catch {
+            return Self.json(DoubleStatus.badRequest("\(error)").body, status: 400)
+        }
+    }
+
+    private func handle(_ request: Request) async throws -> Response {
+        let path = request.uri.path
+        if path == "/version", request.method == .get {
+            return Self.json(
+                [
+                    "major": "1", "minor": "31", "gitVersion": .string(serverVersion), "platform": "linux/amd64",
+                ], status: 200)
+        }
+        guard let target = DoubleRequestPath(path) else {
+            throw DoubleStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+        }
+        let query = request.uri.queryParameters
+        let selector = DoubleLabelSelector(query["labelSelector"].map { String($0) })
+        switch (request.method, target.name, target.subresource) {
+        case (.get, nil, nil) where query["watch"] == "true" || query["watch"] == "1":
+            let version = query["resourceVersion"].flatMap { Int(String($0)) }
+            let timeout = query["timeoutSeconds"].flatMap { Int(String($0)) } ?? 1800
+            return try watch(target, selector: selector, after: version, timeoutSeconds: timeout)
+        case (.get, nil, nil):
+            let (items, version) = store.list(target.kind, namespace: target.namespace, selector: selector)
+            return Self.json(
+                [
+                    "kind": .string("\(target.kind.kind)List"), "apiVersion": .string(target.kind.apiVersion),
+                    "metadata": ["resourceVersion": .string(String(version))], "items": .array(items),
+                ], status: 200)
+        case (.post, nil, nil):
+            let created = try store.create(target.kind, namespace: target.namespace, try await body(of: request))
+            onChange()
+            return Self.json(created, status: 201)
+        case (.get, let name?, nil):
+            return Self.json(try existing(target, name), status: 200)
+        case (.put, let name?, nil):
+            let replaced = try store.replace(target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            onChange()
+            return Self.json(replaced, status: 200)
+        case (.patch, let name?, nil):
+            try requireMergePatch(request)
+            let patched = try store.patch(target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            onChange()
+            return Self.json(patched, status: 200)
+        case (.delete, let name?, nil):
+            try store.delete(target.kind, namespace: target.namespace, name: name)
+            onChange()
+            return Self.json(
+                ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": ["name": .string(name)]],
+                status: 200)
+        case (.get, let name?, "log") where target.kind == .pod:
+            _ = try existing(target, name)
+            let container = query["container"].map { String($0) } ?? "replica"
+            let lines = query["tailLines"].flatMap { Int(String($0)) } ?? 5000
+            let text = DoublePodRunner.log(
+                in: podLogs?.appendingPathComponent("\(target.namespace ?? "default")-\(name)/logs"), container: container,
+                lines: lines)
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain"
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        case (.get, let name?, "scale") where target.kind == .deployment:
+            return Self.json(Self.scale(of: try existing(target, name)), status: 200)
+        case (.patch, let name?, "scale") where target.kind == .deployment,
+            (.put, let name?, "scale") where target.kind == .deployment:
+            if request.method == .patch { try requireMergePatch(request) }
+            let sent = try await body(of: request)
+            let current = Self.scale(of: try existing(target, name))
+            let scale = request.method == .patch ? JSONMergePatch.apply(sent, to: current) : sent
+            guard let replicas = scale["spec"]?["replicas"]?.numberValue, replicas >= 0, replicas == replicas.rounded() else {
+                throw DoubleStatus.invalid(target.kind, name, "spec.replicas: Invalid value: must be a whole number ≥ 0")
+            }
+            let updated = try store.patch(
+                target.kind, namespace: target.namespace, name: name, ["spec": ["replicas": .number(replicas)]])
+            onChange()
+            return Self.json(Self.scale(of: updated), status: 200)
+        default:
+            throw DoubleStatus.methodNotAllowed()
+        }
+    }
+
+    private func existing(_ target: DoubleRequestPath, _ name: String) throws(DoubleStatus) -> JSONValue {
+        guard let object = store.object(target.kind, namespace: target.namespace, name: name) else {
+            throw DoubleStatus.notFound(target.kind, name)
+        }
+        return object
+    }
+
+    private func requireMergePatch(_ request: Request) throws(DoubleStatus) {
+        let type = request.headers[.contentType] ?? ""
+        guard type.hasPrefix("application/merge-patch+json") else {
+            throw DoubleStatus(
+                code: 415, reason: "UnsupportedMediaType",
+                message: "the double supports only application/merge-patch+json patches, not \(type)")
+        }
+    }
+
+    private func body(of request: Request) async throws -> JSONValue {
+        let buffer = try await request.body.collect(upTo: 16 << 20)
+        do {
+            return try JSONValue(parsing: Data(buffer.readableBytesView))
+        } catch {
+            throw DoubleStatus.badRequest("the body of the request is not JSON: \(error)")
+        }
+    }
+
+    /// A Deployment's `autoscaling/v1` Scale.
+    static func scale(of deployment: JSONValue) -> JSONValue {
+        let labels = deployment["spec"]?["selector"]?["matchLabels"]?.objectValue ?? [:]
+        return [
+            "kind": "Scale", "apiVersion": "autoscaling/v1",
+            "metadata": [
+                "name": deployment["metadata"]?["name"] ?? .null, "namespace": deployment["metadata"]?["namespace"] ?? .null,
+                "resourceVersion": deployment["metadata"]?["resourceVersion"] ?? .null,
+            ],
+            "spec": ["replicas": deployment["spec"]?["replicas"] ?? 1],
+            "status": [
+                "replicas": deployment["status"]?["replicas"] ?? 0,
+                "selector": .string(labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")),
+            ],
+        ]
+    }
+
+    /// A `watch=true` answer: one JSON event per line, until the timeout or the client leaves.
+    private func watch(_ target: DoubleRequestPath, selector: DoubleLabelSelector, after version: Int?, timeoutSeconds: Int)
+        throws(DoubleStatus) -> Response
+    {
+        let (id, events) = try store.watch(target.kind, namespace: target.namespace, selector: selector, after: version)
+        let store = self.store
+        let body = ResponseBody { writer in
+            defer { store.stopWatching(id) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(timeoutSeconds))
+                    store.stopWatching(id)
+                }
+                for await event in events {
+                    let line: JSONValue = ["type": .string(event.type), "object": event.object]
+                    try await writer.write(ByteBuffer(string: line.canonicalJSON + "\n"))
+                }
+                group.cancelAll()
+            }
+            try await writer.finish(nil)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    static func json(_ value: JSONValue, status: Int) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.canonicalJSON)))
+    }
+}

@@ -1,0 +1,49 @@
+import BerthBackends
+import BerthCore
+import BerthKubernetes
+import Foundation
+
+/// Workloads and installations the manifest tests generate from.
+enum ManifestSamples {
+    static func spec(replicas: Int = 3) -> DeploymentSpec {
+        var liveness = DeploymentConfig.LivenessProbeRequirements()
+        liveness.periodSeconds = 7
+        liveness.initialDelaySeconds = 30
+        liveness.timeoutSeconds = 3
+        liveness.failureThreshold = 4
+        var spec = DeploymentSpec(
+            name: "diabetes", computeName: "aks1", capacity: ClusterCapacity(cores: 12, memoryInGB: 48),
+            replicas: replicas, revision: "rev-0123456789abcdef", entryScript: "score.py",
+            sourceDirectory: URL(fileURLWithPath: "/src"), modelDirectory: URL(fileURLWithPath: "/models"),
+            python: "python3", cpu: 0.25, memoryInGB: 1.5, maxConcurrentRequests: 2, scoringTimeoutMs: 30000,
+            liveness: liveness, environment: ["MY_SETTING": "on"])
+        spec.memoryLimitInGB = 2
+        return spec
+    }
+
+    static func workload(gpu: Int = 1, environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
+        hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])) -> ReplicaWorkload
+    {
+        ReplicaWorkload(
+            spec: spec(), namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
+            environmentSource: environment, cpuLimit: 1, gpu: gpu,
+            modelFiles: [.init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))],
+            sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
+            controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
+    }
+
+    static func installation(purpose: ClusterPurpose = .fastProd, loadBalancer: LoadBalancerType = .publicIp)
+        -> RouterInstallation
+    {
+        RouterInstallation(
+            computeName: "aks1", workspaceID: "ws-1", purpose: purpose, loadBalancerType: loadBalancer,
+            deploymentNamespace: "ml", image: "registry.example.com/berth/runtime:1",
+            controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
+    }
+
+    /// Every manifest Berth generates, in every variant.
+    static var everyManifest: [JSONValue] {
+        ReplicaManifests.all(workload()) + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
+            + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
+    }
+}
