@@ -16,7 +16,9 @@ struct AutoscaleTests {
         let scoringURI: String
         let key: String
 
-        static func start(memoryGB: String, maxReplicas: Int, scaleDownDelay: Int) async throws -> Scaled {
+        static func start(
+            memoryGB: String, maxReplicas: Int, targetUtilization: Int = 70, scaleDownDelay: Int
+        ) async throws -> Scaled {
             let folder = try TemporaryDirectory("berth-autoscale")
             let home = folder.appending("home")
             let server = try await BerthServer.start(
@@ -30,7 +32,7 @@ struct AutoscaleTests {
                 let config = """
                     {"computeType": "aks", "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25},
                      "autoScaler": {"autoscaleEnabled": true, "minReplicas": 1, "maxReplicas": \(maxReplicas),
-                                    "targetUtilization": 70, "refreshPeriodInSeconds": 1},
+                                    "targetUtilization": \(targetUtilization), "refreshPeriodInSeconds": 1},
                      "maxConcurrentRequestsPerContainer": 1, "maxQueueWaitMs": 10000}
                     """
                 let dc = try folder.write(Data(config.utf8), to: "deploymentconfig.json")
@@ -62,20 +64,22 @@ struct AutoscaleTests {
 
     @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down step by step after the window")
     func scalesUpAndDown() async throws {
-        let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 4)
+        // Target 50 %: one client (about 1 in flight) needs 2 replicas with a wide margin on both
+        // sides, so the lighter phase holds steady at 2 however fast this machine answers.
+        let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, targetUtilization: 50, scaleDownDelay: 4)
         do {
             #expect(try await scaled.service().desiredReplicas == 1)
             let load = ScoringLoad()
             let loadStarted = Date()
             async let driving: Void = load.run(clients: 4, uri: scaled.scoringURI, key: scaled.key)
-            // 4 in flight at 70 % of 1 per replica needs ceil(4 / 0.7) = 6; maxReplicas bounds it to 3.
+            // 4 in flight at 50 % of 1 per replica needs 8; maxReplicas bounds it to 3.
             try await waitUntil(timeout: .seconds(60)) {
                 let service = try await scaled.service()
                 return service.desiredReplicas == 3 && service.readyReplicas == 3
             }
             // Hold the load a little longer at 3 replicas: the count stays at the bound.
             try await Task.sleep(for: .seconds(2))
-            // One client from now on: it needs ceil(1 / 0.7) = 2 replicas.
+            // One client from now on: it needs ceil(1 / 0.5) = 2 replicas.
             let light = ScoringLoad()
             async let lightDriving: Void = light.run(clients: 1, uri: scaled.scoringURI, key: scaled.key)
             load.stop()
@@ -91,7 +95,7 @@ struct AutoscaleTests {
             let first = try #require(ups.last, "\(String(describing: busy.autoscaler))")
             #expect(first.fromReplicas == 1 && ups.first?.toReplicas == 3, "\(ups)")
             #expect(ups.count <= 2, "\(ups)")
-            #expect(first.reason.contains("over the 70 % target"), "\(first.reason)")
+            #expect(first.reason.contains("over the 50 % target"), "\(first.reason)")
             #expect(first.time.timeIntervalSince(loadStarted) < 10, "the scale-up was decided soon after the load started")
             #expect(busy.autoscaler?.enabled == true && busy.autoscaler?.maxReplicas == 3)
 
@@ -118,7 +122,7 @@ struct AutoscaleTests {
 
             let shown = try await berth("service", "show", "-n", "slow-svc", home: scaled.home)
             #expect(shown.stdout.contains("autoscale"))
-            #expect(shown.stdout.contains("1–3 replicas, target 70 %"))
+            #expect(shown.stdout.contains("1–3 replicas, target 50 %"))
             #expect(shown.stdout.contains("ScaleDown"))
             #expect(shown.stdout.contains("ScaleUp"))
         } catch {

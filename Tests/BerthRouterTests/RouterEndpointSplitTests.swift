@@ -93,7 +93,12 @@ import Testing
                 #expect(noEndpoint.status == 404)
                 #expect(noEndpoint.routerError?.code == "endpoint_not_found")
 
-                // Per-version metrics count what each version answered.
+                // Per-version metrics count what each version answered (recorded just after each
+                // answer is written, so the last one may land a moment after the client has it).
+                let expected = (result.versions["vc"] ?? 0) + 1
+                try await eventually {
+                    router.endpointMetrics()["ep"]?.first { $0.version == "vc" }?.requests == expected
+                }
                 let metrics = try #require(router.endpointMetrics()["ep"])
                 #expect(metrics.map(\.version) == ["va", "vb", "vc"])
                 #expect(metrics.first { $0.version == "vc" }?.requests == (result.versions["vc"] ?? 0) + 1)
