@@ -198,14 +198,26 @@ struct DoublePodRunner: Sendable {
     /// `text` with every path under a mount (`mountPath` at a path boundary) moved to the mount's
     /// folder, in one pass, so a folder that itself lies under a mount path (`/tmp/…`) is not
     /// rewritten again.
+    ///
+    /// The double's "image" is this machine's filesystem, so a word that names an existing file
+    /// here (the test's Python in a checkout under `/tmp`, say) is the image's file and stays as it
+    /// is; a real cluster would have it at that path in the image, outside the emptyDir.
     static func rewrite(_ text: String, mounts: [(String, String)]) -> String {
         let characters = Array(text)
         var result = ""
         var index = 0
         let starts: Set<Character> = [" ", "'", "\"", "=", ":", "\n", "\t"]
         let ends: Set<Character> = ["/", " ", "'", "\"", "\n", "\t", ":"]
+        let wordEnds: Set<Character> = [" ", "'", "\"", "\n", "\t", ":"]
+        func isImageFile(from start: Int) -> Bool {
+            var end = start
+            while end < characters.count, !wordEnds.contains(characters[end]) { end += 1 }
+            var isDirectory: ObjCBool = false
+            let path = String(characters[start..<end])
+            return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
         outer: while index < characters.count {
-            if index == 0 || starts.contains(characters[index - 1]) {
+            if index == 0 || starts.contains(characters[index - 1]), characters[index] == "/", !isImageFile(from: index) {
                 for (path, folder) in mounts {
                     let pattern = Array(path)
                     let end = index + pattern.count
