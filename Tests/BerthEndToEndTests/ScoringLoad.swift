@@ -16,7 +16,9 @@ final class ScoringLoad: Sendable {
                 group.addTask {
                     var headers = [("Content-Type", "application/json")]
                     if let key { headers.append(("Authorization", "Bearer \(key)")) }
-                    while !self.stopped.load(ordering: .relaxed) {
+                    // Also ends on cancellation: a test that throws before `stop()` leaves the scope of
+                    // its `async let`, which cancels and awaits this loop.
+                    while !self.stopped.load(ordering: .relaxed) && !Task.isCancelled {
                         let response = try? await TestHTTP.post(uri, "{\"client\": \(client)}", headers: headers)
                         self.statuses.withLock { $0[response?.status ?? 0, default: 0] += 1 }
                         if let response, response.status == 200,
