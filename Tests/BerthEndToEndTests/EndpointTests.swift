@@ -188,6 +188,51 @@ struct EndpointTests {
         }
         await server.stop()
     }
+
+    @Test("A version's entry script updates in place as a rolling update, with no failed request")
+    func versionCodeUpdateRolls() async throws {
+        let folder = try TemporaryDirectory("berth-endpoint-update")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        let server = try await BerthServer.start(home: home)
+        do {
+            try await berth(
+                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", "4",
+                "--memory-gb", "8", home: home)
+            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+            try await berth("model", "register", "-n", "m", "-p", model.path, home: home)
+            func script(_ version: Int) -> Data {
+                Data("def init():\n    pass\n\n\ndef run(raw_data):\n    return {\"version\": \(version)}\n".utf8)
+            }
+            _ = try folder.write(script(1), to: "src/score.py")
+            let ic = try folder.write(Data(#"{"entryScript": "score.py", "sourceDirectory": "."}"#.utf8), to: "src/ic.json")
+            try await berth(
+                "endpoint", "create", "-n", "upd-ep", "--ct", "mylocal", "-m", "m:1", "--ic", ic.path,
+                "--version-name", "one", home: home)
+            let endpoint = try #require(try await berthJSON([Endpoint].self, "endpoint", "list", home: home).first)
+            let uri = try #require(endpoint.scoringUri)
+            let key = try await berthJSON(ServiceKeys.self, "endpoint", "get-keys", "-n", "upd-ep", home: home).primaryKey
+            let load = ScoringLoad()
+            async let driving: Void = load.run(clients: 2, uri: uri, key: key)
+            try await Task.sleep(for: .milliseconds(300))
+            _ = try folder.write(script(2), to: "src/score.py")
+            let updated = try await BerthCLI.run(
+                ["endpoint", "version", "update", "-n", "upd-ep", "--version-name", "one", "--ic", ic.path], home: home)
+            try await Task.sleep(for: .milliseconds(500))
+            load.stop()
+            await driving
+            #expect(updated.succeeded && updated.stdout.contains("is Healthy on revision"), "\(updated)")
+            #expect(load.failures.isEmpty, "\(load.failures)")
+            #expect(load.versions.withLock { ($0["1"] ?? 0) > 0 && ($0["2"] ?? 0) > 0 }, "\(load.versions.withLock { $0 })")
+            let after = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
+            #expect(after.status == 200 && after.header("x-berth-endpoint-version") == "one")
+            #expect(after.text.contains("2"), "\(after.text)")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
 
 /// Tells load loops to stop.

@@ -83,8 +83,11 @@ final class RoutePublisher: Service, Sendable {
             for service in try await store.services() where service.state != .deleting {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
-                let replicas = await backend.status(ofDeployment: service.name)?.readyEndpoints ?? []
-                try await observe(service, readyReplicas: replicas.count)
+                let status = await backend.status(ofDeployment: service.name)
+                // Routed: every ready replica, the previous revision's too during a rolling update;
+                // counted: the current revision's only.
+                let replicas = status?.readyEndpoints ?? []
+                try await observe(service, readyReplicas: status?.readyCount ?? 0)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
                     keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }

@@ -27,7 +27,12 @@ struct EndpointVersionCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a version's traffic percentile or roles; the router splits by it at once.")
+            abstract: "Change a version: its models, inference or deployment config (a rolling update), traffic or roles.",
+            discussion: """
+                Traffic and role changes apply to the next request. New models, a new inference config or a \
+                deployment config roll the version's replicas as 'berth service update' does: the new ones serve \
+                only once ready, and an update whose replicas never get ready is rolled back.
+                """)
         @Option(name: [.short, .long], help: "The endpoint.") var name: String
         @Option(name: .customLong("version-name")) var versionName: String
         @Option(name: .customLong("traffic-percentile"), help: "The version's share of traffic, 0–100.")
@@ -37,15 +42,59 @@ struct EndpointVersionCommand: AsyncParsableCommand {
             name: .customLong("is-control-version-type"),
             help: "true makes this version the control (the others become treatments); false a treatment.")
         var isControlVersionType: Bool?
+        @Option(name: [.short, .customLong("model")], help: "The version's models, as name:version (repeatable).")
+        var models: [String] = []
+        @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "A new inferenceconfig.json.")
+        var inferenceConfigFile: String?
+        @Option(
+            name: [.customLong("dc"), .customLong("deploy-config-file")],
+            help: "A deploymentconfig.json; the fields it sets replace the version's current ones.")
+        var deployConfigFile: String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let endpoint = try await global.client().updateEndpointVersion(
-                versionName, endpoint: name,
-                EndpointVersionUpdate(
-                    trafficPercentile: trafficPercentile, isDefault: isDefault ? true : nil,
-                    isControlVersionType: isControlVersionType))
-            if global.output == .json { return try Output.json(endpoint) }
+            let client = try global.client()
+            let changesCode = !models.isEmpty || inferenceConfigFile != nil || deployConfigFile != nil
+            let changesTraffic = trafficPercentile != nil || isDefault || isControlVersionType != nil
+            guard changesCode || changesTraffic else {
+                throw ValidationError(
+                    "Nothing to update: give -m, --ic, --dc, --traffic-percentile, --is-default or --is-control-version-type.")
+            }
+            if changesCode {
+                // A version is a deployment of its own: it updates like a service.
+                var request = UpdateServiceRequest(models: models.isEmpty ? nil : models)
+                if let inferenceConfigFile {
+                    let url = URL(fileURLWithPath: inferenceConfigFile).standardizedFileURL
+                    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+                        throw ValidationError("Cannot read --inference-config-file '\(inferenceConfigFile)'.")
+                    }
+                    request.inferenceConfig = text
+                    request.baseDirectory = url.deletingLastPathComponent().path
+                }
+                if let deployConfigFile {
+                    guard let text = try? String(contentsOf: URL(fileURLWithPath: deployConfigFile), encoding: .utf8)
+                    else { throw ValidationError("Cannot read --deploy-config-file '\(deployConfigFile)'.") }
+                    request.deploymentConfig = text
+                }
+                let deployment = EndpointVersion.deploymentName(endpoint: name, version: versionName)
+                let operation = try await client.updateService(named: deployment, request)
+                if global.output == .table { print("Updating version '\(versionName)' of endpoint '\(name)'…") }
+                _ = try await client.waitForOperation(id: operation.id) { entry in
+                    if global.output == .table { print("  \(entry.message)") }
+                }
+            }
+            var endpoint: Endpoint?
+            if changesTraffic {
+                endpoint = try await client.updateEndpointVersion(
+                    versionName, endpoint: name,
+                    EndpointVersionUpdate(
+                        trafficPercentile: trafficPercentile, isDefault: isDefault ? true : nil,
+                        isControlVersionType: isControlVersionType))
+            }
+            if global.output == .json {
+                let shown = if let endpoint { endpoint } else { try await client.endpoint(named: name) }
+                return try Output.json(shown)
+            }
             print("Updated version '\(versionName)' of endpoint '\(name)'.")
         }
     }
