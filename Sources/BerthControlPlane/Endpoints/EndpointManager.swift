@@ -204,17 +204,7 @@ struct EndpointManager: Sendable {
 
     /// Replaces one key; the router refuses the old value before this returns.
     func regenerateKey(_ request: RegenerateKeyRequest, forEndpoint name: String) async throws -> ServiceKeys {
-        var keys = try await keys(forEndpoint: name)
-        let value = request.keyValue ?? ServiceKeyring.newKey()
-        if request.keyValue != nil, value.count < 16 || value.contains(where: \.isWhitespace) {
-            throw BerthError.badRequest(
-                "--set-key: a key must be at least 16 characters without spaces; leave it out for a random key.")
-        }
-        switch request.keyType.lowercased() {
-        case "primary": keys.primaryKey = value
-        case "secondary": keys.secondaryKey = value
-        default: throw BerthError.badRequest("--key '\(request.keyType)' is not a key type; use 'Primary' or 'Secondary'.")
-        }
+        let keys = try ServiceKeyring.regenerated(try await keys(forEndpoint: name), by: request)
         try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
         await routes.rebuild()
         return keys

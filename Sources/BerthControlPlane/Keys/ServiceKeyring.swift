@@ -20,8 +20,16 @@ struct ServiceKeyring: Sendable {
 
     /// Replaces one key (`Primary` or `Secondary`) with `value` or a random one.
     func regenerate(_ request: RegenerateKeyRequest, forService name: String) async throws -> ServiceKeys {
-        var keys = try await keys(forService: name)
-        let value = request.keyValue ?? Self.newKey()
+        let keys = try Self.regenerated(try await keys(forService: name), by: request)
+        try await store.saveServiceKeys(keys, forService: name)
+        return keys
+    }
+
+    /// `keys` with the one `request` names replaced by its value or a random one; shared by
+    /// services and endpoints, which keep their keys apart but regenerate them alike.
+    static func regenerated(_ keys: ServiceKeys, by request: RegenerateKeyRequest) throws -> ServiceKeys {
+        var keys = keys
+        let value = request.keyValue ?? newKey()
         if request.keyValue != nil, value.count < 16 || value.contains(where: \.isWhitespace) {
             throw BerthError.badRequest(
                 "--set-key: a key must be at least 16 characters without spaces; leave it out for a random key.")
@@ -33,7 +41,6 @@ struct ServiceKeyring: Sendable {
             throw BerthError.badRequest(
                 "--key '\(request.keyType)' is not a key type; use 'Primary' or 'Secondary'.")
         }
-        try await store.saveServiceKeys(keys, forService: name)
         return keys
     }
 

@@ -62,20 +62,14 @@ struct EndpointVersionCommand: AsyncParsableCommand {
             }
             if changesCode {
                 // A version is a deployment of its own: it updates like a service.
-                var request = UpdateServiceRequest(models: models.isEmpty ? nil : models)
-                if let inferenceConfigFile {
-                    let url = URL(fileURLWithPath: inferenceConfigFile).standardizedFileURL
-                    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                        throw ValidationError("Cannot read --inference-config-file '\(inferenceConfigFile)'.")
-                    }
-                    request.inferenceConfig = text
-                    request.baseDirectory = url.deletingLastPathComponent().path
-                }
+                var deployConfigText: String?
                 if let deployConfigFile {
                     guard let text = try? String(contentsOf: URL(fileURLWithPath: deployConfigFile), encoding: .utf8)
                     else { throw ValidationError("Cannot read --deploy-config-file '\(deployConfigFile)'.") }
-                    request.deploymentConfig = text
+                    deployConfigText = text
                 }
+                let request = try UpdateServiceRequest.reading(
+                    models: models, inferenceConfigFile: inferenceConfigFile, deployConfigText: deployConfigText)
                 let deployment = EndpointVersion.deploymentName(endpoint: name, version: versionName)
                 let operation = try await client.updateService(named: deployment, request)
                 if global.output == .table { print("Updating version '\(versionName)' of endpoint '\(name)'…") }

@@ -48,16 +48,8 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        var request = UpdateServiceRequest(models: models.isEmpty ? nil : models)
-        if let inferenceConfigFile {
-            let url = URL(fileURLWithPath: inferenceConfigFile).standardizedFileURL
-            guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-                throw ValidationError("Cannot read --inference-config-file '\(inferenceConfigFile)'.")
-            }
-            request.inferenceConfig = text
-            request.baseDirectory = url.deletingLastPathComponent().path
-        }
-        request.deploymentConfig = try deploymentConfigText()
+        let request = try UpdateServiceRequest.reading(
+            models: models, inferenceConfigFile: inferenceConfigFile, deployConfigText: try deploymentConfigText())
         let client = try global.client()
         let operation = try await client.updateService(named: name, request)
         if noWait {
