@@ -111,16 +111,9 @@ struct Deployer: Sendable {
     }
 
     private func resolveModels(_ ids: [String]) async throws -> [Model] {
-        var models: [Model] = []
-        for id in ids {
-            let reference = try ModelReference(parsing: id)
-            guard let model = try await store.model(named: reference.name, version: reference.version) else {
-                throw BerthError.notFound(
-                    "Model '\(id)' does not exist in this workspace. 'berth model list' shows the registered models.")
-            }
-            if !models.contains(where: { $0.id == model.id }) { models.append(model) }
+        try await store.models(referencedBy: ids) {
+            "Model '\($0)' does not exist in this workspace. 'berth model list' shows the registered models."
         }
-        return models
     }
 
     /// Marks a service Deleting and enqueues its removal.

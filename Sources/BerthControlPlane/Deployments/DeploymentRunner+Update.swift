@@ -102,15 +102,7 @@ extension DeploymentRunner {
     }
 
     private func models(named ids: [String]) async throws -> [Model] {
-        var models: [Model] = []
-        for id in ids {
-            let reference = try ModelReference(parsing: id)
-            guard let model = try await store.model(named: reference.name, version: reference.version) else {
-                throw BerthError.notFound("Model '\(id)' no longer exists; give the models to run with -m.")
-            }
-            models.append(model)
-        }
-        return models
+        try await store.models(referencedBy: ids) { "Model '\($0)' no longer exists; give the models to run with -m." }
     }
 
     /// The replica count under a new config: `numReplicas` when fixed, else the current count

@@ -29,17 +29,12 @@ extension SQLiteMetadataStore: EndpointStore {
     }
 
     public func endpoint(named name: String) async throws -> Endpoint? {
-        let body = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM endpoint WHERE name = ?", arguments: [name])
-        }
-        return try body.map { try BerthJSON.decode(Endpoint.self, from: $0, what: "stored endpoint") }
+        try await storedBody(
+            Endpoint.self, what: "stored endpoint", sql: "SELECT body FROM endpoint WHERE name = ?", arguments: [name])
     }
 
     public func endpoints() async throws -> [Endpoint] {
-        let bodies = try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM endpoint ORDER BY name")
-        }
-        return try bodies.map { try BerthJSON.decode(Endpoint.self, from: $0, what: "stored endpoint") }
+        try await storedBodies(Endpoint.self, what: "stored endpoint", sql: "SELECT body FROM endpoint ORDER BY name")
     }
 
     public func deleteEndpoint(named name: String) async throws {

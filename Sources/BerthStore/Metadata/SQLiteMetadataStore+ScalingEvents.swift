@@ -32,11 +32,9 @@ extension SQLiteMetadataStore {
     }
 
     public func scalingEvents(forService name: String, limit: Int) async throws -> [ScalingEvent] {
-        let bodies = try await database.read { db in
-            try Data.fetchAll(
-                db, sql: "SELECT body FROM scalingEvent WHERE serviceName = ? ORDER BY id DESC LIMIT ?",
-                arguments: [name, limit])
-        }
-        return try bodies.map { try BerthJSON.decode(ScalingEvent.self, from: $0, what: "stored scaling event") }
+        try await storedBodies(
+            ScalingEvent.self, what: "stored scaling event",
+            sql: "SELECT body FROM scalingEvent WHERE serviceName = ? ORDER BY id DESC LIMIT ?",
+            arguments: [name, limit])
     }
 }

@@ -33,17 +33,12 @@ extension SQLiteMetadataStore {
     }
 
     public func service(named name: String) async throws -> Webservice? {
-        let body = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM service WHERE name = ?", arguments: [name])
-        }
-        return try body.map { try BerthJSON.decode(Webservice.self, from: $0, what: "stored service") }
+        try await storedBody(
+            Webservice.self, what: "stored service", sql: "SELECT body FROM service WHERE name = ?", arguments: [name])
     }
 
     public func services() async throws -> [Webservice] {
-        let bodies = try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM service ORDER BY name")
-        }
-        return try bodies.map { try BerthJSON.decode(Webservice.self, from: $0, what: "stored service") }
+        try await storedBodies(Webservice.self, what: "stored service", sql: "SELECT body FROM service ORDER BY name")
     }
 
     public func deleteService(named name: String) async throws {

@@ -83,28 +83,28 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func models(named name: String?, tag: ModelTagFilter?) async throws -> [Model] {
-        let bodies = try await database.read { db in
+        let models =
             if let name {
-                return try Data.fetchAll(
-                    db, sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC", arguments: [name])
+                try await storedBodies(
+                    Model.self, what: "stored model", sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC",
+                    arguments: [name])
+            } else {
+                try await storedBodies(
+                    Model.self, what: "stored model", sql: "SELECT body FROM model ORDER BY name, version DESC")
             }
-            return try Data.fetchAll(db, sql: "SELECT body FROM model ORDER BY name, version DESC")
-        }
-        let models = try bodies.map { try BerthJSON.decode(Model.self, from: $0, what: "stored model") }
         guard let tag else { return models }
         return models.filter { tag.matches($0.kvTags) }
     }
 
     public func model(named name: String, version: Int?) async throws -> Model? {
-        let body = try await database.read { db in
-            if let version {
-                return try Data.fetchOne(
-                    db, sql: "SELECT body FROM model WHERE name = ? AND version = ?", arguments: [name, version])
-            }
-            return try Data.fetchOne(
-                db, sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC LIMIT 1", arguments: [name])
+        if let version {
+            return try await storedBody(
+                Model.self, what: "stored model", sql: "SELECT body FROM model WHERE name = ? AND version = ?",
+                arguments: [name, version])
         }
-        return try body.map { try BerthJSON.decode(Model.self, from: $0, what: "stored model") }
+        return try await storedBody(
+            Model.self, what: "stored model", sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC LIMIT 1",
+            arguments: [name])
     }
 
     public func deleteModel(named name: String, version: Int) async throws {
@@ -151,17 +151,12 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func compute(named name: String) async throws -> ComputeTarget? {
-        let body = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM compute WHERE name = ?", arguments: [name])
-        }
-        return try body.map { try BerthJSON.decode(ComputeTarget.self, from: $0, what: "stored compute target") }
+        try await storedBody(
+            ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute WHERE name = ?", arguments: [name])
     }
 
     public func computes() async throws -> [ComputeTarget] {
-        let bodies = try await database.read { db in
-            try Data.fetchAll(db, sql: "SELECT body FROM compute ORDER BY name")
-        }
-        return try bodies.map { try BerthJSON.decode(ComputeTarget.self, from: $0, what: "stored compute target") }
+        try await storedBodies(ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute ORDER BY name")
     }
 
     public func deleteCompute(named name: String) async throws {
@@ -202,9 +197,7 @@ public final class SQLiteMetadataStore: MetadataStore {
     }
 
     public func operation(id: String) async throws -> BerthCore.Operation? {
-        let body = try await database.read { db in
-            try Data.fetchOne(db, sql: "SELECT body FROM operation WHERE id = ?", arguments: [id])
-        }
-        return try body.map { try BerthJSON.decode(BerthCore.Operation.self, from: $0, what: "stored operation") }
+        try await storedBody(
+            BerthCore.Operation.self, what: "stored operation", sql: "SELECT body FROM operation WHERE id = ?", arguments: [id])
     }
 }
