@@ -161,4 +161,54 @@ struct AutoscaleTests {
         }
         await scaled.stop()
     }
+
+    @Test("Load reported by a router running elsewhere scales the service; when its reports stop, it scales back down")
+    func remoteRouterReportsDriveScaling() async throws {
+        let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 3)
+        do {
+            let url = scaled.server.baseURL + "/api/v1/routers/load"
+            let auth = [("Authorization", "Bearer \(try scaled.server.adminToken())"), ("Content-Type", "application/json")]
+            // A malformed report is refused, naming the field, and a wrong token is refused.
+            let negative = try await TestHTTP.post(
+                url, #"{"router": "r", "services": {"slow-svc": {"inFlight": -1, "queued": 0}}}"#, headers: auth)
+            #expect(negative.status == 400 && negative.text.contains("services.slow-svc"), "\(negative.text)")
+            let unauthorized = try await TestHTTP.post(
+                url, #"{"router": "r", "services": {}}"#,
+                headers: [("Authorization", "Bearer wrong"), ("Content-Type", "application/json")])
+            #expect(unauthorized.status == 401)
+
+            // No request reaches the in-process router: only the remote router's reports say there
+            // is load (3 in flight or queued at 70 % of 1 per replica needs 5; maxReplicas bounds it to 3).
+            let report = #"{"router": "router-in-cluster-0", "services": {"slow-svc": {"inFlight": 2, "queued": 1}}}"#
+            try await waitUntil(timeout: .seconds(60)) {
+                let sent = try await TestHTTP.post(url, report, headers: auth)
+                #expect(sent.status == 204, "\(sent.text)")
+                guard try await scaled.service().desiredReplicas == 3 else {
+                    try await Task.sleep(for: .milliseconds(150))
+                    return false
+                }
+                return true
+            }
+            let reportsStopped = Date()
+            let routers = try await TestHTTP.get(url, headers: auth)
+            #expect(routers.text.contains("router-in-cluster-0"), "\(routers.text)")
+            let up = try await scaled.service()
+            let scaleUp = try #require(up.autoscaler?.events.first { $0.kind == .scaleUp })
+            #expect(scaleUp.toReplicas == 3, "\(scaleUp)")
+
+            // The reports stop: after they go stale (3 s) and the 3 s window, one step at a time to 1.
+            try await waitUntil(timeout: .seconds(60)) { try await scaled.service().desiredReplicas == 1 }
+            let idle = try await scaled.service()
+            let downs = (idle.autoscaler?.events ?? []).filter { $0.kind == .scaleDown }
+            let firstDown = try #require(downs.last)
+            #expect(firstDown.time.timeIntervalSince(reportsStopped) >= 2.9, "\(firstDown)")
+            #expect(downs.allSatisfy { $0.fromReplicas - $0.toReplicas == 1 }, "\(downs)")
+            let gone = try await TestHTTP.get(url, headers: auth)
+            #expect(!gone.text.contains("router-in-cluster-0"), "a stale router no longer counts: \(gone.text)")
+        } catch {
+            await scaled.stop()
+            throw error
+        }
+        await scaled.stop()
+    }
 }

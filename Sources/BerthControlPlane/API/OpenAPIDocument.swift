@@ -164,6 +164,13 @@ enum OpenAPIDocument {
             "/api/v1/workspace/rotateSigningKey": {
               "post": {"summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
                 "responses": {"200": {"description": "{\"kid\", \"previousKid\", \"previousValidUntil\"}"}}}},
+            "/api/v1/routers/load": {
+              "post": {"summary": "A router running elsewhere (e.g. in an attached cluster) reports its load; the autoscaler sums all routers' reports",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["router", "services"]}}}},
+                "responses": {"204": {"description": "Kept for 3 s or until the router's next report"},
+                  "400": {"description": "Malformed report (the message names the field)"},
+                  "503": {"description": "Too many routers report already"}}},
+              "get": {"summary": "The routers whose load reports count now", "responses": {"200": {"description": "{\"routers\": [id]}"}}}},
             "/api/v1/endpoints": {
               "get": {"summary": "List endpoints", "responses": {"200": {"description": "{\"value\": [Endpoint]}"}}},
               "post": {"summary": "Create an endpoint with its first (default) version",

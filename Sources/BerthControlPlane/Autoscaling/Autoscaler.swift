@@ -8,7 +8,8 @@ import Logging
 import ServiceLifecycle
 
 /// Scales every service whose deployment config autoscales (`autoScaler.autoscaleEnabled` without
-/// `numReplicas`) by the seed's rule, from the router's load reports.
+/// `numReplicas`) by the seed's rule, from the routers' load reports (the in-process router's and
+/// those of routers elsewhere, e.g. in an attached cluster, summed: `RouterLoads`).
 ///
 /// Ten times a second it samples each service's requests in flight at the router (queued ones
 /// included: they are load the replicas have not taken yet) into an `InFlightAverage` and asks the
@@ -23,8 +24,8 @@ struct Autoscaler: Service {
     let queue: DeploymentQueue
     let routes: RoutePublisher
     let board: AutoscalerBoard
-    /// The router's load right now (`Router.load()` in the all-in-one server).
-    let load: @Sendable () -> RouterLoad
+    /// The routers' load right now: the in-process router's plus remote routers' reports.
+    let loads: RouterLoads
     let logger: Logger
     /// How long lower load must hold before a replica is removed (the seed's "about a minute").
     var scaleDownStabilization: Duration = .seconds(60)
@@ -59,7 +60,7 @@ struct Autoscaler: Service {
                 }
                 nextServiceRefresh = now.advanced(by: serviceRefresh)
             }
-            let report = load()
+            let demand = loads.demand()
             for (name, service) in services {
                 guard service.state == .healthy || service.state == .unhealthy,
                     let settings = AutoscaleSettings(service.deploymentConfig, scaleDownStabilization: scaleDownStabilization)
@@ -72,8 +73,7 @@ struct Autoscaler: Service {
                     ?? Book(
                         settings: settings, policy: ScalingPolicy(settings: settings),
                         average: InFlightAverage(period: settings.refreshPeriod))
-                let serviceLoad = report.services[name]
-                book.average.record((serviceLoad?.inFlight ?? 0) + (serviceLoad?.queued ?? 0), at: now)
+                book.average.record(demand[name]?.total ?? 0, at: now)
                 if let scaled = await decide(service, &book, at: now) { services[name] = scaled }
                 books[name] = book
             }

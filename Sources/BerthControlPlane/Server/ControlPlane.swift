@@ -61,7 +61,8 @@ public struct ControlPlane: Service {
     let queue = DeploymentQueue()
     let routes: RoutePublisher
     let board = AutoscalerBoard()
-    let routerLoad: @Sendable () -> RouterLoad
+    /// The load the autoscaler reads: the in-process router's plus remote routers' reports.
+    let routerLoads: RouterLoads
     /// Signs access tokens; its public keys go to routers in the route table.
     let signingKeys: WorkspaceSigningKeys
     /// Held for the control plane's lifetime: one server per workspace.
@@ -80,7 +81,7 @@ public struct ControlPlane: Service {
         routerLoad: @escaping @Sendable () -> RouterLoad = { RouterLoad() }
     ) throws {
         self.configuration = configuration
-        self.routerLoad = routerLoad
+        routerLoads = RouterLoads(local: routerLoad)
         self.logger = logger
         let layout = configuration.workspace
         let manager = FileManager.default
@@ -126,6 +127,7 @@ public struct ControlPlane: Service {
             keyring: ServiceKeyring(store: store), routes: routes, board: board
         ).add(to: router)
         TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
+        RouterLoadRoutes(loads: routerLoads).add(to: router)
         EndpointRoutes(
             manager: EndpointManager(
                 store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
@@ -144,7 +146,7 @@ public struct ControlPlane: Service {
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
         var autoscaler = Autoscaler(
-            store: store, backend: backend, queue: queue, routes: routes, board: board, load: routerLoad, logger: logger)
+            store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads, logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await runner.run() }

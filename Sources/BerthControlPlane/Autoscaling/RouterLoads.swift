@@ -1,0 +1,48 @@
+import BerthCore
+import BerthRouter
+import Synchronization
+
+/// Where the autoscaler reads load: the in-process router's (sampled directly) plus the reports
+/// of routers running elsewhere (`POST /api/v1/routers/load`), summed per service.
+final class RouterLoads: Sendable {
+    /// Reports older than this no longer count: ten times the rate a router reports at (every
+    /// 100 ms), so a few lost reports change nothing but a router that is gone stops counting soon.
+    static let staleAfter: Duration = .seconds(3)
+
+    private let local: @Sendable () -> RouterLoad
+    private let clock = ContinuousClock()
+    private let remote: Mutex<RemoteRouterLoads<ContinuousClock.Instant>>
+
+    init(local: @escaping @Sendable () -> RouterLoad, staleAfter: Duration = RouterLoads.staleAfter) {
+        self.local = local
+        remote = Mutex(RemoteRouterLoads(staleAfter: staleAfter))
+    }
+
+    /// Keeps a remote router's report.
+    /// - Throws: 400 for a malformed report, 503 when too many routers report already.
+    func record(_ report: RouterLoadReport) throws {
+        try report.validate()
+        let now = clock.now
+        guard remote.withLock({ $0.record(report, at: now) }) else {
+            throw BerthError(
+                .unavailable,
+                "Too many routers report load to this control plane; reports from router '\(report.router)' are not kept. Remove routers that are gone, or retry once their reports expire (\(Self.staleAfter)).")
+        }
+    }
+
+    /// Every service's load now: the in-process router's plus the fresh remote reports.
+    func demand() -> [String: ServiceDemand] {
+        let now = clock.now
+        var total = remote.withLock { $0.demand(at: now) }
+        for (service, demand) in local().demand {
+            total[service] = (total[service] ?? ServiceDemand(inFlight: 0, queued: 0)) + demand
+        }
+        return total
+    }
+
+    /// The remote routers whose reports count now, for the service view.
+    func remoteRouters() -> [String] {
+        let now = clock.now
+        return remote.withLock { $0.routers(at: now) }
+    }
+}

@@ -1,0 +1,60 @@
+/// What one router carries, as it tells the control plane several times a second: DESIGN.md's
+/// "routers report load; the control plane's autoscaler decides", so several routers (the
+/// in-cluster ones on Kubernetes) never fight over replica counts.
+///
+/// Body of `POST /api/v1/routers/load`. Only what the autoscaler uses travels: per service, the
+/// requests in flight on its replicas and those waiting in the router's admission queue.
+public struct RouterLoadReport: Codable, Sendable, Hashable {
+    /// The reporting router's stable id (a Pod name on Kubernetes); a newer report from the same
+    /// router replaces its older one.
+    public var router: String
+    /// Load per service name; services without traffic may be left out.
+    public var services: [String: ServiceDemand]
+
+    /// Longest accepted router id (a Kubernetes object name's limit).
+    public static let maxRouterIDLength = 253
+    /// Most services one report may carry.
+    public static let maxServices = 10_000
+
+    public init(router: String, services: [String: ServiceDemand]) {
+        self.router = router
+        self.services = services
+    }
+
+    /// Refuses a report the autoscaler could be misled by, naming the field and the fix.
+    public func validate() throws {
+        guard !router.isEmpty, router.count <= Self.maxRouterIDLength else {
+            throw BerthError.badRequest(
+                "'router' must be the reporting router's id, 1–\(Self.maxRouterIDLength) characters (e.g. its Pod name).")
+        }
+        guard services.count <= Self.maxServices else {
+            throw BerthError.badRequest(
+                "'services' has \(services.count) entries; a report carries at most \(Self.maxServices).")
+        }
+        for (name, demand) in services where demand.inFlight < 0 || demand.queued < 0 {
+            throw BerthError.badRequest(
+                "'services.\(name)': 'inFlight' and 'queued' must be 0 or more (got \(demand.inFlight) and \(demand.queued)).")
+        }
+    }
+}
+
+/// One service's load on one router.
+public struct ServiceDemand: Codable, Sendable, Hashable {
+    /// Requests sent to the service's replicas that have not finished.
+    public var inFlight: Int
+    /// Requests waiting for a free replica.
+    public var queued: Int
+
+    public init(inFlight: Int, queued: Int) {
+        self.inFlight = inFlight
+        self.queued = queued
+    }
+
+    /// The load the autoscaler sizes for: queued requests are load the replicas have not taken yet.
+    public var total: Int { inFlight + queued }
+
+    /// The sum of two routers' loads on the same service.
+    public static func + (lhs: ServiceDemand, rhs: ServiceDemand) -> ServiceDemand {
+        ServiceDemand(inFlight: lhs.inFlight + rhs.inFlight, queued: lhs.queued + rhs.queued)
+    }
+}
