@@ -233,6 +233,63 @@ struct EndpointTests {
         }
         await server.stop()
     }
+
+    @Test("Removing a version waits for the request still running on it: a 4 s request finishes with 200, then its replicas stop")
+    func versionRemovalDrainsInFlightRequests() async throws {
+        let folder = try TemporaryDirectory("berth-endpoint-drain")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        let server = try await BerthServer.start(home: home)
+        do {
+            try await berth(
+                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", "4",
+                "--memory-gb", "8", home: home)
+            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+            try await berth("model", "register", "-n", "m", "-p", model.path, home: home)
+            let echo = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
+            // The slow fixture, holding each request 4 s: longer than any fixed drain would wait.
+            _ = try folder.write(
+                try Data(contentsOf: TestPaths.corpus("slow").appendingPathComponent("score.py")), to: "slow/score.py")
+            let slow = try folder.write(
+                Data(#"{"entryScript": "score.py", "sourceDirectory": ".", "environment": {"environmentVariables": {"SLEEP_MS": "4000"}}}"#.utf8),
+                to: "slow/ic.json")
+            try await berth(
+                "endpoint", "create", "-n", "drain-ep", "--ct", "mylocal", "-m", "m:1", "--ic", echo,
+                "--version-name", "fast", home: home)
+            try await berth(
+                "endpoint", "version", "create", "-n", "drain-ep", "-m", "m:1", "--ic", slow.path, "--version-name",
+                "slow", "--traffic-percentile", "100", home: home)
+            let endpoint = try #require(try await berthJSON([Endpoint].self, "endpoint", "list", home: home).first)
+            let uri = try #require(endpoint.scoringUri)
+            let key = try await berthJSON(ServiceKeys.self, "endpoint", "get-keys", "-n", "drain-ep", home: home).primaryKey
+
+            // All traffic goes to `slow`; one request starts, then the version is removed under it.
+            async let slowAnswer: (TestResponse, ContinuousClock.Instant) = {
+                let response = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
+                return (response, ContinuousClock.now)
+            }()
+            try await Task.sleep(for: .milliseconds(800))
+            let removalStarted = ContinuousClock.now
+            let removed = try await BerthCLI.run(
+                ["endpoint", "version", "delete", "-n", "drain-ep", "--version-name", "slow"], home: home)
+            let removalEnded = ContinuousClock.now
+            let removalTook = removalEnded - removalStarted
+            let (answer, answeredAt) = try await slowAnswer
+            #expect(removed.succeeded, "\(removed)")
+            #expect(answer.status == 200, "the request running on the removed version finished: \(answer.text)")
+            #expect(answer.header("x-berth-endpoint-version") == "slow")
+            #expect(answer.text.contains("slept_ms"), "\(answer.text)")
+            #expect(answeredAt < removalEnded, "the version's replicas stopped only after the request finished")
+            #expect(removalTook > .seconds(2.5), "the removal waited for the request (\(removalTook))")
+            // New requests go to the remaining version at once.
+            let after = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
+            #expect(after.status == 200 && after.header("x-berth-endpoint-version") == "fast", "\(after.text)")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }
 
 /// Tells load loops to stop.

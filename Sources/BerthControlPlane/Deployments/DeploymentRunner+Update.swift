@@ -38,7 +38,9 @@ extension DeploymentRunner {
             let unchanged =
                 revision.sourceDigest == current.sourceDigest && revision.environment.hash == current.environmentHash
                 && candidate.models == current.models
-                && candidate.inferenceConfig.entryScript == current.inferenceConfig.entryScript && !restartNeeded
+                && candidate.inferenceConfig.entryScript == current.inferenceConfig.entryScript
+                && candidate.inferenceConfig.environmentVariables == current.inferenceConfig.environmentVariables
+                && !restartNeeded
             if unchanged {
                 try? FileManager.default.removeItem(at: revision.folder)
                 await log("The sources, environment and models are the ones already running.")

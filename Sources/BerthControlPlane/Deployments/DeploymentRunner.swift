@@ -305,6 +305,7 @@ struct DeploymentRunner: Service {
             maxConcurrentRequests: config.maxConcurrentRequestsPerContainer, scoringTimeoutMs: config.scoringTimeoutMs,
             liveness: config.livenessProbeRequirements)
         spec.memoryLimitInGB = config.containerResourceRequirements.memoryInGBLimit
+        spec.environment = service.inferenceConfig.environmentVariables
         return spec
     }
 

@@ -11,12 +11,9 @@ import Foundation
 /// service, so builds, environments, replicas, restarts and logs work the same; the service list
 /// hides them. Traffic changes only republish the route table: no replica restarts.
 ///
-/// Removing a version (or the endpoint) first takes it out of the split and waits `drainDelay`
-/// before stopping its replicas, so requests already sent to it finish: no request fails.
-/// Unfinished: the drain is a fixed delay, not "until the router has nothing in flight on it",
-/// so a request still running on a removed version after `drainDelay` is cut (502). Changing a
-/// version's models or configs in place (Azure's `update_version` with models) is not offered:
-/// add a new version and move the traffic.
+/// Removing a version (or the endpoint) first takes it out of the split, then waits until no
+/// router has a request in flight or queued on it (`DeploymentDrain`, at most its queue wait plus
+/// scoring timeout) before stopping its replicas: no request already sent to it is cut.
 struct EndpointManager: Sendable {
     let store: any MetadataStore
     let endpoints: any EndpointStore
@@ -25,8 +22,8 @@ struct EndpointManager: Sendable {
     let routes: RoutePublisher
     let signingKeys: WorkspaceSigningKeys
     let routerURL: @Sendable () -> String?
-    /// How long a removed version keeps its replicas after it left the split. Default 2 s.
-    var drainDelay: Duration = .seconds(2)
+    /// Waits for requests on a removed version to finish before its replicas stop.
+    let drain: DeploymentDrain
 
     // MARK: Endpoints
 
@@ -117,12 +114,15 @@ struct EndpointManager: Sendable {
             let endpoint = try await endpoint(named: name)
             try await endpoints.deleteEndpoint(named: name)
             await routes.rebuild()
-            try await Task.sleep(for: drainDelay)
-            var operations: [BerthCore.Operation] = []
-            var busy: [String] = []
+            var deployments: [Webservice] = []
             for version in endpoint.versions {
                 let deployment = EndpointVersion.deploymentName(endpoint: name, version: version.name)
-                guard try await store.service(named: deployment) != nil else { continue }
+                if let service = try await store.service(named: deployment) { deployments.append(service) }
+            }
+            try await drain.wait(for: deployments.map(\.name), atMost: DeploymentDrain.limit(for: deployments))
+            var operations: [BerthCore.Operation] = []
+            var busy: [String] = []
+            for deployment in deployments.map(\.name) {
                 do {
                     operations.append(try await deployer.delete(deployment))
                 } catch let error as BerthError where error.code == .conflict {
@@ -175,9 +175,9 @@ struct EndpointManager: Sendable {
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
-            try await Task.sleep(for: drainDelay)
             let deployment = EndpointVersion.deploymentName(endpoint: name, version: version)
-            guard try await store.service(named: deployment) != nil else { return nil }
+            guard let service = try await store.service(named: deployment) else { return nil }
+            try await drain.wait(for: [deployment], atMost: DeploymentDrain.limit(for: [service]))
             do {
                 return try await deployer.delete(deployment)
             } catch let error as BerthError where error.code == .conflict {

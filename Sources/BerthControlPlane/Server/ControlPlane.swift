@@ -131,7 +131,8 @@ public struct ControlPlane: Service {
         EndpointRoutes(
             manager: EndpointManager(
                 store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
-                routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL),
+                routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL,
+                drain: DeploymentDrain(loads: routerLoads)),
             metrics: configuration.endpointMetrics
         ).add(to: router)
         return router

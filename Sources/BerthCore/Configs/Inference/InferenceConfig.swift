@@ -71,4 +71,26 @@ public struct InferenceConfig: Sendable, Codable, Hashable {
     public var usesUserManagedDependencies: Bool {
         environment?["python"]?["userManagedDependencies"]?.boolValue ?? false
     }
+
+    /// The variables the inline environment sets for the scoring process
+    /// (`environment.environmentVariables`, Azure's `Environment.environment_variables`): the
+    /// entry script reads them with `os.environ`. Numbers and booleans are written as JSON writes
+    /// them; the validator refuses other kinds, bad names and the names Berth itself sets.
+    public var environmentVariables: [String: String] {
+        guard let members = environment?["environmentVariables"]?.objectValue else { return [:] }
+        return members.compactMapValues { value in
+            switch value {
+            case .string(let text): text
+            case .number(let number): number.rounded() == number && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            case .bool(let flag): flag ? "true" : "false"
+            default: nil
+            }
+        }
+    }
+
+    /// Variables Berth sets for every scoring process; an inference config cannot change them.
+    public static let reservedEnvironmentVariables: Set<String> = [
+        "AZUREML_MODEL_DIR", "AZUREML_ENTRY_SCRIPT", "AML_APP_ROOT", "PYTHONPATH", "SERVICE_NAME", "SERVICE_VERSION",
+        "SERVICE_PATH_PREFIX",
+    ]
 }

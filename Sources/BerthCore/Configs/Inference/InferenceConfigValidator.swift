@@ -73,6 +73,33 @@ struct InferenceConfigValidator {
             )
         }
         validateCondaDependencies(environment["python"]?["condaDependencies"])
+        validateEnvironmentVariables(environment["environmentVariables"])
+    }
+
+    private func validateEnvironmentVariables(_ variables: JSONValue?) {
+        guard let variables, !variables.isNull else { return }
+        let path = "environment.environmentVariables"
+        guard let members = variables.objectValue else {
+            diagnostics.error(
+                "\(path) must be an object of names to values, e.g. {\"MODEL_THREADS\": \"4\"}; got \(variables.messageDescription).")
+            return
+        }
+        for (name, value) in members.sorted(by: { $0.key < $1.key }) {
+            if name.isEmpty || name.first!.isNumber
+                || !name.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) })
+            {
+                diagnostics.error(
+                    "\(path) has the name '\(name)'; a variable name is ASCII letters, digits and '_', not starting with a digit.")
+            } else if InferenceConfig.reservedEnvironmentVariables.contains(name) {
+                diagnostics.error("\(path).\(name) is set by Berth for every scoring process; remove it.")
+            }
+            switch value {
+            case .string, .number, .bool: break
+            default:
+                diagnostics.error(
+                    "\(path).\(name) must be a string (or a number or boolean), got \(value.messageDescription).")
+            }
+        }
     }
 
     private func validateCondaDependencies(_ conda: JSONValue?) {
