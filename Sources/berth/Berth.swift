@@ -26,6 +26,7 @@ struct Berth: AsyncParsableCommand {
             ServiceCommand.self,
             WorkspaceCommand.self,
             EndpointCommand.self,
+            EnvironmentCommand.self,
         ]
     )
 }

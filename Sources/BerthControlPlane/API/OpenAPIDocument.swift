@@ -164,6 +164,14 @@ enum OpenAPIDocument {
             "/api/v1/workspace/rotateSigningKey": {
               "post": {"summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
                 "responses": {"200": {"description": "{\"kid\", \"previousKid\", \"previousValidUntil\"}"}}}},
+            "/api/v1/environments": {
+              "get": {"summary": "The cached Python environments (workspace and machine-wide): hash, location, path, sizeBytes, lastUsed, services",
+                "responses": {"200": {"description": "{\"value\": [CachedEnvironment]}"}}}},
+            "/api/v1/environments/prune": {
+              "post": {"summary": "Remove cached environments no service runs: this workspace's at once (after an hour without use), machine-wide ones unused for olderThanDays (30)",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"olderThanDays": {"type": "integer"}, "dryRun": {"type": "boolean"}}}}}},
+                "responses": {"200": {"description": "{\"removed\": [CachedEnvironment], \"freedBytes\", \"dryRun\"}"},
+                  "400": {"description": "olderThanDays is negative"}}}},
             "/api/v1/routers/load": {
               "post": {"summary": "A router running elsewhere (e.g. in an attached cluster) reports its load; the autoscaler sums all routers' reports",
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["router", "services"]}}}},

@@ -42,12 +42,14 @@ package struct VenvEnvironmentBuilder: EnvironmentBuilder {
         }
         let workspaceEntry = configuration.workspaceCache.appendingPathComponent(hash)
         if let found = existing(at: workspaceEntry, hash: hash, source: .workspaceCache) {
+            found.directory.map(EnvironmentCache.markUsed)
             log(found.summary)
             return found
         }
         if let machineCache = configuration.machineCache,
             let found = existing(at: machineCache.appendingPathComponent(hash), hash: hash, source: .machineCache)
         {
+            found.directory.map(EnvironmentCache.markUsed)
             linkIntoWorkspace(found)
             log(found.summary)
             return found

@@ -128,6 +128,10 @@ public struct ControlPlane: Service {
         ).add(to: router)
         TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
         RouterLoadRoutes(loads: routerLoads).add(to: router)
+        EnvironmentRoutes(
+            store: store,
+            cache: EnvironmentCache(configuration: .standard(layout: configuration.workspace))
+        ).add(to: router)
         EndpointRoutes(
             manager: EndpointManager(
                 store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
