@@ -38,8 +38,10 @@ struct ServiceKeyring: Sendable {
         case "primary": keys.primaryKey = value
         case "secondary": keys.secondaryKey = value
         default:
+            // Azure's own words first (compat.md §10), then the fix.
             throw BerthError.badRequest(
-                "--key '\(request.keyType)' is not a key type; use 'Primary' or 'Secondary'.")
+                "Error, invalid value provided for key: \(request.keyType.prefix(1).uppercased() + request.keyType.dropFirst().lowercased()). "
+                    + "Use --key Primary or --key Secondary.")
         }
         return keys
     }
