@@ -11,11 +11,9 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
 
-if [[ -z "${BERTH_BIN:-}" ]]; then
-    echo "[bench] building berth (release; the first build takes several minutes)" >&2
-    swift build -c release --product berth >&2
-    BERTH_BIN="$(swift build -c release --show-bin-path)/berth"
-fi
+# shellcheck source=scripts/bench/lib.sh
+source "$here/lib.sh"
+ensure_berth_bin
 echo "[bench] machine: $(nproc) cores, $(python3 -c 'import os; print(round(os.sysconf("SC_PAGE_SIZE")*os.sysconf("SC_PHYS_PAGES")/2**30))') GB"
 
 export BERTH_HOME="$(mktemp -d /tmp/berth-bench-autoscale.XXXXXX)"

@@ -10,6 +10,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
+# shellcheck source=scripts/bench/lib.sh
+source "$here/lib.sh"
 
 BENCH_WORKERS="${BENCH_WORKERS:-1 2}"
 BENCH_CONCURRENCY="${BENCH_CONCURRENCY:-1 8 32}"
@@ -33,34 +35,15 @@ for c in $BENCH_CONCURRENCY; do if ((c > max_conc)); then max_conc=$c; fi; done
 BERTH_MAX_CONCURRENT="${BERTH_MAX_CONCURRENT:-$((max_conc > 64 ? max_conc * 2 : 64))}"
 
 wants() { [[ " $BENCH_SERVERS " == *" $1 "* ]]; }
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-
-apt_updated=0
-apt_install() {
-    if ((apt_updated == 0)); then as_root apt-get update -qq; apt_updated=1; fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
 
 # ---------------------------------------------------------------- cleanup: stop all we started
 work=""
 server_pids=()
-wrk_pid=""
-stop_server() {
-    local pid=$1
-    kill -0 "$pid" 2>/dev/null || return 0
-    # Each server runs in its own session (setsid), so its process group holds its workers too.
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [[ -n "$wrk_pid" ]]; then kill "$wrk_pid" 2>/dev/null || true; fi
-    for pid in "${server_pids[@]}"; do stop_server "$pid"; done
+    for pid in "${server_pids[@]}"; do stop_pid "$pid"; done
     if [[ -n "$work" && -d "$work" ]]; then
         if [[ "${BENCH_KEEP:-0}" == 1 || $rc -ne 0 ]]; then
             log "server logs kept in $work"
@@ -94,17 +77,7 @@ if wants azmlinfsrv; then
     fi
 fi
 
-if wants berth; then
-    if [[ -z "$BERTH_BIN" ]]; then
-        BERTH_BIN="$repo/.build/release/berth"
-        if [[ ! -x "$BERTH_BIN" ]]; then
-            log "building berth (swift build -c release)"
-            swift build -c release --product berth
-        fi
-    fi
-    [[ -x "$BERTH_BIN" ]] || die "BERTH_BIN=$BERTH_BIN is not an executable"
-    BERTH_BIN="$(cd "$(dirname "$BERTH_BIN")" && pwd)/$(basename "$BERTH_BIN")"
-fi
+if wants berth; then ensure_berth_bin; fi
 
 # ---------------------------------------------------------------- the entry script and model
 [[ -f "$repo/$ENTRY_FIXTURE" ]] || die "missing $ENTRY_FIXTURE"
@@ -114,24 +87,6 @@ cp "$repo/$ENTRY_FIXTURE" "$work/src/score.py"
 mkdir -p "$BENCH_RESULTS_DIR"
 results="$BENCH_RESULTS_DIR/replica-vs-azmlinfsrv-$(date -u +%Y%m%dT%H%M%SZ).tsv"
 printf 'server\tworkers\tconcurrency\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
-
-free_port() {
-    "$BENCH_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-# status_of URL [curl args...] -> prints the HTTP status (000 when nothing answered)
-status_of() { local url=$1; shift; curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" "$url" || true; }
-
-# wait_ready NAME PID URL LOG: poll URL until it answers 200; fail if the server exits or time runs out.
-wait_ready() {
-    local name=$1 pid=$2 url=$3 logf=$4 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
-    while :; do
-        [[ "$(status_of "$url")" == 200 ]] && return 0
-        kill -0 "$pid" 2>/dev/null || { tail -n 30 "$logf" >&2; die "$name exited before it was ready"; }
-        ((SECONDS < deadline)) || { tail -n 30 "$logf" >&2; die "$name not ready at $url after ${BENCH_READY_TIMEOUT}s"; }
-        sleep 0.2
-    done
-}
 
 # check_score NAME BASE: one request by hand; the benchmark is worthless if it is not a 200 echo.
 check_score() {
@@ -191,14 +146,6 @@ start_berth() {   # WORKERS -> sets berth_base; appends to server_pids
     check_score berth "$berth_base"
 }
 
-# run_wrk ARGS...: wrk in the background and `wait` for it, so a signal reaches the traps at once.
-run_wrk() {
-    wrk "$@" &
-    wrk_pid=$!
-    wait "$wrk_pid"
-    wrk_pid=""
-}
-
 # measure NAME BASE WORKERS CONC: warm-up (discarded), then the measured wrk run -> one results row.
 measure() {
     local name=$1 base=$2 workers=$3 conc=$4 threads out r
@@ -244,7 +191,7 @@ for workers in $BENCH_WORKERS; do
         if [[ -n "$berth_base" ]]; then measure berth "$berth_base" "$workers" "$conc"; fi
         if [[ -n "$azml_base" ]]; then measure azmlinfsrv "$azml_base" "$workers" "$conc"; fi
     done
-    for pid in "${server_pids[@]}"; do stop_server "$pid"; done
+    for pid in "${server_pids[@]}"; do stop_pid "$pid"; done
     server_pids=()
 done
 
