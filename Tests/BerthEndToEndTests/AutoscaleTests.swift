@@ -1,6 +1,7 @@
 import BerthCore
 import BerthTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// The autoscaler against a real server, real replicas of the `slow` fixture (200 ms per request)
@@ -180,18 +181,24 @@ struct AutoscaleTests {
             // No request reaches the in-process router: only the remote router's reports say there
             // is load (3 in flight or queued at 70 % of 1 per replica needs 5; maxReplicas bounds it to 3).
             let report = #"{"router": "router-in-cluster-0", "services": {"slow-svc": {"inFlight": 2, "queued": 1}}}"#
-            try await waitUntil(timeout: .seconds(60)) {
-                let sent = try await TestHTTP.post(url, report, headers: auth)
-                #expect(sent.status == 204, "\(sent.text)")
-                guard try await scaled.service().desiredReplicas == 3 else {
-                    try await Task.sleep(for: .milliseconds(150))
-                    return false
+            // The reports go out every 200 ms from their own loop, like a router's, whatever the
+            // pace of the checks below on a busy machine.
+            let stop = StopFlag()
+            async let reporting: [Int] = {
+                var statuses: [Int] = []
+                while !stop.value.load(ordering: .relaxed) {
+                    statuses.append((try? await TestHTTP.post(url, report, headers: auth).status) ?? 0)
+                    try? await Task.sleep(for: .milliseconds(200))
                 }
-                return true
-            }
-            let reportsStopped = Date()
+                return statuses
+            }()
+            try await waitUntil(timeout: .seconds(60)) { try await scaled.service().desiredReplicas == 3 }
             let routers = try await TestHTTP.get(url, headers: auth)
+            stop.value.store(true, ordering: .relaxed)
+            let statuses = await reporting
+            let reportsStopped = Date()
             #expect(routers.text.contains("router-in-cluster-0"), "\(routers.text)")
+            #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 204 }, "\(statuses)")
             let up = try await scaled.service()
             let scaleUp = try #require(up.autoscaler?.events.first { $0.kind == .scaleUp })
             #expect(scaleUp.toReplicas == 3, "\(scaleUp)")
