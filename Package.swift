@@ -176,6 +176,7 @@ let package = Package(
             name: "BerthKubernetesTests",
             dependencies: [
                 "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
