@@ -92,6 +92,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "BerthRouterFeed",
+            dependencies: [
+                "BerthCore",
+                "BerthKubernetes",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "BerthReplica",
             dependencies: [
                 "BerthCore",
@@ -141,6 +153,7 @@ let package = Package(
                 "BerthKubernetes",
                 "BerthReplica",
                 "BerthRouter",
+                "BerthRouterFeed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,7 +188,8 @@ let package = Package(
         .testTarget(
             name: "BerthKubernetesTests",
             dependencies: [
-                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthTesting",
+                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed", "BerthTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -14,7 +14,9 @@ final class DoubleController: Sendable {
     let wakeups: AsyncStream<Void>
     let wake: @Sendable () -> Void
     private let started = Mutex<Set<String>>([])
-    private let nextAddress = Mutex(2)
+    /// Pod addresses, shared by every double of the process: two doubles running Pods at once
+    /// (tests run in parallel) must not both put a replica on 127.0.0.2:5001.
+    private static let nextAddress = Mutex(2)
 
     init(store: DoubleStore, runtime: KubernetesAPIDouble.PodRuntime?) {
         self.store = store
@@ -99,7 +101,7 @@ final class DoubleController: Sendable {
                 }
             }
             guard let runtime, Self.isRunnable(pod), started.withLock({ $0.insert(uid).inserted }) else { continue }
-            let address = nextAddress.withLock { next -> String in
+            let address = Self.nextAddress.withLock { next -> String in
                 defer { next = next >= 250 ? 2 : next + 1 }
                 return "127.0.0.\(next)"
             }

@@ -12,7 +12,7 @@ struct RouterManifestsTests {
         #expect(dev["spec"]?["replicas"] == 1)
         #expect(dev["spec"]?["template"]?["spec"]?["topologySpreadConstraints"] == nil)
         let command = dev["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["command"]?.arrayValue ?? []
-        #expect(command.suffix(2) == ["--self-scaling", "off"])
+        #expect(command.suffix(2) == ["--cluster-purpose", "DevTest"])
     }
 
     @Test("The router may only read EndpointSlices and Pods in the deployment namespace")

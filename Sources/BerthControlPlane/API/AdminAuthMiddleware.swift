@@ -4,11 +4,12 @@ import HTTPTypes
 import Hummingbird
 
 /// Requires `Authorization: Bearer <admin token>` on every control-plane call except the OpenAPI
-/// document, comparing in constant time. The token lives in `$BERTH_HOME/admin-token` (0600).
+/// document, health and the route feed, comparing in constant time. The token lives in `$BERTH_HOME/admin-token` (0600).
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
-    /// Paths anyone may read.
-    let openPaths: Set<String> = ["/openapi.json", "/health"]
+    /// Paths without the admin token: anyone may read the first two; the route feed checks its
+    /// own token (a cluster's feed token, `RouteFeedRoutes`).
+    let openPaths: Set<String> = ["/openapi.json", "/health", "/api/v1/routes"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response

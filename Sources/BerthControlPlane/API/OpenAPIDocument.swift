@@ -179,6 +179,14 @@ enum OpenAPIDocument {
                   "400": {"description": "Malformed report (the message names the field)"},
                   "503": {"description": "Too many routers report already"}}},
               "get": {"summary": "The routers whose load reports count now", "responses": {"200": {"description": "{\"routers\": [id]}"}}}},
+            "/api/v1/routes": {
+              "get": {"summary": "The route table of an attached cluster's routers (auth: the cluster's feed token, not the admin token)",
+                "parameters": [{"name": "compute", "in": "query", "required": true, "schema": {"type": "string"}},
+                  {"name": "watch", "in": "query", "schema": {"type": "boolean", "default": false}},
+                  {"name": "heartbeatSeconds", "in": "query", "schema": {"type": "integer", "default": 15}},
+                  {"name": "timeoutSeconds", "in": "query", "schema": {"type": "integer", "default": 300}}],
+                "responses": {"200": {"description": "RouteTable; with watch=true newline-delimited {\"type\": \"routes\"|\"heartbeat\", \"table\"}"},
+                  "401": {"description": "Missing or wrong feed token"}, "503": {"description": "No table built yet"}}}},
             "/api/v1/endpoints": {
               "get": {"summary": "List endpoints", "responses": {"200": {"description": "{\"value\": [Endpoint]}"}}},
               "post": {"summary": "Create an endpoint with its first (default) version",

@@ -30,7 +30,7 @@ extension ComputeTargets {
                 computeName: request.name, workspaceID: try clusters.workspaceID(), purpose: purpose,
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
                 image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
-                feedToken: try clusters.feedToken())
+                feedToken: try clusters.feedToken(of: request.name))
             let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(installation)
             log("Kubernetes \(result.serverVersion), \(result.readyNodes) ready nodes, \(result.allocatableCores) allocatable vCPUs.")
             try clusters.saveKubeconfig(connection.flattenedKubeconfig, of: request.name)

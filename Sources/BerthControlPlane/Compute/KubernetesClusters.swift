@@ -46,13 +46,20 @@ final class KubernetesClusters: Sendable {
         }
     }
 
-    /// The token router Pods present to the route-table feed.
-    // UNFINISHED: the control plane does not serve the feed over HTTP to remote routers yet, so
-    // this token is installed in the cluster but not checked anywhere.
-    func feedToken() throws -> String {
+    /// The token the router Pods of compute target `compute` present to the route-table feed
+    /// (`GET /api/v1/routes?compute=NAME`): one per cluster, so a cluster's routers read only
+    /// that cluster's routes. Made at attach, kept with mode 0600, removed at detach.
+    func feedToken(of compute: String) throws -> String {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try SecretFile.readOrCreate(at: folder.appendingPathComponent("feed-token")) { SecretFile.randomToken() }
+        return try SecretFile.readOrCreate(at: feedTokenFile(of: compute)) { SecretFile.randomToken() }
     }
+
+    /// The feed token of `compute` if it was ever made (the feed never makes one on a request).
+    func existingFeedToken(of compute: String) throws -> String? {
+        try SecretFile.read(at: feedTokenFile(of: compute))
+    }
+
+    func feedTokenFile(of compute: String) -> URL { folder.appendingPathComponent("\(compute).feed-token") }
 
     /// The control plane's URL for Pods: the setting, else the one in `server.json`.
     func controlPlaneURL() -> String {
@@ -72,6 +79,7 @@ final class KubernetesClusters: Sendable {
     func forget(_ compute: String) {
         backends.withLock { $0[compute] = nil }
         try? FileManager.default.removeItem(at: kubeconfigFile(of: compute))
+        try? FileManager.default.removeItem(at: feedTokenFile(of: compute))
     }
 
     /// The client of an attached cluster, from its saved kubeconfig.

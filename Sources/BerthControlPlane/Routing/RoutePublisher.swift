@@ -21,11 +21,15 @@ final class RoutePublisher: Service, Sendable {
     private let signingKeys: WorkspaceSigningKeys
     private let endpointStore: any EndpointStore
     private let generation = Mutex<UInt64>(0)
+    /// Where routers in attached clusters read the tables (per cluster).
+    let feed: RouteFeed
 
     init(
         store: any MetadataStore, endpointStore: any EndpointStore, backend: any ComputeBackend, signal: ChangeSignal,
-        signingKeys: WorkspaceSigningKeys, logger: Logger, publish: @escaping @Sendable (RouteTable) -> Void
+        signingKeys: WorkspaceSigningKeys, logger: Logger, feed: RouteFeed = RouteFeed(),
+        publish: @escaping @Sendable (RouteTable) -> Void
     ) {
+        self.feed = feed
         self.store = store
         self.endpointStore = endpointStore
         self.signingKeys = signingKeys
@@ -47,6 +51,8 @@ final class RoutePublisher: Service, Sendable {
                 await self.rebuild()
             }
         }
+        // The feed's watch streams end, so the API server can finish its responses and stop.
+        feed.finish()
     }
 
     /// Keeps a settled service's `readyReplicas` and Healthy/Unhealthy state true to what runs,
@@ -80,6 +86,7 @@ final class RoutePublisher: Service, Sendable {
     func rebuild() async {
         do {
             var services: [String: ServiceRoute] = [:]
+            var computeOf: [String: String] = [:]
             for service in try await store.services() where service.state != .deleting {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
@@ -95,6 +102,7 @@ final class RoutePublisher: Service, Sendable {
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
                     tokenAuthEnabled: config.aadAuthEnabled)
+                computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()
             let endpoints = try await EndpointRouteBuilder.build(
@@ -103,7 +111,9 @@ final class RoutePublisher: Service, Sendable {
                 value += 1
                 return value
             }
-            publish(RouteTable(generation: next, services: services, tokenKeys: tokenKeys, endpoints: endpoints))
+            let table = RouteTable(generation: next, services: services, tokenKeys: tokenKeys, endpoints: endpoints)
+            publish(table)
+            feed.publish(PublishedRoutes(table: table, computeOf: computeOf))
             logger.debug("Route table published", metadata: ["generation": "\(next)", "services": "\(services.count)"])
         } catch {
             logger.error("Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])

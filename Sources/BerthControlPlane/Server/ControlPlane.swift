@@ -60,6 +60,8 @@ public struct ControlPlane: Service {
     let clusters: KubernetesClusters
     let queue = DeploymentQueue()
     let routes: RoutePublisher
+    /// The route tables served to routers in attached clusters (`GET /api/v1/routes`).
+    let feed = RouteFeed()
     let board = AutoscalerBoard()
     /// The load the autoscaler reads: the in-process router's plus remote routers' reports.
     let routerLoads: RouterLoads
@@ -103,7 +105,7 @@ public struct ControlPlane: Service {
         self.backend = backend
         routes = RoutePublisher(
             store: store, endpointStore: endpointStore, backend: backend, signal: changes, signingKeys: signingKeys,
-            logger: logger, publish: publishRoutes)
+            logger: logger, feed: feed, publish: publishRoutes)
     }
 
     /// The router of the REST API, also used by in-process tests.
@@ -122,6 +124,7 @@ public struct ControlPlane: Service {
             .add(to: router)
         ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
+        RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         ServiceRoutes(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend,
             keyring: ServiceKeyring(store: store), routes: routes, board: board

@@ -116,12 +116,15 @@ public enum RouterManifests {
             "name": "router",
             "image": .string(installation.image),
             "imagePullPolicy": "IfNotPresent",
-            // UNFINISHED: `berth router` (a router that follows the control plane's feed over HTTP and
-            // finds replicas through EndpointSlices) is not written yet; see docs/kubernetes.md.
+            // `berth router --feed` follows the control plane's route feed for this cluster and
+            // reads replica addresses from the EndpointSlices of the deployment namespace through
+            // the Pod's service account. Kubernetes expands `$(BERTH_CONTROL_PLANE_URL)` from `env`.
+            // Self-scaling (event-loop threads) follows the purpose: FastProd only.
             "command": [
                 "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
+                "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
                 "--namespace", .string(installation.deploymentNamespace),
-                "--self-scaling", .string(installation.purpose == .devTest ? "off" : "on"),
+                "--cluster-purpose", .string(installation.purpose.rawValue),
             ],
             "env": [
                 secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
@@ -129,8 +132,9 @@ public enum RouterManifests {
             ],
             "ports": [["name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP"]],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
-            "readinessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 2],
-            "livenessProbe": ["httpGet": ["path": "/healthz", "port": "http"], "periodSeconds": 10],
+            // `GET /` is the router's own health (200 while it serves; it needs no table for that).
+            "readinessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 2],
+            "livenessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 10],
             "securityContext": PodHardening.containerSecurityContext,
             "volumeMounts": [PodHardening.mount("tmp", at: "/tmp")],
         ]

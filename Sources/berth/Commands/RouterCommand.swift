@@ -1,18 +1,27 @@
 import ArgumentParser
 import BerthCore
+import BerthKubernetes
 import BerthRouter
+import BerthRouterFeed
 import Foundation
 import Logging
 import ServiceLifecycle
 
-/// `berth router`: the data plane alone, serving a static route table read from a file — for
-/// benchmarks (`scripts/bench/router-vs-nginx.sh`) and, later, a router Pod on Kubernetes. The
-/// all-in-one `berth server` runs the same `Router` fed by its control plane instead.
+/// `berth router`: the data plane alone — serving a static route table read from a file (for
+/// benchmarks, `scripts/bench/router-vs-nginx.sh`), or following the control plane's route feed
+/// as the router Pods of an attached Kubernetes cluster do (`--feed`, docs/kubernetes.md). The
+/// all-in-one `berth server` runs the same `Router` fed by its control plane in-process.
 struct RouterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "router",
-        abstract: "Run the Berth router (data plane) alone, with a static route table from a JSON file.",
+        abstract: "Run the Berth router (data plane) alone: a static route table, or the control plane's route feed.",
         discussion: """
+            With --feed URL --compute NAME the router follows the route feed of attached cluster NAME at the \
+            control plane URL (token: $BERTH_FEED_TOKEN or --feed-token-file), reconnecting with back-off and \
+            serving its last table while the control plane is away. Replica addresses come from the \
+            EndpointSlices of each service's Service berth-NAME when a cluster is reachable (in a Pod, or with \
+            --kubeconfig); otherwise from the feed.
+
             The routes file is a RouteTable as JSON: {"generation": 1, "services": {"<name>": {"name": "<name>", \
             "authEnabled": false, "keyDigests": [], "scoringTimeoutMs": 60000, "maxQueueWaitMs": 500, \
             "maxConcurrentRequestsPerContainer": 1, "replicas": [{"id": "<name>-0", "host": "127.0.0.1", \
@@ -22,7 +31,25 @@ struct RouterCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: "The route table file (JSON, see above).")
-    var routes: String
+    var routes: String?
+
+    @Option(name: .long, help: "The control plane's URL: follow its route feed instead of --routes.")
+    var feed: String?
+
+    @Option(name: .long, help: "With --feed: the attached cluster (compute target) whose routes to serve.")
+    var compute: String?
+
+    @Option(name: .long, help: "With --feed: a file holding the cluster's feed token (else $BERTH_FEED_TOKEN).")
+    var feedTokenFile: String?
+
+    @Option(name: .long, help: "With --feed: read EndpointSlices through this kubeconfig (default in a Pod: its service account).")
+    var kubeconfig: String?
+
+    @Option(name: .long, help: "With --kubeconfig: the context to use (default: current-context).")
+    var context: String?
+
+    @Option(name: .long, help: "With --feed: the namespace of the replicas' Services (default: the kubeconfig's or the Pod's).")
+    var namespace: String?
 
     @Option(name: .long, help: "Address to listen on.")
     var host: String = "127.0.0.1"
@@ -37,6 +64,12 @@ struct RouterCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
+        guard (routes == nil) != (feed == nil) else {
+            throw ValidationError("Give either --routes FILE (a static table) or --feed URL (the control plane's route feed).")
+        }
+        if feed != nil, compute?.isEmpty ?? true {
+            throw ValidationError("--feed needs --compute NAME: the attached cluster whose routes to serve.")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
         guard ClusterPurpose(rawValue: clusterPurpose) != nil else {
             throw ValidationError("--cluster-purpose '\(clusterPurpose)' is not FastProd or DevTest.")
@@ -53,12 +86,6 @@ struct RouterCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "berth.router")
-        let table: RouteTable
-        do {
-            table = try JSONDecoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
-        } catch {
-            throw ValidationError("--routes '\(routes)' is not a readable route table: \(error)")
-        }
         let host = self.host
         var configuration = Router.Configuration(host: host, port: port)
         configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
@@ -67,10 +94,20 @@ struct RouterCommand: AsyncParsableCommand {
             onListening: { port in
                 FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
             })
-        router.update(table)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router)]
+        if let routes {
+            let table: RouteTable
+            do {
+                table = try JSONDecoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
+            } catch {
+                throw ValidationError("--routes '\(routes)' is not a readable route table: \(error)")
+            }
+            router.update(table)
+        } else if let feed, let compute {
+            services += try feedServices(controlPlaneURL: feed, compute: compute, router: router, logger: logger)
+        }
         let group = ServiceGroup(
-            configuration: .init(
-                services: [.init(service: router)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -1,0 +1,71 @@
+import ArgumentParser
+import BerthCore
+import BerthKubernetes
+import BerthRouter
+import BerthRouterFeed
+import Foundation
+import Logging
+import ServiceLifecycle
+
+extension RouterCommand {
+    /// The services that keep a `--feed` router's table: the feed follower and, when a cluster
+    /// is reachable (`--kubeconfig`, or the Pod's service account), the EndpointSlice watcher.
+    func feedServices(controlPlaneURL: String, compute: String, router: Router, logger: Logger) throws
+        -> [ServiceGroupConfiguration.ServiceConfiguration]
+    {
+        let environment = ProcessInfo.processInfo.environment
+        let token = try feedToken(environment: environment)
+        let connection: (@Sendable () throws -> KubernetesConnection)?
+        if let kubeconfig {
+            let (context, namespace) = (self.context, self.namespace)
+            connection = { try Kubeconfig.load(path: kubeconfig, context: context, namespace: namespace) }
+        } else if InClusterConfig.isAvailable(environment: environment) {
+            let namespace = self.namespace
+            connection = { try InClusterConfig.connection(environment: environment, namespace: namespace) }
+        } else {
+            connection = nil
+        }
+        let source = ClusterRouteSource(
+            source: connection == nil ? .feed : .endpointSlices, logger: logger, apply: { router.update($0) })
+        let follower = RouteFeedFollower(
+            configuration: .init(controlPlaneURL: controlPlaneURL, compute: compute, token: token), logger: logger,
+            servingGeneration: { source.servingGeneration }, onTable: { source.receive(feed: $0) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: follower)]
+        if let connection {
+            let first: KubernetesConnection
+            do {
+                first = try connection()
+            } catch let error as KubernetesError {
+                throw ValidationError(error.message)
+            }
+            logger.info(
+                "Replica addresses from EndpointSlices", metadata: ["cluster": "\(first)", "namespace": "\(first.namespace)"])
+            let watcher = EndpointSliceWatcher(
+                namespace: first.namespace,
+                makeClient: { try KubernetesClient(connection: connection(), httpClient: $0, logger: logger) },
+                logger: logger, onList: { source.replaceSlices($0) }, onChange: { source.slice(named: $0, $1) })
+            services.append(.init(service: watcher))
+        } else {
+            logger.info("Replica addresses from the route feed (no cluster to watch: not in a Pod, no --kubeconfig)")
+        }
+        return services
+    }
+
+    /// The feed token: `--feed-token-file`, else `$BERTH_FEED_TOKEN`. Never logged.
+    func feedToken(environment: [String: String]) throws -> String {
+        if let feedTokenFile {
+            guard let text = try? String(contentsOfFile: feedTokenFile, encoding: .utf8),
+                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            else {
+                throw ValidationError("--feed-token-file '\(feedTokenFile)' cannot be read or is empty.")
+            }
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard let token = environment["BERTH_FEED_TOKEN"], !token.isEmpty else {
+            throw ValidationError(
+                "--feed needs the cluster's feed token: set BERTH_FEED_TOKEN or pass --feed-token-file (router Pods get it from the berth-router Secret)."
+            )
+        }
+        return token
+    }
+}

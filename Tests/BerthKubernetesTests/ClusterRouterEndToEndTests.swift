@@ -1,0 +1,183 @@
+import BerthCore
+import BerthKubernetes
+import BerthKubernetesDouble
+import BerthTesting
+import Foundation
+import Testing
+
+/// `berth router --feed` as a router Pod runs it — here a local process pointed at a real
+/// `berth server` and the API double (which runs the replica Pods): it follows deploys,
+/// redeploys and scaling, checks keys, and keeps serving while the control plane is away.
+struct ClusterRouterEndToEndTests {
+    @Test(
+        "The cluster router follows the feed and the EndpointSlices, and keeps serving without the control plane",
+        .timeLimit(.minutes(8)))
+    func followsTheCluster() async throws {
+        let folder = try TemporaryDirectory("berth-cluster-router")
+        defer { folder.remove() }
+        let runtime = KubernetesAPIDouble.PodRuntime(
+            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
+            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
+        try await KubernetesAPIDouble.withRunning(configuration) { double in
+            let server = try await BerthServer.start(home: folder.appending("home"))
+            var router: ChildProcess?
+            do {
+                try await journey(double: double, server: server, folder: folder, router: &router)
+            } catch {
+                if let router { _ = await router.terminate() }
+                _ = await server.stop()
+                throw error
+            }
+            if let router {
+                // SIGTERM: the router, its feed follower and its EndpointSlice watch stop cleanly.
+                let exit = await router.terminate()
+                #expect(!exit.wasSignalled && exit.code == 0, "\(exit)\n\(router.stderr)")
+            }
+        }
+    }
+
+    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?)
+        async throws
+    {
+        func berth(_ arguments: String...) async throws -> BerthCLI.Result {
+            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
+            try #require(result.succeeded, "\(result)")
+            return result
+        }
+        let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
+        let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
+        let inference = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
+        let oneReplica = try folder.write(
+            Data(#"{"computeType": "aks", "authEnabled": true, "numReplicas": 1}"#.utf8), to: "one.json")
+        let twoReplicas = try folder.write(
+            Data(#"{"computeType": "aks", "authEnabled": true, "numReplicas": 2}"#.utf8), to: "two.json")
+        _ = try await berth(
+            "computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path,
+            "--cluster-purpose", "DevTest")
+        _ = try await berth("model", "register", "-n", "echo-model", "-p", model.path)
+        _ = try await berth(
+            "model", "deploy", "-n", "echo-k8s", "-m", "echo-model:1", "--ic", inference, "--dc", oneReplica.path,
+            "--ct", "aks-1")
+        let keys = try await berth("service", "get-keys", "-n", "echo-k8s", "-o", "json").json(ServiceKeys.self)
+
+        // The router, as its Pod runs it: the feed token from the cluster's Secret, replicas from
+        // the EndpointSlices of the deployment namespace.
+        var environment = ProcessInfo.processInfo.environment
+        environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
+        let logs = folder.appending("router")
+        let process = try ChildProcess(
+            executable: TestPaths.berthExecutable,
+            arguments: [
+                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
+                "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
+            ],
+            environment: environment, stdoutFile: logs.appendingPathComponent("out"),
+            stderrFile: logs.appendingPathComponent("err"))
+        router = process
+        let base = try await Self.listeningURL(process)
+        let score = "\(base)/api/v1/service/echo-k8s/score"
+        let withKey = [("Authorization", "Bearer \(keys.primaryKey)"), ("Content-Type", "application/json")]
+
+        try await Self.eventually("the router scores with a key", process) {
+            try await TestHTTP.post(score, #"{"x": 1}"#, headers: withKey).status == 200
+        }
+        let answer = try await TestHTTP.post(score, #"{"x": 1}"#, headers: withKey)
+        #expect(answer.text.contains("hello from"), "\(answer.text)")
+        #expect(try await TestHTTP.post(score, #"{"x": 1}"#).status == 401)
+        #expect(try await TestHTTP.post(score, #"{"x": 1}"#, headers: [("Authorization", "Bearer nope")]).status == 401)
+
+        // A redeploy rolls every Pod over: the router follows (the old Pods' processes are gone,
+        // so routing to them would fail).
+        let before = Self.readyPods(double)
+        #expect(before.count == 1)
+        #expect(Self.lastReplicas(process) == before)
+        _ = try await berth(
+            "model", "deploy", "-n", "echo-k8s", "-m", "echo-model:1", "--ic", inference, "--dc", twoReplicas.path,
+            "--ct", "aks-1", "--overwrite")
+        try await Self.eventually("the router routes to the two new Pods", process) {
+            let pods = Self.readyPods(double)
+            return pods.count == 2 && pods.isDisjoint(with: before) && Self.lastReplicas(process) == pods
+        }
+        try await Self.expectScores(score, headers: withKey, times: 6)
+
+        // A scale done in the cluster (the Deployment's `scale`): the router adds the third Pod.
+        let client = try double.client()
+        try await client.scaleDeployment(namespace: "default", name: "berth-echo-k8s", replicas: 3)
+        try await Self.eventually("the router routes to a third Pod", process) {
+            let pods = Self.readyPods(double)
+            return pods.count == 3 && Self.lastReplicas(process) == pods
+        }
+        try await Self.expectScores(score, headers: withKey, times: 6)
+
+        // The control plane stops: the router says so and keeps serving its last table, and
+        // still follows the cluster's EndpointSlices (a scale-down; a new Pod could not start,
+        // its init container downloads the model from the control plane).
+        _ = await server.stop()
+        try await Self.eventually("the router logs that the feed is away", process) {
+            process.stderr.contains("route feed is unreachable; serving the last route table")
+        }
+        try await Self.expectScores(score, headers: withKey, times: 4)
+        #expect(try await TestHTTP.post(score, #"{"x": 1}"#).status == 401)
+        try await client.scaleDeployment(namespace: "default", name: "berth-echo-k8s", replicas: 1)
+        try await Self.eventually("the router drops the Pods scaled away", process) {
+            let pods = Self.readyPods(double)
+            return pods.count == 1 && Self.lastReplicas(process) == pods
+        }
+        try await Self.expectScores(score, headers: withKey, times: 4)
+        #expect(!process.stderr.contains(keys.primaryKey))
+        #expect(!process.stderr.contains(environment["BERTH_FEED_TOKEN"] ?? "-"))
+    }
+
+    /// The replicas (Pod names) of echo-k8s in the router's last applied table, from its debug log
+    /// (`replicas=echo-k8s=[pod-a pod-b]`).
+    static func lastReplicas(_ router: ChildProcess) -> Set<String>? {
+        guard let line = router.stderr.split(separator: "\n").last(where: { $0.contains("Route table replicas") }),
+            let start = line.range(of: "echo-k8s=[")?.upperBound, let end = line[start...].firstIndex(of: "]")
+        else { return nil }
+        return Set(line[start..<end].split(separator: " ").map(String.init))
+    }
+
+    /// The ready Pods of echo-k8s in the double.
+    static func readyPods(_ double: RunningKubernetesAPIDouble) -> Set<String> {
+        Set(
+            double.objects(kind: "Pod").filter { pod in
+                pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && pod["metadata"]?["deletionTimestamp"] == nil
+                    && pod["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" }
+                        == true
+            }.compactMap { $0["metadata"]?["name"]?.stringValue })
+    }
+
+    static func expectScores(_ url: String, headers: [(String, String)], times: Int) async throws {
+        for index in 0..<times {
+            let response = try await TestHTTP.post(url, #"{"x": \#(index)}"#, headers: headers)
+            #expect(response.status == 200, "\(response.status) \(response.text)")
+        }
+    }
+
+    /// Polls `condition` (every 200 ms, up to 90 s).
+    static func eventually(
+        _ what: String, _ router: ChildProcess, condition: () async throws -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + .seconds(90)
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("Timed out waiting until \(what).\nRouter log:\n\(router.stderr)")
+        throw TestProcessError("Timed out waiting until \(what).")
+    }
+
+    /// The router's URL, from its 'Listening on http://HOST:PORT' line.
+    static func listeningURL(_ router: ChildProcess) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let line = router.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Listening on ") }) {
+                return String(line.dropFirst("Listening on ".count))
+            }
+            if let exit = router.exit { throw TestProcessError("berth router exited (\(exit)).\n\(router.stderr)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TestProcessError("berth router did not listen within 60 s.\n\(router.stderr)")
+    }
+}
