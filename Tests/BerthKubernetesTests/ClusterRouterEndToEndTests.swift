@@ -87,6 +87,22 @@ struct ClusterRouterEndToEndTests {
         #expect(try await TestHTTP.post(score, #"{"x": 1}"#).status == 401)
         #expect(try await TestHTTP.post(score, #"{"x": 1}"#, headers: [("Authorization", "Bearer nope")]).status == 401)
 
+        // The router reports its load to the control plane's autoscaler, signed with the feed token
+        // and naming its cluster; a feed token does not sign a report for another cluster.
+        let admin = [("Authorization", "Bearer \(try server.adminToken())")]
+        let loads = server.baseURL + "/api/v1/routers/load"
+        try await Self.eventually("the router's load reports reach the control plane", process) {
+            let listed = try await TestHTTP.get(loads, headers: admin)
+            return listed.status == 200 && listed.text.contains("-\(process.pid)")
+        }
+        let signed = [
+            ("Authorization", "Bearer \(environment["BERTH_FEED_TOKEN"] ?? "")"), ("Content-Type", "application/json"),
+        ]
+        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed).status == 204)
+        #expect(try await TestHTTP.post(loads, #"{"router": "r", "services": {}}"#, headers: signed).status == 401)
+        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "other", "services": {}}"#, headers: signed).status == 401)
+        #expect(try await TestHTTP.get(loads, headers: signed).status == 401, "listing routers needs the admin token")
+
         // A redeploy rolls every Pod over: the router follows (the old Pods' processes are gone,
         // so routing to them would fail).
         let before = Self.readyPods(double)

@@ -7,9 +7,10 @@ import Hummingbird
 /// document, health and the route feed, comparing in constant time. The token lives in `$BERTH_HOME/admin-token` (0600).
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
-    /// Paths without the admin token: anyone may read the first two; the route feed checks its
-    /// own token (a cluster's feed token, `RouteFeedRoutes`).
-    let openPaths: Set<String> = ["/openapi.json", "/health", "/api/v1/routes"]
+    /// Paths without the admin token: anyone may read the first two; the route feed and the load
+    /// reports check their own token (the admin token or a cluster's feed token, `RouteFeedRoutes`,
+    /// `RouterLoadRoutes`).
+    let openPaths: Set<String> = ["/openapi.json", "/health", "/api/v1/routes", "/api/v1/routers/load"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response

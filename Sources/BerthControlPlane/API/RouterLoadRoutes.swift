@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthCore
 import Hummingbird
 
@@ -5,17 +6,39 @@ import Hummingbird
 /// an attached Kubernetes cluster) report their load here several times a second, so the
 /// autoscaler sizes services on all the traffic, not only the in-process router's.
 /// `GET /api/v1/routers/load` lists the routers whose reports count now.
+///
+/// Authenticated with the admin token, or with the feed token of the cluster the report names in
+/// `compute` (what a router Pod holds), compared in constant time.
 struct RouterLoadRoutes<Context: RequestContext> {
     let loads: RouterLoads
+    let adminToken: String
+    /// Checks a cluster's feed token, as the route feed does.
+    let feedAuthorization: RouteFeedRoutes<Context>
 
     func add(to router: Router<Context>) {
         router.post("/api/v1/routers/load") { request, _ in
             let report = try await JSONBody.decode(RouterLoadReport.self, from: request, what: "load report")
+            if !presentsAdminToken(request) {
+                guard let compute = report.compute, !compute.isEmpty else {
+                    throw BerthError(
+                        .unauthorized,
+                        "A load report needs the admin token, or 'compute' naming the attached cluster and that cluster's feed token.")
+                }
+                try await feedAuthorization.authorize(request, compute: compute)
+            }
             try loads.record(report)
             return Response(status: .noContent)
         }
-        router.get("/api/v1/routers/load") { _, _ in
-            try JSONBody.response(["routers": loads.remoteRouters()])
+        router.get("/api/v1/routers/load") { request, _ in
+            guard presentsAdminToken(request) else {
+                throw BerthError(.unauthorized, "Listing the reporting routers needs the admin token ($BERTH_HOME/admin-token).")
+            }
+            return try JSONBody.response(["routers": loads.remoteRouters()])
         }
+    }
+
+    private func presentsAdminToken(_ request: Request) -> Bool {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
+        return ConstantTime.equals(String(header.dropFirst(7)), adminToken)
     }
 }

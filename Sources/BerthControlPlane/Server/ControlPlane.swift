@@ -130,7 +130,10 @@ public struct ControlPlane: Service {
             keyring: ServiceKeyring(store: store), routes: routes, board: board
         ).add(to: router)
         TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
-        RouterLoadRoutes(loads: routerLoads).add(to: router)
+        RouterLoadRoutes(
+            loads: routerLoads, adminToken: adminToken,
+            feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)
+        ).add(to: router)
         EnvironmentRoutes(
             store: store,
             cache: EnvironmentCache(configuration: .standard(layout: configuration.workspace))

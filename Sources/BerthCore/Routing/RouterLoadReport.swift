@@ -8,6 +8,9 @@ public struct RouterLoadReport: Codable, Sendable, Hashable {
     /// The reporting router's stable id (a Pod name on Kubernetes); a newer report from the same
     /// router replaces its older one.
     public var router: String
+    /// The attached cluster the router serves; with it, the report may be signed with that
+    /// cluster's feed token instead of the admin token.
+    public var compute: String?
     /// Load per service name; services without traffic may be left out.
     public var services: [String: ServiceDemand]
 
@@ -16,8 +19,9 @@ public struct RouterLoadReport: Codable, Sendable, Hashable {
     /// Most services one report may carry.
     public static let maxServices = 10_000
 
-    public init(router: String, services: [String: ServiceDemand]) {
+    public init(router: String, compute: String? = nil, services: [String: ServiceDemand]) {
         self.router = router
+        self.compute = compute
         self.services = services
     }
 

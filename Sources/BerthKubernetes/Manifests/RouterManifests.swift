@@ -129,6 +129,8 @@ public enum RouterManifests {
             "env": [
                 secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
                 secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
+                // The router's id in the load reports it sends the control plane's autoscaler.
+                ["name": "POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
             ],
             "ports": [["name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP"]],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],

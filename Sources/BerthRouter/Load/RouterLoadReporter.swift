@@ -13,42 +13,53 @@ import ServiceLifecycle
 public struct RouterLoadReporter: Service {
     let router: Router
     let routerID: String
+    let compute: String?
     let interval: Duration
     let send: @Sendable (RouterLoadReport) async throws -> Void
     let logger: Logger
 
     /// - Parameters:
     ///   - routerID: this router's stable id (its Pod name).
+    ///   - compute: the attached cluster it serves, whose feed token signs the reports.
     ///   - send: delivers one report (`ControlPlaneClient.reportLoad`).
     public init(
-        router: Router, routerID: String, interval: Duration = .milliseconds(250), logger: Logger,
+        router: Router, routerID: String, compute: String?, interval: Duration = .milliseconds(250), logger: Logger,
         send: @escaping @Sendable (RouterLoadReport) async throws -> Void
     ) {
         self.router = router
         self.routerID = routerID
+        self.compute = compute
         self.interval = interval
         self.send = send
         self.logger = logger
     }
 
     public func run() async throws {
-        var failing = false
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await send(router.load().report(asRouter: routerID))
-                if failing {
-                    failing = false
-                    logger.notice("Load reports reach the control plane again")
+        // Graceful shutdown cancels a report in flight too: the process stops at once, not when a
+        // control plane that went away finally times the request out.
+        await cancelWhenGracefulShutdown {
+            var failing = false
+            while !Task.isCancelled {
+                do {
+                    try await send(router.load().report(asRouter: routerID, compute: compute))
+                    if failing {
+                        failing = false
+                        logger.notice("Load reports reach the control plane again")
+                    }
+                } catch {
+                    if !failing && !Task.isCancelled {
+                        failing = true
+                        logger.warning(
+                            "Cannot report load to the control plane; the autoscaler does not count this router's traffic until it can",
+                            metadata: ["error": "\(error)"])
+                    }
                 }
-            } catch {
-                if !failing {
-                    failing = true
-                    logger.warning(
-                        "Cannot report load to the control plane; the autoscaler does not count this router's traffic until it can",
-                        metadata: ["error": "\(error)"])
-                }
+                try? await Task.sleep(for: interval)
             }
-            try? await Task.sleep(for: interval)
         }
     }
+}
+
+extension RouterLoadReporter: CustomStringConvertible {
+    public var description: String { "RouterLoadReporter(\(routerID))" }
 }

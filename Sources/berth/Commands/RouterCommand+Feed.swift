@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthClient
 import BerthCore
 import BerthKubernetes
 import BerthRouter
@@ -30,7 +31,18 @@ extension RouterCommand {
         let follower = RouteFeedFollower(
             configuration: .init(controlPlaneURL: controlPlaneURL, compute: compute, token: token), logger: logger,
             servingGeneration: { source.servingGeneration }, onTable: { source.receive(feed: $0) })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: follower)]
+        // The control plane's autoscaler counts this router's traffic from these reports.
+        // A report older than a second is stale anyway; a control plane that is away must not
+        // hold one for the client's default two minutes.
+        let client = {
+            var client = ControlPlaneClient(baseURL: controlPlaneURL, token: token)
+            client.timeout = .seconds(1)
+            return client
+        }()
+        let reporter = RouterLoadReporter(
+            router: router, routerID: routerID(environment: environment), compute: compute, logger: logger,
+            send: { try await client.reportLoad($0) })
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: follower), .init(service: reporter)]
         if let connection {
             let first: KubernetesConnection
             do {
@@ -49,6 +61,13 @@ extension RouterCommand {
             logger.info("Replica addresses from the route feed (no cluster to watch: not in a Pod, no --kubeconfig)")
         }
         return services
+    }
+
+    /// This router's id in its load reports: `$POD_NAME` (the router manifests set it from the Pod's
+    /// name), else `<host name>-<pid>`.
+    func routerID(environment: [String: String]) -> String {
+        if let pod = environment["POD_NAME"], !pod.isEmpty { return pod }
+        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
     }
 
     /// The feed token: `--feed-token-file`, else `$BERTH_FEED_TOKEN`. Never logged.
