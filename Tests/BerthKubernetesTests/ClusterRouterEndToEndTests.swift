@@ -7,7 +7,8 @@ import Testing
 
 /// `berth router --feed` as a router Pod runs it — here a local process pointed at a real
 /// `berth server` and the API double (which runs the replica Pods): it follows deploys,
-/// redeploys and scaling, checks keys, and keeps serving while the control plane is away.
+/// redeploys and scaling, checks keys, keeps serving while the control plane is away, and follows
+/// it again when it is back.
 struct ClusterRouterEndToEndTests {
     @Test(
         "The cluster router follows the feed and the EndpointSlices, and keeps serving without the control plane",
@@ -22,13 +23,16 @@ struct ClusterRouterEndToEndTests {
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let server = try await BerthServer.start(home: folder.appending("home"))
             var router: ChildProcess?
+            var restarted: BerthServer?
             do {
-                try await journey(double: double, server: server, folder: folder, router: &router)
+                try await journey(double: double, server: server, folder: folder, router: &router, restarted: &restarted)
             } catch {
                 if let router { _ = await router.terminate() }
                 _ = await server.stop()
+                if let restarted { _ = await restarted.stop() }
                 throw error
             }
+            if let restarted { _ = await restarted.stop() }
             if let router {
                 // SIGTERM: the router, its feed follower and its EndpointSlice watch stop cleanly.
                 let exit = await router.terminate()
@@ -37,9 +41,10 @@ struct ClusterRouterEndToEndTests {
         }
     }
 
-    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?)
-        async throws
-    {
+    func journey(
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?,
+        restarted: inout BerthServer?
+    ) async throws {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
             let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
             try #require(result.succeeded, "\(result)")
@@ -125,7 +130,31 @@ struct ClusterRouterEndToEndTests {
             return pods.count == 1 && Self.lastReplicas(process) == pods
         }
         try await Self.expectScores(score, headers: withKey, times: 4)
+
+        // The control plane comes back on the same address: the router follows its feed again,
+        // although the new process numbers its tables from 1 again — a regenerated key works
+        // through the router at once and the old one stops working.
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let again = try await BerthServer.start(home: server.home, extraArguments: ["--port", String(port)])
+        restarted = again
+        #expect(again.baseURL == server.baseURL)
+        try await Self.eventually("the router follows the feed again", process) {
+            process.stderr.contains("Following the control plane's route feed again")
+        }
+        let regenerated = try await BerthCLI.run(
+            ["service", "regen-key", "-n", "echo-k8s", "-k", "Primary", "-o", "json"], home: server.home)
+        try #require(regenerated.succeeded, "\(regenerated)")
+        let newKeys = try regenerated.json(ServiceKeys.self)
+        #expect(newKeys.primaryKey != keys.primaryKey)
+        try await Self.eventually("the router takes the new key and refuses the old one", process) {
+            let old = try await TestHTTP.post(score, #"{"x": 1}"#, headers: withKey)
+            let new = try await TestHTTP.post(
+                score, #"{"x": 1}"#,
+                headers: [("Authorization", "Bearer \(newKeys.primaryKey)"), ("Content-Type", "application/json")])
+            return old.status == 401 && new.status == 200
+        }
         #expect(!process.stderr.contains(keys.primaryKey))
+        #expect(!process.stderr.contains(newKeys.primaryKey))
         #expect(!process.stderr.contains(environment["BERTH_FEED_TOKEN"] ?? "-"))
     }
 
