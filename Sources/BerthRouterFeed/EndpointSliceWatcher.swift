@@ -39,9 +39,10 @@ public final class EndpointSliceWatcher: Service, Sendable {
 
     public func run() async throws {
         // Its own client: a watch is quiet while nothing changes, so no read timeout (the shared
-        // client's 90 s would end every idle watch as a failure); the watch's own timeout bounds it.
+        // client's 90 s would end every idle watch as a failure; the watch's own timeout bounds
+        // it), and a short connect timeout (the shared client retries connecting for 90 s).
         var configuration = HTTPClient.Configuration.singletonConfiguration
-        configuration.timeout.read = nil
+        configuration.timeout = .init(connect: .seconds(5), read: nil)
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         await follow(http: http)
         try? await http.shutdown()

@@ -41,7 +41,8 @@ public final class RouteFeedFollower: Service, Sendable {
     }
 
     let configuration: Configuration
-    let httpClient: HTTPClient
+    /// The client given to `init`; nil: `run()` makes its own (see there).
+    let httpClient: HTTPClient?
     let clock: any Clock<Duration>
     let logger: Logger
     let onTable: @Sendable (RouteTable) -> Void
@@ -53,7 +54,7 @@ public final class RouteFeedFollower: Service, Sendable {
     ///   - onTable: receives every table of the feed (`ClusterRouteSource.receive(feed:)`).
     ///   - servingGeneration: the generation the router serves, for the logs while the feed is away.
     public init(
-        configuration: Configuration, httpClient: HTTPClient = .shared, clock: any Clock<Duration> = ContinuousClock(),
+        configuration: Configuration, httpClient: HTTPClient? = nil, clock: any Clock<Duration> = ContinuousClock(),
         logger: Logger, servingGeneration: @escaping @Sendable () -> UInt64? = { nil },
         onTable: @escaping @Sendable (RouteTable) -> Void
     ) {
@@ -66,13 +67,29 @@ public final class RouteFeedFollower: Service, Sendable {
     }
 
     public func run() async throws {
+        if let httpClient {
+            await follow(http: httpClient)
+            return
+        }
+        // Its own client: a short connect timeout, so a control plane that is gone is noticed in
+        // seconds (the shared client retries connecting for 90 s), and a read timeout of three
+        // heartbeats, so a connection that went silent — before or after the answer's head — ends.
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout = .init(
+            connect: .seconds(3), read: .seconds(max(1, self.configuration.heartbeat.components.seconds) * 3))
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        await follow(http: http)
+        try? await http.shutdown()
+    }
+
+    func follow(http: HTTPClient) async {
         await cancelWhenGracefulShutdown {
             var backoff = self.configuration.backoff
             while !Task.isCancelled {
                 let received = LineCounter()
                 var failure: (any Error)?
                 do {
-                    try await self.followOnce(received: received)
+                    try await self.followOnce(http: http, received: received)
                 } catch {
                     if Task.isCancelled { return }
                     failure = error
@@ -101,7 +118,7 @@ public final class RouteFeedFollower: Service, Sendable {
     }
 
     /// One watch, until it ends, fails or goes silent. `received` counts its lines.
-    func followOnce(received: LineCounter) async throws {
+    func followOnce(http: HTTPClient, received: LineCounter) async throws {
         let configuration = self.configuration
         let compute = configuration.compute.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? configuration.compute
         let base = configuration.controlPlaneURL.hasSuffix("/") ? String(configuration.controlPlaneURL.dropLast()) : configuration.controlPlaneURL
@@ -112,7 +129,7 @@ public final class RouteFeedFollower: Service, Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         let response: HTTPClientResponse
         do {
-            response = try await httpClient.execute(request, timeout: .seconds(timeoutSeconds + 30))
+            response = try await http.execute(request, timeout: .seconds(timeoutSeconds + 30))
         } catch {
             throw FeedFailure(description: "cannot reach \(base): \(error)")
         }

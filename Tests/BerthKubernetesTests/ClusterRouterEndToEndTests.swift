@@ -7,7 +7,8 @@ import Testing
 
 /// `berth router --feed` as a router Pod runs it — here a local process pointed at a real
 /// `berth server` and the API double (which runs the replica Pods): it follows deploys,
-/// redeploys and scaling, checks keys, and keeps serving while the control plane is away.
+/// redeploys and scaling, checks keys, keeps serving while the control plane is away, and follows
+/// it again when it is back.
 struct ClusterRouterEndToEndTests {
     @Test(
         "The cluster router follows the feed and the EndpointSlices, and keeps serving without the control plane",
@@ -22,13 +23,16 @@ struct ClusterRouterEndToEndTests {
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let server = try await BerthServer.start(home: folder.appending("home"))
             var router: ChildProcess?
+            var restarted: BerthServer?
             do {
-                try await journey(double: double, server: server, folder: folder, router: &router)
+                try await journey(double: double, server: server, folder: folder, router: &router, restarted: &restarted)
             } catch {
                 if let router { _ = await router.terminate() }
                 _ = await server.stop()
+                if let restarted { _ = await restarted.stop() }
                 throw error
             }
+            if let restarted { _ = await restarted.stop() }
             if let router {
                 // SIGTERM: the router, its feed follower and its EndpointSlice watch stop cleanly.
                 let exit = await router.terminate()
@@ -37,9 +41,10 @@ struct ClusterRouterEndToEndTests {
         }
     }
 
-    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?)
-        async throws
-    {
+    func journey(
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?,
+        restarted: inout BerthServer?
+    ) async throws {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
             let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
             try #require(result.succeeded, "\(result)")
@@ -105,9 +110,11 @@ struct ClusterRouterEndToEndTests {
 
         // A redeploy rolls every Pod over: the router follows (the old Pods' processes are gone,
         // so routing to them would fail).
-        let before = Self.readyPods(double)
+        let before = Self.pods(double)
         #expect(before.count == 1)
-        #expect(Self.lastReplicas(process) == before)
+        try await Self.eventually("the router routes to the one Pod", process) {
+            Self.lastReplicas(process) == before && Self.readyPods(double) == before
+        }
         _ = try await berth(
             "model", "deploy", "-n", "echo-k8s", "-m", "echo-model:1", "--ic", inference, "--dc", twoReplicas.path,
             "--ct", "aks-1", "--overwrite")
@@ -141,7 +148,31 @@ struct ClusterRouterEndToEndTests {
             return pods.count == 1 && Self.lastReplicas(process) == pods
         }
         try await Self.expectScores(score, headers: withKey, times: 4)
+
+        // The control plane comes back on the same address: the router follows its feed again,
+        // although the new process numbers its tables from 1 again — a regenerated key works
+        // through the router at once and the old one stops working.
+        let port = try #require(URL(string: server.baseURL)?.port)
+        let again = try await BerthServer.start(home: server.home, extraArguments: ["--port", String(port)])
+        restarted = again
+        #expect(again.baseURL == server.baseURL)
+        try await Self.eventually("the router follows the feed again", process) {
+            process.stderr.contains("Following the control plane's route feed again")
+        }
+        let regenerated = try await BerthCLI.run(
+            ["service", "regen-key", "-n", "echo-k8s", "-k", "Primary", "-o", "json"], home: server.home)
+        try #require(regenerated.succeeded, "\(regenerated)")
+        let newKeys = try regenerated.json(ServiceKeys.self)
+        #expect(newKeys.primaryKey != keys.primaryKey)
+        try await Self.eventually("the router takes the new key and refuses the old one", process) {
+            let old = try await TestHTTP.post(score, #"{"x": 1}"#, headers: withKey)
+            let new = try await TestHTTP.post(
+                score, #"{"x": 1}"#,
+                headers: [("Authorization", "Bearer \(newKeys.primaryKey)"), ("Content-Type", "application/json")])
+            return old.status == 401 && new.status == 200
+        }
         #expect(!process.stderr.contains(keys.primaryKey))
+        #expect(!process.stderr.contains(newKeys.primaryKey))
         #expect(!process.stderr.contains(environment["BERTH_FEED_TOKEN"] ?? "-"))
     }
 
@@ -154,6 +185,13 @@ struct ClusterRouterEndToEndTests {
         return Set(line[start..<end].split(separator: " ").map(String.init))
     }
 
+    /// The Pods of echo-k8s in the double, ready or not.
+    static func pods(_ double: RunningKubernetesAPIDouble) -> Set<String> {
+        Set(
+            double.objects(kind: "Pod").filter { $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" }
+                .compactMap { $0["metadata"]?["name"]?.stringValue })
+    }
+
     /// The ready Pods of echo-k8s in the double.
     static func readyPods(_ double: RunningKubernetesAPIDouble) -> Set<String> {
         Set(
@@ -164,9 +202,17 @@ struct ClusterRouterEndToEndTests {
             }.compactMap { $0["metadata"]?["name"]?.stringValue })
     }
 
+    /// Scores `times` times; each must get 200. A 503 is tried again for a while: the double marks
+    /// a replica unready when its readiness probe meets a request in flight (one request per
+    /// replica here), and then the router rightly has no replica for it for a moment.
     static func expectScores(_ url: String, headers: [(String, String)], times: Int) async throws {
         for index in 0..<times {
-            let response = try await TestHTTP.post(url, #"{"x": \#(index)}"#, headers: headers)
+            let deadline = ContinuousClock.now + .seconds(15)
+            var response = try await TestHTTP.post(url, #"{"x": \#(index)}"#, headers: headers)
+            while response.status == 503, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+                response = try await TestHTTP.post(url, #"{"x": \#(index)}"#, headers: headers)
+            }
             #expect(response.status == 200, "\(response.status) \(response.text)")
         }
     }

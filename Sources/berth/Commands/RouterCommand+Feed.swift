@@ -11,6 +11,9 @@ import ServiceLifecycle
 extension RouterCommand {
     /// The services that keep a `--feed` router's table: the feed follower and, when a cluster
     /// is reachable (`--kubeconfig`, or the Pod's service account), the EndpointSlice watcher.
+    ///
+    /// UNFINISHED: a cluster's routers do not report their load (`Router.load()`) to the control
+    /// plane, so the autoscaler does not see traffic through them.
     func feedServices(controlPlaneURL: String, compute: String, router: Router, logger: Logger) throws
         -> [ServiceGroupConfiguration.ServiceConfiguration]
     {
