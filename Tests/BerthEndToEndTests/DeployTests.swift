@@ -362,7 +362,26 @@ func replicaProcesses(service: String) -> [Int32] {
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
         guard arguments.contains("replica"), let flag = arguments.firstIndex(of: "--service-name") else { return false }
         return arguments.indices.contains(flag + 1) && arguments[flag + 1] == service
+            && isDescendantOfThisProcess(pid)
     }
+}
+
+/// Whether `pid` was started (through a server) by this test process: other test runs on the
+/// machine (another checkout's) deploy services with the same names.
+private func isDescendantOfThisProcess(_ pid: Int32) -> Bool {
+    let me = ProcessInfo.processInfo.processIdentifier
+    var current = pid
+    for _ in 0..<6 {
+        guard let stat = try? String(contentsOfFile: "/proc/\(current)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        // After "pid (comm)": state, then the parent's pid.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 1, let parent = Int32(fields[1]), parent > 1 else { return false }
+        if parent == me { return true }
+        current = parent
+    }
+    return false
 }
 
 /// Polls `condition` every 50 ms until it holds, failing after `timeout`.

@@ -6,6 +6,10 @@ import Foundation
 /// The API side of deploys and deletes: every check that needs no long work, then an operation
 /// and a job for the runner; the caller answers 202 with the operation at once.
 struct Deployer: Sendable {
+    /// How long a deploy, update or delete waits for the service to be free before answering 409:
+    /// long enough for the autoscaler to finish applying a scaling step, short for an API call.
+    static let claimPatience: Duration = .seconds(5)
+
     let store: any MetadataStore
     let queue: DeploymentQueue
     /// The seed's limit on models per deployment.
@@ -34,7 +38,7 @@ struct Deployer: Sendable {
                 .alreadyExists,
                 "Service '\(request.name)' already exists. Pass --overwrite to replace it, or choose another --name.")
         }
-        guard queue.claim(request.name) else { throw busy(request.name) }
+        guard await queue.claim(request.name, waitingUpTo: Self.claimPatience) else { throw busy(request.name) }
         let operation = BerthCore.Operation(
             operationType: "DeployService", resourceLocation: "/api/v1/services/\(request.name)")
         do {
@@ -60,7 +64,7 @@ struct Deployer: Sendable {
                 "Service '\(name)' is \(service.state.rawValue) and cannot be updated; deploy it again with --overwrite.")
         }
         let validated = try await validateUpdate(service, request)
-        guard queue.claim(name) else { throw busy(name) }
+        guard await queue.claim(name, waitingUpTo: Self.claimPatience) else { throw busy(name) }
         let operation = BerthCore.Operation(operationType: "UpdateService", resourceLocation: "/api/v1/services/\(name)")
         do {
             try await store.saveOperation(operation)
@@ -121,7 +125,7 @@ struct Deployer: Sendable {
         guard var service = try await store.service(named: name) else {
             throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
         }
-        guard queue.claim(name) else { throw busy(name) }
+        guard await queue.claim(name, waitingUpTo: Self.claimPatience) else { throw busy(name) }
         let operation = BerthCore.Operation(operationType: "DeleteService", resourceLocation: "/api/v1/services/\(name)")
         do {
             service.state = .deleting

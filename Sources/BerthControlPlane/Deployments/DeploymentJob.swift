@@ -56,6 +56,18 @@ final class DeploymentQueue: Sendable {
         busy.withLock { $0.insert(service).inserted }
     }
 
+    /// Claims `service`, waiting up to `patience` for a short holder to let go — the autoscaler
+    /// holds a service only while it applies one scaling step — so a user's deploy, update or
+    /// delete is not refused because a scaling decision happened to be applied at that moment.
+    func claim(_ service: String, waitingUpTo patience: Duration) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: patience)
+        while !claim(service) {
+            guard ContinuousClock.now < deadline, !Task.isCancelled else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+
     /// Releases `service` after its operation ended.
     func release(_ service: String) {
         _ = busy.withLock { $0.remove(service) }

@@ -9,11 +9,9 @@ import Logging
 import ServiceLifecycle
 
 extension RouterCommand {
-    /// The services that keep a `--feed` router's table: the feed follower and, when a cluster
-    /// is reachable (`--kubeconfig`, or the Pod's service account), the EndpointSlice watcher.
-    ///
-    /// UNFINISHED: a cluster's routers do not report their load (`Router.load()`) to the control
-    /// plane, so the autoscaler does not see traffic through them.
+    /// The services of a `--feed` router: the feed follower, the load reporter (the control
+    /// plane's autoscaler counts this router's traffic from it) and, when a cluster is reachable
+    /// (`--kubeconfig`, or the Pod's service account), the EndpointSlice watcher.
     func feedServices(controlPlaneURL: String, compute: String, router: Router, logger: Logger) throws
         -> [ServiceGroupConfiguration.ServiceConfiguration]
     {
