@@ -24,9 +24,12 @@ enum ManifestSamples {
     static func workload(gpu: Int = 1, environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
         hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])) -> ReplicaWorkload
     {
-        ReplicaWorkload(
-            spec: spec(), namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
-            environmentSource: environment, cpuLimit: 1, gpu: gpu,
+        var spec = spec()
+        spec.cpuLimit = 1
+        spec.gpu = gpu
+        return ReplicaWorkload(
+            spec: spec, namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
+            environmentSource: environment,
             modelFiles: [.init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
             controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
@@ -43,7 +46,8 @@ enum ManifestSamples {
 
     /// Every manifest Berth generates, in every variant.
     static var everyManifest: [JSONValue] {
-        ReplicaManifests.all(workload()) + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
+        [ReplicaManifests.namespace(workload())] + ReplicaManifests.all(workload())
+            + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
             + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
     }
 }

@@ -29,13 +29,17 @@ final class KubernetesClusters: Sendable {
     let layout: WorkspaceLayout
     let settings: Settings
     let logger: Logger
+    /// The read-only artifact tokens of the deployments' Pods.
+    let artifactGrants: ArtifactGrants
     private let backends = Mutex<[String: KubernetesBackend]>([:])
 
-    init(workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger) {
+    /// - Throws: when the saved artifact grants cannot be read.
+    init(workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger) throws {
         self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
         self.layout = workspace
         self.settings = settings
         self.logger = logger
+        self.artifactGrants = try ArtifactGrants(file: folder.appendingPathComponent("artifact-grants.json"))
     }
 
     /// The workspace's id, written once: the attachment marker in a cluster names it.
@@ -98,20 +102,19 @@ final class KubernetesClusters: Sendable {
         let client = try client(of: compute)
         let settings = self.settings
         let namespace = client.connection.namespace
-        let layout = self.layout
         let controlPlaneURL = self.controlPlaneURL()
-        // UNFINISHED: Pods present the admin token to the artifact API (a read-only artifact token
-        // is the next step); the environment is the runtime image's Python (no env images, no
-        // venv built at start from the environment's requirements yet); GPUs, cpuLimit and the
-        // config's `namespace` do not reach the workload (DeploymentSpec does not carry them).
+        let grants = artifactGrants
+        // UNFINISHED: the environment is the runtime image's Python (no env images, no venv built
+        // at start from the environment's requirements yet).
         let backend = KubernetesBackend(client: client, logger: logger) { spec in
-            ReplicaWorkload(
-                spec: spec, namespace: namespace, runtimeImage: settings.runtimeImage,
-                environmentSource: .prebuiltImage(settings.runtimeImage),
-                modelFiles: try ArtifactFileList.files(in: spec.modelDirectory),
-                sourceFiles: try ArtifactFileList.files(in: spec.sourceDirectory),
-                controlPlaneURL: controlPlaneURL,
-                artifactToken: try SecretFile.read(at: layout.adminTokenFile) ?? "")
+            let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
+            let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
+            // Called only when the deployment's objects are (re)created: a token per revision.
+            let token = try grants.mint(deployment: spec.name, artifacts: (modelFiles + sourceFiles).map(\.digest))
+            return ReplicaWorkload(
+                spec: spec, namespace: spec.namespace ?? namespace, runtimeImage: settings.runtimeImage,
+                environmentSource: .prebuiltImage(settings.runtimeImage), modelFiles: modelFiles,
+                sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token)
         }
         backends.withLock { $0[compute.name] = backend }
         return backend

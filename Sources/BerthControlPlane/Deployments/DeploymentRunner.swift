@@ -305,6 +305,9 @@ struct DeploymentRunner: Service {
             maxConcurrentRequests: config.maxConcurrentRequestsPerContainer, scoringTimeoutMs: config.scoringTimeoutMs,
             liveness: config.livenessProbeRequirements)
         spec.memoryLimitInGB = config.containerResourceRequirements.memoryInGBLimit
+        spec.cpuLimit = config.containerResourceRequirements.cpuLimit
+        spec.gpu = config.containerResourceRequirements.gpu
+        spec.namespace = config.namespace
         return spec
     }
 

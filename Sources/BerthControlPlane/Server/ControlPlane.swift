@@ -97,7 +97,7 @@ public struct ControlPlane: Service {
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
-        clusters = KubernetesClusters(workspace: layout, logger: logger)
+        clusters = try KubernetesClusters(workspace: layout, logger: logger)
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
@@ -109,7 +109,7 @@ public struct ControlPlane: Service {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: AdminAuthMiddleware(token: adminToken))
+        router.add(middleware: AdminAuthMiddleware(token: adminToken, artifactGrants: clusters.artifactGrants))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
         router.get("/openapi.json") { _, _ in
             Response(

@@ -18,9 +18,19 @@ public enum ReplicaManifests {
     /// The service account replicas run as; it is bound to no role.
     public static let serviceAccountName = "berth-replica"
 
-    /// Every object of the deployment, in the order they are created.
+    /// Every object of the deployment in its namespace, in the order they are created or replaced.
+    /// (The namespace itself is only created when missing: `namespace(_:)`.)
     public static func all(_ workload: ReplicaWorkload) -> [JSONValue] {
-        [serviceAccount(namespace: workload.namespace), secret(workload), service(workload), deployment(workload)]
+        [
+            serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName),
+            secret(workload), service(workload), deployment(workload),
+        ]
+    }
+
+    /// The deployment's namespace, labelled as Berth's so that detach removes it — applied only
+    /// when it does not exist: a namespace the user made keeps its own labels and survives detach.
+    public static func namespace(_ workload: ReplicaWorkload) -> JSONValue {
+        RouterManifests.namespace(workload.namespace, compute: workload.spec.computeName)
     }
 
     static func metadata(_ workload: ReplicaWorkload, name: String? = nil) -> JSONValue {
@@ -31,13 +41,17 @@ public enum ReplicaManifests {
         ]
     }
 
-    /// The account replica Pods run as: no role is bound to it and its token is not mounted.
-    public static func serviceAccount(namespace: String) -> JSONValue {
+    /// The account replica Pods run as: no role is bound to it and its token is not mounted. One
+    /// per namespace, shared by the services there; detach finds them by their labels.
+    public static func serviceAccount(namespace: String, compute: String) -> JSONValue {
         [
             "apiVersion": "v1", "kind": "ServiceAccount",
             "metadata": [
                 "name": .string(serviceAccountName), "namespace": .string(namespace),
-                "labels": [ManifestLabels.managedBy: "berth"],
+                "labels": [
+                    ManifestLabels.managedBy: "berth", ManifestLabels.component: "replica",
+                    ManifestLabels.compute: .string(compute),
+                ],
             ],
             "automountServiceAccountToken": false,
         ]

@@ -48,11 +48,11 @@ enum ReplicaPodSpec {
         var limits: [String: JSONValue] = [
             "memory": ManifestLabels.memoryQuantity(spec.memoryLimitInGB ?? spec.memoryInGB)
         ]
-        if let cpuLimit = workload.cpuLimit { limits["cpu"] = ManifestLabels.cpuQuantity(cpuLimit) }
-        if workload.gpu > 0 {
+        if let cpuLimit = spec.cpuLimit, cpuLimit > 0 { limits["cpu"] = ManifestLabels.cpuQuantity(cpuLimit) }
+        if spec.gpu > 0 {
             // Extended resources must be in limits; requests, when given, must equal them.
-            limits["nvidia.com/gpu"] = .string(String(workload.gpu))
-            requests["nvidia.com/gpu"] = .string(String(workload.gpu))
+            limits["nvidia.com/gpu"] = .string(String(spec.gpu))
+            requests["nvidia.com/gpu"] = .string(String(spec.gpu))
         }
         return [
             "name": "replica",
