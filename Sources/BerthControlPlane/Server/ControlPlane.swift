@@ -97,7 +97,7 @@ public struct ControlPlane: Service {
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
-        clusters = try KubernetesClusters(workspace: layout, logger: logger)
+        clusters = try KubernetesClusters(workspace: layout, logger: logger, onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
@@ -150,6 +150,7 @@ public struct ControlPlane: Service {
             group.addTask { try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
+            group.addTask { [clusters] in try await clusters.run() }
             try await serveAPI()
             group.cancelAll()
         }

@@ -8,8 +8,20 @@ import Synchronization
 /// only get the deployment's name. The backend remembers the namespace it applied to; after a
 /// restart of the control plane it finds the Deployment again by its labels across namespaces
 /// (`KubernetesBackend.namespace(ofDeployment:)`).
+///
+/// It also remembers the revision last applied per deployment, so a status read from the watch is
+/// trusted only once the watch has seen that revision's Deployment.
 final class DeploymentNamespaces: Sendable {
     private let known = Mutex<[String: String]>([:])
+    private let revisions = Mutex<[String: String]>([:])
+
+    func remember(revision: String, of deployment: String) {
+        revisions.withLock { $0[deployment] = revision }
+    }
+
+    func revision(of deployment: String) -> String? {
+        revisions.withLock { $0[deployment] }
+    }
 
     func remember(_ namespace: String, of deployment: String) {
         known.withLock { $0[deployment] = namespace }
@@ -17,6 +29,7 @@ final class DeploymentNamespaces: Sendable {
 
     func forget(_ deployment: String) {
         known.withLock { $0[deployment] = nil }
+        revisions.withLock { $0[deployment] = nil }
     }
 
     func namespace(of deployment: String) -> String? {

@@ -7,7 +7,8 @@ import Logging
 /// `apply` creates or replaces the deployment's objects (`ReplicaManifests`) when its revision
 /// changed — Kubernetes then rolls the Pods over, a new one ready before an old one goes — and
 /// only moves `replicas` through the Deployment's `scale` subresource when nothing else changed, so
-/// the autoscaler's decisions never restart Pods. `status` reads the Pods back (`PodStatusReader`).
+/// the autoscaler's decisions never restart Pods. `status` reads the Pods back (`PodStatusReader`),
+/// from the `ReplicaWatch` a `ReplicaWatcher` keeps when one is given.
 ///
 /// What only Kubernetes needs beyond a `DeploymentSpec` (the resolved namespace, image, files to
 /// fetch) comes from `workload`, which the control plane provides. A deployment lives in its
@@ -23,14 +24,17 @@ public struct KubernetesBackend: ComputeBackend {
     /// Maps a spec to everything its manifests are generated from; its `namespace` must be
     /// `spec.namespace`, else the client's. Called only when the objects are (re)created.
     public let workload: @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
+    /// The watched view of the cluster's replicas (fed by a `ReplicaWatcher`), or nil to list per question.
+    public let watch: ReplicaWatch?
     let logger: Logger
     let namespaces = DeploymentNamespaces()
 
     public init(
-        client: KubernetesClient, logger: Logger = Logger(label: "berth.kubernetes"),
+        client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
         workload: @escaping @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
     ) {
         self.client = client
+        self.watch = watch
         self.workload = workload
         self.logger = logger
     }
@@ -62,6 +66,7 @@ public struct KubernetesBackend: ComputeBackend {
                 try await client.createOrReplace(manifest)
             }
             namespaces.remember(workload.namespace, of: spec.name)
+            namespaces.remember(revision: spec.revision, of: spec.name)
             if let previous, previous != workload.namespace {
                 // The config moved the deployment: the new Pods are created, the old ones go.
                 try await remove(deploymentNamespace: previous, name: spec.name)
@@ -115,9 +120,14 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    // UNFINISHED: status is read with one list call per question; a watch of the Pods (kept in
-    // a state machine by a Service) should feed it.
+    /// From the watch when it is synced and has seen the revision last applied; else from a get
+    /// of the Deployment and a list of its Pods.
     public func status(ofDeployment name: String) async -> DeploymentStatus? {
+        if let watch, case .found(let status, let revision) = watch.lookup(deployment: name),
+            revision == namespaces.revision(of: name) ?? revision
+        {
+            return status
+        }
         do {
             let objectName = ManifestLabels.objectName(service: name)
             guard let home = try await namespace(ofDeployment: name),

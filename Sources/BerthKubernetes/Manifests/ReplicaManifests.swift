@@ -86,6 +86,8 @@ public enum ReplicaManifests {
         let selector = ManifestLabels.replicaSelector(service: spec.name)
         var podLabels = ManifestLabels.replicaLabels(service: spec.name, compute: spec.computeName)
         for (key, value) in selector { podLabels[key] = value }
+        // Not in the selector (which cannot change): a new revision's Pods replace the old ones.
+        podLabels[ManifestLabels.revision] = .string(ManifestLabels.revisionLabelValue(spec.revision))
         return [
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": metadata(workload),
