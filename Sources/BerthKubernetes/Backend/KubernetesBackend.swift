@@ -92,10 +92,25 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    /// UNFINISHED: no limit is computed from the nodes' allocatable resources yet; the scheduler
-    /// decides, and Pods it cannot place show as Unschedulable in `status` with its message.
+    /// The autoscaler's limit: what the ready nodes' allocatable CPU minus other Pods' requests
+    /// holds (`ReplicaCapacityReader`); nil when it cannot be read (the scheduler then decides, and
+    /// Pods it cannot place show as Unschedulable in `status`).
+    // UNFINISHED: lists every Node and Pod per call (once per autoscaler sample); a watch of Nodes
+    // and of all Pods' requests would answer from memory on a large cluster. Memory is not counted.
     public func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? {
-        nil
+        do {
+            guard let home = try await namespace(ofDeployment: name),
+                let deployment = try await client.getIfPresent(
+                    .deployments, namespace: home, name: ManifestLabels.objectName(service: name))
+            else { return nil }
+            let nodes = try await client.list(.nodes, namespace: nil)
+            let pods = try await client.list(.pods, namespace: nil)
+            return ReplicaCapacityReader.capacity(service: name, deployment: deployment, nodes: nodes, pods: pods)
+        } catch {
+            logger.notice(
+                "Could not read the cluster's free capacity", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// Deletes the deployment's Deployment, Service and Secret in `namespace` (the Pods go with the
