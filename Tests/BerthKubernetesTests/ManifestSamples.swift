@@ -44,9 +44,18 @@ enum ManifestSamples {
             controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
     }
 
+    /// The Secret as it is after the backend made the Deployment its owner.
+    static var ownedSecret: JSONValue {
+        guard case .object(var secret) = ReplicaManifests.secret(workload()), case .object(var metadata)? = secret["metadata"]
+        else { return [:] }
+        metadata["ownerReferences"] = [ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")]
+        secret["metadata"] = .object(metadata)
+        return .object(secret)
+    }
+
     /// Every manifest Berth generates, in every variant.
     static var everyManifest: [JSONValue] {
-        [ReplicaManifests.namespace(workload())] + ReplicaManifests.all(workload())
+        [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
             + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
             + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
     }

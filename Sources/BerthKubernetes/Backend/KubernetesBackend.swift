@@ -62,8 +62,17 @@ public struct KubernetesBackend: ComputeBackend {
             }
             let workload = try await workload(spec)
             try await ensureNamespace(of: workload)
+            var deploymentUID: String?
             for manifest in ReplicaManifests.all(workload) {
-                try await client.createOrReplace(manifest)
+                let applied = try await client.createOrReplace(manifest)
+                if manifest["kind"] == "Deployment" { deploymentUID = applied["metadata"]?["uid"]?.stringValue }
+            }
+            // Created before the Deployment (its Pods read the Secret), owned by it once it exists.
+            if let deploymentUID {
+                let owner = ReplicaManifests.ownedBy(ReplicaManifests.ownerReference(deploymentUID: deploymentUID, service: spec.name))
+                for kind in [KubernetesResource.services, .secrets] {
+                    try await client.mergePatch(kind, namespace: workload.namespace, name: name, patch: owner)
+                }
             }
             namespaces.remember(workload.namespace, of: spec.name)
             namespaces.remember(revision: spec.revision, of: spec.name)

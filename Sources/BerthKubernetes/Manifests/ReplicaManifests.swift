@@ -57,6 +57,20 @@ public enum ReplicaManifests {
         ]
     }
 
+    /// The reference that makes the deployment's Deployment the owner of its Service and Secret, so
+    /// deleting the Deployment (by hand, or by a cascade) removes them with it.
+    public static func ownerReference(deploymentUID uid: String, service: String) -> JSONValue {
+        [
+            "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(ManifestLabels.objectName(service: service)),
+            "uid": .string(uid), "blockOwnerDeletion": false,
+        ]
+    }
+
+    /// A merge patch setting `reference` as an object's only owner.
+    public static func ownedBy(_ reference: JSONValue) -> JSONValue {
+        ["metadata": ["ownerReferences": [reference]]]
+    }
+
     /// What the Pods need that is secret: the token of the artifact API.
     public static func secret(_ workload: ReplicaWorkload) -> JSONValue {
         [
