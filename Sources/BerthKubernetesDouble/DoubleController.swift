@@ -14,7 +14,9 @@ final class DoubleController: Sendable {
     let wakeups: AsyncStream<Void>
     let wake: @Sendable () -> Void
     private let started = Mutex<Set<String>>([])
-    private let nextAddress = Mutex(2)
+    /// Shared by every double in the process: doubles that run Pods side by side (tests run in
+    /// parallel) must never give two Pods the same loopback address and port.
+    private static let nextAddress = Mutex(2)
 
     init(store: DoubleStore, runtime: KubernetesAPIDouble.PodRuntime?) {
         self.store = store
@@ -104,7 +106,7 @@ final class DoubleController: Sendable {
                 }
             }
             guard let runtime, Self.isRunnable(pod), started.withLock({ $0.insert(uid).inserted }) else { continue }
-            let address = nextAddress.withLock { next -> String in
+            let address = Self.nextAddress.withLock { next -> String in
                 defer { next = next >= 250 ? 2 : next + 1 }
                 return "127.0.0.\(next)"
             }

@@ -44,6 +44,13 @@ enum ManifestSamples {
             controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
     }
 
+    /// A workload whose environment image is pulled from a registry with credentials.
+    static var pulledWithCredentials: ReplicaWorkload {
+        var workload = workload(gpu: 0, environment: .prebuiltImage("r.example.com/berth/env:abc"))
+        workload.registryConfigJSON = #"{"auths":{"r.example.com":{"auth":"dTpw","password":"p","username":"u"}}}"#
+        return workload
+    }
+
     /// The Secret as it is after the backend made the Deployment its owner.
     static var ownedSecret: JSONValue {
         guard case .object(var secret) = ReplicaManifests.secret(workload()), case .object(var metadata)? = secret["metadata"]
@@ -56,7 +63,7 @@ enum ManifestSamples {
     /// Every manifest Berth generates, in every variant.
     static var everyManifest: [JSONValue] {
         [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
-            + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
+            + ReplicaManifests.all(pulledWithCredentials)
             + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
     }
 }

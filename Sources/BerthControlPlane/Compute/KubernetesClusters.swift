@@ -120,8 +120,11 @@ final class KubernetesClusters: Sendable {
         let namespace = client.connection.namespace
         let controlPlaneURL = self.controlPlaneURL()
         let grants = artifactGrants
-        // UNFINISHED: the environment is the runtime image's Python (no env images, no venv built
-        // at start from the environment's requirements yet).
+        // UNFINISHED: the environment is the runtime image's Python. The registry check
+        // (`RegistryClient.hasImage`, tested against a real registry) and the pull secret
+        // (`ReplicaWorkload.registryConfigJSON`) exist, but BERTH_KUBERNETES_REGISTRY is not read
+        // here yet: DeploymentSpec carries neither the environment's hash nor its requirements, so
+        // neither `.prebuiltImage(REGISTRY/berth/env:<hash>)` nor `.buildAtStart` is chosen.
         let watch = ReplicaWatch(onChange: onChange)
         let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec in
             let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)

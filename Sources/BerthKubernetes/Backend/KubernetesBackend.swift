@@ -90,6 +90,11 @@ public struct KubernetesBackend: ComputeBackend {
     }
 
     /// The autoscaler's lever: the Deployment's `scale` subresource, so no Pod restarts.
+    // UNFINISHED: a Pod removed by a scale-down is not drained first: it gets SIGTERM while the
+    // route table may still send it requests, which then get 503 ("shutting down") or 502. A
+    // `preStop` delay in the replica container (and the double honouring it), or the router
+    // retrying such a 503 on another replica, is the next step. (KubernetesAutoscaleTests scales
+    // down without load, so it does not show this.)
     public func scale(deploymentNamed name: String, to replicas: Int) async throws {
         do {
             let home = try await namespace(ofDeployment: name) ?? self.namespace
@@ -122,13 +127,14 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    /// Deletes the deployment's Deployment, Service and Secret in `namespace` (the Pods go with the
+    /// Deletes the deployment's Deployment, Service and Secrets in `namespace` (the Pods go with the
     /// Deployment; the namespace and its `berth-replica` account stay until detach).
     public func remove(deploymentNamespace namespace: String, name: String) async throws {
         let objectName = ManifestLabels.objectName(service: name)
         for kind in [KubernetesResource.deployments, .services, .secrets] {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
+        try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))
     }
 
     public func remove(deploymentNamed name: String) async {

@@ -21,9 +21,21 @@ public enum ReplicaManifests {
     /// Every object of the deployment in its namespace, in the order they are created or replaced.
     /// (The namespace itself is only created when missing: `namespace(_:)`.)
     public static func all(_ workload: ReplicaWorkload) -> [JSONValue] {
-        [
-            serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName),
-            secret(workload), service(workload), deployment(workload),
+        [serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName), secret(workload)]
+            + (pullSecret(workload).map { [$0] } ?? []) + [service(workload), deployment(workload)]
+    }
+
+    /// The name of the deployment's image-pull Secret.
+    public static func pullSecretName(service: String) -> String { ManifestLabels.objectName(service: service) + "-registry" }
+
+    /// The registry credentials Pods pull environment images with (`imagePullSecrets`), when the
+    /// registry needs any.
+    public static func pullSecret(_ workload: ReplicaWorkload) -> JSONValue? {
+        guard let config = workload.registryConfigJSON else { return nil }
+        return [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson",
+            "metadata": metadata(workload, name: pullSecretName(service: workload.spec.name)),
+            "stringData": [".dockerconfigjson": .string(config)],
         ]
     }
 

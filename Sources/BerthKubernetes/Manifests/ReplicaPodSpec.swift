@@ -20,7 +20,7 @@ enum ReplicaPodSpec {
             initContainers.append(buildContainer(workload, hash: hash, requirements: requirements))
             python = "\(ReplicaManifests.venvCacheDirectory)/\(hash)/bin/python"
         }
-        return [
+        var spec: JSONValue = [
             "serviceAccountName": .string(ReplicaManifests.serviceAccountName),
             "automountServiceAccountToken": false,
             "securityContext": PodHardening.podSecurityContext,
@@ -29,6 +29,11 @@ enum ReplicaPodSpec {
             "containers": [replicaContainer(workload, image: image, python: python)],
             "volumes": .array(volumes),
         ]
+        if workload.registryConfigJSON != nil, case .object(var members) = spec {
+            members["imagePullSecrets"] = [["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]]
+            spec = .object(members)
+        }
+        return spec
     }
 
     static func replicaContainer(_ workload: ReplicaWorkload, image: String, python: String) -> JSONValue {

@@ -43,6 +43,9 @@ public struct ReplicaWorkload: Sendable, Hashable {
     public var controlPlaneURL: String
     /// The token Pods present to the artifact API (stored in the deployment's Secret).
     public var artifactToken: String
+    /// The `.dockerconfigjson` Pods pull images with (`RegistrySettings.dockerConfigJSON`), or nil
+    /// when the images need no credentials.
+    public var registryConfigJSON: String? = nil
 
     public init(
         spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,
