@@ -51,6 +51,15 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// The memory limit of one replica and its workers (`memoryInGBLimit`, else `memoryInGB`),
     /// enforced by the replica with a cgroup where the machine allows.
     public var memoryLimitInGB: Double?
+    /// The most cores one replica may use (`containerResourceRequirements.cpuLimit`), nil for no
+    /// limit. Kubernetes enforces it as the container's CPU limit; the local backend ignores it.
+    public var cpuLimit: Double? = nil
+    /// GPUs per replica (the top-level `gpuCores`): `nvidia.com/gpu` on Kubernetes; the local
+    /// backend ignores it.
+    public var gpu: Int = 0
+    /// The Kubernetes namespace of the workload (the deployment config's `namespace`), nil for the
+    /// cluster attachment's; the local backend ignores it.
+    public var namespace: String? = nil
     /// `maxConcurrentRequestsPerContainer`.
     public var maxConcurrentRequests: Int
     /// `scoringTimeoutMs`.

@@ -88,7 +88,12 @@ final class DoubleController: Sendable {
                 let scheduled = pods.filter { $0["spec"]?["nodeName"] != nil }
                 switch DoubleScheduler.place(pod, nodes: nodes, scheduled: scheduled) {
                 case .success(let node):
-                    if let updated = try? store.patch(.pod, namespace: namespace, name: name, ["spec": ["nodeName": .string(node)]]) {
+                    // Placed: PodScheduled turns True (a Pod refused before no longer reads Unschedulable).
+                    let placed: JSONValue = [
+                        "spec": ["nodeName": .string(node)],
+                        "status": ["phase": "Pending", "conditions": [["type": "PodScheduled", "status": "True"]]],
+                    ]
+                    if let updated = try? store.patch(.pod, namespace: namespace, name: name, placed) {
                         pods[index] = updated
                     }
                 case .failure(let refusal):

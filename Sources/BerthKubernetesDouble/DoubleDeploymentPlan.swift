@@ -18,6 +18,11 @@ struct DoubleDeploymentPlan: Sendable {
         return String(hasher.value % 0xFFFF_FFFF, radix: 16)
     }
 
+    /// Lower goes first on a scale-down: unscheduled (0), scheduled but not ready (1), ready (2).
+    static func deletionRank(_ pod: JSONValue) -> Int {
+        pod["spec"]?["nodeName"] == nil ? 0 : isReady(pod) ? 2 : 1
+    }
+
     static func isReady(_ pod: JSONValue) -> Bool {
         (pod["status"]?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
     }
@@ -38,9 +43,10 @@ struct DoubleDeploymentPlan: Sendable {
             newCount += 1
             total += 1
         }
-        // Scale the new revision down: not-ready Pods first.
+        // Scale the new revision down as the ReplicaSet controller does: Pods not placed on a node
+        // first, then not-ready ones.
         if newCount > desired {
-            let extra = newPods.sorted { !isReady($0) && isReady($1) }.prefix(newCount - desired)
+            let extra = newPods.sorted { deletionRank($0) < deletionRank($1) }.prefix(newCount - desired)
             plan.delete += extra.compactMap { $0["metadata"]?["name"]?.stringValue }
         }
         // Retire old Pods: not-ready ones at once, ready ones while enough others are ready.

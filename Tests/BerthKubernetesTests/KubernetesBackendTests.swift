@@ -28,6 +28,11 @@ struct KubernetesBackendTests {
             #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil)
+            for kind in ["Service", "Secret"] {
+                let owners = double.object(kind: kind, namespace: "default", name: "berth-diabetes")?["metadata"]?["ownerReferences"]
+                #expect(owners?.arrayValue?.first?["uid"] == created["metadata"]?["uid"], "\(kind) is owned by the Deployment")
+                #expect(owners?.arrayValue?.first?["kind"] == "Deployment")
+            }
 
             spec.replicas = 4
             try await backend.apply(spec)
@@ -48,6 +53,18 @@ struct KubernetesBackendTests {
             await backend.remove(deploymentNamed: "diabetes")
             #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-diabetes") == nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
+        }
+    }
+
+    @Test("Deleting the Deployment by hand removes its Service and Secret (owner references)", .timeLimit(.minutes(1)))
+    func ownerReferencesCascade() async throws {
+        try await KubernetesAPIDouble.withRunning { double in
+            let backend = try Self.backend(double)
+            try await backend.apply(ManifestSamples.spec(replicas: 1))
+            try await backend.client.delete(.deployments, namespace: "default", name: "berth-diabetes")
+            #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil, "shared, not owned")
         }
     }
 

@@ -1,3 +1,4 @@
+import BerthClient
 import BerthCore
 import BerthKubernetesDouble
 import BerthTesting
@@ -21,7 +22,7 @@ struct KubernetesDeployEndToEndTests {
             let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
             let server = try await BerthServer.start(home: home)
             do {
-                try await journey(double: double, home: home, kubeconfig: kubeconfig, model: model)
+                try await journey(double: double, server: server, kubeconfig: kubeconfig, model: model)
             } catch {
                 _ = await server.stop()
                 throw error
@@ -30,7 +31,8 @@ struct KubernetesDeployEndToEndTests {
         }
     }
 
-    func journey(double: RunningKubernetesAPIDouble, home: URL, kubeconfig: URL, model: URL) async throws {
+    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, kubeconfig: URL, model: URL) async throws {
+        let home = server.home
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
             let result = try await BerthCLI.run(arguments, home: home, timeout: .seconds(180))
             try #require(result.succeeded, "\(result)")
@@ -55,10 +57,15 @@ struct KubernetesDeployEndToEndTests {
         #expect(scored.stdout.contains("hello from"), "\(scored)")
         let logs = try await berth("service", "get-logs", "-n", "echo-k8s")
         #expect(logs.stdout.contains("init() succeeded"), "\(logs)")
+        let artifactToken = try await checkArtifactToken(double: double, server: server)
 
-        // A redeploy with other settings is a new revision: the Pods roll over to two new ones.
+        // A redeploy with other settings is a new revision: the Pods roll over to two new ones, in
+        // the namespace the config names, with its CPU limit.
         let config = kubeconfig.deletingLastPathComponent().appendingPathComponent("deploymentconfig.json")
-        try Data(#"{"computeType": "aks", "numReplicas": 2}"#.utf8).write(to: config)
+        try Data(
+            #"{"computeType": "aks", "numReplicas": 2, "namespace": "team-a", "containerResourceRequirements": {"cpu": 0.1, "cpuLimit": 0.5}}"#
+                .utf8
+        ).write(to: config)
         func replicaPods() -> Set<String> {
             Set(
                 double.objects(kind: "Pod").filter { $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" }
@@ -73,12 +80,59 @@ struct KubernetesDeployEndToEndTests {
         let after = replicaPods()
         #expect(after.count == 2, "\(after)")
         #expect(after.isDisjoint(with: before), "every Pod was replaced")
+        let moved = try #require(double.object(kind: "Deployment", namespace: "team-a", name: "berth-echo-k8s"))
+        let container = moved["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
+        #expect(container?["resources"]?["limits"]?["cpu"] == "500m")
+        #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-echo-k8s") == nil)
         let again = try await berth("service", "run", "-n", "echo-k8s", "-d", #"{"x": 2}"#)
         #expect(again.stdout.contains(#""x": 2"#) || again.stdout.contains(#""x":2"#), "\(again)")
 
         _ = try await berth("service", "delete", "-n", "echo-k8s")
-        #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-echo-k8s") == nil)
+        let revoked = try await TestHTTP.get(
+            "\(server.baseURL)/api/v1/artifacts/\(artifactToken.digest)",
+            headers: [("Authorization", "Bearer \(artifactToken.token)")])
+        #expect(revoked.status == 401, "deleting the service revokes its Pods' token")
+        let left = double.objects(kind: "Deployment").filter { $0["metadata"]?["name"] == "berth-echo-k8s" }
+        #expect(left.isEmpty)
         _ = try await berth("computetarget", "detach", "-n", "aks-1")
         #expect(double.objects(kind: "Deployment").isEmpty)
+        #expect(double.object(kind: "Namespace", namespace: nil, name: "team-a") == nil)
+    }
+
+    /// The Pods got a read-only artifact token (not the admin token) that reads their files and is
+    /// refused, with a JSON error, on any other route and on files that are not theirs.
+    func checkArtifactToken(double: RunningKubernetesAPIDouble, server: BerthServer) async throws
+        -> (token: String, digest: String)
+    {
+        let secret = try #require(double.object(kind: "Secret", namespace: "default", name: "berth-echo-k8s"))
+        let encoded = try #require(secret["data"]?["artifact-token"]?.stringValue)
+        let token = String(decoding: try #require(Data(base64Encoded: encoded)), as: UTF8.self)
+        let adminToken = try server.adminToken()
+        #expect(!token.isEmpty && token != adminToken)
+        let deployment = try #require(double.object(kind: "Deployment", namespace: "default", name: "berth-echo-k8s"))
+        let fetch = deployment["spec"]?["template"]?["spec"]?["initContainers"]?.arrayValue?.first
+        let script = fetch?["command"]?.arrayValue?.last?.stringValue ?? ""
+        let line = try #require(script.split(separator: "\n").first { $0.hasPrefix("fetch '") })
+        let digest = "sha256:" + line.dropFirst("fetch '".count).prefix(64)
+        let bearer = [("Authorization", "Bearer \(token)")]
+
+        let own = try await TestHTTP.get("\(server.baseURL)/api/v1/artifacts/\(digest)", headers: bearer)
+        #expect(own.status == 200, "\(own.text)")
+        let otherRoute = try await TestHTTP.get("\(server.baseURL)/api/v1/models", headers: bearer)
+        #expect(otherRoute.status == 401)
+        let error = (try otherRoute.json() as? [String: Any])?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "Unauthorized", "\(otherRoute.text)")
+        #expect(error?["requestId"] != nil, "\(otherRoute.text)")
+        #expect((error?["message"] as? String)?.contains("artifact token of deployment 'echo-k8s'") == true)
+        #expect(!otherRoute.text.contains(token))
+        let folder = try TemporaryDirectory("berth-other-artifact")
+        defer { folder.remove() }
+        let unrelated = try await ControlPlaneClient(baseURL: server.baseURL, token: adminToken).uploadArtifact(
+            at: try folder.write(Data("not this deployment's\n".utf8), to: "other.txt"))
+        let notItsFile = try await TestHTTP.get("\(server.baseURL)/api/v1/artifacts/\(unrelated.digest)", headers: bearer)
+        #expect(notItsFile.status == 401, "\(notItsFile.text)")
+        let upload = try await TestHTTP.post("\(server.baseURL)/api/v1/artifacts", "x", headers: bearer)
+        #expect(upload.status == 401, "\(upload.text)")
+        return (token, digest)
     }
 }

@@ -24,9 +24,12 @@ enum ManifestSamples {
     static func workload(gpu: Int = 1, environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
         hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])) -> ReplicaWorkload
     {
-        ReplicaWorkload(
-            spec: spec(), namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
-            environmentSource: environment, cpuLimit: 1, gpu: gpu,
+        var spec = spec()
+        spec.cpuLimit = 1
+        spec.gpu = gpu
+        return ReplicaWorkload(
+            spec: spec, namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
+            environmentSource: environment,
             modelFiles: [.init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
             controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
@@ -41,9 +44,26 @@ enum ManifestSamples {
             controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
     }
 
+    /// A workload whose environment image is pulled from a registry with credentials.
+    static var pulledWithCredentials: ReplicaWorkload {
+        var workload = workload(gpu: 0, environment: .prebuiltImage("r.example.com/berth/env:abc"))
+        workload.registryConfigJSON = #"{"auths":{"r.example.com":{"auth":"dTpw","password":"p","username":"u"}}}"#
+        return workload
+    }
+
+    /// The Secret as it is after the backend made the Deployment its owner.
+    static var ownedSecret: JSONValue {
+        guard case .object(var secret) = ReplicaManifests.secret(workload()), case .object(var metadata)? = secret["metadata"]
+        else { return [:] }
+        metadata["ownerReferences"] = [ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")]
+        secret["metadata"] = .object(metadata)
+        return .object(secret)
+    }
+
     /// Every manifest Berth generates, in every variant.
     static var everyManifest: [JSONValue] {
-        ReplicaManifests.all(workload()) + ReplicaManifests.all(workload(gpu: 0, environment: .prebuiltImage("r/env:abc")))
+        [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
+            + ReplicaManifests.all(pulledWithCredentials)
             + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
     }
 }

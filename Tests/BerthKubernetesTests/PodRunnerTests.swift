@@ -39,7 +39,6 @@ struct PodRunnerTests {
                 var workload = ManifestSamples.workload(gpu: 0, environment: .prebuiltImage("berth/runtime:test"))
                 workload.spec = spec
                 workload.namespace = "default"
-                workload.cpuLimit = nil
                 workload.modelFiles = []
                 workload.sourceFiles = [.init(path: "score.py", digest: script.digest)]
                 workload.controlPlaneURL = server.baseURL

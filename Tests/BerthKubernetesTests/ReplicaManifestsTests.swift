@@ -78,7 +78,7 @@ struct ReplicaManifestsTests {
         }
         let volumes = pod["volumes"]?.arrayValue ?? []
         #expect(volumes.allSatisfy { $0["emptyDir"] != nil })
-        let account = ReplicaManifests.serviceAccount(namespace: "ml")
+        let account = ReplicaManifests.serviceAccount(namespace: "ml", compute: "aks1")
         #expect(account["automountServiceAccountToken"] == false)
     }
 

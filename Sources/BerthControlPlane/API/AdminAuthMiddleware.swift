@@ -4,9 +4,12 @@ import HTTPTypes
 import Hummingbird
 
 /// Requires `Authorization: Bearer <admin token>` on every control-plane call except the OpenAPI
-/// document, health and the route feed, comparing in constant time. The token lives in `$BERTH_HOME/admin-token` (0600).
+/// document, health, the route feed and load reports, comparing in constant time. The token lives
+/// in `$BERTH_HOME/admin-token` (0600). A Kubernetes deployment's artifact token (`ArtifactGrants`)
+/// passes only for reads of that deployment's files.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
+    var artifactGrants: ArtifactGrants? = nil
     /// Paths without the admin token: anyone may read the first two; the route feed and the load
     /// reports check their own token (the admin token or a cluster's feed token, `RouteFeedRoutes`,
     /// `RouterLoadRoutes`).
@@ -24,6 +27,15 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
         guard ConstantTime.equals(presented, token) else {
+            switch artifactGrants?.decision(token: presented, method: request.method.rawValue, path: request.uri.path) {
+            case .allowed?: return try await next(request, context)
+            case .refused(let deployment)?:
+                throw BerthError(
+                    .unauthorized,
+                    "This is the artifact token of deployment '\(deployment)': it only reads that deployment's files (GET /api/v1/artifacts/sha256:…). Use the admin token for anything else."
+                )
+            case .unknownToken?, nil: break
+            }
             throw BerthError(
                 .unauthorized,
                 "The admin token is wrong. Use the token in $BERTH_HOME/admin-token of the workspace this server runs on.")

@@ -44,6 +44,12 @@ struct ComputeBackendResolver: ComputeBackend {
 
     func remove(deploymentNamed name: String) async {
         await backend(forDeployment: name).remove(deploymentNamed: name)
+        // The Pods are gone: their artifact token reads nothing any more.
+        do {
+            try clusters.artifactGrants.revoke(deployment: name)
+        } catch {
+            logger.warning("Could not revoke a deployment's artifact token", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+        }
     }
 
     func status(ofDeployment name: String) async -> DeploymentStatus? {

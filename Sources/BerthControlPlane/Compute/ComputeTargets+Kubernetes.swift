@@ -69,7 +69,10 @@ extension ComputeTargets {
         } catch let error as KubernetesError {
             throw error.berthError
         }
-        for service in services { try await store.deleteService(named: service) }
+        for service in services {
+            try await store.deleteService(named: service)
+            try clusters.artifactGrants.revoke(deployment: service)
+        }
         try await store.deleteCompute(named: compute.name)
         clusters.forget(compute.name)
     }

@@ -7,8 +7,15 @@ import Logging
 import Synchronization
 
 /// The workspace's attached Kubernetes clusters: their saved kubeconfigs (mode 0600, under
-/// `<workspace>/kubernetes/`) and a `KubernetesBackend` per cluster, made on first use.
+/// `<workspace>/kubernetes/`) and a `KubernetesBackend` per cluster, made on first use, whose
+/// status comes from a `ReplicaWatcher` that `run()` keeps going until the cluster is detached.
 final class KubernetesClusters: Sendable {
+    /// A cluster's watcher to run, and the stream whose end stops it (detach).
+    struct Watched: Sendable {
+        var watcher: ReplicaWatcher<ContinuousClock>
+        var stop: AsyncStream<Void>
+    }
+
     /// Settings for what attach installs and how Pods reach the control plane.
     struct Settings: Sendable {
         /// The Berth runtime image (`deploy/Dockerfile`): `$BERTH_KUBERNETES_IMAGE`.
@@ -29,13 +36,25 @@ final class KubernetesClusters: Sendable {
     let layout: WorkspaceLayout
     let settings: Settings
     let logger: Logger
+    /// The read-only artifact tokens of the deployments' Pods.
+    let artifactGrants: ArtifactGrants
     private let backends = Mutex<[String: KubernetesBackend]>([:])
+    /// Fired when a watch sees a replica's readiness change (the route publisher's signal).
+    let onChange: @Sendable () -> Void
+    private let stops = Mutex<[String: AsyncStream<Void>.Continuation]>([:])
+    private let watchers = AsyncStream.makeStream(of: Watched.self)
 
-    init(workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger) {
+    /// - Throws: when the saved artifact grants cannot be read.
+    init(
+        workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger,
+        onChange: @escaping @Sendable () -> Void = {}
+    ) throws {
+        self.onChange = onChange
         self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
         self.layout = workspace
         self.settings = settings
         self.logger = logger
+        self.artifactGrants = try ArtifactGrants(file: folder.appendingPathComponent("artifact-grants.json"))
     }
 
     /// The workspace's id, written once: the attachment marker in a cluster names it.
@@ -78,6 +97,7 @@ final class KubernetesClusters: Sendable {
 
     func forget(_ compute: String) {
         backends.withLock { $0[compute] = nil }
+        stops.withLock { $0.removeValue(forKey: compute) }?.finish()
         try? FileManager.default.removeItem(at: kubeconfigFile(of: compute))
         try? FileManager.default.removeItem(at: feedTokenFile(of: compute))
     }
@@ -106,22 +126,51 @@ final class KubernetesClusters: Sendable {
         let client = try client(of: compute)
         let settings = self.settings
         let namespace = client.connection.namespace
-        let layout = self.layout
         let controlPlaneURL = self.controlPlaneURL()
-        // UNFINISHED: Pods present the admin token to the artifact API (a read-only artifact token
-        // is the next step); the environment is the runtime image's Python (no env images, no
-        // venv built at start from the environment's requirements yet); GPUs, cpuLimit and the
-        // config's `namespace` do not reach the workload (DeploymentSpec does not carry them).
-        let backend = KubernetesBackend(client: client, logger: logger) { spec in
-            ReplicaWorkload(
-                spec: spec, namespace: namespace, runtimeImage: settings.runtimeImage,
-                environmentSource: .prebuiltImage(settings.runtimeImage),
-                modelFiles: try ArtifactFileList.files(in: spec.modelDirectory),
-                sourceFiles: try ArtifactFileList.files(in: spec.sourceDirectory),
-                controlPlaneURL: controlPlaneURL,
-                artifactToken: try SecretFile.read(at: layout.adminTokenFile) ?? "")
+        let grants = artifactGrants
+        // UNFINISHED: the environment is the runtime image's Python. The registry check
+        // (`RegistryClient.hasImage`, tested against a real registry) and the pull secret
+        // (`ReplicaWorkload.registryConfigJSON`) exist, but BERTH_KUBERNETES_REGISTRY is not read
+        // here yet: DeploymentSpec carries neither the environment's hash nor its requirements, so
+        // neither `.prebuiltImage(REGISTRY/berth/env:<hash>)` nor `.buildAtStart` is chosen.
+        let watch = ReplicaWatch(onChange: onChange)
+        let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec in
+            let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
+            let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
+            // Called only when the deployment's objects are (re)created: a token per revision.
+            let token = try grants.mint(deployment: spec.name, artifacts: (modelFiles + sourceFiles).map(\.digest))
+            return ReplicaWorkload(
+                spec: spec, namespace: spec.namespace ?? namespace, runtimeImage: settings.runtimeImage,
+                environmentSource: .prebuiltImage(settings.runtimeImage), modelFiles: modelFiles,
+                sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token)
         }
-        backends.withLock { $0[compute.name] = backend }
+        let (stop, stopper) = AsyncStream.makeStream(of: Void.self)
+        let added = backends.withLock { backends in
+            guard backends[compute.name] == nil else { return false }
+            backends[compute.name] = backend
+            return true
+        }
+        guard added else { return backends.withLock { $0[compute.name] } ?? backend }
+        stops.withLock { $0[compute.name] = stopper }
+        watchers.continuation.yield(
+            Watched(watcher: ReplicaWatcher(client: client, watch: watch, clock: ContinuousClock(), watchSeconds: 60, logger: logger), stop: stop))
         return backend
+    }
+
+    /// Runs the watcher of every cluster whose backend was made, each until its cluster is
+    /// detached; returns when cancelled (the control plane's task group).
+    func run() async throws {
+        try await withThrowingDiscardingTaskGroup { group in
+            for await watched in watchers.stream {
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { one in
+                        one.addTask { try? await watched.watcher.run() }
+                        one.addTask { for await _ in watched.stop {} }
+                        _ = await one.next()
+                        one.cancelAll()
+                    }
+                }
+            }
+        }
     }
 }

@@ -306,6 +306,9 @@ struct DeploymentRunner: Service {
             liveness: config.livenessProbeRequirements)
         spec.memoryLimitInGB = config.containerResourceRequirements.memoryInGBLimit
         spec.environment = service.inferenceConfig.environmentVariables
+        spec.cpuLimit = config.containerResourceRequirements.cpuLimit
+        spec.gpu = config.containerResourceRequirements.gpu
+        spec.namespace = config.namespace
         return spec
     }
 

@@ -100,7 +100,7 @@ public struct ControlPlane: Service {
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
-        clusters = KubernetesClusters(workspace: layout, logger: logger)
+        clusters = try KubernetesClusters(workspace: layout, logger: logger, onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
@@ -112,7 +112,7 @@ public struct ControlPlane: Service {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: AdminAuthMiddleware(token: adminToken))
+        router.add(middleware: AdminAuthMiddleware(token: adminToken, artifactGrants: clusters.artifactGrants))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
         router.get("/openapi.json") { _, _ in
             Response(
@@ -163,6 +163,7 @@ public struct ControlPlane: Service {
             group.addTask { try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
+            group.addTask { [clusters] in try await clusters.run() }
             try await serveAPI()
             group.cancelAll()
         }

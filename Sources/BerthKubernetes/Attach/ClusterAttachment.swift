@@ -63,10 +63,11 @@ public struct ClusterAttachment: Sendable {
             serverVersion: version["gitVersion"]?.stringValue ?? "unknown", allocatableCores: cores, readyNodes: ready)
     }
 
-    /// The replica Deployments Berth runs on this cluster for `computeName`.
+    /// The replica Deployments Berth runs on this cluster for `computeName`, in any namespace (a
+    /// deployment config may name its own).
     public func deployedServices(computeName: String, namespace: String) async throws -> [String] {
         let list = try await client.list(
-            .deployments, namespace: namespace,
+            .deployments, namespace: nil,
             labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)")
         return (list["items"]?.arrayValue ?? []).compactMap { $0["metadata"]?["labels"]?[ManifestLabels.service]?.stringValue }
             .sorted()
@@ -82,11 +83,13 @@ public struct ClusterAttachment: Sendable {
                 "Services still run on this cluster: \(services.joined(separator: ", ")). Delete them first, or detach with --force to remove them too."
             )
         }
-        let replicaSelector = "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.compute)=\(computeName)"
+        let replicaSelector =
+            "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
         for kind in [KubernetesResource.deployments, .services, .secrets] {
-            try await deleteAll(kind, namespace: namespace, labelSelector: replicaSelector)
+            try await deleteAll(kind, namespace: nil, labelSelector: replicaSelector)
         }
         try await client.delete(.serviceAccounts, namespace: namespace, name: ReplicaManifests.serviceAccountName)
+        try await deleteAll(.serviceAccounts, namespace: nil, labelSelector: replicaSelector)
         let routerSelector = "\(ManifestLabels.component)=router,\(ManifestLabels.compute)=\(computeName)"
         try await deleteAll(.roleBindings, namespace: namespace, labelSelector: routerSelector)
         try await deleteAll(.roles, namespace: namespace, labelSelector: routerSelector)
@@ -102,11 +105,12 @@ public struct ClusterAttachment: Sendable {
         logger.info("Detached Kubernetes cluster", metadata: ["compute.name": "\(computeName)"])
     }
 
-    private func deleteAll(_ kind: KubernetesResource, namespace: String, labelSelector: String) async throws {
+    /// Deletes every `kind` object matching `labelSelector` in `namespace` (nil: in every namespace).
+    private func deleteAll(_ kind: KubernetesResource, namespace: String?, labelSelector: String) async throws {
         let list = try await client.list(kind, namespace: namespace, labelSelector: labelSelector)
         for item in list["items"]?.arrayValue ?? [] {
             guard let name = item["metadata"]?["name"]?.stringValue else { continue }
-            try await client.delete(kind, namespace: namespace, name: name)
+            try await client.delete(kind, namespace: item["metadata"]?["namespace"]?.stringValue ?? namespace, name: name)
         }
     }
 }

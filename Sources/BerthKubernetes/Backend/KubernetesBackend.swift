@@ -7,10 +7,13 @@ import Logging
 /// `apply` creates or replaces the deployment's objects (`ReplicaManifests`) when its revision
 /// changed — Kubernetes then rolls the Pods over, a new one ready before an old one goes — and
 /// only moves `replicas` through the Deployment's `scale` subresource when nothing else changed, so
-/// the autoscaler's decisions never restart Pods. `status` reads the Pods back (`PodStatusReader`).
+/// the autoscaler's decisions never restart Pods. `status` reads the Pods back (`PodStatusReader`),
+/// from the `ReplicaWatch` a `ReplicaWatcher` keeps when one is given.
 ///
-/// What only Kubernetes needs beyond a `DeploymentSpec` (namespace, image, files to fetch, GPUs)
-/// comes from `workload`, which the control plane provides.
+/// What only Kubernetes needs beyond a `DeploymentSpec` (the resolved namespace, image, files to
+/// fetch) comes from `workload`, which the control plane provides. A deployment lives in its
+/// config's `namespace` when it names one (created, labelled as Berth's, when missing), else in
+/// the attachment's; the other calls find it there (`DeploymentNamespaces`).
 ///
 /// ```swift
 /// let backend = KubernetesBackend(client: client, workload: { spec in try await plan.workload(for: spec) })
@@ -18,38 +21,66 @@ import Logging
 /// ```
 public struct KubernetesBackend: ComputeBackend {
     public let client: KubernetesClient
-    /// Maps a spec to everything its manifests are generated from.
+    /// Maps a spec to everything its manifests are generated from; its `namespace` must be
+    /// `spec.namespace`, else the client's. Called only when the objects are (re)created.
     public let workload: @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
+    /// The watched view of the cluster's replicas (fed by a `ReplicaWatcher`), or nil to list per question.
+    public let watch: ReplicaWatch?
     let logger: Logger
+    let namespaces = DeploymentNamespaces()
 
     public init(
-        client: KubernetesClient, logger: Logger = Logger(label: "berth.kubernetes"),
+        client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
         workload: @escaping @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
     ) {
         self.client = client
+        self.watch = watch
         self.workload = workload
         self.logger = logger
     }
 
+    /// The attachment's namespace: deployments whose config names none live here.
     var namespace: String { client.connection.namespace }
 
+    /// Creates or replaces the deployment's objects when its revision (or namespace) changed — only
+    /// then is `workload` called — else moves its replica count through `scale`.
     public func apply(_ spec: DeploymentSpec) async throws {
-        let workload = try await workload(spec)
         let name = ManifestLabels.objectName(service: spec.name)
         do {
-            if let current = try await client.getIfPresent(.deployments, namespace: workload.namespace, name: name),
+            let previous = try await namespace(ofDeployment: spec.name)
+            if let previous, previous == spec.namespace ?? namespace,
+                let current = try await client.getIfPresent(.deployments, namespace: previous, name: name),
                 current["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision]?.stringValue
                     == spec.revision
             {
                 if Int(current["spec"]?["replicas"]?.numberValue ?? -1) != spec.replicas {
-                    try await client.scaleDeployment(namespace: workload.namespace, name: name, replicas: spec.replicas)
+                    try await client.scaleDeployment(namespace: previous, name: name, replicas: spec.replicas)
                     logger.info(
                         "Scaled deployment", metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)"])
                 }
                 return
             }
+            let workload = try await workload(spec)
+            try await ensureNamespace(of: workload)
+            var deploymentUID: String?
             for manifest in ReplicaManifests.all(workload) {
-                try await client.createOrReplace(manifest)
+                let applied = try await client.createOrReplace(manifest)
+                if manifest["kind"] == "Deployment" { deploymentUID = applied["metadata"]?["uid"]?.stringValue }
+            }
+            // Created before the Deployment (its Pods read the Secret), owned by it once it exists.
+            if let deploymentUID {
+                let owner = ReplicaManifests.ownedBy(ReplicaManifests.ownerReference(deploymentUID: deploymentUID, service: spec.name))
+                for kind in [KubernetesResource.services, .secrets] {
+                    try await client.mergePatch(kind, namespace: workload.namespace, name: name, patch: owner)
+                }
+            }
+            namespaces.remember(workload.namespace, of: spec.name)
+            namespaces.remember(revision: spec.revision, of: spec.name)
+            if let previous, previous != workload.namespace {
+                // The config moved the deployment: the new Pods are created, the old ones go.
+                try await remove(deploymentNamespace: previous, name: spec.name)
+                logger.info(
+                    "Moved deployment", metadata: ["deployment.name": "\(spec.name)", "k8s.namespace.previous": "\(previous)"])
             }
             logger.info(
                 "Applied deployment", metadata: ["deployment.name": "\(spec.name)", "revision": "\(spec.revision)"])
@@ -59,32 +90,59 @@ public struct KubernetesBackend: ComputeBackend {
     }
 
     /// The autoscaler's lever: the Deployment's `scale` subresource, so no Pod restarts.
+    // UNFINISHED: a Pod removed by a scale-down is not drained first: it gets SIGTERM while the
+    // route table may still send it requests, which then get 503 ("shutting down") or 502. A
+    // `preStop` delay in the replica container (and the double honouring it), or the router
+    // retrying such a 503 on another replica, is the next step. (KubernetesAutoscaleTests scales
+    // down without load, so it does not show this.)
     public func scale(deploymentNamed name: String, to replicas: Int) async throws {
         do {
+            let home = try await namespace(ofDeployment: name) ?? self.namespace
             try await client.scaleDeployment(
-                namespace: namespace, name: ManifestLabels.objectName(service: name), replicas: replicas)
+                namespace: home, name: ManifestLabels.objectName(service: name), replicas: replicas)
             logger.info("Scaled deployment", metadata: ["deployment.name": "\(name)", "replicas": "\(replicas)"])
         } catch let error as KubernetesError {
             throw error.berthError
         }
     }
 
-    /// UNFINISHED: no limit is computed from the nodes' allocatable resources yet; the scheduler
-    /// decides, and Pods it cannot place show as Unschedulable in `status` with its message.
+    /// The autoscaler's limit: what the ready nodes' allocatable CPU minus other Pods' requests
+    /// holds (`ReplicaCapacityReader`); nil when it cannot be read (the scheduler then decides, and
+    /// Pods it cannot place show as Unschedulable in `status`).
+    // UNFINISHED: lists every Node and Pod per call (once per autoscaler sample); a watch of Nodes
+    // and of all Pods' requests would answer from memory on a large cluster. Memory is not counted.
     public func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? {
-        nil
+        do {
+            guard let home = try await namespace(ofDeployment: name),
+                let deployment = try await client.getIfPresent(
+                    .deployments, namespace: home, name: ManifestLabels.objectName(service: name))
+            else { return nil }
+            let nodes = try await client.list(.nodes, namespace: nil)
+            let pods = try await client.list(.pods, namespace: nil)
+            return ReplicaCapacityReader.capacity(service: name, deployment: deployment, nodes: nodes, pods: pods)
+        } catch {
+            logger.notice(
+                "Could not read the cluster's free capacity", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+            return nil
+        }
     }
 
+    /// Deletes the deployment's Deployment, Service and Secrets in `namespace` (the Pods go with the
+    /// Deployment; the namespace and its `berth-replica` account stay until detach).
     public func remove(deploymentNamespace namespace: String, name: String) async throws {
         let objectName = ManifestLabels.objectName(service: name)
         for kind in [KubernetesResource.deployments, .services, .secrets] {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
+        try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))
     }
 
     public func remove(deploymentNamed name: String) async {
         do {
-            try await remove(deploymentNamespace: namespace, name: name)
+            if let found = try await namespace(ofDeployment: name) {
+                try await remove(deploymentNamespace: found, name: name)
+            }
+            namespaces.forget(name)
         } catch {
             logger.notice(
                 "Could not delete a deployment's Kubernetes objects",
@@ -92,16 +150,21 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    // UNFINISHED: status is read with one list call per question; a watch of the Pods (kept in
-    // a state machine by a Service) should feed it, and the deployment's own namespace (when its
-    // config names one) should be remembered per deployment instead of the attachment's.
+    /// From the watch when it is synced and has seen the revision last applied; else from a get
+    /// of the Deployment and a list of its Pods.
     public func status(ofDeployment name: String) async -> DeploymentStatus? {
+        if let watch, case .found(let status, let revision) = watch.lookup(deployment: name),
+            revision == namespaces.revision(of: name) ?? revision
+        {
+            return status
+        }
         do {
             let objectName = ManifestLabels.objectName(service: name)
-            guard let deployment = try await client.getIfPresent(.deployments, namespace: namespace, name: objectName)
+            guard let home = try await namespace(ofDeployment: name),
+                let deployment = try await client.getIfPresent(.deployments, namespace: home, name: objectName)
             else { return nil }
             let pods = try await client.list(
-                .pods, namespace: namespace,
+                .pods, namespace: home,
                 labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
             return PodStatusReader.deploymentStatus(
                 name: name, deployment: deployment, pods: pods["items"]?.arrayValue ?? [])
@@ -113,18 +176,19 @@ public struct KubernetesBackend: ComputeBackend {
 
     public func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String {
         do {
+            let home = try await namespace(ofDeployment: name) ?? self.namespace
             let pods: [String]
             if let replica {
                 pods = [replica]
             } else {
                 let list = try await client.list(
-                    .pods, namespace: namespace,
+                    .pods, namespace: home,
                     labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
                 pods = (list["items"]?.arrayValue ?? []).compactMap { $0["metadata"]?["name"]?.stringValue }
             }
             var text = ""
             for pod in pods {
-                text += "==> \(pod) <==\n" + (try await client.podLog(namespace: namespace, pod: pod, tailLines: lines))
+                text += "==> \(pod) <==\n" + (try await client.podLog(namespace: home, pod: pod, tailLines: lines))
             }
             return text
         } catch let error as KubernetesError {

@@ -7,12 +7,23 @@ import BerthCore
 /// with reason `Unschedulable` (the scheduler's message says which resource is short).
 public enum PodStatusReader {
     /// The status of one deployment from its Deployment and its Pods (a `PodList`'s `items`).
+    ///
+    /// During a rolling update only the Pods of the Deployment's current revision are `replicas`
+    /// (what the update waits for); the others are `previousReplicas`, still serving until then.
     public static func deploymentStatus(name: String, deployment: JSONValue?, pods: [JSONValue]) -> DeploymentStatus {
         let desired = Int(deployment?["spec"]?["replicas"]?.numberValue ?? 0)
         let live = pods.filter { $0["metadata"]?["deletionTimestamp"] == nil }
-        let replicas = live.map(replicaStatus)
-        let unschedulable = live.compactMap(unschedulableMessage).first
-        return DeploymentStatus(name: name, desiredReplicas: desired, replicas: replicas, unschedulable: unschedulable)
+        let revision = deployment?["spec"]?["template"]?["metadata"]?["labels"]?[ManifestLabels.revision]?.stringValue
+        let isCurrent = { (pod: JSONValue) -> Bool in
+            guard let revision, let own = pod["metadata"]?["labels"]?[ManifestLabels.revision]?.stringValue else { return true }
+            return own == revision
+        }
+        let current = live.filter(isCurrent)
+        let unschedulable = current.compactMap(unschedulableMessage).first
+        var status = DeploymentStatus(
+            name: name, desiredReplicas: desired, replicas: current.map(replicaStatus), unschedulable: unschedulable)
+        status.previousReplicas = live.filter { !isCurrent($0) }.map(replicaStatus)
+        return status
     }
 
     /// One Pod as a replica.

@@ -1,4 +1,6 @@
 import BerthCore
+import Crypto
+import Foundation
 
 /// The labels and names Berth puts on everything it creates, so `update`, `delete` and `detach`
 /// find exactly Berth's objects (and nothing of the user's) by label selector.
@@ -11,7 +13,8 @@ public enum ManifestLabels {
     public static let service = "berth.dev/service"
     /// `berth.dev/compute`: the compute target's name in the workspace.
     public static let compute = "berth.dev/compute"
-    /// `berth.dev/revision` annotation: the deployment's full revision (labels cap at 63 characters).
+    /// `berth.dev/revision`: as an annotation, the deployment's full revision; as a label on Pods,
+    /// `revisionLabelValue` of it (labels cap at 63 characters), so one revision's Pods can be selected.
     public static let revision = "berth.dev/revision"
     /// The namespace the router and the attachment marker live in.
     public static let systemNamespace = "berth-system"
@@ -34,6 +37,19 @@ public enum ManifestLabels {
     /// A label selector string (`k=v,k=v`) over `labels`, sorted so it is stable.
     public static func selectorString(_ labels: [String: JSONValue]) -> String {
         labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")
+    }
+
+    /// `revision` as a label value: itself when it is one (≤ 63 alphanumerics, `-`, `_`, `.`,
+    /// alphanumeric at both ends), else `h` + the first 32 hex digits of its SHA-256.
+    public static func revisionLabelValue(_ revision: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        let alphanumeric = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        if !revision.isEmpty, revision.count <= 63, revision.allSatisfy(allowed.contains),
+            let first = revision.first, let last = revision.last, alphanumeric.contains(first), alphanumeric.contains(last)
+        {
+            return revision
+        }
+        return "h" + SHA256.hash(data: Array(revision.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The name of a service's objects (`berth-` keeps them apart from the user's own).

@@ -18,9 +18,31 @@ public enum ReplicaManifests {
     /// The service account replicas run as; it is bound to no role.
     public static let serviceAccountName = "berth-replica"
 
-    /// Every object of the deployment, in the order they are created.
+    /// Every object of the deployment in its namespace, in the order they are created or replaced.
+    /// (The namespace itself is only created when missing: `namespace(_:)`.)
     public static func all(_ workload: ReplicaWorkload) -> [JSONValue] {
-        [serviceAccount(namespace: workload.namespace), secret(workload), service(workload), deployment(workload)]
+        [serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName), secret(workload)]
+            + (pullSecret(workload).map { [$0] } ?? []) + [service(workload), deployment(workload)]
+    }
+
+    /// The name of the deployment's image-pull Secret.
+    public static func pullSecretName(service: String) -> String { ManifestLabels.objectName(service: service) + "-registry" }
+
+    /// The registry credentials Pods pull environment images with (`imagePullSecrets`), when the
+    /// registry needs any.
+    public static func pullSecret(_ workload: ReplicaWorkload) -> JSONValue? {
+        guard let config = workload.registryConfigJSON else { return nil }
+        return [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson",
+            "metadata": metadata(workload, name: pullSecretName(service: workload.spec.name)),
+            "stringData": [".dockerconfigjson": .string(config)],
+        ]
+    }
+
+    /// The deployment's namespace, labelled as Berth's so that detach removes it — applied only
+    /// when it does not exist: a namespace the user made keeps its own labels and survives detach.
+    public static func namespace(_ workload: ReplicaWorkload) -> JSONValue {
+        RouterManifests.namespace(workload.namespace, compute: workload.spec.computeName)
     }
 
     static func metadata(_ workload: ReplicaWorkload, name: String? = nil) -> JSONValue {
@@ -31,16 +53,34 @@ public enum ReplicaManifests {
         ]
     }
 
-    /// The account replica Pods run as: no role is bound to it and its token is not mounted.
-    public static func serviceAccount(namespace: String) -> JSONValue {
+    /// The account replica Pods run as: no role is bound to it and its token is not mounted. One
+    /// per namespace, shared by the services there; detach finds them by their labels.
+    public static func serviceAccount(namespace: String, compute: String) -> JSONValue {
         [
             "apiVersion": "v1", "kind": "ServiceAccount",
             "metadata": [
                 "name": .string(serviceAccountName), "namespace": .string(namespace),
-                "labels": [ManifestLabels.managedBy: "berth"],
+                "labels": [
+                    ManifestLabels.managedBy: "berth", ManifestLabels.component: "replica",
+                    ManifestLabels.compute: .string(compute),
+                ],
             ],
             "automountServiceAccountToken": false,
         ]
+    }
+
+    /// The reference that makes the deployment's Deployment the owner of its Service and Secret, so
+    /// deleting the Deployment (by hand, or by a cascade) removes them with it.
+    public static func ownerReference(deploymentUID uid: String, service: String) -> JSONValue {
+        [
+            "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(ManifestLabels.objectName(service: service)),
+            "uid": .string(uid), "blockOwnerDeletion": false,
+        ]
+    }
+
+    /// A merge patch setting `reference` as an object's only owner.
+    public static func ownedBy(_ reference: JSONValue) -> JSONValue {
+        ["metadata": ["ownerReferences": [reference]]]
     }
 
     /// What the Pods need that is secret: the token of the artifact API.
@@ -72,6 +112,8 @@ public enum ReplicaManifests {
         let selector = ManifestLabels.replicaSelector(service: spec.name)
         var podLabels = ManifestLabels.replicaLabels(service: spec.name, compute: spec.computeName)
         for (key, value) in selector { podLabels[key] = value }
+        // Not in the selector (which cannot change): a new revision's Pods replace the old ones.
+        podLabels[ManifestLabels.revision] = .string(ManifestLabels.revisionLabelValue(spec.revision))
         return [
             "apiVersion": "apps/v1", "kind": "Deployment",
             "metadata": metadata(workload),

@@ -20,7 +20,7 @@ enum ReplicaPodSpec {
             initContainers.append(buildContainer(workload, hash: hash, requirements: requirements))
             python = "\(ReplicaManifests.venvCacheDirectory)/\(hash)/bin/python"
         }
-        return [
+        var spec: JSONValue = [
             "serviceAccountName": .string(ReplicaManifests.serviceAccountName),
             "automountServiceAccountToken": false,
             "securityContext": PodHardening.podSecurityContext,
@@ -29,6 +29,11 @@ enum ReplicaPodSpec {
             "containers": [replicaContainer(workload, image: image, python: python)],
             "volumes": .array(volumes),
         ]
+        if workload.registryConfigJSON != nil, case .object(var members) = spec {
+            members["imagePullSecrets"] = [["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]]
+            spec = .object(members)
+        }
+        return spec
     }
 
     static func replicaContainer(_ workload: ReplicaWorkload, image: String, python: String) -> JSONValue {
@@ -48,11 +53,11 @@ enum ReplicaPodSpec {
         var limits: [String: JSONValue] = [
             "memory": ManifestLabels.memoryQuantity(spec.memoryLimitInGB ?? spec.memoryInGB)
         ]
-        if let cpuLimit = workload.cpuLimit { limits["cpu"] = ManifestLabels.cpuQuantity(cpuLimit) }
-        if workload.gpu > 0 {
+        if let cpuLimit = spec.cpuLimit, cpuLimit > 0 { limits["cpu"] = ManifestLabels.cpuQuantity(cpuLimit) }
+        if spec.gpu > 0 {
             // Extended resources must be in limits; requests, when given, must equal them.
-            limits["nvidia.com/gpu"] = .string(String(workload.gpu))
-            requests["nvidia.com/gpu"] = .string(String(workload.gpu))
+            limits["nvidia.com/gpu"] = .string(String(spec.gpu))
+            requests["nvidia.com/gpu"] = .string(String(spec.gpu))
         }
         return [
             "name": "replica",

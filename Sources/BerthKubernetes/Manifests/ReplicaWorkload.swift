@@ -2,8 +2,9 @@ import BerthBackends
 import BerthCore
 import Foundation
 
-/// What the manifests of one deployment are generated from: the backend's `DeploymentSpec` plus
-/// what only Kubernetes needs (namespace, image, GPUs, where Pods fetch their files from).
+/// What the manifests of one deployment are generated from: the backend's `DeploymentSpec` (which
+/// carries the resources, limits and GPUs) plus what only Kubernetes needs (the resolved namespace,
+/// the image, where Pods fetch their files from).
 public struct ReplicaWorkload: Sendable, Hashable {
     /// One file a Pod downloads from the control plane's artifact API before the replica starts.
     public struct FetchedFile: Sendable, Hashable {
@@ -28,16 +29,12 @@ public struct ReplicaWorkload: Sendable, Hashable {
     }
 
     public var spec: DeploymentSpec
-    /// The Kubernetes namespace (`namespace` of the deployment config, else the attachment's).
+    /// The Kubernetes namespace: `spec.namespace` (the deployment config's), else the attachment's.
     public var namespace: String
     /// The Berth runtime image (`deploy/Dockerfile`), used for init containers and when the
     /// environment is built at start.
     public var runtimeImage: String
     public var environmentSource: EnvironmentSource
-    /// `cpuLimit`, when set.
-    public var cpuLimit: Double?
-    /// `gpuCores` → `nvidia.com/gpu`.
-    public var gpu: Int
     /// The model files, laid out as `AZUREML_MODEL_DIR` expects.
     public var modelFiles: [FetchedFile]
     /// The source snapshot's files.
@@ -46,18 +43,19 @@ public struct ReplicaWorkload: Sendable, Hashable {
     public var controlPlaneURL: String
     /// The token Pods present to the artifact API (stored in the deployment's Secret).
     public var artifactToken: String
+    /// The `.dockerconfigjson` Pods pull images with (`RegistrySettings.dockerConfigJSON`), or nil
+    /// when the images need no credentials.
+    public var registryConfigJSON: String? = nil
 
     public init(
         spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,
-        cpuLimit: Double? = nil, gpu: Int = 0, modelFiles: [FetchedFile], sourceFiles: [FetchedFile],
+        modelFiles: [FetchedFile], sourceFiles: [FetchedFile],
         controlPlaneURL: String, artifactToken: String
     ) {
         self.spec = spec
         self.namespace = namespace
         self.runtimeImage = runtimeImage
         self.environmentSource = environmentSource
-        self.cpuLimit = cpuLimit
-        self.gpu = gpu
         self.modelFiles = modelFiles
         self.sourceFiles = sourceFiles
         self.controlPlaneURL = controlPlaneURL

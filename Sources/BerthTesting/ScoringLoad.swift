@@ -1,16 +1,17 @@
-import BerthTesting
 import Foundation
 import Synchronization
 
 /// Continuous scoring load for end-to-end tests: `clients` loops, each sending one request after
 /// the other through the router until `stopped` is set, counting answers by status (0 for a
 /// transport error) and the `version` field of JSON answers that carry one.
-final class ScoringLoad: Sendable {
-    let statuses = Mutex<[Int: Int]>([:])
-    let versions = Mutex<[String: Int]>([:])
-    let stopped = Atomic<Bool>(false)
+package final class ScoringLoad: Sendable {
+    package let statuses = Mutex<[Int: Int]>([:])
+    package let versions = Mutex<[String: Int]>([:])
+    package let stopped = Atomic<Bool>(false)
 
-    func run(clients: Int, uri: String, key: String?) async {
+    package init() {}
+
+    package func run(clients: Int, uri: String, key: String?) async {
         await withTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
                 group.addTask {
@@ -32,9 +33,9 @@ final class ScoringLoad: Sendable {
         }
     }
 
-    func stop() { stopped.store(true, ordering: .relaxed) }
+    package func stop() { stopped.store(true, ordering: .relaxed) }
 
     /// Answers other than 200, by status.
-    var failures: [Int: Int] { statuses.withLock { $0.filter { $0.key != 200 } } }
-    var succeeded: Int { statuses.withLock { $0[200] ?? 0 } }
+    package var failures: [Int: Int] { statuses.withLock { $0.filter { $0.key != 200 } } }
+    package var succeeded: Int { statuses.withLock { $0[200] ?? 0 } }
 }
