@@ -178,8 +178,16 @@ struct ClusterRouterEndToEndTests {
 
     /// The replicas (Pod names) of echo-k8s in the router's last applied table, from its debug log
     /// (`replicas=echo-k8s=[pod-a pod-b]`).
+    /// The newest table is the one with the highest generation: the feed and the EndpointSlice
+    /// watch build tables on different threads, so their log lines may come out of order.
     static func lastReplicas(_ router: ChildProcess) -> Set<String>? {
-        guard let line = router.stderr.split(separator: "\n").last(where: { $0.contains("Route table replicas") }),
+        func generation(_ line: Substring) -> Int {
+            guard let start = line.range(of: "generation=")?.upperBound else { return -1 }
+            return Int(line[start...].prefix(while: \.isNumber)) ?? -1
+        }
+        guard
+            let line = router.stderr.split(separator: "\n").filter({ $0.contains("Route table replicas") })
+                .max(by: { generation($0) < generation($1) }),
             let start = line.range(of: "echo-k8s=[")?.upperBound, let end = line[start...].firstIndex(of: "]")
         else { return nil }
         return Set(line[start..<end].split(separator: " ").map(String.init))
