@@ -72,6 +72,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
             readHeld = false
             context.read()
         }
+        // Not done: one scheduled task per request (an allocation and a heap insert); a timer per
+        // connection, re-armed only when it would fire too late, would save it.
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
             bound.value.fail(.timeout, cause: HTTPDeadlineError())
