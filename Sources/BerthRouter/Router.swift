@@ -23,9 +23,8 @@ import Synchronization
 /// thread it uses and scales that count itself (`Router+Scaling.swift`), except on DevTest clusters.
 ///
 /// Cost: docs/benchmarks.md (router section) has the measured throughput and latency against
-/// nginx and where the CPU time per request went before this handler. Not done: measuring this
-/// handler's release build against issue 5's targets (≥ 0.8× nginx's throughput, ≤ 0.15 ms added
-/// p50), which did not fit in the session that wrote it.
+/// nginx and where the CPU time per request goes. Not done: issue 5's targets (≥ 0.8× nginx's
+/// throughput, ≤ 0.15 ms added p50) are still missed (0.41× in the one run measured).
 ///
 /// The control plane pushes route tables with `update(_:)`; the router swaps the snapshot and
 /// never reads the store. Requests in flight and queued are readable with `load()` for the
