@@ -19,11 +19,14 @@ extension Router {
     /// (the time a request that just arrived waits before the router can read it): that is the
     /// part of the router's latency more threads remove. CPU use is the process's CPU time.
     func scaleThreads(listeners: RouterListeners, addThread: (Int) async throws -> Void) async {
-        let isDevTest = configuration.clusterPurpose == .devTest
-        var policy = RouterScalingPolicy<ContinuousClock.Instant>(
-            configuration: .init(
-                minThreads: 1, maxThreads: loops.count, latencyThreshold: configuration.selfScalingLatencyThreshold,
-                lowCPU: configuration.selfScalingLowCPU, isDevTest: isDevTest))
+        var isDevTest = configuration.clusterPurpose == .devTest
+        func makePolicy() -> RouterScalingPolicy<ContinuousClock.Instant> {
+            RouterScalingPolicy(
+                configuration: .init(
+                    minThreads: 1, maxThreads: loops.count, latencyThreshold: configuration.selfScalingLatencyThreshold,
+                    lowCPU: configuration.selfScalingLowCPU, isDevTest: isDevTest))
+        }
+        var policy = makePolicy()
         if isDevTest {
             logger.info("Router self-scaling is off on a DevTest cluster", metadata: ["threads": "\(listeners.count)"])
         }
@@ -33,9 +36,23 @@ extension Router {
         var lastTime = clock.now
         var lagSum = Duration.zero
         var probes = 0
+        var ticks = 0
         while !listeners.isStopped {
             do { try await clock.sleep(for: probeInterval) } catch { return }
-            if listeners.isStopped || isDevTest { continue }
+            if listeners.isStopped { continue }
+            ticks += 1
+            if ticks % Self.probesPerSample == 0, let source = purposeSource.current,
+                let purpose = await source(), (purpose == .devTest) != isDevTest
+            {
+                isDevTest = purpose == .devTest
+                policy = makePolicy()
+                (lagSum, probes) = (.zero, 0)
+                threads.setSelfScaling(!isDevTest)
+                logger.info(
+                    "Router self-scaling follows the cluster purpose",
+                    metadata: ["purpose": "\(purpose.rawValue)", "threads": "\(listeners.count)"])
+            }
+            if isDevTest { continue }
             lagSum += await probeLag(threads: listeners.count)
             probes += 1
             guard probes >= Self.probesPerSample else { continue }
@@ -63,6 +80,13 @@ extension Router {
                     "reason": "\(decision.reason.rawValue)",
                 ])
         }
+    }
+
+    /// Makes the router follow a cluster's purpose as it changes: `source` is asked once per
+    /// `selfScalingSamplePeriod` (nil: keep the current behaviour), and DevTest keeps the thread
+    /// count fixed while FastProd scales it (`berth server` passes its local cluster's purpose).
+    public func followClusterPurpose(_ source: @escaping @Sendable () async -> ClusterPurpose?) {
+        purposeSource.set(source)
     }
 
     /// The longest wait of a probe task on the first `threads` event loops.

@@ -16,15 +16,15 @@ import Synchronization
 /// route-table snapshot, per-service admission queues, least-loaded replica choice and proxying
 /// over keep-alive connections, with Azure's status codes (compat.md §9).
 ///
-/// Each client connection is served by one task pinned to its event loop, which also owns that
-/// connection's keep-alive connections to replicas (`UpstreamConnections`), so a request never
-/// changes threads. The router listens on one socket per event-loop thread it uses and scales
-/// that count itself (`Router+Scaling.swift`), except on DevTest clusters.
+/// Each client connection is served by a plain SwiftNIO channel handler on its event loop
+/// (`ClientConnectionHandler`), which also owns that connection's keep-alive connections to
+/// replicas (`UpstreamConnections`), so a request never changes threads and no task, async
+/// sequence or executor hop runs per request. The router listens on one socket per event-loop
+/// thread it uses and scales that count itself (`Router+Scaling.swift`), except on DevTest clusters.
 ///
-/// Cost (docs/benchmarks.md): about 3× nginx's CPU per proxied request, so issue 5's targets
-/// (≥ 0.8× nginx's throughput, ≤ 0.15 ms added p50) are not met yet. Not done: serving proxied
-/// requests from a plain channel-handler state machine instead of a task per client connection
-/// over `NIOAsyncChannel`, which is where the remaining per-request time goes.
+/// Cost: docs/benchmarks.md (router section) has the measured throughput and latency against
+/// nginx and where the CPU time per request goes. Not done: issue 5's targets (≥ 0.8× nginx's
+/// throughput, ≤ 0.15 ms added p50) are still missed (0.41× in the one run measured).
 ///
 /// The control plane pushes route tables with `update(_:)`; the router swaps the snapshot and
 /// never reads the store. Requests in flight and queued are readable with `load()` for the
@@ -49,8 +49,9 @@ public final class Router: Service, Sendable {
     private let started = Atomic<Bool>(false)
     /// NIO's event loops the router may use, one per core; listener `i` runs on `loops[i]`.
     let loops: [any EventLoop]
-    private let executors: [EventLoopTaskExecutor]
     let threads: RouterThreadsRecord
+    /// Where the cluster purpose comes from when it can change (`followClusterPurpose`).
+    let purposeSource = ClusterPurposeSource()
 
     /// Makes a router with no services; nothing listens until `run()`.
     ///
@@ -73,7 +74,6 @@ public final class Router: Service, Sendable {
         for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loops.append(loop) }
         if let maxThreads = configuration.maxThreads, maxThreads >= 1 { loops = Array(loops.prefix(maxThreads)) }
         self.loops = loops
-        self.executors = loops.map(EventLoopTaskExecutor.init)
         self.threads = RouterThreadsRecord(max: loops.count, isSelfScaling: configuration.clusterPurpose != .devTest)
     }
 
@@ -112,14 +112,13 @@ public final class Router: Service, Sendable {
             admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: configuration.connectTimeout),
             maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries, logger: logger)
         if configuration.port != 0 { try await Self.checkPortIsFree(host: configuration.host, port: configuration.port) }
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
                 var port = configuration.port
                 for index in 0..<min(threads.current.max, configuration.initialThreads ?? .max) {
-                    let listener = try await bind(loop: index, port: port, registry: registry)
-                    port = listener.channel.localAddress?.port ?? port
-                    guard listeners.add(listener.channel) else { break }
-                    group.addTask { try await self.accept(on: listener, loop: index, handler: handler) }
+                    let listener = try await bind(loop: index, port: port, registry: registry, handler: handler)
+                    port = listener.localAddress?.port ?? port
+                    guard listeners.add(listener) else { break }
                 }
                 threads.setActive(listeners.count)
                 logger.info(
@@ -127,56 +126,50 @@ public final class Router: Service, Sendable {
                     metadata: ["address": "\(configuration.host):\(port)", "threads": "\(listeners.count)"])
                 onListening(port)
                 await scaleThreads(listeners: listeners) { index in
-                    let listener = try await self.bind(loop: index, port: port, registry: registry)
-                    guard listeners.add(listener.channel) else { return }
-                    group.addTask { try await self.accept(on: listener, loop: index, handler: handler) }
+                    let listener = try await self.bind(loop: index, port: port, registry: registry, handler: handler)
+                    _ = listeners.add(listener)
                 }
+            } onGracefulShutdown: {
+                listeners.closeAll()
+                registry.quiesceAll()
             }
-        } onGracefulShutdown: {
+            // Graceful shutdown (or cancellation) closed the listeners; the connections finish
+            // the responses in flight and close.
+            await registry.allClosed()
+        } onCancel: {
             listeners.closeAll()
-            registry.quiesceAll()
+            registry.closeAll()
         }
         logger.info("Router stopped", metadata: ["address": "\(configuration.host):\(configuration.port)"])
     }
 
-    typealias Listener = NIOAsyncChannel<RouterChannel, Never>
-
-    /// A listening socket on event loop `index`, sharing `port` with the others (`SO_REUSEPORT`).
-    func bind(loop index: Int, port: Int, registry: ConnectionRegistry) async throws -> Listener {
+    /// A listening socket on event loop `index`, sharing `port` with the others (`SO_REUSEPORT`);
+    /// each connection it accepts is served by a `ClientConnectionHandler` on that loop.
+    func bind(
+        loop index: Int, port: Int, registry: ConnectionRegistry, handler: RouterRequestHandler
+    ) async throws -> any Channel {
         try await ServerBootstrap(group: loops[index])
             .serverChannelOption(.backlog, value: 512)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(Self.reusePort, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .bind(host: configuration.host, port: port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // Outbound header validation is off: every header the router writes was parsed
                     // (and validated) by NIO's decoder from a client or replica, or is the router's own.
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                         withErrorHandling: true, withOutboundHeaderValidation: false)
+                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
                     registry.add(channel)
-                    return try RouterChannel(wrappingChannelSynchronously: channel)
                 }
             }
+            .bind(host: configuration.host, port: port).get()
     }
 
     /// `SO_REUSEPORT`, which NIO has no name for: listeners on several event loops share one port.
     private static let reusePort = ChannelOptions.Types.SocketOption(
         level: .socket, name: NIOBSDSocket.Option(rawValue: SO_REUSEPORT))
-
-    /// Serves the connections `listener` accepts, each as a task run on the listener's event loop,
-    /// until the listener closes and those connections ended.
-    private func accept(on listener: Listener, loop index: Int, handler: RouterRequestHandler) async throws {
-        let executor = executors[index]
-        try await withThrowingDiscardingTaskGroup { group in
-            try await listener.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask(executorPreference: executor) { await handler.serve(connection) }
-                }
-            }
-        }
-    }
 
     /// Fails with the bind error when something else listens on `port` already (the listeners use
     /// `SO_REUSEPORT`, which would otherwise share the port with another router of the same user).

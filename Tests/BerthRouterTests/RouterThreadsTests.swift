@@ -2,6 +2,7 @@ import BerthAutoscaling
 import BerthCore
 import BerthTesting
 import NIOCore
+import Synchronization
 import Testing
 
 @testable import BerthRouter
@@ -65,6 +66,23 @@ struct RouterThreadsTests {
             #expect(!threads.isSelfScaling)
             #expect(threads.active == threads.max)
             #expect(threads.decisions.isEmpty)
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func followsTheClusterPurposeItIsGiven() async throws {
+        var configuration = Router.Configuration()
+        configuration.selfScalingLowCPU = 100  // Would drop a thread if it still scaled itself.
+        configuration.selfScalingLatencyThreshold = .seconds(10)
+        configuration.selfScalingSamplePeriod = .milliseconds(20)
+        let purpose = Mutex(ClusterPurpose.devTest)
+        try await withRouter(configuration) { router, _ in
+            router.followClusterPurpose { purpose.withLock { $0 } }
+            try await eventually { !router.load().threads.isSelfScaling }
+            try await Task.sleep(for: .milliseconds(400))
+            let fixed = router.load().threads
+            #expect(fixed.decisions.isEmpty && fixed.active == fixed.max, "DevTest keeps its threads")
+            purpose.withLock { $0 = .fastProd }
+            try await eventually { router.load().threads.isSelfScaling }
         }
     }
 }

@@ -108,6 +108,16 @@ public struct ControlPlane: Service {
             logger: logger, feed: feed, publish: publishRoutes)
     }
 
+    /// The purpose the in-process router follows (`Router.followClusterPurpose`): DevTest when
+    /// every local cluster is DevTest, FastProd when any is FastProd; nil without a local cluster
+    /// or when the store cannot be read (the router keeps what it does).
+    public func localClusterPurpose() async -> ClusterPurpose? {
+        guard let computes = try? await store.computes() else { return nil }
+        let local = computes.filter { $0.computeType == .local }
+        if local.isEmpty { return nil }
+        return local.contains { $0.clusterPurpose == .fastProd } ? .fastProd : .devTest
+    }
+
     /// The router of the REST API, also used by in-process tests.
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)

@@ -1,13 +1,21 @@
 import BerthCore
+import NIOCore
 import Synchronization
 
 /// The live side of `AdmissionStateMachine`: it holds the machine in a `Mutex`, runs the
-/// resumptions it returns after unlocking, and makes a request wait for a slot.
+/// resumptions it returns after unlocking, and lets a request wait for a slot without a task.
 ///
-/// Waiting costs one child task (the deadline timer) inside a task group, only for requests that
-/// find every replica full; the common path takes the lock once and never suspends.
+/// A waiting request is an `EventLoopPromise` on its client connection's event loop plus a timer
+/// on that loop for `maxQueueWaitMs`; the common path takes the lock once and returns at once.
 final class Admission<C: Clock>: Sendable where C.Duration == Duration {
-    typealias Machine = AdmissionStateMachine<C.Instant, CheckedContinuation<AdmissionOutcome, Never>>
+    typealias Machine = AdmissionStateMachine<C.Instant, EventLoopPromise<AdmissionOutcome>>
+
+    /// The answer to `acquire`: an outcome now, or a future that completes on the caller's event
+    /// loop, and the token `cancel` takes.
+    enum Acquired {
+        case done(AdmissionOutcome)
+        case waiting(token: UInt64, EventLoopFuture<AdmissionOutcome>)
+    }
 
     private struct State {
         var machine: Machine
@@ -17,7 +25,8 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
     private let state: Mutex<State>
     private let clock: C
 
-    /// - Parameter clock: reads `now` for deadlines and sleeps until them (`ContinuousClock` in service).
+    /// - Parameter clock: reads `now` for deadlines (`ContinuousClock` in service); the wait itself
+    ///   is timed by the event loop's scheduler.
     init(policy: Machine.Policy, clock: C) {
         state = Mutex(State(machine: Machine(policy: policy)))
         self.clock = clock
@@ -48,14 +57,43 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
         state.withLock { $0.machine.load() }
     }
 
-    /// A slot on a replica of service `name`, waiting up to its `maxQueueWaitMs` when all are full.
-    func acquire(service name: String, excluding: String? = nil) async -> AdmissionOutcome {
+    /// A slot on a replica of service `name`, or a future for one that completes on `eventLoop`
+    /// within the service's `maxQueueWaitMs` (with `.overloaded` when the wait runs out).
+    func acquire(service name: String, excluding: String? = nil, on eventLoop: any EventLoop) -> Acquired {
         let now = clock.now
+        let deadline: C.Instant
         switch state.withLock({ $0.machine.acquire(service: name, excluding: excluding, now: now) }) {
         case .done(let outcome):
-            return outcome
-        case .mustWait(let deadline):
-            return await wait(service: name, excluding: excluding, deadline: deadline)
+            return .done(outcome)
+        case .mustWait(let until):
+            deadline = until
+        }
+        let promise = eventLoop.makePromise(of: AdmissionOutcome.self)
+        let (token, immediate) = state.withLock { state -> (UInt64, Machine.Resumption?) in
+            state.nextToken &+= 1
+            let token = state.nextToken
+            let immediate = state.machine.enqueue(
+                service: name, token: token, waiter: promise, deadline: deadline, excluding: excluding, now: now)
+            return (token, immediate)
+        }
+        if let immediate {
+            immediate.waiter.succeed(immediate.outcome)
+            return .waiting(token: token, promise.futureResult)
+        }
+        let timer = eventLoop.scheduleTask(in: TimeAmount(now.duration(to: deadline))) { [self] in
+            if let resumption = state.withLock({ $0.machine.expire(service: name, token: token) }) {
+                resumption.waiter.succeed(resumption.outcome)
+            }
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        return .waiting(token: token, promise.futureResult)
+    }
+
+    /// Takes waiting request `token` out of the queue (its client went away); its future completes
+    /// with `.cancelled` unless it was admitted already.
+    func cancel(service name: String, token: UInt64) {
+        if let resumption = state.withLock({ $0.machine.cancel(service: name, token: token) }) {
+            resumption.waiter.succeed(resumption.outcome)
         }
     }
 
@@ -65,45 +103,7 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
         run(state.withLock { $0.machine.release(lease, replicaWasBusy: replicaWasBusy, now: now) })
     }
 
-    private func wait(service name: String, excluding: String?, deadline: C.Instant) async -> AdmissionOutcome {
-        let token = state.withLock { state -> UInt64 in
-            state.nextToken &+= 1
-            return state.nextToken
-        }
-        return await withTaskGroup(of: Void.self) { group in
-            // The timer may fire before the request is queued only if queueing happens after the
-            // deadline; `enqueue` sees that and answers at once, so no waiter is ever stranded.
-            group.addTask {
-                do {
-                    try await self.clock.sleep(until: deadline, tolerance: nil)
-                } catch {
-                    return  // Admitted (or cancelled) before the deadline.
-                }
-                if let resumption = self.state.withLock({ $0.machine.expire(service: name, token: token) }) {
-                    resumption.waiter.resume(returning: resumption.outcome)
-                }
-            }
-            let outcome = await withTaskCancellationHandler {
-                await withCheckedContinuation { continuation in
-                    let now = clock.now
-                    let immediate = state.withLock {
-                        $0.machine.enqueue(
-                            service: name, token: token, waiter: continuation, deadline: deadline,
-                            excluding: excluding, now: now)
-                    }
-                    immediate?.waiter.resume(returning: immediate!.outcome)
-                }
-            } onCancel: {
-                if let resumption = self.state.withLock({ $0.machine.cancel(service: name, token: token) }) {
-                    resumption.waiter.resume(returning: resumption.outcome)
-                }
-            }
-            group.cancelAll()
-            return outcome
-        }
-    }
-
     private func run(_ resumptions: [Machine.Resumption]) {
-        for resumption in resumptions { resumption.waiter.resume(returning: resumption.outcome) }
+        for resumption in resumptions { resumption.waiter.succeed(resumption.outcome) }
     }
 }

@@ -113,11 +113,11 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     /// A slot for a new request on service `name` (not on replica `excluding`, after a failed
     /// connect there), or how long it may wait for one.
     mutating func acquire(service name: String, excluding: String? = nil, now: Instant) -> Acquisition {
-        guard var state = services[name] else { return .done(.unknownService) }
-        if let lease = Self.pick(&state, service: name, excluding: excluding, now: now) {
-            services[name] = state
+        guard let slot = services.index(forKey: name) else { return .done(.unknownService) }
+        if let lease = Self.pick(&services.values[slot], service: name, excluding: excluding, now: now) {
             return .done(.assigned(lease))
         }
+        let state = services.values[slot]
         if state.queue.count >= policy.maxQueuedRequestsPerService {
             return .done(.overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
         }
@@ -131,18 +131,21 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     mutating func enqueue(
         service name: String, token: UInt64, waiter: Waiter, deadline: Instant, excluding: String? = nil, now: Instant
     ) -> Resumption? {
-        guard var state = services[name] else { return Resumption(waiter: waiter, outcome: .unknownService) }
-        if let lease = Self.pick(&state, service: name, excluding: excluding, now: now) {
-            services[name] = state
+        guard let slot = services.index(forKey: name) else {
+            return Resumption(waiter: waiter, outcome: .unknownService)
+        }
+        if let lease = Self.pick(&services.values[slot], service: name, excluding: excluding, now: now) {
             return Resumption(waiter: waiter, outcome: .assigned(lease))
         }
-        if now >= deadline { return Resumption(waiter: waiter, outcome: .overloaded(Self.reason(state))) }
-        if state.queue.count >= policy.maxQueuedRequestsPerService {
+        if now >= deadline {
+            return Resumption(waiter: waiter, outcome: .overloaded(Self.reason(services.values[slot])))
+        }
+        if services.values[slot].queue.count >= policy.maxQueuedRequestsPerService {
             return Resumption(
                 waiter: waiter, outcome: .overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
         }
-        state.queue.append(Queued(token: token, waiter: waiter, deadline: deadline, excluding: excluding))
-        services[name] = state
+        services.values[slot].queue.append(
+            Queued(token: token, waiter: waiter, deadline: deadline, excluding: excluding))
         return nil
     }
 
@@ -164,12 +167,14 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     /// - Parameter replicaWasBusy: the replica answered 429, so it counts as full for
     ///   `policy.busyReplicaBackoff` or until another of its requests ends.
     mutating func release(_ lease: AdmissionLease, replicaWasBusy: Bool = false, now: Instant) -> [Resumption] {
-        guard var state = services[lease.service],
-            let index = state.replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id })
+        guard let slot = services.index(forKey: lease.service),
+            let index = services.values[slot].replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id })
         else { return [] }
-        state.replicas[index].inFlight = max(0, state.replicas[index].inFlight - 1)
-        state.replicas[index].busyUntil = replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
-        services[lease.service] = state
+        // In place (through the dictionary's storage), so the hot path copies no array.
+        services.values[slot].replicas[index].inFlight = max(0, services.values[slot].replicas[index].inFlight - 1)
+        services.values[slot].replicas[index].busyUntil =
+            replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
+        if services.values[slot].queue.isEmpty { return [] }
         var resumptions: [Resumption] = []
         admitQueued(service: lease.service, now: now, into: &resumptions)
         return resumptions

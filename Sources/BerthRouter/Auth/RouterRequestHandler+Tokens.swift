@@ -4,9 +4,9 @@ import Foundation
 import NIOHTTP1
 
 extension RouterRequestHandler {
-    /// The 401 to answer when `service` takes tokens and the request's is missing, expired, for
-    /// another audience or not signed by a workspace key; nil when the request may go on (also
-    /// when the service does not use tokens: its keys are checked when forwarding).
+    /// The 401 to answer when the service of `route` takes tokens and the request's is missing,
+    /// expired, for another audience or not signed by a workspace key; nil when the request may
+    /// go on (also when the service does not use tokens: its keys are checked next).
     ///
     /// The check uses only the route table's public keys (and remembers tokens whose signature
     /// checked out): no call to the control plane.
@@ -14,9 +14,9 @@ extension RouterRequestHandler {
     /// - Parameter endpoint: the endpoint the request came through, named in messages instead of
     ///   the version's deployment.
     func tokenDenial(
-        _ head: HTTPRequestHead, service name: String, _ exchange: Exchange, endpoint: String? = nil
+        _ head: HTTPRequestHead, route: ServiceRoute, _ exchange: Exchange, endpoint: String? = nil
     ) -> RouterResponse? {
-        guard let route = admission.route(named: name), route.tokenAuthEnabled else { return nil }
+        guard route.tokenAuthEnabled else { return nil }
         let authorization = head.headers.first(name: "authorization")
         let rejection: TokenRejection
         if let token = KeyCheck.bearerToken(authorization), !token.isEmpty {
@@ -25,7 +25,7 @@ extension RouterRequestHandler {
             else { return nil }
             rejection = failure
         } else {
-            let (kind, subject) = endpoint.map { ("endpoint", $0) } ?? ("service", name)
+            let (kind, subject) = endpoint.map { ("endpoint", $0) } ?? ("service", route.name)
             rejection = TokenRejection(
                 code: "token_missing",
                 message: "\(kind.prefix(1).uppercased() + kind.dropFirst()) '\(subject)' needs an access token. Send "
@@ -38,17 +38,11 @@ extension RouterRequestHandler {
     }
 
     /// The 401 for an endpoint request without a valid endpoint key, worded for the endpoint
-    /// (the forwarding check would name the version's deployment); nil when the key is good or
-    /// the endpoint takes no keys.
-    func endpointKeyDenial(
-        _ head: HTTPRequestHead, service name: String, endpoint: String, _ exchange: Exchange
-    ) -> RouterResponse? {
-        guard let route = admission.route(named: name), route.authEnabled else { return nil }
-        let authorization = head.headers.first(name: "authorization")
-        guard !KeyCheck.isAuthorized(authorization, route: route) else { return nil }
+    /// (the service's wording would name the version's deployment).
+    func endpointUnauthorized(_ endpoint: String, hasHeader: Bool, _ exchange: Exchange) -> RouterResponse {
         var response = RouterResponse.error(
             .unauthorized, code: "unauthorized",
-            message: (authorization == nil ? "Endpoint '\(endpoint)' needs a key. " : "The key is not valid for endpoint '\(endpoint)'. ")
+            message: (hasHeader ? "The key is not valid for endpoint '\(endpoint)'. " : "Endpoint '\(endpoint)' needs a key. ")
                 + "Send 'Authorization: Bearer <primary or secondary key>' (berth endpoint get-keys -n \(endpoint)).",
             requestID: exchange.requestID)
         response.headers.add(name: "WWW-Authenticate", value: "Bearer")

@@ -3,11 +3,13 @@ import Synchronization
 
 /// The router's open client connections, so graceful shutdown can ask each to finish its current
 /// response and close (`ChannelShouldQuiesceEvent`, which NIO's HTTP pipeline handler honours:
-/// idle connections close at once, busy ones after their response).
+/// idle connections close at once, busy ones after their response), and wait until all closed.
 final class ConnectionRegistry: Sendable {
     private struct State {
         var channels: [ObjectIdentifier: any Channel] = [:]
         var isQuiescing = false
+        /// Waiting in `allClosed()` until no connection is open.
+        var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
     private let state = Mutex(State())
@@ -24,7 +26,13 @@ final class ConnectionRegistry: Sendable {
             return
         }
         channel.closeFuture.whenComplete { [self] _ in
-            _ = state.withLock { $0.channels.removeValue(forKey: id) }
+            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.channels.removeValue(forKey: id)
+                guard state.channels.isEmpty else { return [] }
+                defer { state.waiters.removeAll() }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
     }
 
@@ -35,6 +43,27 @@ final class ConnectionRegistry: Sendable {
             return Array(state.channels.values)
         }
         for channel in channels { Self.quiesce(channel) }
+    }
+
+    /// Closes every open connection now (the router's task was cancelled).
+    func closeAll() {
+        let channels = state.withLock { state -> [any Channel] in
+            state.isQuiescing = true
+            return Array(state.channels.values)
+        }
+        for channel in channels { channel.close(promise: nil) }
+    }
+
+    /// Returns once no connection is open; call after `quiesceAll()` or `closeAll()`.
+    func allClosed() async {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Bool in
+                if state.channels.isEmpty { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
     }
 
     private static func quiesce(_ channel: any Channel) {

@@ -1,153 +1,34 @@
 import BerthCore
-import Logging
 import NIOCore
 import NIOHTTP1
 
 extension RouterRequestHandler {
-    /// Checks the key, waits for a replica slot and relays the replica's answer, retrying once
-    /// elsewhere when a connection cannot be made and queueing again when a replica says 429.
-    func forward(
-        _ head: HTTPRequestHead, body: ByteBuffer, service name: String, target: String, exchange: Exchange,
-        outbound: Writer, upstreams: UpstreamConnections
-    ) async throws -> Bool {
-        guard let route = admission.route(named: name) else {
-            return try await write(serviceNotFound(name, exchange), exchange, to: outbound)
+    /// A request for service `name` checked against its route (tokens, keys, a sendable target)
+    /// and made ready for a replica, or the answer that refuses it.
+    ///
+    /// - Parameter endpoint: the endpoint the request came through (its name goes in messages).
+    func plan(
+        _ head: HTTPRequestHead, body: ByteBuffer?, service name: String, target: String, exchange: Exchange,
+        endpoint: String? = nil
+    ) -> Decision {
+        guard let route = admission.route(named: name) else { return .respond(serviceNotFound(name, exchange)) }
+        if let denial = tokenDenial(head, route: route, exchange, endpoint: endpoint) { return .respond(denial) }
+        let authorization = route.authEnabled ? head.headers.first(name: "authorization") : nil
+        guard KeyCheck.isAuthorized(authorization, route: route) else {
+            if let endpoint { return .respond(endpointUnauthorized(endpoint, hasHeader: authorization != nil, exchange)) }
+            return .respond(unauthorized(name, hasHeader: authorization != nil, exchange))
         }
-        guard KeyCheck.isAuthorized(head.headers.first(name: "authorization"), route: route) else {
-            return try await write(
-                unauthorized(name, hasHeader: head.headers.contains(name: "authorization"), exchange), exchange,
-                to: outbound)
-        }
-        var logger = self.logger
-        if logger.logLevel <= .debug {  // Metadata costs allocations; only debug lines use it.
-            logger[metadataKey: "request.id"] = "\(exchange.requestID)"
-            logger[metadataKey: "service.name"] = "\(name)"
+        guard ReplicaProxy.isSendable(target) else {
+            return .respond(
+                .error(
+                    .badRequest, code: "bad_request_target",
+                    message: "The request target is not a valid URL; percent-encode the query string.",
+                    requestID: exchange.requestID))
         }
         let request = ReplicaProxy.forwarded(
             head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
             requestID: exchange.requestID)
-        var excluded: String?
-        var busyRetries = 0
-        var scoringDeadline: NIODeadline?
-        while true {
-            let lease: AdmissionLease
-            switch await admission.acquire(service: name, excluding: excluded) {
-            case .assigned(let assigned):
-                lease = assigned
-            case .unknownService:
-                return try await write(serviceNotFound(name, exchange), exchange, to: outbound)
-            case .overloaded(let reason):
-                logger.debug("No replica free", metadata: ["reason": "\(reason)"])
-                return try await write(overloaded(name, reason, exchange), exchange, to: outbound)
-            case .cancelled:
-                return try await write(
-                    .error(
-                        .serviceUnavailable, code: "shutting_down",
-                        message: "The router is shutting down; retry the request.", requestID: exchange.requestID),
-                    exchange, to: outbound)
-            }
-            // The scoring clock starts when the request first leaves for a replica, not while it queues.
-            let deadline = scoringDeadline ?? NIODeadline.now() + .milliseconds(Int64(max(1, route.scoringTimeoutMs)))
-            scoringDeadline = deadline
-            let response: ReplicaProxy.Response
-            do {
-                response = try await proxy.execute(request, on: lease.replica, via: upstreams, deadline: deadline)
-            } catch let failure as ReplicaProxy.Failure {
-                admission.release(lease)
-                logger.debug(
-                    "Replica gave no response", metadata: ["replica.id": "\(lease.replica.id)", "error": "\(failure)"])
-                if failure.kind == .connect, excluded == nil,
-                    admission.hasReplica(service: name, otherThan: lease.replica.id)
-                {
-                    excluded = lease.replica.id
-                    continue
-                }
-                return try await write(self.response(for: failure, name, route, exchange), exchange, to: outbound)
-            }
-            if response.status == .tooManyRequests {
-                // The replica is at its own bound although this router counted room (another
-                // router, or fewer workers than maxConcurrentRequestsPerContainer): treat it as
-                // full and queue again.
-                await drain(response, upstreams: upstreams)
-                admission.release(lease, replicaWasBusy: true)
-                logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
-                busyRetries += 1
-                if busyRetries <= maxBusyRetries { continue }
-                return try await write(
-                    overloaded(
-                        name,
-                        .allReplicasBusy(
-                            replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer),
-                        exchange),
-                    exchange, to: outbound)
-            }
-            defer { admission.release(lease) }
-            return try await relay(
-                response, from: lease.replica, exchange, outbound: outbound, upstreams: upstreams, logger: logger)
-        }
-    }
-
-    /// Reads and drops a short body so the connection can be reused; a longer one closes it.
-    private func drain(_ response: ReplicaProxy.Response, upstreams: UpstreamConnections) async {
-        var drained = 0
-        do {
-            while let part = try await response.connection.nextPart() {
-                drained += part.readableBytes
-                if drained > 64 * 1024 { return upstreams.discard(response.connection) }
-            }
-        } catch {
-            upstreams.discard(response.connection)
-        }
-    }
-
-    /// Streams the replica's response to the client. A 500 whose `x-ms-run-function-failed` is
-    /// `True` becomes 502 with the replica's body (run() raised), as azureml-fe does.
-    private func relay(
-        _ response: ReplicaProxy.Response, from replica: ReplicaEndpoint, _ exchange: Exchange, outbound: Writer,
-        upstreams: UpstreamConnections, logger: Logger
-    ) async throws -> Bool {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(response.headers.count + 2)
-        for (name, value) in response.headers {
-            if ReplicaProxy.isHopByHop(name) && !ReplicaProxy.equalsIgnoringCase(name, "content-length") { continue }
-            headers.add(name: name, value: value)
-        }
-        let runFailed = response.headers.first(name: "x-ms-run-function-failed")?.lowercased() == "true"
-        let status: HTTPResponseStatus =
-            response.status == .internalServerError && runFailed ? .badGateway : response.status
-        stamp(&headers, exchange, status: status)
-        logger.debug(
-            "Relaying replica response",
-            metadata: [
-                "replica.id": "\(replica.id)", "status": "\(response.status.code)", "client.status": "\(status.code)",
-            ])
-        let responseHead = HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))
-        // A small response is usually all here by now: write it in one go (one flush, one syscall).
-        let (received, ended) = response.connection.takeBufferedParts()
-        if ended {
-            var all: [HTTPServerResponsePart] = [responseHead]
-            all.reserveCapacity(received.count + 2)
-            for part in received { all.append(.body(.byteBuffer(part))) }
-            all.append(.end(nil))
-            try await outbound.write(contentsOf: all)
-            return exchange.keepAlive
-        }
-        do {
-            try await outbound.write(responseHead)
-            for part in received { try await outbound.write(.body(.byteBuffer(part))) }
-            while let part = try await response.connection.nextPart() {
-                try await outbound.write(.body(.byteBuffer(part)))
-            }
-        } catch {
-            upstreams.discard(response.connection)
-            // The head is out, so the status cannot change any more: closing the connection is
-            // the only way left to tell the client the body is incomplete.
-            logger.debug(
-                "Response body broke off", metadata: ["replica.id": "\(replica.id)", "error": "\(error)"])
-            throw error
-        }
-        try await outbound.write(.end(nil))
-        return exchange.keepAlive
+        return .forward(ForwardPlan(service: name, route: route, request: request))
     }
 
     // MARK: Error answers
@@ -162,7 +43,8 @@ extension RouterRequestHandler {
         return response
     }
 
-    private func overloaded(_ name: String, _ reason: OverloadReason, _ exchange: Exchange) -> RouterResponse {
+    /// 503 for a request admission turned away.
+    func overloaded(_ name: String, _ reason: OverloadReason, _ exchange: Exchange) -> RouterResponse {
         let detail: String
         switch reason {
         case .noReadyReplica:
@@ -181,7 +63,15 @@ extension RouterRequestHandler {
         return response
     }
 
-    private func response(
+    /// 503 for a waiting request whose wait was called off.
+    func shuttingDown(_ exchange: Exchange) -> RouterResponse {
+        .error(
+            .serviceUnavailable, code: "shutting_down",
+            message: "The router is shutting down; retry the request.", requestID: exchange.requestID)
+    }
+
+    /// 504 or 502 for a request no replica answered.
+    func response(
         for failure: ReplicaProxy.Failure, _ name: String, _ route: ServiceRoute, _ exchange: Exchange
     ) -> RouterResponse {
         switch failure.kind {

@@ -4,12 +4,13 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// One client connection to an HTTP/1.1 router connection, as NIO hands it over.
-typealias RouterChannel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-
-/// Serves the requests of one client connection in turn: collects each body (bounded), answers
-/// what the router answers itself, and forwards scoring and swagger requests through admission
+/// What the router decides about a request from its head alone, shared by every client
+/// connection (`ClientConnectionHandler` does the I/O): the answers it gives itself (health, 404,
+/// 405, 401, …) and, for scoring and swagger requests, the request to forward through admission
 /// to a replica (`RouterRequestHandler+Forwarding.swift`).
+///
+/// Everything here is synchronous and reads immutable snapshots (the route table through
+/// `Admission`, `RolloutTables`), so a request is decided on its event loop without waiting.
 struct RouterRequestHandler: Sendable {
     let admission: Admission<ContinuousClock>
     /// Token keys, endpoint splits and per-version metrics of the current route table.
@@ -19,147 +20,101 @@ struct RouterRequestHandler: Sendable {
     let maxBusyRetries: Int
     let logger: Logger
 
-    typealias Parts = NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
-    typealias Writer = NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-
     /// What every response of one request carries.
     struct Exchange: Sendable {
+        /// `x-ms-request-id`: the client's own when it sent one (as azureml-fe does), else the router's.
         var requestID: String
         var clientRequestID: String?
         var keepAlive: Bool
         /// The endpoint version that serves the request, for `x-berth-endpoint-version` and the
         /// per-version metrics; nil for service requests.
         var endpoint: EndpointExchange? = nil
-    }
 
-    /// Serves the connection until the client closes it or a response needs it closed; never throws,
-    /// since one connection's failure must not reach the server.
-    func serve(_ channel: RouterChannel) async {
-        do {
-            let upstreams = proxy.connections(on: channel.channel.eventLoop)
-            defer { upstreams.closeAll() }
-            try await channel.executeThenClose { inbound, outbound in
-                var parts = inbound.makeAsyncIterator()
-                while let part = try await parts.next() {
-                    guard case .head(let head) = part else { continue }
-                    guard try await handle(head, parts: &parts, outbound: outbound, upstreams: upstreams) else {
-                        return
-                    }
+        /// The exchange of a request that just arrived.
+        init(_ head: HTTPRequestHead) {
+            var requestID: String?
+            var clientRequestID: String?
+            for (name, value) in head.headers {
+                if ReplicaProxy.equalsIgnoringCase(name, "x-ms-request-id") {
+                    requestID = value
+                } else if ReplicaProxy.equalsIgnoringCase(name, "x-ms-client-request-id") {
+                    clientRequestID = value
                 }
             }
-        } catch is CancellationError {
-            // The router is stopping; nothing to report.
-        } catch {
-            logger.debug("Client connection closed on an error", metadata: ["error": "\(error)"])
+            // The client's id is echoed when it is a plausible id; anything else gets a fresh one.
+            if let id = requestID, id.isEmpty || id.utf8.count > Self.maxClientRequestIDBytes { requestID = nil }
+            self.requestID = requestID ?? RequestIDs.next()
+            self.clientRequestID = clientRequestID
+            self.keepAlive = head.isKeepAlive
         }
+
+        /// The longest client `x-ms-request-id` echoed.
+        static let maxClientRequestIDBytes = 128
     }
 
-    /// Answers one request; returns whether the connection stays open for the next.
-    private func handle(
-        _ head: HTTPRequestHead, parts: inout Parts, outbound: Writer, upstreams: UpstreamConnections
-    ) async throws -> Bool {
-        let exchange = Exchange(
-            requestID: RequestIDs.next(),
-            clientRequestID: head.headers.first(name: "x-ms-client-request-id"),
-            keepAlive: head.isKeepAlive)
-        guard let body = try await collectBody(head, parts: &parts, outbound: outbound, exchange: exchange) else {
-            return false
-        }
+    /// What to do with a request: answer it here, or forward it to a replica of a service.
+    enum Decision {
+        case respond(RouterResponse)
+        case forward(ForwardPlan)
+    }
+
+    /// A request on its way to a replica: the service, its route as admission saw it, and the
+    /// request as every replica tried receives it.
+    struct ForwardPlan {
+        var service: String
+        var route: ServiceRoute
+        var request: ReplicaProxy.Forwarded
+    }
+
+    /// Decides what to do with a complete request (`body` nil when it had none).
+    func decide(_ head: HTTPRequestHead, body: ByteBuffer?, exchange: inout Exchange) -> Decision {
         switch RouterPath(uri: head.uri) {
         case .routerHealth:
-            return try await write(.text("Healthy"), exchange, to: outbound)
+            return .respond(.text("Healthy"))
         case .unknown(let path):
-            return try await write(
+            return .respond(
                 .error(
                     .notFound, code: "route_not_found",
                     message: "No route '\(path)'. The router serves POST|GET /api/v1/service/<name>/score, "
                         + "GET /api/v1/service/<name>/swagger.json and POST|GET /api/v1/endpoint/<name>[/<version>]/score.",
-                    requestID: exchange.requestID), exchange, to: outbound)
+                    requestID: exchange.requestID))
         case .endpointScore(let endpoint, let version, let query):
             guard head.method == .POST || head.method == .GET else {
-                return try await write(
-                    methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
+                return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
-            return try await forwardToEndpoint(
-                head, body: body, endpoint: endpoint, version: version, query: query, exchange: exchange,
-                outbound: outbound, upstreams: upstreams)
+            return planEndpoint(head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange)
         case .serviceHealth(let name):
-            return try await write(serviceHealth(String(name), exchange), exchange, to: outbound)
+            return .respond(serviceHealth(String(name), exchange))
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
-                return try await write(
-                    methodNotAllowed(head.method, allowed: "GET, POST", exchange), exchange, to: outbound)
+                return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
-            if let denial = tokenDenial(head, service: String(name), exchange) {
-                return try await write(denial, exchange, to: outbound)
-            }
-            return try await forward(
-                head, body: body, service: String(name), target: "/score" + (query.map { "?\($0)" } ?? ""),
-                exchange: exchange, outbound: outbound, upstreams: upstreams)
+            return plan(head, body: body, service: String(name), target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
             guard head.method == .GET else {
-                return try await write(methodNotAllowed(head.method, allowed: "GET", exchange), exchange, to: outbound)
+                return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
             }
-            if let denial = tokenDenial(head, service: String(name), exchange) {
-                return try await write(denial, exchange, to: outbound)
-            }
-            return try await forward(
-                head, body: body, service: String(name), target: "/swagger.json" + (query.map { "?\($0)" } ?? ""),
-                exchange: exchange, outbound: outbound, upstreams: upstreams)
+            return plan(
+                head, body: body, service: String(name), target: Self.target("/swagger.json", query),
+                exchange: exchange)
         }
     }
 
-    // MARK: Body
-
-    /// The whole request body, or nil when it was over `maxBodyBytes` (413 written, connection to
-    /// close) or the client went away.
-    private func collectBody(
-        _ head: HTTPRequestHead, parts: inout Parts, outbound: Writer, exchange: Exchange
-    ) async throws -> ByteBuffer? {
-        if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > maxBodyBytes {
-            try await refuseTooLarge(parts: &parts, outbound: outbound, exchange: exchange)
-            return nil
-        }
-        var body = ByteBuffer()
-        while let part = try await parts.next() {
-            switch part {
-            case .body(var chunk):
-                guard body.readableBytes + chunk.readableBytes <= maxBodyBytes else {
-                    try await refuseTooLarge(parts: &parts, outbound: outbound, exchange: exchange)
-                    return nil
-                }
-                if body.readableBytes == 0 { body = chunk } else { body.writeBuffer(&chunk) }
-            case .end:
-                return body
-            case .head:
-                return nil  // A new request before this one ended: not HTTP/1.1.
-            }
-        }
-        return nil
+    /// `path` with the client's query string, if any.
+    static func target(_ path: String, _ query: Substring?) -> String {
+        guard let query else { return path }
+        return "\(path)?\(query)"
     }
 
-    /// Writes 413 and reads (and drops) what the client still sends, up to a bound, so the client
-    /// reads the answer instead of a connection reset; then the connection closes.
-    private func refuseTooLarge(parts: inout Parts, outbound: Writer, exchange: Exchange) async throws {
-        var closing = exchange
-        closing.keepAlive = false
-        let response = RouterResponse.error(
+    // MARK: Own answers
+
+    /// 413 for a body over `maxBodyBytes`; the connection closes after it.
+    func tooLarge(_ exchange: Exchange) -> RouterResponse {
+        .error(
             .payloadTooLarge, code: "payload_too_large",
             message: "The request body is larger than the router accepts (\(maxBodyBytes) bytes). Send a smaller body.",
             requestID: exchange.requestID)
-        _ = try await write(response, closing, to: outbound)
-        var drained = 0
-        while drained < Self.drainLimitBytes, let part = try await parts.next() {
-            switch part {
-            case .body(let chunk): drained += chunk.readableBytes
-            case .end, .head: return
-            }
-        }
     }
-
-    private static let drainLimitBytes = 8 * 1024 * 1024
-
-    // MARK: Own answers
 
     private func serviceHealth(_ name: String, _ exchange: Exchange) -> RouterResponse {
         guard let route = admission.route(named: name) else { return serviceNotFound(name, exchange) }
@@ -186,17 +141,14 @@ struct RouterRequestHandler: Sendable {
         return response
     }
 
-    // MARK: Writing
+    // MARK: Response heads
 
-    /// Writes a complete response with the exchange's headers; returns whether to keep the connection.
-    func write(_ response: RouterResponse, _ exchange: Exchange, to outbound: Writer) async throws -> Bool {
+    /// The head of a response the router writes itself, with the exchange's headers.
+    func head(of response: RouterResponse, _ exchange: Exchange) -> HTTPResponseHead {
         var headers = response.headers
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
         stamp(&headers, exchange, status: response.status)
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-        if response.body.readableBytes > 0 { try await outbound.write(.body(.byteBuffer(response.body))) }
-        try await outbound.write(.end(nil))
-        return exchange.keepAlive
+        return HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
     }
 
     /// Adds the request ids every response carries, and `Connection: close` when closing.

@@ -46,6 +46,10 @@ final class RouterThreadsRecord: Sendable {
 
     var current: RouterThreadsLoad { state.withLock { $0 } }
 
+    func setSelfScaling(_ isSelfScaling: Bool) {
+        state.withLock { $0.isSelfScaling = isSelfScaling }
+    }
+
     func setActive(_ active: Int) {
         state.withLock { $0.active = active }
     }

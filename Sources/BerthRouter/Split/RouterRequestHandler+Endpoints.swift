@@ -3,14 +3,14 @@ import NIOCore
 import NIOHTTP1
 
 extension RouterRequestHandler {
-    /// Serves `/api/v1/endpoint/<endpoint>[/<version>]/score`: picks the version (by the split,
-    /// or the one named), checks the caller's token if the endpoint uses tokens, and forwards to
-    /// the version's replicas like a service request (keys, admission, proxying). The answer
-    /// carries `x-berth-endpoint-version`.
-    func forwardToEndpoint(
-        _ head: HTTPRequestHead, body: ByteBuffer, endpoint: Substring, version: Substring?, query: Substring?,
-        exchange: Exchange, outbound: Writer, upstreams: UpstreamConnections
-    ) async throws -> Bool {
+    /// Decides `/api/v1/endpoint/<endpoint>[/<version>]/score`: picks the version (by the split,
+    /// or the one named), then checks the caller's token or key if the endpoint uses them and
+    /// forwards to the version's replicas like a service request (admission, proxying). The
+    /// answer carries `x-berth-endpoint-version`.
+    func planEndpoint(
+        _ head: HTTPRequestHead, body: ByteBuffer?, endpoint: Substring, version: Substring?, query: Substring?,
+        exchange: inout Exchange
+    ) -> Decision {
         let name = String(endpoint)
         let pick: EndpointSplitter.Pick?
         if let version {
@@ -18,19 +18,11 @@ extension RouterRequestHandler {
         } else {
             pick = rollout.endpoints.pick(endpoint: name)
         }
-        guard let pick else {
-            return try await write(endpointMiss(name, version: version, exchange), exchange, to: outbound)
-        }
-        var exchange = exchange
+        guard let pick else { return .respond(endpointMiss(name, version: version, exchange)) }
         exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: .now)
-        if let denial = tokenDenial(head, service: pick.service, exchange, endpoint: name)
-            ?? endpointKeyDenial(head, service: pick.service, endpoint: name, exchange)
-        {
-            return try await write(denial, exchange, to: outbound)
-        }
-        return try await forward(
-            head, body: body, service: pick.service, target: "/score" + (query.map { "?\($0)" } ?? ""),
-            exchange: exchange, outbound: outbound, upstreams: upstreams)
+        return plan(
+            head, body: body, service: pick.service, target: Self.target("/score", query), exchange: exchange,
+            endpoint: name)
     }
 
     private func endpointMiss(_ name: String, version: Substring?, _ exchange: Exchange) -> RouterResponse {

@@ -2,10 +2,9 @@ import BerthCore
 import NIOCore
 import NIOHTTP1
 
-/// Sends one request to one replica over the client connection's keep-alive connections
-/// (`UpstreamConnections`, plain SwiftNIO on the client's event loop) and sorts the ways that can
-/// fail into what the client is told (connect → retry elsewhere or 502, deadline → 504, anything
-/// else → 502).
+/// What a request to a replica is made of and the ways it can fail, sorted into what the client
+/// is told (connect → retry elsewhere or 502, deadline → 504, anything else → 502). The sending
+/// itself is `ClientConnectionHandler`'s, over `UpstreamConnections`.
 struct ReplicaProxy: Sendable {
     /// How long a connection to a replica may take (`Router.Configuration.connectTimeout`).
     let connectTimeout: Duration
@@ -15,12 +14,11 @@ struct ReplicaProxy: Sendable {
         UpstreamConnections(eventLoop: eventLoop, connectTimeout: connectTimeout)
     }
 
-    /// A request as it goes to every replica tried: target path, headers and the collected body.
-    struct Forwarded: Sendable {
-        /// `/score?…` or `/swagger.json?…`.
-        var target: String
-        var method: HTTPMethod
-        var headers: HTTPHeaders
+    /// A request as it goes to every replica tried: the head (target `/score?…` or
+    /// `/swagger.json?…`, the client's end-to-end headers, the request id, the body's length; the
+    /// `Host` is set per replica) and the collected body.
+    struct Forwarded {
+        var head: HTTPRequestHead
         var body: ByteBuffer?
     }
 
@@ -65,14 +63,16 @@ struct ReplicaProxy: Sendable {
 
     /// The request a client sent, as it goes to a replica: hop-by-hop headers dropped, the key
     /// dropped when the router checked it (it is the router's secret, not the replica's), the
-    /// router's request id added.
+    /// request id added (the client's own, or the router's; see `RouterRequestHandler.Exchange`).
     static func forwarded(
-        head: HTTPRequestHead, target: String, body: ByteBuffer, dropAuthorization: Bool, requestID: String
+        head: HTTPRequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: String
     ) -> Forwarded {
         var headers = HTTPHeaders()
         headers.reserveCapacity(head.headers.count + 3)
-        let connectionValues = head.headers[canonicalForm: "connection"]
-        let listed = connectionValues.isEmpty ? [] : Set(connectionValues.map { $0.lowercased() })
+        var listed: Set<String> = []
+        if head.headers.contains(name: "connection") {
+            listed = Set(head.headers[canonicalForm: "connection"].map { $0.lowercased() })
+        }
         for (name, value) in head.headers {
             if isHopByHop(name) || equalsIgnoringCase(name, "x-ms-request-id") { continue }
             if dropAuthorization && equalsIgnoringCase(name, "authorization") { continue }
@@ -80,60 +80,16 @@ struct ReplicaProxy: Sendable {
             headers.add(name: name, value: value)
         }
         headers.add(name: "x-ms-request-id", value: requestID)
+        let sent = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
+        if sent != nil || head.method == .POST {
+            headers.add(name: "Content-Length", value: String(sent?.readableBytes ?? 0))
+        }
         return Forwarded(
-            target: target, method: head.method, headers: headers,
-            body: body.readableBytes > 0 || head.method == .POST ? body : nil)
-    }
-
-    /// A replica's answer: its head, and the connection its body streams from (`UpstreamConnection.nextPart()`).
-    struct Response {
-        var head: HTTPResponseHead
-        let connection: UpstreamConnection
-
-        var status: HTTPResponseStatus { head.status }
-        var headers: HTTPHeaders { head.headers }
-    }
-
-    /// Sends `request` to `replica` over `upstreams` (the client connection's kept connections)
-    /// and returns once the response head arrived; the body streams. A kept connection the
-    /// replica closed while it was idle is replaced by a new one once, before anything was
-    /// received, as nginx does with its keep-alive pool.
-    ///
-    /// - Throws: `Failure`.
-    func execute(
-        _ request: Forwarded, on replica: ReplicaEndpoint, via upstreams: UpstreamConnections, deadline: NIODeadline
-    ) async throws -> Response {
-        guard Self.isSendable(request.target) else {
-            throw Failure(kind: .badTarget, cause: InvalidTarget())
-        }
-        var head = HTTPRequestHead(version: .http1_1, method: request.method, uri: request.target, headers: request.headers)
-        head.headers.add(name: "Host", value: replica.host.contains(":") ? "[\(replica.host)]:\(replica.port)" : "\(replica.host):\(replica.port)")
-        if let body = request.body { head.headers.add(name: "Content-Length", value: String(body.readableBytes)) }
-        var attempt = 0
-        while true {
-            attempt += 1
-            let (connection, reused) = try await upstreams.connection(to: replica)
-            do {
-                let responseHead = try await connection.send(head, body: request.body, deadline: deadline)
-                return Response(head: responseHead, connection: connection)
-            } catch let failure as Failure {
-                let stale = failure.kind == .stale || (failure.kind == .broken && reused && !connection.receivedAnything)
-                upstreams.discard(connection)
-                if stale && attempt == 1 { continue }
-                throw failure.kind == .stale ? Failure(kind: .broken, cause: failure.cause) : failure
-            } catch {
-                upstreams.discard(connection)
-                throw Failure(kind: .broken, cause: error)
-            }
-        }
+            head: HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers), body: sent)
     }
 
     /// Whether `target` is visible ASCII only (what a request line may carry).
     static func isSendable(_ target: String) -> Bool {
         target.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
-    }
-
-    private struct InvalidTarget: Error, CustomStringConvertible {
-        var description: String { "The request target has characters a request line cannot carry." }
     }
 }

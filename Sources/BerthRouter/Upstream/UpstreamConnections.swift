@@ -5,8 +5,8 @@ import NIOCore
 /// connection's life: a client sends one request at a time, so it needs at most one connection
 /// per replica, and owning them outright means the hot path shares nothing and takes no lock.
 ///
-/// Owned by the task that serves the client connection; never shared. Closes everything when
-/// the client connection ends.
+/// Owned by the client connection's handler, on its event loop; never shared. Closes everything
+/// when the client connection ends.
 final class UpstreamConnections {
     /// Replicas remembered at most; the least recently used is closed beyond it.
     static let capacity = 8
@@ -20,27 +20,29 @@ final class UpstreamConnections {
         self.connectTimeout = connectTimeout
     }
 
-    deinit {
-        for connection in open { connection.close() }
+    /// A kept connection to `replica` that can take a request now, if there is one.
+    func kept(to replica: ReplicaEndpoint) -> UpstreamConnection? {
+        guard let index = open.firstIndex(where: { $0.replica == replica }) else { return nil }
+        if open[index].isReusable {
+            // Most recently used last, without moving anything when it is last already (the usual case).
+            if index != open.count - 1 { open.append(open.remove(at: index)) }
+            return open[open.count - 1]
+        }
+        open.remove(at: index).close()
+        return nil
     }
 
-    /// A kept connection to `replica` that can take a request, and whether it was reused; a new
-    /// one otherwise.
-    ///
-    /// - Throws: `ReplicaProxy.Failure` with kind `.connect`.
-    func connection(to replica: ReplicaEndpoint) async throws -> (UpstreamConnection, reused: Bool) {
-        if let index = open.firstIndex(where: { $0.replica == replica }) {
-            let kept = open.remove(at: index)
-            if kept.isReusable {
-                open.append(kept)
-                return (kept, true)
-            }
-            kept.close()
-        }
-        let fresh = try await UpstreamConnection.connect(to: replica, on: eventLoop, timeout: connectTimeout)
+    /// A new connection to `replica`, kept for the next requests; fails with
+    /// `ReplicaProxy.Failure` of kind `.connect`.
+    func connect(to replica: ReplicaEndpoint) -> EventLoopFuture<UpstreamConnection> {
+        UpstreamConnection.connect(to: replica, on: eventLoop, timeout: connectTimeout)
+    }
+
+    /// Keeps `connection` (just connected) for the next requests to its replica.
+    func keep(_ connection: UpstreamConnection) {
+        if let index = open.firstIndex(where: { $0.replica == connection.replica }) { open.remove(at: index).close() }
         if open.count >= Self.capacity { open.removeFirst().close() }
-        open.append(fresh)
-        return (fresh, false)
+        open.append(connection)
     }
 
     /// Forgets and closes `connection` (its response was not read to the end).

@@ -1,9 +1,25 @@
 import NIOCore
 import NIOHTTP1
 
+/// Receives one replica response from an `UpstreamHandler`, part by part as it is read, on the
+/// event loop both connections share: the client connection relays each part as it comes.
+protocol UpstreamResponseSink: AnyObject {
+    /// The response head (1xx heads are skipped).
+    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamBody(_ part: ByteBuffer)
+    /// The response ended; the connection is idle again (or closing, without keep-alive).
+    func upstreamEnd()
+    /// A read from the replica finished: a good moment to flush what was relayed.
+    func upstreamReadComplete()
+    /// The request failed; `receivedAny` says whether a byte of the response had arrived.
+    func upstreamFailed(_ failure: ReplicaProxy.Failure, receivedAny: Bool)
+    /// Whether the client can take more body now; false holds reads from the replica (back-pressure).
+    var canTakeBody: Bool { get }
+}
+
 /// The router's end of one keep-alive connection to a replica: sends one request at a time and
-/// hands the response over as a head (a promise) and body parts the caller pulls, buffering at
-/// most `highWaterBytes` before it stops reading from the socket (back-pressure).
+/// hands the response to the request's `UpstreamResponseSink` as it arrives, without buffering;
+/// it stops reading from the socket while the sink's client cannot take more (back-pressure).
 ///
 /// Lives on the connection's event loop and is only touched there, so it needs no lock.
 final class UpstreamHandler: ChannelDuplexHandler {
@@ -11,30 +27,25 @@ final class UpstreamHandler: ChannelDuplexHandler {
     typealias OutboundIn = HTTPClientRequestPart
     typealias OutboundOut = HTTPClientRequestPart
 
-    /// Stop reading from the replica while this much body waits for the client.
-    static let highWaterBytes = 256 * 1024
-
     private enum State {
         /// No request, or the last one ended cleanly: the connection may be reused.
         case idle
-        case awaitingHead(EventLoopPromise<HTTPResponseHead>)
+        case awaitingHead
         case streaming
-        /// The connection is unusable; the reason is thrown to whoever asks next.
-        case failed(ReplicaProxy.Failure.Kind)
+        /// The connection is unusable.
+        case failed
     }
 
     private var state = State.idle
     private var context: ChannelHandlerContext?
-    private var parts = CircularBuffer<ByteBuffer>(initialCapacity: 4)
-    private var bufferedBytes = 0
-    private var bodyEnded = false
-    private var bodyWaiter: EventLoopPromise<ByteBuffer?>?
+    /// Who receives the current response; nil when idle or detached.
+    private var sink: (any UpstreamResponseSink)?
     private var readHeld = false
     private var deadlineTask: Scheduled<Void>?
     /// Whether the last response allows another request on this connection.
     private var keepAlive = true
     /// Whether a byte of the current response arrived (a silent close of a reused connection is retryable).
-    private(set) var receivedAny = false
+    private var receivedAny = false
 
     /// Whether a new request may be sent now.
     var isReusable: Bool {
@@ -48,18 +59,21 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     // MARK: Requests
 
-    /// Writes `head` and `body` and completes `promise` with the response head; the request fails
-    /// with `.timeout` at `deadline` (head or body not done by then).
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, promise: EventLoopPromise<HTTPResponseHead>) {
-        guard let context, case .idle = state, keepAlive, context.channel.isActive else {
-            promise.fail(ReplicaProxy.Failure(kind: .stale, cause: ChannelError.ioOnClosedChannel))
-            return
-        }
-        state = .awaitingHead(promise)
-        parts.removeAll(keepingCapacity: true)
-        bufferedBytes = 0
-        bodyEnded = false
+    /// Writes `head` and `body` and reports the response to `sink`; the request fails with
+    /// `.timeout` at `deadline` (head or body not done by then).
+    ///
+    /// - Returns: false when the connection cannot take a request (nothing was sent, `sink` is not called).
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, sink: any UpstreamResponseSink) -> Bool {
+        guard let context, case .idle = state, keepAlive, context.channel.isActive else { return false }
+        state = .awaitingHead
+        self.sink = sink
         receivedAny = false
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+        // Not done: one scheduled task per request (an allocation and a heap insert); a timer per
+        // connection, re-armed only when it would fire too late, would save it.
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
             bound.value.fail(.timeout, cause: HTTPDeadlineError())
@@ -67,36 +81,25 @@ final class UpstreamHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        return true
     }
 
-    /// The next body part already received, without waiting: `.part`, `.end`, or `.none` when
-    /// the caller must wait with `nextPart(promise:)`.
-    func takeBuffered() -> BufferedPart {
-        if let part = parts.popFirst() {
-            bufferedBytes -= part.readableBytes
-            resumeReadingIfDrained()
-            return .part(part)
-        }
-        if bodyEnded { return .end }
-        if case .failed(let kind) = state { return .failed(kind) }
-        return .none
+    /// Stops reporting to the sink and closes the connection (the client went away, or the rest
+    /// of the response is not wanted).
+    func abandon() {
+        sink = nil
+        keepAlive = false
+        deadlineTask?.cancel()
+        deadlineTask = nil
+        state = .failed
+        context?.close(promise: nil)
     }
 
-    enum BufferedPart {
-        case part(ByteBuffer)
-        case end
-        case failed(ReplicaProxy.Failure.Kind)
-        case none
-    }
-
-    /// Completes `promise` with the next body part, or nil at the end of the body.
-    func nextPart(promise: EventLoopPromise<ByteBuffer?>) {
-        switch takeBuffered() {
-        case .part(let part): promise.succeed(part)
-        case .end: promise.succeed(nil)
-        case .failed(let kind): promise.fail(ReplicaProxy.Failure(kind: kind, cause: ChannelError.ioOnClosedChannel))
-        case .none: bodyWaiter = promise
-        }
+    /// Reads again after the sink's client drained (see `UpstreamResponseSink.canTakeBody`).
+    func resumeReading() {
+        guard readHeld, let context else { return }
+        readHeld = false
+        context.read()
     }
 
     // MARK: Channel events
@@ -105,36 +108,32 @@ final class UpstreamHandler: ChannelDuplexHandler {
         receivedAny = true
         switch unwrapInboundIn(data) {
         case .head(let head):
-            guard case .awaitingHead(let promise) = state else { return fail(.broken, cause: UnexpectedResponse()) }
+            guard case .awaitingHead = state else { return fail(.broken, cause: UnexpectedResponse()) }
             if head.status.code < 200 { return }  // 1xx: the real head follows.
             keepAlive = head.isKeepAlive
             state = .streaming
-            promise.succeed(head)
+            sink?.upstreamHead(head)
         case .body(let part):
             guard case .streaming = state else { return }
-            if let waiter = bodyWaiter {
-                bodyWaiter = nil
-                waiter.succeed(part)
-            } else {
-                bufferedBytes += part.readableBytes
-                parts.append(part)
-            }
+            sink?.upstreamBody(part)
         case .end:
             guard case .streaming = state else { return }
-            bodyEnded = true
             state = .idle
             deadlineTask?.cancel()
             deadlineTask = nil
+            let sink = self.sink
+            self.sink = nil
             if !keepAlive { context.close(promise: nil) }
-            if let waiter = bodyWaiter {
-                bodyWaiter = nil
-                waiter.succeed(nil)
-            }
+            sink?.upstreamEnd()
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        sink?.upstreamReadComplete()
+    }
+
     func read(context: ChannelHandlerContext) {
-        if bufferedBytes >= Self.highWaterBytes {
+        if let sink, !sink.canTakeBody {
             readHeld = true
         } else {
             context.read()
@@ -153,28 +152,20 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     // MARK: Helpers
 
-    private func resumeReadingIfDrained() {
-        guard readHeld, bufferedBytes < Self.highWaterBytes / 2, let context else { return }
-        readHeld = false
-        context.read()
-    }
-
     /// Ends the current request with `kind` (if one is running) and closes the connection.
     private func fail(_ kind: ReplicaProxy.Failure.Kind, cause: any Error) {
         keepAlive = false
         deadlineTask?.cancel()
         deadlineTask = nil
+        let sink = self.sink
+        self.sink = nil
         switch state {
-        case .awaitingHead(let promise):
-            state = .failed(kind)
-            promise.fail(ReplicaProxy.Failure(kind: kind, cause: cause))
-        case .streaming:
-            state = .failed(kind)
-            if let waiter = bodyWaiter {
-                bodyWaiter = nil
-                waiter.fail(ReplicaProxy.Failure(kind: kind, cause: cause))
-            }
-        case .idle, .failed:
+        case .awaitingHead, .streaming:
+            state = .failed
+            sink?.upstreamFailed(ReplicaProxy.Failure(kind: kind, cause: cause), receivedAny: receivedAny)
+        case .idle:
+            state = .failed
+        case .failed:
             break
         }
         context?.close(promise: nil)

@@ -66,6 +66,8 @@ struct ServerCommand: AsyncParsableCommand {
         let controlPlane = try ControlPlane(
             configuration: configuration, backend: backend, changes: changes, logger: logger,
             publishRoutes: { router.update($0) }, routerLoad: { router.load() })
+        // The in-process router scales its threads only for FastProd local clusters (DevTest: fixed).
+        router.followClusterPurpose { await controlPlane.localClusterPurpose() }
         // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
         let group = ServiceGroup(
             configuration: .init(

@@ -1,0 +1,275 @@
+import BerthCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+extension ClientConnectionHandler: UpstreamResponseSink {
+    /// One forwarded request's way through admission, replicas and retries.
+    struct Forwarding {
+        enum Phase {
+            /// Waiting for a slot (at once, or queued up to `maxQueueWaitMs`).
+            case admitting
+            case connecting
+            case awaitingHead
+            /// The replica's head went to the client; its body follows part by part.
+            case relaying
+            /// The replica answered 429: its body is read and dropped, then the request queues again.
+            case droppingBusy(drained: Int)
+        }
+
+        var plan: RouterRequestHandler.ForwardPlan
+        var phase = Phase.admitting
+        /// The replica a connection could not be made to; the next try goes elsewhere.
+        var excluded: String?
+        var busyRetries = 0
+        /// When the scoring clock runs out: it starts when the request first leaves for a replica,
+        /// not while it queues.
+        var deadline: NIODeadline?
+        /// Admission's token while the request waits in the queue.
+        var waitToken: UInt64?
+        var lease: AdmissionLease?
+        var connection: UpstreamConnection?
+        var reused = false
+        /// Sends on the current lease (a kept connection found closed is replaced once).
+        var attempt = 0
+    }
+
+    /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
+    static let busyBodyLimitBytes = 64 * 1024
+
+    func forward(_ plan: RouterRequestHandler.ForwardPlan) {
+        forwarding = Forwarding(plan: plan)
+        admit()
+    }
+
+    // MARK: Admission
+
+    private func admit() {
+        guard let context, let service = forwarding?.plan.service else { return }
+        forwarding!.phase = .admitting
+        switch shared.admission.acquire(service: service, excluding: forwarding!.excluded, on: context.eventLoop) {
+        case .done(let outcome):
+            admitted(outcome)
+        case .waiting(let token, let future):
+            forwarding!.waitToken = token
+            future.assumeIsolated().whenSuccess { outcome in self.admitted(outcome) }
+        }
+    }
+
+    private func admitted(_ outcome: AdmissionOutcome) {
+        guard case .forwarding = state, forwarding != nil, let exchange else {
+            // The client left while the request waited: the slot goes straight back.
+            if case .assigned(let lease) = outcome { shared.admission.release(lease) }
+            return
+        }
+        forwarding!.waitToken = nil
+        let service = forwarding!.plan.service
+        switch outcome {
+        case .assigned(let lease):
+            forwarding!.lease = lease
+            forwarding!.attempt = 0
+            if forwarding!.deadline == nil {
+                let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
+                forwarding!.deadline = .now() + .milliseconds(timeout)
+            }
+            send()
+        case .unknownService:
+            finish(shared.serviceNotFound(service, exchange))
+        case .overloaded(let reason):
+            shared.logger.debug("No replica free", metadata: ["service.name": "\(service)", "reason": "\(reason)"])
+            finish(shared.overloaded(service, reason, exchange))
+        case .cancelled:
+            finish(shared.shuttingDown(exchange))
+        }
+    }
+
+    // MARK: Sending
+
+    private func send() {
+        guard let replica = forwarding?.lease?.replica, let upstreams else { return }
+        forwarding!.attempt += 1
+        if let kept = upstreams.kept(to: replica) { return send(on: kept, reused: true) }
+        forwarding!.phase = .connecting
+        upstreams.connect(to: replica).assumeIsolated().whenComplete { result in self.connected(result) }
+    }
+
+    private func connected(_ result: Result<UpstreamConnection, any Error>) {
+        switch result {
+        case .success(let connection):
+            guard case .forwarding = state, case .connecting = forwarding?.phase else { return connection.close() }
+            upstreams?.keep(connection)
+            send(on: connection, reused: false)
+        case .failure(let error):
+            guard case .forwarding = state, case .connecting = forwarding?.phase else { return }
+            failedBeforeHead(error as? ReplicaProxy.Failure ?? ReplicaProxy.Failure(kind: .connect, cause: error))
+        }
+    }
+
+    private func send(on connection: UpstreamConnection, reused: Bool) {
+        guard let deadline = forwarding?.deadline else { return }
+        forwarding!.connection = connection
+        forwarding!.reused = reused
+        forwarding!.phase = .awaitingHead
+        forwarding!.plan.request.head.headers.replaceOrAdd(name: "Host", value: connection.hostHeader)
+        let sent = connection.handler.send(
+            forwarding!.plan.request.head, body: forwarding!.plan.request.body, deadline: deadline, sink: self)
+        if !sent {
+            upstreamFailed(ReplicaProxy.Failure(kind: .stale, cause: ChannelError.ioOnClosedChannel), receivedAny: false)
+        }
+    }
+
+    // MARK: The replica's answer
+
+    func upstreamHead(_ head: HTTPResponseHead) {
+        guard case .forwarding = state, forwarding != nil, let context, let exchange else { return }
+        if head.status == .tooManyRequests {
+            // The replica is at its own bound although this router counted room (another router,
+            // or fewer workers than maxConcurrentRequestsPerContainer): treat it as full and queue again.
+            forwarding!.phase = .droppingBusy(drained: 0)
+            return
+        }
+        forwarding!.phase = .relaying
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(head.headers.count + 2)
+        var runFailed: Bool?
+        for (name, value) in head.headers {
+            if runFailed == nil && ReplicaProxy.equalsIgnoringCase(name, "x-ms-run-function-failed") {
+                runFailed = ReplicaProxy.equalsIgnoringCase(value, "true")
+            }
+            if ReplicaProxy.isHopByHop(name) && !ReplicaProxy.equalsIgnoringCase(name, "content-length") { continue }
+            headers.add(name: name, value: value)
+        }
+        // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
+        let status: HTTPResponseStatus =
+            head.status == .internalServerError && runFailed == true ? .badGateway : head.status
+        shared.stamp(&headers, exchange, status: status)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+    }
+
+    func upstreamBody(_ part: ByteBuffer) {
+        guard case .forwarding = state, let phase = forwarding?.phase else { return }
+        switch phase {
+        case .relaying:
+            context?.write(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+        case .droppingBusy(let drained):
+            let total = drained + part.readableBytes
+            guard total > Self.busyBodyLimitBytes else {
+                forwarding!.phase = .droppingBusy(drained: total)
+                return
+            }
+            dropConnection()
+            busyAnswered()
+        case .admitting, .connecting, .awaitingHead:
+            break
+        }
+    }
+
+    func upstreamEnd() {
+        guard case .forwarding = state, let phase = forwarding?.phase else { return }
+        forwarding!.connection = nil  // Idle again and kept in `upstreams` for the next request.
+        switch phase {
+        case .relaying:
+            releaseLease()
+            forwarding = nil
+            endResponse()
+        case .droppingBusy:
+            busyAnswered()
+        case .admitting, .connecting, .awaitingHead:
+            break
+        }
+    }
+
+    func upstreamReadComplete() {
+        guard case .relaying = forwarding?.phase else { return }
+        context?.flush()
+    }
+
+    var canTakeBody: Bool { context?.channel.isWritable ?? true }
+
+    func upstreamFailed(_ failure: ReplicaProxy.Failure, receivedAny: Bool) {
+        guard case .forwarding = state, let phase = forwarding?.phase else { return }
+        dropConnection()
+        switch phase {
+        case .relaying:
+            // The head is out, so the status cannot change any more: closing the connection is
+            // the only way left to tell the client the body is incomplete.
+            shared.logger.debug("Response body broke off", metadata: ["error": "\(failure)"])
+            releaseLease()
+            forwarding = nil
+            context?.close(promise: nil)
+        case .droppingBusy:
+            busyAnswered()
+        case .admitting, .connecting, .awaitingHead:
+            // A kept connection the replica closed while it was idle is replaced by a new one
+            // once, before anything was received, as nginx does with its keep-alive pool.
+            let stale = failure.kind == .stale || (failure.kind == .broken && forwarding!.reused && !receivedAny)
+            if stale && forwarding!.attempt == 1 { return send() }
+            failedBeforeHead(stale ? ReplicaProxy.Failure(kind: .broken, cause: failure.cause) : failure)
+        }
+    }
+
+    // MARK: Outcomes
+
+    /// No response head came: another replica when no connection could be made (once), else 502/504.
+    private func failedBeforeHead(_ failure: ReplicaProxy.Failure) {
+        guard let lease = forwarding?.lease, let exchange else { return }
+        releaseLease()
+        let service = forwarding!.plan.service
+        shared.logger.debug(
+            "Replica gave no response", metadata: ["replica.id": "\(lease.replica.id)", "error": "\(failure)"])
+        if failure.kind == .connect, forwarding!.excluded == nil,
+            shared.admission.hasReplica(service: service, otherThan: lease.replica.id)
+        {
+            forwarding!.excluded = lease.replica.id
+            return admit()
+        }
+        finish(shared.response(for: failure, service, forwarding!.plan.route, exchange))
+    }
+
+    /// The replica answered 429: its slot counts as busy for a while, and the request queues
+    /// again up to `maxBusyRetries` times before it gets 503.
+    private func busyAnswered() {
+        guard let lease = forwarding?.lease, let exchange else { return }
+        forwarding!.lease = nil
+        shared.admission.release(lease, replicaWasBusy: true)
+        shared.logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
+        forwarding!.busyRetries += 1
+        if forwarding!.busyRetries <= shared.maxBusyRetries { return admit() }
+        let route = forwarding!.plan.route
+        finish(
+            shared.overloaded(
+                forwarding!.plan.service,
+                .allReplicasBusy(replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer),
+                exchange))
+    }
+
+    /// Answers the forwarded request with a response of the router's own.
+    private func finish(_ response: RouterResponse) {
+        releaseLease()
+        forwarding = nil
+        respond(response)
+    }
+
+    private func releaseLease() {
+        guard let lease = forwarding?.lease else { return }
+        forwarding!.lease = nil
+        shared.admission.release(lease)
+    }
+
+    /// Closes the current replica connection without reading the rest of its response.
+    private func dropConnection() {
+        guard let connection = forwarding?.connection else { return }
+        forwarding!.connection = nil
+        upstreams?.discard(connection)
+    }
+
+    /// The client went away: leaves the queue, closes the replica connection, frees the slot.
+    func abandonForwarding() {
+        guard let current = forwarding else { return }
+        forwarding = nil
+        if let token = current.waitToken { shared.admission.cancel(service: current.plan.service, token: token) }
+        if let connection = current.connection { upstreams?.discard(connection) }
+        if let lease = current.lease { shared.admission.release(lease) }
+    }
+}

@@ -1,0 +1,181 @@
+import BerthCore
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Serves one client connection as a plain NIO channel handler on the connection's event loop:
+/// collects each request's body (bounded), answers what the router answers itself, and forwards
+/// scoring and swagger requests through admission to a replica over this connection's own
+/// keep-alive connections (`ClientConnectionHandler+Forwarding.swift`), relaying the replica's
+/// response part by part as it is read.
+///
+/// No task, async sequence or executor hop per request or connection: every step runs in the
+/// event loop's own callbacks, and everything it owns (state, `UpstreamConnections`) is touched
+/// only there, so it takes no lock; the shared state it reads (`Admission`, `RolloutTables`)
+/// is one lock or an immutable snapshot away. NIO's `HTTPServerPipelineHandler` (before this
+/// one) holds pipelined requests back until the current response ended.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    enum State {
+        /// Between requests.
+        case idle
+        /// A request head arrived; its body is being collected (nil until a part arrives).
+        case receiving(HTTPRequestHead, body: ByteBuffer?)
+        /// 413 went out; the rest of the body is read and dropped (up to a bound), then the connection closes.
+        case refusing(drained: Int)
+        /// The request is with admission or a replica (`forwarding` says where).
+        case forwarding
+        /// The client connection closed.
+        case closed
+    }
+
+    /// Body bytes read and dropped after a 413 before the connection closes anyway.
+    static let drainLimitBytes = 8 * 1024 * 1024
+
+    let shared: RouterRequestHandler
+    var state = State.idle
+    var context: ChannelHandlerContext?
+    var upstreams: UpstreamConnections?
+    /// The headers every response of the current request carries; nil between requests.
+    var exchange: RouterRequestHandler.Exchange?
+    /// The forwarded request in progress, if any.
+    var forwarding: Forwarding?
+
+    init(shared: RouterRequestHandler) {
+        self.shared = shared
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        upstreams = shared.proxy.connections(on: context.eventLoop)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        abandon()
+        self.context = nil
+    }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .idle = state else { return }
+            exchange = RouterRequestHandler.Exchange(head)
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > shared.maxBodyBytes {
+                return refuseTooLarge()
+            }
+            state = .receiving(head, body: nil)
+        case .body(var chunk):
+            switch state {
+            case .receiving(let head, var body):
+                guard (body?.readableBytes ?? 0) + chunk.readableBytes <= shared.maxBodyBytes else {
+                    return refuseTooLarge()
+                }
+                state = .idle  // Lets go of the state's reference, so `body` grows in place.
+                if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+                state = .receiving(head, body: body)
+            case .refusing(let drained):
+                let total = drained + chunk.readableBytes
+                if total > Self.drainLimitBytes { return context.close(promise: nil) }
+                state = .refusing(drained: total)
+            case .idle, .forwarding, .closed:
+                break
+            }
+        case .end:
+            switch state {
+            case .receiving(let head, let body):
+                state = .forwarding
+                dispatch(head, body: body)
+            case .refusing:
+                context.close(promise: nil)
+            case .idle, .forwarding, .closed:
+                break
+            }
+        }
+    }
+
+    private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer?) {
+        guard var exchange else { return }
+        let decision = shared.decide(head, body: body, exchange: &exchange)
+        self.exchange = exchange
+        switch decision {
+        case .respond(let response): respond(response)
+        case .forward(let plan): forward(plan)
+        }
+    }
+
+    /// Writes 413 and reads (and drops) what the client still sends, up to a bound, so the client
+    /// reads the answer instead of a connection reset; then the connection closes.
+    private func refuseTooLarge() {
+        guard let exchange else { return }
+        self.exchange?.keepAlive = false
+        state = .refusing(drained: 0)
+        respond(shared.tooLarge(exchange))
+    }
+
+    // MARK: Responses
+
+    /// Writes a complete response of the router's own, with the exchange's headers, and ends the request.
+    func respond(_ response: RouterResponse) {
+        guard let context, let exchange else { return }
+        context.write(wrapOutboundOut(.head(shared.head(of: response, exchange))), promise: nil)
+        if response.body.readableBytes > 0 {
+            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        }
+        endResponse()
+    }
+
+    /// Ends the current response (one flush for all its parts); then waits for the next request,
+    /// or closes the connection once written when the exchange does not keep it alive.
+    func endResponse() {
+        guard let context, let exchange else { return }
+        self.exchange = nil
+        let end = wrapOutboundOut(.end(nil))
+        if case .refusing = state {
+            context.writeAndFlush(end, promise: nil)  // The body is still being dropped; its end closes.
+        } else if exchange.keepAlive {
+            state = .idle
+            context.writeAndFlush(end, promise: nil)
+        } else {
+            state = .idle
+            let channel = context.channel
+            let written = context.eventLoop.makePromise(of: Void.self)
+            context.writeAndFlush(end, promise: written)
+            written.futureResult.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    // MARK: Connection events
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { forwarding?.connection?.handler.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        abandon()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        shared.logger.debug("Client connection closed on an error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// The client went away: a waiting request leaves the queue, a slot goes back, replica
+    /// connections close.
+    private func abandon() {
+        guard !isClosed else { return }
+        state = .closed
+        abandonForwarding()
+        upstreams?.closeAll()
+    }
+
+    var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+}
