@@ -17,6 +17,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 cd "$repo"
+# shellcheck source=scripts/bench/lib.sh
+source "$here/lib.sh"
 
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 BENCH_THREADS="${BENCH_THREADS:-2}"
@@ -31,26 +33,10 @@ BERTH_BIN="${BERTH_BIN:-}"
 NGINX_BIN="${NGINX_BIN:-}"
 
 wants() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-apt_updated=0
-apt_install() {
-    if ((apt_updated == 0)); then as_root apt-get update -qq; apt_updated=1; fi
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
 
 # ---------------------------------------------------------------- cleanup: stop all we started
 work=""
 pids=()
-stop_pid() {
-    local pid=$1
-    kill -0 "$pid" 2>/dev/null || return 0
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
@@ -73,22 +59,13 @@ if [[ -z "$NGINX_BIN" ]]; then
     [[ -n "$NGINX_BIN" ]] || [[ ! -x /usr/sbin/nginx ]] || NGINX_BIN=/usr/sbin/nginx
     if [[ -z "$NGINX_BIN" ]]; then log "installing nginx (Debian)"; apt_install nginx; NGINX_BIN=/usr/sbin/nginx; fi
 fi
-if [[ -z "$BERTH_BIN" ]]; then
-    BERTH_BIN="$repo/.build/release/berth"
-    if [[ ! -x "$BERTH_BIN" ]]; then
-        log "building berth (swift build -c release --product berth; a clean build takes 15+ minutes)"
-        swift build -c release --product berth
-    fi
-fi
-[[ -x "$BERTH_BIN" ]] || die "BERTH_BIN=$BERTH_BIN is not an executable"
+ensure_berth_bin
 
 work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
 mkdir -p "$BENCH_RESULTS_DIR"
 results="$BENCH_RESULTS_DIR/router-vs-nginx-$(date -u +%Y%m%dT%H%M%SZ).tsv"
 printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
 
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-status_of() { local url=$1; shift; curl -s -o /dev/null -m 5 -w '%{http_code}' "$@" "$url" || true; }
 wait_status() {   # NAME PID URL: poll until 200
     local name=$1 pid=$2 url=$3 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
     until [[ "$(status_of "$url" -X POST -d '{}')" == 200 ]]; do
