@@ -12,10 +12,21 @@ public enum BerthJSON {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(withMilliseconds))
+            try container.encode(text(of: date))
         }
         encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys]
         return encoder
+    }
+
+    /// A date as Berth writes it, e.g. `2026-11-26T01:59:12.123Z`: rounded to the millisecond, so
+    /// a date read back and written again gives the same text. (The formatter truncates, and a
+    /// date read from `.123` is a binary fraction just under it: it would come back as `.122`.)
+    public static func text(of date: Date) -> String {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        let seconds = (milliseconds / 1000).rounded(.down)
+        let whole = Date(timeIntervalSince1970: seconds).formatted(wholeSeconds)
+        let fraction = String(Int(milliseconds - seconds * 1000) + 1000).dropFirst()
+        return whole.hasSuffix("Z") ? whole.dropLast() + "." + fraction + "Z" : whole
     }
 
     /// A new decoder with Berth's settings; it reads dates with or without fractional seconds
