@@ -152,8 +152,9 @@ EOF
  "replicas": [{"id": "bench-0", "host": "127.0.0.1", "port": $backend_port}]}}}
 EOF
     router_port=$(free_port)
+    # shellcheck disable=SC2086  # BENCH_ROUTER_ARGS is a list of arguments
     setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$router_port" --log-level info \
-        >"$work/router.out" 2>"$work/router.log" &
+        ${BENCH_ROUTER_ARGS:-} >"$work/router.out" 2>"$work/router.log" &
     pids+=("$!")
     wait_status "berth router" "${pids[-1]}" "http://127.0.0.1:$router_port/api/v1/service/bench/score"
 
