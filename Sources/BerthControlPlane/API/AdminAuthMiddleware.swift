@@ -25,7 +25,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
                 "This call needs the admin token: send 'Authorization: Bearer <token>' with the token from $BERTH_HOME/admin-token."
             )
         }
-        let presented = header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : header
+        let presented = request.bearerToken ?? header
         guard ConstantTime.equals(presented, token) else {
             switch artifactGrants?.decision(token: presented, method: request.method.rawValue, path: request.uri.path) {
             case .allowed?: return try await next(request, context)

@@ -38,7 +38,7 @@ struct RouterLoadRoutes<Context: RequestContext> {
     }
 
     private func presentsAdminToken(_ request: Request) -> Bool {
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-        return ConstantTime.equals(String(header.dropFirst(7)), adminToken)
+        guard let presented = request.bearerToken else { return false }
+        return ConstantTime.equals(presented, adminToken)
     }
 }

@@ -34,11 +34,7 @@ struct RemoteRouterLoads<Instant: InstantProtocol>: Sendable where Instant.Durat
     mutating func demand(at now: Instant) -> [String: ServiceDemand] {
         prune(at: now)
         var total: [String: ServiceDemand] = [:]
-        for (report, _) in latest.values {
-            for (service, demand) in report.services {
-                total[service] = (total[service] ?? ServiceDemand(inFlight: 0, queued: 0)) + demand
-            }
-        }
+        for (report, _) in latest.values { total.merge(report.services, uniquingKeysWith: +) }
         return total
     }
 

@@ -33,11 +33,7 @@ final class RouterLoads: Sendable {
     /// Every service's load now: the in-process router's plus the fresh remote reports.
     func demand() -> [String: ServiceDemand] {
         let now = clock.now
-        var total = remote.withLock { $0.demand(at: now) }
-        for (service, demand) in local().demand {
-            total[service] = (total[service] ?? ServiceDemand(inFlight: 0, queued: 0)) + demand
-        }
-        return total
+        return remote.withLock { $0.demand(at: now) }.merging(local().demand, uniquingKeysWith: +)
     }
 
     /// The remote routers whose reports count now, for the service view.

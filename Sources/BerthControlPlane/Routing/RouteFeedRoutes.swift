@@ -52,8 +52,7 @@ struct RouteFeedRoutes<Context: RequestContext> {
             .unauthorized,
             "The route feed needs the feed token of compute target '\(compute)': send 'Authorization: Bearer <token>' "
                 + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it).")
-        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { throw refusal }
-        let presented = String(header.dropFirst(7))
+        guard let presented = request.bearerToken else { throw refusal }
         guard let target = try await store.compute(named: compute), target.computeType == .kubernetes,
             let token = try clusters.existingFeedToken(of: compute)
         else { throw refusal }

@@ -4,11 +4,7 @@ extension RouterLoad {
     /// This router's load as it reports it to the control plane (`POST /api/v1/routers/load`),
     /// under the id `router`, for the cluster `compute`. Services with nothing in flight or queued are left out.
     public func report(asRouter router: String, compute: String? = nil) -> RouterLoadReport {
-        var services: [String: ServiceDemand] = [:]
-        for (name, load) in self.services where load.inFlight > 0 || load.queued > 0 {
-            services[name] = ServiceDemand(inFlight: load.inFlight, queued: load.queued)
-        }
-        return RouterLoadReport(router: router, compute: compute, services: services)
+        RouterLoadReport(router: router, compute: compute, services: demand.filter { $0.value.total > 0 })
     }
 
     /// Every service's load, queued requests included, as the autoscaler reads it.
