@@ -236,16 +236,9 @@ struct EndpointTests {
 
     @Test("Removing a version waits for the request still running on it: a 4 s request finishes with 200, then its replicas stop")
     func versionRemovalDrainsInFlightRequests() async throws {
-        let folder = try TemporaryDirectory("berth-endpoint-drain")
-        defer { folder.remove() }
-        let home = folder.appending("home")
-        let server = try await BerthServer.start(home: home)
+        let workspace = try await DeployTests.Workspace.start()
         do {
-            try await berth(
-                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", "4",
-                "--memory-gb", "8", home: home)
-            let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
-            try await berth("model", "register", "-n", "m", "-p", model.path, home: home)
+            let (folder, home) = (workspace.folder, workspace.home)
             let echo = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
             // The slow fixture, holding each request 4 s: longer than any fixed drain would wait.
             _ = try folder.write(
@@ -254,10 +247,10 @@ struct EndpointTests {
                 Data(#"{"entryScript": "score.py", "sourceDirectory": ".", "environment": {"environmentVariables": {"SLEEP_MS": "4000"}}}"#.utf8),
                 to: "slow/ic.json")
             try await berth(
-                "endpoint", "create", "-n", "drain-ep", "--ct", "mylocal", "-m", "m:1", "--ic", echo,
+                "endpoint", "create", "-n", "drain-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", echo,
                 "--version-name", "fast", home: home)
             try await berth(
-                "endpoint", "version", "create", "-n", "drain-ep", "-m", "m:1", "--ic", slow.path, "--version-name",
+                "endpoint", "version", "create", "-n", "drain-ep", "-m", "echo-model:1", "--ic", slow.path, "--version-name",
                 "slow", "--traffic-percentile", "100", home: home)
             let endpoint = try #require(try await berthJSON([Endpoint].self, "endpoint", "list", home: home).first)
             let uri = try #require(endpoint.scoringUri)
@@ -285,10 +278,10 @@ struct EndpointTests {
             let after = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(key)")])
             #expect(after.status == 200 && after.header("x-berth-endpoint-version") == "fast", "\(after.text)")
         } catch {
-            await server.stop()
+            await workspace.stop()
             throw error
         }
-        await server.stop()
+        await workspace.stop()
     }
 }
 
