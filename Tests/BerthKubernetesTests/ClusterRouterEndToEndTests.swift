@@ -16,9 +16,7 @@ struct ClusterRouterEndToEndTests {
     func followsTheCluster() async throws {
         let folder = try TemporaryDirectory("berth-cluster-router")
         defer { folder.remove() }
-        let runtime = KubernetesAPIDouble.PodRuntime(
-            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
-            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let server = try await BerthServer.start(home: folder.appending("home"))

@@ -14,9 +14,7 @@ struct KubernetesAutoscaleTests {
     func autoscaleAndUpdate() async throws {
         let folder = try TemporaryDirectory("berth-k8s-autoscale")
         defer { folder.remove() }
-        let runtime = KubernetesAPIDouble.PodRuntime(
-            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
-            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")

@@ -12,9 +12,7 @@ struct KubernetesDeployEndToEndTests {
     func deployAndScore() async throws {
         let folder = try TemporaryDirectory("berth-k8s-e2e")
         defer { folder.remove() }
-        let runtime = KubernetesAPIDouble.PodRuntime(
-            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
-            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let home = folder.appending("home")

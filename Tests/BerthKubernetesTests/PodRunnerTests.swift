@@ -30,9 +30,7 @@ struct PodRunnerTests {
         let token = try server.adminToken()
         let client = ControlPlaneClient(baseURL: server.baseURL, token: token)
         let script = try await client.uploadArtifact(at: TestPaths.corpus("echo").appendingPathComponent("score.py"))
-        let runtime = KubernetesAPIDouble.PodRuntime(
-            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
-            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "2")], podRuntime: runtime)
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let backend = KubernetesBackend(client: try double.client(namespace: "default")) { spec in
@@ -90,9 +88,7 @@ struct PodRunnerTests {
     func crashLoop() async throws {
         let folder = try TemporaryDirectory("berth-k8s-crash")
         defer { folder.remove() }
-        let runtime = KubernetesAPIDouble.PodRuntime(
-            berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
-            workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
+        let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         try await KubernetesAPIDouble.withRunning(.init(podRuntime: runtime)) { double in
             // No source files: the replica finds no entry script and exits at once, every time.
             let backend = KubernetesBackend(client: try double.client(namespace: "default")) { spec in
