@@ -355,6 +355,8 @@ struct DeployTests {
 }
 
 /// Pids of the `berth replica` processes serving `service` (found by their `--service-name`).
+/// The suites run in parallel in one process, so each test that counts replicas needs a service
+/// name no other end-to-end test deploys.
 func replicaProcesses(service: String) -> [Int32] {
     let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
     return entries.compactMap { Int32($0) }.filter { pid in

@@ -183,20 +183,20 @@ struct ServiceUpdateTests {
 
     @Test("Switching a live service to token auth needs no restart: keys stop working, tokens start")
     func tokenAuthSwitchesWithoutRestart() async throws {
-        let service = try await Updatable.start(name: "token-svc", replicas: 1)
+        let service = try await Updatable.start(name: "auth-switch-svc", replicas: 1)
         do {
-            let before = Set(replicaProcesses(service: "token-svc"))
+            let before = Set(replicaProcesses(service: "auth-switch-svc"))
             let key = try await service.key()
             #expect(try await service.score(key: key).status == 200)
             let updated = try await berth(
-                "service", "update", "-n", "token-svc", "--token-auth-enabled", "true", home: service.home)
+                "service", "update", "-n", "auth-switch-svc", "--token-auth-enabled", "true", home: service.home)
             #expect(updated.stdout.contains("Applied without restarting replicas"), "\(updated)")
             #expect(updated.stdout.contains("tokenAuthEnabled true"), "\(updated)")
             #expect(try await service.score(key: key).status == 401, "key auth is off with token auth on")
             let token = try await berthJSON(
-                AccessToken.self, "service", "get-access-token", "-n", "token-svc", home: service.home)
+                AccessToken.self, "service", "get-access-token", "-n", "auth-switch-svc", home: service.home)
             #expect(try await service.score(key: token.accessToken).status == 200)
-            #expect(Set(replicaProcesses(service: "token-svc")) == before)
+            #expect(Set(replicaProcesses(service: "auth-switch-svc")) == before)
         } catch {
             await service.stop()
             throw error
