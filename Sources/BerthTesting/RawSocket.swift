@@ -9,7 +9,8 @@ import Foundation
 #endif
 
 /// A TCP connection driven byte by byte, for tests of what a server does when a client stops
-/// half-way (an upload cut off by a crash or a network failure), which HTTP clients never do.
+/// half-way (an upload cut off by a crash or a network failure) or pipelines requests, which
+/// HTTP clients never do.
 package final class RawSocket {
     private var descriptor: Int32
 
@@ -55,6 +56,22 @@ package final class RawSocket {
                 offset += written
             }
         }
+    }
+
+    /// Reads until `done` holds for everything read so far, the peer closes, or `timeout` passes
+    /// without a byte; returns what was read.
+    package func receive(timeout: Duration = .seconds(10), until done: (Data) -> Bool) -> Data {
+        var received = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        while !done(received) {
+            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, milliseconds) > 0 else { break }
+            let count = read(descriptor, &chunk, chunk.count)
+            guard count > 0 else { break }
+            received.append(contentsOf: chunk[0..<count])
+        }
+        return received
     }
 
     /// Drops the connection (idempotent).

@@ -1,4 +1,5 @@
 import BerthCore
+import Foundation
 import BerthTesting
 import NIOCore
 import Testing
@@ -41,6 +42,35 @@ struct ClientConnectionTests {
                 let after = try await TestHTTP.post(url, "{}")
                 #expect(after.status == 200 && after.text == "slow")
                 #expect(upstreams[0].requests.count == 2, "the request whose client left never reached the replica")
+            }
+        }
+    }
+}
+
+/// Requests a client pipelines (sends before the previous answer came) are answered in order,
+/// including those the router answers itself between forwarded ones.
+struct PipeliningTests {
+    @Test(.timeLimit(.minutes(2))) func pipelinedRequestsAreAnsweredInOrder() async throws {
+        try await withUpstreams([
+            ("r0", { request in .respond(body: "echo:" + request.body, delay: request.body == "slow" ? .milliseconds(300) : .zero) })
+        ]) { upstreams in
+            try await withRouter { router, base in
+                router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
+                let port = try #require(Int(base.split(separator: ":").last ?? ""))
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                func post(_ body: String) -> String {
+                    "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+                }
+                // One write: a slow request, one the router answers itself, then two more.
+                try socket.send(Data((post("slow") + "GET / HTTP/1.1\r\nHost: x\r\n\r\n" + post("b") + post("c")).utf8))
+                let text = String(
+                    decoding: socket.receive { String(decoding: $0, as: UTF8.self).contains("echo:c") }, as: UTF8.self)
+                let order = ["echo:slow", "Healthy", "echo:b", "echo:c"].map { text.range(of: $0)?.lowerBound }
+                #expect(order.allSatisfy { $0 != nil }, "all four answers arrived: \(text)")
+                #expect(order.compactMap { $0 } == order.compactMap { $0 }.sorted(), "in the order sent: \(text)")
+                #expect(text.components(separatedBy: "HTTP/1.1 200 OK").count - 1 == 4)
+                #expect(upstreams[0].peakInFlight == 1, "a connection's requests reach the replica one at a time")
             }
         }
     }

@@ -21,6 +21,7 @@ cd "$repo"
 source "$here/lib.sh"
 
 BENCH_CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+BENCH_LATENCY_CONNECTIONS="${BENCH_LATENCY_CONNECTIONS:-1}"
 BENCH_THREADS="${BENCH_THREADS:-2}"
 BENCH_SECONDS="${BENCH_SECONDS:-10}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
@@ -159,6 +160,16 @@ EOF
     wait_status "berth router" "${pids[-1]}" "http://127.0.0.1:$router_port/api/v1/service/bench/score"
 
     measure berth "http://127.0.0.1:$router_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+
+    # The latency a hop adds, unloaded: at saturation every path's p50 is about connections ÷
+    # throughput (Little's law), so there the added p50 measures throughput again, not the hop.
+    if ((BENCH_LATENCY_CONNECTIONS > 0)); then
+        measure "direct@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$backend_port/score" "$BENCH_LATENCY_CONNECTIONS"
+        measure "nginx@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$proxy_port/api/v1/service/bench/score" \
+            "$BENCH_LATENCY_CONNECTIONS"
+        measure "berth@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$router_port/api/v1/service/bench/score" \
+            "$BENCH_LATENCY_CONNECTIONS"
+    fi
 fi
 
 # ---------------------------------------------------------------- (b) echo deployed on berth server
