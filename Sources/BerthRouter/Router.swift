@@ -46,6 +46,8 @@ public final class Router: Service, Sendable {
     private let admission: Admission<ContinuousClock>
     /// Token keys, endpoint splits and per-version metrics, beside the admission state.
     let rollout = RolloutTables()
+    /// Set by the first route table applied; `GET /ready` answers 503 until then.
+    private let readiness = RouterReadiness()
     private let started = Atomic<Bool>(false)
     /// NIO's event loops the router may use, one per core; listener `i` runs on `loops[i]`.
     let loops: [any EventLoop]
@@ -85,7 +87,10 @@ public final class Router: Service, Sendable {
     @discardableResult
     public func update(_ table: RouteTable) -> Bool {
         let applied = admission.update(table)
-        if applied { rollout.update(table) }
+        if applied {
+            rollout.update(table)
+            readiness.tableApplied()
+        }
         logger.trace(
             "Route table update", metadata: ["generation": "\(table.generation)", "applied": "\(applied)"])
         return applied
@@ -110,7 +115,8 @@ public final class Router: Service, Sendable {
         let listeners = RouterListeners()
         let handler = RouterRequestHandler(
             admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: configuration.connectTimeout),
-            maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries, logger: logger)
+            maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries,
+            readiness: readiness, logger: logger)
         if configuration.port != 0 { try await Self.checkPortIsFree(host: configuration.host, port: configuration.port) }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {

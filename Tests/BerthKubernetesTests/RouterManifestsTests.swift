@@ -13,6 +13,10 @@ struct RouterManifestsTests {
         #expect(dev["spec"]?["template"]?["spec"]?["topologySpreadConstraints"] == nil)
         let command = dev["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["command"]?.arrayValue ?? []
         #expect(command.suffix(2) == ["--cluster-purpose", "DevTest"])
+        // Traffic only once the first route table arrived; liveness does not wait for it.
+        let container = dev["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
+        #expect(container?["readinessProbe"]?["httpGet"]?["path"] == "/ready")
+        #expect(container?["livenessProbe"]?["httpGet"]?["path"] == "/")
     }
 
     @Test("The router may only read EndpointSlices and Pods in the deployment namespace")

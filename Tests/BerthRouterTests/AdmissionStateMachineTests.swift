@@ -221,6 +221,7 @@ struct RouterPathTests {
         #expect(RouterPath(uri: "/api/v1/service/svc") == .serviceHealth(service: "svc"))
         #expect(RouterPath(uri: "/api/v1/service/svc/") == .serviceHealth(service: "svc"))
         #expect(RouterPath(uri: "/") == .routerHealth)
+        #expect(RouterPath(uri: "/ready") == .routerReadiness)
         #expect(RouterPath(uri: "/api/v1/service/svc/other") == .unknown(path: "/api/v1/service/svc/other"))
         #expect(RouterPath(uri: "/api/v1/service//score") == .unknown(path: "/api/v1/service//score"))
     }

@@ -75,3 +75,18 @@ struct PipeliningTests {
         }
     }
 }
+
+/// `GET /ready` says whether the router has a route table; `GET /` (liveness) answers regardless.
+struct RouterReadinessTests {
+    @Test(.timeLimit(.minutes(2))) func readyOnlyOnceARouteTableArrived() async throws {
+        try await withRouter { router, base in
+            let before = try await TestHTTP.get("\(base)/ready")
+            #expect(before.status == 503)
+            #expect(before.routerError?.code == "no_route_table")
+            #expect(try await TestHTTP.get("\(base)/").status == 200, "alive while it waits")
+            router.update(RouteTable(generation: 1, services: [:]))
+            let after = try await TestHTTP.get("\(base)/ready")
+            #expect(after.status == 200 && after.text == "Ready")
+        }
+    }
+}

@@ -134,12 +134,12 @@ public enum RouterManifests {
             ],
             "ports": [["name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP"]],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
-            // `GET /` is the router's own health (200 while it serves).
-            // UNFINISHED: the Pod is ready before its first route table arrives (a readiness path
-            // that waits for it needs the router's help), and the API double does not run router
-            // Pods, so this command and these probes are validated, not run, in tests
-            // (ClusterRouterEndToEndTests runs `berth router --feed` as a local process).
-            "readinessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 2],
+            // `GET /` is the router's own health (200 while it serves); `GET /ready` answers 200
+            // only once its first route table arrived, so a new Pod gets no traffic before.
+            // UNFINISHED: the API double does not run router Pods, so this command and these probes
+            // are validated, not run, in tests (ClusterRouterEndToEndTests runs `berth router
+            // --feed` as a local process and checks `/ready` there).
+            "readinessProbe": ["httpGet": ["path": "/ready", "port": "http"], "periodSeconds": 2],
             "livenessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 10],
             "securityContext": PodHardening.containerSecurityContext,
             "volumeMounts": [PodHardening.mount("tmp", at: "/tmp")],

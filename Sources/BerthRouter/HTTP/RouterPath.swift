@@ -11,6 +11,8 @@ enum RouterPath: Equatable {
     case endpointScore(endpoint: Substring, version: Substring?, query: Substring?)
     /// `/`: the router's own liveness.
     case routerHealth
+    /// `/ready`: whether the router has a route table to serve (its readiness).
+    case routerReadiness
     /// Anything else.
     case unknown(path: Substring)
 
@@ -29,6 +31,10 @@ enum RouterPath: Equatable {
         }
         if path == "/" {
             self = .routerHealth
+            return
+        }
+        if path == "/ready" {
+            self = .routerReadiness
             return
         }
         if path.hasPrefix(Self.endpointPrefix) {

@@ -18,6 +18,7 @@ struct RouterRequestHandler: Sendable {
     let proxy: ReplicaProxy
     let maxBodyBytes: Int
     let maxBusyRetries: Int
+    let readiness: RouterReadiness
     let logger: Logger
 
     /// What every response of one request carries.
@@ -71,6 +72,16 @@ struct RouterRequestHandler: Sendable {
         switch RouterPath(uri: head.uri) {
         case .routerHealth:
             return .respond(.text("Healthy"))
+        case .routerReadiness:
+            guard readiness.isReady else {
+                return .respond(
+                    .error(
+                        .serviceUnavailable, code: "no_route_table",
+                        message: "The router has no route table yet: it is waiting for the control plane's "
+                            + "route feed (see its log).",
+                        requestID: exchange.requestID))
+            }
+            return .respond(.text("Ready"))
         case .unknown(let path):
             return .respond(
                 .error(
