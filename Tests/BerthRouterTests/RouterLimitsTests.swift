@@ -83,6 +83,26 @@ struct RouterLimitsTests {
         }
     }
 
+    /// A replica connection's timer is armed for the first request's deadline and re-armed when it
+    /// fires during a later request: that request still gets its whole scoringTimeoutMs.
+    @Test(.timeLimit(.minutes(2))) func aLaterRequestOnAKeptConnectionGetsItsWholeTimeout() async throws {
+        try await withUpstreams([
+            ("r0", { request in .respond(body: request.body, delay: request.body == "slow" ? .seconds(10) : .zero) })
+        ]) { upstreams in
+            try await withRouter { router, base in
+                router.update(routeTable(scoringTimeoutMs: 600, replicas: [upstreams[0].endpoint]))
+                let url = "\(base)/api/v1/service/svc/score"
+                #expect(try await TestHTTP.post(url, "fast").status == 200)
+                try await Task.sleep(for: .milliseconds(300))
+                let started = ContinuousClock.now
+                let response = try await TestHTTP.post(url, "slow")
+                #expect(response.routerError?.code == "scoring_timeout")
+                #expect(ContinuousClock.now - started >= .milliseconds(600), "not at the first request's deadline")
+                #expect(upstreams[0].connections == 1, "both requests went over one kept connection")
+            }
+        }
+    }
+
     @Test(.timeLimit(.minutes(2))) func runFailureBecomes502WithTheReplicaText() async throws {
         try await withUpstreams([
             (

@@ -41,7 +41,14 @@ final class UpstreamHandler: ChannelDuplexHandler {
     /// Who receives the current response; nil when idle or detached.
     private var sink: (any UpstreamResponseSink)?
     private var readHeld = false
-    private var deadlineTask: Scheduled<Void>?
+    /// When the current request times out; nil between requests.
+    private var deadline: NIODeadline?
+    /// The connection's one timer, and when it fires. It is re-armed only when a request's deadline
+    /// is earlier, or when it fires before the current deadline, so a keep-alive connection
+    /// schedules about one task per scoring timeout instead of one per request (an allocation and
+    /// a heap insert and removal each, 2.5 % of the router's time under load).
+    private var timer: Scheduled<Void>?
+    private var timerFiresAt: NIODeadline?
     /// Whether the last response allows another request on this connection.
     private var keepAlive = true
     /// Whether a byte of the current response arrived (a silent close of a reused connection is retryable).
@@ -72,12 +79,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
             readHeld = false
             context.read()
         }
-        // Not done: one scheduled task per request (an allocation and a heap insert); a timer per
-        // connection, re-armed only when it would fire too late, would save it.
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        deadlineTask = context.eventLoop.scheduleTask(deadline: deadline) {
-            bound.value.fail(.timeout, cause: HTTPDeadlineError())
-        }
+        self.deadline = deadline
+        if timerFiresAt.map({ $0 > deadline }) ?? true { arm(at: deadline, context: context) }
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -89,8 +92,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     func abandon() {
         sink = nil
         keepAlive = false
-        deadlineTask?.cancel()
-        deadlineTask = nil
+        cancelTimer()
         state = .failed
         context?.close(promise: nil)
     }
@@ -119,8 +121,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
         case .end:
             guard case .streaming = state else { return }
             state = .idle
-            deadlineTask?.cancel()
-            deadlineTask = nil
+            deadline = nil  // The timer stays armed for the next request; it finds none if it fires.
             let sink = self.sink
             self.sink = nil
             if !keepAlive { context.close(promise: nil) }
@@ -155,8 +156,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
     /// Ends the current request with `kind` (if one is running) and closes the connection.
     private func fail(_ kind: ReplicaProxy.Failure.Kind, cause: any Error) {
         keepAlive = false
-        deadlineTask?.cancel()
-        deadlineTask = nil
+        cancelTimer()
         let sink = self.sink
         self.sink = nil
         switch state {
@@ -169,6 +169,36 @@ final class UpstreamHandler: ChannelDuplexHandler {
             break
         }
         context?.close(promise: nil)
+    }
+}
+
+// MARK: The deadline timer
+
+extension UpstreamHandler {
+    private func arm(at instant: NIODeadline, context: ChannelHandlerContext) {
+        timer?.cancel()
+        timerFiresAt = instant
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: instant) { bound.value.timerFired() }
+    }
+
+    /// Fails the current request if its deadline passed, else waits for that deadline.
+    private func timerFired() {
+        timer = nil
+        timerFiresAt = nil
+        guard let deadline, let context else { return }
+        if deadline <= .now() {
+            fail(.timeout, cause: HTTPDeadlineError())
+        } else {
+            arm(at: deadline, context: context)
+        }
+    }
+
+    private func cancelTimer() {
+        deadline = nil
+        timer?.cancel()
+        timer = nil
+        timerFiresAt = nil
     }
 }
 
