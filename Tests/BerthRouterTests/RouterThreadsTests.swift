@@ -21,7 +21,7 @@ struct RouterThreadsTests {
         try await withUpstreams([("r0", { _ in .respond(body: "ok") })]) { upstreams in
             try await withRouter(configuration) { router, base in
                 router.update(routeTable(replicas: [upstreams[0].endpoint]))
-                try await eventually { router.load().threads.active == 1 }
+                try await eventually(timeout: .seconds(30)) { router.load().threads.active == 1 }
                 let threads = router.load().threads
                 #expect(threads.isSelfScaling && threads.max == 2)
                 let decision = try #require(threads.decisions.last?.decision)
@@ -44,7 +44,7 @@ struct RouterThreadsTests {
         try await withUpstreams([("r0", { _ in .respond(body: "ok") })]) { upstreams in
             try await withRouter(configuration) { router, base in
                 router.update(routeTable(replicas: [upstreams[0].endpoint]))
-                try await eventually { router.load().threads.active == 2 }
+                try await eventually(timeout: .seconds(30)) { router.load().threads.active == 2 }
                 let decision = try #require(router.load().threads.decisions.last?.decision)
                 #expect(decision.from == 1 && decision.to == 2 && decision.reason == .latencyAboveThreshold)
                 for _ in 0..<5 {
