@@ -38,4 +38,27 @@ struct SQLiteEndpointStoreTests {
         #expect(try await reopened.endpoint(named: "ep-one") == nil)
         #expect(try await reopened.endpointKeys(forEndpoint: "ep-one") == nil)
     }
+
+    /// The database holds keys: its files are the owner's only, new or made before (0644).
+    @Test func theDatabaseFilesAreTheOwnersOnly() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.appending("berth.sqlite")
+        func mode(_ suffix: String) throws -> Int {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path.path + suffix)
+            return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        do {
+            let store = try SQLiteMetadataStore(path: path)
+            try await store.saveEndpoint(Endpoint(name: "ep", computeName: "c", versions: [], createdTime: Date()))
+            try await store.saveEndpointKeys(ServiceKeys(primaryKey: "p-key", secondaryKey: "s-key"), forEndpoint: "ep")
+            for suffix in ["", "-wal", "-shm"] { #expect(try mode(suffix) == 0o600, "berth.sqlite\(suffix)") }
+        }
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path.path + suffix) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path.path + suffix)
+        }
+        let reopened = try SQLiteMetadataStore(path: path)
+        #expect(try await reopened.endpointKeys(forEndpoint: "ep") != nil)
+        #expect(try mode("") == 0o600)
+    }
 }

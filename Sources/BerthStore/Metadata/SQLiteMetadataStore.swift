@@ -4,6 +4,9 @@ import GRDB
 
 /// The metadata store in `$BERTH_HOME/berth.sqlite`: SQLite through GRDB, WAL mode, versioned
 /// migrations. Resources are stored as JSON beside the columns that are queried.
+///
+/// The database holds service and endpoint keys, so its files are kept with mode 0600 (SQLite
+/// gives the `-wal` and `-shm` files the database file's mode when it creates them).
 public final class SQLiteMetadataStore: MetadataStore {
     let database: DatabasePool
 
@@ -14,12 +17,27 @@ public final class SQLiteMetadataStore: MetadataStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         do {
+            try Self.restrictToOwner(path)
             database = try DatabasePool(path: path.path, configuration: configuration)
             try Self.migrator.migrate(database)
         } catch {
             throw BerthError(
                 .internalError,
                 "Cannot open the workspace database '\(path.path)': \(error). Check the folder's permissions.")
+        }
+    }
+
+    /// Creates the database file with mode 0600 if it is missing, and sets 0600 on the files of a
+    /// workspace made before Berth did so.
+    static func restrictToOwner(_ path: URL) throws {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path.path) {
+            guard manager.createFile(atPath: path.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw BerthError(.internalError, "Cannot create the workspace database '\(path.path)'.")
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] where manager.fileExists(atPath: path.path + suffix) {
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path + suffix)
         }
     }
 
