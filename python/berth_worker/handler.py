@@ -16,7 +16,7 @@ import logging
 import time
 import traceback
 
-from . import output
+from . import output, requestcontext
 from .httptypes import AMLRequest, Headers, parse_query
 from .output import Reply
 
@@ -44,6 +44,7 @@ class RequestHandler:
     def handle(self, header, body):
         """Return ``(reply, exec_ms)`` for one request frame; never raises for a bad request."""
         try:
+            requestcontext.begin(header.get("headers"))
             path = header.get("path", "/score")
             method = header.get("method", "POST").upper()
             if path == "/score":

@@ -122,6 +122,7 @@ extension DeploymentRunner {
         old.containerResourceRequirements != new.containerResourceRequirements
             || old.maxConcurrentRequestsPerContainer != new.maxConcurrentRequestsPerContainer
             || new.scoringTimeoutMs > old.scoringTimeoutMs
+            || old.dataCollection.storageEnabled != new.dataCollection.storageEnabled
     }
 
     private static func summary(from old: Webservice, to new: Webservice) -> String {
@@ -135,6 +136,9 @@ extension DeploymentRunner {
             changes.append("replicas \(old.desiredReplicas) → \(new.desiredReplicas)")
         }
         if a.livenessProbeRequirements != b.livenessProbeRequirements { changes.append("liveness probe") }
+        if a.dataCollection.storageEnabled != b.dataCollection.storageEnabled {
+            changes.append("model data collection \(b.dataCollection.storageEnabled ? "on" : "off")")
+        }
         return changes.isEmpty ? "no setting changed" : changes.joined(separator: ", ")
     }
 }

@@ -305,7 +305,9 @@ struct DeploymentRunner: Service {
             maxConcurrentRequests: config.maxConcurrentRequestsPerContainer, scoringTimeoutMs: config.scoringTimeoutMs,
             liveness: config.livenessProbeRequirements)
         spec.memoryLimitInGB = config.containerResourceRequirements.memoryInGBLimit
-        spec.environment = service.inferenceConfig.environmentVariables
+        spec.environment = service.inferenceConfig.environmentVariables.merging(
+            ModelDataCollection.environment(for: config, computeKind: compute.computeType, deploymentsRoot: files.root)
+        ) { _, collection in collection }
         spec.cpuLimit = config.containerResourceRequirements.cpuLimit
         spec.gpu = config.containerResourceRequirements.gpu
         spec.namespace = config.namespace

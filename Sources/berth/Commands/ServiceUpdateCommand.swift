@@ -43,6 +43,10 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
     var maxConcurrent: Int?
     @Option(name: .customLong("cpu-cores")) var cpu: Double?
     @Option(name: .customLong("memory-gb")) var memoryGB: Double?
+    @Option(
+        name: [.customLong("collect-model-data"), .customLong("md")],
+        help: "Model data collection (ModelDataCollector in the entry script): true or false; restarts the replicas.")
+    var collectModelData: Bool?
     @Flag(name: .customLong("no-wait"), help: "Return once the update started; follow it with 'berth service show'.")
     var noWait = false
     @OptionGroup var global: GlobalOptions
@@ -97,6 +101,11 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         if let cpu { resources["cpu"] = cpu }
         if let memoryGB { resources["memoryInGB"] = memoryGB }
         if !resources.isEmpty { object["containerResourceRequirements"] = resources }
+        if let collectModelData {
+            var collection = object["dataCollection"] as? [String: Any] ?? [:]
+            collection["storageEnabled"] = collectModelData
+            object["dataCollection"] = collection
+        }
         guard !object.isEmpty || deployConfigFile != nil else { return nil }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
@@ -106,5 +115,6 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         authEnabled != nil || tokenAuthEnabled != nil || autoscaleEnabled != nil || minReplicas != nil
             || maxReplicas != nil || refreshSeconds != nil || targetUtilization != nil || replicas != nil
             || scoringTimeoutMs != nil || maxQueueWaitMs != nil || maxConcurrent != nil || cpu != nil || memoryGB != nil
+            || collectModelData != nil
     }
 }
