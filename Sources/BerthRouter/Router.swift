@@ -164,9 +164,9 @@ public final class Router: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     // Outbound header validation is off: every header the router writes was parsed
                     // (and validated) by NIO's decoder from a client or replica, or is the router's own.
-                    // Pipelining is handled by `ClientConnectionHandler` (see there why).
+                    // Pipelining and parse errors are handled by `ClientConnectionHandler` (see there why).
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: true, withOutboundHeaderValidation: false)
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
                     registry.add(channel)
                 }

@@ -90,3 +90,27 @@ struct RouterReadinessTests {
         }
     }
 }
+
+/// Bytes that are not HTTP/1.1 get the router's JSON 400, and the connection closes.
+struct MalformedRequestTests {
+    @Test(.timeLimit(.minutes(2))) func notHTTPGetsA400WithAJSONBody() async throws {
+        try await withRouter { router, base in
+            router.update(RouteTable(generation: 1, services: [:]))
+            let port = try #require(Int(base.split(separator: ":").last ?? ""))
+            for bytes in [
+                "GARBAGE\r\n\r\n",
+                "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            ] {
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                try socket.send(Data(bytes.utf8))
+                let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
+                #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(bytes.debugDescription) → \(text)")
+                #expect(text.contains(#""code":"bad_request""#) && text.contains("not valid HTTP/1.1"))
+                #expect(text.lowercased().contains("connection: close"))
+            }
+        }
+    }
+}

@@ -229,10 +229,30 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// Bytes that are not HTTP get a 400 with the router's JSON error body when no response has
+    /// started (NIO's `HTTPServerProtocolErrorHandler` would send an empty one), else the current
+    /// response is the connection's last; any other error closes the connection.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        shared.logger.debug("Client connection closed on an error", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
+        shared.logger.debug("Client connection error", metadata: ["error": "\(error)"])
+        guard error is HTTPParserError else { return context.close(promise: nil) }
+        pipelined.removeAll()
+        switch state {
+        case .idle, .receiving:
+            var exchange = self.exchange ?? RouterRequestHandler.Exchange(Self.unparsedHead)
+            exchange.keepAlive = false
+            self.exchange = exchange
+            state = .idle
+            respond(shared.notHTTP(error, exchange))
+        case .forwarding:
+            quiescing = true
+            exchange?.keepAlive = false
+        case .refusing, .closed:
+            context.close(promise: nil)
+        }
     }
+
+    /// Stands in for the head of a request that could not be parsed.
+    private static let unparsedHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
 
     /// The client went away: a waiting request leaves the queue, a slot goes back, replica
     /// connections close.

@@ -119,6 +119,15 @@ struct RouterRequestHandler: Sendable {
 
     // MARK: Own answers
 
+    /// 400 for bytes that are not an HTTP/1.1 request; the connection closes after it.
+    func notHTTP(_ error: any Error, _ exchange: Exchange) -> RouterResponse {
+        .error(
+            .badRequest, code: "bad_request",
+            message: "The request is not valid HTTP/1.1 (\(error)). Check the request line and the "
+                + "Content-Length and Transfer-Encoding headers.",
+            requestID: exchange.requestID)
+    }
+
     /// 413 for a body over `maxBodyBytes`; the connection closes after it.
     func tooLarge(_ exchange: Exchange) -> RouterResponse {
         .error(
