@@ -17,6 +17,9 @@ struct DoubleKind: Sendable, Hashable {
         .init(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices", isNamespaced: true),
         .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles", isNamespaced: true),
         .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
+        .init(
+            apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
+            isNamespaced: true),
     ]
 
     static func named(_ plural: String, apiVersion: String) -> DoubleKind? {

@@ -53,6 +53,25 @@ struct ClusterAttachmentTests {
         }
     }
 
+    @Test("FastProd attach runs two router Pods that scale on CPU (an HPA); detach removes it", .timeLimit(.minutes(1)))
+    func fastProdRouterAutoscales() async throws {
+        let bigNodes = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "8"), .init(name: "n2", cpu: "8")])
+        try await KubernetesAPIDouble.withRunning(bigNodes) { double in
+            let attachment = ClusterAttachment(client: try double.client())
+            _ = try await attachment.attach(ManifestSamples.installation(purpose: .fastProd))
+            let router = double.object(kind: "Deployment", namespace: "berth-system", name: "berth-router")
+            #expect(router?["spec"]?["replicas"] == 2)
+            let hpa = double.object(kind: "HorizontalPodAutoscaler", namespace: "berth-system", name: "berth-router")
+            #expect(hpa?["spec"]?["scaleTargetRef"]?["name"] == "berth-router")
+            #expect(hpa?["spec"]?["minReplicas"] == 2)
+            #expect(hpa?["spec"]?["maxReplicas"] == 10)
+            try await attachment.detach(computeName: "aks1", namespace: "ml", force: false)
+            #expect(double.object(kind: "HorizontalPodAutoscaler", namespace: "berth-system", name: "berth-router") == nil)
+        }
+        // DevTest: one Pod, no HPA.
+        #expect(RouterManifests.horizontalPodAutoscaler(ManifestSamples.installation(purpose: .devTest)) == nil)
+    }
+
     @Test("A cluster attached under one name is refused under another, and to another workspace", .timeLimit(.minutes(1)))
     func doubleAttachRefused() async throws {
         try await KubernetesAPIDouble.withRunning(Self.threeSmallNodes) { double in

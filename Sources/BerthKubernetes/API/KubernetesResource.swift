@@ -34,11 +34,13 @@ public struct KubernetesResource: Sendable, Hashable, CustomStringConvertible {
     public static let roles = Self(apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles")
     public static let roleBindings = Self(
         apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings")
+    public static let horizontalPodAutoscalers = Self(
+        apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers")
 
     /// Every kind above, to find one by `apiVersion` and `kind`.
     public static let known: [Self] = [
         .namespaces, .nodes, .pods, .services, .secrets, .configMaps, .serviceAccounts, .deployments,
-        .endpointSlices, .roles, .roleBindings,
+        .endpointSlices, .roles, .roleBindings, .horizontalPodAutoscalers,
     ]
 
     /// The kind of a manifest, from its `apiVersion` and `kind`.

@@ -93,7 +93,9 @@ public struct ClusterAttachment: Sendable {
         let routerSelector = "\(ManifestLabels.component)=router,\(ManifestLabels.compute)=\(computeName)"
         try await deleteAll(.roleBindings, namespace: namespace, labelSelector: routerSelector)
         try await deleteAll(.roles, namespace: namespace, labelSelector: routerSelector)
-        for kind in [KubernetesResource.deployments, .services, .secrets, .serviceAccounts, .configMaps] {
+        for kind in [
+            KubernetesResource.horizontalPodAutoscalers, .deployments, .services, .secrets, .serviceAccounts, .configMaps,
+        ] {
             try await deleteAll(kind, namespace: ManifestLabels.systemNamespace, labelSelector: routerSelector)
         }
         let namespaces = try await client.list(

@@ -8,10 +8,11 @@ public enum RouterManifests {
         if installation.deploymentNamespace != ManifestLabels.systemNamespace {
             objects.append(namespace(installation.deploymentNamespace, compute: installation.computeName))
         }
+        // The marker goes last: it says the attachment is complete.
         return objects + [
             serviceAccount(installation), role(installation), roleBinding(installation), feedSecret(installation),
-            deployment(installation), service(installation), marker(installation),
-        ]
+            deployment(installation), service(installation),
+        ] + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
     }
 
     static func metadata(_ installation: RouterInstallation, name: String = RouterInstallation.routerName,
