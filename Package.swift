@@ -16,7 +16,9 @@ let package = Package(
     name: "berth",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "berth", targets: ["berth"])
+        .executable(name: "berth", targets: ["berth"]),
+        // The benchmarks' floor (scripts/bench/router-vs-nginx.sh): a bare SwiftNIO proxy.
+        .executable(name: "bare-nio-proxy", targets: ["bare-nio-proxy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -145,6 +147,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bare-nio-proxy",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -29,6 +29,17 @@ ensure_berth_bin() {
     BERTH_BIN="$(cd "$(dirname "$BERTH_BIN")" && pwd)/$(basename "$BERTH_BIN")"
 }
 
+# ensure_bare_proxy_bin: sets BARE_PROXY_BIN to the release `bare-nio-proxy` (the router
+# benchmark's SwiftNIO floor), building it when missing.
+ensure_bare_proxy_bin() {
+    BARE_PROXY_BIN="${BARE_PROXY_BIN:-$repo/.build/release/bare-nio-proxy}"
+    if [[ ! -x "$BARE_PROXY_BIN" ]]; then
+        log "building bare-nio-proxy (swift build -c release --product bare-nio-proxy)"
+        (cd "$repo" && swift build -c release --product bare-nio-proxy >&2)
+    fi
+    [[ -x "$BARE_PROXY_BIN" ]] || die "BARE_PROXY_BIN=$BARE_PROXY_BIN is not an executable"
+}
+
 # stop_pid PID: SIGTERM to the process group PID leads (each server runs under setsid), then to
 # PID itself; SIGKILL after 10 s.
 stop_pid() {

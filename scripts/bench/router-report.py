@@ -24,6 +24,9 @@ def main(path):
         print()
         print(f"berth/nginx throughput at {rows['berth']['connections']} connections: {ratio:.2f}x "
               f"(target >= {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+        if "nio-bare" in rows:
+            print(f"berth/nio-bare throughput: {rps['berth'] / rps['nio-bare']:.2f}x; nio-bare/nginx: "
+                  f"{rps['nio-bare'] / rps['nginx']:.2f}x (a bare SwiftNIO proxy with none of the router's work)")
         print_added_p50(rows, "", "at saturation; p50 there is about connections / throughput, for every path")
     unloaded = sorted({name.split("@")[1] for name in rows if "@" in name})
     for connections in unloaded:

@@ -61,6 +61,7 @@ if [[ -z "$NGINX_BIN" ]]; then
     if [[ -z "$NGINX_BIN" ]]; then log "installing nginx (Debian)"; apt_install nginx; NGINX_BIN=/usr/sbin/nginx; fi
 fi
 ensure_berth_bin
+if wants a; then ensure_bare_proxy_bin; fi
 
 work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
 mkdir -p "$BENCH_RESULTS_DIR"
@@ -160,6 +161,13 @@ EOF
     wait_status "berth router" "${pids[-1]}" "http://127.0.0.1:$router_port/api/v1/service/bench/score"
 
     measure berth "http://127.0.0.1:$router_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+
+    # SwiftNIO's floor: the same HTTP/1.1 codec and pipeline with none of the router's own work.
+    bare_port=$(free_port)
+    setsid "$BARE_PROXY_BIN" "$bare_port" "$backend_port" >"$work/bare.out" 2>&1 &
+    pids+=("$!")
+    wait_status "bare-nio-proxy" "${pids[-1]}" "http://127.0.0.1:$bare_port/api/v1/service/bench/score"
+    measure nio-bare "http://127.0.0.1:$bare_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
 
     # The latency a hop adds, unloaded: at saturation every path's p50 is about connections ÷
     # throughput (Little's law), so there the added p50 measures throughput again, not the hop.
