@@ -5,7 +5,10 @@
 // requests and responses are relayed part by part. The benchmark prints berth against it, so the
 // router's own overhead and NIO's floor show separately. Not part of Berth; never run in tests.
 //
-// Usage: bare-nio-proxy LISTEN_PORT BACKEND_PORT
+// With `--tcp` it relays bytes without parsing HTTP at all: the ceiling of any proxy built on
+// NIO's channels (a router still has to find where requests end, so it cannot get there).
+//
+// Usage: bare-nio-proxy [--tcp] LISTEN_PORT BACKEND_PORT
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -90,9 +93,35 @@ final class ClientSide: ChannelInboundHandler {
     }
 }
 
-let arguments = CommandLine.arguments
-guard arguments.count == 3, let listenPort = Int(arguments[1]), let backendPort = Int(arguments[2]) else {
-    print("usage: bare-nio-proxy LISTEN_PORT BACKEND_PORT")
+/// `--tcp`: one side of a byte relay; what one channel reads, the other writes.
+final class ByteRelay: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    var peer: (any Channel)?
+    var waiting: [ByteBuffer] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data)
+        guard let peer else { return waiting.append(bytes) }
+        peer.write(bytes, promise: nil)
+    }
+    func channelReadComplete(context: ChannelHandlerContext) { peer?.flush() }
+    func channelInactive(context: ChannelHandlerContext) { peer?.close(promise: nil) }
+
+    func attach(_ peer: any Channel) {
+        self.peer = peer
+        for bytes in waiting { peer.write(bytes, promise: nil) }
+        waiting = []
+        peer.flush()
+    }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+let rawTCP = arguments.first == "--tcp"
+if rawTCP { arguments.removeFirst() }
+guard arguments.count == 2, let listenPort = Int(arguments[0]), let backendPort = Int(arguments[1]) else {
+    print("usage: bare-nio-proxy [--tcp] LISTEN_PORT BACKEND_PORT")
     exit(2)
 }
 let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -101,12 +130,37 @@ let server = try ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
     .childChannelOption(.maxMessagesPerRead, value: 16)
     .childChannelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
+        if rawTCP { return relayBytes(from: channel, toPort: backendPort) }
+        return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
             try channel.pipeline.syncOperations.addHandler(ClientSide(backendPort: backendPort))
         }
     }
     .bind(host: "127.0.0.1", port: listenPort).wait()
+/// Connects `client` to the backend and relays bytes both ways.
+func relayBytes(from client: any Channel, toPort port: Int) -> EventLoopFuture<Void> {
+    let clientSide = ByteRelay()
+    let added = client.eventLoop.makeCompletedFuture { try client.pipeline.syncOperations.addHandler(clientSide) }
+    let bound = NIOLoopBound(clientSide, eventLoop: client.eventLoop)
+    ClientBootstrap(group: client.eventLoop)
+        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .channelInitializer { backend in
+            backend.eventLoop.makeCompletedFuture {
+                let backendSide = ByteRelay()
+                backendSide.peer = client
+                try backend.pipeline.syncOperations.addHandler(backendSide)
+            }
+        }
+        .connect(host: "127.0.0.1", port: port)
+        .whenComplete { result in
+            switch result {
+            case .success(let backend): bound.value.attach(backend)
+            case .failure: client.close(promise: nil)
+            }
+        }
+    return added
+}
+
 print("Listening on http://127.0.0.1:\(listenPort)")
 try server.closeFuture.wait()

@@ -33,8 +33,7 @@ final class UpstreamConnection {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Headers sent here were validated when parsed from the client (see Router.bind).
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
+                    // No HTTP codec: `UpstreamHandler` writes requests and frames responses itself.
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }

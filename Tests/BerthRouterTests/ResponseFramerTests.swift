@@ -1,0 +1,102 @@
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import BerthRouter
+
+/// `ResponseFramer`: replica responses framed from raw bytes, however the bytes are split.
+struct ResponseFramerTests {
+    /// Feeds `text` in pieces of `step` bytes; returns the head, the body and whether `.end` came.
+    static func frame(_ text: String, step: Int, closeAtEnd: Bool = false) throws
+        -> (status: Int, keepAlive: Bool, headers: HTTPHeaders, body: String, ended: Bool)
+    {
+        var framer = ResponseFramer()
+        var head: (HTTPResponseHead, Bool)?
+        var body = ""
+        var ended = false
+        let bytes = Array(text.utf8)
+        var offset = 0
+        var pending = ByteBuffer()
+        while offset < bytes.count {
+            pending.writeBytes(bytes[offset..<min(offset + step, bytes.count)])
+            offset += step
+            while let event = try framer.next(&pending) {
+                switch event {
+                case .head(let h, let keepAlive): head = (h, keepAlive)
+                case .body(let part): body += String(buffer: part)
+                case .end: ended = true
+                }
+            }
+        }
+        if closeAtEnd, framer.connectionClosed() == .end { ended = true }
+        let (h, keepAlive) = try #require(head)
+        return (Int(h.status.code), keepAlive, h.headers, body, ended)
+    }
+
+    @Test(arguments: [1, 2, 3, 7, 1000]) func contentLength(step: Int) throws {
+        let r = try Self.frame("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}", step: step)
+        #expect(r.status == 200 && r.keepAlive && r.body == #"{"ok":true}"# && r.ended)
+        #expect(r.headers["content-type"] == ["application/json"])
+    }
+
+    @Test(arguments: [1, 4, 1000]) func chunkedWithExtensionsAndTrailers(step: Int) throws {
+        let r = try Self.frame(
+            "HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\nx-ms-run-function-failed: True\r\n\r\n"
+                + "4;ext=1\r\nboom\r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n",
+            step: step)
+        #expect(r.status == 500 && r.body == "boom0123456789" && r.ended && r.keepAlive)
+        #expect(r.headers["x-ms-run-function-failed"] == ["True"])
+    }
+
+    @Test func informationalHeadsAreSkippedAndEmptyBodiesEnd() throws {
+        let r = try Self.frame("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)
+        #expect(r.status == 204 && !r.keepAlive && r.body.isEmpty && r.ended)
+        let zero = try Self.frame("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", step: 1000)
+        #expect(zero.ended && zero.body.isEmpty && zero.keepAlive)
+    }
+
+    @Test func aBodyWithoutLengthEndsWithTheConnection() throws {
+        let open = try Self.frame("HTTP/1.0 200 OK\r\n\r\npart one, part two", step: 6)
+        #expect(!open.keepAlive && open.body == "part one, part two" && !open.ended)
+        let closed = try Self.frame("HTTP/1.0 200 OK\r\n\r\nall", step: 6, closeAtEnd: true)
+        #expect(closed.ended && closed.body == "all")
+    }
+
+    @Test func twoResponsesOnOneConnection() throws {
+        var framer = ResponseFramer()
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nb")
+        var events: [String] = []
+        while let event = try framer.next(&buffer) {
+            switch event {
+            case .head(let head, _): events.append("\(head.status.code)")
+            case .body(let part): events.append(String(buffer: part))
+            case .end: events.append("end")
+            }
+        }
+        #expect(events == ["200", "a", "end", "201", "b", "end"])
+    }
+
+    @Test(arguments: [
+        "HTTP/2 200 OK\r\n\r\n",
+        "HTTP/1.1 20 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nab\r\n",
+        "HTTP/1.1 200 OK\r\n: nameless\r\n\r\n",
+    ])
+    func malformedResponsesAreRefused(text: String) {
+        var framer = ResponseFramer()
+        var buffer = ByteBuffer(string: text)
+        #expect(throws: ResponseFramer.Malformed.self) {
+            while try framer.next(&buffer) != nil {}
+        }
+    }
+
+    @Test func anEndlessHeadIsRefused() {
+        var framer = ResponseFramer()
+        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: ResponseFramer.maxHeadBytes + 10))
+        #expect(throws: ResponseFramer.Malformed.self) { _ = try framer.next(&buffer) }
+    }
+}
