@@ -162,11 +162,10 @@ public final class Router: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Outbound header validation is off: every header the router writes was parsed
-                    // (and validated) by NIO's decoder from a client or replica, or is the router's own.
-                    // Pipelining and parse errors are handled by `ClientConnectionHandler` (see there why).
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    // Only NIO's request decoder: `ClientConnectionHandler` handles pipelining and
+                    // parse errors and writes responses as bytes (see there and `ResponseEncoding`).
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
                     registry.add(channel)
                 }

@@ -114,3 +114,33 @@ struct MalformedRequestTests {
         }
     }
 }
+
+/// How a replica's body is framed toward the client when the replica gave no length: chunks for
+/// HTTP/1.1 clients, the connection's end for HTTP/1.0 ones; HEAD gets headers only.
+struct ResponseFramingTests {
+    @Test(.timeLimit(.minutes(2))) func chunkedRepliesAreRelayedChunkedOrUntilClose() async throws {
+        try await withUpstreams([("r0", { _ in .respondChunked(parts: ["alpha-", "beta-", "gamma"]) })]) { upstreams in
+            try await withRouter { router, base in
+                router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
+                let viaClient = try await TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
+                #expect(viaClient.status == 200 && viaClient.text == "alpha-beta-gamma")
+                #expect(viaClient.header("transfer-encoding")?.lowercased() == "chunked")
+
+                let port = try #require(Int(base.split(separator: ":").last ?? ""))
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                try socket.send(Data("POST /api/v1/service/svc/score HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}".utf8))
+                let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
+                #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                #expect(!text.lowercased().contains("transfer-encoding"), "HTTP/1.0 clients get no chunks: \(text)")
+                #expect(text.hasSuffix("\r\n\r\nalpha-beta-gamma"))
+
+                let head = try RawSocket(port: port)
+                defer { head.close() }
+                try head.send(Data("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                let headText = String(decoding: head.receive { _ in false }, as: UTF8.self)
+                #expect(headText.hasPrefix("HTTP/1.1 200 OK\r\n") && headText.hasSuffix("\r\n\r\n"), "no body: \(headText)")
+            }
+        }
+    }
+}

@@ -23,6 +23,8 @@ enum UpstreamReply: Sendable {
     /// Answers `body`, then closes the connection without saying so (no `Connection: close`), like
     /// a replica closing an idle keep-alive connection or restarting between requests.
     case respondThenClose(body: String)
+    /// Answers with a chunked body (no `Content-Length`), one flushed chunk per part.
+    case respondChunked(parts: [String])
 }
 
 /// A scripted HTTP/1.1 server on a loopback port chosen by the OS, standing in for a replica so
@@ -143,6 +145,14 @@ private final class UpstreamHandler: ChannelInboundHandler {
                 context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                     loopBound.value.1.close(promise: nil)
                 }
+            case .respondChunked(let parts):
+                upstream?.end()
+                let headers: HTTPHeaders = ["Transfer-Encoding": "chunked", "Content-Type": "text/plain"]
+                context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                for part in parts {
+                    context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil)
+                }
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             case .hangUp(let delay):
                 context.eventLoop.scheduleTask(in: delay) {
                     upstream?.end()

@@ -142,16 +142,34 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
             head.status == .internalServerError && runFailed == true ? .badGateway : head.status
-        shared.stamp(&headers, exchange, status: status)
-        context.write(
-            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        // The body's framing toward the client: the replica's length, else chunks (HTTP/1.1
+        // clients) or the connection's end (HTTP/1.0 ones).
+        if !ResponseEncoding.hasNoBody(status) && !headers.contains(name: "content-length") {
+            if exchange.isHTTP10 {
+                self.exchange?.keepAlive = false
+            } else {
+                headers.add(name: "Transfer-Encoding", value: "chunked")
+                chunkedToClient = true
+            }
+        }
+        shared.stamp(&headers, self.exchange ?? exchange, status: status)
+        let bytes = ResponseEncoding.head(
+            HTTPResponseHead(version: .http1_1, status: status, headers: headers), allocator: context.channel.allocator)
+        context.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     func upstreamBody(_ part: ByteBuffer) {
         guard case .forwarding = state, let phase = forwarding?.phase else { return }
         switch phase {
         case .relaying:
-            context?.write(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+            guard let context, part.readableBytes > 0 else { return }
+            if chunkedToClient {
+                context.write(wrapOutboundOut(ResponseEncoding.chunkStart(part.readableBytes, allocator: context.channel.allocator)), promise: nil)
+                context.write(wrapOutboundOut(part), promise: nil)
+                context.write(wrapOutboundOut(ResponseEncoding.chunkEnd), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(part), promise: nil)
+            }
         case .droppingBusy(let drained):
             let total = drained + part.readableBytes
             guard total > Self.busyBodyLimitBytes else {

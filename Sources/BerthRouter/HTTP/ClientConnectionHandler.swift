@@ -22,8 +22,8 @@ import NIOHTTP1
 /// (`ChannelShouldQuiesceEvent`) is honoured here too.
 final class ClientConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     enum State {
         /// Between requests.
@@ -57,6 +57,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var quiescing = false
     /// Held parts are being handled; a response that ends meanwhile leaves the next to this loop.
     private var isReplaying = false
+    /// The relayed response's body goes to the client chunked (the replica gave no length).
+    var chunkedToClient = false
 
     init(shared: RouterRequestHandler) {
         self.shared = shared
@@ -151,10 +153,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Writes a complete response of the router's own, with the exchange's headers, and ends the request.
     func respond(_ response: RouterResponse) {
         guard let context, let exchange else { return }
-        context.write(wrapOutboundOut(.head(shared.head(of: response, exchange))), promise: nil)
-        if response.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
+        var bytes = ResponseEncoding.head(shared.head(of: response, exchange), allocator: context.channel.allocator)
+        if response.body.readableBytes > 0 && !exchange.isHead {
+            var body = response.body
+            bytes.writeBuffer(&body)
         }
+        context.write(wrapOutboundOut(bytes), promise: nil)
         endResponse()
     }
 
@@ -163,7 +167,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func endResponse() {
         guard let context, let exchange else { return }
         self.exchange = nil
-        let end = wrapOutboundOut(.end(nil))
+        let end = wrapOutboundOut(chunkedToClient ? ResponseEncoding.lastChunk : context.channel.allocator.buffer(capacity: 0))
+        chunkedToClient = false
         if case .refusing = state {
             context.writeAndFlush(end, promise: nil)  // The body is still being dropped; its end closes.
         } else if exchange.keepAlive && !quiescing {

@@ -27,6 +27,10 @@ struct RouterRequestHandler: Sendable {
         var requestID: String
         var clientRequestID: String?
         var keepAlive: Bool
+        /// A HEAD request: its response has headers only.
+        var isHead: Bool
+        /// An HTTP/1.0 client, which cannot take chunked bodies.
+        var isHTTP10: Bool
         /// The endpoint version that serves the request, for `x-berth-endpoint-version` and the
         /// per-version metrics; nil for service requests.
         var endpoint: EndpointExchange? = nil
@@ -47,6 +51,8 @@ struct RouterRequestHandler: Sendable {
             self.requestID = requestID ?? RequestIDs.next()
             self.clientRequestID = clientRequestID
             self.keepAlive = head.isKeepAlive
+            self.isHead = head.method == .HEAD
+            self.isHTTP10 = head.version.major == 1 && head.version.minor == 0
         }
 
         /// The longest client `x-ms-request-id` echoed.
