@@ -19,7 +19,8 @@ import Testing
                 ).succeeded)
             let service = try await workspace.service("collect-svc")
             let uri = try #require(service.scoringUri)
-            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "collect-svc", home: workspace.home)
+            let keys = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "collect-svc", home: workspace.home)
             let auth = ("Authorization", "Bearer \(keys.primaryKey)")
             let scored = try await TestHTTP.post(
                 uri, #"{"data": [[1, 2], [3, 4]]}"#, headers: [auth, ("x-ms-request-id", "e2e-request-1")])

@@ -34,7 +34,8 @@ struct ResponseFramerTests {
     }
 
     @Test(arguments: [1, 2, 3, 7, 1000]) func contentLength(step: Int) throws {
-        let r = try Self.frame("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}", step: step)
+        let r = try Self.frame(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}", step: step)
         #expect(r.status == 200 && r.keepAlive && r.body == #"{"ok":true}"# && r.ended)
         #expect(r.headers["content-type"] == ["application/json"])
     }
@@ -49,7 +50,8 @@ struct ResponseFramerTests {
     }
 
     @Test func informationalHeadsAreSkippedAndEmptyBodiesEnd() throws {
-        let r = try Self.frame("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)
+        let r = try Self.frame(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)
         #expect(r.status == 204 && !r.keepAlive && r.body.isEmpty && r.ended)
         let zero = try Self.frame("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", step: 1000)
         #expect(zero.ended && zero.body.isEmpty && zero.keepAlive)
@@ -64,7 +66,8 @@ struct ResponseFramerTests {
 
     @Test func twoResponsesOnOneConnection() throws {
         var framer = ResponseFramer()
-        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nb")
+        var buffer = ByteBuffer(
+            string: "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 201 Created\r\nContent-Length: 1\r\n\r\nb")
         var events: [String] = []
         while let event = try framer.next(&buffer) {
             switch event {
@@ -96,7 +99,8 @@ struct ResponseFramerTests {
 
     @Test func anEndlessHeadIsRefused() {
         var framer = ResponseFramer()
-        var buffer = ByteBuffer(string: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: ResponseFramer.maxHeadBytes + 10))
+        var buffer = ByteBuffer(
+            string: "HTTP/1.1 200 OK\r\nX: " + String(repeating: "a", count: ResponseFramer.maxHeadBytes + 10))
         #expect(throws: ResponseFramer.Malformed.self) { _ = try framer.next(&buffer) }
     }
 }

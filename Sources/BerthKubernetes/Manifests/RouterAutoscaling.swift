@@ -27,7 +27,10 @@ extension RouterManifests {
                         "type": "Resource",
                         "resource": [
                             "name": "cpu",
-                            "target": ["type": "Utilization", "averageUtilization": ManifestLabels.number(routerTargetCPUPercent)],
+                            "target": [
+                                "type": "Utilization",
+                                "averageUtilization": ManifestLabels.number(routerTargetCPUPercent),
+                            ],
                         ],
                     ]
                 ],

@@ -114,7 +114,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         let sent = connection.handler.send(
             forwarding!.plan.request.head, body: forwarding!.plan.request.body, deadline: deadline, sink: self)
         if !sent {
-            upstreamFailed(ReplicaProxy.Failure(kind: .stale, cause: ChannelError.ioOnClosedChannel), receivedAny: false)
+            upstreamFailed(
+                ReplicaProxy.Failure(kind: .stale, cause: ChannelError.ioOnClosedChannel), receivedAny: false)
         }
     }
 
@@ -164,7 +165,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         case .relaying:
             guard let context, part.readableBytes > 0 else { return }
             if chunkedToClient {
-                context.write(wrapOutboundOut(ResponseEncoding.chunkStart(part.readableBytes, allocator: context.channel.allocator)), promise: nil)
+                context.write(
+                    wrapOutboundOut(
+                        ResponseEncoding.chunkStart(part.readableBytes, allocator: context.channel.allocator)),
+                    promise: nil)
                 context.write(wrapOutboundOut(part), promise: nil)
                 context.write(wrapOutboundOut(ResponseEncoding.chunkEnd), promise: nil)
             } else {
@@ -258,7 +262,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         finish(
             shared.overloaded(
                 forwarding!.plan.service,
-                .allReplicasBusy(replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer),
+                .allReplicasBusy(
+                    replicas: route.replicas.count, maxConcurrent: route.maxConcurrentRequestsPerContainer),
                 exchange))
     }
 

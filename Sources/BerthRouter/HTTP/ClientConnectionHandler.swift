@@ -167,7 +167,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func endResponse() {
         guard let context, let exchange else { return }
         self.exchange = nil
-        let end = wrapOutboundOut(chunkedToClient ? ResponseEncoding.lastChunk : context.channel.allocator.buffer(capacity: 0))
+        let end = wrapOutboundOut(
+            chunkedToClient ? ResponseEncoding.lastChunk : context.channel.allocator.buffer(capacity: 0))
         chunkedToClient = false
         if case .refusing = state {
             context.writeAndFlush(end, promise: nil)  // The body is still being dropped; its end closes.

@@ -71,7 +71,8 @@ struct ResponseFramer {
         case .chunkSize:
             guard let line = try readLine(&buffer, limit: Self.maxChunkLineBytes) else { return nil }
             let digits = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != UInt8(ascii: " ") && $0 != 9 }
-            guard !digits.isEmpty, digits.count <= 15, let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
+            guard !digits.isEmpty, digits.count <= 15,
+                let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
             else { throw Malformed(description: "a chunk size line is not hexadecimal") }
             state = size == 0 ? .trailers : .chunkData(remaining: size)
             return try next(&buffer)
@@ -154,7 +155,8 @@ struct ResponseFramer {
             headers.add(name: name, value: value)
         }
         if status.code < 200 { return try readHead(&buffer) }  // 1xx: the real head follows.
-        var keepAlive = version == .http1_1 ? connection?.contains("close") != true : connection?.contains("keep-alive") == true
+        var keepAlive =
+            version == .http1_1 ? connection?.contains("close") != true : connection?.contains("keep-alive") == true
         if status == .noContent || status == .notModified || status.code < 200 {
             state = .head
             pendingEnd = true
@@ -227,7 +229,9 @@ struct ResponseFramer {
             if view.count > limit + 2 { throw Malformed(description: "a line is too long") }
             return nil
         }
-        guard newline > view.startIndex, view[newline - 1] == 13 else { throw Malformed(description: "a line ends without CR") }
+        guard newline > view.startIndex, view[newline - 1] == 13 else {
+            throw Malformed(description: "a line ends without CR")
+        }
         let line = view[view.startIndex..<(newline - 1)]
         buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
         return line

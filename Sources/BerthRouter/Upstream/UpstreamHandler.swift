@@ -74,7 +74,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     /// `.timeout` at `deadline` (head or body not done by then).
     ///
     /// - Returns: false when the connection cannot take a request (nothing was sent, `sink` is not called).
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, sink: any UpstreamResponseSink) -> Bool {
+    func send(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, sink: any UpstreamResponseSink) -> Bool
+    {
         guard let context, case .idle = state, keepAlive, context.channel.isActive else { return false }
         state = .awaitingHead
         self.sink = sink
@@ -85,7 +86,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
         self.deadline = deadline
         if timerFiresAt.map({ $0 > deadline }) ?? true { arm(at: deadline, context: context) }
-        context.writeAndFlush(wrapOutboundOut(RequestEncoding.encode(head, body: body, allocator: context.channel.allocator)), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(RequestEncoding.encode(head, body: body, allocator: context.channel.allocator)),
+            promise: nil)
         return true
     }
 
