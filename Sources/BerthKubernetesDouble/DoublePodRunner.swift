@@ -187,7 +187,8 @@ struct DoublePodRunner: Sendable {
         for volume in pod["spec"]?["volumes"]?.arrayValue ?? [] {
             guard let name = volume["name"]?.stringValue else { continue }
             if let claim = volume["persistentVolumeClaim"]?["claimName"]?.stringValue {
-                folders[name] = runtime.workDirectory.appendingPathComponent("claims/\(namespace)/\(claim)", isDirectory: true)
+                folders[name] = runtime.workDirectory.appendingPathComponent(
+                    "claims/\(namespace)/\(claim)", isDirectory: true)
             } else {
                 folders[name] = folder.appendingPathComponent("volumes/\(name)", isDirectory: true)
             }

@@ -12,13 +12,16 @@ import Testing
 struct KubernetesEnvironmentEndToEndTests {
     static let fixture = TestPaths.fixtures.appendingPathComponent("kubernetes/env-six")
 
-    @Test("A venv built at start into the cache claim serves the entry script; a redeploy reuses it", .timeLimit(.minutes(8)))
+    @Test(
+        "A venv built at start into the cache claim serves the entry script; a redeploy reuses it",
+        .timeLimit(.minutes(8)))
     func venvBuiltAtStartAndReused() async throws {
         let folder = try TemporaryDirectory("berth-k8s-env")
         defer { folder.remove() }
         let runtime = KubernetesAPIDouble.PodRuntime.berthReplicas(in: folder)
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
-        let credentials = try folder.write(Data(#"{"username": "berth", "password": "s3cret"}"#.utf8), to: "registry.json")
+        let credentials = try folder.write(
+            Data(#"{"username": "berth", "password": "s3cret"}"#.utf8), to: "registry.json")
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials.path)
         let registry = RegistryDouble.Configuration(username: "berth", password: "s3cret", images: ["berth/env:other"])
         try await RegistryDouble.withRunning(registry) { registryURL in
@@ -39,7 +42,9 @@ struct KubernetesEnvironmentEndToEndTests {
         }
     }
 
-    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, registryURL: String)
+    func journey(
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, registryURL: String
+    )
         async throws
     {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
@@ -62,8 +67,11 @@ struct KubernetesEnvironmentEndToEndTests {
         #expect(deployed.stdout.contains("venv built at start (no image for "), "\(deployed)")
         #expect(deployed.stdout.contains(" in \(registryHost))"), "\(deployed)")
         let first = try #require(replicaPods(double).first)
-        let template = double.object(kind: "Deployment", namespace: "default", name: "berth-six-k8s")?["spec"]?["template"]
-        #expect(template?["metadata"]?["annotations"]?["berth.dev/environment"]?.stringValue?.contains("venv built at start") == true)
+        let template = double.object(kind: "Deployment", namespace: "default", name: "berth-six-k8s")?["spec"]?[
+            "template"]
+        #expect(
+            template?["metadata"]?["annotations"]?["berth.dev/environment"]?.stringValue?.contains(
+                "venv built at start") == true)
         #expect(template?["spec"]?["imagePullSecrets"] == [["name": "berth-six-k8s-registry"]])
         let firstBuild = try await initLog(double, pod: first)
         #expect(firstBuild.contains("no complete venv in the cache volume; building one"), "\(firstBuild)")
@@ -71,7 +79,9 @@ struct KubernetesEnvironmentEndToEndTests {
 
         let scored = try await berth("service", "run", "-n", "six-k8s", "-d", #"{"x": 1}"#)
         #expect(scored.stdout.contains(#""six""#), "\(scored)")
-        #expect(scored.stdout.contains("claims/default/berth-venvs/"), "the replica runs the cached venv's Python: \(scored)")
+        #expect(
+            scored.stdout.contains("claims/default/berth-venvs/"),
+            "the replica runs the cached venv's Python: \(scored)")
 
         // A redeploy is a new revision: a new Pod, whose init step finds the venv complete.
         let redeployed = try await berth(
@@ -81,7 +91,8 @@ struct KubernetesEnvironmentEndToEndTests {
         let second = try #require(replicaPods(double).first { $0 != first })
         #expect(second != first)
         let secondBuild = try await initLog(double, pod: second)
-        #expect(secondBuild.contains("reused the complete venv in the cache volume; nothing to build"), "\(secondBuild)")
+        #expect(
+            secondBuild.contains("reused the complete venv in the cache volume; nothing to build"), "\(secondBuild)")
         #expect(!secondBuild.contains("building one"), "\(secondBuild)")
         // Right after a redeploy in the same namespace the route table can briefly have no replica
         // (503 "no ready replica"; the route publisher's side, not the environment's), so this

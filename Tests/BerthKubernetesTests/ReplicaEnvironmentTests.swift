@@ -14,11 +14,15 @@ struct ReplicaEnvironmentPlannerTests {
     static let environment = PythonEnvironment(hash: hash, pipRequirements: ["six"], pythonVersion: "3.11")
     static let runtime = "registry.example.com/berth/runtime:1"
 
-    @Test("The registry has the hash's image: the Pods run it (registry double, with a Bearer token)", .timeLimit(.minutes(1)))
+    @Test(
+        "The registry has the hash's image: the Pods run it (registry double, with a Bearer token)",
+        .timeLimit(.minutes(1)))
     func imageFound() async throws {
-        let configuration = RegistryDouble.Configuration(username: "u", password: "p", images: ["berth/env:\(Self.hash)"])
+        let configuration = RegistryDouble.Configuration(
+            username: "u", password: "p", images: ["berth/env:\(Self.hash)"])
         try await RegistryDouble.withRunning(configuration) { url in
-            let registry = RegistryClient(settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "p")))
+            let registry = RegistryClient(
+                settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "p")))
             let choice = await ReplicaEnvironmentPlanner.choose(
                 environment: Self.environment, runtimeImage: Self.runtime, registry: registry)
             let image = registry.settings.image(environmentHash: Self.hash)
@@ -31,24 +35,33 @@ struct ReplicaEnvironmentPlannerTests {
     func imageMissing() async throws {
         let configuration = RegistryDouble.Configuration(username: "u", password: "p", images: ["berth/env:other"])
         try await RegistryDouble.withRunning(configuration) { url in
-            let registry = RegistryClient(settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "p")))
+            let registry = RegistryClient(
+                settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "p")))
             let choice = await ReplicaEnvironmentPlanner.choose(
                 environment: Self.environment, runtimeImage: Self.runtime, registry: registry)
             #expect(choice.source == .buildAtStart(hash: Self.hash, requirements: ["six"], pythonVersion: "3.11"))
             #expect(
-                choice.summary == "Environment 3f2a9c0d3f2a: venv built at start (no image for 3f2a9c0d3f2a in \(registry.settings.host))")
+                choice.summary
+                    == "Environment 3f2a9c0d3f2a: venv built at start (no image for 3f2a9c0d3f2a in \(registry.settings.host))"
+            )
         }
     }
 
-    @Test("A registry that refuses the credentials or cannot be reached: venv built at start, with the reason", .timeLimit(.minutes(1)))
+    @Test(
+        "A registry that refuses the credentials or cannot be reached: venv built at start, with the reason",
+        .timeLimit(.minutes(1)))
     func registryUnusable() async throws {
-        let configuration = RegistryDouble.Configuration(username: "u", password: "p", images: ["berth/env:\(Self.hash)"])
+        let configuration = RegistryDouble.Configuration(
+            username: "u", password: "p", images: ["berth/env:\(Self.hash)"])
         try await RegistryDouble.withRunning(configuration) { url in
-            let wrong = RegistryClient(settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "nope")))
+            let wrong = RegistryClient(
+                settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "nope")))
             let refused = await ReplicaEnvironmentPlanner.choose(
                 environment: Self.environment, runtimeImage: Self.runtime, registry: wrong)
             #expect(refused.source == .buildAtStart(hash: Self.hash, requirements: ["six"], pythonVersion: "3.11"))
-            #expect(refused.summary.contains("venv built at start (the registry could not be checked:"), "\(refused.summary)")
+            #expect(
+                refused.summary.contains("venv built at start (the registry could not be checked:"),
+                "\(refused.summary)")
             #expect(refused.summary.contains("BERTH_KUBERNETES_REGISTRY_CREDENTIALS"), "\(refused.summary)")
             #expect(!refused.summary.contains("nope"), "no secret in the summary")
         }
@@ -64,17 +77,21 @@ struct ReplicaEnvironmentPlannerTests {
 
     @Test("No registry, bad registry settings, nothing to install, an unreadable environment")
     func withoutRegistry() async {
-        let none = await ReplicaEnvironmentPlanner.choose(environment: Self.environment, runtimeImage: Self.runtime, registry: nil)
+        let none = await ReplicaEnvironmentPlanner.choose(
+            environment: Self.environment, runtimeImage: Self.runtime, registry: nil)
         #expect(none.source == .buildAtStart(hash: Self.hash, requirements: ["six"], pythonVersion: "3.11"))
         #expect(none.summary.hasSuffix("venv built at start (no registry configured (BERTH_KUBERNETES_REGISTRY))"))
         let bad = await ReplicaEnvironmentPlanner.choose(
-            environment: Self.environment, runtimeImage: Self.runtime, registry: nil, registryProblem: "the file is open")
+            environment: Self.environment, runtimeImage: Self.runtime, registry: nil,
+            registryProblem: "the file is open")
         #expect(bad.summary.hasSuffix("(the file is open)"))
         let empty = await ReplicaEnvironmentPlanner.choose(
-            environment: PythonEnvironment(hash: Self.hash, pipRequirements: []), runtimeImage: Self.runtime, registry: nil)
+            environment: PythonEnvironment(hash: Self.hash, pipRequirements: []), runtimeImage: Self.runtime,
+            registry: nil)
         #expect(empty.source == .prebuiltImage(Self.runtime))
         #expect(empty.summary.contains("the runtime image's Python, nothing to install"))
-        let unknown = await ReplicaEnvironmentPlanner.choose(environment: nil, runtimeImage: Self.runtime, registry: nil)
+        let unknown = await ReplicaEnvironmentPlanner.choose(
+            environment: nil, runtimeImage: Self.runtime, registry: nil)
         #expect(unknown.source == .prebuiltImage(Self.runtime))
         #expect(unknown.summary.contains("could not be read"))
     }
@@ -89,7 +106,9 @@ struct ReplicaEnvironmentPlannerTests {
 
 /// The `build-environment` init container: its manifests, and its script run for real.
 struct EnvironmentBuildContainerTests {
-    static func workload(claim: String? = nil, pythonVersion: String? = nil, requirements: [String] = ["six"]) -> ReplicaWorkload {
+    static func workload(claim: String? = nil, pythonVersion: String? = nil, requirements: [String] = ["six"])
+        -> ReplicaWorkload
+    {
         var workload = ManifestSamples.workload(
             gpu: 0,
             environment: .buildAtStart(
@@ -108,7 +127,8 @@ struct EnvironmentBuildContainerTests {
         return try #require(build?["command"]?.arrayValue?.last?.stringValue)
     }
 
-    @Test("The venv cache is the configured claim, else an emptyDir; the replica runs the venv's Python; hardening kept")
+    @Test(
+        "The venv cache is the configured claim, else an emptyDir; the replica runs the venv's Python; hardening kept")
     func manifests() throws {
         let hash = ReplicaEnvironmentPlannerTests.hash
         let claimed = Self.workload(claim: "berth-venvs")
@@ -121,7 +141,9 @@ struct EnvironmentBuildContainerTests {
         let command = replica["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
         let python = try #require(command.firstIndex(of: "--python")).advanced(by: 1)
         #expect(command[python] == "/opt/berth/venvs/\(hash)/bin/python")
-        #expect(replica["volumeMounts"]?.arrayValue?.contains { $0["name"] == "venv-cache" && $0["readOnly"] == true } == true)
+        #expect(
+            replica["volumeMounts"]?.arrayValue?.contains { $0["name"] == "venv-cache" && $0["readOnly"] == true }
+                == true)
         let build = try #require(pod["initContainers"]?.arrayValue?.first { $0["name"] == "build-environment" })
         #expect(build["securityContext"]?["readOnlyRootFilesystem"] == true)
         #expect(build["securityContext"]?["runAsNonRoot"] == true)
@@ -131,7 +153,8 @@ struct EnvironmentBuildContainerTests {
 
     @Test("The new manifests are valid against the Kubernetes API types", .timeLimit(.minutes(2)))
     func valid() async throws {
-        let manifests = ReplicaManifests.all(Self.workload(claim: "berth-venvs", pythonVersion: "3.11"))
+        let manifests =
+            ReplicaManifests.all(Self.workload(claim: "berth-venvs", pythonVersion: "3.11"))
             + ReplicaManifests.all(Self.workload())
         let output = try await ManifestValidationTests.validate(manifests)
         #expect(output.succeeded, "\(output.stdout)\(output.stderr)")
@@ -160,7 +183,8 @@ struct EnvironmentBuildContainerTests {
         #expect(built.stdout.contains("building one") && built.stdout.contains("venv ready"), "\(built.stdout)")
         #expect(FileManager.default.isExecutableFile(atPath: venv.appendingPathComponent("bin/python").path))
         #expect(FileManager.default.fileExists(atPath: marker.path))
-        #expect((try FileManager.default.contentsOfDirectory(atPath: cache.path)).count == 1, "no temporary folder left")
+        #expect(
+            (try FileManager.default.contentsOfDirectory(atPath: cache.path)).count == 1, "no temporary folder left")
 
         let reused = try await Self.run(script, cache: cache)
         #expect(reused.succeeded && reused.stdout.contains("reused the complete venv"), "\(reused.stdout)")
@@ -175,7 +199,8 @@ struct EnvironmentBuildContainerTests {
     func pinnedPython() async throws {
         let folder = try TemporaryDirectory("berth-venv-pin")
         defer { folder.remove() }
-        let refused = try await Self.run(try Self.script(Self.workload(pythonVersion: "2.7", requirements: [])), cache: folder.url)
+        let refused = try await Self.run(
+            try Self.script(Self.workload(pythonVersion: "2.7", requirements: [])), cache: folder.url)
         #expect(!refused.succeeded)
         #expect(refused.stderr.contains("pins Python 2.7 but the runtime image has Python 3."), "\(refused.stderr)")
     }

@@ -48,7 +48,8 @@ final class KubernetesClusters: Sendable {
             guard let registry else { return (nil, nil) }
             do {
                 let credentials = try registryCredentialsFile.map { try RegistrySettings.credentials(atPath: $0) }
-                return (RegistryClient(settings: try RegistrySettings(registry: registry, credentials: credentials)), nil)
+                let settings = try RegistrySettings(registry: registry, credentials: credentials)
+                return (RegistryClient(settings: settings), nil)
             } catch let error as KubernetesError {
                 return (nil, "the registry settings cannot be used: \(error.message)")
             } catch {

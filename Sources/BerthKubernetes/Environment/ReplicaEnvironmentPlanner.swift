@@ -33,7 +33,8 @@ public enum ReplicaEnvironmentPlanner {
         guard let environment else {
             return ReplicaEnvironmentChoice(
                 source: .prebuiltImage(runtimeImage),
-                summary: "Environment: the runtime image's Python (\(runtimeImage)); the environment's files could not be "
+                summary:
+                    "Environment: the runtime image's Python (\(runtimeImage)); the environment's files could not be "
                     + "read from the revision's sources, so its packages are not installed.")
         }
         let short = String(environment.hash.prefix(12))

@@ -155,11 +155,12 @@ enum ReplicaPodSpec {
     static func buildContainer(
         _ workload: ReplicaWorkload, hash: String, requirements: [String], pythonVersion: String?
     ) -> JSONValue {
-        [
+        let script = EnvironmentBuildScript.script(hash: hash, requirements: requirements, pythonVersion: pythonVersion)
+        return [
             "name": "build-environment",
             "image": .string(workload.runtimeImage),
             "imagePullPolicy": "IfNotPresent",
-            "command": ["sh", "-c", .string(EnvironmentBuildScript.script(hash: hash, requirements: requirements, pythonVersion: pythonVersion))],
+            "command": ["sh", "-c", .string(script)],
             "env": [
                 ["name": "HOME", "value": "/tmp"],
                 ["name": "BERTH_POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],

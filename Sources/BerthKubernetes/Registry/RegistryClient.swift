@@ -71,7 +71,9 @@ public struct RegistryClient: Sendable {
 
     func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         do {
-            return try await httpClient.execute(request, timeout: .milliseconds(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000))
+            let (seconds, attoseconds) = timeout.components
+            return try await httpClient.execute(
+                request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         } catch {
             throw KubernetesError(
                 .unreachable, "The registry \(settings.host) cannot be reached (\(error)); check BERTH_KUBERNETES_REGISTRY.")
