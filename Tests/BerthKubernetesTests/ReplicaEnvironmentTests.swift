@@ -53,7 +53,7 @@ struct ReplicaEnvironmentPlannerTests {
     func registryUnusable() async throws {
         let configuration = RegistryDouble.Configuration(
             username: "u", password: "p", images: ["berth/env:\(Self.hash)"])
-        try await RegistryDouble.withRunning(configuration) { url in
+        let stopped = try await RegistryDouble.withRunning(configuration) { url in
             let wrong = RegistryClient(
                 settings: try RegistrySettings(registry: url, credentials: .init(username: "u", password: "nope")))
             let refused = await ReplicaEnvironmentPlanner.choose(
@@ -64,11 +64,10 @@ struct ReplicaEnvironmentPlannerTests {
                 "\(refused.summary)")
             #expect(refused.summary.contains("BERTH_KUBERNETES_REGISTRY_CREDENTIALS"), "\(refused.summary)")
             #expect(!refused.summary.contains("nope"), "no secret in the summary")
+            return url
         }
         // A port nothing listens on: the double above has stopped, so its port is closed now.
-        let closed = try await Self.closedPort()
-        let unreachable = RegistryClient(
-            settings: try RegistrySettings(registry: "http://127.0.0.1:\(closed)"), timeout: .seconds(2))
+        let unreachable = RegistryClient(settings: try RegistrySettings(registry: stopped), timeout: .seconds(2))
         let choice = await ReplicaEnvironmentPlanner.choose(
             environment: Self.environment, runtimeImage: Self.runtime, registry: unreachable)
         #expect(choice.source == .buildAtStart(hash: Self.hash, requirements: ["six"], pythonVersion: "3.11"))
@@ -94,13 +93,6 @@ struct ReplicaEnvironmentPlannerTests {
             environment: nil, runtimeImage: Self.runtime, registry: nil)
         #expect(unknown.source == .prebuiltImage(Self.runtime))
         #expect(unknown.summary.contains("could not be read"))
-    }
-
-    /// A loopback port that was just free (a registry double started and stopped on it).
-    static func closedPort() async throws -> Int {
-        let configuration = RegistryDouble.Configuration(username: "u", password: "p", images: [])
-        let url = try await RegistryDouble.withRunning(configuration) { $0 }
-        return Int(url.split(separator: ":").last ?? "") ?? 9
     }
 }
 
