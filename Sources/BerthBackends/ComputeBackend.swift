@@ -68,6 +68,10 @@ public struct DeploymentSpec: Sendable, Hashable {
     public var liveness: DeploymentConfig.LivenessProbeRequirements
     /// More environment variables for the replica and its workers.
     public var environment: [String: String]
+    /// The deployment's Python environment as a cluster rebuilds it (its hash, pip requirements,
+    /// Python version); nil when unknown. The local backend runs `python` instead; Kubernetes runs
+    /// the registry's image of this hash, or builds a venv of these requirements in the Pod.
+    public var pythonEnvironment: PythonEnvironment? = nil
 
     public init(
         name: String, computeName: String, capacity: ClusterCapacity, replicas: Int, revision: String,
@@ -90,6 +94,38 @@ public struct DeploymentSpec: Sendable, Hashable {
         self.scoringTimeoutMs = scoringTimeoutMs
         self.liveness = liveness
         self.environment = environment
+    }
+}
+
+/// A deployment's Python environment, as a backend that cannot use this machine's venvs (a
+/// Kubernetes cluster) rebuilds it.
+public struct PythonEnvironment: Sendable, Hashable {
+    /// The environment's hash (`EnvironmentSpec.hash`, 64 hex digits): the tag of its image and the
+    /// name of its venv in a cache.
+    public var hash: String
+    /// What `pip install` installs into a venv, in order (the conda list already mapped to pip);
+    /// empty when the runtime image's Python serves as it is.
+    public var pipRequirements: [String]
+    /// The `major.minor` the conda file pins (`python=3.11`), nil when it pins none.
+    public var pythonVersion: String?
+
+    public init(hash: String, pipRequirements: [String], pythonVersion: String? = nil) {
+        self.hash = hash
+        self.pipRequirements = pipRequirements
+        self.pythonVersion = pythonVersion
+    }
+}
+
+/// Where a backend says, while `apply` runs, what it decided that the user should know (e.g. where
+/// a Kubernetes Pod's environment comes from): the deploy flow binds `log` to the operation's
+/// progress output around `apply`, so `ComputeBackend` keeps one signature for every backend.
+public enum DeployProgress {
+    /// The deploy's progress output, when a deploy is applying; nil otherwise (restores, scaling).
+    @TaskLocal public static var log: (@Sendable (String) async -> Void)?
+
+    /// Writes `line` to the deploy's progress output, if a deploy is listening.
+    public static func say(_ line: String) async {
+        await log?(line)
     }
 }
 

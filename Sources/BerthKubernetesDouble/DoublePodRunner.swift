@@ -33,10 +33,8 @@ struct DoublePodRunner: Sendable {
     func run() async {
         guard let pod else { return }
         let folder = runtime.workDirectory.appendingPathComponent("\(namespace)-\(name)", isDirectory: true)
-        let volumes = (pod["spec"]?["volumes"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
-        for volume in volumes {
-            try? FileManager.default.createDirectory(
-                at: folder.appendingPathComponent("volumes/\(volume)"), withIntermediateDirectories: true)
+        for volume in Self.volumeFolders(of: pod, folder: folder, runtime: runtime, namespace: namespace).values {
+            try? FileManager.default.createDirectory(at: volume, withIntermediateDirectories: true)
         }
         let secrets = Self.secretValues(store: store, namespace: namespace)
         setStatus(["phase": "Pending", "podIP": .string(podIP), "hostIP": "127.0.0.1", "conditions": [["type": "PodScheduled", "status": "True"]]])
@@ -135,9 +133,10 @@ struct DoublePodRunner: Sendable {
         -> ChildProcess
     {
         let containerName = container["name"]?.stringValue ?? "container"
+        let volumes = Self.volumeFolders(of: pod ?? [:], folder: folder, runtime: runtime, namespace: namespace)
         var mounts: [(String, String)] = (container["volumeMounts"]?.arrayValue ?? []).compactMap { mount in
             guard let path = mount["mountPath"]?.stringValue, let volume = mount["name"]?.stringValue else { return nil }
-            return (path, folder.appendingPathComponent("volumes/\(volume)").path)
+            return (path, (volumes[volume] ?? folder.appendingPathComponent("volumes/\(volume)")).path)
         }
         mounts.sort { $0.0.count > $1.0.count }
         func local(_ text: String) -> String { Self.rewrite(text, mounts: mounts) }
@@ -176,6 +175,25 @@ struct DoublePodRunner: Sendable {
             stdoutFile: logs.appendingPathComponent("\(containerName)-\(attempt).out"),
             stderrFile: logs.appendingPathComponent("\(containerName)-\(attempt).err"))
         return process
+    }
+
+    /// The folder of each of the Pod's volumes: its own under the Pod's folder, except a
+    /// `persistentVolumeClaim`, which is one folder per claim (`claims/NAMESPACE/CLAIM` under the
+    /// work directory) shared by every Pod that mounts it, as a ReadWriteMany volume would be.
+    static func volumeFolders(
+        of pod: JSONValue, folder: URL, runtime: KubernetesAPIDouble.PodRuntime, namespace: String
+    ) -> [String: URL] {
+        var folders: [String: URL] = [:]
+        for volume in pod["spec"]?["volumes"]?.arrayValue ?? [] {
+            guard let name = volume["name"]?.stringValue else { continue }
+            if let claim = volume["persistentVolumeClaim"]?["claimName"]?.stringValue {
+                folders[name] = runtime.workDirectory.appendingPathComponent(
+                    "claims/\(namespace)/\(claim)", isDirectory: true)
+            } else {
+                folders[name] = folder.appendingPathComponent("volumes/\(name)", isDirectory: true)
+            }
+        }
+        return folders
     }
 
     /// The last `lines` lines a container wrote (stdout and stderr of its latest run), as

@@ -31,15 +31,18 @@ package struct BerthServer: Sendable {
     /// The server's output goes to a fresh `logs-<random>/server.{out,err}` beside the workspace, so
     /// a restarted server does not overwrite the log of the one before.
     ///
+    /// `environment` adds to (or overrides) the server's environment, e.g. the Kubernetes settings.
+    ///
     /// - Throws: `TestProcessError` when the server exits or does not listen within `timeout`, with its log.
     package static func start(
-        home: URL, extraArguments: [String] = [], timeout: Duration = .seconds(60)
+        home: URL, extraArguments: [String] = [], environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
     ) async throws -> BerthServer {
         let logs = home.deletingLastPathComponent().appendingPathComponent("logs-\(UUID().uuidString.prefix(8))")
         let process = try ChildProcess(
             executable: TestPaths.berthExecutable,
             arguments: ["server", "--home", home.path, "--port", "0", "--router-port", "0"] + extraArguments,
-            environment: testEnvironment,
+            environment: testEnvironment.merging(environment) { $1 },
             stdoutFile: logs.appendingPathComponent("server.out"),
             stderrFile: logs.appendingPathComponent("server.err")
         )

@@ -23,12 +23,38 @@ final class KubernetesClusters: Sendable {
         /// The control plane's URL as Pods reach it: `$BERTH_KUBERNETES_CONTROL_PLANE_URL`, else the
         /// URL the control plane listens on (right when the cluster runs on this machine).
         var controlPlaneURL: String?
+        /// Where environment images are looked for: `$BERTH_KUBERNETES_REGISTRY`, nil for none.
+        var registry: String? = nil
+        /// The registry's credentials file: `$BERTH_KUBERNETES_REGISTRY_CREDENTIALS`.
+        var registryCredentialsFile: String? = nil
+        /// The PersistentVolumeClaim Pods build venvs into: `$BERTH_KUBERNETES_ENV_CACHE_CLAIM`,
+        /// nil for an `emptyDir` per Pod.
+        var environmentCacheClaim: String? = nil
 
         static func fromEnvironment() -> Settings {
             let environment = ProcessInfo.processInfo.environment
+            func value(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
             return Settings(
                 runtimeImage: environment["BERTH_KUBERNETES_IMAGE"] ?? "berth/runtime:latest",
-                controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"])
+                controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"],
+                registry: value("BERTH_KUBERNETES_REGISTRY"),
+                registryCredentialsFile: value("BERTH_KUBERNETES_REGISTRY_CREDENTIALS"),
+                environmentCacheClaim: value("BERTH_KUBERNETES_ENV_CACHE_CLAIM"))
+        }
+
+        /// The registry client, or why the registry settings cannot be used (read at each deploy,
+        /// so fixing the credentials file needs no restart); (nil, nil) when none is configured.
+        func registryClient() -> (client: RegistryClient?, problem: String?) {
+            guard let registry else { return (nil, nil) }
+            do {
+                let credentials = try registryCredentialsFile.map { try RegistrySettings.credentials(atPath: $0) }
+                let settings = try RegistrySettings(registry: registry, credentials: credentials)
+                return (RegistryClient(settings: settings), nil)
+            } catch let error as KubernetesError {
+                return (nil, "the registry settings cannot be used: \(error.message)")
+            } catch {
+                return (nil, "the registry settings cannot be used: \(error)")
+            }
         }
     }
 
@@ -128,21 +154,29 @@ final class KubernetesClusters: Sendable {
         let namespace = client.connection.namespace
         let controlPlaneURL = self.controlPlaneURL()
         let grants = artifactGrants
-        // UNFINISHED: the environment is the runtime image's Python. The registry check
-        // (`RegistryClient.hasImage`, tested against a real registry) and the pull secret
-        // (`ReplicaWorkload.registryConfigJSON`) exist, but BERTH_KUBERNETES_REGISTRY is not read
-        // here yet: DeploymentSpec carries neither the environment's hash nor its requirements, so
-        // neither `.prebuiltImage(REGISTRY/berth/env:<hash>)` nor `.buildAtStart` is chosen.
         let watch = ReplicaWatch(onChange: onChange)
+        let logger = self.logger
         let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec in
             let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
             let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
             // Called only when the deployment's objects are (re)created: a token per revision.
             let token = try grants.mint(deployment: spec.name, artifacts: (modelFiles + sourceFiles).map(\.digest))
-            return ReplicaWorkload(
+            let (registry, problem) = settings.registryClient()
+            let choice = await ReplicaEnvironmentPlanner.choose(
+                environment: spec.pythonEnvironment, runtimeImage: settings.runtimeImage, registry: registry,
+                registryProblem: problem)
+            await DeployProgress.say(choice.summary)
+            logger.info(
+                "Chose a deployment's environment",
+                metadata: ["deployment.name": "\(spec.name)", "environment": "\(choice.summary)"])
+            var workload = ReplicaWorkload(
                 spec: spec, namespace: spec.namespace ?? namespace, runtimeImage: settings.runtimeImage,
-                environmentSource: .prebuiltImage(settings.runtimeImage), modelFiles: modelFiles,
+                environmentSource: choice.source, modelFiles: modelFiles,
                 sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token)
+            workload.registryConfigJSON = registry?.settings.dockerConfigJSON
+            workload.environmentCacheClaim = settings.environmentCacheClaim
+            workload.environmentSummary = choice.summary
+            return workload
         }
         let (stop, stopper) = AsyncStream.makeStream(of: Void.self)
         let added = backends.withLock { backends in

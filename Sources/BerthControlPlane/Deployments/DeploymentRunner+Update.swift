@@ -65,7 +65,8 @@ extension DeploymentRunner {
         await log(
             "Rolling \(candidate.desiredReplicas) replica(s) to revision \(prepared.revision); "
                 + "revision \(currentRevision) serves until they are ready…")
-        try await backend.apply(try await spec(for: candidate))
+        let applied = try await spec(for: candidate)
+        try await DeployProgress.$log.withValue(log) { try await backend.apply(applied) }
         routes.changed()
         let outcome = try await waitForReplicas(of: candidate, log: log)
         if case .ready = outcome {

@@ -112,7 +112,8 @@ struct DeploymentRunner: Service {
         try await store.saveService(service)
         if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
 
-        try await backend.apply(spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory))
+        let applied = try await spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory)
+        try await DeployProgress.$log.withValue(log) { try await backend.apply(applied) }
         await log("Starting \(service.desiredReplicas) replica(s) on '\(deploy.compute.name)'…")
         routes.changed()
         switch try await waitForReplicas(of: service, log: log) {
@@ -311,6 +312,7 @@ struct DeploymentRunner: Service {
         spec.cpuLimit = config.containerResourceRequirements.cpuLimit
         spec.gpu = config.containerResourceRequirements.gpu
         spec.namespace = config.namespace
+        spec.pythonEnvironment = PythonEnvironment.of(service.inferenceConfig, sourceDirectory: spec.sourceDirectory)
         return spec
     }
 

@@ -105,6 +105,15 @@ public enum ReplicaManifests {
         ]
     }
 
+    /// The annotation that says where the Pods' environment comes from.
+    public static let environmentAnnotation = "berth.dev/environment"
+
+    static func templateAnnotations(_ workload: ReplicaWorkload) -> [String: JSONValue] {
+        var annotations: [String: JSONValue] = [ManifestLabels.revision: .string(workload.spec.revision)]
+        if let summary = workload.environmentSummary { annotations[environmentAnnotation] = .string(summary) }
+        return annotations
+    }
+
     /// The Deployment of replica Pods. A rolling update adds a new Pod before removing an old one,
     /// so an update never drops below the current number of ready replicas.
     public static func deployment(_ workload: ReplicaWorkload) -> JSONValue {
@@ -126,7 +135,7 @@ public enum ReplicaManifests {
                 "template": [
                     "metadata": [
                         "labels": .object(podLabels),
-                        "annotations": [ManifestLabels.revision: .string(spec.revision)],
+                        "annotations": .object(templateAnnotations(workload)),
                     ],
                     "spec": ReplicaPodSpec.podSpec(workload),
                 ],

@@ -13,11 +13,10 @@ enum ReplicaPodSpec {
         switch workload.environmentSource {
         case .prebuiltImage(let tagged):
             image = tagged
-        case .buildAtStart(let hash, let requirements):
-            // UNFINISHED: an emptyDir lives as long as the Pod; a node-wide cache keyed by the hash
-            // (a hostPath or a shared PVC) is the next step, so Pods on one node build once.
-            volumes.append(PodHardening.emptyDir("venv-cache"))
-            initContainers.append(buildContainer(workload, hash: hash, requirements: requirements))
+        case .buildAtStart(let hash, let requirements, let pythonVersion):
+            volumes.append(venvCacheVolume(workload))
+            initContainers.append(
+                buildContainer(workload, hash: hash, requirements: requirements, pythonVersion: pythonVersion))
             python = "\(ReplicaManifests.venvCacheDirectory)/\(hash)/bin/python"
         }
         var spec: JSONValue = [
@@ -138,21 +137,38 @@ enum ReplicaPodSpec {
         ]
     }
 
-    static func buildContainer(_ workload: ReplicaWorkload, hash: String, requirements: [String]) -> JSONValue {
-        let venv = "\(ReplicaManifests.venvCacheDirectory)/\(hash)"
-        let quoted = requirements.map(FetchScript.quote).joined(separator: " ")
-        let script = [
-            "set -eu",
-            "if [ -x \(FetchScript.quote(venv))/bin/python ]; then echo 'environment cached'; exit 0; fi",
-            "python3 -m venv \(FetchScript.quote(venv))",
-            requirements.isEmpty ? "true" : "\(FetchScript.quote(venv))/bin/pip install --no-cache-dir \(quoted)",
-        ].joined(separator: "\n")
+    /// The volume the venvs are built into: the configured PersistentVolumeClaim, shared by every
+    /// Pod that mounts it (so an environment is built once and reused by later Pods and
+    /// redeploys), else an `emptyDir`.
+    // UNFINISHED: the `emptyDir` default lives as long as its Pod, so each new Pod builds the venv
+    // again; a node-wide default (a hostPath, which Pod Security "baseline" forbids and whose
+    // folder needs an owner the Pod's user can write as, or a ReadWriteMany claim Berth creates)
+    // is the next step. Today a cache shared across Pods needs BERTH_KUBERNETES_ENV_CACHE_CLAIM.
+    static func venvCacheVolume(_ workload: ReplicaWorkload) -> JSONValue {
+        guard let claim = workload.environmentCacheClaim else { return PodHardening.emptyDir("venv-cache") }
+        return ["name": "venv-cache", "persistentVolumeClaim": ["claimName": .string(claim)]]
+    }
+
+    /// The init container that builds the venv `venvCacheDirectory/<hash>` unless a complete one is
+    /// there: built under a temporary name, the marker `berth-complete` written last, then renamed
+    /// into place, so a half-built venv (a Pod killed mid-build) is never used and is rebuilt.
+    static func buildContainer(
+        _ workload: ReplicaWorkload, hash: String, requirements: [String], pythonVersion: String?
+    ) -> JSONValue {
+        let script = EnvironmentBuildScript.script(hash: hash, requirements: requirements, pythonVersion: pythonVersion)
         return [
             "name": "build-environment",
             "image": .string(workload.runtimeImage),
             "imagePullPolicy": "IfNotPresent",
             "command": ["sh", "-c", .string(script)],
-            "env": [["name": "HOME", "value": "/tmp"]],
+            "env": [
+                ["name": "HOME", "value": "/tmp"],
+                ["name": "BERTH_POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
+                ["name": "PIP_DISABLE_PIP_VERSION_CHECK", "value": "1"],
+                ["name": "PIP_NO_INPUT", "value": "1"],
+                ["name": "PYTHONNOUSERSITE", "value": "1"],
+            ],
+            "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "2Gi"]],
             "securityContext": PodHardening.containerSecurityContext,
             "volumeMounts": [
                 PodHardening.mount("venv-cache", at: ReplicaManifests.venvCacheDirectory),

@@ -24,8 +24,9 @@ public struct ReplicaWorkload: Sendable, Hashable {
         /// The registry has an image tagged with the environment's hash: run it as is.
         case prebuiltImage(String)
         /// No such image: the runtime image builds a venv at start into a cache volume keyed by
-        /// the hash (`pip install` of these requirement lines).
-        case buildAtStart(hash: String, requirements: [String])
+        /// the hash (`pip install` of these requirement lines), refusing to when its `python3` is
+        /// not the pinned `major.minor` (`pythonVersion`, when the environment pins one).
+        case buildAtStart(hash: String, requirements: [String], pythonVersion: String? = nil)
     }
 
     public var spec: DeploymentSpec
@@ -46,6 +47,13 @@ public struct ReplicaWorkload: Sendable, Hashable {
     /// The `.dockerconfigjson` Pods pull images with (`RegistrySettings.dockerConfigJSON`), or nil
     /// when the images need no credentials.
     public var registryConfigJSON: String? = nil
+    /// The PersistentVolumeClaim (in the deployment's namespace) that holds the venvs Pods build,
+    /// so every Pod mounting it builds an environment once; nil for an `emptyDir` per Pod
+    /// (`$BERTH_KUBERNETES_ENV_CACHE_CLAIM`).
+    public var environmentCacheClaim: String? = nil
+    /// Where the environment comes from, in words (`ReplicaEnvironmentChoice.summary`): the Pod
+    /// template's `berth.dev/environment` annotation.
+    public var environmentSummary: String? = nil
 
     public init(
         spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,

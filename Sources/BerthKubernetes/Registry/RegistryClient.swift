@@ -16,6 +16,10 @@ import NIOHTTP1
 public struct RegistryClient: Sendable {
     public let settings: RegistrySettings
     let httpClient: HTTPClient
+    /// How long one request may take. A deploy waits for the check and falls back to building the
+    /// venv when it fails, and an unreachable registry fails only at this deadline (the HTTP
+    /// client keeps retrying a refused connection until then), so it is short.
+    public let timeout: Duration
 
     /// The manifest media types Berth accepts, most specific first.
     public static let manifestTypes = [
@@ -24,9 +28,10 @@ public struct RegistryClient: Sendable {
         "application/vnd.docker.distribution.manifest.v2+json",
     ]
 
-    public init(settings: RegistrySettings, httpClient: HTTPClient = .shared) {
+    public init(settings: RegistrySettings, httpClient: HTTPClient = .shared, timeout: Duration = .seconds(10)) {
         self.settings = settings
         self.httpClient = httpClient
+        self.timeout = timeout
     }
 
     /// Whether the registry holds `repository:tag`.
@@ -66,7 +71,9 @@ public struct RegistryClient: Sendable {
 
     func send(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         do {
-            return try await httpClient.execute(request, timeout: .seconds(30))
+            let (seconds, attoseconds) = timeout.components
+            return try await httpClient.execute(
+                request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         } catch {
             throw KubernetesError(
                 .unreachable, "The registry \(settings.host) cannot be reached (\(error)); check BERTH_KUBERNETES_REGISTRY.")
