@@ -90,11 +90,9 @@ public struct KubernetesBackend: ComputeBackend {
     }
 
     /// The autoscaler's lever: the Deployment's `scale` subresource, so no Pod restarts.
-    // UNFINISHED: a Pod removed by a scale-down is not drained first: it gets SIGTERM while the
-    // route table may still send it requests, which then get 503 ("shutting down") or 502. A
-    // `preStop` delay in the replica container (and the double honouring it), or the router
-    // retrying such a 503 on another replica, is the next step. (KubernetesAutoscaleTests scales
-    // down without load, so it does not show this.)
+    ///
+    /// A Pod a scale-down removes drains: its `preStop` sleep keeps it serving while routers drop
+    /// its terminating endpoint, then SIGTERM lets it finish its requests (`PodLifecycle`).
     public func scale(deploymentNamed name: String, to replicas: Int) async throws {
         do {
             let home = try await namespace(ofDeployment: name) ?? self.namespace
