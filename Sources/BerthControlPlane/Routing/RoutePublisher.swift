@@ -114,7 +114,7 @@ final class RoutePublisher: Service, Sendable {
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
-                    tokenAuthEnabled: config.aadAuthEnabled)
+                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace)
                 computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()

@@ -62,6 +62,7 @@ public struct KubernetesBackend: ComputeBackend {
             }
             let workload = try await workload(spec)
             try await ensureNamespace(of: workload)
+            try await allowRouter(in: workload.namespace, compute: spec.computeName)
             var deploymentUID: String?
             for manifest in ReplicaManifests.all(workload) {
                 let applied = try await client.createOrReplace(manifest)
@@ -133,6 +134,27 @@ public struct KubernetesBackend: ComputeBackend {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
         try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))
+        try await disallowRouterIfUnused(in: namespace)
+    }
+
+    /// Lets the in-cluster router read EndpointSlices and Pods in `namespace` when it is not the
+    /// attachment's (whose Role attach made): a Role and RoleBinding for its ServiceAccount.
+    func allowRouter(in namespace: String, compute: String) async throws {
+        guard namespace != self.namespace else { return }
+        _ = try await client.createOrReplace(RouterManifests.readerRole(namespace: namespace, compute: compute))
+        _ = try await client.createOrReplace(RouterManifests.readerRoleBinding(namespace: namespace, compute: compute))
+    }
+
+    /// Deletes the router's Role and RoleBinding in `namespace` (not the attachment's) once no
+    /// Berth replica Deployment is left there.
+    func disallowRouterIfUnused(in namespace: String) async throws {
+        guard namespace != self.namespace else { return }
+        let left = try await client.list(
+            .deployments, namespace: namespace,
+            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica")
+        guard (left["items"]?.arrayValue ?? []).isEmpty else { return }
+        _ = try await client.delete(.roleBindings, namespace: namespace, name: RouterInstallation.routerName)
+        _ = try await client.delete(.roles, namespace: namespace, name: RouterInstallation.routerName)
     }
 
     public func remove(deploymentNamed name: String) async {
