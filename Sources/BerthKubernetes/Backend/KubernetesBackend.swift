@@ -28,6 +28,8 @@ public struct KubernetesBackend: ComputeBackend {
     public let watch: ReplicaWatch?
     let logger: Logger
     let namespaces = DeploymentNamespaces()
+    /// Nodes and Pods for `replicaCapacity`, listed at most every 3 s.
+    let capacitySnapshots = ClusterSnapshotCache()
 
     public init(
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
@@ -105,19 +107,19 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    /// The autoscaler's limit: what the ready nodes' allocatable CPU minus other Pods' requests
-    /// holds (`ReplicaCapacityReader`); nil when it cannot be read (the scheduler then decides, and
-    /// Pods it cannot place show as Unschedulable in `status`).
-    // UNFINISHED: lists every Node and Pod per call (once per autoscaler sample); a watch of Nodes
-    // and of all Pods' requests would answer from memory on a large cluster. Memory is not counted.
+    /// The autoscaler's limit: what the ready nodes' allocatable CPU and memory minus other Pods'
+    /// requests hold (`ReplicaCapacityReader`), from Nodes and Pods listed at most every 3 s
+    /// (`ClusterSnapshotCache`); nil when it cannot be read (the scheduler then decides, and Pods
+    /// it cannot place show as Unschedulable in `status`).
     public func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? {
         do {
             guard let home = try await namespace(ofDeployment: name),
                 let deployment = try await client.getIfPresent(
                     .deployments, namespace: home, name: ManifestLabels.objectName(service: name))
             else { return nil }
-            let nodes = try await client.list(.nodes, namespace: nil)
-            let pods = try await client.list(.pods, namespace: nil)
+            let (nodes, pods) = try await capacitySnapshots.snapshot {
+                (try await client.list(.nodes, namespace: nil), try await client.list(.pods, namespace: nil))
+            }
             return ReplicaCapacityReader.capacity(service: name, deployment: deployment, nodes: nodes, pods: pods)
         } catch {
             logger.notice(
