@@ -61,8 +61,10 @@ final class DoubleController: Sendable {
         for deployment in all(.deployment) {
             let uid = deployment["metadata"]?["uid"]
             let namespace = deployment["metadata"]?["namespace"]?.stringValue
+            // Terminating Pods are no longer the Deployment's replicas (they drain, then go).
             let owned = pods.filter { pod in
-                (pod["metadata"]?["ownerReferences"]?.arrayValue ?? []).contains { $0["uid"] == uid }
+                pod["metadata"]?["deletionTimestamp"] == nil
+                    && (pod["metadata"]?["ownerReferences"]?.arrayValue ?? []).contains { $0["uid"] == uid }
             }
             let plan = DoubleDeploymentPlan.plan(deployment: deployment, pods: owned) {
                 String(UUID().uuidString.lowercased().prefix(5))
@@ -140,8 +142,15 @@ final class DoubleController: Sendable {
         for slice in existing {
             let namespace = slice["metadata"]?["namespace"]?.stringValue ?? ""
             let name = slice["metadata"]?["name"]?.stringValue ?? ""
-            if wanted.removeValue(forKey: "\(namespace)/\(name)") == nil {
+            guard let want = wanted.removeValue(forKey: "\(namespace)/\(name)") else {
                 _ = try? store.delete(.endpointSlice, namespace: namespace, name: name)
+                continue
+            }
+            // An endpoint's conditions change (a Pod starts terminating): update the slice.
+            if slice["endpoints"] != want["endpoints"] || slice["ports"] != want["ports"] {
+                _ = try? store.patch(
+                    .endpointSlice, namespace: namespace, name: name,
+                    ["endpoints": want["endpoints"] ?? [], "ports": want["ports"] ?? []])
             }
         }
         for slice in wanted.values {

@@ -1,6 +1,6 @@
 import BerthCore
 
-/// The EndpointSlices the double publishes for a Service: one per ready Pod the Service selects
+/// The EndpointSlices the double publishes for a Service: one per ready or terminating Pod the Service selects
 /// (each Pod has its own loopback address), labelled `kubernetes.io/service-name` as the
 /// EndpointSlice controller labels them.
 enum DoubleEndpointSlices {
@@ -19,8 +19,15 @@ enum DoubleEndpointSlices {
             let target = port["targetPort"] ?? port["port"] ?? 80
             return ["name": port["name"] ?? "", "protocol": "TCP", "port": containerPort(target, pods: selected)]
         }
-        return selected.filter(DoubleDeploymentPlan.isReady).compactMap { pod in
+        // A terminating Pod stays in its slice, `ready=false, terminating=true` (`serving` while its
+        // readiness probe passes), as the EndpointSlice controller publishes it.
+        let isTerminating = { (pod: JSONValue) in pod["metadata"]?["deletionTimestamp"] != nil }
+        return selected.filter { DoubleDeploymentPlan.isReady($0) || isTerminating($0) }.compactMap { pod in
             guard let podName = pod["metadata"]?["name"]?.stringValue, let ip = pod["status"]?["podIP"] else { return nil }
+            let conditions: JSONValue =
+                isTerminating(pod)
+                ? ["ready": false, "serving": .bool(DoubleDeploymentPlan.isReady(pod)), "terminating": true]
+                : ["ready": true, "serving": true, "terminating": false]
             return [
                 "apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "addressType": "IPv4",
                 "metadata": [
@@ -31,7 +38,7 @@ enum DoubleEndpointSlices {
                     ]),
                 ],
                 "endpoints": [
-                    ["addresses": [ip], "conditions": ["ready": true], "targetRef": ["kind": "Pod", "name": .string(podName)]]
+                    ["addresses": [ip], "conditions": conditions, "targetRef": ["kind": "Pod", "name": .string(podName)]]
                 ],
                 "ports": .array(ports),
             ]

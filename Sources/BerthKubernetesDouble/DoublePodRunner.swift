@@ -29,8 +29,29 @@ struct DoublePodRunner: Sendable {
         wake()
     }
 
-    /// Runs until the Pod is gone or the task is cancelled.
+    /// Whether the Pod was deleted: gone, or terminating (`deletionTimestamp`).
+    private var isDeleted: Bool {
+        guard let pod else { return true }
+        return pod["metadata"]?["deletionTimestamp"] != nil
+    }
+
+    /// Runs until the Pod is gone or the task is cancelled. A deleted Pod's containers are
+    /// stopped as the kubelet stops them (`preStop`, SIGTERM, SIGKILL after the grace period);
+    /// then the Pod object goes.
     func run() async {
+        await runContainers()
+        while !Task.isCancelled {
+            guard let pod else { return }
+            if pod["metadata"]?["deletionTimestamp"] != nil {
+                _ = try? store.delete(.pod, namespace: namespace, name: name, force: true)
+                wake()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    private func runContainers() async {
         guard let pod else { return }
         let folder = runtime.workDirectory.appendingPathComponent("\(namespace)-\(name)", isDirectory: true)
         for volume in Self.volumeFolders(of: pod, folder: folder, runtime: runtime, namespace: namespace).values {
@@ -42,7 +63,7 @@ struct DoublePodRunner: Sendable {
         for container in pod["spec"]?["initContainers"]?.arrayValue ?? [] {
             var attempts = 0
             while true {
-                guard self.pod != nil, !Task.isCancelled else { return }
+                guard !isDeleted, !Task.isCancelled else { return }
                 let exit = await runToEnd(container, folder: folder, secrets: secrets, attempt: attempts)
                 let terminated: JSONValue = [
                     "terminated": ["exitCode": .number(Double(exit.code)), "reason": exit.code == 0 ? "Completed" : "Error"]
@@ -60,7 +81,7 @@ struct DoublePodRunner: Sendable {
         guard let main = pod["spec"]?["containers"]?.arrayValue?.first else { return }
         var restarts = 0
         var lastState: JSONValue = [:]
-        while self.pod != nil, !Task.isCancelled {
+        while !isDeleted, !Task.isCancelled {
             let process: ChildProcess
             do {
                 process = try start(main, folder: folder, secrets: secrets, attempt: restarts)
@@ -78,9 +99,10 @@ struct DoublePodRunner: Sendable {
             }
             report(["running": [:]])
             while process.exit == nil {
-                if self.pod == nil || Task.isCancelled {
-                    let grace = Int(pod["spec"]?["terminationGracePeriodSeconds"]?.numberValue ?? 30)
-                    _ = await process.terminate(grace: .seconds(grace))
+                if isDeleted || Task.isCancelled {
+                    let grace = Duration.seconds(pod["spec"]?["terminationGracePeriodSeconds"]?.numberValue ?? 30)
+                    let slept = Task.isCancelled ? .zero : await preStop(main, process: process, grace: grace)
+                    _ = await process.terminate(grace: max(.seconds(1), grace - slept))
                     return
                 }
                 if !ready, await probe(main) {
@@ -92,10 +114,38 @@ struct DoublePodRunner: Sendable {
             let exit = await process.waitForExit()
             restarts += 1
             ready = false
-            lastState = ["terminated": ["exitCode": .number(Double(exit.code)), "reason": exit.wasSignalled ? "Killed" : "Error"]]
+            lastState = ["terminated": Self.terminated(exit, container: main, logs: folder.appendingPathComponent("logs"))]
             report(["waiting": ["reason": "CrashLoopBackOff", "message": .string("back-off restarting failed container (\(exit))")]])
             try? await Task.sleep(for: .milliseconds(250 * min(1 << min(restarts, 5), 40)))
         }
+    }
+
+    /// A container's `terminated` state as the kubelet reports it; with
+    /// `terminationMessagePolicy: FallbackToLogsOnError` a failed container's message is the end
+    /// of its log (at most 80 lines and 2048 bytes, as in Kubernetes).
+    static func terminated(_ exit: ChildProcess.Exit, container: JSONValue, logs: URL) -> JSONValue {
+        var state: [String: JSONValue] = [
+            "exitCode": .number(Double(exit.code)), "reason": exit.wasSignalled ? "Killed" : "Error",
+        ]
+        if container["terminationMessagePolicy"] == "FallbackToLogsOnError", exit.code != 0 || exit.wasSignalled {
+            let tail = log(in: logs, container: container["name"]?.stringValue ?? "", lines: 80)
+            let bytes = Array(tail.utf8.suffix(2048))
+            let message = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            if !message.isEmpty { state["message"] = .string(message) }
+        }
+        return .object(state)
+    }
+
+    /// Runs the container's `preStop` hook (the `sleep` action; the double runs no `exec` hooks)
+    /// while the process keeps serving; returns how long it took, which counts against the grace period.
+    private func preStop(_ container: JSONValue, process: ChildProcess, grace: Duration) async -> Duration {
+        guard let seconds = container["lifecycle"]?["preStop"]?["sleep"]?["seconds"]?.numberValue else { return .zero }
+        let start = ContinuousClock.now
+        let end = start + min(.seconds(seconds), grace)
+        while ContinuousClock.now < end, process.exit == nil, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return start.duration(to: .now)
     }
 
     private func probe(_ container: JSONValue) async -> Bool {
@@ -120,7 +170,7 @@ struct DoublePodRunner: Sendable {
         do {
             let process = try start(container, folder: folder, secrets: secrets, attempt: attempt)
             while process.exit == nil {
-                if pod == nil || Task.isCancelled { return await process.terminate(grace: .seconds(2)) }
+                if isDeleted || Task.isCancelled { return await process.terminate(grace: .seconds(2)) }
                 try? await Task.sleep(for: .milliseconds(100))
             }
             return await process.waitForExit()

@@ -143,10 +143,23 @@ struct DoubleState: Sendable {
 
     /// Deletes an object and, in the background as Kubernetes' garbage collector does, what it
     /// owns (`ownerReferences`) and, for a namespace, what it holds.
-    mutating func delete(_ kind: DoubleKind, namespace: String?, name: String) throws(DoubleStatus)
-        -> (JSONValue, Deliveries)
+    ///
+    /// A Pod the kubelet runs (it has a `podIP`) is deleted gracefully, as Kubernetes does: it
+    /// gets a `deletionTimestamp` (now + its `terminationGracePeriodSeconds`) and stays until its
+    /// `DoublePodRunner` stopped it and deletes it with `force`.
+    mutating func delete(_ kind: DoubleKind, namespace: String?, name: String, force: Bool = false, now: Date = Date())
+        throws(DoubleStatus) -> (JSONValue, Deliveries)
     {
         let key = Self.key(kind, namespace: namespace, name: name)
+        if kind.kind == "Pod", !force, let pod = objects[key], pod["status"]?["podIP"] != nil {
+            guard pod["metadata"]?["deletionTimestamp"] == nil,
+                case .object(let members) = pod, case .object(var metadata)? = members["metadata"]
+            else { return (pod, []) }
+            let grace = pod["spec"]?["terminationGracePeriodSeconds"]?.numberValue ?? 30
+            metadata["deletionTimestamp"] = .string(Self.timestamp(now.addingTimeInterval(grace)))
+            metadata["deletionGracePeriodSeconds"] = .number(grace)
+            return commit(key: key, members: members, metadata: metadata)
+        }
         guard let current = objects.removeValue(forKey: key) else { throw DoubleStatus.notFound(kind, name) }
         resourceVersion += 1
         var deliveries = record(key: key, type: "DELETED", object: current)

@@ -53,9 +53,9 @@ final class DoubleStore: Sendable {
     }
 
     @discardableResult
-    func delete(_ kind: DoubleKind, namespace: String?, name: String) throws(DoubleStatus) -> JSONValue {
+    func delete(_ kind: DoubleKind, namespace: String?, name: String, force: Bool = false) throws(DoubleStatus) -> JSONValue {
         try run { (state: inout DoubleState) throws(DoubleStatus) in
-            try state.delete(kind, namespace: namespace, name: name)
+            try state.delete(kind, namespace: namespace, name: name, force: force)
         }
     }
 

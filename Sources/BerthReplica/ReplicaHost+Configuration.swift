@@ -43,6 +43,12 @@ extension ReplicaHost {
         public var restartBackoffMaximum: Duration
         /// How long workers may take to exit after their stdin closes at shutdown before SIGKILL. Default 10 s.
         public var workerExitGracePeriod: Duration
+        /// When set, the replica exits with an error once a worker failed this many times in a row
+        /// (init() raised or the worker exited) instead of restarting it again: in a Kubernetes Pod
+        /// the kubelet then restarts the container and reports the crash loop with its exit code,
+        /// which is how the control plane learns why the replica never becomes ready. Default nil:
+        /// keep restarting (the local backend reads `/ready` instead).
+        public var exitAfterWorkerFailures: Int? = nil
 
         /// Creates a configuration; every field but the three paths has a default.
         public init(

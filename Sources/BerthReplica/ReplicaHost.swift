@@ -47,7 +47,9 @@ public struct ReplicaHost: Service {
     /// and then closes the listening socket; cancellation kills the workers at once.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
-        let pool = WorkerPool(policy: configuration.poolPolicy, launch: launch, group: group, logger: logger)
+        let pool = WorkerPool(
+            policy: configuration.poolPolicy, launch: launch, group: group, logger: logger,
+            exitAfterWorkerFailures: configuration.exitAfterWorkerFailures)
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)), logger: logger)

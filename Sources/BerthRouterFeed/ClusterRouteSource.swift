@@ -11,8 +11,11 @@ public final class ClusterRouteSource: Sendable {
     private let logger: Logger
 
     /// - Parameter apply: the router's `update(_:)`.
-    public init(source: FeedRouteMerger.ReplicaSource, logger: Logger, apply: @escaping @Sendable (RouteTable) -> Bool) {
-        self.merger = Mutex(FeedRouteMerger(source: source))
+    public init(
+        source: FeedRouteMerger.ReplicaSource, defaultNamespace: String? = nil, logger: Logger,
+        apply: @escaping @Sendable (RouteTable) -> Bool
+    ) {
+        self.merger = Mutex(FeedRouteMerger(source: source, defaultNamespace: defaultNamespace))
         self.apply = apply
         self.logger = logger
     }
@@ -25,9 +28,12 @@ public final class ClusterRouteSource: Sendable {
         publish(merger.withLock { $0.receive(feed: table) })
     }
 
-    /// Every EndpointSlice, after a (re)list.
-    public func replaceSlices(_ all: [String: SliceEndpoints]) {
-        publish(merger.withLock { $0.replaceSlices(all) })
+    /// The namespaces the newest feed table needs EndpointSlices of.
+    public var namespaces: Set<String> { merger.withLock { $0.namespaces } }
+
+    /// Every EndpointSlice (of `namespace`, when given), after a (re)list.
+    public func replaceSlices(_ all: [String: SliceEndpoints], namespace: String? = nil) {
+        publish(merger.withLock { $0.replaceSlices(all, namespace: namespace) })
     }
 
     /// One EndpointSlice added or changed (`endpoints`), or deleted (nil).

@@ -79,13 +79,20 @@ public final class EndpointSliceWatcher: Service, Sendable {
         }
     }
 
+    /// A slice keyed `namespace/name` (routers watch several namespaces), with its namespace.
+    func read(_ object: JSONValue) -> (name: String, endpoints: SliceEndpoints)? {
+        guard var slice = EndpointSliceReader.read(object) else { return nil }
+        slice.endpoints.namespace = namespace
+        return ("\(namespace)/\(slice.name)", slice.endpoints)
+    }
+
     /// One list, then watches from its version until one fails (`.gone`: list again).
     func listAndWatch(http: HTTPClient, listed: () -> Void) async throws {
         let client = try makeClient(http)
         let list = try await client.list(.endpointSlices, namespace: namespace)
         var all: [String: SliceEndpoints] = [:]
         for item in list["items"]?.arrayValue ?? [] {
-            if let slice = EndpointSliceReader.read(item) { all[slice.name] = slice.endpoints }
+            if let slice = read(item) { all[slice.name] = slice.endpoints }
         }
         onList(all)
         listed()
@@ -95,9 +102,9 @@ public final class EndpointSliceWatcher: Service, Sendable {
                 if let next = event.object["metadata"]?["resourceVersion"]?.stringValue { version = next }
                 switch event.type {
                 case "ADDED", "MODIFIED":
-                    if let slice = EndpointSliceReader.read(event.object) { onChange(slice.name, slice.endpoints) }
+                    if let slice = read(event.object) { onChange(slice.name, slice.endpoints) }
                 case "DELETED":
-                    if let name = event.object["metadata"]?["name"]?.stringValue { onChange(name, nil) }
+                    if let name = event.object["metadata"]?["name"]?.stringValue { onChange("\(namespace)/\(name)", nil) }
                 default:
                     break
                 }

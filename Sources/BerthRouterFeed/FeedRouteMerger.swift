@@ -19,6 +19,8 @@ public struct FeedRouteMerger: Sendable, Hashable {
     }
 
     public let source: ReplicaSource
+    /// The namespace of services whose feed route names none (the attachment's, `--namespace`).
+    public let defaultNamespace: String?
     /// The newest table from the feed, nil until the first one arrives.
     public private(set) var feedTable: RouteTable?
     /// Slice name → its service and ready endpoints.
@@ -26,8 +28,16 @@ public struct FeedRouteMerger: Sendable, Hashable {
     /// The last table returned (with its generation).
     public private(set) var current: RouteTable?
 
-    public init(source: ReplicaSource) {
+    public init(source: ReplicaSource, defaultNamespace: String? = nil) {
         self.source = source
+        self.defaultNamespace = defaultNamespace
+    }
+
+    /// The namespaces whose EndpointSlices the table needs: the default one and every service's.
+    public var namespaces: Set<String> {
+        var all = Set((feedTable?.services.values.map { $0.namespace ?? defaultNamespace } ?? []).compactMap { $0 })
+        if let defaultNamespace { all.insert(defaultNamespace) }
+        return all
     }
 
     /// A table from the feed.
@@ -36,9 +46,14 @@ public struct FeedRouteMerger: Sendable, Hashable {
         return next()
     }
 
-    /// Every slice at once, after a (re)list: slices not in `all` are gone.
-    public mutating func replaceSlices(_ all: [String: SliceEndpoints]) -> RouteTable? {
-        slices = all
+    /// Every slice at once, after a (re)list: slices not in `all` are gone — of `namespace` only
+    /// when one is given (each namespace has its own watch).
+    public mutating func replaceSlices(_ all: [String: SliceEndpoints], namespace: String? = nil) -> RouteTable? {
+        if let namespace {
+            slices = slices.filter { $0.value.namespace != namespace }.merging(all) { _, new in new }
+        } else {
+            slices = all
+        }
         return next()
     }
 
@@ -58,12 +73,14 @@ public struct FeedRouteMerger: Sendable, Hashable {
     public func merged() -> RouteTable? {
         guard var table = feedTable else { return nil }
         table.generation = 0
-        var byService: [String: Set<ReplicaEndpoint>] = [:]
-        if source == .endpointSlices {
-            for slice in slices.values { byService[slice.service, default: []].formUnion(slice.replicas) }
-        }
         for (name, var service) in table.services {
-            let replicas = source == .endpointSlices ? Array(byService[name] ?? []) : service.replicas
+            // A slice counts for the service of its name in the service's namespace (a slice
+            // without one, or a merger without a default, matches any).
+            let wanted = service.namespace ?? defaultNamespace
+            let sliced = slices.values.filter { slice in
+                slice.service == name && (wanted == nil || slice.namespace == nil || slice.namespace == wanted)
+            }
+            let replicas = source == .endpointSlices ? Array(Set(sliced.flatMap(\.replicas))) : service.replicas
             service.replicas = replicas.sorted { ($0.id, $0.host, $0.port) < ($1.id, $1.host, $1.port) }
             table.services[name] = service
         }
@@ -90,9 +107,12 @@ public struct SliceEndpoints: Sendable, Hashable {
     /// The Berth service (the Kubernetes Service is `berth-<service>`).
     public var service: String
     public var replicas: [ReplicaEndpoint]
+    /// The slice's namespace; nil when unknown (matches any service of that name).
+    public var namespace: String?
 
-    public init(service: String, replicas: [ReplicaEndpoint]) {
+    public init(service: String, replicas: [ReplicaEndpoint], namespace: String? = nil) {
         self.service = service
         self.replicas = replicas
+        self.namespace = namespace
     }
 }

@@ -64,10 +64,12 @@ struct KubernetesDeployEndToEndTests {
             #"{"computeType": "aks", "numReplicas": 2, "namespace": "team-a", "containerResourceRequirements": {"cpu": 0.1, "cpuLimit": 0.5}}"#
                 .utf8
         ).write(to: config)
+        // Pods being deleted drain (preStop) before they go; they are no longer replicas.
         func replicaPods() -> Set<String> {
             Set(
-                double.objects(kind: "Pod").filter { $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" }
-                    .compactMap { $0["metadata"]?["name"]?.stringValue })
+                double.objects(kind: "Pod").filter {
+                    $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && $0["metadata"]?["deletionTimestamp"] == nil
+                }.compactMap { $0["metadata"]?["name"]?.stringValue })
         }
         let before = replicaPods()
         let redeployed = try await berth(

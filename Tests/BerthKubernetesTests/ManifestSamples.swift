@@ -65,5 +65,6 @@ enum ManifestSamples {
         [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
             + ReplicaManifests.all(pulledWithCredentials)
             + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
+            + [RouterManifests.readerRole(namespace: "team-b", compute: "aks1"), RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1")]
     }
 }

@@ -108,7 +108,9 @@ struct PodRunnerTests {
             #expect(crashing)
             let replica = try #require(await backend.status(ofDeployment: "diabetes")?.replicas.first)
             #expect(replica.state != .ready)
-            #expect(replica.lastError == "Error, exit code 1", "\(replica)")
+            // FallbackToLogsOnError: the log's last line follows the exit code.
+            #expect(replica.lastError?.hasPrefix("Error, exit code 1: ") == true, "\(replica)")
+            #expect(replica.lastError?.contains("was not found") == true, "\(replica)")
             let logs = try await backend.logs(ofDeployment: "diabetes", replica: nil, lines: 20)
             #expect(logs.contains("The entry script 'score.py' (--entry-script) was not found"), "\(logs)")
         }

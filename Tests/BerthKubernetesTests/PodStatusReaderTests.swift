@@ -37,6 +37,18 @@ struct PodStatusReaderTests {
         #expect(replica.lastError == "OOMKilled, exit code 137")
     }
 
+    @Test("A termination message from the log (FallbackToLogsOnError) adds its last line only")
+    func terminationMessage() {
+        let replica = PodStatusReader.replicaStatus(
+            Self.pod("p2", conditions: [["type": "Ready", "status": "False"]],
+                container: [
+                    "name": "replica", "restartCount": 3,
+                    "state": ["waiting": ["reason": "CrashLoopBackOff"]],
+                    "lastState": ["terminated": ["reason": "Error", "exitCode": 1, "message": "line one\nThe replica gives up: worker 0 failed 3 times in a row (x).\n\n"]],
+                ]))
+        #expect(replica.lastError == "Error, exit code 1: The replica gives up: worker 0 failed 3 times in a row (x).")
+    }
+
     @Test("A failed init container (a checksum mismatch) is the replica's last error")
     func initFailure() {
         let replica = PodStatusReader.replicaStatus(

@@ -37,6 +37,35 @@ struct ReplicaCapacityTests {
         #expect(capacity.explanation.contains("2 ready nodes have 1.90 CPU"), "\(capacity.explanation)")
     }
 
+    @Test("A replica that does not fit by memory is not capacity, whatever the CPU")
+    func memoryCounts() throws {
+        func node(_ name: String, cpu: String, memory: String) -> JSONValue {
+            [
+                "metadata": ["name": .string(name)],
+                "status": [
+                    "allocatable": ["cpu": .string(cpu), "memory": .string(memory)],
+                    "conditions": [["type": "Ready", "status": "True"]],
+                ],
+            ]
+        }
+        let other: JSONValue = [
+            "metadata": ["labels": [:]],
+            "spec": ["nodeName": "a", "containers": [["resources": ["requests": ["cpu": "100m", "memory": "2Gi"]]]]],
+            "status": ["phase": "Running"],
+        ]
+        // 250m and 1536Mi per replica: a has 8 CPUs but 6Gi − 2Gi = 4Gi free → 2; b has 4Gi and
+        // 500m → 2 by CPU.
+        let deployment = ReplicaManifests.deployment(ManifestSamples.workload(gpu: 0))
+        let nodes: JSONValue = ["items": [node("a", cpu: "8", memory: "6Gi"), node("b", cpu: "500m", memory: "4Gi")]]
+        let capacity = try #require(
+            ReplicaCapacityReader.capacity(service: "diabetes", deployment: deployment, nodes: nodes, pods: ["items": [other]]))
+        #expect(capacity.maxReplicas == 4, "\(capacity.explanation)")
+        #expect(capacity.explanation.contains("1.50 GiB"), "\(capacity.explanation)")
+        #expect(ReplicaCapacityReader.memoryQuantity("1536Mi") == 1_610_612_736.0)
+        #expect(ReplicaCapacityReader.memoryQuantity("1G") == 1e9)
+        #expect(ReplicaCapacityReader.memoryQuantity("129e6") == 129e6)
+    }
+
     @Test("The backend reads the capacity from the double's Nodes and Pods", .timeLimit(.minutes(1)))
     func fromTheDouble() async throws {
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "1"), .init(name: "n2", cpu: "2")])

@@ -60,13 +60,16 @@ final class RoutePublisher: Service, Sendable {
     ///
     /// An autoscaled service is Healthy with at least `minReplicas` ready: replicas the autoscaler
     /// just added are still starting, and that is not a fault.
-    private func observe(_ service: Webservice, readyReplicas: Int) async throws {
+    private func observe(_ service: Webservice, readyReplicas: Int, status: DeploymentStatus?) async throws {
         guard service.state == .healthy || service.state == .unhealthy else { return }
         let config = service.deploymentConfig
         let autoscaled = config.numReplicas == nil && config.autoScaler.autoscaleEnabled
         let enough = autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
         let state: WebserviceState = readyReplicas >= enough ? .healthy : .unhealthy
-        guard state != service.state || readyReplicas != service.readyReplicas else { return }
+        let why = Self.reason(status)
+        guard state != service.state || readyReplicas != service.readyReplicas
+            || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
+        else { return }
         var updated = service
         updated.state = state
         updated.readyReplicas = readyReplicas
@@ -76,10 +79,20 @@ final class RoutePublisher: Service, Sendable {
             ? (service.error?.code == "ReplicasNotReady" ? nil : service.error)
             : ErrorDetail(
                 code: "ReplicasNotReady",
-                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed); the others are restarting. "
-                    + "'berth service get-logs -n \(service.name)' shows why.")
+                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
+                    + "'berth service get-logs -n \(service.name)' shows more." + why)
         updated.updatedTime = Date()
         try await store.saveService(updated)
+    }
+
+    /// Why replicas are missing, as the backend knows it (the scheduler's message, or a replica's
+    /// last termination reason such as `OOMKilled, exit code 137`), as a sentence to append; "" if unknown.
+    static func reason(_ status: DeploymentStatus?) -> String {
+        if let shortage = status?.unschedulable { return " " + shortage }
+        guard let failing = status?.replicas.first(where: { $0.state != .ready && $0.lastError != nil }),
+            let error = failing.lastError
+        else { return "" }
+        return " Replica \(failing.id): \(error)"
     }
 
     /// Builds and publishes the table now.
@@ -94,14 +107,14 @@ final class RoutePublisher: Service, Sendable {
                 // Routed: every ready replica, the previous revision's too during a rolling update;
                 // counted: the current revision's only.
                 let replicas = status?.readyEndpoints ?? []
-                try await observe(service, readyReplicas: status?.readyCount ?? 0)
+                try await observe(service, readyReplicas: status?.readyCount ?? 0, status: status)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
                     keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
-                    tokenAuthEnabled: config.aadAuthEnabled)
+                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace)
                 computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()

@@ -102,6 +102,10 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
     public var tokenAuthEnabled: Bool
     /// The `aud` a token must carry; nil means the service's `name`.
     public var tokenAudience: String?
+    /// The Kubernetes namespace of the replicas when the deployment config names one; nil: the
+    /// cluster attachment's (a router in the cluster watches the EndpointSlices of every namespace
+    /// its table names).
+    public var namespace: String?
 
     public init(
         name: String,
@@ -112,8 +116,10 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         maxConcurrentRequestsPerContainer: Int = 1,
         replicas: [ReplicaEndpoint] = [],
         tokenAuthEnabled: Bool = false,
-        tokenAudience: String? = nil
+        tokenAudience: String? = nil,
+        namespace: String? = nil
     ) {
+        self.namespace = namespace
         self.name = name
         self.authEnabled = authEnabled
         self.keyDigests = keyDigests
@@ -127,7 +133,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case name, authEnabled, keyDigests, scoringTimeoutMs, maxQueueWaitMs, maxConcurrentRequestsPerContainer
-        case replicas, tokenAuthEnabled, tokenAudience
+        case replicas, tokenAuthEnabled, tokenAudience, namespace
     }
 
     /// Reads routes from control planes older than a field (missing fields: defaults).
@@ -143,6 +149,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         replicas = try container.decodeIfPresent([ReplicaEndpoint].self, forKey: .replicas) ?? []
         tokenAuthEnabled = try container.decodeIfPresent(Bool.self, forKey: .tokenAuthEnabled) ?? false
         tokenAudience = try container.decodeIfPresent(String.self, forKey: .tokenAudience)
+        namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
     }
 }
 

@@ -28,6 +28,8 @@ public struct KubernetesBackend: ComputeBackend {
     public let watch: ReplicaWatch?
     let logger: Logger
     let namespaces = DeploymentNamespaces()
+    /// Nodes and Pods for `replicaCapacity`, listed at most every 3 s.
+    let capacitySnapshots = ClusterSnapshotCache()
 
     public init(
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
@@ -62,6 +64,7 @@ public struct KubernetesBackend: ComputeBackend {
             }
             let workload = try await workload(spec)
             try await ensureNamespace(of: workload)
+            try await allowRouter(in: workload.namespace, compute: spec.computeName)
             var deploymentUID: String?
             for manifest in ReplicaManifests.all(workload) {
                 let applied = try await client.createOrReplace(manifest)
@@ -90,11 +93,9 @@ public struct KubernetesBackend: ComputeBackend {
     }
 
     /// The autoscaler's lever: the Deployment's `scale` subresource, so no Pod restarts.
-    // UNFINISHED: a Pod removed by a scale-down is not drained first: it gets SIGTERM while the
-    // route table may still send it requests, which then get 503 ("shutting down") or 502. A
-    // `preStop` delay in the replica container (and the double honouring it), or the router
-    // retrying such a 503 on another replica, is the next step. (KubernetesAutoscaleTests scales
-    // down without load, so it does not show this.)
+    ///
+    /// A Pod a scale-down removes drains: its `preStop` sleep keeps it serving while routers drop
+    /// its terminating endpoint, then SIGTERM lets it finish its requests (`PodLifecycle`).
     public func scale(deploymentNamed name: String, to replicas: Int) async throws {
         do {
             let home = try await namespace(ofDeployment: name) ?? self.namespace
@@ -106,19 +107,19 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    /// The autoscaler's limit: what the ready nodes' allocatable CPU minus other Pods' requests
-    /// holds (`ReplicaCapacityReader`); nil when it cannot be read (the scheduler then decides, and
-    /// Pods it cannot place show as Unschedulable in `status`).
-    // UNFINISHED: lists every Node and Pod per call (once per autoscaler sample); a watch of Nodes
-    // and of all Pods' requests would answer from memory on a large cluster. Memory is not counted.
+    /// The autoscaler's limit: what the ready nodes' allocatable CPU and memory minus other Pods'
+    /// requests hold (`ReplicaCapacityReader`), from Nodes and Pods listed at most every 3 s
+    /// (`ClusterSnapshotCache`); nil when it cannot be read (the scheduler then decides, and Pods
+    /// it cannot place show as Unschedulable in `status`).
     public func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? {
         do {
             guard let home = try await namespace(ofDeployment: name),
                 let deployment = try await client.getIfPresent(
                     .deployments, namespace: home, name: ManifestLabels.objectName(service: name))
             else { return nil }
-            let nodes = try await client.list(.nodes, namespace: nil)
-            let pods = try await client.list(.pods, namespace: nil)
+            let (nodes, pods) = try await capacitySnapshots.snapshot {
+                (try await client.list(.nodes, namespace: nil), try await client.list(.pods, namespace: nil))
+            }
             return ReplicaCapacityReader.capacity(service: name, deployment: deployment, nodes: nodes, pods: pods)
         } catch {
             logger.notice(
@@ -135,6 +136,27 @@ public struct KubernetesBackend: ComputeBackend {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
         try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))
+        try await disallowRouterIfUnused(in: namespace)
+    }
+
+    /// Lets the in-cluster router read EndpointSlices and Pods in `namespace` when it is not the
+    /// attachment's (whose Role attach made): a Role and RoleBinding for its ServiceAccount.
+    func allowRouter(in namespace: String, compute: String) async throws {
+        guard namespace != self.namespace else { return }
+        _ = try await client.createOrReplace(RouterManifests.readerRole(namespace: namespace, compute: compute))
+        _ = try await client.createOrReplace(RouterManifests.readerRoleBinding(namespace: namespace, compute: compute))
+    }
+
+    /// Deletes the router's Role and RoleBinding in `namespace` (not the attachment's) once no
+    /// Berth replica Deployment is left there.
+    func disallowRouterIfUnused(in namespace: String) async throws {
+        guard namespace != self.namespace else { return }
+        let left = try await client.list(
+            .deployments, namespace: namespace,
+            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica")
+        guard (left["items"]?.arrayValue ?? []).isEmpty else { return }
+        _ = try await client.delete(.roleBindings, namespace: namespace, name: RouterInstallation.routerName)
+        _ = try await client.delete(.roles, namespace: namespace, name: RouterInstallation.routerName)
     }
 
     public func remove(deploymentNamed name: String) async {

@@ -57,7 +57,8 @@ public enum PodStatusReader {
         if let terminated = container?["lastState"]?["terminated"] ?? container?["state"]?["terminated"] {
             let reason = terminated["reason"]?.stringValue ?? "Terminated"
             let code = terminated["exitCode"]?.numberValue.map { ", exit code \(Int($0))" } ?? ""
-            let message = terminated["message"]?.stringValue.map { ": \($0)" } ?? ""
+            // With `FallbackToLogsOnError` the message is the log's end; its last line says why.
+            let message = terminated["message"]?.stringValue.flatMap(lastLine).map { ": \($0)" } ?? ""
             return "\(reason)\(code)\(message)"
         }
         if let waiting = container?["state"]?["waiting"], let reason = waiting["reason"]?.stringValue,
@@ -74,6 +75,11 @@ public enum PodStatusReader {
             }
         }
         return nil
+    }
+
+    /// The last non-empty line of `text`.
+    static func lastLine(_ text: String) -> String? {
+        text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.last { !$0.isEmpty }
     }
 
     /// The scheduler's message for a Pod it cannot place.

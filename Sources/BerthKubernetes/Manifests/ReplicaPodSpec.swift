@@ -23,9 +23,10 @@ enum ReplicaPodSpec {
             "serviceAccountName": .string(ReplicaManifests.serviceAccountName),
             "automountServiceAccountToken": false,
             "securityContext": PodHardening.podSecurityContext,
-            "terminationGracePeriodSeconds": .number(Double(workload.spec.scoringTimeoutMs / 1000 + 10)),
+            "terminationGracePeriodSeconds": .number(
+                Double(PodLifecycle.terminationGracePeriodSeconds(scoringTimeoutMs: workload.spec.scoringTimeoutMs))),
             "initContainers": .array(initContainers),
-            "containers": [replicaContainer(workload, image: image, python: python)],
+            "containers": [PodLifecycle.replicaContainer(replicaContainer(workload, image: image, python: python))],
             "volumes": .array(volumes),
         ]
         if workload.registryConfigJSON != nil, case .object(var members) = spec {

@@ -15,6 +15,13 @@ public enum RouterManifests {
         ] + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
     }
 
+    static func readerMetadata(namespace: String, compute: String) -> JSONValue {
+        [
+            "name": .string(RouterInstallation.routerName), "namespace": .string(namespace),
+            "labels": .object(ManifestLabels.routerLabels(compute: compute)),
+        ]
+    }
+
     static func metadata(_ installation: RouterInstallation, name: String = RouterInstallation.routerName,
         namespace: String = ManifestLabels.systemNamespace) -> JSONValue
     {
@@ -39,9 +46,20 @@ public enum RouterManifests {
 
     /// Read-only access to EndpointSlices and Pods in the deployment namespace, nothing else.
     public static func role(_ installation: RouterInstallation) -> JSONValue {
+        readerRole(namespace: installation.deploymentNamespace, compute: installation.computeName)
+    }
+
+    public static func roleBinding(_ installation: RouterInstallation) -> JSONValue {
+        readerRoleBinding(namespace: installation.deploymentNamespace, compute: installation.computeName)
+    }
+
+    /// The router's Role in `namespace`: get/list/watch EndpointSlices and Pods, nothing else.
+    /// Attach makes it in the attachment's namespace; a deploy to another namespace makes it
+    /// there too (and the last deployment's removal deletes it), so the router may watch there.
+    public static func readerRole(namespace: String, compute: String) -> JSONValue {
         [
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
-            "metadata": metadata(installation, namespace: installation.deploymentNamespace),
+            "metadata": readerMetadata(namespace: namespace, compute: compute),
             "rules": [
                 ["apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["get", "list", "watch"]],
                 ["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]],
@@ -49,10 +67,11 @@ public enum RouterManifests {
         ]
     }
 
-    public static func roleBinding(_ installation: RouterInstallation) -> JSONValue {
+    /// Binds `readerRole` in `namespace` to the router's ServiceAccount in `berth-system`.
+    public static func readerRoleBinding(namespace: String, compute: String) -> JSONValue {
         [
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
-            "metadata": metadata(installation, namespace: installation.deploymentNamespace),
+            "metadata": readerMetadata(namespace: namespace, compute: compute),
             "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(RouterInstallation.routerName)],
             "subjects": [
                 [

@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 import Logging
 import NIOCore
@@ -46,13 +47,17 @@ final class WorkerPool: Sendable {
     private let clock = ContinuousClock()
     /// How often deadlines (scoring timeout, restart back-off, exit grace) are checked.
     private let tickInterval: Duration
+    /// Failures in a row of one worker after which `run()` gives up (see `ReplicaHost.Configuration`).
+    private let exitAfterWorkerFailures: Int?
 
     init(
         policy: WorkerPoolStateMachine<ScoringJob, ContinuousClock.Instant>.Policy,
         launch: WorkerLaunch,
         group: any EventLoopGroup,
-        logger: Logger
+        logger: Logger,
+        exitAfterWorkerFailures: Int? = nil
     ) {
+        self.exitAfterWorkerFailures = exitAfterWorkerFailures
         self.state = Mutex(
             State(
                 machine: Machine(policy: policy), processes: Array(repeating: nil, count: policy.workerCount),
@@ -110,6 +115,7 @@ final class WorkerPool: Sendable {
                 }
                 for (action, process) in actions { await run(action, process: process) }
                 if stopped { break }
+                if let reason = gaveUp() { throw BerthError(.internalError, reason) }
             }
         } catch {
             forceStop()
@@ -213,6 +219,15 @@ final class WorkerPool: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Why the replica gives up: a worker that failed `exitAfterWorkerFailures` times in a row.
+    private func gaveUp() -> String? {
+        guard let limit = exitAfterWorkerFailures else { return nil }
+        guard let worker = snapshot.workers.first(where: { $0.failures >= limit && $0.state != "ready" && $0.state != "busy" })
+        else { return nil }
+        let error = worker.lastError.map { summary(of: $0) } ?? "no reason recorded"
+        return "The replica gives up: worker \(worker.slot) failed \(worker.failures) times in a row (\(error))."
+    }
 
     private func process(of action: Machine.Action, in state: State) -> WorkerProcess? {
         switch action {

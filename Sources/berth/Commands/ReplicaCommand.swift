@@ -1,4 +1,5 @@
 import ArgumentParser
+import BerthCore
 import BerthReplica
 import Foundation
 import Logging
@@ -58,6 +59,11 @@ struct ReplicaCommand: AsyncParsableCommand {
         help: "Memory limit of the replica and its workers in MB (memoryInGB), enforced with a cgroup where the machine allows.")
     var memoryLimitMb: Int?
 
+    @Option(
+        name: .long,
+        help: "Exit with an error once a worker failed this many times in a row, instead of restarting it (Kubernetes Pods set it, so the kubelet sees a crash loop).")
+    var exitAfterWorkerFailures: Int?
+
     @Flag(name: .long, help: "Shut down when the process that started this replica exits (the local backend sets it).")
     var exitWithParent = false
 
@@ -71,6 +77,9 @@ struct ReplicaCommand: AsyncParsableCommand {
         }
         guard scoringTimeoutMs >= 1 else {
             throw ValidationError("--scoring-timeout-ms (\(scoringTimeoutMs)) must be at least 1.")
+        }
+        if let exitAfterWorkerFailures, exitAfterWorkerFailures < 1 {
+            throw ValidationError("--exit-after-worker-failures (\(exitAfterWorkerFailures)) must be at least 1.")
         }
         if let memoryLimitMb, memoryLimitMb < 16 {
             throw ValidationError("--memory-limit-mb (\(memoryLimitMb)) must be at least 16.")
@@ -105,12 +114,14 @@ struct ReplicaCommand: AsyncParsableCommand {
         }
         defer { if let limit { MemoryLimit.release(limit) } }
         let host = self.host
+        var configuration = ReplicaHost.Configuration(
+            entryScript: entryScript, sourceDirectory: sourceDir, modelDirectory: modelDir, python: python,
+            workerPythonPath: workerPythonpath, workerCount: workers, host: host, port: port,
+            maxConcurrentRequests: maxConcurrent, scoringTimeout: .milliseconds(scoringTimeoutMs),
+            maxBodyBytes: maxBodyMb * 1_000_000, serviceName: serviceName)
+        configuration.exitAfterWorkerFailures = exitAfterWorkerFailures
         let replica = try ReplicaHost(
-            configuration: .init(
-                entryScript: entryScript, sourceDirectory: sourceDir, modelDirectory: modelDir, python: python,
-                workerPythonPath: workerPythonpath, workerCount: workers, host: host, port: port,
-                maxConcurrentRequests: maxConcurrent, scoringTimeout: .milliseconds(scoringTimeoutMs),
-                maxBodyBytes: maxBodyMb * 1_000_000, serviceName: serviceName),
+            configuration: configuration,
             logger: logger,
             onListening: { port in
                 // One line on stdout, so whoever started the replica learns the port.
@@ -122,6 +133,12 @@ struct ReplicaCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as BerthError where error.code == .internalError && exitAfterWorkerFailures != nil {
+            // The last line of the log is the reason: Kubernetes shows it as the termination message.
+            FileHandle.standardError.write(Data("\(error.message)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -27,11 +27,34 @@ extension RouterCommand {
         } else {
             connection = nil
         }
+        let first: KubernetesConnection?
+        do {
+            first = try connection?()
+        } catch let error as KubernetesError {
+            throw ValidationError(error.message)
+        }
         let source = ClusterRouteSource(
-            source: connection == nil ? .feed : .endpointSlices, logger: logger, apply: { router.update($0) })
+            source: connection == nil ? .feed : .endpointSlices, defaultNamespace: first?.namespace, logger: logger,
+            apply: { router.update($0) })
+        // One EndpointSlice watch per namespace the table names (deployments may set their own).
+        var sliceWatchers: EndpointSliceWatchers?
+        if let connection, let first {
+            sliceWatchers = EndpointSliceWatchers(initial: first.namespace, logger: logger) { namespace in
+                EndpointSliceWatcher(
+                    namespace: namespace,
+                    makeClient: { try KubernetesClient(connection: connection(), httpClient: $0, logger: logger) },
+                    logger: logger, onList: { source.replaceSlices($0, namespace: namespace) },
+                    onChange: { source.slice(named: $0, $1) })
+            }
+        }
+        let watchers = sliceWatchers
         let follower = RouteFeedFollower(
             configuration: .init(controlPlaneURL: controlPlaneURL, compute: compute, token: token), logger: logger,
-            servingGeneration: { source.servingGeneration }, onTable: { source.receive(feed: $0) })
+            servingGeneration: { source.servingGeneration },
+            onTable: {
+                source.receive(feed: $0)
+                watchers?.want(source.namespaces)
+            })
         // The control plane's autoscaler counts this router's traffic from these reports.
         // A report older than a second is stale anyway; a control plane that is away must not
         // hold one for the client's default two minutes.
@@ -44,20 +67,10 @@ extension RouterCommand {
             router: router, routerID: routerID(environment: environment), compute: compute, logger: logger,
             send: { try await client.reportLoad($0) })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: follower), .init(service: reporter)]
-        if let connection {
-            let first: KubernetesConnection
-            do {
-                first = try connection()
-            } catch let error as KubernetesError {
-                throw ValidationError(error.message)
-            }
+        if let first, let watchers {
             logger.info(
                 "Replica addresses from EndpointSlices", metadata: ["cluster": "\(first)", "namespace": "\(first.namespace)"])
-            let watcher = EndpointSliceWatcher(
-                namespace: first.namespace,
-                makeClient: { try KubernetesClient(connection: connection(), httpClient: $0, logger: logger) },
-                logger: logger, onList: { source.replaceSlices($0) }, onChange: { source.slice(named: $0, $1) })
-            services.append(.init(service: watcher))
+            services.append(.init(service: watchers))
         } else {
             logger.info("Replica addresses from the route feed (no cluster to watch: not in a Pod, no --kubeconfig)")
         }

@@ -1,0 +1,43 @@
+import BerthCore
+
+/// How a replica container starts failing and stops, in Kubernetes' terms: the parts of the
+/// replica container that make crash loops visible and scale-downs drain, kept apart from the
+/// rest of the Pod template (`ReplicaPodSpec`).
+///
+/// Draining: when a Pod is deleted (a scale-down, a rolling update), Kubernetes marks it
+/// terminating and its EndpointSlice endpoint `ready=false, terminating=true` at once, but the
+/// routers learn it over a watch; the `preStop` sleep keeps the replica serving meanwhile, then
+/// SIGTERM makes it finish the requests it has (up to `scoringTimeoutMs`) and exit.
+enum PodLifecycle {
+    /// How long a deleted replica Pod keeps serving before SIGTERM, while routers drop it.
+    static let preStopSeconds = 5
+
+    /// The Pod's `terminationGracePeriodSeconds`: the `preStop` sleep, then a request that just
+    /// started may take `scoringTimeoutMs`, then a margin for the workers to exit.
+    static func terminationGracePeriodSeconds(scoringTimeoutMs: Int) -> Int {
+        preStopSeconds + (scoringTimeoutMs + 999) / 1000 + 10
+    }
+
+    /// Worker failures in a row after which `berth replica` exits, so the kubelet sees a crash
+    /// loop (the same count after which the control plane calls a local replica failed).
+    static let exitAfterWorkerFailures = 3
+
+    /// `container` (the replica container) with:
+    /// - `--exit-after-worker-failures`: an entry script whose `init()` fails makes the container
+    ///   exit instead of restarting its worker forever inside a Pod that is never ready, so the
+    ///   Pod's status carries the exit code and `CrashLoopBackOff`;
+    /// - `terminationMessagePolicy: FallbackToLogsOnError`: the kubelet puts the end of the log
+    ///   (whose last line is the replica's reason) in `lastState.terminated.message`, which
+    ///   `PodStatusReader` shows in `berth service show`;
+    /// - `lifecycle.preStop`: a `preStopSeconds` sleep, so a deleted Pod drains (see above).
+    static func replicaContainer(_ container: JSONValue) -> JSONValue {
+        guard case .object(var members) = container else { return container }
+        if case .array(let command) = members["command"] {
+            members["command"] = .array(command + ["--exit-after-worker-failures", .string(String(exitAfterWorkerFailures))])
+        }
+        members["terminationMessagePolicy"] = "FallbackToLogsOnError"
+        // `sleep` (Kubernetes 1.29+) needs no command in the image.
+        members["lifecycle"] = ["preStop": ["sleep": ["seconds": .number(Double(preStopSeconds))]]]
+        return .object(members)
+    }
+}
