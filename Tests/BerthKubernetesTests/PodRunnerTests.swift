@@ -111,8 +111,12 @@ struct PodRunnerTests {
             // FallbackToLogsOnError: the log's last line follows the exit code.
             #expect(replica.lastError?.hasPrefix("Error, exit code 1: ") == true, "\(replica)")
             #expect(replica.lastError?.contains("was not found") == true, "\(replica)")
-            let logs = try await backend.logs(ofDeployment: "diabetes", replica: nil, lines: 20)
-            #expect(logs.contains("The entry script 'score.py' (--entry-script) was not found"), "\(logs)")
+            // The current container's log is empty right after a restart: wait for its first run's line.
+            let logged = try await Self.waitFor {
+                let logs = try await backend.logs(ofDeployment: "diabetes", replica: nil, lines: 20)
+                return logs.contains("The entry script 'score.py' (--entry-script) was not found")
+            }
+            #expect(logged, "the replica's log never said the entry script was missing")
         }
     }
 
