@@ -51,7 +51,7 @@ extension DeploymentRunner {
         guard let prepared else {
             try await store.saveService(candidate)
             try await backend.apply(try await spec(for: candidate))
-            routes.changed()
+            await routes.rebuild()  // In force at the router when the update returns.
             await log("Applied without restarting replicas: \(Self.summary(from: current, to: candidate)).")
             return
         }
@@ -92,7 +92,7 @@ extension DeploymentRunner {
         restored.updatedTime = Date()
         restored.readyReplicas = await backend.status(ofDeployment: current.name)?.readyCount ?? 0
         try await store.saveService(restored)
-        routes.changed()
+        await routes.rebuild()
         throw failure
     }
 

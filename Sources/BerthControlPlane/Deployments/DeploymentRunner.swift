@@ -251,7 +251,9 @@ struct DeploymentRunner: Service {
         service.readyReplicas = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
         service.updatedTime = Date()
         try await store.saveService(service)
-        routes.changed()
+        // Built now rather than signalled: when the caller hears "Healthy", the router already
+        // routes to the new replicas (a signalled rebuild could still be on its way).
+        await routes.rebuild()
     }
 
     // MARK: Delete and restore

@@ -72,6 +72,8 @@ struct RouteFeedState {
     private var finished = false
 
     mutating func publish(_ routes: PublishedRoutes) -> [AsyncStream<RouteFeed.Wake>.Continuation] {
+        // A build that started earlier but finished later carries an older generation: dropped.
+        if let latest, latest.table.generation > routes.table.generation { return [] }
         latest = routes
         return Array(watchers.values)
     }

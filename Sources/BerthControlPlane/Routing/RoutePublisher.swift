@@ -96,7 +96,15 @@ final class RoutePublisher: Service, Sendable {
     }
 
     /// Builds and publishes the table now.
+    ///
+    /// Safe to run beside the publisher's own loop: the generation is taken before the store and
+    /// the backend are read, and the router and the feed keep only a newer generation than the
+    /// one they have, so a build that read older state never replaces a newer one.
     func rebuild() async {
+        let next = generation.withLock { value -> UInt64 in
+            value += 1
+            return value
+        }
         do {
             var services: [String: ServiceRoute] = [:]
             var computeOf: [String: String] = [:]
@@ -120,10 +128,6 @@ final class RoutePublisher: Service, Sendable {
             let tokenKeys = try await signingKeys.verificationKeys()
             let endpoints = try await EndpointRouteBuilder.build(
                 try await endpointStore.endpoints(), store: endpointStore, services: &services)
-            let next = generation.withLock { value -> UInt64 in
-                value += 1
-                return value
-            }
             let table = RouteTable(generation: next, services: services, tokenKeys: tokenKeys, endpoints: endpoints)
             publish(table)
             feed.publish(PublishedRoutes(table: table, computeOf: computeOf))
