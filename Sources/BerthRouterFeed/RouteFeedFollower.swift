@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
+import BerthKubernetes
 import Foundation
 import Logging
 import NIOCore
@@ -144,13 +145,9 @@ public final class RouteFeedFollower: Service, Sendable {
         let clock = self.clock
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                var pending = Data()
+                var lines = NewlineDelimitedLines()
                 for try await chunk in response.body {
-                    pending.append(contentsOf: chunk.readableBytesView)
-                    while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                        let line = pending[pending.startIndex..<newline]
-                        pending = Data(pending[pending.index(after: newline)...])
-                        guard !line.isEmpty else { continue }
+                    for line in lines.lines(completedBy: chunk) {
                         if received.increment() == 1 {
                             if self.away.exchange(false, ordering: .relaxed) {
                                 logger.info("Following the control plane's route feed again")
@@ -160,7 +157,7 @@ public final class RouteFeedFollower: Service, Sendable {
                         }
                         let event: RouteFeedEvent
                         do {
-                            event = try JSONDecoder().decode(RouteFeedEvent.self, from: Data(line))
+                            event = try JSONDecoder().decode(RouteFeedEvent.self, from: line)
                         } catch {
                             throw FeedFailure(description: "the feed sent a line that is not a route feed event")
                         }
@@ -169,7 +166,7 @@ public final class RouteFeedFollower: Service, Sendable {
                             onTable(table)
                         }
                     }
-                    if pending.count > 64 << 20 { throw FeedFailure(description: "a feed line exceeded 64 MiB") }
+                    if lines.pendingBytes > 64 << 20 { throw FeedFailure(description: "a feed line exceeded 64 MiB") }
                 }
             }
             group.addTask {

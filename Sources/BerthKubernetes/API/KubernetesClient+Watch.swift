@@ -44,13 +44,10 @@ extension KubernetesClient {
             let bytes = try await response.body.collect(upTo: 1 << 20)
             throw Self.statusError(status: Int(response.status.code), body: Data(bytes.readableBytesView), method: .GET, path: path)
         }
-        var pending = Data()
+        var lines = NewlineDelimitedLines()
         for try await chunk in response.body {
-            pending.append(contentsOf: chunk.readableBytesView)
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = pending[pending.startIndex..<newline]
-                pending = Data(pending[pending.index(after: newline)...])
-                guard !line.isEmpty, let event = try Self.watchEvent(Data(line)) else { continue }
+            for line in lines.lines(completedBy: chunk) {
+                guard let event = try Self.watchEvent(line) else { continue }
                 if event.type == "ERROR" {
                     let status = Int(event.object["code"]?.numberValue ?? 500)
                     throw Self.statusError(
@@ -58,7 +55,7 @@ extension KubernetesClient {
                 }
                 guard try await onEvent(event) else { return }
             }
-            if pending.count > Self.maxBodyBytes {
+            if lines.pendingBytes > Self.maxBodyBytes {
                 throw KubernetesError(.apiError, "A watch event from \(path) exceeded \(Self.maxBodyBytes) bytes.")
             }
         }
