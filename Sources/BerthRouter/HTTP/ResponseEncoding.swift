@@ -9,23 +9,16 @@ import NIOHTTP1
 enum ResponseEncoding {
     /// `HTTP/1.1 <code> <reason>`, the headers and the blank line.
     static func head(_ head: HTTPResponseHead, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var size = 64
-        for (name, value) in head.headers { size += name.utf8.count + value.utf8.count + 4 }
-        var buffer = allocator.buffer(capacity: size)
+        var buffer = allocator.buffer(capacity: 64 + head.headers.encodedSize)
         buffer.writeStaticString("HTTP/1.1 ")
         buffer.writeString(String(head.status.code))
         buffer.writeInteger(UInt8(ascii: " "))
         buffer.writeString(head.status.reasonPhrase)
         buffer.writeStaticString("\r\n")
-        for (name, value) in head.headers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
+        buffer.writeHeaderLines(head.headers)
         return buffer
     }
+
 
     /// The size line that opens a chunk of `count` bytes.
     static func chunkStart(_ count: Int, allocator: ByteBufferAllocator) -> ByteBuffer {

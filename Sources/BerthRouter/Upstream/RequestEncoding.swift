@@ -8,20 +8,13 @@ import NIOHTTP1
 /// from the client, or the router's own, with `Content-Length` set when there is a body.
 enum RequestEncoding {
     static func encode(_ head: HTTPRequestHead, body: ByteBuffer?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var size = head.uri.utf8.count + 32 + (body?.readableBytes ?? 0)
-        for (name, value) in head.headers { size += name.utf8.count + value.utf8.count + 4 }
+        let size = head.uri.utf8.count + 32 + (body?.readableBytes ?? 0) + head.headers.encodedSize
         var buffer = allocator.buffer(capacity: size)
         buffer.writeString(head.method.rawValue)
         buffer.writeInteger(UInt8(ascii: " "))
         buffer.writeString(head.uri)
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        for (name, value) in head.headers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
+        buffer.writeHeaderLines(head.headers)
         if var body { buffer.writeBuffer(&body) }
         return buffer
     }
