@@ -44,9 +44,7 @@ struct ClusterRouterEndToEndTests {
         restarted: inout BerthServer?
     ) async throws {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: server.home)
         }
         let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
         let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
@@ -66,17 +64,8 @@ struct ClusterRouterEndToEndTests {
 
         // The router, as its Pod runs it: the feed token from the cluster's Secret, replicas from
         // the EndpointSlices of the deployment namespace.
-        var environment = ProcessInfo.processInfo.environment
-        environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
-        let logs = folder.appending("router")
-        let process = try ChildProcess(
-            executable: TestPaths.berthExecutable,
-            arguments: [
-                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
-                "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
-            ],
-            environment: environment, stdoutFile: logs.appendingPathComponent("out"),
-            stderrFile: logs.appendingPathComponent("err"))
+        let feedToken = try RouteFeedTests.feedToken(double)
+        let process = try Self.startFeedRouter(server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
         let base = try await Self.listeningURL(process)
         let score = "\(base)/api/v1/service/echo-k8s/score"
@@ -99,7 +88,7 @@ struct ClusterRouterEndToEndTests {
             return listed.status == 200 && listed.text.contains("-\(process.pid)")
         }
         let signed = [
-            ("Authorization", "Bearer \(environment["BERTH_FEED_TOKEN"] ?? "")"), ("Content-Type", "application/json"),
+            ("Authorization", "Bearer \(feedToken)"), ("Content-Type", "application/json"),
         ]
         #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed).status == 204)
         #expect(try await TestHTTP.post(loads, #"{"router": "r", "services": {}}"#, headers: signed).status == 401)
@@ -171,7 +160,7 @@ struct ClusterRouterEndToEndTests {
         }
         #expect(!process.stderr.contains(keys.primaryKey))
         #expect(!process.stderr.contains(newKeys.primaryKey))
-        #expect(!process.stderr.contains(environment["BERTH_FEED_TOKEN"] ?? "-"))
+        #expect(!process.stderr.contains(feedToken))
     }
 
     /// The replicas (Pod names) of echo-k8s in the router's last applied table, from its debug log
@@ -234,6 +223,25 @@ struct ClusterRouterEndToEndTests {
         }
         Issue.record("Timed out waiting until \(what).\nRouter log:\n\(router.stderr)")
         throw TestProcessError("Timed out waiting until \(what).")
+    }
+
+    /// `berth router --feed` as a router Pod of attached cluster `aks-1` runs it, as a local
+    /// process: the feed token from the cluster's Secret, replicas from the EndpointSlices of
+    /// `default` through `kubeconfig`; its output under `folder/router`.
+    static func startFeedRouter(
+        server: BerthServer, double: RunningKubernetesAPIDouble, kubeconfig: URL, folder: TemporaryDirectory
+    ) throws -> ChildProcess {
+        var environment = ProcessInfo.processInfo.environment
+        environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
+        let logs = folder.appending("router")
+        return try ChildProcess(
+            executable: TestPaths.berthExecutable,
+            arguments: [
+                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
+                "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
+            ],
+            environment: environment, stdoutFile: logs.appendingPathComponent("out"),
+            stderrFile: logs.appendingPathComponent("err"))
     }
 
     /// The router's URL, from its 'Listening on http://HOST:PORT' line.

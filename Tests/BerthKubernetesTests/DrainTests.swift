@@ -125,9 +125,7 @@ extension DrainTests {
     {
         @discardableResult
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: server.home)
         }
         func pods(readyOnly: Bool) -> Set<String> {
             Set(
@@ -150,17 +148,8 @@ extension DrainTests {
         let ic = TestPaths.corpus("slow").appendingPathComponent("inferenceconfig.json").path
         try await berth("model", "deploy", "-n", "slow-k8s", "-m", "slow-model:1", "--ic", ic, "--dc", config.path, "--ct", "aks-1")
 
-        var environment = ProcessInfo.processInfo.environment
-        environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
-        let logs = folder.appending("router")
-        let process = try ChildProcess(
-            executable: TestPaths.berthExecutable,
-            arguments: [
-                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
-                "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
-            ],
-            environment: environment, stdoutFile: logs.appendingPathComponent("out"),
-            stderrFile: logs.appendingPathComponent("err"))
+        let process = try ClusterRouterEndToEndTests.startFeedRouter(
+            server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
         let base = try await ClusterRouterEndToEndTests.listeningURL(process)
         let score = "\(base)/api/v1/service/slow-k8s/score"

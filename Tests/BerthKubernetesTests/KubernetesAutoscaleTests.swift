@@ -35,9 +35,7 @@ struct KubernetesAutoscaleTests {
     {
         @discardableResult
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: server.home)
         }
         func service() async throws -> Webservice {
             try await berth("service", "show", "-n", "slow-k8s", "-o", "json").json(Webservice.self)

@@ -32,9 +32,7 @@ struct KubernetesDeployEndToEndTests {
     func journey(double: RunningKubernetesAPIDouble, server: BerthServer, kubeconfig: URL, model: URL) async throws {
         let home = server.home
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: home, timeout: .seconds(180))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: home)
         }
         _ = try await berth(
             "computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path,

@@ -48,9 +48,7 @@ struct KubernetesEnvironmentEndToEndTests {
         async throws
     {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(300))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: server.home, timeout: .seconds(300))
         }
         let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
         let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")

@@ -65,9 +65,7 @@ struct RouterNamespacesTests {
     {
         @discardableResult
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
-            let result = try await BerthCLI.run(arguments, home: server.home, timeout: .seconds(180))
-            try #require(result.succeeded, "\(result)")
-            return result
+            try await berthSucceeds(arguments, home: server.home)
         }
         let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
         try await berth(
@@ -91,17 +89,8 @@ struct RouterNamespacesTests {
         #expect(binding["subjects"]?.arrayValue?.first?["name"] == "berth-router")
 
         // The router, watching the attachment's namespace (default) as its Pod would.
-        var environment = ProcessInfo.processInfo.environment
-        environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
-        let logs = folder.appending("router")
-        let process = try ChildProcess(
-            executable: TestPaths.berthExecutable,
-            arguments: [
-                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
-                "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
-            ],
-            environment: environment, stdoutFile: logs.appendingPathComponent("out"),
-            stderrFile: logs.appendingPathComponent("err"))
+        let process = try ClusterRouterEndToEndTests.startFeedRouter(
+            server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
         let base = try await ClusterRouterEndToEndTests.listeningURL(process)
         let pods = Set(

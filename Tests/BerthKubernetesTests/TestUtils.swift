@@ -2,6 +2,7 @@ import BerthKubernetes
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
+import Testing
 
 extension RunningKubernetesAPIDouble {
     /// A client of this double, through a kubeconfig as a user would give it.
@@ -21,4 +22,16 @@ extension KubernetesAPIDouble.PodRuntime {
             berthExecutable: TestPaths.berthExecutable, python: TestPaths.fixturePython,
             workDirectory: folder.appending("pods"), environment: ["BERTH_PYTHONPATH": TestPaths.pythonPackages.path])
     }
+}
+
+/// Runs the CLI against the workspace at `home` and requires that it succeeded: one step of the
+/// Kubernetes journeys, which fail at the first step that does.
+@discardableResult
+func berthSucceeds(
+    _ arguments: [String], home: URL, timeout: Duration = .seconds(180),
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> BerthCLI.Result {
+    let result = try await BerthCLI.run(arguments, home: home, timeout: timeout)
+    try #require(result.succeeded, "\(result)", sourceLocation: sourceLocation)
+    return result
 }
