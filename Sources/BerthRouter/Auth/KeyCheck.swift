@@ -29,7 +29,8 @@ enum KeyCheck {
 }
 
 extension Substring {
-    fileprivate func trimmingSpaces() -> Substring {
+    /// Without leading and trailing spaces (a bearer token, a transfer coding in a list).
+    func trimmingSpaces() -> Substring {
         var result = self
         while result.first == " " { result = result.dropFirst() }
         while result.last == " " { result = result.dropLast() }

@@ -34,6 +34,8 @@ struct ResponseFramer {
         case chunkDataEnd
         case trailers
         case untilClose
+        /// The body's last bytes went out, or it has none: `.end` is next.
+        case endPending
         /// After a response that closes the connection: nothing more is expected.
         case done
     }
@@ -45,12 +47,6 @@ struct ResponseFramer {
 
     private var state = State.head
 
-    /// Whether the current response is read until the connection closes (no length given).
-    var endsAtClose: Bool {
-        if case .untilClose = state { return true }
-        return false
-    }
-
     /// The next event the bytes in `buffer` complete, consuming them; nil when more bytes are needed.
     mutating func next(_ buffer: inout ByteBuffer) throws -> Event? {
         switch state {
@@ -60,13 +56,7 @@ struct ResponseFramer {
             guard buffer.readableBytes > 0 else { return nil }
             let count = min(remaining, buffer.readableBytes)
             let slice = buffer.readSlice(length: count)!
-            if count == remaining {
-                state = .head
-                // The end follows at once; the caller asks again.
-                pendingEnd = true
-            } else {
-                state = .fixed(remaining: remaining - count)
-            }
+            state = count == remaining ? .endPending : .fixed(remaining: remaining - count)
             return .body(slice)
         case .chunkSize:
             guard let line = try readLine(&buffer, limit: Self.maxChunkLineBytes) else { return nil }
@@ -97,14 +87,14 @@ struct ResponseFramer {
         case .untilClose:
             guard buffer.readableBytes > 0 else { return nil }
             return .body(buffer.readSlice(length: buffer.readableBytes)!)
+        case .endPending:
+            state = .head
+            return .end
         case .done:
             guard buffer.readableBytes == 0 else { throw Malformed(description: "bytes after the last response") }
             return nil
         }
     }
-
-    /// Set when a fixed-length body's last bytes were returned: `.end` is next.
-    private var pendingEnd = false
 
     /// The end of a response read until the connection closed (call on close).
     mutating func connectionClosed() -> Event? {
@@ -116,10 +106,6 @@ struct ResponseFramer {
     // MARK: Head
 
     private mutating func readHead(_ buffer: inout ByteBuffer) throws -> Event? {
-        if pendingEnd {
-            pendingEnd = false
-            return .end
-        }
         let view = buffer.readableBytesView
         guard let end = Self.endOfHead(in: view) else {
             if view.count > Self.maxHeadBytes { throw Malformed(description: "the response head is too long") }
@@ -147,7 +133,7 @@ struct ResponseFramer {
                 }
                 contentLength = length
             } else if ReplicaProxy.equalsIgnoringCase(name, "transfer-encoding") {
-                chunked = value.lowercased().split(separator: ",").last?.trimmingCharacters() == "chunked"
+                chunked = value.lowercased().split(separator: ",").last?.trimmingSpaces() == "chunked"
                 if !chunked { throw Malformed(description: "a transfer coding other than chunked") }
             } else if ReplicaProxy.equalsIgnoringCase(name, "connection") {
                 connection = value.lowercased()
@@ -157,17 +143,12 @@ struct ResponseFramer {
         if status.code < 200 { return try readHead(&buffer) }  // 1xx: the real head follows.
         var keepAlive =
             version == .http1_1 ? connection?.contains("close") != true : connection?.contains("keep-alive") == true
-        if status == .noContent || status == .notModified || status.code < 200 {
-            state = .head
-            pendingEnd = true
+        if ResponseEncoding.hasNoBody(status) || contentLength == 0 && !chunked {
+            state = .endPending
         } else if chunked {
             state = .chunkSize
         } else if let contentLength {
-            if contentLength == 0 {
-                pendingEnd = true
-            } else {
-                state = .fixed(remaining: contentLength)
-            }
+            state = .fixed(remaining: contentLength)
         } else {
             state = .untilClose
             keepAlive = false
@@ -235,14 +216,5 @@ struct ResponseFramer {
         let line = view[view.startIndex..<(newline - 1)]
         buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
         return line
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters() -> Substring {
-        var result = self
-        while result.first == " " { result = result.dropFirst() }
-        while result.last == " " { result = result.dropLast() }
-        return result
     }
 }
