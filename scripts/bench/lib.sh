@@ -15,27 +15,31 @@ apt_install() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# build_release_product NAME: builds `.build/release/NAME` (swift build -c release) unless it is there.
+build_release_product() {
+    if [[ ! -x "$repo/.build/release/$1" ]]; then
+        log "building $1 (swift build -c release --product $1; the first build takes several minutes)"
+        (cd "$repo" && swift build -c release --product "$1" >&2)
+    fi
+}
+
 # ensure_berth_bin: sets BERTH_BIN to an absolute path of an executable `berth`, building the
 # release binary when BERTH_BIN is unset and the repository has none yet.
 ensure_berth_bin() {
     if [[ -z "${BERTH_BIN:-}" ]]; then
+        build_release_product berth
         BERTH_BIN="$repo/.build/release/berth"
-        if [[ ! -x "$BERTH_BIN" ]]; then
-            log "building berth (swift build -c release; the first build takes several minutes)"
-            (cd "$repo" && swift build -c release --product berth >&2)
-        fi
     fi
     [[ -x "$BERTH_BIN" ]] || die "BERTH_BIN=$BERTH_BIN is not an executable"
     BERTH_BIN="$(cd "$(dirname "$BERTH_BIN")" && pwd)/$(basename "$BERTH_BIN")"
 }
 
 # ensure_bare_proxy_bin: sets BARE_PROXY_BIN to the release `bare-nio-proxy` (the router
-# benchmark's SwiftNIO floor), building it when missing.
+# benchmark's SwiftNIO floor), building it when BARE_PROXY_BIN is unset and it is missing.
 ensure_bare_proxy_bin() {
-    BARE_PROXY_BIN="${BARE_PROXY_BIN:-$repo/.build/release/bare-nio-proxy}"
-    if [[ ! -x "$BARE_PROXY_BIN" ]]; then
-        log "building bare-nio-proxy (swift build -c release --product bare-nio-proxy)"
-        (cd "$repo" && swift build -c release --product bare-nio-proxy >&2)
+    if [[ -z "${BARE_PROXY_BIN:-}" ]]; then
+        build_release_product bare-nio-proxy
+        BARE_PROXY_BIN="$repo/.build/release/bare-nio-proxy"
     fi
     [[ -x "$BARE_PROXY_BIN" ]] || die "BARE_PROXY_BIN=$BARE_PROXY_BIN is not an executable"
 }
