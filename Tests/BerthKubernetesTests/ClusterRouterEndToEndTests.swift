@@ -163,11 +163,11 @@ struct ClusterRouterEndToEndTests {
         #expect(!process.stderr.contains(feedToken))
     }
 
-    /// The replicas (Pod names) of echo-k8s in the router's last applied table, from its debug log
-    /// (`replicas=echo-k8s=[pod-a pod-b]`).
+    /// The replicas (Pod names) of `service` in the router's last applied table, from its debug
+    /// log (`replicas=NAME=[pod-a pod-b]`).
     /// The newest table is the one with the highest generation: the feed and the EndpointSlice
     /// watch build tables on different threads, so their log lines may come out of order.
-    static func lastReplicas(_ router: ChildProcess) -> Set<String>? {
+    static func lastReplicas(_ router: ChildProcess, service: String = "echo-k8s") -> Set<String>? {
         func generation(_ line: Substring) -> Int {
             guard let start = line.range(of: "generation=")?.upperBound else { return -1 }
             return Int(line[start...].prefix(while: \.isNumber)) ?? -1
@@ -175,9 +175,14 @@ struct ClusterRouterEndToEndTests {
         guard
             let line = router.stderr.split(separator: "\n").filter({ $0.contains("Route table replicas") })
                 .max(by: { generation($0) < generation($1) }),
-            let start = line.range(of: "echo-k8s=[")?.upperBound, let end = line[start...].firstIndex(of: "]")
+            let start = line.range(of: "\(service)=[")?.upperBound, let end = line[start...].firstIndex(of: "]")
         else { return nil }
         return Set(line[start..<end].split(separator: " ").map(String.init))
+    }
+
+    /// Whether `pod`'s `Ready` condition is true.
+    static func isReady(_ pod: JSONValue) -> Bool {
+        pod["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" } == true
     }
 
     /// The Pods of echo-k8s in the double, ready or not.
@@ -192,8 +197,7 @@ struct ClusterRouterEndToEndTests {
         Set(
             double.objects(kind: "Pod").filter { pod in
                 pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && pod["metadata"]?["deletionTimestamp"] == nil
-                    && pod["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" }
-                        == true
+                    && isReady(pod)
             }.compactMap { $0["metadata"]?["name"]?.stringValue })
     }
 

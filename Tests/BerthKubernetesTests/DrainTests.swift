@@ -132,7 +132,7 @@ extension DrainTests {
                 double.objects(kind: "Pod").filter { pod in
                     pod["metadata"]?["labels"]?["berth.dev/service"] == "slow-k8s"
                         && (!readyOnly
-                            || (pod["metadata"]?["deletionTimestamp"] == nil && DrainTests.isReady(pod)))
+                            || (pod["metadata"]?["deletionTimestamp"] == nil && ClusterRouterEndToEndTests.isReady(pod)))
                 }.compactMap { $0["metadata"]?["name"]?.stringValue })
         }
         let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
@@ -155,7 +155,7 @@ extension DrainTests {
         let score = "\(base)/api/v1/service/slow-k8s/score"
         try await ClusterRouterEndToEndTests.eventually("the router routes to the three Pods", process) {
             let ready = pods(readyOnly: true)
-            return ready.count == 3 && DrainTests.lastReplicas(process, service: "slow-k8s") == ready
+            return ready.count == 3 && ClusterRouterEndToEndTests.lastReplicas(process, service: "slow-k8s") == ready
         }
 
         let load = ScoringLoad()
@@ -163,7 +163,7 @@ extension DrainTests {
         try await Task.sleep(for: .seconds(1))
         try await double.client().scaleDeployment(namespace: "default", name: "berth-slow-k8s", replicas: 1)
         try await ClusterRouterEndToEndTests.eventually("the two Pods drained and went", process) {
-            pods(readyOnly: false).count == 1 && DrainTests.lastReplicas(process, service: "slow-k8s") == pods(readyOnly: true)
+            pods(readyOnly: false).count == 1 && ClusterRouterEndToEndTests.lastReplicas(process, service: "slow-k8s") == pods(readyOnly: true)
         }
         try await Task.sleep(for: .seconds(1))
         load.stop()
@@ -175,25 +175,6 @@ extension DrainTests {
 
         try await berth("service", "delete", "-n", "slow-k8s")
         try await berth("computetarget", "detach", "-n", "aks-1")
-    }
-
-    static func isReady(_ pod: JSONValue) -> Bool {
-        pod["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" } == true
-    }
-
-    /// The replicas of `service` in the router's newest table, from its debug log
-    /// (`replicas=NAME=[pod-a pod-b]`); see `ClusterRouterEndToEndTests.lastReplicas`.
-    static func lastReplicas(_ router: ChildProcess, service: String) -> Set<String>? {
-        func generation(_ line: Substring) -> Int {
-            guard let start = line.range(of: "generation=")?.upperBound else { return -1 }
-            return Int(line[start...].prefix(while: \.isNumber)) ?? -1
-        }
-        guard
-            let line = router.stderr.split(separator: "\n").filter({ $0.contains("Route table replicas") })
-                .max(by: { generation($0) < generation($1) }),
-            let start = line.range(of: "\(service)=[")?.upperBound, let end = line[start...].firstIndex(of: "]")
-        else { return nil }
-        return Set(line[start..<end].split(separator: " ").map(String.init))
     }
 }
 

@@ -98,7 +98,7 @@ struct RouterNamespacesTests {
                 .compactMap { $0["metadata"]?["name"]?.stringValue })
         #expect(pods.count == 1)
         try await ClusterRouterEndToEndTests.eventually("the router routes to the Pod in team-b", process) {
-            DrainTests.lastReplicas(process, service: "echo-b") == pods
+            ClusterRouterEndToEndTests.lastReplicas(process, service: "echo-b") == pods
         }
         #expect(process.stderr.contains("team-b"), "the router watches team-b: \(process.stderr)")
         try await ClusterRouterEndToEndTests.expectScores(
