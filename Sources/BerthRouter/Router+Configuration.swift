@@ -88,7 +88,8 @@ extension Router {
             try require(
                 selfScalingSamplePeriod > .zero,
                 "Router selfScalingSamplePeriod (\(selfScalingSamplePeriod)) must be greater than 0.")
-            try require((initialThreads ?? 1) >= 1, "Router initialThreads (\(initialThreads ?? 0)) must be at least 1.")
+            try require(
+                (initialThreads ?? 1) >= 1, "Router initialThreads (\(initialThreads ?? 0)) must be at least 1.")
             try require((maxThreads ?? 1) >= 1, "Router maxThreads (\(maxThreads ?? 0)) must be at least 1.")
         }
     }

@@ -69,7 +69,8 @@ extension Router {
                 for _ in decision.to..<max(decision.to, active) { listeners.removeLast() }
             } catch {
                 logger.warning(
-                    "Router could not add an event-loop thread", metadata: ["error": "\(error)", "threads": "\(active)"])
+                    "Router could not add an event-loop thread",
+                    metadata: ["error": "\(error)", "threads": "\(active)"])
                 continue
             }
             threads.record(decision, at: Date())

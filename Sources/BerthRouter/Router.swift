@@ -120,7 +120,9 @@ public final class Router: Service, Sendable {
             admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: configuration.connectTimeout),
             maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries,
             readiness: readiness, logger: logger)
-        if configuration.port != 0 { try await Self.checkPortIsFree(host: configuration.host, port: configuration.port) }
+        if configuration.port != 0 {
+            try await Self.checkPortIsFree(host: configuration.host, port: configuration.port)
+        }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
                 var port = configuration.port
@@ -165,10 +167,8 @@ public final class Router: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    // Only NIO's request decoder: `ClientConnectionHandler` handles pipelining and
-                    // parse errors and writes responses as bytes (see there and `ResponseEncoding`).
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                    // No NIO HTTP handler: `ClientConnectionHandler` reads requests from the bytes
+                    // (`RequestFramer`), handles pipelining and writes responses as bytes.
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
                     registry.add(channel)
                 }

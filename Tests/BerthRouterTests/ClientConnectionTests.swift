@@ -1,6 +1,6 @@
 import BerthCore
-import Foundation
 import BerthTesting
+import Foundation
 import NIOCore
 import Testing
 
@@ -35,7 +35,9 @@ struct ClientConnectionTests {
                 async let first = TestHTTP.post(url, "{}")
                 try await eventually { upstreams[0].inFlight == 1 }
                 // The second request queues behind the first; its client gives up and closes.
-                await #expect(throws: (any Error).self) { try await TestHTTP.post(url, "{}", timeout: .milliseconds(300)) }
+                await #expect(throws: (any Error).self) {
+                    try await TestHTTP.post(url, "{}", timeout: .milliseconds(300))
+                }
                 #expect(try await first.status == 200)
                 try await eventually {
                     let load = router.load().services["svc"]
@@ -54,7 +56,12 @@ struct ClientConnectionTests {
 struct PipeliningTests {
     @Test(.timeLimit(.minutes(2))) func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await withUpstreams([
-            ("r0", { request in .respond(body: "echo:" + request.body, delay: request.body == "slow" ? .milliseconds(300) : .zero) })
+            (
+                "r0",
+                { request in
+                    .respond(body: "echo:" + request.body, delay: request.body == "slow" ? .milliseconds(300) : .zero)
+                }
+            )
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
@@ -141,7 +148,8 @@ struct ResponseFramingTests {
                 defer { head.close() }
                 try head.send(Data("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
                 let headText = String(decoding: head.receive { _ in false }, as: UTF8.self)
-                #expect(headText.hasPrefix("HTTP/1.1 200 OK\r\n") && headText.hasSuffix("\r\n\r\n"), "no body: \(headText)")
+                #expect(
+                    headText.hasPrefix("HTTP/1.1 200 OK\r\n") && headText.hasSuffix("\r\n\r\n"), "no body: \(headText)")
             }
         }
     }

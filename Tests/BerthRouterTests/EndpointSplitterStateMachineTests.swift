@@ -7,7 +7,11 @@ import Testing
 /// from the next pick, removed and zero-weight versions never picked.
 @Suite struct EndpointSplitterStateMachineTests {
     private func endpoint(_ weights: [(String, Int)]) -> [String: EndpointRoute] {
-        ["ep": EndpointRoute(name: "ep", versions: weights.map { EndpointVersionRoute(name: $0.0, service: "ep--\($0.0)", weight: $0.1) })]
+        [
+            "ep": EndpointRoute(
+                name: "ep",
+                versions: weights.map { EndpointVersionRoute(name: $0.0, service: "ep--\($0.0)", weight: $0.1) })
+        ]
     }
 
     private func counts(_ machine: inout EndpointSplitterStateMachine, picks: Int) -> [String: Int] {

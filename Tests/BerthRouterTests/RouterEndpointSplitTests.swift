@@ -26,7 +26,9 @@ import Testing
             endpoints: [
                 "ep": EndpointRoute(
                     name: "ep",
-                    versions: versions.map { EndpointVersionRoute(name: $0.name, service: "ep--\($0.name)", weight: $0.weight) })
+                    versions: versions.map {
+                        EndpointVersionRoute(name: $0.name, service: "ep--\($0.name)", weight: $0.weight)
+                    })
             ])
     }
 
@@ -41,7 +43,9 @@ import Testing
                 group.addTask {
                     var versions: [String: Int] = [:]
                     var failures: [Int] = []
-                    while stop.value.load(ordering: .relaxed) == 0, next.value.add(1, ordering: .relaxed).oldValue < count {
+                    while stop.value.load(ordering: .relaxed) == 0,
+                        next.value.add(1, ordering: .relaxed).oldValue < count
+                    {
                         let response = try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}")
                         if response.status == 200 {
                             versions[response.header("x-berth-endpoint-version") ?? "?", default: 0] += 1
@@ -65,7 +69,8 @@ import Testing
     @Test("2000 requests split 70/20/10 within ±3 points; each answer names its version; direct URIs reach one version")
     func splitByWeight() async throws {
         try await withUpstreams([
-            ("a", { _ in .respond(body: "a") }), ("b", { _ in .respond(body: "b") }), ("c", { _ in .respond(body: "c") }),
+            ("a", { _ in .respond(body: "a") }), ("b", { _ in .respond(body: "b") }),
+            ("c", { _ in .respond(body: "c") }),
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(
@@ -102,7 +107,10 @@ import Testing
                 let metrics = try #require(router.endpointMetrics()["ep"])
                 #expect(metrics.map(\.version) == ["va", "vb", "vc"])
                 #expect(metrics.first { $0.version == "vc" }?.requests == (result.versions["vc"] ?? 0) + 1)
-                #expect(metrics.allSatisfy { $0.errors == 0 && ($0.p50Ms ?? -1) >= 0 && ($0.p99Ms ?? -1) >= ($0.p50Ms ?? 0) })
+                #expect(
+                    metrics.allSatisfy {
+                        $0.errors == 0 && ($0.p50Ms ?? -1) >= 0 && ($0.p99Ms ?? -1) >= ($0.p50Ms ?? 0)
+                    })
             }
         }
     }
@@ -139,7 +147,9 @@ import Testing
                 router.update(routes)
                 let endpointToken = try AccessTokenIssuer.issue(audience: "ep", keys: keys, now: now).accessToken
                 let versionToken = try AccessTokenIssuer.issue(audience: "ep--va", keys: keys, now: now).accessToken
-                for path in ["/api/v1/endpoint/ep/score", "/api/v1/endpoint/ep/va/score", "/api/v1/service/ep--va/score"] {
+                for path in [
+                    "/api/v1/endpoint/ep/score", "/api/v1/endpoint/ep/va/score", "/api/v1/service/ep--va/score",
+                ] {
                     let good = try await TestHTTP.post(
                         base + path, "{}", headers: [("Authorization", "Bearer \(endpointToken)")])
                     #expect(good.status == 200, "\(path)")
@@ -160,12 +170,20 @@ import Testing
     func metricsCountErrors() async throws {
         try await withUpstreams([
             ("a", { _ in .respond(body: "a") }),
-            ("b", { _ in .respond(status: .internalServerError, headers: [("x-ms-run-function-failed", "True")], body: "boom") }),
+            (
+                "b",
+                { _ in
+                    .respond(
+                        status: .internalServerError, headers: [("x-ms-run-function-failed", "True")], body: "boom")
+                }
+            ),
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(table(1, [("va", 5000, upstreams[0]), ("vb", 5000, upstreams[1])]))
                 var statuses: [Int] = []
-                for _ in 0..<20 { statuses.append(try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}").status) }
+                for _ in 0..<20 {
+                    statuses.append(try await TestHTTP.post("\(base)/api/v1/endpoint/ep/score", "{}").status)
+                }
                 #expect(statuses.filter { $0 == 502 }.count == 10)
                 let metrics = try #require(router.endpointMetrics()["ep"])
                 let a = try #require(metrics.first { $0.version == "va" })
@@ -206,7 +224,9 @@ import Testing
                 stop.value.store(1, ordering: .relaxed)
                 let result = try await traffic
                 #expect(result.failures.isEmpty, "failed statuses: \(result.failures)")
-                #expect((result.versions["va"] ?? 0) + (result.versions["vb"] ?? 0) == upstreams[0].requests.count + upstreams[1].requests.count)
+                #expect(
+                    (result.versions["va"] ?? 0) + (result.versions["vb"] ?? 0) == upstreams[0].requests.count
+                        + upstreams[1].requests.count)
                 // Between the change and the removal b got its 10 % (plus what was already on its way).
                 let aBetween = aAtRemoval - aAtChange
                 let bBetween = bAtRemoval - bAtChange

@@ -10,7 +10,9 @@ import Testing
 /// The router's self-scaling mechanism with real listeners, event loops and requests.
 struct RouterThreadsTests {
     // Both need two event loops; NIO runs one per core.
-    @Test(.enabled(if: System.coreCount >= 2), .timeLimit(.minutes(2))) func idleRouterDropsAThreadAndKeepsServing() async throws {
+    @Test(.enabled(if: System.coreCount >= 2), .timeLimit(.minutes(2))) func idleRouterDropsAThreadAndKeepsServing()
+        async throws
+    {
         var configuration = Router.Configuration()
         // Any CPU use counts as low and no latency as high, so the decision does not depend on
         // what the other tests in this process do; 10 samples of 20 ms each.

@@ -50,7 +50,8 @@ import Testing
                 #expect(!foreignAudience.text.contains(token))
 
                 var tampered = Array(token.utf8)
-                tampered[tampered.count - 3] = tampered[tampered.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+                tampered[tampered.count - 3] =
+                    tampered[tampered.count - 3] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
                 let tamperedResponse = try await score(base, token: String(decoding: tampered, as: UTF8.self))
                 #expect(tamperedResponse.status == 401)
                 #expect(tamperedResponse.routerError?.code == "token_bad_signature")
@@ -75,7 +76,9 @@ import Testing
         }
     }
 
-    @Test("Rotation: old tokens work while the old key is published, new tokens at once; dropping the old key refuses its tokens")
+    @Test(
+        "Rotation: old tokens work while the old key is published, new tokens at once; dropping the old key refuses its tokens"
+    )
     func rotation() async throws {
         try await withUpstreams([("r0", { _ in .respond(body: "ok") })]) { upstreams in
             try await withRouter { router, base in

@@ -22,7 +22,8 @@ struct RouterUpstreamTests {
     }
 
     @Test(.timeLimit(.minutes(2))) func aConnectionTheReplicaClosedIsReplacedWithoutAnError() async throws {
-        try await withUpstreams([("r0", { request in .respondThenClose(body: "fresh \(request.body)") })]) { upstreams in
+        try await withUpstreams([("r0", { request in .respondThenClose(body: "fresh \(request.body)") })]) {
+            upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(replicas: [upstreams[0].endpoint]))
                 for index in 0..<10 {

@@ -140,7 +140,8 @@ private final class UpstreamHandler: ChannelInboundHandler {
             case .respondThenClose(let body):
                 upstream?.end()
                 let headers: HTTPHeaders = ["Content-Length": String(body.utf8.count)]
-                context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
                 context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
                     loopBound.value.1.close(promise: nil)
@@ -148,7 +149,8 @@ private final class UpstreamHandler: ChannelInboundHandler {
             case .respondChunked(let parts):
                 upstream?.end()
                 let headers: HTTPHeaders = ["Transfer-Encoding": "chunked", "Content-Type": "text/plain"]
-                context.write(wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.head(.init(version: .http1_1, status: .ok, headers: headers))), promise: nil)
                 for part in parts {
                     context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: part)))), promise: nil)
                 }

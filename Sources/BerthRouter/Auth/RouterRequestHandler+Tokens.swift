@@ -14,10 +14,10 @@ extension RouterRequestHandler {
     /// - Parameter endpoint: the endpoint the request came through, named in messages instead of
     ///   the version's deployment.
     func tokenDenial(
-        _ head: HTTPRequestHead, route: ServiceRoute, _ exchange: Exchange, endpoint: String? = nil
+        _ head: RequestHead, route: ServiceRoute, _ exchange: Exchange, endpoint: String? = nil
     ) -> RouterResponse? {
         guard route.tokenAuthEnabled else { return nil }
-        let authorization = head.headers.first(name: "authorization")
+        let authorization = head.authorization
         let rejection: TokenRejection
         if let token = KeyCheck.bearerToken(authorization), !token.isEmpty {
             guard
@@ -42,7 +42,8 @@ extension RouterRequestHandler {
     func endpointUnauthorized(_ endpoint: String, hasHeader: Bool, _ exchange: Exchange) -> RouterResponse {
         var response = RouterResponse.error(
             .unauthorized, code: "unauthorized",
-            message: (hasHeader ? "The key is not valid for endpoint '\(endpoint)'. " : "Endpoint '\(endpoint)' needs a key. ")
+            message: (hasHeader
+                ? "The key is not valid for endpoint '\(endpoint)'. " : "Endpoint '\(endpoint)' needs a key. ")
                 + "Send 'Authorization: Bearer <primary or secondary key>' (berth endpoint get-keys -n \(endpoint)).",
             requestID: exchange.requestID)
         response.headers.add(name: "WWW-Authenticate", value: "Bearer")

@@ -110,9 +110,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         forwarding!.connection = connection
         forwarding!.reused = reused
         forwarding!.phase = .awaitingHead
-        forwarding!.plan.request.head.headers.replaceOrAdd(name: "Host", value: connection.hostHeader)
         let sent = connection.handler.send(
-            forwarding!.plan.request.head, body: forwarding!.plan.request.body, deadline: deadline, sink: self)
+            forwarding!.plan.request, host: connection.hostHeader, deadline: deadline, sink: self)
         if !sent {
             upstreamFailed(
                 ReplicaProxy.Failure(kind: .stale, cause: ChannelError.ioOnClosedChannel), receivedAny: false)
@@ -121,7 +120,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
 
     // MARK: The replica's answer
 
-    func upstreamHead(_ head: HTTPResponseHead) {
+    func upstreamHead(_ head: ResponseHead) {
         guard case .forwarding = state, forwarding != nil, let context, let exchange else { return }
         if head.status == .tooManyRequests {
             // The replica is at its own bound although this router counted room (another router,
@@ -130,32 +129,26 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             return
         }
         forwarding!.phase = .relaying
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 2)
-        var runFailed: Bool?
-        for (name, value) in head.headers {
-            if runFailed == nil && ReplicaProxy.equalsIgnoringCase(name, "x-ms-run-function-failed") {
-                runFailed = ReplicaProxy.equalsIgnoringCase(value, "true")
-            }
-            if ReplicaProxy.isHopByHop(name) && !ReplicaProxy.equalsIgnoringCase(name, "content-length") { continue }
-            headers.add(name: name, value: value)
-        }
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
-            head.status == .internalServerError && runFailed == true ? .badGateway : head.status
+            head.status == .internalServerError && head.runFailed ? .badGateway : head.status
+        var lines = head.endToEndLines
+        var bytes = context.channel.allocator.buffer(capacity: 256 + lines.readableBytes)
+        ResponseEncoding.writeStatusLine(status, to: &bytes)
+        bytes.writeBuffer(&lines)
         // The body's framing toward the client: the replica's length, else chunks (HTTP/1.1
         // clients) or the connection's end (HTTP/1.0 ones).
-        if !ResponseEncoding.hasNoBody(status) && !headers.contains(name: "content-length") {
+        if let length = head.contentLength, status != .noContent {
+            bytes.writeHeaderLine("Content-Length", String(length))
+        } else if !ResponseEncoding.hasNoBody(status) && head.contentLength == nil {
             if exchange.isHTTP10 {
                 self.exchange?.keepAlive = false
             } else {
-                headers.add(name: "Transfer-Encoding", value: "chunked")
+                bytes.writeStaticString("Transfer-Encoding: chunked\r\n")
                 chunkedToClient = true
             }
         }
-        shared.stamp(&headers, self.exchange ?? exchange, status: status)
-        let bytes = ResponseEncoding.head(
-            HTTPResponseHead(version: .http1_1, status: status, headers: headers), allocator: context.channel.allocator)
+        shared.writeStamps(self.exchange ?? exchange, status: status, to: &bytes)
         context.write(wrapOutboundOut(bytes), promise: nil)
     }
 

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Serves one client connection as a plain NIO channel handler on the connection's event loop:
-/// collects each request's body (bounded), answers what the router answers itself, and forwards
+/// reads requests from the socket's bytes (`RequestFramer`), collects each request's body (bounded), answers what the router answers itself, and forwards
 /// scoring and swagger requests through admission to a replica over this connection's own
 /// keep-alive connections (`ClientConnectionHandler+Forwarding.swift`), relaying the replica's
 /// response part by part as it is read.
@@ -14,14 +14,14 @@ import NIOHTTP1
 /// only there, so it takes no lock; the shared state it reads (`Admission`, `RolloutTables`)
 /// is one lock or an immutable snapshot away.
 ///
-/// Pipelined requests (parts that arrive while a response is still being made) are held here and
-/// replayed once it ended, and reading pauses only while some are held. NIO's
+/// Pipelined requests (bytes that arrive while a response is still being made) stay unread in the
+/// framer until that response ended, and reading pauses only while some are held. NIO's
 /// `HTTPServerPipelineHandler` did this before, but it paused reading during *every* response,
 /// which costs two `epoll_ctl` system calls per request (a third of the router's system calls under
-/// load), so the pipeline is set up without it (`Router.bind`) and graceful shutdown
+/// load), so the pipeline has only this handler (`Router.bind`), and graceful shutdown
 /// (`ChannelShouldQuiesceEvent`) is honoured here too.
 final class ClientConnectionHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
@@ -29,7 +29,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         /// Between requests.
         case idle
         /// A request head arrived; its body is being collected (nil until a part arrives).
-        case receiving(HTTPRequestHead, body: ByteBuffer?)
+        case receiving(RequestHead, body: ByteBuffer?)
         /// 413 went out; the rest of the body is read and dropped (up to a bound), then the connection closes.
         case refusing(drained: Int)
         /// The request is with admission or a replica (`forwarding` says where).
@@ -49,14 +49,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var exchange: RouterRequestHandler.Exchange?
     /// The forwarded request in progress, if any.
     var forwarding: Forwarding?
-    /// Request parts that arrived while a request was being answered, in order.
-    private var pipelined = CircularBuffer<HTTPServerRequestPart>()
-    /// A read was asked for while parts were held; it is passed on once they are replayed.
+    /// Frames requests from the bytes read; bytes of requests pipelined behind the current one stay in it.
+    private var framer = RequestFramer()
+    /// A read was asked for while bytes were held; it is passed on once they are handled.
     private var readPending = false
     /// Graceful shutdown asked this connection to close after its current response.
     private var quiescing = false
-    /// Held parts are being handled; a response that ends meanwhile leaves the next to this loop.
-    private var isReplaying = false
+    /// Held bytes are being handled; a response that ends meanwhile leaves the next to this loop.
+    private var isFraming = false
+    /// A request could not be read: what the client sends until the connection closes is dropped.
+    private var isUnreadable = false
     /// The relayed response's body goes to the client chunked (the replica gave no length).
     var chunkedToClient = false
 
@@ -77,12 +79,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if isAnswering || !pipelined.isEmpty {
-            pipelined.append(part)
-        } else {
-            handle(part, context: context)
-        }
+        guard !isUnreadable else { return }
+        framer.append(unwrapInboundIn(data))
+        handleFramed(context: context)
     }
 
     /// Whether a request is with admission or a replica, so the next one has to wait its turn.
@@ -91,15 +90,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         return false
     }
 
-    private func handle(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func handle(_ part: RequestFramer.Event, context: ChannelHandlerContext) {
         switch part {
         case .head(let head):
             guard case .idle = state else { return }
             exchange = RouterRequestHandler.Exchange(head)
-            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > shared.maxBodyBytes {
+            if let length = head.contentLength, length > shared.maxBodyBytes {
                 return refuseTooLarge()
             }
             state = .receiving(head, body: nil)
+            if head.expectsContinue && head.hasBody {
+                context.writeAndFlush(wrapOutboundOut(ResponseEncoding.continueHead), promise: nil)
+            }
         case .body(var chunk):
             switch state {
             case .receiving(let head, var body):
@@ -129,7 +131,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func dispatch(_ head: HTTPRequestHead, body: ByteBuffer?) {
+    private func dispatch(_ head: RequestHead, body: ByteBuffer?) {
         guard var exchange else { return }
         let decision = shared.decide(head, body: body, exchange: &exchange)
         self.exchange = exchange
@@ -153,12 +155,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Writes a complete response of the router's own, with the exchange's headers, and ends the request.
     func respond(_ response: RouterResponse) {
         guard let context, let exchange else { return }
-        var bytes = ResponseEncoding.head(shared.head(of: response, exchange), allocator: context.channel.allocator)
-        if response.body.readableBytes > 0 && !exchange.isHead {
-            var body = response.body
-            bytes.writeBuffer(&body)
-        }
-        context.write(wrapOutboundOut(bytes), promise: nil)
+        context.write(
+            wrapOutboundOut(shared.encode(response, exchange, allocator: context.channel.allocator)), promise: nil)
         endResponse()
     }
 
@@ -175,7 +173,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         } else if exchange.keepAlive && !quiescing {
             state = .idle
             context.writeAndFlush(end, promise: nil)
-            replayPipelined(context: context)
+            handleFramed(context: context)
         } else {
             state = .idle
             let channel = context.channel
@@ -185,29 +183,40 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    // MARK: Pipelining
+    // MARK: Requests in bytes
 
-    /// Handles held parts in order until one starts a response that is not done at once.
-    private func replayPipelined(context: ChannelHandlerContext) {
-        guard !isReplaying else { return }
-        isReplaying = true
-        while !isAnswering, !isClosed, let part = pipelined.popFirst() {
-            handle(part, context: context)
+    /// Handles what the bytes read hold, in order, until a request starts a response that is not
+    /// done at once (the bytes after it wait: pipelining); a request that cannot be read is answered
+    /// 4xx and closes the connection.
+    private func handleFramed(context: ChannelHandlerContext) {
+        guard !isFraming, !isUnreadable else { return }
+        isFraming = true
+        defer { isFraming = false }
+        do {
+            while !isAnswering, !isClosed, let event = try framer.next() {
+                handle(event, context: context)
+            }
+        } catch let error as FramingError {
+            return unreadable(error, context: context)
+        } catch {
+            return context.close(promise: nil)
         }
-        isReplaying = false
-        if pipelined.isEmpty && readPending {
+        if readPending && !isHoldingRequests {
             readPending = false
             context.read()
         }
     }
 
-    /// Reading pauses while parts are held, so a client that pipelines cannot make the router
-    /// buffer without bound; otherwise reads go on during a response (no system call per request).
+    /// Whether bytes of later requests wait while one is answered.
+    private var isHoldingRequests: Bool { isAnswering && framer.hasUnreadBytes }
+
+    /// Reading pauses while request bytes are held, so a client that pipelines cannot make the
+    /// router buffer without bound; otherwise reads go on during a response (no system call per request).
     func read(context: ChannelHandlerContext) {
-        if pipelined.isEmpty {
-            context.read()
-        } else {
+        if isHoldingRequests {
             readPending = true
+        } else {
+            context.read()
         }
     }
 
@@ -235,16 +244,19 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    /// Bytes that are not HTTP get a 400 with the router's JSON error body when no response has
-    /// started (NIO's `HTTPServerProtocolErrorHandler` would send an empty one), else the current
-    /// response is the connection's last; any other error closes the connection.
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        shared.logger.debug("Client connection error", metadata: ["error": "\(error)"])
-        guard error is HTTPParserError else { return context.close(promise: nil) }
-        pipelined.removeAll()
+    /// Bytes that are not an HTTP/1.1 request get the router's JSON 4xx when no response has
+    /// started, else the current response is the connection's last.
+    private func unreadable(_ error: FramingError, context: ChannelHandlerContext) {
+        shared.logger.debug("Unreadable request", metadata: ["error": "\(error)"])
+        isUnreadable = true
+        framer = RequestFramer()
+        if readPending {
+            readPending = false
+            context.read()  // To see the client's close; what it sends is dropped.
+        }
         switch state {
         case .idle, .receiving:
-            var exchange = self.exchange ?? RouterRequestHandler.Exchange(Self.unparsedHead)
+            var exchange = self.exchange ?? RouterRequestHandler.Exchange()
             exchange.keepAlive = false
             self.exchange = exchange
             state = .idle
@@ -257,8 +269,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Stands in for the head of a request that could not be parsed.
-    private static let unparsedHead = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/")
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        shared.logger.debug("Client connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
 
     /// The client went away: a waiting request leaves the queue, a slot goes back, replica
     /// connections close.

@@ -1,10 +1,8 @@
 import NIOCore
 import NIOHTTP1
 
-/// The end of every head the router writes itself: requests to replicas (`RequestEncoding`) and
-/// responses to clients (`ResponseEncoding`).
 extension ByteBuffer {
-    /// Writes `headers` as `name: value` lines and the blank line that ends the head.
+    /// Writes `headers` as `name: value` lines (the router's own responses).
     mutating func writeHeaderLines(_ headers: HTTPHeaders) {
         for (name, value) in headers {
             writeString(name)
@@ -12,6 +10,13 @@ extension ByteBuffer {
             writeString(value)
             writeStaticString("\r\n")
         }
+    }
+
+    /// Writes one `name: value` line.
+    mutating func writeHeaderLine(_ name: StaticString, _ value: String) {
+        writeStaticString(name)
+        writeStaticString(": ")
+        writeString(value)
         writeStaticString("\r\n")
     }
 }
@@ -19,6 +24,6 @@ extension ByteBuffer {
 extension HTTPHeaders {
     /// The bytes `writeHeaderLines` writes for these headers, to size a buffer once.
     var encodedSize: Int {
-        reduce(2) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
+        reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
     }
 }

@@ -8,22 +8,17 @@ extension RouterRequestHandler {
     ///
     /// - Parameter endpoint: the endpoint the request came through (its name goes in messages).
     func plan(
-        _ head: HTTPRequestHead, body: ByteBuffer?, service name: String, target: String, exchange: Exchange,
+        _ head: RequestHead, body: ByteBuffer?, service name: String, target: String, exchange: Exchange,
         endpoint: String? = nil
     ) -> Decision {
         guard let route = admission.route(named: name) else { return .respond(serviceNotFound(name, exchange)) }
         if let denial = tokenDenial(head, route: route, exchange, endpoint: endpoint) { return .respond(denial) }
-        let authorization = route.authEnabled ? head.headers.first(name: "authorization") : nil
+        let authorization = route.authEnabled ? head.authorization : nil
         guard KeyCheck.isAuthorized(authorization, route: route) else {
-            if let endpoint { return .respond(endpointUnauthorized(endpoint, hasHeader: authorization != nil, exchange)) }
+            if let endpoint {
+                return .respond(endpointUnauthorized(endpoint, hasHeader: authorization != nil, exchange))
+            }
             return .respond(unauthorized(name, hasHeader: authorization != nil, exchange))
-        }
-        guard ReplicaProxy.isSendable(target) else {
-            return .respond(
-                .error(
-                    .badRequest, code: "bad_request_target",
-                    message: "The request target is not a valid URL; percent-encode the query string.",
-                    requestID: exchange.requestID))
         }
         let request = ReplicaProxy.forwarded(
             head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
@@ -80,11 +75,6 @@ extension RouterRequestHandler {
                 .gatewayTimeout, code: "scoring_timeout",
                 message: "Service '\(name)' did not answer within scoringTimeoutMs (\(route.scoringTimeoutMs) ms). "
                     + "Raise scoringTimeoutMs or make run() faster.",
-                requestID: exchange.requestID)
-        case .badTarget:
-            return .error(
-                .badRequest, code: "bad_request_target",
-                message: "The request target is not a valid URL; percent-encode the query string.",
                 requestID: exchange.requestID)
         case .connect, .broken, .stale:
             return .error(

@@ -36,23 +36,23 @@ struct RouterRequestHandler: Sendable {
         var endpoint: EndpointExchange? = nil
 
         /// The exchange of a request that just arrived.
-        init(_ head: HTTPRequestHead) {
-            var requestID: String?
-            var clientRequestID: String?
-            for (name, value) in head.headers {
-                if ReplicaProxy.equalsIgnoringCase(name, "x-ms-request-id") {
-                    requestID = value
-                } else if ReplicaProxy.equalsIgnoringCase(name, "x-ms-client-request-id") {
-                    clientRequestID = value
-                }
-            }
+        init(_ head: RequestHead) {
             // The client's id is echoed when it is a plausible id; anything else gets a fresh one.
+            var requestID = head.requestID
             if let id = requestID, id.isEmpty || id.utf8.count > Self.maxClientRequestIDBytes { requestID = nil }
             self.requestID = requestID ?? RequestIDs.next()
-            self.clientRequestID = clientRequestID
-            self.keepAlive = head.isKeepAlive
+            self.clientRequestID = head.clientRequestID
+            self.keepAlive = head.keepAlive
             self.isHead = head.method == .HEAD
-            self.isHTTP10 = head.version.major == 1 && head.version.minor == 0
+            self.isHTTP10 = head.version == .http1_0
+        }
+
+        /// The exchange of a request whose head could not be read.
+        init() {
+            self.requestID = RequestIDs.next()
+            self.keepAlive = false
+            self.isHead = false
+            self.isHTTP10 = false
         }
 
         /// The longest client `x-ms-request-id` echoed.
@@ -74,7 +74,7 @@ struct RouterRequestHandler: Sendable {
     }
 
     /// Decides what to do with a complete request (`body` nil when it had none).
-    func decide(_ head: HTTPRequestHead, body: ByteBuffer?, exchange: inout Exchange) -> Decision {
+    func decide(_ head: RequestHead, body: ByteBuffer?, exchange: inout Exchange) -> Decision {
         switch RouterPath(uri: head.uri) {
         case .routerHealth:
             return .respond(.text("Healthy"))
@@ -99,14 +99,16 @@ struct RouterRequestHandler: Sendable {
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
-            return planEndpoint(head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange)
+            return planEndpoint(
+                head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange)
         case .serviceHealth(let name):
             return .respond(serviceHealth(String(name), exchange))
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
-            return plan(head, body: body, service: String(name), target: Self.target("/score", query), exchange: exchange)
+            return plan(
+                head, body: body, service: String(name), target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
@@ -125,13 +127,20 @@ struct RouterRequestHandler: Sendable {
 
     // MARK: Own answers
 
-    /// 400 for bytes that are not an HTTP/1.1 request; the connection closes after it.
-    func notHTTP(_ error: any Error, _ exchange: Exchange) -> RouterResponse {
-        .error(
-            .badRequest, code: "bad_request",
-            message: "The request is not valid HTTP/1.1 (\(error)). Check the request line and the "
-                + "Content-Length and Transfer-Encoding headers.",
-            requestID: exchange.requestID)
+    /// 400 (or the framer's more precise 4xx/5xx) for bytes that are not an HTTP/1.1 request the
+    /// router accepts; the connection closes after it.
+    func notHTTP(_ error: FramingError, _ exchange: Exchange) -> RouterResponse {
+        let code: String
+        switch error.status {
+        case .requestHeaderFieldsTooLarge: code = "headers_too_large"
+        case .notImplemented: code = "transfer_coding_not_supported"
+        case .expectationFailed: code = "expectation_failed"
+        case .httpVersionNotSupported: code = "http_version_not_supported"
+        default: code = "bad_request"
+        }
+        return .error(
+            error.status, code: code,
+            message: "The request is not valid HTTP/1.1: \(error.description).", requestID: exchange.requestID)
     }
 
     /// 413 for a body over `maxBodyBytes`; the connection closes after it.
@@ -169,28 +178,35 @@ struct RouterRequestHandler: Sendable {
 
     // MARK: Response heads
 
-    /// The head of a response the router writes itself, with the exchange's headers.
-    func head(of response: RouterResponse, _ exchange: Exchange) -> HTTPResponseHead {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-        stamp(&headers, exchange, status: response.status)
-        return HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
+    /// A response the router writes itself, whole: the status line, its headers, its length, the
+    /// exchange's headers and the body (none for HEAD).
+    func encode(_ response: RouterResponse, _ exchange: Exchange, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var body = response.body
+        var buffer = allocator.buffer(capacity: 192 + response.headers.encodedSize + body.readableBytes)
+        ResponseEncoding.writeStatusLine(response.status, to: &buffer)
+        buffer.writeHeaderLines(response.headers)
+        buffer.writeHeaderLine("Content-Length", String(body.readableBytes))
+        writeStamps(exchange, status: response.status, to: &buffer)
+        if !exchange.isHead { buffer.writeBuffer(&body) }
+        return buffer
     }
 
-    /// Adds the request ids every response carries, and `Connection: close` when closing.
+    /// Ends a head with the request ids every response carries, `Connection: close` when
+    /// closing, and the blank line; records an endpoint request's status in its version's metrics.
     ///
-    /// Called once per response, with its status, just before the head is written.
-    func stamp(_ headers: inout HTTPHeaders, _ exchange: Exchange, status: HTTPResponseStatus) {
-        headers.replaceOrAdd(name: "x-ms-request-id", value: exchange.requestID)
+    /// Called once per response, with its status, when its head is written.
+    func writeStamps(_ exchange: Exchange, status: HTTPResponseStatus, to buffer: inout ByteBuffer) {
+        buffer.writeHeaderLine("x-ms-request-id", exchange.requestID)
         if let endpoint = exchange.endpoint {
-            headers.replaceOrAdd(name: "x-berth-endpoint-version", value: endpoint.version)
+            buffer.writeHeaderLine("x-berth-endpoint-version", endpoint.version)
             rollout.metrics.record(
                 endpoint: endpoint.endpoint, version: endpoint.version, status: Int(status.code),
                 startedAt: endpoint.startedAt)
         }
         if let clientRequestID = exchange.clientRequestID {
-            headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
+            buffer.writeHeaderLine("x-ms-client-request-id", clientRequestID)
         }
-        if !exchange.keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        if !exchange.keepAlive { buffer.writeStaticString("Connection: close\r\n") }
+        buffer.writeStaticString("\r\n")
     }
 }

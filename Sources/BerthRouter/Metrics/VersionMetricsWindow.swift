@@ -36,7 +36,8 @@ struct VersionMetricsWindow {
         buckets[slot].requests += 1
         if status >= 500 { buckets[slot].errors += 1 }
         let parts = latency.components
-        let sample = Sample(second: now, microseconds: parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000)
+        let sample = Sample(
+            second: now, microseconds: parts.seconds * 1_000_000 + parts.attoseconds / 1_000_000_000_000)
         if samples.count < Self.sampleCapacity {
             samples.append(sample)
         } else {

@@ -8,7 +8,7 @@ extension RouterRequestHandler {
     /// forwards to the version's replicas like a service request (admission, proxying). The
     /// answer carries `x-berth-endpoint-version`.
     func planEndpoint(
-        _ head: HTTPRequestHead, body: ByteBuffer?, endpoint: Substring, version: Substring?, query: Substring?,
+        _ head: RequestHead, body: ByteBuffer?, endpoint: Substring, version: Substring?, query: Substring?,
         exchange: inout Exchange
     ) -> Decision {
         let name = String(endpoint)
@@ -40,7 +40,8 @@ extension RouterRequestHandler {
         }
         var response = RouterResponse.error(
             .serviceUnavailable, code: "no_traffic",
-            message: "No version of endpoint '\(name)' has traffic assigned; set a --traffic-percentile or a default version.",
+            message:
+                "No version of endpoint '\(name)' has traffic assigned; set a --traffic-percentile or a default version.",
             requestID: exchange.requestID)
         response.headers.add(name: "Retry-After", value: "1")
         return response

@@ -14,12 +14,19 @@ struct ReplicaProxy: Sendable {
         UpstreamConnections(eventLoop: eventLoop, connectTimeout: connectTimeout)
     }
 
-    /// A request as it goes to every replica tried: the head (target `/score?…` or
-    /// `/swagger.json?…`, the client's end-to-end headers, the request id, the body's length; the
-    /// `Host` is set per replica) and the collected body.
+    /// A request as it goes to every replica tried: the target (`/score?…` or `/swagger.json?…`),
+    /// the client's end-to-end headers, the key when the replica should see it, the request id and
+    /// the collected body; the `Host` is set per replica (`RequestEncoding`).
     struct Forwarded {
-        var head: HTTPRequestHead
+        var method: HTTPMethod
+        var target: String
+        /// The client's end-to-end header lines (`RequestHead.endToEndLines`).
+        var lines: ByteBuffer
+        var authorization: String?
+        var requestID: String
         var body: ByteBuffer?
+        /// The `Content-Length` to send: the body's, or 0 for a POST without one; nil for none.
+        var contentLength: Int?
     }
 
     /// Why a replica gave no response head.
@@ -29,8 +36,6 @@ struct ReplicaProxy: Sendable {
             case connect
             /// The scoring deadline passed.
             case timeout
-            /// The request target is not a URL the client can send (a malformed query string).
-            case badTarget
             /// The connection broke after the request may have reached the replica.
             case broken
             /// A kept connection was found closed before the request went out: safe to retry on a new one.
@@ -42,54 +47,17 @@ struct ReplicaProxy: Sendable {
         var description: String { "\(kind): \(cause)" }
     }
 
-    /// Headers that belong to one connection, not to the request or response (RFC 9110 §7.6.1),
-    /// plus the framing headers the router sets itself; lowercase.
-    static let hopByHop: [String] = [
-        "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te",
-        "trailer", "transfer-encoding", "upgrade", "host", "content-length", "expect",
-    ]
-
-    /// Whether header `name` is one of `hopByHop`, compared without allocating (this runs for
-    /// every header of every request and response).
-    static func isHopByHop(_ name: String) -> Bool {
-        hopByHop.contains { equalsIgnoringCase(name, $0) }
-    }
-
-    /// `name` equals `lowercase` (a lowercase token) ignoring ASCII case, without allocating.
-    static func equalsIgnoringCase(_ name: String, _ lowercase: String) -> Bool {
-        name.utf8.count == lowercase.utf8.count
-            && name.utf8.elementsEqual(lowercase.utf8) { ($0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0) == $1 }
-    }
-
-    /// The request a client sent, as it goes to a replica: hop-by-hop headers dropped, the key
-    /// dropped when the router checked it (it is the router's secret, not the replica's), the
-    /// request id added (the client's own, or the router's; see `RouterRequestHandler.Exchange`).
+    /// The request a client sent, as it goes to a replica: hop-by-hop headers dropped (by
+    /// `RequestHead`), the key dropped when the router checked it (it is the router's secret, not
+    /// the replica's), the request id added (the client's own, or the router's; see
+    /// `RouterRequestHandler.Exchange`).
     static func forwarded(
-        head: HTTPRequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: String
+        head: RequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: String
     ) -> Forwarded {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(head.headers.count + 3)
-        var listed: Set<String> = []
-        if head.headers.contains(name: "connection") {
-            listed = Set(head.headers[canonicalForm: "connection"].map { $0.lowercased() })
-        }
-        for (name, value) in head.headers {
-            if isHopByHop(name) || equalsIgnoringCase(name, "x-ms-request-id") { continue }
-            if dropAuthorization && equalsIgnoringCase(name, "authorization") { continue }
-            if !listed.isEmpty && listed.contains(name.lowercased()) { continue }
-            headers.add(name: name, value: value)
-        }
-        headers.add(name: "x-ms-request-id", value: requestID)
         let sent = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
-        if sent != nil || head.method == .POST {
-            headers.add(name: "Content-Length", value: String(sent?.readableBytes ?? 0))
-        }
         return Forwarded(
-            head: HTTPRequestHead(version: .http1_1, method: head.method, uri: target, headers: headers), body: sent)
-    }
-
-    /// Whether `target` is visible ASCII only (what a request line may carry).
-    static func isSendable(_ target: String) -> Bool {
-        target.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+            method: head.method, target: target, lines: head.endToEndLines,
+            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: sent,
+            contentLength: sent != nil || head.method == .POST ? sent?.readableBytes ?? 0 : nil)
     }
 }

@@ -4,18 +4,26 @@ import NIOHTTP1
 /// Writes a request to a replica as HTTP/1.1 bytes, head and body in one buffer (one `writev`),
 /// in place of NIO's `HTTPRequestEncoder` (see `ResponseFramer` for why).
 ///
-/// The head comes from `ReplicaProxy.forwarded`: headers parsed and validated by NIO's decoder
-/// from the client, or the router's own, with `Content-Length` set when there is a body.
+/// The client's end-to-end header lines are copied as `RequestFramer` checked and wrote them
+/// (`RequestHead.endToEndLines`); the rest are the router's own.
 enum RequestEncoding {
-    static func encode(_ head: HTTPRequestHead, body: ByteBuffer?, allocator: ByteBufferAllocator) -> ByteBuffer {
-        let size = head.uri.utf8.count + 32 + (body?.readableBytes ?? 0) + head.headers.encodedSize
+    static func encode(_ request: ReplicaProxy.Forwarded, host: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var lines = request.lines
+        let size =
+            request.target.utf8.count + host.utf8.count + lines.readableBytes + (request.authorization?.utf8.count ?? 0)
+            + request.requestID.utf8.count + 128 + (request.body?.readableBytes ?? 0)
         var buffer = allocator.buffer(capacity: size)
-        buffer.writeString(head.method.rawValue)
+        buffer.writeString(request.method.rawValue)
         buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(head.uri)
+        buffer.writeString(request.target)
         buffer.writeStaticString(" HTTP/1.1\r\n")
-        buffer.writeHeaderLines(head.headers)
-        if var body { buffer.writeBuffer(&body) }
+        buffer.writeHeaderLine("Host", host)
+        buffer.writeBuffer(&lines)
+        if let authorization = request.authorization { buffer.writeHeaderLine("Authorization", authorization) }
+        buffer.writeHeaderLine("x-ms-request-id", request.requestID)
+        if let length = request.contentLength { buffer.writeHeaderLine("Content-Length", String(length)) }
+        buffer.writeStaticString("\r\n")
+        if var body = request.body { buffer.writeBuffer(&body) }
         return buffer
     }
 }

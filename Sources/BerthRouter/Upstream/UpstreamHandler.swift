@@ -5,7 +5,7 @@ import NIOHTTP1
 /// event loop both connections share: the client connection relays each part as it comes.
 protocol UpstreamResponseSink: AnyObject {
     /// The response head (1xx heads are skipped).
-    func upstreamHead(_ head: HTTPResponseHead)
+    func upstreamHead(_ head: ResponseHead)
     func upstreamBody(_ part: ByteBuffer)
     /// The response ended; the connection is idle again (or closing, without keep-alive).
     func upstreamEnd()
@@ -70,12 +70,13 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     // MARK: Requests
 
-    /// Writes `head` and `body` and reports the response to `sink`; the request fails with
-    /// `.timeout` at `deadline` (head or body not done by then).
+    /// Writes `request` (with `host` as its `Host`) and reports the response to `sink`; the
+    /// request fails with `.timeout` at `deadline` (head or body not done by then).
     ///
     /// - Returns: false when the connection cannot take a request (nothing was sent, `sink` is not called).
-    func send(_ head: HTTPRequestHead, body: ByteBuffer?, deadline: NIODeadline, sink: any UpstreamResponseSink) -> Bool
-    {
+    func send(
+        _ request: ReplicaProxy.Forwarded, host: String, deadline: NIODeadline, sink: any UpstreamResponseSink
+    ) -> Bool {
         guard let context, case .idle = state, keepAlive, context.channel.isActive else { return false }
         state = .awaitingHead
         self.sink = sink
@@ -87,7 +88,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
         self.deadline = deadline
         if timerFiresAt.map({ $0 > deadline }) ?? true { arm(at: deadline, context: context) }
         context.writeAndFlush(
-            wrapOutboundOut(RequestEncoding.encode(head, body: body, allocator: context.channel.allocator)),
+            wrapOutboundOut(RequestEncoding.encode(request, host: host, allocator: context.channel.allocator)),
             promise: nil)
         return true
     }
@@ -112,10 +113,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     // MARK: Channel events
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
+        framer.append(unwrapInboundIn(data))
         receivedAny = true
         do {
-            while let event = try framer.next(&bytes) {
+            while let event = try framer.next() {
                 handle(event, context: context)
                 if case .failed = state { return }
             }
@@ -126,9 +127,9 @@ final class UpstreamHandler: ChannelDuplexHandler {
 
     private func handle(_ event: ResponseFramer.Event, context: ChannelHandlerContext) {
         switch event {
-        case .head(let head, let keepAlive):
+        case .head(let head):
             guard case .awaitingHead = state else { return fail(.broken, cause: UnexpectedResponse()) }
-            self.keepAlive = keepAlive
+            self.keepAlive = head.keepAlive
             state = .streaming
             sink?.upstreamHead(head)
         case .body(let part):

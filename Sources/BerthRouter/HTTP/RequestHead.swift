@@ -1,0 +1,167 @@
+import NIOCore
+import NIOHTTP1
+
+/// A client's request head as the router needs it, read straight from the socket's bytes by
+/// `RequestFramer`: what routing, admission and the key check look at, the body's framing, and
+/// the end-to-end headers as lines ready to be copied to a replica (no `HTTPHeaders`, no `String`
+/// per header: building them was most of a proxied request's cost, docs/benchmarks.md).
+struct RequestHead {
+    var method: HTTPMethod
+    /// The request target as sent (origin form: path and query).
+    var uri: String
+    var version: HTTPVersion
+    /// Whether the connection may carry another request after this one.
+    var keepAlive: Bool
+    /// `Expect: 100-continue` with a body to come: the client waits for `100 Continue` first.
+    var expectsContinue: Bool
+    /// The body's length; nil when it is chunked or absent.
+    var contentLength: Int?
+    var isChunked: Bool
+    var authorization: String?
+    /// The client's `x-ms-request-id` and `x-ms-client-request-id`, if it sent them.
+    var requestID: String?
+    var clientRequestID: String?
+    /// The other headers as `name: value` CRLF lines, in the order sent, for the replica: all but
+    /// the framing and connection headers, `Host`, `Expect`, `Authorization` (the router decides
+    /// whether it goes on) and `x-ms-request-id` (the router sets it).
+    var endToEndLines: ByteBuffer
+
+    /// Whether a body follows the head.
+    var hasBody: Bool { isChunked || (contentLength ?? 0) > 0 }
+}
+
+extension RequestHead {
+    /// Parses a head: the request line and header lines (each ended by CRLF), without the blank line.
+    init(parsing bytes: UnsafeRawBufferPointer) throws {
+        var lineEnd = 0
+        while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
+        let (method, uri, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+        var contentLength: Int?
+        var authorization: String?
+        var requestID: String?
+        var clientRequestID: String?
+        var lines = ByteBufferAllocator().buffer(capacity: bytes.count - lineEnd)
+        var close = false
+        var keepAliveToken = false
+        var listed: [String] = []
+        var hasTransferEncoding = false
+        var expectation: Bool?
+        try HeaderFields.parse(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) { name, nameBytes, value in
+            switch name {
+            case .contentLength:
+                guard contentLength == nil else {
+                    throw FramingError(description: "the request has more than one Content-Length")
+                }
+                guard let length = HeaderFields.length(value) else {
+                    throw FramingError(description: "Content-Length is not a non-negative number")
+                }
+                contentLength = length
+            case .transferEncoding:
+                guard !hasTransferEncoding, HeaderName.matches(value, "chunked") else {
+                    throw FramingError(
+                        description: "Transfer-Encoding '\(String(decoding: value, as: UTF8.self))' is not supported; "
+                            + "send the body with Content-Length or 'Transfer-Encoding: chunked'",
+                        status: .notImplemented)
+                }
+                hasTransferEncoding = true
+            case .connection:
+                HeaderFields.forEachElement(of: value) { token in
+                    if HeaderName.matches(token, "close") {
+                        close = true
+                    } else if HeaderName.matches(token, "keep-alive") {
+                        keepAliveToken = true
+                    } else {
+                        listed.append(String(decoding: token, as: UTF8.self).lowercased())
+                    }
+                }
+            case .expect:
+                guard expectation == nil, HeaderName.matches(value, "100-continue") else {
+                    throw FramingError(
+                        description: "Expect '\(String(decoding: value, as: UTF8.self))' cannot be met; "
+                            + "the router understands only 'Expect: 100-continue'",
+                        status: .expectationFailed)
+                }
+                expectation = true
+            case .authorization:
+                guard authorization == nil else {
+                    throw FramingError(description: "the request has more than one Authorization header")
+                }
+                authorization = String(decoding: value, as: UTF8.self)
+            case .requestID:
+                if requestID == nil { requestID = String(decoding: value, as: UTF8.self) }
+            case .clientRequestID:
+                if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
+                HeaderFields.write(nameBytes, value, to: &lines)
+            case .host, .otherHopByHop:
+                break
+            case .runFunctionFailed, .endpointVersion, .other:
+                HeaderFields.write(nameBytes, value, to: &lines)
+            }
+        }
+        if hasTransferEncoding {
+            guard contentLength == nil else {
+                throw FramingError(
+                    description: "the request has both Content-Length and Transfer-Encoding; send one of them")
+            }
+            guard version == .http1_1 else {
+                throw FramingError(description: "an HTTP/1.0 request cannot have Transfer-Encoding")
+            }
+        }
+        self.init(
+            method: method, uri: uri, version: version, keepAlive: !close && (version == .http1_1 || keepAliveToken),
+            expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
+            isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
+            clientRequestID: clientRequestID, endToEndLines: listed.isEmpty ? lines : Self.dropping(listed, from: lines)
+        )
+    }
+
+    /// `METHOD SP request-target SP HTTP-version` (RFC 9112 §3), strictly: single spaces, a
+    /// token method, a target of visible ASCII, HTTP/1.1 or HTTP/1.0.
+    private static func requestLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPMethod, String, HTTPVersion) {
+        guard let firstSpace = line.firstIndex(of: 32), firstSpace > 0,
+            let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 32), secondSpace > firstSpace + 1
+        else { throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'") }
+        let methodBytes = UnsafeRawBufferPointer(rebasing: line[0..<firstSpace])
+        guard methodBytes.allSatisfy(HeaderFields.isTokenByte) else {
+            throw FramingError(description: "the method is not a token")
+        }
+        let target = UnsafeRawBufferPointer(rebasing: line[(firstSpace + 1)..<secondSpace])
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw FramingError(
+                description: "the request target has a byte that is not visible ASCII; percent-encode it")
+        }
+        let versionBytes = UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])
+        let version: HTTPVersion
+        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+            version = .http1_1
+        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+            version = .http1_0
+        } else if versionBytes.starts(with: "HTTP/".utf8) {
+            throw FramingError(
+                description: "the router speaks HTTP/1.1 and HTTP/1.0 only", status: .httpVersionNotSupported)
+        } else {
+            throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'")
+        }
+        return (method(methodBytes), String(decoding: target, as: UTF8.self), version)
+    }
+
+    private static func method(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
+        if bytes.elementsEqual("POST".utf8) { return .POST }
+        if bytes.elementsEqual("GET".utf8) { return .GET }
+        return HTTPMethod(rawValue: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// `lines` without the headers a `Connection` header listed (lowercase names): they were for
+    /// this hop only.
+    private static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
+        var kept = ByteBufferAllocator().buffer(capacity: lines.readableBytes)
+        lines.withUnsafeReadableBytes { bytes in
+            try? HeaderFields.parse(bytes) { _, name, value in
+                if !listed.contains(String(decoding: name, as: UTF8.self).lowercased()) {
+                    HeaderFields.write(name, value, to: &kept)
+                }
+            }
+        }
+        return kept
+    }
+}

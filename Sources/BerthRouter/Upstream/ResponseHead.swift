@@ -1,0 +1,92 @@
+import NIOCore
+import NIOHTTP1
+
+/// A replica's response head as the router relays it, read from the socket's bytes by
+/// `ResponseFramer`: the status, the body's framing, whether `run()` raised, and the end-to-end
+/// headers as lines ready to be copied to the client.
+struct ResponseHead: Equatable {
+    var status: HTTPResponseStatus
+    /// Whether the replica connection may carry another request.
+    var keepAlive: Bool
+    /// The body's length; nil when it is chunked or ends with the connection.
+    var contentLength: Int?
+    var isChunked: Bool
+    /// `x-ms-run-function-failed: true`: the entry script's `run()` raised.
+    var runFailed: Bool
+    /// The other headers as `name: value` CRLF lines, in the replica's order: all but the framing
+    /// and connection headers and the ids the router sets itself (`x-ms-request-id`,
+    /// `x-ms-client-request-id`, `x-berth-endpoint-version`).
+    var endToEndLines: ByteBuffer
+}
+
+extension ResponseHead {
+    /// Parses a head: the status line and header lines (each ended by CRLF), without the blank line.
+    init(parsing bytes: UnsafeRawBufferPointer) throws {
+        var lineEnd = 0
+        while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
+        let (version, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+        var lines = ByteBufferAllocator().buffer(capacity: bytes.count - lineEnd)
+        var contentLength: Int?
+        var chunked = false
+        var close = false
+        var keepAliveToken = false
+        var runFailed = false
+        try HeaderFields.parse(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) { name, nameBytes, value in
+            switch name {
+            case .contentLength:
+                guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length else {
+                    throw FramingError(description: "a bad Content-Length")
+                }
+                contentLength = length
+            case .transferEncoding:
+                var last: UnsafeRawBufferPointer?
+                HeaderFields.forEachElement(of: value) { last = $0 }
+                chunked = last.map { HeaderName.matches($0, "chunked") } ?? false
+                if !chunked { throw FramingError(description: "a transfer coding other than chunked") }
+            case .connection:
+                HeaderFields.forEachElement(of: value) { token in
+                    if HeaderName.matches(token, "close") { close = true }
+                    if HeaderName.matches(token, "keep-alive") { keepAliveToken = true }
+                }
+            case .runFunctionFailed:
+                runFailed = HeaderName.matches(value, "true")
+                HeaderFields.write(nameBytes, value, to: &lines)
+            case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
+                break
+            case .authorization, .other:
+                HeaderFields.write(nameBytes, value, to: &lines)
+            }
+        }
+        // A body without a length ends with the connection, which then carries nothing more.
+        let framed = chunked || contentLength != nil || ResponseEncoding.hasNoBody(status)
+        self.init(
+            status: status, keepAlive: framed && !close && (version == .http1_1 || keepAliveToken),
+            contentLength: chunked ? nil : contentLength, isChunked: chunked, runFailed: runFailed,
+            endToEndLines: lines)
+    }
+
+    /// `HTTP/1.x SP 3DIGIT [SP reason]`.
+    private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPVersion, HTTPResponseStatus) {
+        let version: HTTPVersion
+        if line.starts(with: "HTTP/1.1 ".utf8) {
+            version = .http1_1
+        } else if line.starts(with: "HTTP/1.0 ".utf8) {
+            version = .http1_0
+        } else {
+            throw FramingError(description: "not an HTTP/1.x status line")
+        }
+        guard line.count >= 12, line.count == 12 || line[12] == 32 else {
+            throw FramingError(description: "not an HTTP/1.x status line")
+        }
+        var code = 0
+        for byte in line[9..<12] {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else {
+                throw FramingError(description: "not an HTTP/1.x status line")
+            }
+            code = code * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        guard code >= 100 else { throw FramingError(description: "not an HTTP/1.x status line") }
+        let reason = line.count > 13 ? String(decoding: line[13...], as: UTF8.self) : ""
+        return (version, HTTPResponseStatus(statusCode: code, reasonPhrase: reason))
+    }
+}

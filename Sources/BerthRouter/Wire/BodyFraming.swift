@@ -1,0 +1,117 @@
+import NIOCore
+
+/// A message body after its head (RFC 9112 §6), for requests and responses alike: framed by a
+/// length, by chunks (decoded; extensions and trailers dropped) or by the connection's end, and
+/// handed on as slices of the bytes read, without a copy. A pure state machine: fed bytes, it
+/// returns what they complete.
+struct BodyFraming {
+    enum Event: Equatable {
+        case body(ByteBuffer)
+        /// The body is complete; the next bytes belong to the next message.
+        case end
+    }
+
+    private enum State {
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case untilClose
+        /// The body's last bytes went out, or it has none: `.end` is next.
+        case endPending
+    }
+
+    /// The longest chunk-size line accepted (size plus extensions).
+    static let maxChunkLineBytes = 4096
+    /// The most trailer bytes accepted after the last chunk.
+    static let maxTrailerBytes = 64 * 1024
+
+    private var state: State
+    private var trailerBytes = 0
+
+    private init(_ state: State) { self.state = state }
+
+    /// A body of `length` bytes (none when 0).
+    static func length(_ length: Int) -> BodyFraming {
+        BodyFraming(length > 0 ? .fixed(remaining: length) : .endPending)
+    }
+    /// No body at all.
+    static let none = BodyFraming(.endPending)
+    /// A chunked body.
+    static let chunked = BodyFraming(.chunkSize)
+    /// A body that ends when the connection does.
+    static let untilClose = BodyFraming(.untilClose)
+
+    /// Whether the body ends only with the connection.
+    var endsWithConnection: Bool {
+        if case .untilClose = state { return true }
+        return false
+    }
+
+    /// Whether the body is complete: `next` returns `.end` without needing a byte.
+    var isComplete: Bool {
+        if case .endPending = state { return true }
+        return false
+    }
+
+    /// The next event the bytes in `buffer` complete, consuming them; nil when more bytes are needed.
+    mutating func next(_ buffer: inout ByteBuffer) throws -> Event? {
+        switch state {
+        case .fixed(let remaining):
+            guard buffer.readableBytes > 0 else { return nil }
+            let count = min(remaining, buffer.readableBytes)
+            state = count == remaining ? .endPending : .fixed(remaining: remaining - count)
+            return .body(buffer.readSlice(length: count)!)
+        case .chunkSize:
+            guard let line = try Self.readLine(&buffer, limit: Self.maxChunkLineBytes) else { return nil }
+            let digits = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != UInt8(ascii: " ") && $0 != 9 }
+            guard !digits.isEmpty, digits.count <= 15,
+                let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
+            else { throw FramingError(description: "a chunk size line is not hexadecimal") }
+            state = size == 0 ? .trailers : .chunkData(remaining: size)
+            return try next(&buffer)
+        case .chunkData(let remaining):
+            guard buffer.readableBytes > 0 else { return nil }
+            let count = min(remaining, buffer.readableBytes)
+            state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
+            return .body(buffer.readSlice(length: count)!)
+        case .chunkDataEnd:
+            guard let line = try Self.readLine(&buffer, limit: 2) else { return nil }
+            guard line.isEmpty else { throw FramingError(description: "a chunk does not end with CRLF") }
+            state = .chunkSize
+            return try next(&buffer)
+        case .trailers:
+            guard let line = try Self.readLine(&buffer, limit: Self.maxTrailerBytes) else { return nil }
+            if line.isEmpty {
+                state = .endPending
+                return try next(&buffer)
+            }
+            trailerBytes += line.count + 2
+            guard trailerBytes <= Self.maxTrailerBytes else {
+                throw FramingError(description: "the trailers are too long")
+            }
+            return try next(&buffer)
+        case .untilClose:
+            guard buffer.readableBytes > 0 else { return nil }
+            return .body(buffer.readSlice(length: buffer.readableBytes)!)
+        case .endPending:
+            return .end
+        }
+    }
+
+    /// A CRLF-ended line (without it), consumed; nil when the bytes do not hold a whole line yet.
+    private static func readLine(_ buffer: inout ByteBuffer, limit: Int) throws -> ByteBufferView.SubSequence? {
+        let view = buffer.readableBytesView
+        guard let newline = view.firstIndex(of: 10) else {
+            if view.count > limit + 2 { throw FramingError(description: "a line of the chunked body is too long") }
+            return nil
+        }
+        guard newline > view.startIndex, view[newline - 1] == 13 else {
+            throw FramingError(description: "a line of the chunked body ends without CR")
+        }
+        let line = view[view.startIndex..<(newline - 1)]
+        buffer.moveReaderIndex(forwardBy: newline - view.startIndex + 1)
+        return line
+    }
+}

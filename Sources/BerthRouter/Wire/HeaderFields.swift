@@ -1,0 +1,122 @@
+import NIOCore
+
+/// The header lines of a request or response head, checked one by one as RFC 9112 §5 asks of a
+/// recipient that forwards them: a token before the colon and nothing between it and the colon,
+/// no line folding, no control characters in values. Each line is handed on as its classified
+/// name and its value without surrounding whitespace, as slices of the bytes read.
+enum HeaderFields {
+    /// Calls `field` with each header line's name (classified and as sent) and value.
+    ///
+    /// - Parameter bytes: the header lines, each ended by CRLF, without the blank line that ends
+    ///   the head.
+    static func parse(
+        _ bytes: UnsafeRawBufferPointer,
+        _ field: (HeaderName, _ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        var start = 0
+        let count = bytes.count
+        while start < count {
+            var newline = start
+            while newline < count && bytes[newline] != 10 { newline += 1 }
+            guard newline < count, newline > start, bytes[newline - 1] == 13 else {
+                throw FramingError(description: "a header line does not end with CRLF")
+            }
+            let lineEnd = newline - 1
+            if bytes[start] == 32 || bytes[start] == 9 {
+                throw FramingError(
+                    description:
+                        "a header line starts with whitespace (obsolete line folding); send each header on one line")
+            }
+            var colon = start
+            while colon < lineEnd && isTokenByte(bytes[colon]) { colon += 1 }
+            guard colon > start, colon < lineEnd, bytes[colon] == UInt8(ascii: ":") else {
+                throw FramingError(
+                    description: "a header line is not 'name: value' (an empty name, a character a name may not "
+                        + "have, or whitespace before the colon)")
+            }
+            var valueStart = colon + 1
+            while valueStart < lineEnd && isWhitespace(bytes[valueStart]) { valueStart += 1 }
+            var valueEnd = lineEnd
+            while valueEnd > valueStart && isWhitespace(bytes[valueEnd - 1]) { valueEnd -= 1 }
+            var index = valueStart
+            while index < valueEnd {
+                let byte = bytes[index]
+                if (byte < 32 && byte != 9) || byte == 127 {
+                    throw FramingError(description: "a header value has a control character")
+                }
+                index += 1
+            }
+            let name = UnsafeRawBufferPointer(rebasing: bytes[start..<colon])
+            try field(HeaderName(name), name, UnsafeRawBufferPointer(rebasing: bytes[valueStart..<valueEnd]))
+            start = newline + 1
+        }
+    }
+
+    /// Calls `token` with each element of a comma-separated list value, trimmed, empty ones skipped.
+    static func forEachElement(of value: UnsafeRawBufferPointer, _ token: (UnsafeRawBufferPointer) -> Void) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count && value[end] != UInt8(ascii: ",") { end += 1 }
+            var first = start
+            var last = end
+            while first < last && isWhitespace(value[first]) { first += 1 }
+            while last > first && isWhitespace(value[last - 1]) { last -= 1 }
+            if last > first { token(UnsafeRawBufferPointer(rebasing: value[first..<last])) }
+            start = end + 1
+        }
+    }
+
+    /// A non-negative decimal `Content-Length`, nil when the value is anything else.
+    static func length(_ value: UnsafeRawBufferPointer) -> Int? {
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        var length = 0
+        for byte in value {
+            guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return nil }
+            length = length * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return length
+    }
+
+    /// The index of the `\r\n\r\n` that ends a head, if `bytes` hold it.
+    static func endOfHead(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        var index = 0
+        let last = bytes.count - 3
+        while index < last {
+            if bytes[index + 3] != 10 {
+                // The byte 3 ahead is no LF, so no terminator starts at index..index+3 that ends there.
+                index += bytes[index + 3] == 13 ? 1 : 4
+                continue
+            }
+            if bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Writes a header line, `name: value` and CRLF.
+    static func write(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to buffer: inout ByteBuffer) {
+        buffer.writeBytes(name)
+        buffer.writeStaticString(": ")
+        buffer.writeBytes(value)
+        buffer.writeStaticString("\r\n")
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool { byte == 32 || byte == 9 }
+}

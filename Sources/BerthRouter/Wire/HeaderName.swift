@@ -1,0 +1,63 @@
+/// The header names the router acts on, told from a line's bytes without making a `String`:
+/// this runs for every header of every request and response.
+enum HeaderName: Equatable {
+    case contentLength
+    case transferEncoding
+    case connection
+    case host
+    case authorization
+    case expect
+    /// `x-ms-request-id`
+    case requestID
+    /// `x-ms-client-request-id`
+    case clientRequestID
+    /// `x-ms-run-function-failed`: the replica's `run()` raised.
+    case runFunctionFailed
+    /// `x-berth-endpoint-version`
+    case endpointVersion
+    /// `keep-alive`, `proxy-connection`, `proxy-authenticate`, `proxy-authorization`, `te`,
+    /// `trailer`, `upgrade`: they belong to one connection (RFC 9110 §7.6.1) and are never relayed.
+    case otherHopByHop
+    case other
+
+    init(_ name: UnsafeRawBufferPointer) {
+        switch name.count {
+        case 2: self = Self.matches(name, "te") ? .otherHopByHop : .other
+        case 4: self = Self.matches(name, "host") ? .host : .other
+        case 6: self = Self.matches(name, "expect") ? .expect : .other
+        case 7: self = Self.matches(name, "trailer") || Self.matches(name, "upgrade") ? .otherHopByHop : .other
+        case 10:
+            if Self.matches(name, "connection") {
+                self = .connection
+            } else {
+                self = Self.matches(name, "keep-alive") ? .otherHopByHop : .other
+            }
+        case 13: self = Self.matches(name, "authorization") ? .authorization : .other
+        case 14: self = Self.matches(name, "content-length") ? .contentLength : .other
+        case 15: self = Self.matches(name, "x-ms-request-id") ? .requestID : .other
+        case 16: self = Self.matches(name, "proxy-connection") ? .otherHopByHop : .other
+        case 17: self = Self.matches(name, "transfer-encoding") ? .transferEncoding : .other
+        case 18: self = Self.matches(name, "proxy-authenticate") ? .otherHopByHop : .other
+        case 19: self = Self.matches(name, "proxy-authorization") ? .otherHopByHop : .other
+        case 22: self = Self.matches(name, "x-ms-client-request-id") ? .clientRequestID : .other
+        case 24:
+            if Self.matches(name, "x-ms-run-function-failed") {
+                self = .runFunctionFailed
+            } else {
+                self = Self.matches(name, "x-berth-endpoint-version") ? .endpointVersion : .other
+            }
+        default: self = .other
+        }
+    }
+
+    /// Whether `bytes` equal `lowercase` (a lowercase ASCII literal) ignoring ASCII case.
+    static func matches(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let literal = lowercase.utf8Start
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if (byte &- 65 < 26 ? byte | 0x20 : byte) != literal[index] { return false }
+        }
+        return true
+    }
+}
