@@ -225,4 +225,13 @@ struct RouterPathTests {
         #expect(RouterPath(uri: "/api/v1/service/svc/other") == .unknown(path: "/api/v1/service/svc/other"))
         #expect(RouterPath(uri: "/api/v1/service//score") == .unknown(path: "/api/v1/service//score"))
     }
+
+    @Test func parsesTheEndpointRoutes() {
+        let e = "/api/v1/endpoint"
+        #expect(RouterPath(uri: "\(e)/ep/score?x=1") == .endpointScore(endpoint: "ep", version: nil, query: "x=1"))
+        #expect(RouterPath(uri: "\(e)/ep/v2/score") == .endpointScore(endpoint: "ep", version: "v2", query: nil))
+        for path in ["\(e)/ep", "\(e)/ep/", "\(e)//score", "\(e)/ep//score", "\(e)/ep/v2/x/score", "\(e)/ep/other"] {
+            #expect(RouterPath(uri: path) == .unknown(path: path), "\(path)")
+        }
+    }
 }

@@ -132,41 +132,44 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
             head.status == .internalServerError && head.runFailed ? .badGateway : head.status
-        var lines = head.endToEndLines
-        var bytes = context.channel.allocator.buffer(capacity: 256 + lines.readableBytes)
-        ResponseEncoding.writeStatusLine(status, to: &bytes)
-        bytes.writeBuffer(&lines)
         // The body's framing toward the client: the replica's length, else chunks (HTTP/1.1
         // clients) or the connection's end (HTTP/1.0 ones).
-        if let length = head.contentLength, status != .noContent {
-            bytes.writeHeaderLine("Content-Length", String(length))
-        } else if !ResponseEncoding.hasNoBody(status) && head.contentLength == nil {
+        let length = status == .noContent ? nil : head.contentLength
+        if length == nil && !ResponseEncoding.hasNoBody(status) {
             if exchange.isHTTP10 {
                 self.exchange?.keepAlive = false
             } else {
-                bytes.writeStaticString("Transfer-Encoding: chunked\r\n")
                 chunkedToClient = true
             }
         }
-        shared.writeStamps(self.exchange ?? exchange, status: status, to: &bytes)
-        context.write(wrapOutboundOut(bytes), promise: nil)
+        let stamped = self.exchange ?? exchange
+        let headBytes =
+            ResponseEncoding.statusLineBytes(status) + head.endToEndLines.readableBytes + 40
+            + shared.stampBytes(stamped)
+        // Room for a small body too: it is copied behind the head (`relay`).
+        let bodyRoom = min(length ?? 256, Self.coalescedBodyBytes)
+        var bytes = context.channel.allocator.buffer(capacity: headBytes + bodyRoom)
+        bytes.writeHead(maxBytes: headBytes) { writer in
+            ResponseEncoding.appendStatusLine(status, to: &writer)
+            writer.append(head.endToEndLines)
+            if let length {
+                writer.append("Content-Length: ")
+                writer.append(decimal: length)
+                writer.append("\r\n")
+            } else if chunkedToClient {
+                writer.append("Transfer-Encoding: chunked\r\n")
+            }
+            shared.appendStamps(stamped, status: status, to: &writer)
+        }
+        unwritten = bytes
     }
 
     func upstreamBody(_ part: ByteBuffer) {
         guard case .forwarding = state, let phase = forwarding?.phase else { return }
         switch phase {
         case .relaying:
-            guard let context, part.readableBytes > 0 else { return }
-            if chunkedToClient {
-                context.write(
-                    wrapOutboundOut(
-                        ResponseEncoding.chunkStart(part.readableBytes, allocator: context.channel.allocator)),
-                    promise: nil)
-                context.write(wrapOutboundOut(part), promise: nil)
-                context.write(wrapOutboundOut(ResponseEncoding.chunkEnd), promise: nil)
-            } else {
-                context.write(wrapOutboundOut(part), promise: nil)
-            }
+            guard part.readableBytes > 0 else { return }
+            relay(part)
         case .droppingBusy(let drained):
             let total = drained + part.readableBytes
             guard total > Self.busyBodyLimitBytes else {
@@ -196,8 +199,38 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     }
 
     func upstreamReadComplete() {
-        guard case .relaying = forwarding?.phase else { return }
-        context?.flush()
+        guard case .relaying = forwarding?.phase, let context else { return }
+        writeUnwritten()
+        context.flush()
+    }
+
+    /// Bodies up to this size are copied behind the head instead of written on their own.
+    static let coalescedBodyBytes = 4096
+
+    /// Passes a body part of the relayed response on (framed as a chunk when `chunkedToClient`):
+    /// a small one is copied behind what is not written yet; a large one is written on its own.
+    private func relay(_ part: ByteBuffer) {
+        guard let context else { return }
+        var part = part
+        let count = part.readableBytes
+        if unwritten == nil {
+            unwritten = context.channel.allocator.buffer(capacity: min(count, Self.coalescedBodyBytes) + 24)
+        }
+        if chunkedToClient { unwritten!.writeChunkStart(count) }
+        if count <= Self.coalescedBodyBytes {
+            unwritten!.writeBuffer(&part)
+            if chunkedToClient { unwritten!.writeStaticString("\r\n") }
+        } else {
+            writeUnwritten()
+            context.write(wrapOutboundOut(part), promise: nil)
+            if chunkedToClient { unwritten = ResponseEncoding.chunkEnd }
+        }
+    }
+
+    private func writeUnwritten() {
+        guard let bytes = unwritten else { return }
+        unwritten = nil
+        context?.write(wrapOutboundOut(bytes), promise: nil)
     }
 
     var canTakeBody: Bool { context?.channel.isWritable ?? true }
@@ -210,6 +243,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             // The head is out, so the status cannot change any more: closing the connection is
             // the only way left to tell the client the body is incomplete.
             shared.logger.debug("Response body broke off", metadata: ["error": "\(failure)"])
+            unwritten = nil
             releaseLease()
             forwarding = nil
             context?.close(promise: nil)

@@ -61,6 +61,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var isUnreadable = false
     /// The relayed response's body goes to the client chunked (the replica gave no length).
     var chunkedToClient = false
+    /// The relayed response's bytes not written yet: its head and the small body parts read with
+    /// it, which go out as one write when the read ends (a write through the pipeline costs more
+    /// than copying a few hundred bytes).
+    var unwritten: ByteBuffer?
 
     init(shared: RouterRequestHandler) {
         self.shared = shared
@@ -165,20 +169,25 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func endResponse() {
         guard let context, let exchange else { return }
         self.exchange = nil
-        let end = wrapOutboundOut(
-            chunkedToClient ? ResponseEncoding.lastChunk : context.channel.allocator.buffer(capacity: 0))
-        chunkedToClient = false
+        var last = unwritten
+        unwritten = nil
+        if chunkedToClient {
+            var lastChunk = ResponseEncoding.lastChunk
+            if last == nil { last = lastChunk } else { last!.writeBuffer(&lastChunk) }
+            chunkedToClient = false
+        }
         if case .refusing = state {
-            context.writeAndFlush(end, promise: nil)  // The body is still being dropped; its end closes.
+            // The body is still being dropped; its end closes.
+            context.writeAndFlush(wrapOutboundOut(last ?? context.channel.allocator.buffer(capacity: 0)), promise: nil)
         } else if exchange.keepAlive && !quiescing {
             state = .idle
-            context.writeAndFlush(end, promise: nil)
+            if let last { context.writeAndFlush(wrapOutboundOut(last), promise: nil) } else { context.flush() }
             handleFramed(context: context)
         } else {
             state = .idle
             let channel = context.channel
             let written = context.eventLoop.makePromise(of: Void.self)
-            context.writeAndFlush(end, promise: written)
+            context.writeAndFlush(wrapOutboundOut(last ?? channel.allocator.buffer(capacity: 0)), promise: written)
             written.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }
     }

@@ -9,6 +9,8 @@ struct RequestHead {
     var method: HTTPMethod
     /// The request target as sent (origin form: path and query).
     var uri: String
+    /// What the target asks the router for.
+    var path: RouterPath
     var version: HTTPVersion
     /// Whether the connection may carry another request after this one.
     var keepAlive: Bool
@@ -35,67 +37,72 @@ extension RequestHead {
     init(parsing bytes: UnsafeRawBufferPointer) throws {
         var lineEnd = 0
         while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
-        let (method, uri, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+        let (method, uri, path, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
         var contentLength: Int?
         var authorization: String?
         var requestID: String?
         var clientRequestID: String?
-        var lines = ByteBufferAllocator().buffer(capacity: bytes.count - lineEnd)
         var close = false
         var keepAliveToken = false
         var listed: [String] = []
         var hasTransferEncoding = false
         var expectation: Bool?
-        try HeaderFields.parse(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) { name, nameBytes, value in
-            switch name {
-            case .contentLength:
-                guard contentLength == nil else {
-                    throw FramingError(description: "the request has more than one Content-Length")
-                }
-                guard let length = HeaderFields.length(value) else {
-                    throw FramingError(description: "Content-Length is not a non-negative number")
-                }
-                contentLength = length
-            case .transferEncoding:
-                guard !hasTransferEncoding, HeaderName.matches(value, "chunked") else {
-                    throw FramingError(
-                        description: "Transfer-Encoding '\(String(decoding: value, as: UTF8.self))' is not supported; "
-                            + "send the body with Content-Length or 'Transfer-Encoding: chunked'",
-                        status: .notImplemented)
-                }
-                hasTransferEncoding = true
-            case .connection:
-                HeaderFields.forEachElement(of: value) { token in
-                    if HeaderName.matches(token, "close") {
-                        close = true
-                    } else if HeaderName.matches(token, "keep-alive") {
-                        keepAliveToken = true
-                    } else {
-                        listed.append(String(decoding: token, as: UTF8.self).lowercased())
+        let section = UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])
+        let sectionBytes = HeaderFields.rewrittenBytes(section.count)
+        var endToEnd = ByteBufferAllocator().buffer(capacity: sectionBytes)
+        try endToEnd.writeHead(maxBytes: sectionBytes) { lines in
+            try HeaderFields.parse(section) { name, nameBytes, value in
+                switch name {
+                case .contentLength:
+                    guard contentLength == nil else {
+                        throw FramingError(description: "the request has more than one Content-Length")
                     }
+                    guard let length = HeaderFields.length(value) else {
+                        throw FramingError(description: "Content-Length is not a non-negative number")
+                    }
+                    contentLength = length
+                case .transferEncoding:
+                    guard !hasTransferEncoding, HeaderName.matches(value, "chunked") else {
+                        throw FramingError(
+                            description:
+                                "Transfer-Encoding '\(String(decoding: value, as: UTF8.self))' is not supported; "
+                                + "send the body with Content-Length or 'Transfer-Encoding: chunked'",
+                            status: .notImplemented)
+                    }
+                    hasTransferEncoding = true
+                case .connection:
+                    HeaderFields.forEachElement(of: value) { token in
+                        if HeaderName.matches(token, "close") {
+                            close = true
+                        } else if HeaderName.matches(token, "keep-alive") {
+                            keepAliveToken = true
+                        } else {
+                            listed.append(String(decoding: token, as: UTF8.self).lowercased())
+                        }
+                    }
+                case .expect:
+                    guard expectation == nil, HeaderName.matches(value, "100-continue") else {
+                        throw FramingError(
+                            description: "Expect '\(String(decoding: value, as: UTF8.self))' cannot be met; "
+                                + "the router understands only 'Expect: 100-continue'",
+                            status: .expectationFailed)
+                    }
+                    expectation = true
+                case .authorization:
+                    guard authorization == nil else {
+                        throw FramingError(description: "the request has more than one Authorization header")
+                    }
+                    authorization = String(decoding: value, as: UTF8.self)
+                case .requestID:
+                    if requestID == nil { requestID = String(decoding: value, as: UTF8.self) }
+                case .clientRequestID:
+                    if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
+                    lines.appendHeaderLine(nameBytes, value)
+                case .host, .otherHopByHop:
+                    break
+                case .runFunctionFailed, .endpointVersion, .other:
+                    lines.appendHeaderLine(nameBytes, value)
                 }
-            case .expect:
-                guard expectation == nil, HeaderName.matches(value, "100-continue") else {
-                    throw FramingError(
-                        description: "Expect '\(String(decoding: value, as: UTF8.self))' cannot be met; "
-                            + "the router understands only 'Expect: 100-continue'",
-                        status: .expectationFailed)
-                }
-                expectation = true
-            case .authorization:
-                guard authorization == nil else {
-                    throw FramingError(description: "the request has more than one Authorization header")
-                }
-                authorization = String(decoding: value, as: UTF8.self)
-            case .requestID:
-                if requestID == nil { requestID = String(decoding: value, as: UTF8.self) }
-            case .clientRequestID:
-                if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
-                HeaderFields.write(nameBytes, value, to: &lines)
-            case .host, .otherHopByHop:
-                break
-            case .runFunctionFailed, .endpointVersion, .other:
-                HeaderFields.write(nameBytes, value, to: &lines)
             }
         }
         if hasTransferEncoding {
@@ -108,16 +115,20 @@ extension RequestHead {
             }
         }
         self.init(
-            method: method, uri: uri, version: version, keepAlive: !close && (version == .http1_1 || keepAliveToken),
+            method: method, uri: uri, path: path, version: version,
+            keepAlive: !close && (version == .http1_1 || keepAliveToken),
             expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
             isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
-            clientRequestID: clientRequestID, endToEndLines: listed.isEmpty ? lines : Self.dropping(listed, from: lines)
+            clientRequestID: clientRequestID,
+            endToEndLines: listed.isEmpty ? endToEnd : Self.dropping(listed, from: endToEnd)
         )
     }
 
     /// `METHOD SP request-target SP HTTP-version` (RFC 9112 §3), strictly: single spaces, a
     /// token method, a target of visible ASCII, HTTP/1.1 or HTTP/1.0.
-    private static func requestLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPMethod, String, HTTPVersion) {
+    private static func requestLine(_ line: UnsafeRawBufferPointer) throws -> (
+        HTTPMethod, String, RouterPath, HTTPVersion
+    ) {
         guard let firstSpace = line.firstIndex(of: 32), firstSpace > 0,
             let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 32), secondSpace > firstSpace + 1
         else { throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'") }
@@ -142,7 +153,7 @@ extension RequestHead {
         } else {
             throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'")
         }
-        return (method(methodBytes), String(decoding: target, as: UTF8.self), version)
+        return (method(methodBytes), String(decoding: target, as: UTF8.self), RouterPath(target: target), version)
     }
 
     private static func method(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
@@ -156,9 +167,11 @@ extension RequestHead {
     private static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
         var kept = ByteBufferAllocator().buffer(capacity: lines.readableBytes)
         lines.withUnsafeReadableBytes { bytes in
-            try? HeaderFields.parse(bytes) { _, name, value in
-                if !listed.contains(String(decoding: name, as: UTF8.self).lowercased()) {
-                    HeaderFields.write(name, value, to: &kept)
+            kept.writeHead(maxBytes: bytes.count) { writer in
+                try? HeaderFields.parse(bytes) { _, name, value in
+                    if !listed.contains(String(decoding: name, as: UTF8.self).lowercased()) {
+                        writer.appendHeaderLine(name, value)
+                    }
                 }
             }
         }

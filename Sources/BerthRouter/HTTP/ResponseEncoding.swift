@@ -7,20 +7,17 @@ import NIOHTTP1
 /// Header lines come from `ResponseHead` (a replica's, validated there) or are the router's own.
 enum ResponseEncoding {
     /// `HTTP/1.1 <code> <reason>` and CRLF.
-    static func writeStatusLine(_ status: HTTPResponseStatus, to buffer: inout ByteBuffer) {
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status.code))
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(status.reasonPhrase)
-        buffer.writeStaticString("\r\n")
+    static func appendStatusLine(_ status: HTTPResponseStatus, to head: inout HeadWriter) {
+        head.append("HTTP/1.1 ")
+        head.append(decimal: Int(status.code))
+        head.append(UInt8(ascii: " "))
+        head.append(status.reasonPhrase)
+        head.append("\r\n")
     }
 
-    /// The size line that opens a chunk of `count` bytes.
-    static func chunkStart(_ count: Int, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 18)
-        buffer.writeString(String(count, radix: 16))
-        buffer.writeStaticString("\r\n")
-        return buffer
+    /// The most bytes `appendStatusLine` writes for `status`.
+    static func statusLineBytes(_ status: HTTPResponseStatus) -> Int {
+        16 + status.reasonPhrase.utf8.count
     }
 
     static let chunkEnd = ByteBuffer(string: "\r\n")
@@ -30,5 +27,13 @@ enum ResponseEncoding {
     /// Whether a response with `status` has no body whatever its headers say.
     static func hasNoBody(_ status: HTTPResponseStatus) -> Bool {
         status.code < 200 || status == .noContent || status == .notModified
+    }
+}
+
+extension ByteBuffer {
+    /// The size line that opens a chunk of `count` bytes.
+    mutating func writeChunkStart(_ count: Int) {
+        writeString(String(count, radix: 16))
+        writeStaticString("\r\n")
     }
 }

@@ -1,77 +1,81 @@
 /// What a request target asks the router for: `/api/v1/service/<name>/score` and friends.
 enum RouterPath: Equatable {
     /// `/api/v1/service/<name>/score`, forwarded to a replica's `/score` with `query`.
-    case score(service: Substring, query: Substring?)
+    case score(service: String, query: String?)
     /// `/api/v1/service/<name>/swagger.json`, forwarded to a replica's `/swagger.json`.
-    case swagger(service: Substring, query: Substring?)
+    case swagger(service: String, query: String?)
     /// `/api/v1/service/<name>` or `…/<name>/`: Azure's service health check, answered by the router.
-    case serviceHealth(service: Substring)
+    case serviceHealth(service: String)
     /// `/api/v1/endpoint/<name>/score` (split by weight) or `/api/v1/endpoint/<name>/<version>/score`
     /// (one version directly), forwarded to a replica's `/score` with `query`.
-    case endpointScore(endpoint: Substring, version: Substring?, query: Substring?)
+    case endpointScore(endpoint: String, version: String?, query: String?)
     /// `/`: the router's own liveness.
     case routerHealth
     /// `/ready`: whether the router has a route table to serve (its readiness).
     case routerReadiness
     /// Anything else.
-    case unknown(path: Substring)
+    case unknown(path: String)
 
-    private static let prefix = "/api/v1/service/"
-    private static let endpointPrefix = "/api/v1/endpoint/"
+    private typealias Bytes = UnsafeRawBufferPointer
 
-    /// Parses `uri` byte by byte (UTF-8, no `Character` comparisons: this runs for every request).
     init(uri: String) {
-        let path: Substring
-        let query: Substring?
-        if let mark = uri.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            path = uri[..<mark]
-            query = uri[uri.utf8.index(after: mark)...]
-        } else {
-            path = uri[...]
-            query = nil
-        }
+        var uri = uri
+        self = uri.withUTF8 { RouterPath(target: Bytes($0)) }
+    }
+
+    /// Parses a request target from the bytes read (`RequestHead`), without `String` operations:
+    /// this runs for every request. Only the names it returns become strings.
+    init(target: UnsafeRawBufferPointer) {
+        let mark = target.firstIndex(of: UInt8(ascii: "?"))
+        let path = Bytes(rebasing: target[..<(mark ?? target.count)])
+        let query = mark.map { String(decoding: target[($0 + 1)...], as: UTF8.self) }
         if Self.equals(path, "/") {
             self = .routerHealth
         } else if Self.equals(path, "/ready") {
             self = .routerReadiness
-        } else if path.utf8.starts(with: Self.endpointPrefix.utf8) {
-            self = Self.endpoint(path, query: query)
-        } else if path.utf8.starts(with: Self.prefix.utf8) {
-            self = Self.service(path, query: query)
+        } else if let rest = Self.rest(of: path, after: "/api/v1/endpoint/") {
+            self = Self.endpoint(rest, query: query) ?? .unknown(path: String(decoding: path, as: UTF8.self))
+        } else if let rest = Self.rest(of: path, after: "/api/v1/service/") {
+            self = Self.service(rest, query: query) ?? .unknown(path: String(decoding: path, as: UTF8.self))
         } else {
-            self = .unknown(path: path)
+            self = .unknown(path: String(decoding: path, as: UTF8.self))
         }
     }
 
-    private static func service(_ path: Substring, query: Substring?) -> RouterPath {
-        let parts = segments(of: path.utf8.dropFirst(prefix.utf8.count), maxSplits: 1)
-        guard let name = parts.first, !name.isEmpty else { return .unknown(path: path) }
-        let action = parts.count == 2 ? parts[1] : ""
-        if equals(action, "score") { return .score(service: name, query: query) }
-        if equals(action, "swagger.json") { return .swagger(service: name, query: query) }
-        if action.isEmpty { return .serviceHealth(service: name) }
-        return .unknown(path: path)
+    /// `<name>`, `<name>/`, `<name>/score` or `<name>/swagger.json`.
+    private static func service(_ rest: Bytes, query: String?) -> RouterPath? {
+        let slash = rest.firstIndex(of: UInt8(ascii: "/"))
+        let name = Bytes(rebasing: rest[..<(slash ?? rest.count)])
+        guard !name.isEmpty else { return nil }
+        let action = slash.map { Bytes(rebasing: rest[($0 + 1)...]) } ?? Bytes(start: nil, count: 0)
+        if equals(action, "score") { return .score(service: string(name), query: query) }
+        if equals(action, "swagger.json") { return .swagger(service: string(name), query: query) }
+        if action.isEmpty { return .serviceHealth(service: string(name)) }
+        return nil
     }
 
-    private static func endpoint(_ path: Substring, query: Substring?) -> RouterPath {
-        let parts = segments(of: path.utf8.dropFirst(endpointPrefix.utf8.count), maxSplits: .max)
-        switch parts.count {
-        case 2 where !parts[0].isEmpty && equals(parts[1], "score"):
-            return .endpointScore(endpoint: parts[0], version: nil, query: query)
-        case 3 where !parts[0].isEmpty && !parts[1].isEmpty && equals(parts[2], "score"):
-            return .endpointScore(endpoint: parts[0], version: parts[1], query: query)
-        default:
-            return .unknown(path: path)
+    /// `<endpoint>/score` or `<endpoint>/<version>/score`.
+    private static func endpoint(_ rest: Bytes, query: String?) -> RouterPath? {
+        guard let first = rest.firstIndex(of: UInt8(ascii: "/")), first > 0 else { return nil }
+        let name = Bytes(rebasing: rest[..<first])
+        let afterName = Bytes(rebasing: rest[(first + 1)...])
+        guard let second = afterName.firstIndex(of: UInt8(ascii: "/")) else {
+            return equals(afterName, "score") ? .endpointScore(endpoint: string(name), version: nil, query: query) : nil
         }
+        let version = Bytes(rebasing: afterName[..<second])
+        guard !version.isEmpty, equals(Bytes(rebasing: afterName[(second + 1)...]), "score") else { return nil }
+        return .endpointScore(endpoint: string(name), version: string(version), query: query)
     }
 
-    /// `rest` split at `/`, empty segments kept.
-    private static func segments(of rest: Substring.UTF8View, maxSplits: Int) -> [Substring] {
-        rest.split(separator: UInt8(ascii: "/"), maxSplits: maxSplits, omittingEmptySubsequences: false)
-            .map { Substring($0) }
+    private static func rest(of path: Bytes, after prefix: StaticString) -> Bytes? {
+        let count = prefix.utf8CodeUnitCount
+        guard path.count >= count, equals(Bytes(rebasing: path[..<count]), prefix) else { return nil }
+        return Bytes(rebasing: path[count...])
     }
 
-    private static func equals(_ text: Substring, _ literal: StaticString) -> Bool {
-        text.utf8.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    private static func equals(_ bytes: Bytes, _ literal: StaticString) -> Bool {
+        bytes.elementsEqual(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
+
+    private static func string(_ bytes: Bytes) -> String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -75,7 +75,7 @@ struct RouterRequestHandler: Sendable {
 
     /// Decides what to do with a complete request (`body` nil when it had none).
     func decide(_ head: RequestHead, body: ByteBuffer?, exchange: inout Exchange) -> Decision {
-        switch RouterPath(uri: head.uri) {
+        switch head.path {
         case .routerHealth:
             return .respond(.text("Healthy"))
         case .routerReadiness:
@@ -102,25 +102,25 @@ struct RouterRequestHandler: Sendable {
             return planEndpoint(
                 head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange)
         case .serviceHealth(let name):
-            return .respond(serviceHealth(String(name), exchange))
+            return .respond(serviceHealth(name, exchange))
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
             return plan(
-                head, body: body, service: String(name), target: Self.target("/score", query), exchange: exchange)
+                head, body: body, service: name, target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
             }
             return plan(
-                head, body: body, service: String(name), target: Self.target("/swagger.json", query),
+                head, body: body, service: name, target: Self.target("/swagger.json", query),
                 exchange: exchange)
         }
     }
 
     /// `path` with the client's query string, if any.
-    static func target(_ path: String, _ query: Substring?) -> String {
+    static func target(_ path: String, _ query: String?) -> String {
         guard let query else { return path }
         return "\(path)?\(query)"
     }
@@ -182,11 +182,23 @@ struct RouterRequestHandler: Sendable {
     /// exchange's headers and the body (none for HEAD).
     func encode(_ response: RouterResponse, _ exchange: Exchange, allocator: ByteBufferAllocator) -> ByteBuffer {
         var body = response.body
-        var buffer = allocator.buffer(capacity: 192 + response.headers.encodedSize + body.readableBytes)
-        ResponseEncoding.writeStatusLine(response.status, to: &buffer)
-        buffer.writeHeaderLines(response.headers)
-        buffer.writeHeaderLine("Content-Length", String(body.readableBytes))
-        writeStamps(exchange, status: response.status, to: &buffer)
+        let headBytes =
+            ResponseEncoding.statusLineBytes(response.status) + response.headers.encodedSize + 40
+            + stampBytes(exchange)
+        var buffer = allocator.buffer(capacity: headBytes + body.readableBytes)
+        buffer.writeHead(maxBytes: headBytes) { head in
+            ResponseEncoding.appendStatusLine(response.status, to: &head)
+            for (name, value) in response.headers {
+                head.append(name)
+                head.append(": ")
+                head.append(value)
+                head.append("\r\n")
+            }
+            head.append("Content-Length: ")
+            head.append(decimal: body.readableBytes)
+            head.append("\r\n")
+            appendStamps(exchange, status: response.status, to: &head)
+        }
         if !exchange.isHead { buffer.writeBuffer(&body) }
         return buffer
     }
@@ -195,18 +207,26 @@ struct RouterRequestHandler: Sendable {
     /// closing, and the blank line; records an endpoint request's status in its version's metrics.
     ///
     /// Called once per response, with its status, when its head is written.
-    func writeStamps(_ exchange: Exchange, status: HTTPResponseStatus, to buffer: inout ByteBuffer) {
-        buffer.writeHeaderLine("x-ms-request-id", exchange.requestID)
+    func appendStamps(_ exchange: Exchange, status: HTTPResponseStatus, to head: inout HeadWriter) {
+        head.appendHeaderLine("x-ms-request-id", exchange.requestID)
         if let endpoint = exchange.endpoint {
-            buffer.writeHeaderLine("x-berth-endpoint-version", endpoint.version)
+            head.appendHeaderLine("x-berth-endpoint-version", endpoint.version)
             rollout.metrics.record(
                 endpoint: endpoint.endpoint, version: endpoint.version, status: Int(status.code),
                 startedAt: endpoint.startedAt)
         }
         if let clientRequestID = exchange.clientRequestID {
-            buffer.writeHeaderLine("x-ms-client-request-id", clientRequestID)
+            head.appendHeaderLine("x-ms-client-request-id", clientRequestID)
         }
-        if !exchange.keepAlive { buffer.writeStaticString("Connection: close\r\n") }
-        buffer.writeStaticString("\r\n")
+        if !exchange.keepAlive { head.append("Connection: close\r\n") }
+        head.append("\r\n")
+    }
+
+    /// The most bytes `appendStamps` writes for `exchange`.
+    func stampBytes(_ exchange: Exchange) -> Int {
+        HeadWriter.headerLineBytes("x-ms-request-id", exchange.requestID)
+            + (exchange.endpoint.map { HeadWriter.headerLineBytes("x-berth-endpoint-version", $0.version) } ?? 0)
+            + (exchange.clientRequestID.map { HeadWriter.headerLineBytes("x-ms-client-request-id", $0) } ?? 0)
+            + 21
     }
 }

@@ -8,10 +8,9 @@ extension RouterRequestHandler {
     /// forwards to the version's replicas like a service request (admission, proxying). The
     /// answer carries `x-berth-endpoint-version`.
     func planEndpoint(
-        _ head: RequestHead, body: ByteBuffer?, endpoint: Substring, version: Substring?, query: Substring?,
+        _ head: RequestHead, body: ByteBuffer?, endpoint name: String, version: String?, query: String?,
         exchange: inout Exchange
     ) -> Decision {
-        let name = String(endpoint)
         let pick: EndpointSplitter.Pick?
         if let version {
             pick = rollout.endpoints.direct(endpoint: name, version: version)
@@ -25,7 +24,7 @@ extension RouterRequestHandler {
             endpoint: name)
     }
 
-    private func endpointMiss(_ name: String, version: Substring?, _ exchange: Exchange) -> RouterResponse {
+    private func endpointMiss(_ name: String, version: String?, _ exchange: Exchange) -> RouterResponse {
         guard rollout.endpoints.hasEndpoint(name) else {
             return .error(
                 .notFound, code: "endpoint_not_found",

@@ -8,21 +8,28 @@ import NIOHTTP1
 /// (`RequestHead.endToEndLines`); the rest are the router's own.
 enum RequestEncoding {
     static func encode(_ request: ReplicaProxy.Forwarded, host: String, allocator: ByteBufferAllocator) -> ByteBuffer {
-        var lines = request.lines
-        let size =
-            request.target.utf8.count + host.utf8.count + lines.readableBytes + (request.authorization?.utf8.count ?? 0)
-            + request.requestID.utf8.count + 128 + (request.body?.readableBytes ?? 0)
-        var buffer = allocator.buffer(capacity: size)
-        buffer.writeString(request.method.rawValue)
-        buffer.writeInteger(UInt8(ascii: " "))
-        buffer.writeString(request.target)
-        buffer.writeStaticString(" HTTP/1.1\r\n")
-        buffer.writeHeaderLine("Host", host)
-        buffer.writeBuffer(&lines)
-        if let authorization = request.authorization { buffer.writeHeaderLine("Authorization", authorization) }
-        buffer.writeHeaderLine("x-ms-request-id", request.requestID)
-        if let length = request.contentLength { buffer.writeHeaderLine("Content-Length", String(length)) }
-        buffer.writeStaticString("\r\n")
+        let headBytes =
+            request.method.rawValue.utf8.count + request.target.utf8.count + 11
+            + HeadWriter.headerLineBytes("Host", host) + request.lines.readableBytes
+            + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
+            + HeadWriter.headerLineBytes("x-ms-request-id", request.requestID) + 40 + 2
+        var buffer = allocator.buffer(capacity: headBytes + (request.body?.readableBytes ?? 0))
+        buffer.writeHead(maxBytes: headBytes) { head in
+            head.append(request.method.rawValue)
+            head.append(UInt8(ascii: " "))
+            head.append(request.target)
+            head.append(" HTTP/1.1\r\n")
+            head.appendHeaderLine("Host", host)
+            head.append(request.lines)
+            if let authorization = request.authorization { head.appendHeaderLine("Authorization", authorization) }
+            head.appendHeaderLine("x-ms-request-id", request.requestID)
+            if let length = request.contentLength {
+                head.append("Content-Length: ")
+                head.append(decimal: length)
+                head.append("\r\n")
+            }
+            head.append("\r\n")
+        }
         if var body = request.body { buffer.writeBuffer(&body) }
         return buffer
     }

@@ -25,36 +25,41 @@ extension ResponseHead {
         var lineEnd = 0
         while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
         let (version, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
-        var lines = ByteBufferAllocator().buffer(capacity: bytes.count - lineEnd)
         var contentLength: Int?
         var chunked = false
         var close = false
         var keepAliveToken = false
         var runFailed = false
-        try HeaderFields.parse(UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])) { name, nameBytes, value in
-            switch name {
-            case .contentLength:
-                guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length else {
-                    throw FramingError(description: "a bad Content-Length")
+        let section = UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])
+        let sectionBytes = HeaderFields.rewrittenBytes(section.count)
+        var endToEnd = ByteBufferAllocator().buffer(capacity: sectionBytes)
+        try endToEnd.writeHead(maxBytes: sectionBytes) { lines in
+            try HeaderFields.parse(section) { name, nameBytes, value in
+                switch name {
+                case .contentLength:
+                    guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length
+                    else {
+                        throw FramingError(description: "a bad Content-Length")
+                    }
+                    contentLength = length
+                case .transferEncoding:
+                    var last: UnsafeRawBufferPointer?
+                    HeaderFields.forEachElement(of: value) { last = $0 }
+                    chunked = last.map { HeaderName.matches($0, "chunked") } ?? false
+                    if !chunked { throw FramingError(description: "a transfer coding other than chunked") }
+                case .connection:
+                    HeaderFields.forEachElement(of: value) { token in
+                        if HeaderName.matches(token, "close") { close = true }
+                        if HeaderName.matches(token, "keep-alive") { keepAliveToken = true }
+                    }
+                case .runFunctionFailed:
+                    runFailed = HeaderName.matches(value, "true")
+                    lines.appendHeaderLine(nameBytes, value)
+                case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
+                    break
+                case .authorization, .other:
+                    lines.appendHeaderLine(nameBytes, value)
                 }
-                contentLength = length
-            case .transferEncoding:
-                var last: UnsafeRawBufferPointer?
-                HeaderFields.forEachElement(of: value) { last = $0 }
-                chunked = last.map { HeaderName.matches($0, "chunked") } ?? false
-                if !chunked { throw FramingError(description: "a transfer coding other than chunked") }
-            case .connection:
-                HeaderFields.forEachElement(of: value) { token in
-                    if HeaderName.matches(token, "close") { close = true }
-                    if HeaderName.matches(token, "keep-alive") { keepAliveToken = true }
-                }
-            case .runFunctionFailed:
-                runFailed = HeaderName.matches(value, "true")
-                HeaderFields.write(nameBytes, value, to: &lines)
-            case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
-                break
-            case .authorization, .other:
-                HeaderFields.write(nameBytes, value, to: &lines)
             }
         }
         // A body without a length ends with the connection, which then carries nothing more.
@@ -62,7 +67,7 @@ extension ResponseHead {
         self.init(
             status: status, keepAlive: framed && !close && (version == .http1_1 || keepAliveToken),
             contentLength: chunked ? nil : contentLength, isChunked: chunked, runFailed: runFailed,
-            endToEndLines: lines)
+            endToEndLines: endToEnd)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`.

@@ -95,13 +95,9 @@ enum HeaderFields {
         return nil
     }
 
-    /// Writes a header line, `name: value` and CRLF.
-    static func write(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer, to buffer: inout ByteBuffer) {
-        buffer.writeBytes(name)
-        buffer.writeStaticString(": ")
-        buffer.writeBytes(value)
-        buffer.writeStaticString("\r\n")
-    }
+    /// The most bytes the header lines in `section` take once rewritten as `name: value` CRLF
+    /// lines (one more per line at most, for a missing space; a line is at least 4 bytes).
+    static func rewrittenBytes(_ section: Int) -> Int { section + section / 4 + 4 }
 
     /// RFC 9110 §5.6.2 `tchar`.
     static func isTokenByte(_ byte: UInt8) -> Bool {
