@@ -46,7 +46,7 @@ public final class Router: Service, Sendable {
     public let configuration: Configuration
     let logger: Logger
     private let onListening: @Sendable (Int) -> Void
-    private let admission: Admission<ContinuousClock>
+    private let admission: Admission<RouterClock>
     /// Token keys, endpoint splits and per-version metrics, beside the admission state.
     let rollout = RolloutTables()
     /// Set by the first route table applied; `GET /ready` answers 503 until then.
@@ -74,7 +74,7 @@ public final class Router: Service, Sendable {
             policy: .init(
                 maxQueuedRequestsPerService: configuration.maxQueuedRequestsPerService,
                 busyReplicaBackoff: configuration.busyReplicaBackoff),
-            clock: ContinuousClock())
+            clock: RouterClock())
         var loops: [any EventLoop] = []
         for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loops.append(loop) }
         if let maxThreads = configuration.maxThreads, maxThreads >= 1 { loops = Array(loops.prefix(maxThreads)) }

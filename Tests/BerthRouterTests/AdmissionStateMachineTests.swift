@@ -235,3 +235,23 @@ struct RouterPathTests {
         }
     }
 }
+
+/// `RouterClock`: the router's fixed-layout monotonic clock.
+struct RouterClockTests {
+    @Test func instantsAddUpAndSaturate() {
+        let start = RouterClock.Instant(nanoseconds: 1_000)
+        #expect(start.advanced(by: .milliseconds(1500)).nanoseconds == 1_500_001_000)
+        #expect(start.duration(to: start.advanced(by: .seconds(3))) == .seconds(3))
+        #expect(start.advanced(by: .seconds(Int64.max)).nanoseconds == .max, "a wait without end stays without end")
+        #expect(start.advanced(by: .milliseconds(-1)) < start)
+    }
+
+    @Test func nowMovesForwardLikeTheContinuousClock() async throws {
+        let before = RouterClock.now
+        let continuous = ContinuousClock.now
+        try await Task.sleep(for: .milliseconds(20))
+        let elapsed = before.duration(to: RouterClock.now)
+        #expect(elapsed >= .milliseconds(20))
+        #expect(elapsed <= continuous.duration(to: .now) + .milliseconds(1))
+    }
+}

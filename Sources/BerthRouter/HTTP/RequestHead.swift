@@ -5,36 +5,59 @@ import NIOHTTP1
 /// `RequestFramer`: what routing, admission and the key check look at, the body's framing, and
 /// the end-to-end headers as lines ready to be copied to a replica (no `HTTPHeaders`, no `String`
 /// per header: building them was most of a proxied request's cost, docs/benchmarks.md).
-struct RequestHead {
-    var method: HTTPMethod
+///
+/// A class: the head travels from the framer through the connection's state into the decision
+/// and the forwarded request, and as a struct of a dozen fields each step was a copy and a
+/// dozen reference-count operations.
+final class RequestHead {
+    let method: HTTPMethod
     /// The request target as sent (origin form: path and query).
-    var uri: String
+    let uri: String
     /// What the target asks the router for.
-    var path: RouterPath
-    var version: HTTPVersion
+    let path: RouterPath
+    let version: HTTPVersion
     /// Whether the connection may carry another request after this one.
-    var keepAlive: Bool
+    let keepAlive: Bool
     /// `Expect: 100-continue` with a body to come: the client waits for `100 Continue` first.
-    var expectsContinue: Bool
+    let expectsContinue: Bool
     /// The body's length; nil when it is chunked or absent.
-    var contentLength: Int?
-    var isChunked: Bool
-    var authorization: String?
+    let contentLength: Int?
+    let isChunked: Bool
+    let authorization: String?
     /// The client's `x-ms-request-id` and `x-ms-client-request-id`, if it sent them.
-    var requestID: String?
-    var clientRequestID: String?
+    let requestID: String?
+    let clientRequestID: String?
     /// The other headers as `name: value` CRLF lines, in the order sent, for the replica: all but
     /// the framing and connection headers, `Host`, `Expect`, `Authorization` (the router decides
     /// whether it goes on) and `x-ms-request-id` (the router sets it).
-    var endToEndLines: ByteBuffer
+    let endToEndLines: ByteBuffer
 
     /// Whether a body follows the head.
     var hasBody: Bool { isChunked || (contentLength ?? 0) > 0 }
+
+    init(
+        method: HTTPMethod, uri: String, path: RouterPath, version: HTTPVersion, keepAlive: Bool,
+        expectsContinue: Bool, contentLength: Int?, isChunked: Bool, authorization: String?, requestID: String?,
+        clientRequestID: String?, endToEndLines: ByteBuffer
+    ) {
+        self.method = method
+        self.uri = uri
+        self.path = path
+        self.version = version
+        self.keepAlive = keepAlive
+        self.expectsContinue = expectsContinue
+        self.contentLength = contentLength
+        self.isChunked = isChunked
+        self.authorization = authorization
+        self.requestID = requestID
+        self.clientRequestID = clientRequestID
+        self.endToEndLines = endToEndLines
+    }
 }
 
 extension RequestHead {
     /// Parses a head: the request line and header lines (each ended by CRLF), without the blank line.
-    init(parsing bytes: UnsafeRawBufferPointer) throws {
+    convenience init(parsing bytes: UnsafeRawBufferPointer) throws {
         var lineEnd = 0
         while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
         let (method, uri, path, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))

@@ -12,7 +12,7 @@ import NIOHTTP1
 /// Everything here is synchronous and reads immutable snapshots (the route table through
 /// `Admission`, `RolloutTables`), so a request is decided on its event loop without waiting.
 struct RouterRequestHandler: Sendable {
-    let admission: Admission<ContinuousClock>
+    let admission: Admission<RouterClock>
     /// Token keys, endpoint splits and per-version metrics of the current route table.
     let rollout: RolloutTables
     let proxy: ReplicaProxy

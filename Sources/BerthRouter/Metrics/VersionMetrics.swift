@@ -5,24 +5,24 @@ import Synchronization
 /// per version that has had traffic. Recording takes the lock once for a few additions.
 final class VersionMetrics: Sendable {
     private let windows = Mutex<[String: [String: VersionMetricsWindow]]>([:])
-    private let epoch = ContinuousClock.now
+    private let epoch = RouterClock.now
 
     init() {}
 
     /// Records one answer of `version` of `endpoint`.
-    func record(endpoint: String, version: String, status: Int, startedAt: ContinuousClock.Instant) {
-        let now = ContinuousClock.now
-        let second = (now - epoch).components.seconds
+    func record(endpoint: String, version: String, status: Int, startedAt: RouterClock.Instant) {
+        let now = RouterClock.now
+        let second = epoch.duration(to: now).components.seconds
         windows.withLock { all in
             all[endpoint, default: [:]][version, default: VersionMetricsWindow()].record(
-                status: status, latency: now - startedAt, now: second)
+                status: status, latency: startedAt.duration(to: now), now: second)
         }
     }
 
     /// The numbers of the last `window` seconds, per endpoint, versions in name order; versions
     /// not in `endpoints` (deleted ones) are dropped from memory.
     func report(window: Duration, endpoints: [String: [String]]) -> [String: [EndpointVersionMetrics]] {
-        let second = (ContinuousClock.now - epoch).components.seconds
+        let second = epoch.duration(to: RouterClock.now).components.seconds
         let seconds = Int(window.components.seconds)
         return windows.withLock { all in
             for name in all.keys where endpoints[name] == nil { all[name] = nil }

@@ -18,7 +18,7 @@ extension RouterRequestHandler {
             pick = rollout.endpoints.pick(endpoint: name)
         }
         guard let pick else { return .respond(endpointMiss(name, version: version, exchange)) }
-        exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: .now)
+        exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: RouterClock.now)
         return plan(
             head, body: body, service: pick.service, target: Self.target("/score", query), exchange: exchange,
             endpoint: name)
@@ -51,5 +51,5 @@ extension RouterRequestHandler {
 struct EndpointExchange: Sendable {
     var endpoint: String
     var version: String
-    var startedAt: ContinuousClock.Instant
+    var startedAt: RouterClock.Instant
 }

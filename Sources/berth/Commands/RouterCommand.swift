@@ -42,13 +42,17 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(name: .long, help: "With --feed: a file holding the cluster's feed token (else $BERTH_FEED_TOKEN).")
     var feedTokenFile: String?
 
-    @Option(name: .long, help: "With --feed: read EndpointSlices through this kubeconfig (default in a Pod: its service account).")
+    @Option(
+        name: .long,
+        help: "With --feed: read EndpointSlices through this kubeconfig (default in a Pod: its service account).")
     var kubeconfig: String?
 
     @Option(name: .long, help: "With --kubeconfig: the context to use (default: current-context).")
     var context: String?
 
-    @Option(name: .long, help: "With --feed: the namespace of the replicas' Services (default: the kubeconfig's or the Pod's).")
+    @Option(
+        name: .long,
+        help: "With --feed: the namespace of the replicas' Services (default: the kubeconfig's or the Pod's).")
     var namespace: String?
 
     @Option(name: .long, help: "Address to listen on.")
@@ -60,12 +64,20 @@ struct RouterCommand: AsyncParsableCommand {
     @Option(name: .long, help: "FastProd (default: the router scales its event-loop threads) or DevTest (fixed).")
     var clusterPurpose: String = ClusterPurpose.fastProd.rawValue
 
+    @Option(
+        name: .long,
+        help:
+            "The most event-loop threads the router uses (default: one per core). On FastProd it starts with them all and scales between 1 and this."
+    )
+    var maxThreads: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
     func validate() throws {
         guard (routes == nil) != (feed == nil) else {
-            throw ValidationError("Give either --routes FILE (a static table) or --feed URL (the control plane's route feed).")
+            throw ValidationError(
+                "Give either --routes FILE (a static table) or --feed URL (the control plane's route feed).")
         }
         if feed != nil, compute?.isEmpty ?? true {
             throw ValidationError("--feed needs --compute NAME: the attached cluster whose routes to serve.")
@@ -73,6 +85,9 @@ struct RouterCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
         guard ClusterPurpose(rawValue: clusterPurpose) != nil else {
             throw ValidationError("--cluster-purpose '\(clusterPurpose)' is not FastProd or DevTest.")
+        }
+        if let maxThreads, maxThreads < 1 {
+            throw ValidationError("--max-threads (\(maxThreads)) must be at least 1.")
         }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error.")
@@ -89,6 +104,7 @@ struct RouterCommand: AsyncParsableCommand {
         let host = self.host
         var configuration = Router.Configuration(host: host, port: port)
         configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
+        configuration.maxThreads = maxThreads
         let router = Router(
             configuration: configuration, logger: logger,
             onListening: { port in
