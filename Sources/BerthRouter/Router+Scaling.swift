@@ -66,7 +66,7 @@ extension Router {
             guard let decision = policy.decide(sample, now: now) else { continue }
             do {
                 for index in active..<max(active, decision.to) { try await addThread(index) }
-                for _ in decision.to..<max(decision.to, active) { listeners.removeLast() }
+                for _ in decision.to..<max(decision.to, active) { await listeners.removeLast() }
             } catch {
                 logger.warning(
                     "Router could not add an event-loop thread",

@@ -32,12 +32,13 @@ final class RouterListeners: Sendable {
         return added
     }
 
-    /// Closes the most recently added listener, keeping at least one.
-    func removeLast() {
+    /// Closes the most recently added listener, keeping at least one; returns once it is closed,
+    /// so a client that connects after the thread count was recorded is not reset by it.
+    func removeLast() async {
         let channel = state.withLock { state -> (any Channel)? in
             state.channels.count > 1 ? state.channels.removeLast() : nil
         }
-        channel?.close(promise: nil)
+        try? await channel?.close()
     }
 
     /// Closes every listener and refuses new ones.
