@@ -243,6 +243,16 @@ struct CLIRoundTripTests {
         )
     }
 
+    @Test(.timeLimit(.minutes(2)))
+    func aRouterNeedsAtLeastOneThread() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        try await berthFails(
+            "router", "--routes", folder.appending("routes.json").path, "--max-threads", "0",
+            home: folder.url, exitCode: 64, saying: "--max-threads (0) must be at least 1."
+        )
+    }
+
     static func listedIDs(_ home: URL, _ arguments: String...) async throws -> [String] {
         let result = try await BerthCLI.run(["model", "list", "-o", "json"] + arguments, home: home)
         try #require(result.succeeded, "\(result)")

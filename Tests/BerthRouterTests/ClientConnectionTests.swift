@@ -124,6 +124,86 @@ struct MalformedRequestTests {
     }
 }
 
+/// What the router's own request reader does beyond NIO's: `100 Continue` for a client that waits
+/// for it, precise statuses for requests it refuses, and chunked bodies forwarded with a length.
+struct RequestReadingTests {
+    @Test(.timeLimit(.minutes(2))) func aClientThatExpectsContinueGetsIt() async throws {
+        try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
+            try await withRouter { router, base in
+                router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
+                let port = try #require(Int(base.split(separator: ":").last ?? ""))
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                try socket.send(
+                    Data(
+                        "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+                            .utf8))
+                let interim = String(decoding: socket.receive { $0.count >= 25 }, as: UTF8.self)
+                #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n", "before the body: \(interim)")
+                try socket.send(Data("hello".utf8))
+                let answer = String(
+                    decoding: socket.receive { String(decoding: $0, as: UTF8.self).hasSuffix("got hello") },
+                    as: UTF8.self)
+                #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got hello"), "\(answer)")
+                #expect(
+                    upstreams[0].requests.first?.headers.first(name: "expect") == nil, "Expect is for this hop only")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func refusedRequestsGetTheirStatusAndAJSONBody() async throws {
+        try await withRouter { router, base in
+            router.update(RouteTable(generation: 1, services: [:]))
+            let port = try #require(Int(base.split(separator: ":").last ?? ""))
+            for (bytes, status, code) in [
+                ("GET / HTTP/2.0\r\n\r\n", "505 HTTP Version Not Supported", "http_version_not_supported"),
+                (
+                    "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", "501 Not Implemented",
+                    "transfer_coding_not_supported"
+                ),
+                (
+                    "POST / HTTP/1.1\r\nExpect: later\r\nContent-Length: 1\r\n\r\nx", "417 Expectation Failed",
+                    "expectation_failed"
+                ),
+                (
+                    "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 70_000) + "\r\n\r\n",
+                    "431 Request Header Fields Too Large", "headers_too_large"
+                ),
+                ("GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", "400 Bad Request", "bad_request"),
+            ] {
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                try socket.send(Data(bytes.utf8))
+                let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
+                #expect(text.hasPrefix("HTTP/1.1 \(status)\r\n"), "\(bytes.prefix(60).debugDescription) → \(text)")
+                #expect(text.contains(#""code":"\#(code)""#) && text.lowercased().contains("connection: close"))
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aChunkedRequestReachesTheReplicaWithItsLength() async throws {
+        try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
+            try await withRouter { router, base in
+                router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
+                let port = try #require(Int(base.split(separator: ":").last ?? ""))
+                let socket = try RawSocket(port: port)
+                defer { socket.close() }
+                try socket.send(
+                    Data(
+                        ("POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                            + "X-Custom: kept\r\nConnection: close\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n")
+                            .utf8))
+                let answer = String(decoding: socket.receive { _ in false }, as: UTF8.self)
+                #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got abcde"), "\(answer)")
+                let forwarded = try #require(upstreams[0].requests.first)
+                #expect(forwarded.headers.first(name: "content-length") == "5")
+                #expect(forwarded.headers.first(name: "transfer-encoding") == nil)
+                #expect(forwarded.headers.first(name: "x-custom") == "kept")
+            }
+        }
+    }
+}
+
 /// How a replica's body is framed toward the client when the replica gave no length: chunks for
 /// HTTP/1.1 clients, the connection's end for HTTP/1.0 ones; HEAD gets headers only.
 struct ResponseFramingTests {
