@@ -11,39 +11,46 @@ enum RequestIDs {
     private static let seed = UInt64.random(in: .min ... .max)
     private static let counter = Atomic<UInt64>(0)
 
-    /// The next id, e.g. `3f2a9c1e-7b4d-4e21-9a0f-5c6d7e8f9a0b`.
-    static func next() -> String {
+    /// The next id, e.g. `3f2a9c1e-7b4d-4e21-9a0f-5c6d7e8f9a0b`: 16 bytes, written as text only
+    /// where it goes out (a `String` of 36 bytes is a heap allocation per request).
+    static func next() -> RequestID {
         let count = counter.wrappingAdd(1, ordering: .relaxed).newValue
         let high = mix(seed ^ count)
         let low = mix(count &+ 0x9E37_79B9_7F4A_7C15)
         // Version 4 and the RFC 4122 variant, as UUID(uuidString:) expects.
-        let versioned = (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000
-        let varianted = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            var index = 0
-            func hex(_ value: UInt64, nibbles: Int) {
-                for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
-                    let nibble = UInt8((value >> UInt64(shift)) & 0xF)
-                    buffer[index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
-                    index += 1
-                }
-            }
-            func dash() {
-                buffer[index] = UInt8(ascii: "-")
+        return .generated(
+            high: (high & 0xFFFF_FFFF_FFFF_0FFF) | 0x0000_0000_0000_4000,
+            low: (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000)
+    }
+
+    /// Writes a generated id's 36 characters (lowercase hex in the 8-4-4-4-12 layout) at `bytes`.
+    static func format(high: UInt64, low: UInt64, into bytes: UnsafeMutableRawBufferPointer) {
+        precondition(bytes.count >= textBytes)
+        var index = 0
+        func hex(_ value: UInt64, nibbles: Int) {
+            for shift in stride(from: (nibbles - 1) * 4, through: 0, by: -4) {
+                let nibble = UInt8((value >> UInt64(shift)) & 0xF)
+                bytes[index] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
                 index += 1
             }
-            hex(versioned >> 32, nibbles: 8)
-            dash()
-            hex(versioned >> 16, nibbles: 4)
-            dash()
-            hex(versioned, nibbles: 4)
-            dash()
-            hex(varianted >> 48, nibbles: 4)
-            dash()
-            hex(varianted, nibbles: 12)
-            return index
         }
+        func dash() {
+            bytes[index] = UInt8(ascii: "-")
+            index += 1
+        }
+        hex(high >> 32, nibbles: 8)
+        dash()
+        hex(high >> 16, nibbles: 4)
+        dash()
+        hex(high, nibbles: 4)
+        dash()
+        hex(low >> 48, nibbles: 4)
+        dash()
+        hex(low, nibbles: 12)
     }
+
+    /// The characters of a generated id.
+    static let textBytes = 36
 
     private static func mix(_ value: UInt64) -> UInt64 {
         var z = value &+ 0x9E37_79B9_7F4A_7C15
@@ -51,4 +58,48 @@ enum RequestIDs {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+/// A request's `x-ms-request-id`: the client's own, or one the router generated (`RequestIDs`).
+enum RequestID: Sendable, Equatable {
+    case client(String)
+    case generated(high: UInt64, low: UInt64)
+
+    /// The id as text (error bodies, logs).
+    var text: String {
+        switch self {
+        case .client(let id):
+            return id
+        case .generated(let high, let low):
+            return String(unsafeUninitializedCapacity: RequestIDs.textBytes) { buffer in
+                RequestIDs.format(high: high, low: low, into: UnsafeMutableRawBufferPointer(buffer))
+                return RequestIDs.textBytes
+            }
+        }
+    }
+
+    /// The bytes `append` writes.
+    var byteCount: Int {
+        switch self {
+        case .client(let id): return id.utf8.count
+        case .generated: return RequestIDs.textBytes
+        }
+    }
+}
+
+extension HeadWriter {
+    /// `x-ms-request-id: <id>` and CRLF.
+    mutating func appendRequestID(_ id: RequestID) {
+        append("x-ms-request-id: ")
+        switch id {
+        case .client(let text):
+            append(text)
+        case .generated(let high, let low):
+            appendBytes(RequestIDs.textBytes) { RequestIDs.format(high: high, low: low, into: $0) }
+        }
+        append("\r\n")
+    }
+
+    /// The most bytes `appendRequestID` writes.
+    static func requestIDLineBytes(_ id: RequestID) -> Int { id.byteCount + 19 }
 }

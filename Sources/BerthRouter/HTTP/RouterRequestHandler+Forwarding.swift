@@ -22,7 +22,7 @@ extension RouterRequestHandler {
         }
         let request = ReplicaProxy.forwarded(
             head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
-            requestID: exchange.requestID)
+            requestID: exchange.id)
         return .forward(ForwardPlan(service: name, route: route, request: request))
     }
 

@@ -24,7 +24,9 @@ struct RouterRequestHandler: Sendable {
     /// What every response of one request carries.
     struct Exchange: Sendable {
         /// `x-ms-request-id`: the client's own when it sent one (as azureml-fe does), else the router's.
-        var requestID: String
+        var id: RequestID
+        /// The id as text, for error bodies.
+        var requestID: String { id.text }
         var clientRequestID: String?
         var keepAlive: Bool
         /// A HEAD request: its response has headers only.
@@ -40,7 +42,7 @@ struct RouterRequestHandler: Sendable {
             // The client's id is echoed when it is a plausible id; anything else gets a fresh one.
             var requestID = head.requestID
             if let id = requestID, id.isEmpty || id.utf8.count > Self.maxClientRequestIDBytes { requestID = nil }
-            self.requestID = requestID ?? RequestIDs.next()
+            self.id = requestID.map(RequestID.client) ?? RequestIDs.next()
             self.clientRequestID = head.clientRequestID
             self.keepAlive = head.keepAlive
             self.isHead = head.method == .HEAD
@@ -49,7 +51,7 @@ struct RouterRequestHandler: Sendable {
 
         /// The exchange of a request whose head could not be read.
         init() {
-            self.requestID = RequestIDs.next()
+            self.id = RequestIDs.next()
             self.keepAlive = false
             self.isHead = false
             self.isHTTP10 = false
@@ -208,7 +210,7 @@ struct RouterRequestHandler: Sendable {
     ///
     /// Called once per response, with its status, when its head is written.
     func appendStamps(_ exchange: Exchange, status: HTTPResponseStatus, to head: inout HeadWriter) {
-        head.appendHeaderLine("x-ms-request-id", exchange.requestID)
+        head.appendRequestID(exchange.id)
         if let endpoint = exchange.endpoint {
             head.appendHeaderLine("x-berth-endpoint-version", endpoint.version)
             rollout.metrics.record(
@@ -224,7 +226,7 @@ struct RouterRequestHandler: Sendable {
 
     /// The most bytes `appendStamps` writes for `exchange`.
     func stampBytes(_ exchange: Exchange) -> Int {
-        HeadWriter.headerLineBytes("x-ms-request-id", exchange.requestID)
+        HeadWriter.requestIDLineBytes(exchange.id)
             + (exchange.endpoint.map { HeadWriter.headerLineBytes("x-berth-endpoint-version", $0.version) } ?? 0)
             + (exchange.clientRequestID.map { HeadWriter.headerLineBytes("x-ms-client-request-id", $0) } ?? 0)
             + 21

@@ -23,7 +23,7 @@ struct ReplicaProxy: Sendable {
         /// The client's end-to-end header lines (`RequestHead.endToEndLines`).
         var lines: ByteBuffer
         var authorization: String?
-        var requestID: String
+        var requestID: RequestID
         var body: ByteBuffer?
         /// The `Content-Length` to send: the body's, or 0 for a POST without one; nil for none.
         var contentLength: Int?
@@ -52,7 +52,7 @@ struct ReplicaProxy: Sendable {
     /// the replica's), the request id added (the client's own, or the router's; see
     /// `RouterRequestHandler.Exchange`).
     static func forwarded(
-        head: RequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: String
+        head: RequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: RequestID
     ) -> Forwarded {
         let sent = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
         return Forwarded(

@@ -12,7 +12,7 @@ enum RequestEncoding {
             request.method.rawValue.utf8.count + request.target.utf8.count + 11
             + HeadWriter.headerLineBytes("Host", host) + request.lines.readableBytes
             + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
-            + HeadWriter.headerLineBytes("x-ms-request-id", request.requestID) + 40 + 2
+            + HeadWriter.requestIDLineBytes(request.requestID) + 40 + 2
         var buffer = allocator.buffer(capacity: headBytes + (request.body?.readableBytes ?? 0))
         buffer.writeHead(maxBytes: headBytes) { head in
             head.append(request.method.rawValue)
@@ -22,7 +22,7 @@ enum RequestEncoding {
             head.appendHeaderLine("Host", host)
             head.append(request.lines)
             if let authorization = request.authorization { head.appendHeaderLine("Authorization", authorization) }
-            head.appendHeaderLine("x-ms-request-id", request.requestID)
+            head.appendRequestID(request.requestID)
             if let length = request.contentLength {
                 head.append("Content-Length: ")
                 head.append(decimal: length)

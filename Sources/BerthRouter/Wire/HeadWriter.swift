@@ -39,6 +39,13 @@ struct HeadWriter {
         count += 1
     }
 
+    /// Lets `write` fill the next `count` bytes in place.
+    mutating func appendBytes(_ count: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+        precondition(count + self.count <= base.count, "HeadWriter: more bytes than announced")
+        write(UnsafeMutableRawBufferPointer(rebasing: base[self.count..<(self.count + count)]))
+        self.count += count
+    }
+
     /// `value` in decimal (a length, a status code); non-negative.
     mutating func append(decimal value: Int) {
         precondition(value >= 0)
