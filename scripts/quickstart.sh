@@ -8,9 +8,11 @@ repo=$PWD
 export BERTH_HOME="${BERTH_HOME:-$HOME/.berth}"
 example=examples/sklearn-diabetes
 
-echo "==> Building berth (the first build takes several minutes)"
-swift build --product berth
-berth="$(swift build --show-bin-path)/berth"
+# BERTH_BUILD_CONFIGURATION=release runs the optimized build (CI runs both).
+configuration="${BERTH_BUILD_CONFIGURATION:-debug}"
+echo "==> Building berth, $configuration (the first build takes several minutes)"
+swift build -c "$configuration" --product berth
+berth="$(swift build -c "$configuration" --show-bin-path)/berth"
 scripts/setup-python.sh
 python="$repo/.venv/bin/python"
 

@@ -10,6 +10,10 @@ public protocol ComputeBackend: Sendable {
     /// Makes the deployment's replicas match `spec`: starts missing ones, stops extra ones, and
     /// replaces all of them when `spec.revision` changed.
     func apply(_ spec: DeploymentSpec) async throws
+    /// `apply`, telling the deploy's progress output what the backend decides on the way (which
+    /// environment the replicas get, say). Backends that decide nothing worth saying need not
+    /// implement it.
+    func apply(_ spec: DeploymentSpec, progress: @escaping DeployProgress) async throws
     /// Changes how many replicas of a running deployment run, without replacing the others: the
     /// autoscaler's lever (on Kubernetes, the Deployment's `scale` subresource). Replicas that go
     /// leave the route table first and finish their requests in flight.
@@ -117,15 +121,15 @@ public struct PythonEnvironment: Sendable, Hashable {
 }
 
 /// Where a backend says, while `apply` runs, what it decided that the user should know (e.g. where
-/// a Kubernetes Pod's environment comes from): the deploy flow binds `log` to the operation's
-/// progress output around `apply`, so `ComputeBackend` keeps one signature for every backend.
-public enum DeployProgress {
-    /// The deploy's progress output, when a deploy is applying; nil otherwise (restores, scaling).
-    @TaskLocal public static var log: (@Sendable (String) async -> Void)?
+/// a Kubernetes Pod's environment comes from): the deploy operation's progress output.
+///
+/// A parameter, not a task-local value: `TaskLocal.withValue` around `apply` crashed the release
+/// build of `berth server` in `swift_task_localValuePush` (Swift 6.3, optimized), on every deploy.
+public typealias DeployProgress = @Sendable (String) async -> Void
 
-    /// Writes `line` to the deploy's progress output, if a deploy is listening.
-    public static func say(_ line: String) async {
-        await log?(line)
+extension ComputeBackend {
+    public func apply(_ spec: DeploymentSpec, progress: @escaping DeployProgress) async throws {
+        try await apply(spec)
     }
 }
 

@@ -34,6 +34,10 @@ struct ComputeBackendResolver: ComputeBackend {
         try await backend(forCompute: spec.computeName).apply(spec)
     }
 
+    func apply(_ spec: DeploymentSpec, progress: @escaping DeployProgress) async throws {
+        try await backend(forCompute: spec.computeName).apply(spec, progress: progress)
+    }
+
     func scale(deploymentNamed name: String, to replicas: Int) async throws {
         try await backend(forDeployment: name).scale(deploymentNamed: name, to: replicas)
     }

@@ -156,7 +156,7 @@ final class KubernetesClusters: Sendable {
         let grants = artifactGrants
         let watch = ReplicaWatch(onChange: onChange)
         let logger = self.logger
-        let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec in
+        let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec, progress in
             let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
             let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
             // Called only when the deployment's objects are (re)created: a token per revision.
@@ -165,7 +165,7 @@ final class KubernetesClusters: Sendable {
             let choice = await ReplicaEnvironmentPlanner.choose(
                 environment: spec.pythonEnvironment, runtimeImage: settings.runtimeImage, registry: registry,
                 registryProblem: problem)
-            await DeployProgress.say(choice.summary)
+            await progress(choice.summary)
             logger.info(
                 "Chose a deployment's environment",
                 metadata: ["deployment.name": "\(spec.name)", "environment": "\(choice.summary)"])

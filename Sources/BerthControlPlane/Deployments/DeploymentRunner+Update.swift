@@ -66,7 +66,7 @@ extension DeploymentRunner {
             "Rolling \(candidate.desiredReplicas) replica(s) to revision \(prepared.revision); "
                 + "revision \(currentRevision) serves until they are ready…")
         let applied = try await spec(for: candidate)
-        try await DeployProgress.$log.withValue(log) { try await backend.apply(applied) }
+        try await backend.apply(applied, progress: log)
         routes.changed()
         let outcome = try await waitForReplicas(of: candidate, log: log)
         if case .ready = outcome {

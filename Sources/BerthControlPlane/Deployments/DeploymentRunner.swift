@@ -113,7 +113,7 @@ struct DeploymentRunner: Service {
         if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
 
         let applied = try await spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory)
-        try await DeployProgress.$log.withValue(log) { try await backend.apply(applied) }
+        try await backend.apply(applied, progress: log)
         await log("Starting \(service.desiredReplicas) replica(s) on '\(deploy.compute.name)'…")
         routes.changed()
         switch try await waitForReplicas(of: service, log: log) {

@@ -23,7 +23,8 @@ public struct KubernetesBackend: ComputeBackend {
     public let client: KubernetesClient
     /// Maps a spec to everything its manifests are generated from; its `namespace` must be
     /// `spec.namespace`, else the client's. Called only when the objects are (re)created.
-    public let workload: @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
+    /// It may tell the deploy's progress output what it chose.
+    public let workload: @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws -> ReplicaWorkload
     /// The watched view of the cluster's replicas (fed by a `ReplicaWatcher`), or nil to list per question.
     public let watch: ReplicaWatch?
     let logger: Logger
@@ -35,9 +36,18 @@ public struct KubernetesBackend: ComputeBackend {
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
         workload: @escaping @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
     ) {
+        self.init(client: client, watch: watch, logger: logger, reportingWorkload: { spec, _ in try await workload(spec) })
+    }
+
+    /// A backend whose `workload` tells the deploy's progress output what it chose.
+    public init(
+        client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
+        reportingWorkload: @escaping @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws
+            -> ReplicaWorkload
+    ) {
         self.client = client
         self.watch = watch
-        self.workload = workload
+        self.workload = reportingWorkload
         self.logger = logger
     }
 
@@ -47,6 +57,10 @@ public struct KubernetesBackend: ComputeBackend {
     /// Creates or replaces the deployment's objects when its revision (or namespace) changed — only
     /// then is `workload` called — else moves its replica count through `scale`.
     public func apply(_ spec: DeploymentSpec) async throws {
+        try await apply(spec, progress: { _ in })
+    }
+
+    public func apply(_ spec: DeploymentSpec, progress: @escaping DeployProgress) async throws {
         let name = ManifestLabels.objectName(service: spec.name)
         do {
             let previous = try await namespace(ofDeployment: spec.name)
@@ -62,7 +76,7 @@ public struct KubernetesBackend: ComputeBackend {
                 }
                 return
             }
-            let workload = try await workload(spec)
+            let workload = try await workload(spec, progress)
             try await ensureNamespace(of: workload)
             try await allowRouter(in: workload.namespace, compute: spec.computeName)
             var deploymentUID: String?
