@@ -53,6 +53,26 @@ struct ControlPlaneAPITests {
     }
 
     @Test(.timeLimit(.minutes(3)))
+    func bytesThatAreNotHTTPGet400WithAJSONBody() async throws {
+        let folder = try TemporaryDirectory("berth-e2e")
+        defer { folder.remove() }
+        let server = try await BerthServer.start(home: folder.appending("home"))
+        let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+        for bytes in ["GARBAGE\r\n\r\n", "POST /api/v1/models HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"] {
+            let socket = try RawSocket(port: port)
+            defer { socket.close() }
+            try socket.send(Data(bytes.utf8))
+            let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
+            #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(bytes.debugDescription) → \(text)")
+            #expect(text.lowercased().contains("content-type: application/json"))
+            #expect(text.contains(#""code":"BadRequest""#) && text.contains("not valid HTTP"), "\(text)")
+        }
+        let after = try await TestHTTP.get(server.baseURL + "/api/v1/models")
+        #expect(after.status == 401, "the server still answers")
+        await server.stop()
+    }
+
+    @Test(.timeLimit(.minutes(3)))
     func callsWithoutTheTokenGet401WithAJSONBody() async throws {
         let folder = try TemporaryDirectory("berth-e2e")
         defer { folder.remove() }

@@ -132,7 +132,8 @@ public struct ControlPlane: Service {
         let operations = Operations(store: store)
         ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
             .add(to: router)
-        ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(to: router)
+        ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(
+            to: router)
         OperationRoutes(operations: operations).add(to: router)
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         ServiceRoutes(
@@ -167,7 +168,8 @@ public struct ControlPlane: Service {
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
         var autoscaler = Autoscaler(
-            store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads, logger: logger)
+            store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads,
+            logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await runner.run() }
@@ -188,6 +190,7 @@ public struct ControlPlane: Service {
         while routerURL() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let app = Application(
             router: buildRouter(),
+            server: .http1(configuration: .init(additionalChannelHandlers: [UnreadableRequestHandler()])),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
