@@ -58,75 +58,60 @@ final class RequestHead {
 extension RequestHead {
     /// Parses a head: the request line and header lines (each ended by CRLF), without the blank line.
     convenience init(parsing bytes: UnsafeRawBufferPointer) throws {
-        var lineEnd = 0
-        while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
-        let (method, uri, path, version) = try Self.requestLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+        let (startLine, section) = HeaderFields.splitStartLine(bytes)
+        let (method, uri, path, version) = try Self.requestLine(startLine)
         var contentLength: Int?
         var authorization: String?
         var requestID: String?
         var clientRequestID: String?
-        var close = false
-        var keepAliveToken = false
-        var listed: [String] = []
+        var connection = ConnectionOptions()
         var hasTransferEncoding = false
         var expectation: Bool?
-        let section = UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])
-        let sectionBytes = HeaderFields.rewrittenBytes(section.count)
-        var endToEnd = ByteBufferAllocator().buffer(capacity: sectionBytes)
-        try endToEnd.writeHead(maxBytes: sectionBytes) { lines in
-            try HeaderFields.parse(section) { name, nameBytes, value in
-                switch name {
-                case .contentLength:
-                    guard contentLength == nil else {
-                        throw FramingError(description: "the request has more than one Content-Length")
-                    }
-                    guard let length = HeaderFields.length(value) else {
-                        throw FramingError(description: "Content-Length is not a non-negative number")
-                    }
-                    contentLength = length
-                case .transferEncoding:
-                    guard !hasTransferEncoding, HeaderName.matches(value, "chunked") else {
-                        throw FramingError(
-                            description:
-                                "Transfer-Encoding '\(String(decoding: value, as: UTF8.self))' is not supported; "
-                                + "send the body with Content-Length or 'Transfer-Encoding: chunked'",
-                            status: .notImplemented)
-                    }
-                    hasTransferEncoding = true
-                case .connection:
-                    HeaderFields.forEachElement(of: value) { token in
-                        if HeaderName.matches(token, "close") {
-                            close = true
-                        } else if HeaderName.matches(token, "keep-alive") {
-                            keepAliveToken = true
-                        } else {
-                            listed.append(String(decoding: token, as: UTF8.self).lowercased())
-                        }
-                    }
-                case .expect:
-                    guard expectation == nil, HeaderName.matches(value, "100-continue") else {
-                        throw FramingError(
-                            description: "Expect '\(String(decoding: value, as: UTF8.self))' cannot be met; "
-                                + "the router understands only 'Expect: 100-continue'",
-                            status: .expectationFailed)
-                    }
-                    expectation = true
-                case .authorization:
-                    guard authorization == nil else {
-                        throw FramingError(description: "the request has more than one Authorization header")
-                    }
-                    authorization = String(decoding: value, as: UTF8.self)
-                case .requestID:
-                    if requestID == nil { requestID = String(decoding: value, as: UTF8.self) }
-                case .clientRequestID:
-                    if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
-                    lines.appendHeaderLine(nameBytes, value)
-                case .host, .otherHopByHop:
-                    break
-                case .runFunctionFailed, .endpointVersion, .other:
-                    lines.appendHeaderLine(nameBytes, value)
+        let endToEnd = try HeaderFields.rewrite(section) { name, _, value in
+            switch name {
+            case .contentLength:
+                guard contentLength == nil else {
+                    throw FramingError(description: "the request has more than one Content-Length")
                 }
+                guard let length = HeaderFields.length(value) else {
+                    throw FramingError(description: "Content-Length is not a non-negative number")
+                }
+                contentLength = length
+            case .transferEncoding:
+                guard !hasTransferEncoding, HeaderName.matches(value, "chunked") else {
+                    throw FramingError(
+                        description:
+                            "Transfer-Encoding '\(String(decoding: value, as: UTF8.self))' is not supported; "
+                            + "send the body with Content-Length or 'Transfer-Encoding: chunked'",
+                        status: .notImplemented)
+                }
+                hasTransferEncoding = true
+            case .connection:
+                connection.read(value)
+            case .expect:
+                guard expectation == nil, HeaderName.matches(value, "100-continue") else {
+                    throw FramingError(
+                        description: "Expect '\(String(decoding: value, as: UTF8.self))' cannot be met; "
+                            + "the router understands only 'Expect: 100-continue'",
+                        status: .expectationFailed)
+                }
+                expectation = true
+            case .authorization:
+                guard authorization == nil else {
+                    throw FramingError(description: "the request has more than one Authorization header")
+                }
+                authorization = String(decoding: value, as: UTF8.self)
+            case .requestID:
+                if requestID == nil { requestID = String(decoding: value, as: UTF8.self) }
+            case .clientRequestID:
+                if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
+                return true
+            case .host, .otherHopByHop:
+                break
+            case .runFunctionFailed, .endpointVersion, .other:
+                return true
             }
+            return false
         }
         if hasTransferEncoding {
             guard contentLength == nil else {
@@ -139,11 +124,11 @@ extension RequestHead {
         }
         self.init(
             method: method, uri: uri, path: path, version: version,
-            keepAlive: !close && (version == .http1_1 || keepAliveToken),
+            keepAlive: connection.keepsAlive(version),
             expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
             isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
             clientRequestID: clientRequestID,
-            endToEndLines: listed.isEmpty ? endToEnd : Self.dropping(listed, from: endToEnd)
+            endToEndLines: connection.listed.isEmpty ? endToEnd : Self.dropping(connection.listed, from: endToEnd)
         )
     }
 
@@ -188,16 +173,11 @@ extension RequestHead {
     /// `lines` without the headers a `Connection` header listed (lowercase names): they were for
     /// this hop only.
     private static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
-        var kept = ByteBufferAllocator().buffer(capacity: lines.readableBytes)
         lines.withUnsafeReadableBytes { bytes in
-            kept.writeHead(maxBytes: bytes.count) { writer in
-                try? HeaderFields.parse(bytes) { _, name, value in
-                    if !listed.contains(String(decoding: name, as: UTF8.self).lowercased()) {
-                        writer.appendHeaderLine(name, value)
-                    }
-                }
-            }
+            // The lines were checked once already, so this cannot throw.
+            (try? HeaderFields.rewrite(bytes) { _, name, _ in
+                !listed.contains(String(decoding: name, as: UTF8.self).lowercased())
+            }) ?? lines
         }
-        return kept
     }
 }

@@ -22,50 +22,40 @@ struct ResponseHead: Equatable {
 extension ResponseHead {
     /// Parses a head: the status line and header lines (each ended by CRLF), without the blank line.
     init(parsing bytes: UnsafeRawBufferPointer) throws {
-        var lineEnd = 0
-        while lineEnd + 1 < bytes.count && !(bytes[lineEnd] == 13 && bytes[lineEnd + 1] == 10) { lineEnd += 1 }
-        let (version, status) = try Self.statusLine(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
+        let (startLine, section) = HeaderFields.splitStartLine(bytes)
+        let (version, status) = try Self.statusLine(startLine)
         var contentLength: Int?
         var chunked = false
-        var close = false
-        var keepAliveToken = false
+        var connection = ConnectionOptions()
         var runFailed = false
-        let section = UnsafeRawBufferPointer(rebasing: bytes[(lineEnd + 2)...])
-        let sectionBytes = HeaderFields.rewrittenBytes(section.count)
-        var endToEnd = ByteBufferAllocator().buffer(capacity: sectionBytes)
-        try endToEnd.writeHead(maxBytes: sectionBytes) { lines in
-            try HeaderFields.parse(section) { name, nameBytes, value in
-                switch name {
-                case .contentLength:
-                    guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length
-                    else {
-                        throw FramingError(description: "a bad Content-Length")
-                    }
-                    contentLength = length
-                case .transferEncoding:
-                    var last: UnsafeRawBufferPointer?
-                    HeaderFields.forEachElement(of: value) { last = $0 }
-                    chunked = last.map { HeaderName.matches($0, "chunked") } ?? false
-                    if !chunked { throw FramingError(description: "a transfer coding other than chunked") }
-                case .connection:
-                    HeaderFields.forEachElement(of: value) { token in
-                        if HeaderName.matches(token, "close") { close = true }
-                        if HeaderName.matches(token, "keep-alive") { keepAliveToken = true }
-                    }
-                case .runFunctionFailed:
-                    runFailed = HeaderName.matches(value, "true")
-                    lines.appendHeaderLine(nameBytes, value)
-                case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
-                    break
-                case .authorization, .other:
-                    lines.appendHeaderLine(nameBytes, value)
+        let endToEnd = try HeaderFields.rewrite(section) { name, _, value in
+            switch name {
+            case .contentLength:
+                guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length else {
+                    throw FramingError(description: "a bad Content-Length")
                 }
+                contentLength = length
+            case .transferEncoding:
+                var last: UnsafeRawBufferPointer?
+                HeaderFields.forEachElement(of: value) { last = $0 }
+                chunked = last.map { HeaderName.matches($0, "chunked") } ?? false
+                if !chunked { throw FramingError(description: "a transfer coding other than chunked") }
+            case .connection:
+                connection.read(value)
+            case .runFunctionFailed:
+                runFailed = HeaderName.matches(value, "true")
+                return true
+            case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
+                break
+            case .authorization, .other:
+                return true
             }
+            return false
         }
         // A body without a length ends with the connection, which then carries nothing more.
         let framed = chunked || contentLength != nil || ResponseEncoding.hasNoBody(status)
         self.init(
-            status: status, keepAlive: framed && !close && (version == .http1_1 || keepAliveToken),
+            status: status, keepAlive: framed && connection.keepsAlive(version),
             contentLength: chunked ? nil : contentLength, isChunked: chunked, runFailed: runFailed,
             endToEndLines: endToEnd)
     }

@@ -52,6 +52,35 @@ enum HeaderFields {
         }
     }
 
+    /// A head (start line and header lines, without the blank line) split at its first CRLF: the
+    /// start line, and the header section after it.
+    static func splitStartLine(_ head: UnsafeRawBufferPointer) -> (
+        startLine: UnsafeRawBufferPointer, section: UnsafeRawBufferPointer
+    ) {
+        var lineEnd = 0
+        while lineEnd + 1 < head.count && !(head[lineEnd] == 13 && head[lineEnd + 1] == 10) { lineEnd += 1 }
+        return (
+            UnsafeRawBufferPointer(rebasing: head[0..<lineEnd]),
+            UnsafeRawBufferPointer(rebasing: head[min(lineEnd + 2, head.count)...])
+        )
+    }
+
+    /// Parses `section` (as `parse` does) into a new buffer of the lines `keep` accepts, each
+    /// rewritten as `name: value` CRLF: the end-to-end headers a head relays.
+    static func rewrite(
+        _ section: UnsafeRawBufferPointer,
+        keeping keep: (HeaderName, _ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
+    ) throws -> ByteBuffer {
+        let maxBytes = rewrittenBytes(section.count)
+        var lines = ByteBufferAllocator().buffer(capacity: maxBytes)
+        try lines.writeHead(maxBytes: maxBytes) { writer in
+            try parse(section) { name, nameBytes, value in
+                if try keep(name, nameBytes, value) { writer.appendHeaderLine(nameBytes, value) }
+            }
+        }
+        return lines
+    }
+
     /// Calls `token` with each element of a comma-separated list value, trimmed, empty ones skipped.
     static func forEachElement(of value: UnsafeRawBufferPointer, _ token: (UnsafeRawBufferPointer) -> Void) {
         var start = 0
