@@ -144,7 +144,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         let stamped = self.exchange ?? exchange
         let headBytes =
-            ResponseEncoding.statusLineBytes(status) + head.endToEndLines.readableBytes + 40
+            ResponseEncoding.statusLineBytes(status) + head.endToEndLines.readableBytes
+            + HeadWriter.contentLengthLineBytes
             + shared.stampBytes(stamped)
         // Room for a small body too: it is copied behind the head (`relay`).
         let bodyRoom = min(length ?? 256, Self.coalescedBodyBytes)
@@ -153,9 +154,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             ResponseEncoding.appendStatusLine(status, to: &writer)
             writer.append(head.endToEndLines)
             if let length {
-                writer.append("Content-Length: ")
-                writer.append(decimal: length)
-                writer.append("\r\n")
+                writer.appendContentLength(length)
             } else if chunkedToClient {
                 writer.append("Transfer-Encoding: chunked\r\n")
             }

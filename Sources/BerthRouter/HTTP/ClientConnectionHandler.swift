@@ -253,8 +253,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    /// Bytes that are not an HTTP/1.1 request get the router's JSON 4xx when no response has
-    /// started, else the current response is the connection's last.
+    /// Bytes that are not an HTTP/1.1 request get the router's JSON 4xx, after which the connection
+    /// closes; while the body of a refused (413) request is being dropped it just closes.
     private func unreadable(_ error: FramingError, context: ChannelHandlerContext) {
         shared.logger.debug("Unreadable request", metadata: ["error": "\(error)"])
         isUnreadable = true
@@ -270,10 +270,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             self.exchange = exchange
             state = .idle
             respond(shared.notHTTP(error, exchange))
-        case .forwarding:
-            quiescing = true
-            exchange?.keepAlive = false
-        case .refusing, .closed:
+        case .forwarding, .refusing, .closed:
+            // Not `.forwarding`: no request is read while one is answered (`handleFramed`).
             context.close(promise: nil)
         }
     }

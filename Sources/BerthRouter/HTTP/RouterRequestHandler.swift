@@ -185,7 +185,8 @@ struct RouterRequestHandler: Sendable {
     func encode(_ response: RouterResponse, _ exchange: Exchange, allocator: ByteBufferAllocator) -> ByteBuffer {
         var body = response.body
         let headBytes =
-            ResponseEncoding.statusLineBytes(response.status) + response.headers.encodedSize + 40
+            ResponseEncoding.statusLineBytes(response.status) + response.headers.encodedSize
+            + HeadWriter.contentLengthLineBytes
             + stampBytes(exchange)
         var buffer = allocator.buffer(capacity: headBytes + body.readableBytes)
         buffer.writeHead(maxBytes: headBytes) { head in
@@ -196,9 +197,7 @@ struct RouterRequestHandler: Sendable {
                 head.append(value)
                 head.append("\r\n")
             }
-            head.append("Content-Length: ")
-            head.append(decimal: body.readableBytes)
-            head.append("\r\n")
+            head.appendContentLength(body.readableBytes)
             appendStamps(exchange, status: response.status, to: &head)
         }
         if !exchange.isHead { buffer.writeBuffer(&body) }

@@ -24,9 +24,11 @@ struct ReplicaProxy: Sendable {
         var lines: ByteBuffer
         var authorization: String?
         var requestID: RequestID
+        /// The collected body; nil when it was empty.
         var body: ByteBuffer?
+
         /// The `Content-Length` to send: the body's, or 0 for a POST without one; nil for none.
-        var contentLength: Int?
+        var contentLength: Int? { body != nil || method == .POST ? body?.readableBytes ?? 0 : nil }
     }
 
     /// Why a replica gave no response head.
@@ -57,7 +59,6 @@ struct ReplicaProxy: Sendable {
         let sent = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
         return Forwarded(
             method: head.method, target: target, lines: head.endToEndLines,
-            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: sent,
-            contentLength: sent != nil || head.method == .POST ? sent?.readableBytes ?? 0 : nil)
+            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: sent)
     }
 }

@@ -9,10 +9,11 @@ import NIOHTTP1
 enum RequestEncoding {
     static func encode(_ request: ReplicaProxy.Forwarded, host: String, allocator: ByteBufferAllocator) -> ByteBuffer {
         let headBytes =
-            request.method.rawValue.utf8.count + request.target.utf8.count + 11
+            // METHOD SP target " HTTP/1.1" CRLF
+            request.method.rawValue.utf8.count + request.target.utf8.count + 12
             + HeadWriter.headerLineBytes("Host", host) + request.lines.readableBytes
             + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
-            + HeadWriter.requestIDLineBytes(request.requestID) + 40 + 2
+            + HeadWriter.requestIDLineBytes(request.requestID) + HeadWriter.contentLengthLineBytes + 2
         var buffer = allocator.buffer(capacity: headBytes + (request.body?.readableBytes ?? 0))
         buffer.writeHead(maxBytes: headBytes) { head in
             head.append(request.method.rawValue)
@@ -23,11 +24,7 @@ enum RequestEncoding {
             head.append(request.lines)
             if let authorization = request.authorization { head.appendHeaderLine("Authorization", authorization) }
             head.appendRequestID(request.requestID)
-            if let length = request.contentLength {
-                head.append("Content-Length: ")
-                head.append(decimal: length)
-                head.append("\r\n")
-            }
+            if let length = request.contentLength { head.appendContentLength(length) }
             head.append("\r\n")
         }
         if var body = request.body { buffer.writeBuffer(&body) }

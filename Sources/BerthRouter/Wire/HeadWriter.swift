@@ -80,6 +80,16 @@ struct HeadWriter {
         append("\r\n")
     }
 
+    /// `Content-Length: <length>` and CRLF.
+    mutating func appendContentLength(_ length: Int) {
+        append("Content-Length: ")
+        append(decimal: length)
+        append("\r\n")
+    }
+
+    /// The most bytes `appendContentLength` writes.
+    static let contentLengthLineBytes = 16 + 20 + 2
+
     /// The most bytes `appendHeaderLine(name, value)` writes.
     static func headerLineBytes(_ name: StaticString, _ value: String) -> Int {
         name.utf8CodeUnitCount + value.utf8.count + 4
