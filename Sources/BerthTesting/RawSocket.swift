@@ -41,6 +41,16 @@ package final class RawSocket {
         }
     }
 
+    /// Connects to the server at `url` (`http://127.0.0.1:PORT`, as test servers and routers give it).
+    ///
+    /// - Throws: `TestProcessError` when `url` names no port or the connection fails.
+    package convenience init(url: String) throws {
+        guard let port = url.split(separator: ":").last.flatMap({ Int($0) }) else {
+            throw TestProcessError("'\(url)' names no port.")
+        }
+        try self.init(port: port)
+    }
+
     /// Writes all of `bytes`.
     ///
     /// - Throws: `TestProcessError` when the write fails.
@@ -63,7 +73,8 @@ package final class RawSocket {
     package func receive(timeout: Duration = .seconds(10), until done: (Data) -> Bool) -> Data {
         var received = Data()
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(
+            timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         while !done(received) {
             var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             guard poll(&ready, 1, milliseconds) > 0 else { break }

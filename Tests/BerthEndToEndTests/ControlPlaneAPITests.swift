@@ -57,9 +57,8 @@ struct ControlPlaneAPITests {
         let folder = try TemporaryDirectory("berth-e2e")
         defer { folder.remove() }
         let server = try await BerthServer.start(home: folder.appending("home"))
-        let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
         for bytes in ["GARBAGE\r\n\r\n", "POST /api/v1/models HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"] {
-            let socket = try RawSocket(port: port)
+            let socket = try RawSocket(url: server.baseURL)
             defer { socket.close() }
             try socket.send(Data(bytes.utf8))
             let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
@@ -246,7 +245,6 @@ struct InterruptedUploadTests {
         let folder = try TemporaryDirectory("berth-e2e")
         defer { folder.remove() }
         let server = try await BerthServer.start(home: folder.appending("home"))
-        let port = try #require(URL(string: server.baseURL)?.port)
         let head = """
             POST /api/v1/artifacts HTTP/1.1\r
             Host: 127.0.0.1\r
@@ -262,7 +260,7 @@ struct InterruptedUploadTests {
             try FileManager.default.contentsOfDirectory(atPath: temporary.path)
         }
         // 64 KiB of the promised 1 MB; once the server is writing them, the connection drops.
-        let socket = try RawSocket(port: port)
+        let socket = try RawSocket(url: server.baseURL)
         try socket.send(Data(head.utf8) + randomBytes(64 * 1024))
         var deadline = ContinuousClock.now + .seconds(30)
         while try temporaryFiles().isEmpty {
@@ -294,9 +292,8 @@ struct InterruptedUploadTests {
         defer { folder.remove() }
         let home = folder.appending("home")
         let server = try await BerthServer.start(home: home)
-        let port = try #require(URL(string: server.baseURL)?.port)
         let temporary = server.layout.artifacts.appendingPathComponent("tmp")
-        let socket = try RawSocket(port: port)
+        let socket = try RawSocket(url: server.baseURL)
         defer { socket.close() }
         try socket.send(
             Data(

@@ -65,8 +65,7 @@ struct PipeliningTests {
         ]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
-                let port = try #require(Int(base.split(separator: ":").last ?? ""))
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 func post(_ body: String) -> String {
                     "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
@@ -105,14 +104,13 @@ struct MalformedRequestTests {
     @Test(.timeLimit(.minutes(2))) func notHTTPGetsA400WithAJSONBody() async throws {
         try await withRouter { router, base in
             router.update(RouteTable(generation: 1, services: [:]))
-            let port = try #require(Int(base.split(separator: ":").last ?? ""))
             for bytes in [
                 "GARBAGE\r\n\r\n",
                 "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
                 "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
             ] {
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 try socket.send(Data(bytes.utf8))
                 let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
@@ -131,8 +129,7 @@ struct RequestReadingTests {
         try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
-                let port = try #require(Int(base.split(separator: ":").last ?? ""))
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 try socket.send(
                     Data(
@@ -154,7 +151,6 @@ struct RequestReadingTests {
     @Test(.timeLimit(.minutes(2))) func refusedRequestsGetTheirStatusAndAJSONBody() async throws {
         try await withRouter { router, base in
             router.update(RouteTable(generation: 1, services: [:]))
-            let port = try #require(Int(base.split(separator: ":").last ?? ""))
             for (bytes, status, code) in [
                 ("GET / HTTP/2.0\r\n\r\n", "505 HTTP Version Not Supported", "http_version_not_supported"),
                 (
@@ -171,7 +167,7 @@ struct RequestReadingTests {
                 ),
                 ("GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", "400 Bad Request", "bad_request"),
             ] {
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 try socket.send(Data(bytes.utf8))
                 let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
@@ -185,8 +181,7 @@ struct RequestReadingTests {
         try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
-                let port = try #require(Int(base.split(separator: ":").last ?? ""))
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 try socket.send(
                     Data(
@@ -215,8 +210,7 @@ struct ResponseFramingTests {
                 #expect(viaClient.status == 200 && viaClient.text == "alpha-beta-gamma")
                 #expect(viaClient.header("transfer-encoding")?.lowercased() == "chunked")
 
-                let port = try #require(Int(base.split(separator: ":").last ?? ""))
-                let socket = try RawSocket(port: port)
+                let socket = try RawSocket(url: base)
                 defer { socket.close() }
                 try socket.send(Data("POST /api/v1/service/svc/score HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}".utf8))
                 let text = String(decoding: socket.receive { _ in false }, as: UTF8.self)  // until it closes
@@ -224,7 +218,7 @@ struct ResponseFramingTests {
                 #expect(!text.lowercased().contains("transfer-encoding"), "HTTP/1.0 clients get no chunks: \(text)")
                 #expect(text.hasSuffix("\r\n\r\nalpha-beta-gamma"))
 
-                let head = try RawSocket(port: port)
+                let head = try RawSocket(url: base)
                 defer { head.close() }
                 try head.send(Data("HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
                 let headText = String(decoding: head.receive { _ in false }, as: UTF8.self)

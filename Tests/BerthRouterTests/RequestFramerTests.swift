@@ -13,19 +13,13 @@ struct RequestFramerTests {
         var heads: [RequestHead] = []
         var bodies: [String] = []
         var ends = 0
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            framer.append(ByteBuffer(bytes: bytes[offset..<min(offset + step, bytes.count)]))
-            offset += step
-            while let event = try framer.next() {
-                switch event {
-                case .head(let head):
-                    heads.append(head)
-                    bodies.append("")
-                case .body(let part): bodies[bodies.count - 1] += String(buffer: part)
-                case .end: ends += 1
-                }
+        try framer.feed(text, step: step) { event in
+            switch event {
+            case .head(let head):
+                heads.append(head)
+                bodies.append("")
+            case .body(let part): bodies[bodies.count - 1] += String(buffer: part)
+            case .end: ends += 1
             }
         }
         return (heads, bodies, ends)
@@ -121,5 +115,19 @@ struct RequestFramerTests {
         #expect(Self.failure(text)?.status == .requestHeaderFieldsTooLarge)
         let complete = "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: RequestFramer.maxHeadBytes) + "\r\n\r\n"
         #expect(Self.failure(complete)?.status == .requestHeaderFieldsTooLarge)
+    }
+}
+
+extension MessageFramer {
+    /// Feeds `text` in pieces of `step` bytes, handing every event the pieces complete to `handle`
+    /// (the framer must frame the same however the bytes are split).
+    mutating func feed(_ text: String, step: Int, _ handle: (Event) -> Void) throws {
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            append(ByteBuffer(bytes: bytes[offset..<min(offset + step, bytes.count)]))
+            offset += step
+            while let event = try next() { handle(event) }
+        }
     }
 }

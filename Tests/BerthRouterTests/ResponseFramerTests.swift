@@ -14,17 +14,11 @@ struct ResponseFramerTests {
         var head: ResponseHead?
         var body = ""
         var ended = false
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            framer.append(ByteBuffer(bytes: bytes[offset..<min(offset + step, bytes.count)]))
-            offset += step
-            while let event = try framer.next() {
-                switch event {
-                case .head(let h): head = h
-                case .body(let part): body += String(buffer: part)
-                case .end: ended = true
-                }
+        try framer.feed(text, step: step) { event in
+            switch event {
+            case .head(let h): head = h
+            case .body(let part): body += String(buffer: part)
+            case .end: ended = true
             }
         }
         if closeAtEnd, framer.connectionClosed() == .end { ended = true }
