@@ -191,12 +191,7 @@ struct RouterRequestHandler: Sendable {
         var buffer = allocator.buffer(capacity: headBytes + body.readableBytes)
         buffer.writeHead(maxBytes: headBytes) { head in
             ResponseEncoding.appendStatusLine(response.status, to: &head)
-            for (name, value) in response.headers {
-                head.append(name)
-                head.append(": ")
-                head.append(value)
-                head.append("\r\n")
-            }
+            head.appendHeaderLines(response.headers)
             head.appendContentLength(body.readableBytes)
             appendStamps(exchange, status: response.status, to: &head)
         }
