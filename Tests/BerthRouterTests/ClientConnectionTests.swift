@@ -125,26 +125,33 @@ struct MalformedRequestTests {
 /// What the router's own request reader does beyond NIO's: `100 Continue` for a client that waits
 /// for it, precise statuses for requests it refuses, and chunked bodies forwarded with a length.
 struct RequestReadingTests {
-    @Test(.timeLimit(.minutes(2))) func aClientThatExpectsContinueGetsIt() async throws {
+    /// Runs `body` with a raw connection to a router in front of one replica that answers
+    /// "got <request body>".
+    static func withEchoRouter(_ body: (RawSocket, TestUpstream) async throws -> Void) async throws {
         try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
                 let socket = try RawSocket(url: base)
                 defer { socket.close() }
-                try socket.send(
-                    Data(
-                        "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
-                            .utf8))
-                let interim = String(decoding: socket.receive { $0.count >= 25 }, as: UTF8.self)
-                #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n", "before the body: \(interim)")
-                try socket.send(Data("hello".utf8))
-                let answer = String(
-                    decoding: socket.receive { String(decoding: $0, as: UTF8.self).hasSuffix("got hello") },
-                    as: UTF8.self)
-                #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got hello"), "\(answer)")
-                #expect(
-                    upstreams[0].requests.first?.headers.first(name: "expect") == nil, "Expect is for this hop only")
+                try await body(socket, upstreams[0])
             }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aClientThatExpectsContinueGetsIt() async throws {
+        try await Self.withEchoRouter { socket, upstream in
+            try socket.send(
+                Data(
+                    "POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+                        .utf8))
+            let interim = String(decoding: socket.receive { $0.count >= 25 }, as: UTF8.self)
+            #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n", "before the body: \(interim)")
+            try socket.send(Data("hello".utf8))
+            let answer = String(
+                decoding: socket.receive { String(decoding: $0, as: UTF8.self).hasSuffix("got hello") },
+                as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got hello"), "\(answer)")
+            #expect(upstream.requests.first?.headers.first(name: "expect") == nil, "Expect is for this hop only")
         }
     }
 
@@ -178,23 +185,18 @@ struct RequestReadingTests {
     }
 
     @Test(.timeLimit(.minutes(2))) func aChunkedRequestReachesTheReplicaWithItsLength() async throws {
-        try await withUpstreams([("r0", { request in .respond(body: "got " + request.body) })]) { upstreams in
-            try await withRouter { router, base in
-                router.update(routeTable(maxConcurrent: 4, replicas: [upstreams[0].endpoint]))
-                let socket = try RawSocket(url: base)
-                defer { socket.close() }
-                try socket.send(
-                    Data(
-                        ("POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
-                            + "X-Custom: kept\r\nConnection: close\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n")
-                            .utf8))
-                let answer = String(decoding: socket.receive { _ in false }, as: UTF8.self)
-                #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got abcde"), "\(answer)")
-                let forwarded = try #require(upstreams[0].requests.first)
-                #expect(forwarded.headers.first(name: "content-length") == "5")
-                #expect(forwarded.headers.first(name: "transfer-encoding") == nil)
-                #expect(forwarded.headers.first(name: "x-custom") == "kept")
-            }
+        try await Self.withEchoRouter { socket, upstream in
+            try socket.send(
+                Data(
+                    ("POST /api/v1/service/svc/score HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                        + "X-Custom: kept\r\nConnection: close\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\nT: 1\r\n\r\n")
+                        .utf8))
+            let answer = String(decoding: socket.receive { _ in false }, as: UTF8.self)
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.hasSuffix("got abcde"), "\(answer)")
+            let forwarded = try #require(upstream.requests.first)
+            #expect(forwarded.headers.first(name: "content-length") == "5")
+            #expect(forwarded.headers.first(name: "transfer-encoding") == nil)
+            #expect(forwarded.headers.first(name: "x-custom") == "kept")
         }
     }
 }

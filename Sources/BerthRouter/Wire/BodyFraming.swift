@@ -59,10 +59,9 @@ struct BodyFraming {
     mutating func next(_ buffer: inout ByteBuffer) throws -> Event? {
         switch state {
         case .fixed(let remaining):
-            guard buffer.readableBytes > 0 else { return nil }
-            let count = min(remaining, buffer.readableBytes)
-            state = count == remaining ? .endPending : .fixed(remaining: remaining - count)
-            return .body(buffer.readSlice(length: count)!)
+            guard let (part, left) = Self.take(upTo: remaining, from: &buffer) else { return nil }
+            state = left == 0 ? .endPending : .fixed(remaining: left)
+            return .body(part)
         case .chunkSize:
             guard let line = try Self.readLine(&buffer, limit: Self.maxChunkLineBytes) else { return nil }
             let digits = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != UInt8(ascii: " ") && $0 != 9 }
@@ -72,10 +71,9 @@ struct BodyFraming {
             state = size == 0 ? .trailers : .chunkData(remaining: size)
             return try next(&buffer)
         case .chunkData(let remaining):
-            guard buffer.readableBytes > 0 else { return nil }
-            let count = min(remaining, buffer.readableBytes)
-            state = count == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - count)
-            return .body(buffer.readSlice(length: count)!)
+            guard let (part, left) = Self.take(upTo: remaining, from: &buffer) else { return nil }
+            state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
+            return .body(part)
         case .chunkDataEnd:
             guard let line = try Self.readLine(&buffer, limit: 2) else { return nil }
             guard line.isEmpty else { throw FramingError(description: "a chunk does not end with CRLF") }
@@ -98,6 +96,14 @@ struct BodyFraming {
         case .endPending:
             return .end
         }
+    }
+
+    /// Up to `remaining` body bytes of what `buffer` holds, as a slice, and how many remain after
+    /// them; nil when it holds none.
+    private static func take(upTo remaining: Int, from buffer: inout ByteBuffer) -> (ByteBuffer, left: Int)? {
+        guard buffer.readableBytes > 0 else { return nil }
+        let count = min(remaining, buffer.readableBytes)
+        return (buffer.readSlice(length: count)!, remaining - count)
     }
 
     /// A CRLF-ended line (without it), consumed; nil when the bytes do not hold a whole line yet.
