@@ -11,8 +11,6 @@ import NIOHTTP1
 /// dozen reference-count operations.
 final class RequestHead {
     let method: HTTPMethod
-    /// The request target as sent (origin form: path and query).
-    let uri: String
     /// What the target asks the router for.
     let path: RouterPath
     let version: HTTPVersion
@@ -36,12 +34,11 @@ final class RequestHead {
     var hasBody: Bool { isChunked || (contentLength ?? 0) > 0 }
 
     init(
-        method: HTTPMethod, uri: String, path: RouterPath, version: HTTPVersion, keepAlive: Bool,
+        method: HTTPMethod, path: RouterPath, version: HTTPVersion, keepAlive: Bool,
         expectsContinue: Bool, contentLength: Int?, isChunked: Bool, authorization: String?, requestID: String?,
         clientRequestID: String?, endToEndLines: ByteBuffer
     ) {
         self.method = method
-        self.uri = uri
         self.path = path
         self.version = version
         self.keepAlive = keepAlive
@@ -59,7 +56,7 @@ extension RequestHead {
     /// Parses a head: the request line and header lines (each ended by CRLF), without the blank line.
     convenience init(parsing bytes: UnsafeRawBufferPointer) throws {
         let (startLine, section) = HeaderFields.splitStartLine(bytes)
-        let (method, uri, path, version) = try Self.requestLine(startLine)
+        let (method, path, version) = try Self.requestLine(startLine)
         var contentLength: Int?
         var authorization: String?
         var requestID: String?
@@ -123,7 +120,7 @@ extension RequestHead {
             }
         }
         self.init(
-            method: method, uri: uri, path: path, version: version,
+            method: method, path: path, version: version,
             keepAlive: connection.keepsAlive(version),
             expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
             isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
@@ -134,9 +131,7 @@ extension RequestHead {
 
     /// `METHOD SP request-target SP HTTP-version` (RFC 9112 §3), strictly: single spaces, a
     /// token method, a target of visible ASCII, HTTP/1.1 or HTTP/1.0.
-    private static func requestLine(_ line: UnsafeRawBufferPointer) throws -> (
-        HTTPMethod, String, RouterPath, HTTPVersion
-    ) {
+    private static func requestLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPMethod, RouterPath, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: 32), firstSpace > 0,
             let secondSpace = line[(firstSpace + 1)...].firstIndex(of: 32), secondSpace > firstSpace + 1
         else { throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'") }
@@ -151,22 +146,24 @@ extension RequestHead {
         }
         let versionBytes = UnsafeRawBufferPointer(rebasing: line[(secondSpace + 1)...])
         let version: HTTPVersion
-        if versionBytes.elementsEqual("HTTP/1.1".utf8) {
+        if HeaderName.equals(versionBytes, "HTTP/1.1") {
             version = .http1_1
-        } else if versionBytes.elementsEqual("HTTP/1.0".utf8) {
+        } else if HeaderName.equals(versionBytes, "HTTP/1.0") {
             version = .http1_0
-        } else if versionBytes.starts(with: "HTTP/".utf8) {
+        } else if versionBytes.count >= 5,
+            HeaderName.equals(UnsafeRawBufferPointer(rebasing: versionBytes[..<5]), "HTTP/")
+        {
             throw FramingError(
                 description: "the router speaks HTTP/1.1 and HTTP/1.0 only", status: .httpVersionNotSupported)
         } else {
             throw FramingError(description: "the request line is not 'METHOD target HTTP/1.1'")
         }
-        return (method(methodBytes), String(decoding: target, as: UTF8.self), RouterPath(target: target), version)
+        return (method(methodBytes), RouterPath(target: target), version)
     }
 
     private static func method(_ bytes: UnsafeRawBufferPointer) -> HTTPMethod {
-        if bytes.elementsEqual("POST".utf8) { return .POST }
-        if bytes.elementsEqual("GET".utf8) { return .GET }
+        if HeaderName.equals(bytes, "POST") { return .POST }
+        if HeaderName.equals(bytes, "GET") { return .GET }
         return HTTPMethod(rawValue: String(decoding: bytes, as: UTF8.self))
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The header names the router acts on, told from a line's bytes without making a `String`:
 /// this runs for every header of every request and response.
 enum HeaderName: Equatable {
@@ -48,6 +54,12 @@ enum HeaderName: Equatable {
             }
         default: self = .other
         }
+    }
+
+    /// Whether `bytes` equal `literal` exactly (methods and versions are case-sensitive).
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        bytes.count == literal.utf8CodeUnitCount
+            && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
     }
 
     /// Whether `bytes` equal `lowercase` (a lowercase ASCII literal) ignoring ASCII case.
