@@ -11,18 +11,27 @@ struct ReplicaCapacityTests {
         func node(_ name: String, cpu: String, ready: Bool = true) -> JSONValue {
             [
                 "metadata": ["name": .string(name)],
-                "status": ["allocatable": ["cpu": .string(cpu)], "conditions": [["type": "Ready", "status": ready ? "True" : "False"]]],
+                "status": [
+                    "allocatable": ["cpu": .string(cpu)],
+                    "conditions": [["type": "Ready", "status": ready ? "True" : "False"]],
+                ],
             ]
         }
         func pod(_ service: String, node: String, cpu: String, phase: String = "Running") -> JSONValue {
             [
-                "metadata": ["labels": [ManifestLabels.component: "replica", ManifestLabels.service: .string(service)]],
-                "spec": ["nodeName": .string(node), "containers": [["resources": ["requests": ["cpu": .string(cpu)]]]]],
+                "metadata": [
+                    "labels": [ManifestLabels.component: "replica", ManifestLabels.service: .string(service)]
+                ],
+                "spec": [
+                    "nodeName": .string(node), "containers": [["resources": ["requests": ["cpu": .string(cpu)]]]],
+                ],
                 "status": ["phase": .string(phase)],
             ]
         }
         let deployment = ReplicaManifests.deployment(ManifestSamples.workload(gpu: 0))  // 250m per replica
-        let nodes: JSONValue = ["items": [node("a", cpu: "1"), node("b", cpu: "1900m"), node("c", cpu: "8", ready: false)]]
+        let nodes: JSONValue = [
+            "items": [node("a", cpu: "1"), node("b", cpu: "1900m"), node("c", cpu: "8", ready: false)]
+        ]
         let pods: JSONValue = [
             "items": [
                 pod("other", node: "a", cpu: "600m"), pod("diabetes", node: "a", cpu: "250m"),
@@ -58,7 +67,8 @@ struct ReplicaCapacityTests {
         let deployment = ReplicaManifests.deployment(ManifestSamples.workload(gpu: 0))
         let nodes: JSONValue = ["items": [node("a", cpu: "8", memory: "6Gi"), node("b", cpu: "500m", memory: "4Gi")]]
         let capacity = try #require(
-            ReplicaCapacityReader.capacity(service: "diabetes", deployment: deployment, nodes: nodes, pods: ["items": [other]]))
+            ReplicaCapacityReader.capacity(
+                service: "diabetes", deployment: deployment, nodes: nodes, pods: ["items": [other]]))
         #expect(capacity.maxReplicas == 4, "\(capacity.explanation)")
         #expect(capacity.explanation.contains("1.50 GiB"), "\(capacity.explanation)")
         #expect(ReplicaCapacityReader.memoryQuantity("1536Mi") == 1_610_612_736.0)
@@ -68,7 +78,9 @@ struct ReplicaCapacityTests {
 
     @Test("The backend reads the capacity from the double's Nodes and Pods", .timeLimit(.minutes(1)))
     func fromTheDouble() async throws {
-        let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "1"), .init(name: "n2", cpu: "2")])
+        let configuration = KubernetesAPIDouble.Configuration(nodes: [
+            .init(name: "n1", cpu: "1"), .init(name: "n2", cpu: "2"),
+        ])
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let backend = try KubernetesBackendTests.backend(double)
             var other = ManifestSamples.spec(replicas: 2)
@@ -85,5 +97,28 @@ struct ReplicaCapacityTests {
             #expect(capacity.maxReplicas == 8, "\(capacity)")
             #expect(await backend.replicaCapacity(ofDeployment: "unknown") == nil)
         }
+    }
+
+    @Test("A node that reports none of what a replica requests leaves the capacity unlimited, not zero")
+    func unreportedResourceDoesNotLimit() {
+        let memoryOnly: JSONValue = [
+            "spec": ["template": ["spec": ["containers": [["resources": ["requests": ["memory": "1Gi"]]]]]]]
+        ]
+        func node(_ name: String, memory: String?) -> JSONValue {
+            var allocatable: [String: JSONValue] = ["cpu": "2"]
+            if let memory { allocatable["memory"] = .string(memory) }
+            return [
+                "metadata": ["name": .string(name)],
+                "status": ["allocatable": .object(allocatable), "conditions": [["type": "Ready", "status": "True"]]],
+            ]
+        }
+        let pods: JSONValue = ["items": []]
+        let reported: JSONValue = ["items": [node("a", memory: "4Gi")]]
+        #expect(
+            ReplicaCapacityReader.capacity(service: "s", deployment: memoryOnly, nodes: reported, pods: pods)?
+                .maxReplicas == 4)
+        let unreported: JSONValue = ["items": [node("a", memory: "4Gi"), node("b", memory: nil)]]
+        #expect(
+            ReplicaCapacityReader.capacity(service: "s", deployment: memoryOnly, nodes: unreported, pods: pods) == nil)
     }
 }

@@ -12,7 +12,8 @@ import Foundation
 /// as its replicas, not as used resources.
 public enum ReplicaCapacityReader {
     /// The capacity of deployment `service` (its `Deployment`), given a `NodeList` and a `PodList`
-    /// of every namespace; nil when its Pods request neither CPU nor memory (then nothing limits it here).
+    /// of every namespace; nil when its Pods request neither CPU nor memory, or a ready node reports
+    /// none of what they request (then nothing limits it here).
     public static func capacity(service: String, deployment: JSONValue, nodes: JSONValue, pods: JSONValue)
         -> ReplicaCapacity?
     {
@@ -34,7 +35,8 @@ public enum ReplicaCapacityReader {
             }
             let allocatable = node["status"]?["allocatable"]
             let cpuLeft = max(
-                0, (allocatable?["cpu"]?.stringValue.flatMap(ClusterCapacityCheck.cpuQuantity) ?? 0)
+                0,
+                (allocatable?["cpu"]?.stringValue.flatMap(ClusterCapacityCheck.cpuQuantity) ?? 0)
                     - others.map { cpuRequest(ofPodSpec: $0["spec"]) }.reduce(0, +))
             free.cpu += cpuLeft
             var nodeFits = Int.max
@@ -44,7 +46,10 @@ public enum ReplicaCapacityReader {
                 free.memory += memoryLeft
                 if request.memory > 0 { nodeFits = min(nodeFits, Int((memoryLeft / request.memory).rounded(.down))) }
             }
-            fits += nodeFits == Int.max ? 0 : nodeFits
+            // Neither resource limits this node (it reports no memory and replicas request no
+            // CPU): the cluster's capacity is not known here, so it limits nothing.
+            guard nodeFits != Int.max else { return nil }
+            fits += nodeFits
         }
         let gib = 1024.0 * 1024 * 1024
         return ReplicaCapacity(
