@@ -65,6 +65,19 @@ struct RequestFramerTests {
                 && r.ends == 3)
     }
 
+    /// The framer writes each head's lines into one buffer it reuses: a head still held when the
+    /// next is read keeps its own lines.
+    @Test(arguments: [1, 1000]) func aHeadKeepsItsLinesWhenTheNextIsRead(step: Int) throws {
+        let r = try Self.frame(
+            "GET /a HTTP/1.1\r\nX-One: 1\r\nX-Long: \(String(repeating: "v", count: 300))\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nX-Two: 2\r\n\r\nGET /c HTTP/1.1\r\n\r\n",
+            step: step)
+        #expect(
+            r.heads.map { String(buffer: $0.endToEndLines) } == [
+                "X-One: 1\r\nX-Long: \(String(repeating: "v", count: 300))\r\n", "X-Two: 2\r\n", "",
+            ])
+    }
+
     @Test func headersForOneHopOnlyStayWithTheRouter() throws {
         let r = try Self.frame(
             "POST /s HTTP/1.1\r\nHost: h\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: 5\r\nTE: trailers\r\n"

@@ -54,7 +54,7 @@ final class RequestHead {
 
 extension RequestHead {
     /// Parses a head: the request line and header lines (each ended by CRLF), without the blank line.
-    convenience init(parsing bytes: UnsafeRawBufferPointer) throws {
+    convenience init(parsing bytes: UnsafeRawBufferPointer, lines: inout ByteBuffer) throws {
         let (startLine, section) = HeaderFields.splitStartLine(bytes)
         let (method, path, version) = try Self.requestLine(startLine)
         var contentLength: Int?
@@ -64,7 +64,7 @@ extension RequestHead {
         var connection = ConnectionOptions()
         var hasTransferEncoding = false
         var expectation: Bool?
-        let endToEnd = try HeaderFields.rewrite(section) { name, _, value in
+        try HeaderFields.rewrite(section, into: &lines) { name, _, value in
             switch name {
             case .contentLength:
                 guard contentLength == nil else {
@@ -125,7 +125,7 @@ extension RequestHead {
             expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
             isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
             clientRequestID: clientRequestID,
-            endToEndLines: connection.listed.isEmpty ? endToEnd : Self.dropping(connection.listed, from: endToEnd)
+            endToEndLines: connection.listed.isEmpty ? lines : Self.dropping(connection.listed, from: lines)
         )
     }
 
@@ -170,11 +170,16 @@ extension RequestHead {
     /// `lines` without the headers a `Connection` header listed (lowercase names): they were for
     /// this hop only.
     private static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
-        lines.withUnsafeReadableBytes { bytes in
-            // The lines were checked once already, so this cannot throw.
-            (try? HeaderFields.rewrite(bytes) { _, name, _ in
-                !listed.contains(String(decoding: name, as: UTF8.self).lowercased())
-            }) ?? lines
+        var kept = ByteBuffer()
+        do {
+            try lines.withUnsafeReadableBytes { bytes in
+                try HeaderFields.rewrite(bytes, into: &kept) { _, name, _ in
+                    !listed.contains(String(decoding: name, as: UTF8.self).lowercased())
+                }
+            }
+            return kept
+        } catch {
+            return lines  // The lines were checked once already, so this is not reached.
         }
     }
 }

@@ -21,14 +21,14 @@ struct ResponseHead: Equatable {
 
 extension ResponseHead {
     /// Parses a head: the status line and header lines (each ended by CRLF), without the blank line.
-    init(parsing bytes: UnsafeRawBufferPointer) throws {
+    init(parsing bytes: UnsafeRawBufferPointer, lines: inout ByteBuffer) throws {
         let (startLine, section) = HeaderFields.splitStartLine(bytes)
         let (version, status) = try Self.statusLine(startLine)
         var contentLength: Int?
         var chunked = false
         var connection = ConnectionOptions()
         var runFailed = false
-        let endToEnd = try HeaderFields.rewrite(section) { name, _, value in
+        try HeaderFields.rewrite(section, into: &lines) { name, _, value in
             switch name {
             case .contentLength:
                 guard let length = HeaderFields.length(value), contentLength == nil || contentLength == length else {
@@ -57,15 +57,16 @@ extension ResponseHead {
         self.init(
             status: status, keepAlive: framed && connection.keepsAlive(version),
             contentLength: chunked ? nil : contentLength, isChunked: chunked, runFailed: runFailed,
-            endToEndLines: endToEnd)
+            endToEndLines: lines)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`.
     private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPVersion, HTTPResponseStatus) {
         let version: HTTPVersion
-        if line.starts(with: "HTTP/1.1 ".utf8) {
+        let prefix = UnsafeRawBufferPointer(rebasing: line.prefix(9))
+        if HeaderName.equals(prefix, "HTTP/1.1 ") {
             version = .http1_1
-        } else if line.starts(with: "HTTP/1.0 ".utf8) {
+        } else if HeaderName.equals(prefix, "HTTP/1.0 ") {
             version = .http1_0
         } else {
             throw FramingError(description: "not an HTTP/1.x status line")

@@ -77,21 +77,28 @@ enum HeaderFields {
         )
     }
 
-    /// Parses `section` (as `parse` does) into a new buffer of the lines `keep` accepts, each
-    /// rewritten as `name: value` CRLF: the end-to-end headers a head relays.
+    /// Parses `section` (as `parse` does) into `lines`, emptied first: the lines `keep` accepts,
+    /// each rewritten as `name: value` CRLF — the end-to-end headers a head relays.
+    ///
+    /// `lines` is the framer's own buffer, kept from message to message: once the head that holds
+    /// the previous lines is gone, `clear()` finds its storage unshared and the next head's lines
+    /// are written there, so reading a head allocates nothing (otherwise it gets new storage).
     static func rewrite(
-        _ section: UnsafeRawBufferPointer,
+        _ section: UnsafeRawBufferPointer, into lines: inout ByteBuffer,
         keeping keep: (HeaderName, _ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool
-    ) throws -> ByteBuffer {
+    ) throws {
         let maxBytes = rewrittenBytes(section.count)
-        var lines = ByteBufferAllocator().buffer(capacity: maxBytes)
+        // Storage grown for one large head is not kept for the small ones after it.
+        if lines.capacity > max(maxBytes, keptLineBytes) { lines = ByteBuffer() } else { lines.clear() }
         try lines.writeHead(maxBytes: maxBytes) { writer in
             try parse(section) { name, nameBytes, value in
                 if try keep(name, nameBytes, value) { writer.appendHeaderLine(nameBytes, value) }
             }
         }
-        return lines
     }
+
+    /// The most storage a framer keeps for header lines between heads.
+    static let keptLineBytes = 16 * 1024
 
     /// Calls `token` with each element of a comma-separated list value, trimmed, empty ones skipped.
     static func forEachElement(of value: UnsafeRawBufferPointer, _ token: (UnsafeRawBufferPointer) -> Void) {

@@ -2,8 +2,9 @@ import NIOCore
 
 /// A message head the framer reads: a client's request head or a replica's response head.
 protocol MessageHead {
-    /// Parses a head: the start line and header lines (each ended by CRLF), without the blank line.
-    init(parsing bytes: UnsafeRawBufferPointer) throws
+    /// Parses a head: the start line and header lines (each ended by CRLF), without the blank line;
+    /// the header lines it relays go to `lines` (`HeaderFields.rewrite(_:into:keeping:)`).
+    init(parsing bytes: UnsafeRawBufferPointer, lines: inout ByteBuffer) throws
     /// How the body after this head is framed.
     var bodyFraming: BodyFraming { get }
     /// Whether a message follows this head (false for a 1xx response, which another head follows).
@@ -28,6 +29,8 @@ struct MessageFramer<Head: MessageHead> {
     static var maxHeadBytes: Int { 64 * 1024 }
 
     private var input = UnframedBytes()
+    /// Where each head's relayed header lines are written, reused from head to head.
+    private var lines = ByteBuffer()
     /// The current message's body; nil while a head is awaited.
     private var body: BodyFraming?
 
@@ -41,7 +44,7 @@ struct MessageFramer<Head: MessageHead> {
     /// The next event the bytes read complete; nil when more bytes are needed.
     mutating func next() throws -> Event? {
         guard var framing = body else {
-            return try input.consume { try Self.readHead(&$0) }.map { head in
+            return try input.consume { try Self.readHead(&$0, lines: &lines) }.map { head in
                 body = head.bodyFraming
                 return .head(head)
             }
@@ -68,7 +71,7 @@ struct MessageFramer<Head: MessageHead> {
     }
 
     /// A final head (1xx heads before it skipped); nil when the bytes do not hold one yet.
-    private static func readHead(_ buffer: inout ByteBuffer) throws -> Head? {
+    private static func readHead(_ buffer: inout ByteBuffer, lines: inout ByteBuffer) throws -> Head? {
         while true {
             // Empty lines before a head are ignored (RFC 9112 §2.2): some clients send CRLF after a body.
             while buffer.readableBytes >= 2, buffer.getInteger(at: buffer.readerIndex, as: UInt16.self) == 0x0D0A {
@@ -80,7 +83,9 @@ struct MessageFramer<Head: MessageHead> {
                     return nil
                 }
                 guard end + 4 <= maxHeadBytes else { throw Head.tooLong }
-                return (try Head(parsing: UnsafeRawBufferPointer(rebasing: bytes[0..<(end + 2)])), end + 4)
+                return (
+                    try Head(parsing: UnsafeRawBufferPointer(rebasing: bytes[0..<(end + 2)]), lines: &lines), end + 4
+                )
             }
             guard let (head, length) = parsed else { return nil }
             buffer.moveReaderIndex(forwardBy: length)
