@@ -60,6 +60,9 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     /// The generation of the table in use; nil until the first one arrives.
     private(set) var generation: UInt64?
     private var services: [String: ServiceState] = [:]
+    /// Each service's route, beside `services`: `route(named:)` runs for every request, and reading
+    /// a `ServiceState` out of its dictionary copies all of it (replicas and queue too).
+    private var routes: [String: ServiceRoute] = [:]
 
     init(policy: Policy = Policy()) {
         self.policy = policy
@@ -99,13 +102,14 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
             }
         }
         services = next
+        routes = table.services
         for name in services.keys { admitQueued(service: name, now: now, into: &resumptions) }
         return (true, resumptions)
     }
 
     /// The route of service `name` in the current table.
     func route(named name: String) -> ServiceRoute? {
-        services[name]?.route
+        routes[name]
     }
 
     // MARK: Admission
@@ -167,17 +171,23 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     /// - Parameter replicaWasBusy: the replica answered 429, so it counts as full for
     ///   `policy.busyReplicaBackoff` or until another of its requests ends.
     mutating func release(_ lease: AdmissionLease, replicaWasBusy: Bool = false, now: Instant) -> [Resumption] {
-        guard let slot = services.index(forKey: lease.service),
-            let index = services.values[slot].replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id })
-        else { return [] }
-        // In place (through the dictionary's storage), so the hot path copies no array.
-        services.values[slot].replicas[index].inFlight = max(0, services.values[slot].replicas[index].inFlight - 1)
-        services.values[slot].replicas[index].busyUntil =
-            replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
-        if services.values[slot].queue.isEmpty { return [] }
+        guard let slot = services.index(forKey: lease.service) else { return [] }
+        let busyUntil = replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
+        guard Self.giveBack(lease, busyUntil: busyUntil, to: &services.values[slot]) else { return [] }
         var resumptions: [Resumption] = []
         admitQueued(service: lease.service, now: now, into: &resumptions)
         return resumptions
+    }
+
+    /// Counts `lease`'s request out of its replica; returns whether requests wait for room.
+    ///
+    /// `state` is modified in place through the dictionary's storage: reading
+    /// `services.values[slot]` instead would copy the whole service state on every release.
+    private static func giveBack(_ lease: AdmissionLease, busyUntil: Instant?, to state: inout ServiceState) -> Bool {
+        guard let index = state.replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id }) else { return false }
+        state.replicas[index].inFlight = max(0, state.replicas[index].inFlight - 1)
+        state.replicas[index].busyUntil = busyUntil
+        return !state.queue.isEmpty
     }
 
     /// Whether service `name` has a ready replica other than `id`.
