@@ -23,4 +23,22 @@ struct RequestIDTests {
             #expect(String(buffer: buffer) == "x-ms-request-id: \(id.text)\r\n")
         }
     }
+
+    @Test func generatedIDsSpellTheirBitsInOrder() {
+        func reference(_ high: UInt64, _ low: UInt64) -> String {
+            let hex = [high, low].map { word in
+                let digits = String(word, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }.joined()
+            let characters = Array(hex)
+            return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(characters[$0]) }.joined(separator: "-")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let words: [(UInt64, UInt64)] =
+            [(0, 0), (.max, .max), (0x0123_4567_89AB_CDEF, 0xFEDC_BA98_7654_3210)]
+            + (0..<100).map { _ in (generator.next(), generator.next()) }
+        for (high, low) in words {
+            #expect(RequestID.generated(high: high, low: low).text == reference(high, low))
+        }
+    }
 }
