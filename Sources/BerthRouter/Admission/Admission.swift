@@ -24,6 +24,8 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
 
     private let state: Mutex<State>
     private let clock: C
+    /// Moves on after each applied table, so a `RouteCache` knows when its copy is stale.
+    private let routeVersion = Atomic<UInt64>(0)
 
     /// - Parameter clock: reads `now` for deadlines (`ContinuousClock` in service); the wait itself
     ///   is timed by the event loop's scheduler.
@@ -38,13 +40,19 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
     func update(_ table: RouteTable) -> Bool {
         let now = clock.now
         let result = state.withLock { $0.machine.apply(table, now: now) }
+        if result.applied { routeVersion.add(1, ordering: .releasing) }
         run(result.resumptions)
         return result.applied
     }
 
-    /// The route of service `name`, or nil when the table has no such service.
-    func route(named name: String) -> ServiceRoute? {
-        state.withLock { $0.machine.route(named: name) }
+    /// The version of the routes: it moves on whenever a table is applied. Read without a lock.
+    var currentRouteVersion: UInt64 { routeVersion.load(ordering: .acquiring) }
+
+    /// The routes of the table in use, and a version they are at least as new as (read before them,
+    /// so a table applied meanwhile makes the next `currentRouteVersion` differ).
+    func routes() -> (version: UInt64, routes: [String: ServiceRoute]) {
+        let version = currentRouteVersion
+        return (version, state.withLock { $0.machine.routes })
     }
 
     /// Whether service `name` has a ready replica other than `id`.

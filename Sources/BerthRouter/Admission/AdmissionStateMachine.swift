@@ -62,7 +62,7 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     private var services: [String: ServiceState] = [:]
     /// Each service's route, beside `services`: `route(named:)` runs for every request, and reading
     /// a `ServiceState` out of its dictionary copies all of it (replicas and queue too).
-    private var routes: [String: ServiceRoute] = [:]
+    private(set) var routes: [String: ServiceRoute] = [:]
 
     init(policy: Policy = Policy()) {
         self.policy = policy

@@ -49,6 +49,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var exchange: RouterRequestHandler.Exchange?
     /// The forwarded request in progress, if any.
     var forwarding: Forwarding?
+    /// The route table as this connection last read it (refreshed when a newer one is applied).
+    private var routes = RouteCache()
     /// Frames requests from the bytes read; bytes of requests pipelined behind the current one stay in it.
     private var framer = RequestFramer()
     /// A read was asked for while bytes were held; it is passed on once they are handled.
@@ -137,7 +139,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func dispatch(_ head: RequestHead, body: ByteBuffer?) {
         guard var exchange else { return }
-        let decision = shared.decide(head, body: body, exchange: &exchange)
+        let decision = shared.decide(head, body: body, exchange: &exchange, routes: &routes)
         self.exchange = exchange
         switch decision {
         case .respond(let response): respond(response)

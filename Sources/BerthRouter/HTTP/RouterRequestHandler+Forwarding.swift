@@ -6,12 +6,14 @@ extension RouterRequestHandler {
     /// A request for service `name` checked against its route (tokens, keys, a sendable target)
     /// and made ready for a replica, or the answer that refuses it.
     ///
-    /// - Parameter endpoint: the endpoint the request came through (its name goes in messages).
+    /// - Parameters:
+    ///   - route: the service's route in the table in use; nil when it has no such service.
+    ///   - endpoint: the endpoint the request came through (its name goes in messages).
     func plan(
-        _ head: RequestHead, body: ByteBuffer?, service name: String, target: String, exchange: Exchange,
-        endpoint: String? = nil
+        _ head: RequestHead, body: ByteBuffer?, service name: String, route: ServiceRoute?, target: String,
+        exchange: Exchange, endpoint: String? = nil
     ) -> Decision {
-        guard let route = admission.route(named: name) else { return .respond(serviceNotFound(name, exchange)) }
+        guard let route else { return .respond(serviceNotFound(name, exchange)) }
         if let denial = tokenDenial(head, route: route, exchange, endpoint: endpoint) { return .respond(denial) }
         let authorization = route.authEnabled ? head.authorization : nil
         guard KeyCheck.isAuthorized(authorization, route: route) else {

@@ -9,8 +9,9 @@ import NIOHTTP1
 /// 405, 401, …) and, for scoring and swagger requests, the request to forward through admission
 /// to a replica (`RouterRequestHandler+Forwarding.swift`).
 ///
-/// Everything here is synchronous and reads immutable snapshots (the route table through
-/// `Admission`, `RolloutTables`), so a request is decided on its event loop without waiting.
+/// Everything here is synchronous and reads immutable snapshots (the route table through the
+/// connection's `RouteCache`, `RolloutTables`), so a request is decided on its event loop without
+/// waiting.
 struct RouterRequestHandler: Sendable {
     let admission: Admission<RouterClock>
     /// Token keys, endpoint splits and per-version metrics of the current route table.
@@ -75,8 +76,10 @@ struct RouterRequestHandler: Sendable {
         var request: ReplicaProxy.Forwarded
     }
 
-    /// Decides what to do with a complete request (`body` nil when it had none).
-    func decide(_ head: RequestHead, body: ByteBuffer?, exchange: inout Exchange) -> Decision {
+    /// Decides what to do with a complete request (`body` nil when it had none), reading services'
+    /// routes from the connection's `routes`.
+    func decide(_ head: RequestHead, body: ByteBuffer?, exchange: inout Exchange, routes: inout RouteCache) -> Decision
+    {
         switch head.path {
         case .routerHealth:
             return .respond(.text("Healthy"))
@@ -102,22 +105,24 @@ struct RouterRequestHandler: Sendable {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
             return planEndpoint(
-                head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange)
+                head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange,
+                routes: &routes)
         case .serviceHealth(let name):
-            return .respond(serviceHealth(name, exchange))
+            return .respond(serviceHealth(routes.route(named: name, in: admission), name, exchange))
         case .score(let name, let query):
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
             return plan(
-                head, body: body, service: name, target: Self.target("/score", query), exchange: exchange)
+                head, body: body, service: name, route: routes.route(named: name, in: admission),
+                target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
             }
             return plan(
-                head, body: body, service: name, target: Self.target("/swagger.json", query),
-                exchange: exchange)
+                head, body: body, service: name, route: routes.route(named: name, in: admission),
+                target: Self.target("/swagger.json", query), exchange: exchange)
         }
     }
 
@@ -153,8 +158,8 @@ struct RouterRequestHandler: Sendable {
             requestID: exchange.requestID)
     }
 
-    private func serviceHealth(_ name: String, _ exchange: Exchange) -> RouterResponse {
-        guard let route = admission.route(named: name) else { return serviceNotFound(name, exchange) }
+    private func serviceHealth(_ route: ServiceRoute?, _ name: String, _ exchange: Exchange) -> RouterResponse {
+        guard let route else { return serviceNotFound(name, exchange) }
         if route.replicas.isEmpty {
             return .error(
                 .serviceUnavailable, code: "no_ready_replica",

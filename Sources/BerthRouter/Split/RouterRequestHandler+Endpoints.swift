@@ -9,7 +9,7 @@ extension RouterRequestHandler {
     /// answer carries `x-berth-endpoint-version`.
     func planEndpoint(
         _ head: RequestHead, body: ByteBuffer?, endpoint name: String, version: String?, query: String?,
-        exchange: inout Exchange
+        exchange: inout Exchange, routes: inout RouteCache
     ) -> Decision {
         let pick: EndpointSplitter.Pick?
         if let version {
@@ -20,8 +20,8 @@ extension RouterRequestHandler {
         guard let pick else { return .respond(endpointMiss(name, version: version, exchange)) }
         exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: RouterClock.now)
         return plan(
-            head, body: body, service: pick.service, target: Self.target("/score", query), exchange: exchange,
-            endpoint: name)
+            head, body: body, service: pick.service, route: routes.route(named: pick.service, in: admission),
+            target: Self.target("/score", query), exchange: exchange, endpoint: name)
     }
 
     private func endpointMiss(_ name: String, version: String?, _ exchange: Exchange) -> RouterResponse {
