@@ -44,6 +44,17 @@ struct ResponseFramerTests {
         #expect(String(buffer: r.head.endToEndLines) == "x-ms-run-function-failed: True\r\n")
     }
 
+    /// A code NIO knows gets its standard phrase (as NIO's own decoder gave it); another code keeps
+    /// the replica's phrase.
+    @Test(arguments: [
+        ("200 OK", 200, "OK"), ("200 Alright", 200, "OK"), ("299 Fine", 299, "Fine"), ("204", 204, "No Content"),
+        ("418 I'm a teapot", 418, "I'm a teapot"), ("503 ", 503, "Service Unavailable"), ("599 ", 599, ""),
+    ])
+    func reasonPhrases(statusLine: String, code: Int, phrase: String) throws {
+        let r = try Self.frame("HTTP/1.1 \(statusLine)\r\nContent-Length: 0\r\n\r\n", step: 1000)
+        #expect(r.status == code && r.head.status.reasonPhrase == phrase)
+    }
+
     @Test func informationalHeadsAreSkippedAndEmptyBodiesEnd() throws {
         let r = try Self.frame(
             "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)

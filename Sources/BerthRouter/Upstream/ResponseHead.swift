@@ -82,7 +82,10 @@ extension ResponseHead {
             code = code * 10 + Int(byte - UInt8(ascii: "0"))
         }
         guard code >= 100 else { throw FramingError(description: "not an HTTP/1.x status line") }
-        let reason = line.count > 13 ? String(decoding: line[13...], as: UTF8.self) : ""
-        return (version, HTTPResponseStatus(statusCode: code, reasonPhrase: reason))
+        // The usual phrase for the code ("200 OK") is NIO's own constant; only another one makes a String.
+        let standard = HTTPResponseStatus(statusCode: code)
+        let reason = UnsafeRawBufferPointer(rebasing: line[min(13, line.count)...])
+        if HeaderName.equals(reason, standard.reasonPhrase) { return (version, standard) }
+        return (version, HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: reason, as: UTF8.self)))
     }
 }

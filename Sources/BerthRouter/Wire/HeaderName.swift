@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The header names the router acts on, told from a line's bytes without making a `String`:
 /// this runs for every header of every request and response.
 enum HeaderName: Equatable {
@@ -57,9 +51,22 @@ enum HeaderName: Equatable {
     }
 
     /// Whether `bytes` equal `literal` exactly (methods and versions are case-sensitive).
+    ///
+    /// A plain loop rather than `memcmp`: the literals are a few bytes long, shorter than a call.
     static func equals(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
-        bytes.count == literal.utf8CodeUnitCount
-            && (bytes.isEmpty || memcmp(bytes.baseAddress!, literal.utf8Start, bytes.count) == 0)
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        let start = literal.utf8Start
+        for index in 0..<bytes.count where bytes[index] != start[index] { return false }
+        return true
+    }
+
+    /// Whether `bytes` equal the UTF-8 of `text` exactly.
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
+        guard bytes.count == text.utf8.count else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { utf8 in
+            for index in 0..<utf8.count where bytes[index] != utf8[index] { return false }
+            return true
+        } ?? text.utf8.elementsEqual(bytes)
     }
 
     /// Whether `bytes` equal `lowercase` (a lowercase ASCII literal) ignoring ASCII case.
