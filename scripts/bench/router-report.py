@@ -32,7 +32,7 @@ def main(path):
         ratio = statistics.median(ratios)
         print()
         print(f"berth/nginx throughput at {rows['berth' + rounds[0]]['connections']} connections: "
-              f"{ratio:.2f}x, the median of {len(ratios)} round(s): {', '.join(f'{r:.2f}' for r in ratios)} "
+              f"{ratio:.3f}x, the median of {len(ratios)} round(s): {', '.join(f'{r:.2f}' for r in ratios)} "
               f"(target >= {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
         if "nio-bare" in rows:
             berth = statistics.median(requests_per_second(rows[f"berth{k}"]) for k in rounds)
