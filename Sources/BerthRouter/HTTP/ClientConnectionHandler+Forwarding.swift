@@ -149,7 +149,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             + shared.stampBytes(stamped)
         // Room for a small body too: it is copied behind the head (`relay`).
         let bodyRoom = min(length ?? 256, Self.coalescedBodyBytes)
-        var bytes = context.channel.allocator.buffer(capacity: headBytes + bodyRoom)
+        var bytes = outbound.take(allocator: context.channel.allocator)
+        bytes.reserveCapacity(minimumWritableBytes: headBytes + bodyRoom)
         bytes.writeHead(maxBytes: headBytes) { writer in
             ResponseEncoding.appendStatusLine(status, to: &writer)
             writer.append(head.endToEndLines)
@@ -213,7 +214,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         var part = part
         let count = part.readableBytes
         if unwritten == nil {
-            unwritten = context.channel.allocator.buffer(capacity: min(count, Self.coalescedBodyBytes) + 24)
+            unwritten = outbound.take(allocator: context.channel.allocator)
+            unwritten!.reserveCapacity(minimumWritableBytes: min(count, Self.coalescedBodyBytes) + 24)
         }
         if chunkedToClient { unwritten!.writeChunkStart(count) }
         if count <= Self.coalescedBodyBytes {
@@ -230,6 +232,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         guard let bytes = unwritten else { return }
         unwritten = nil
         context?.write(wrapOutboundOut(bytes), promise: nil)
+        outbound.keep(bytes)
     }
 
     var canTakeBody: Bool { context?.channel.isWritable ?? true }

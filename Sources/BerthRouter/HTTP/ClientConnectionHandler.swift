@@ -67,6 +67,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// it, which go out as one write when the read ends (a write through the pipeline costs more
     /// than copying a few hundred bytes).
     var unwritten: ByteBuffer?
+    /// The buffer relayed responses are written into, reused from response to response.
+    var outbound = ReusableBuffer()
 
     init(shared: RouterRequestHandler) {
         self.shared = shared
@@ -183,7 +185,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.writeAndFlush(wrapOutboundOut(last ?? context.channel.allocator.buffer(capacity: 0)), promise: nil)
         } else if exchange.keepAlive && !quiescing {
             state = .idle
-            if let last { context.writeAndFlush(wrapOutboundOut(last), promise: nil) } else { context.flush() }
+            if let last {
+                context.writeAndFlush(wrapOutboundOut(last), promise: nil)
+                outbound.keep(last)
+            } else {
+                context.flush()
+            }
             handleFramed(context: context)
         } else {
             state = .idle

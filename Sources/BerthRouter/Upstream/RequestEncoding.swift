@@ -7,14 +7,15 @@ import NIOHTTP1
 /// The client's end-to-end header lines are copied as `RequestFramer` checked and wrote them
 /// (`RequestHead.endToEndLines`); the rest are the router's own.
 enum RequestEncoding {
-    static func encode(_ request: ReplicaProxy.Forwarded, host: String, allocator: ByteBufferAllocator) -> ByteBuffer {
+    /// Appends the request to `buffer` (the connection's `ReusableBuffer`, empty).
+    static func encode(_ request: ReplicaProxy.Forwarded, host: String, into buffer: inout ByteBuffer) {
         let headBytes =
             // METHOD SP target " HTTP/1.1" CRLF
             request.method.rawValue.utf8.count + request.target.utf8.count + 12
             + HeadWriter.headerLineBytes("Host", host) + request.lines.readableBytes
             + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
             + HeadWriter.requestIDLineBytes(request.requestID) + HeadWriter.contentLengthLineBytes + 2
-        var buffer = allocator.buffer(capacity: headBytes + (request.body?.readableBytes ?? 0))
+        buffer.reserveCapacity(minimumWritableBytes: headBytes + (request.body?.readableBytes ?? 0))
         buffer.writeHead(maxBytes: headBytes) { head in
             head.append(request.method.rawValue)
             head.append(UInt8(ascii: " "))
@@ -28,6 +29,5 @@ enum RequestEncoding {
             head.append("\r\n")
         }
         if var body = request.body { buffer.writeBuffer(&body) }
-        return buffer
     }
 }

@@ -41,6 +41,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var state = State.idle
     /// Frames the replica's bytes into responses (NIO's HTTP codec is not in this pipeline).
     private var framer = ResponseFramer()
+    /// The buffer each request is written into, reused from request to request.
+    private var outbound = ReusableBuffer()
     private var context: ChannelHandlerContext?
     /// Who receives the current response; nil when idle or detached.
     private var sink: (any UpstreamResponseSink)?
@@ -87,9 +89,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
         }
         self.deadline = deadline
         if timerFiresAt.map({ $0 > deadline }) ?? true { arm(at: deadline, context: context) }
-        context.writeAndFlush(
-            wrapOutboundOut(RequestEncoding.encode(request, host: host, allocator: context.channel.allocator)),
-            promise: nil)
+        var bytes = outbound.take(allocator: context.channel.allocator)
+        RequestEncoding.encode(request, host: host, into: &bytes)
+        context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        outbound.keep(bytes)
         return true
     }
 
