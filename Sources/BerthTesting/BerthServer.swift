@@ -63,12 +63,31 @@ package struct BerthServer: Sendable {
         }
     }
 
+    /// Starts a server as `start` does, runs `body` with it and stops it afterwards — also when
+    /// `body` throws, whose error is rethrown once the server has stopped.
+    package static func withRunning<T>(
+        home: URL, extraArguments: [String] = [], environment: [String: String] = [:],
+        _ body: (BerthServer) async throws -> T
+    ) async throws -> T {
+        let server = try await start(home: home, extraArguments: extraArguments, environment: environment)
+        let result: T
+        do {
+            result = try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        return result
+    }
+
     /// The server's environment: this process's, with the machine-wide environment cache moved to
     /// one folder under the temporary directory that every test run shares, so tests never touch
     /// the user's `~/.cache/berth` yet build each environment (scikit-learn's takes a while) once.
     static var testEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        environment["XDG_CACHE_HOME"] = FileManager.default.temporaryDirectory
+        environment["XDG_CACHE_HOME"] =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("berth-test-cache").path
         return environment
     }

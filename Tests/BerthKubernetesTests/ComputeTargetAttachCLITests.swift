@@ -7,7 +7,9 @@ import Testing
 /// `berth computetarget attach kubernetes` / `detach` end to end: the real CLI and server
 /// processes, attaching the API double through a kubeconfig file.
 struct ComputeTargetAttachCLITests {
-    @Test("Attach refuses a small FastProd cluster, attaches it as DevTest, refuses a second name, detaches", .timeLimit(.minutes(3)))
+    @Test(
+        "Attach refuses a small FastProd cluster, attaches it as DevTest, refuses a second name, detaches",
+        .timeLimit(.minutes(3)))
     func attachAndDetach() async throws {
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")])
         try await KubernetesAPIDouble.withRunning(configuration) { double in
@@ -15,14 +17,9 @@ struct ComputeTargetAttachCLITests {
             defer { folder.remove() }
             let home = folder.appending("home")
             let kubeconfig = try folder.write(Data(double.kubeconfig(namespace: "ml").utf8), to: "kubeconfig")
-            let server = try await BerthServer.start(home: home)
-            do {
+            try await BerthServer.withRunning(home: home) { server in
                 try await journey(double: double, home: home, kubeconfig: kubeconfig)
-            } catch {
-                _ = await server.stop()
-                throw error
             }
-            _ = await server.stop()
         }
     }
 
@@ -31,7 +28,9 @@ struct ComputeTargetAttachCLITests {
 
         let small = try await BerthCLI.run(attach + ["-n", "aks-1"], home: home)
         #expect(small.exitCode == 1, "\(small)")
-        #expect(small.stderr.contains("4 allocatable vCPUs on 1 ready node (of 1); a FastProd cluster needs at least 12"), "\(small)")
+        #expect(
+            small.stderr.contains("4 allocatable vCPUs on 1 ready node (of 1); a FastProd cluster needs at least 12"),
+            "\(small)")
 
         let attached = try await BerthCLI.run(
             attach + ["-n", "aks-1", "--cluster-purpose", "DevTest", "--output", "json"], home: home)

@@ -11,18 +11,15 @@ import Testing
 /// and only then gets SIGTERM — so a router that follows the slices never sends a request to a
 /// replica that refuses it.
 struct DrainTests {
-    @Test("A deleted Pod is terminating and unready in its slice at once, serves through preStop, then goes", .timeLimit(.minutes(4)))
+    @Test(
+        "A deleted Pod is terminating and unready in its slice at once, serves through preStop, then goes",
+        .timeLimit(.minutes(4)))
     func deletedPodDrains() async throws {
         let folder = try TemporaryDirectory("berth-k8s-drain")
         defer { folder.remove() }
-        let server = try await BerthServer.start(home: folder.appending("home"))
-        do {
+        try await BerthServer.withRunning(home: folder.appending("home")) { server in
             try await drain(server: server, folder: folder)
-        } catch {
-            _ = await server.stop()
-            throw error
         }
-        _ = await server.stop()
     }
 
     func drain(server: BerthServer, folder: TemporaryDirectory) async throws {
@@ -46,7 +43,8 @@ struct DrainTests {
             spec.environment = [:]
             spec.liveness.initialDelaySeconds = 300
             try await backend.apply(spec)
-            #expect(try await PodRunnerTests.waitFor { (await backend.status(ofDeployment: "diabetes"))?.readyCount == 2 })
+            #expect(
+                try await PodRunnerTests.waitFor { (await backend.status(ofDeployment: "diabetes"))?.readyCount == 2 })
 
             spec.replicas = 1
             try await backend.apply(spec)
@@ -54,7 +52,8 @@ struct DrainTests {
             let pod = try #require(Self.terminatingPod(in: double))
             let name = try #require(pod["metadata"]?["name"]?.stringValue)
             let address = try #require(pod["status"]?["podIP"]?.stringValue)
-            #expect(pod["metadata"]?["deletionGracePeriodSeconds"]?.numberValue == 45, "5 s preStop + 30 s scoring + 10 s")
+            #expect(
+                pod["metadata"]?["deletionGracePeriodSeconds"]?.numberValue == 45, "5 s preStop + 30 s scoring + 10 s")
 
             // The endpoint turns not ready and terminating (the EndpointSlice controller's next
             // pass), the status no longer counts the Pod…
@@ -120,7 +119,9 @@ extension DrainTests {
         }
     }
 
-    func underLoad(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?)
+    func underLoad(
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?
+    )
         async throws
     {
         @discardableResult
@@ -146,7 +147,8 @@ extension DrainTests {
                 #"{"computeType": "aks", "authEnabled": false, "numReplicas": 3, "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25}, "maxConcurrentRequestsPerContainer": 1, "maxQueueWaitMs": 10000}"#
                     .utf8), to: "deploymentconfig.json")
         let ic = TestPaths.corpus("slow").appendingPathComponent("inferenceconfig.json").path
-        try await berth("model", "deploy", "-n", "slow-k8s", "-m", "slow-model:1", "--ic", ic, "--dc", config.path, "--ct", "aks-1")
+        try await berth(
+            "model", "deploy", "-n", "slow-k8s", "-m", "slow-model:1", "--ic", ic, "--dc", config.path, "--ct", "aks-1")
 
         let process = try ClusterRouterEndToEndTests.startFeedRouter(
             server: server, double: double, kubeconfig: kubeconfig, folder: folder)
@@ -163,14 +165,16 @@ extension DrainTests {
         try await Task.sleep(for: .seconds(1))
         try await double.client().scaleDeployment(namespace: "default", name: "berth-slow-k8s", replicas: 1)
         try await ClusterRouterEndToEndTests.eventually("the two Pods drained and went", process) {
-            pods(readyOnly: false).count == 1 && ClusterRouterEndToEndTests.lastReplicas(process, service: "slow-k8s") == pods(readyOnly: true)
+            pods(readyOnly: false).count == 1
+                && ClusterRouterEndToEndTests.lastReplicas(process, service: "slow-k8s") == pods(readyOnly: true)
         }
         try await Task.sleep(for: .seconds(1))
         load.stop()
         await driving
         #expect(
             load.failures.isEmpty,
-            "no request failed while two of three Pods drained: \(load.failures)\n\(process.stderr.split(separator: "\n").filter { !$0.contains("debug") }.suffix(60).joined(separator: "\n"))")
+            "no request failed while two of three Pods drained: \(load.failures)\n\(process.stderr.split(separator: "\n").filter { !$0.contains("debug") }.suffix(60).joined(separator: "\n"))"
+        )
         #expect(load.succeeded > 20, "\(load.succeeded)")
 
         try await berth("service", "delete", "-n", "slow-k8s")

@@ -18,15 +18,11 @@ struct KubernetesAutoscaleTests {
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")], podRuntime: runtime)
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
-            let server = try await BerthServer.start(
-                home: folder.appending("home"), extraArguments: ["--scale-down-delay", "3"])
-            do {
+            try await BerthServer.withRunning(
+                home: folder.appending("home"), extraArguments: ["--scale-down-delay", "3"]
+            ) { server in
                 try await journey(double: double, server: server, folder: folder, kubeconfig: kubeconfig)
-            } catch {
-                _ = await server.stop()
-                throw error
             }
-            _ = await server.stop()
         }
     }
 
@@ -47,7 +43,8 @@ struct KubernetesAutoscaleTests {
         func podNames() -> Set<String> {
             Set(
                 double.objects(kind: "Pod").filter {
-                    $0["metadata"]?["labels"]?["berth.dev/service"] == "slow-k8s" && $0["metadata"]?["deletionTimestamp"] == nil
+                    $0["metadata"]?["labels"]?["berth.dev/service"] == "slow-k8s"
+                        && $0["metadata"]?["deletionTimestamp"] == nil
                 }.compactMap { $0["metadata"]?["name"]?.stringValue })
         }
 
@@ -64,11 +61,13 @@ struct KubernetesAutoscaleTests {
             """
         let dc = try folder.write(Data(config.utf8), to: "deploymentconfig.json")
         let ic = TestPaths.corpus("slow").appendingPathComponent("inferenceconfig.json").path
-        try await berth("model", "deploy", "-n", "slow-k8s", "-m", "slow-model:1", "--ic", ic, "--dc", dc.path, "--ct", "aks-1")
+        try await berth(
+            "model", "deploy", "-n", "slow-k8s", "-m", "slow-model:1", "--ic", ic, "--dc", dc.path, "--ct", "aks-1")
         let deployed = try await service()
         #expect(deployed.desiredReplicas == 1 && replicasInCluster() == 1)
         let uri = try #require(deployed.scoringUri)
-        let key = try await berth("service", "get-keys", "-n", "slow-k8s", "-o", "json").json(ServiceKeys.self).primaryKey
+        let key = try await berth("service", "get-keys", "-n", "slow-k8s", "-o", "json").json(ServiceKeys.self)
+            .primaryKey
 
         // 4 clients at 50 % of 1 request per replica need 8 replicas; maxReplicas bounds it to 3.
         let load = ScoringLoad()
@@ -99,7 +98,8 @@ struct KubernetesAutoscaleTests {
         let changed = folder.appending("slow-v2")
         try FileManager.default.copyItem(at: TestPaths.corpus("slow"), to: changed)
         let script = changed.appendingPathComponent("score.py")
-        try (String(contentsOf: script, encoding: .utf8) + "\n# version 2\n").write(to: script, atomically: true, encoding: .utf8)
+        try (String(contentsOf: script, encoding: .utf8) + "\n# version 2\n").write(
+            to: script, atomically: true, encoding: .utf8)
         let before = podNames()
         let light = ScoringLoad()
         async let lightDriving: Void = light.run(clients: 1, uri: uri, key: key)

@@ -18,14 +18,9 @@ struct KubernetesDeployEndToEndTests {
             let home = folder.appending("home")
             let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
             let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
-            let server = try await BerthServer.start(home: home)
-            do {
+            try await BerthServer.withRunning(home: home) { server in
                 try await journey(double: double, server: server, kubeconfig: kubeconfig, model: model)
-            } catch {
-                _ = await server.stop()
-                throw error
             }
-            _ = await server.stop()
         }
     }
 
@@ -44,7 +39,9 @@ struct KubernetesDeployEndToEndTests {
         #expect(deployed.stdout.contains("Service 'echo-k8s' is Healthy."), "\(deployed)")
         let pods = double.objects(kind: "Pod").filter { $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" }
         #expect(pods.count == 1)
-        let ready = pods.first?["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Ready" && $0["status"] == "True" }
+        let ready = pods.first?["status"]?["conditions"]?.arrayValue?.contains {
+            $0["type"] == "Ready" && $0["status"] == "True"
+        }
         #expect(ready == true, "\(pods)")
         #expect(pods.first?["status"]?["podIP"]?.stringValue?.hasPrefix("127.0.0.") == true)
 
@@ -66,7 +63,8 @@ struct KubernetesDeployEndToEndTests {
         func replicaPods() -> Set<String> {
             Set(
                 double.objects(kind: "Pod").filter {
-                    $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && $0["metadata"]?["deletionTimestamp"] == nil
+                    $0["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s"
+                        && $0["metadata"]?["deletionTimestamp"] == nil
                 }.compactMap { $0["metadata"]?["name"]?.stringValue })
         }
         let before = replicaPods()
@@ -127,7 +125,8 @@ struct KubernetesDeployEndToEndTests {
         defer { folder.remove() }
         let unrelated = try await ControlPlaneClient(baseURL: server.baseURL, token: adminToken).uploadArtifact(
             at: try folder.write(Data("not this deployment's\n".utf8), to: "other.txt"))
-        let notItsFile = try await TestHTTP.get("\(server.baseURL)/api/v1/artifacts/\(unrelated.digest)", headers: bearer)
+        let notItsFile = try await TestHTTP.get(
+            "\(server.baseURL)/api/v1/artifacts/\(unrelated.digest)", headers: bearer)
         #expect(notItsFile.status == 401, "\(notItsFile.text)")
         let upload = try await TestHTTP.post("\(server.baseURL)/api/v1/artifacts", "x", headers: bearer)
         #expect(upload.status == 401, "\(upload.text)")

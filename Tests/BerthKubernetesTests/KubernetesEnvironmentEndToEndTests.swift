@@ -30,14 +30,9 @@ struct KubernetesEnvironmentEndToEndTests {
                     "BERTH_KUBERNETES_REGISTRY": registryURL, "BERTH_KUBERNETES_REGISTRY_CREDENTIALS": credentials.path,
                     "BERTH_KUBERNETES_ENV_CACHE_CLAIM": "berth-venvs",
                 ]
-                let server = try await BerthServer.start(home: folder.appending("home"), environment: environment)
-                do {
+                try await BerthServer.withRunning(home: folder.appending("home"), environment: environment) { server in
                     try await journey(double: double, server: server, folder: folder, registryURL: registryURL)
-                } catch {
-                    _ = await server.stop()
-                    throw error
                 }
-                _ = await server.stop()
             }
         }
     }

@@ -17,14 +17,9 @@ struct KubernetesStateEndToEndTests {
         try await KubernetesAPIDouble.withRunning(configuration) { double in
             let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
             let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
-            let server = try await BerthServer.start(home: folder.appending("home"))
-            do {
+            try await BerthServer.withRunning(home: folder.appending("home")) { server in
                 try await journey(server: server, kubeconfig: kubeconfig, model: model, folder: folder)
-            } catch {
-                _ = await server.stop()
-                throw error
             }
-            _ = await server.stop()
         }
     }
 
@@ -52,7 +47,8 @@ struct KubernetesStateEndToEndTests {
         #expect(shown.stdout.contains("Failed"), "\(shown)")
         #expect(shown.stdout.contains("Error, exit code 1"), "\(shown)")
         let api = try await TestHTTP.get(
-            "\(server.baseURL)/api/v1/services/crash-k8s", headers: [("Authorization", "Bearer \(try server.adminToken())")])
+            "\(server.baseURL)/api/v1/services/crash-k8s",
+            headers: [("Authorization", "Bearer \(try server.adminToken())")])
         #expect(api.status == 200)
         #expect(api.text.contains("Error, exit code 1"), "\(api.text)")
 
@@ -70,7 +66,8 @@ struct KubernetesStateEndToEndTests {
         #expect(bigShown.stdout.contains("Unschedulable"), "\(bigShown)")
         #expect(bigShown.stdout.contains("Insufficient cpu"), "\(bigShown)")
         let bigAPI = try await TestHTTP.get(
-            "\(server.baseURL)/api/v1/services/big-k8s", headers: [("Authorization", "Bearer \(try server.adminToken())")])
+            "\(server.baseURL)/api/v1/services/big-k8s",
+            headers: [("Authorization", "Bearer \(try server.adminToken())")])
         #expect(bigAPI.text.contains("Unschedulable") && bigAPI.text.contains("Insufficient cpu"), "\(bigAPI.text)")
 
         let detached = try await berth("computetarget", "detach", "-n", "aks-1", "--force")

@@ -16,14 +16,9 @@ struct PodRunnerTests {
     func journey() async throws {
         let folder = try TemporaryDirectory("berth-k8s-pods")
         defer { folder.remove() }
-        let server = try await BerthServer.start(home: folder.appending("home"))
-        do {
+        try await BerthServer.withRunning(home: folder.appending("home")) { server in
             try await run(server: server, folder: folder)
-        } catch {
-            _ = await server.stop()
-            throw error
         }
-        _ = await server.stop()
     }
 
     func run(server: BerthServer, folder: TemporaryDirectory) async throws {
@@ -57,7 +52,8 @@ struct PodRunnerTests {
             }
             #expect(slices.count == 2)
             for slice in slices {
-                let address = try #require(slice["endpoints"]?.arrayValue?.first?["addresses"]?.arrayValue?.first?.stringValue)
+                let address = try #require(
+                    slice["endpoints"]?.arrayValue?.first?["addresses"]?.arrayValue?.first?.stringValue)
                 let port = Int(slice["ports"]?.arrayValue?.first?["port"]?.numberValue ?? 0)
                 #expect(port == 5001)
                 let answer = try await TestHTTP.post("http://\(address):\(port)/score", #"{"x": 1}"#)
@@ -80,11 +76,16 @@ struct PodRunnerTests {
             #expect(rolled)
 
             await backend.remove(deploymentNamed: "diabetes")
-            #expect(try await Self.waitFor { double.objects(kind: "Pod").isEmpty && double.objects(kind: "EndpointSlice").isEmpty })
+            #expect(
+                try await Self.waitFor {
+                    double.objects(kind: "Pod").isEmpty && double.objects(kind: "EndpointSlice").isEmpty
+                })
         }
     }
 
-    @Test("A replica that exits is restarted with a back-off and reported with its last termination", .timeLimit(.minutes(2)))
+    @Test(
+        "A replica that exits is restarted with a back-off and reported with its last termination",
+        .timeLimit(.minutes(2)))
     func crashLoop() async throws {
         let folder = try TemporaryDirectory("berth-k8s-crash")
         defer { folder.remove() }
@@ -122,9 +123,11 @@ struct PodRunnerTests {
 
     /// The containers' logs the double wrote, for a failure's message.
     static func podLogs(_ folder: URL) -> String {
-        let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        let files =
+            FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         return files.filter { $0.path.contains("/logs/") }.sorted { $0.path < $1.path }.prefix(6).map { file in
-            "--- \(file.lastPathComponent)\n" + String((try? String(contentsOf: file, encoding: .utf8))?.suffix(1500) ?? "")
+            "--- \(file.lastPathComponent)\n"
+                + String((try? String(contentsOf: file, encoding: .utf8))?.suffix(1500) ?? "")
         }.joined(separator: "\n")
     }
 

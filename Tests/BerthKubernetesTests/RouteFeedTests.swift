@@ -8,19 +8,16 @@ import Testing
 /// The control plane's route feed (`GET /api/v1/routes`), through a real `berth server` with a
 /// cluster (the API double) attached: who may read it, what it serves, the watch stream.
 struct RouteFeedTests {
-    @Test("The feed answers only to the cluster's feed token and streams tables and heartbeats", .timeLimit(.minutes(3)))
+    @Test(
+        "The feed answers only to the cluster's feed token and streams tables and heartbeats", .timeLimit(.minutes(3)))
     func feed() async throws {
         let folder = try TemporaryDirectory("berth-feed")
         defer { folder.remove() }
         try await KubernetesAPIDouble.withRunning(.init(nodes: [.init(name: "n1", cpu: "4")])) { double in
             let home = folder.appending("home")
             let kubeconfig = try folder.write(Data(double.kubeconfig().utf8), to: "kubeconfig")
-            let server = try await BerthServer.start(home: home)
-            do {
+            try await BerthServer.withRunning(home: home) { server in
                 try await check(double: double, server: server, kubeconfig: kubeconfig)
-            } catch {
-                _ = await server.stop()
-                throw error
             }
         }
     }
@@ -34,7 +31,10 @@ struct RouteFeedTests {
 
     func check(double: RunningKubernetesAPIDouble, server: BerthServer, kubeconfig: URL) async throws {
         let attached = try await BerthCLI.run(
-            ["computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path, "--cluster-purpose", "DevTest"],
+            [
+                "computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path,
+                "--cluster-purpose", "DevTest",
+            ],
             home: server.home, timeout: .seconds(60))
         try #require(attached.succeeded, "\(attached)")
         let token = try Self.feedToken(double)
@@ -80,7 +80,10 @@ struct RouteFeedTests {
                     // A new signing key changes the table's token keys: a new table goes out.
                     let rotation = try await TestHTTP.post(
                         "\(server.baseURL)/api/v1/workspace/rotateSigningKey", "{}",
-                        headers: [("Authorization", "Bearer \(try server.adminToken())"), ("Content-Type", "application/json")])
+                        headers: [
+                            ("Authorization", "Bearer \(try server.adminToken())"),
+                            ("Content-Type", "application/json"),
+                        ])
                     #expect(rotation.status == 200, "\(rotation.text)")
                     rotated = true
                 }
