@@ -46,22 +46,25 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         var excluding: String?
     }
 
+    /// A service's admission state; its route is in `routes`, of which only the two limits that
+    /// admission applies are copied here.
     private struct ServiceState {
-        var route: ServiceRoute
+        /// The route's `maxConcurrentRequestsPerContainer`, at least 1.
+        var maxConcurrent: Int
+        /// The route's `maxQueueWaitMs`, at least zero.
+        var maxQueueWait: Duration
         var replicas: [Replica]
         var queue: [Queued] = []
         /// Where the next tie-break scan starts, so idle replicas share the load in turn.
         var cursor: Int = 0
-
-        var maxConcurrent: Int { max(1, route.maxConcurrentRequestsPerContainer) }
     }
 
     let policy: Policy
     /// The generation of the table in use; nil until the first one arrives.
     private(set) var generation: UInt64?
     private var services: [String: ServiceState] = [:]
-    /// Each service's route, beside `services`: `route(named:)` runs for every request, and reading
-    /// a `ServiceState` out of its dictionary copies all of it (replicas and queue too).
+    /// The table's routes by service, apart from `services`: routes are read for every request, and
+    /// reading a `ServiceState` out of its dictionary would copy all of it (replicas and queue too).
     private(set) var routes: [String: ServiceRoute] = [:]
 
     init(policy: Policy = Policy()) {
@@ -85,7 +88,8 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
             var kept: [String: Replica] = [:]
             for replica in old?.replicas ?? [] { kept[replica.endpoint.id] = replica }
             var state = ServiceState(
-                route: route,
+                maxConcurrent: max(1, route.maxConcurrentRequestsPerContainer),
+                maxQueueWait: .milliseconds(max(0, route.maxQueueWaitMs)),
                 replicas: route.replicas.map { endpoint in
                     var replica = kept[endpoint.id] ?? Replica(endpoint: endpoint)
                     replica.endpoint = endpoint
@@ -125,9 +129,8 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         if state.queue.count >= policy.maxQueuedRequestsPerService {
             return .done(.overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
         }
-        let wait = Duration.milliseconds(max(0, state.route.maxQueueWaitMs))
-        if wait == .zero { return .done(.overloaded(Self.reason(state))) }
-        return .mustWait(deadline: now.advanced(by: wait))
+        if state.maxQueueWait == .zero { return .done(.overloaded(Self.reason(state))) }
+        return .mustWait(deadline: now.advanced(by: state.maxQueueWait))
     }
 
     /// Puts a request that got `.mustWait` in its service's queue, unless things changed since:
