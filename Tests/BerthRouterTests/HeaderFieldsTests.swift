@@ -42,5 +42,10 @@ struct HeaderFieldsTests {
         #expect(!equals("HTTP/1.10", "HTTP/1.1"))
         #expect(!equals("HTTP/1.", "HTTP/1.1"))
         #expect(equals("", ""))
+        func hasPrefix(_ text: String, _ literal: StaticString) -> Bool {
+            Array(text.utf8).withUnsafeBytes { HeaderName.hasPrefix($0, literal) }
+        }
+        #expect(hasPrefix("HTTP/2.0", "HTTP/") && hasPrefix("HTTP/", "HTTP/"))
+        #expect(!hasPrefix("HTTP", "HTTP/") && !hasPrefix("http/1.1", "HTTP/"))
     }
 }

@@ -149,8 +149,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             + shared.stampBytes(stamped)
         // Room for a small body too: it is copied behind the head (`relay`).
         let bodyRoom = min(length ?? 256, Self.coalescedBodyBytes)
-        var bytes = outbound.take(allocator: context.channel.allocator)
-        bytes.reserveCapacity(minimumWritableBytes: headBytes + bodyRoom)
+        var bytes = outbound.take(reserving: headBytes + bodyRoom, allocator: context.channel.allocator)
         bytes.writeHead(maxBytes: headBytes) { writer in
             ResponseEncoding.appendStatusLine(status, to: &writer)
             writer.append(head.endToEndLines)
@@ -214,8 +213,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         var part = part
         let count = part.readableBytes
         if unwritten == nil {
-            unwritten = outbound.take(allocator: context.channel.allocator)
-            unwritten!.reserveCapacity(minimumWritableBytes: min(count, Self.coalescedBodyBytes) + 24)
+            unwritten = outbound.take(
+                reserving: min(count, Self.coalescedBodyBytes) + 24, allocator: context.channel.allocator)
         }
         if chunkedToClient { unwritten!.writeChunkStart(count) }
         if count <= Self.coalescedBodyBytes {

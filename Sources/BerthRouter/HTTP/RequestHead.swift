@@ -150,9 +150,7 @@ extension RequestHead {
             version = .http1_1
         } else if HeaderName.equals(versionBytes, "HTTP/1.0") {
             version = .http1_0
-        } else if versionBytes.count >= 5,
-            HeaderName.equals(UnsafeRawBufferPointer(rebasing: versionBytes[..<5]), "HTTP/")
-        {
+        } else if HeaderName.hasPrefix(versionBytes, "HTTP/") {
             throw FramingError(
                 description: "the router speaks HTTP/1.1 and HTTP/1.0 only", status: .httpVersionNotSupported)
         } else {

@@ -63,10 +63,9 @@ extension ResponseHead {
     /// `HTTP/1.x SP 3DIGIT [SP reason]`.
     private static func statusLine(_ line: UnsafeRawBufferPointer) throws -> (HTTPVersion, HTTPResponseStatus) {
         let version: HTTPVersion
-        let prefix = UnsafeRawBufferPointer(rebasing: line.prefix(9))
-        if HeaderName.equals(prefix, "HTTP/1.1 ") {
+        if HeaderName.hasPrefix(line, "HTTP/1.1 ") {
             version = .http1_1
-        } else if HeaderName.equals(prefix, "HTTP/1.0 ") {
+        } else if HeaderName.hasPrefix(line, "HTTP/1.0 ") {
             version = .http1_0
         } else {
             throw FramingError(description: "not an HTTP/1.x status line")

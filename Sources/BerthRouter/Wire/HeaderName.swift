@@ -60,6 +60,12 @@ enum HeaderName: Equatable {
         return true
     }
 
+    /// Whether `bytes` start with `literal` exactly.
+    static func hasPrefix(_ bytes: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        return bytes.count >= count && equals(UnsafeRawBufferPointer(rebasing: bytes[..<count]), literal)
+    }
+
     /// Whether `bytes` equal the UTF-8 of `text` exactly.
     static func equals(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool {
         guard bytes.count == text.utf8.count else { return false }

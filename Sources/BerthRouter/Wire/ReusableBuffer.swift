@@ -14,11 +14,13 @@ struct ReusableBuffer {
 
     private var spare: ByteBuffer?
 
-    /// An empty buffer: the spare one, or a new one from `allocator` when there is none.
-    mutating func take(allocator: ByteBufferAllocator) -> ByteBuffer {
-        guard var buffer = spare else { return allocator.buffer(capacity: 0) }
+    /// An empty buffer with room for `bytes`: the spare one, or a new one from `allocator` when
+    /// there is none.
+    mutating func take(reserving bytes: Int = 0, allocator: ByteBufferAllocator) -> ByteBuffer {
+        guard var buffer = spare else { return allocator.buffer(capacity: bytes) }
         spare = nil  // So the storage is unshared again once NIO is done with it.
         buffer.clear()
+        buffer.reserveCapacity(minimumWritableBytes: bytes)
         return buffer
     }
 
