@@ -47,6 +47,20 @@ extension Router {
         public var maxThreads: Int? = nil
         /// The event-loop threads the router starts with; nil: the most it may use. Default nil.
         public var initialThreads: Int? = nil
+        /// Client connections open at once; one more is answered 503 `too_many_connections` and
+        /// closed. Default 8192 (keep it under the process's open-file limit, `ulimit -n`, which
+        /// replica connections share).
+        public var maxConnections: Int = 8192
+        /// Request-body bytes held across all requests at once (bodies are collected whole before
+        /// they go to a replica); a request whose body does not fit gets 503 `overloaded` and its
+        /// connection closes. Default 1 GiB.
+        public var maxBufferedBodyBytes: Int = 1024 * 1024 * 1024
+        /// From the first byte of a request head to its end; a slower client gets 408 and the
+        /// connection closes (slow-loris). Default 20 s.
+        public var requestHeadTimeout: Duration = .seconds(20)
+        /// How long a client connection may stay without sending a byte, between requests or while
+        /// sending a body, before it is closed (a stalled body gets 408). Default 120 s.
+        public var clientIdleTimeout: Duration = .seconds(120)
 
         public init(
             host: String = "127.0.0.1",
@@ -91,6 +105,15 @@ extension Router {
             try require(
                 (initialThreads ?? 1) >= 1, "Router initialThreads (\(initialThreads ?? 0)) must be at least 1.")
             try require((maxThreads ?? 1) >= 1, "Router maxThreads (\(maxThreads ?? 0)) must be at least 1.")
+            try require(maxConnections >= 1, "Router maxConnections (\(maxConnections)) must be at least 1.")
+            try require(
+                maxBufferedBodyBytes >= 1,
+                "Router maxBufferedBodyBytes (\(maxBufferedBodyBytes)) must be at least 1.")
+            try require(
+                requestHeadTimeout > .zero,
+                "Router requestHeadTimeout (\(requestHeadTimeout)) must be greater than 0.")
+            try require(
+                clientIdleTimeout > .zero, "Router clientIdleTimeout (\(clientIdleTimeout)) must be greater than 0.")
         }
     }
 }

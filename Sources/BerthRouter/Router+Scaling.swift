@@ -9,7 +9,7 @@ extension Router {
     /// machine does not count as a slow period by itself.
     static let probesPerSample = 5
 
-    /// The self-scaling loop (issue 5 item 5): every `selfScalingSamplePeriod` it measures routing
+    /// The self-scaling loop: every `selfScalingSamplePeriod` it measures routing
     /// latency and CPU use, asks `RouterScalingPolicy` and applies its answer by opening a
     /// listener on one more event loop (`addThread`) or closing the last one; each decision is
     /// logged and kept in `load().threads`. Returns when graceful shutdown begins or the task is

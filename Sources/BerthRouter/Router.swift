@@ -24,10 +24,10 @@ import Synchronization
 ///
 /// Cost: docs/benchmarks.md (router section) has the measured throughput and latency against
 /// nginx and where the CPU time per request goes. The router speaks HTTP/1.1 itself on replica
-/// connections and toward clients (`ResponseFramer`, `RequestEncoding`, `ResponseEncoding`);
-/// only client requests go through NIO's decoder. Not done: issue 5's throughput target
-/// (≥ 0.8× nginx's) is still missed (about 0.5–0.6× on two shared cores); the added-latency target
-/// (≤ 0.15 ms, unloaded) is met.
+/// connections and toward clients (`ResponseFramer`, `RequestEncoding`, `ResponseEncoding`,
+/// `RequestFramer`). A request is refused from its head (route, key, token) before its body is
+/// read, and the router's client limits (`Configuration.maxConnections`, `.maxBufferedBodyBytes`,
+/// `.requestHeadTimeout`, `.clientIdleTimeout`) keep an exposed router's memory and connections bounded.
 ///
 /// The control plane pushes route tables with `update(_:)`; the router swaps the snapshot and
 /// never reads the store. Requests in flight and queued are readable with `load()` for the
@@ -114,12 +114,15 @@ public final class Router: Service, Sendable {
     public func run() async throws {
         try configuration.validate()
         precondition(!started.exchange(true, ordering: .relaxed), "Router.run() must be called only once.")
-        let registry = ConnectionRegistry()
+        let registry = ConnectionRegistry(maxConnections: configuration.maxConnections)
         let listeners = RouterListeners()
         let handler = RouterRequestHandler(
             admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: configuration.connectTimeout),
             maxBodyBytes: configuration.maxBodyBytes, maxBusyRetries: configuration.maxBusyRetries,
-            readiness: readiness, logger: logger)
+            readiness: readiness, bodyBudget: BodyBudget(limit: configuration.maxBufferedBodyBytes),
+            timeouts: ConnectionTimeouts(
+                head: configuration.requestHeadTimeout, idle: configuration.clientIdleTimeout),
+            logger: logger)
         if configuration.port != 0 {
             try await Self.checkPortIsFree(host: configuration.host, port: configuration.port)
         }
@@ -167,10 +170,14 @@ public final class Router: Service, Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard registry.add(channel) else {
+                        try channel.pipeline.syncOperations.addHandler(
+                            RefusedConnectionHandler(limit: registry.maxConnections, shared: handler))
+                        return
+                    }
                     // No NIO HTTP handler: `ClientConnectionHandler` reads requests from the bytes
                     // (`RequestFramer`), handles pipelining and writes responses as bytes.
                     try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
-                    registry.add(channel)
                 }
             }
             .bind(host: configuration.host, port: port).get()

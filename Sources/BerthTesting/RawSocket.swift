@@ -59,7 +59,16 @@ package final class RawSocket {
         try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                // MSG_NOSIGNAL: a peer that closed gives EPIPE here instead of a SIGPIPE that ends the test process.
+                #if canImport(Glibc)
+                    let written = Glibc.send(
+                        descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                #elseif canImport(Musl)
+                    let written = Musl.send(
+                        descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                #else
+                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
                 guard written > 0 else {
                     throw TestProcessError("write() failed: \(String(cString: strerror(errno))).")
                 }

@@ -1,7 +1,7 @@
 import BerthAutoscaling
 import Testing
 
-/// The router's self-scaling decision with a hand-moved clock (issue 5 item 5).
+/// The router's self-scaling decision with a hand-moved clock.
 struct RouterScalingPolicyTests {
     typealias Policy = RouterScalingPolicy<TestInstant>
 

@@ -1,4 +1,4 @@
-/// When a router should run on more or fewer event-loop threads (issue 5 item 5, the seed's
+/// When a router should run on more or fewer event-loop threads (the seed's
 /// azureml-fe behaviour): more when routing latency passes a threshold, fewer when CPU use is
 /// low, never on a DevTest cluster.
 ///

@@ -15,7 +15,7 @@ public struct ReplicaEnvironmentChoice: Sendable, Hashable {
     }
 }
 
-/// Chooses a deployment's environment on a cluster, as issue 7 asks: the image tagged with the
+/// Chooses a deployment's environment on a cluster: the image tagged with the
 /// environment's hash when the configured registry has it (asked through the registry's v2 API),
 /// else a venv the Pod builds at start from the requirements (into a cache volume keyed by the
 /// hash), else — nothing to install — the runtime image's own Python.

@@ -28,10 +28,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     enum State {
         /// Between requests.
         case idle
-        /// A request head arrived; its body is being collected (nil until a part arrives).
-        case receiving(RequestHead, body: ByteBuffer?)
-        /// 413 went out; the rest of the body is read and dropped (up to a bound), then the connection closes.
-        case refusing(drained: Int)
+        /// A request head arrived and passed the checks that need no body (route, key or token);
+        /// its body is being collected (nil until a part arrives).
+        case receiving(RouterRequestHandler.ForwardPlan, body: ByteBuffer?)
+        /// A refusal went out before the body was read; the rest of the body is read and dropped,
+        /// up to `limit` bytes, then the connection closes.
+        case refusing(drained: Int, limit: Int)
         /// The request is with admission or a replica (`forwarding` says where).
         case forwarding
         /// The client connection closed.
@@ -40,6 +42,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Body bytes read and dropped after a 413 before the connection closes anyway.
     static let drainLimitBytes = 8 * 1024 * 1024
+    /// Body bytes read and dropped after a refusal from the head alone (401, 404, …): a declared
+    /// body up to this size is dropped and the connection kept; a larger or chunked one is
+    /// dropped up to this size, then the connection closes.
+    static let refusedBodyDrainBytes = 64 * 1024
 
     let shared: RouterRequestHandler
     var state = State.idle
@@ -52,7 +58,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// The route table as this connection last read it (refreshed when a newer one is applied).
     private var routes = RouteCache()
     /// Frames requests from the bytes read; bytes of requests pipelined behind the current one stay in it.
-    private var framer = RequestFramer()
+    private(set) var framer = RequestFramer()
     /// A read was asked for while bytes were held; it is passed on once they are handled.
     private var readPending = false
     /// Graceful shutdown asked this connection to close after its current response.
@@ -60,7 +66,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Held bytes are being handled; a response that ends meanwhile leaves the next to this loop.
     private var isFraming = false
     /// A request could not be read: what the client sends until the connection closes is dropped.
-    private var isUnreadable = false
+    var isUnreadable = false
     /// The relayed response's body goes to the client chunked (the replica gave no length).
     var chunkedToClient = false
     /// The relayed response's bytes not written yet: its head and the small body parts read with
@@ -69,6 +75,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var unwritten: ByteBuffer?
     /// The buffer relayed responses are written into, reused from response to response.
     var outbound = ReusableBuffer()
+    /// Body bytes of the current request taken from the router's `BodyBudget`.
+    var heldBodyBytes = 0
+    /// What the timeout tick reads (`ClientConnectionHandler+Timeouts.swift`).
+    var timing = Timing()
 
     init(shared: RouterRequestHandler) {
         self.shared = shared
@@ -77,6 +87,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         upstreams = shared.proxy.connections(on: context.eventLoop)
+        startTimeoutTicks(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -88,6 +99,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !isUnreadable else { return }
+        timing.activity &+= 1
         framer.append(unwrapInboundIn(data))
         handleFramed(context: context)
     }
@@ -102,35 +114,50 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         switch part {
         case .head(let head):
             guard case .idle = state else { return }
-            exchange = RouterRequestHandler.Exchange(head)
+            timing.requestsStarted &+= 1
+            var exchange = RouterRequestHandler.Exchange(head)
+            self.exchange = exchange
             if let length = head.contentLength, length > shared.maxBodyBytes {
                 return refuseTooLarge()
             }
-            state = .receiving(head, body: nil)
-            if head.expectsContinue && head.hasBody {
-                context.writeAndFlush(wrapOutboundOut(ResponseEncoding.continueHead), promise: nil)
+            let decision = shared.decide(head, exchange: &exchange, routes: &routes)
+            self.exchange = exchange
+            switch decision {
+            case .respond(let response):
+                refuseBeforeBody(head, with: response)
+            case .forward(let plan):
+                state = .receiving(plan, body: nil)
+                if head.expectsContinue && head.hasBody {
+                    context.writeAndFlush(wrapOutboundOut(ResponseEncoding.continueHead), promise: nil)
+                }
             }
         case .body(var chunk):
             switch state {
-            case .receiving(let head, var body):
+            case .receiving(let plan, var body):
                 guard (body?.readableBytes ?? 0) + chunk.readableBytes <= shared.maxBodyBytes else {
                     return refuseTooLarge()
                 }
+                guard shared.bodyBudget.reserve(chunk.readableBytes) else {
+                    return refuseOverBudget()
+                }
+                heldBodyBytes += chunk.readableBytes
                 state = .idle  // Lets go of the state's reference, so `body` grows in place.
                 if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                state = .receiving(head, body: body)
-            case .refusing(let drained):
+                state = .receiving(plan, body: body)
+            case .refusing(let drained, let limit):
                 let total = drained + chunk.readableBytes
-                if total > Self.drainLimitBytes { return context.close(promise: nil) }
-                state = .refusing(drained: total)
+                if total > limit { return context.close(promise: nil) }
+                state = .refusing(drained: total, limit: limit)
             case .idle, .forwarding, .closed:
+                // `.idle`: the small body of a request refused from its head, dropped.
                 break
             }
         case .end:
             switch state {
-            case .receiving(let head, let body):
+            case .receiving(var plan, let body):
                 state = .forwarding
-                dispatch(head, body: body)
+                plan.attach(body)
+                forward(plan)
             case .refusing:
                 context.close(promise: nil)
             case .idle, .forwarding, .closed:
@@ -139,23 +166,50 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func dispatch(_ head: RequestHead, body: ByteBuffer?) {
-        guard var exchange else { return }
-        let decision = shared.decide(head, body: body, exchange: &exchange, routes: &routes)
-        self.exchange = exchange
-        switch decision {
-        case .respond(let response): respond(response)
-        case .forward(let plan): forward(plan)
+    /// Answers a request the router refuses from its head (no such service, a missing or wrong key
+    /// or token) before reading its body, so an unauthenticated client cannot make the router
+    /// hold or read a large body: a client that waits for `100 Continue` gets the refusal
+    /// instead and the connection closes; a declared body up to `refusedBodyDrainBytes` is dropped
+    /// as it arrives and the connection stays open; a larger or chunked one is dropped up to that
+    /// size, then the connection closes.
+    private func refuseBeforeBody(_ head: RequestHead, with response: RouterResponse) {
+        guard head.hasBody else { return respond(response) }
+        if head.expectsContinue {
+            exchange?.keepAlive = false
+        } else if let length = head.contentLength, length <= Self.refusedBodyDrainBytes {
+            // Dropped while idle: `.body` and `.end` of this request are ignored there.
+        } else {
+            exchange?.keepAlive = false
+            state = .refusing(drained: 0, limit: Self.refusedBodyDrainBytes)
         }
+        respond(response)
     }
 
     /// Writes 413 and reads (and drops) what the client still sends, up to a bound, so the client
     /// reads the answer instead of a connection reset; then the connection closes.
     private func refuseTooLarge() {
         guard let exchange else { return }
+        releaseBody()
         self.exchange?.keepAlive = false
-        state = .refusing(drained: 0)
+        state = .refusing(drained: 0, limit: Self.drainLimitBytes)
         respond(shared.tooLarge(exchange))
+    }
+
+    /// Writes 503 when the bodies all connections hold would pass `maxBufferedBodyBytes`, drops a
+    /// little of what follows, then closes.
+    private func refuseOverBudget() {
+        guard let exchange else { return }
+        releaseBody()
+        self.exchange?.keepAlive = false
+        state = .refusing(drained: 0, limit: Self.refusedBodyDrainBytes)
+        respond(shared.bodiesOverBudget(exchange))
+    }
+
+    /// Gives the current request's body bytes back to the router's `BodyBudget`.
+    func releaseBody() {
+        guard heldBodyBytes > 0 else { return }
+        shared.bodyBudget.release(heldBodyBytes)
+        heldBodyBytes = 0
     }
 
     // MARK: Responses
@@ -173,6 +227,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func endResponse() {
         guard let context, let exchange else { return }
         self.exchange = nil
+        releaseBody()
+        timing.activity &+= 1
         var last = unwritten
         unwritten = nil
         if chunkedToClient {
@@ -295,6 +351,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private func abandon() {
         guard !isClosed else { return }
         state = .closed
+        releaseBody()
+        stopTimeoutTicks()
         abandonForwarding()
         upstreams?.closeAll()
     }

@@ -13,17 +13,34 @@ final class ConnectionRegistry: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The most connections tracked at once (`Router.Configuration.maxConnections`).
+    let maxConnections: Int
+
+    init(maxConnections: Int = .max) {
+        self.maxConnections = maxConnections
+    }
 
     /// Tracks `channel` until it closes; a connection accepted during shutdown is quiesced at once.
-    func add(_ channel: any Channel) {
+    ///
+    /// - Returns: false, tracking nothing, when `maxConnections` are open already: the caller
+    ///   refuses the connection.
+    func add(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        let isQuiescing = state.withLock { state -> Bool in
-            if !state.isQuiescing { state.channels[id] = channel }
-            return state.isQuiescing
+        enum Outcome { case tracked, quiescing, full }
+        let outcome = state.withLock { state -> Outcome in
+            if state.isQuiescing { return .quiescing }
+            guard state.channels.count < maxConnections else { return .full }
+            state.channels[id] = channel
+            return .tracked
         }
-        if isQuiescing {
+        switch outcome {
+        case .full:
+            return false
+        case .quiescing:
             Self.quiesce(channel)
-            return
+            return true
+        case .tracked:
+            break
         }
         channel.closeFuture.whenComplete { [self] _ in
             let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
@@ -34,6 +51,7 @@ final class ConnectionRegistry: Sendable {
             }
             for waiter in waiters { waiter.resume() }
         }
+        return true
     }
 
     /// Asks every open connection to close once its current response is written.

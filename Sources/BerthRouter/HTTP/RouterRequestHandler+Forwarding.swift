@@ -4,13 +4,13 @@ import NIOHTTP1
 
 extension RouterRequestHandler {
     /// A request for service `name` checked against its route (tokens, keys, a sendable target)
-    /// and made ready for a replica, or the answer that refuses it.
+    /// and made ready for a replica (its body is attached once read), or the answer that refuses it.
     ///
     /// - Parameters:
     ///   - route: the service's route in the table in use; nil when it has no such service.
     ///   - endpoint: the endpoint the request came through (its name goes in messages).
     func plan(
-        _ head: RequestHead, body: ByteBuffer?, service name: String, route: ServiceRoute?, target: String,
+        _ head: RequestHead, service name: String, route: ServiceRoute?, target: String,
         exchange: Exchange, endpoint: String? = nil
     ) -> Decision {
         guard let route else { return .respond(serviceNotFound(name, exchange)) }
@@ -23,7 +23,7 @@ extension RouterRequestHandler {
             return .respond(unauthorized(name, hasHeader: authorization != nil, exchange))
         }
         let request = ReplicaProxy.forwarded(
-            head: head, target: target, body: body, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
+            head: head, target: target, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
             requestID: exchange.id)
         return .forward(ForwardPlan(service: name, route: route, request: request))
     }

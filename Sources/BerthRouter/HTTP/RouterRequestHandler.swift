@@ -20,6 +20,10 @@ struct RouterRequestHandler: Sendable {
     let maxBodyBytes: Int
     let maxBusyRetries: Int
     let readiness: RouterReadiness
+    /// The body bytes all connections may hold at once (`maxBufferedBodyBytes`).
+    let bodyBudget: BodyBudget
+    /// The head and idle timeouts of client connections.
+    let timeouts: ConnectionTimeouts
     let logger: Logger
 
     /// What every response of one request carries.
@@ -74,12 +78,18 @@ struct RouterRequestHandler: Sendable {
         var service: String
         var route: ServiceRoute
         var request: ReplicaProxy.Forwarded
+
+        /// Adds the collected body (nil or empty: none) to the request the replicas receive.
+        mutating func attach(_ body: ByteBuffer?) {
+            request.body = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
+        }
     }
 
-    /// Decides what to do with a complete request (`body` nil when it had none), reading services'
-    /// routes from the connection's `routes`.
-    func decide(_ head: RequestHead, body: ByteBuffer?, exchange: inout Exchange, routes: inout RouteCache) -> Decision
-    {
+    /// Decides what to do with a request from its head alone, before any of its body is read, so
+    /// a request that is refused (no such service, a missing or wrong key or token) costs the
+    /// router no body bytes; reads services' routes from the connection's `routes`. A forwarded
+    /// request gets its body with `ForwardPlan.attach(_:)` once it arrived.
+    func decide(_ head: RequestHead, exchange: inout Exchange, routes: inout RouteCache) -> Decision {
         switch head.path {
         case .routerHealth:
             return .respond(.text("Healthy"))
@@ -105,7 +115,7 @@ struct RouterRequestHandler: Sendable {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
             return planEndpoint(
-                head, body: body, endpoint: endpoint, version: version, query: query, exchange: &exchange,
+                head, endpoint: endpoint, version: version, query: query, exchange: &exchange,
                 routes: &routes)
         case .serviceHealth(let name):
             return .respond(serviceHealth(routes.route(named: name, in: admission), name, exchange))
@@ -114,14 +124,14 @@ struct RouterRequestHandler: Sendable {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
             return plan(
-                head, body: body, service: name, route: routes.route(named: name, in: admission),
+                head, service: name, route: routes.route(named: name, in: admission),
                 target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
             guard head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
             }
             return plan(
-                head, body: body, service: name, route: routes.route(named: name, in: admission),
+                head, service: name, route: routes.route(named: name, in: admission),
                 target: Self.target("/swagger.json", query), exchange: exchange)
         }
     }
@@ -156,6 +166,29 @@ struct RouterRequestHandler: Sendable {
             .payloadTooLarge, code: "payload_too_large",
             message: "The request body is larger than the router accepts (\(maxBodyBytes) bytes). Send a smaller body.",
             requestID: exchange.requestID)
+    }
+
+    /// 503 for a body that does not fit in what all connections may hold at once; the connection
+    /// closes after it.
+    func bodiesOverBudget(_ exchange: Exchange) -> RouterResponse {
+        var response = RouterResponse.error(
+            .serviceUnavailable, code: "overloaded",
+            message: "The router holds as many request bodies as it may (\(bodyBudget.limit) bytes across all "
+                + "requests, its maxBufferedBodyBytes); retry the request shortly.",
+            requestID: exchange.requestID)
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
+    }
+
+    /// 503 for a connection over `maxConnections`, written as soon as it is accepted; it closes after.
+    func tooManyConnections(limit: Int, _ exchange: Exchange) -> RouterResponse {
+        var response = RouterResponse.error(
+            .serviceUnavailable, code: "too_many_connections",
+            message: "The router has as many client connections open as it may (\(limit), its maxConnections); "
+                + "retry shortly, or reuse connections (keep-alive).",
+            requestID: exchange.requestID)
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
     }
 
     private func serviceHealth(_ route: ServiceRoute?, _ name: String, _ exchange: Exchange) -> RouterResponse {

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// The router's event-loop threads as its load report shows them: how many take new connections,
-/// the bound, and the latest self-scaling decisions with their reasons (issue 5 item 5).
+/// the bound, and the latest self-scaling decisions with their reasons.
 public struct RouterThreadsLoad: Sendable, Hashable {
     /// Threads taking new connections now.
     public var active: Int

@@ -8,7 +8,7 @@ extension RouterRequestHandler {
     /// forwards to the version's replicas like a service request (admission, proxying). The
     /// answer carries `x-berth-endpoint-version`.
     func planEndpoint(
-        _ head: RequestHead, body: ByteBuffer?, endpoint name: String, version: String?, query: String?,
+        _ head: RequestHead, endpoint name: String, version: String?, query: String?,
         exchange: inout Exchange, routes: inout RouteCache
     ) -> Decision {
         let pick: EndpointSplitter.Pick?
@@ -20,7 +20,7 @@ extension RouterRequestHandler {
         guard let pick else { return .respond(endpointMiss(name, version: version, exchange)) }
         exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: RouterClock.now)
         return plan(
-            head, body: body, service: pick.service, route: routes.route(named: pick.service, in: admission),
+            head, service: pick.service, route: routes.route(named: pick.service, in: admission),
             target: Self.target("/score", query), exchange: exchange, endpoint: name)
     }
 

@@ -52,13 +52,13 @@ struct ReplicaProxy: Sendable {
     /// The request a client sent, as it goes to a replica: hop-by-hop headers dropped (by
     /// `RequestHead`), the key dropped when the router checked it (it is the router's secret, not
     /// the replica's), the request id added (the client's own, or the router's; see
-    /// `RouterRequestHandler.Exchange`).
+    /// `RouterRequestHandler.Exchange`). The body is attached once it was read
+    /// (`RouterRequestHandler.ForwardPlan.attach(_:)`).
     static func forwarded(
-        head: RequestHead, target: String, body: ByteBuffer?, dropAuthorization: Bool, requestID: RequestID
+        head: RequestHead, target: String, dropAuthorization: Bool, requestID: RequestID
     ) -> Forwarded {
-        let sent = body.flatMap { $0.readableBytes > 0 ? $0 : nil }
-        return Forwarded(
+        Forwarded(
             method: head.method, target: target, lines: head.endToEndLines,
-            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: sent)
+            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: nil)
     }
 }

@@ -71,6 +71,9 @@ struct RouterCommand: AsyncParsableCommand {
     )
     var maxThreads: Int?
 
+    @OptionGroup(title: "Client limits")
+    var limits: RouterLimitOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -105,6 +108,7 @@ struct RouterCommand: AsyncParsableCommand {
         var configuration = Router.Configuration(host: host, port: port)
         configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
         configuration.maxThreads = maxThreads
+        limits.apply(to: &configuration)
         let router = Router(
             configuration: configuration, logger: logger,
             onListening: { port in

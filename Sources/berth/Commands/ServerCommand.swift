@@ -3,10 +3,10 @@ import BerthBackends
 import BerthControlPlane
 import BerthCore
 import BerthRouter
-import Synchronization
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// `berth server`: runs the workspace's control plane, the router (data plane) and the local
 /// backend that runs replicas, until SIGTERM or SIGINT.
@@ -25,22 +25,46 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The workspace folder (default: $BERTH_HOME, else ~/.berth).")
     var home: String?
 
-    @Option(name: .long, help: "Control-plane address to listen on.")
+    @Option(
+        name: .long,
+        help: "Router (scoring) address to listen on; scoring is what you expose (e.g. 0.0.0.0), not the admin API.")
     var host: String = "127.0.0.1"
-
-    @Option(name: .long, help: "Control-plane port (0 lets the OS pick).")
-    var port: Int = 8890
 
     @Option(name: .long, help: "Router (scoring) port (0 lets the OS pick).")
     var routerPort: Int = 8080
 
     @Option(
         name: .long,
+        help: "Control-plane (admin API) address. Loopback by default; any other address needs TLS.")
+    var adminHost: String = "127.0.0.1"
+
+    @Option(
+        name: [.customLong("admin-port"), .customLong("port")],
+        help: "Control-plane (admin API) port (0 lets the OS pick); --port is the older name.")
+    var adminPort: Int = 8890
+
+    @Option(
+        name: .long,
         help: "How long lower load must last before the autoscaler removes a replica, in seconds (the seed's minute).")
     var scaleDownDelay: Int = 60
 
+    @OptionGroup(title: "Router client limits")
+    var limits: RouterLimitOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
+
+    func validate() throws {
+        for (flag, port) in [("--admin-port", adminPort), ("--router-port", routerPort)] {
+            guard (0...65535).contains(port) else { throw ValidationError("\(flag) (\(port)) must be 0–65535.") }
+        }
+        guard AdminBinding.isLoopback(adminHost) else {
+            throw ValidationError(
+                "--admin-host \(adminHost) would expose the admin API (it deploys code) beyond this machine over "
+                    + "plain HTTP. Keep it on 127.0.0.1 and expose only scoring with --host, or reach the admin API "
+                    + "through an SSH tunnel or a TLS-terminating proxy on this machine.")
+        }
+    }
 
     func run() async throws {
         let layout =
@@ -55,11 +79,13 @@ struct ServerCommand: AsyncParsableCommand {
             logger: logger)
         let routerURL = Mutex<String?>(nil)
         let host = self.host
+        var routerConfiguration = Router.Configuration(host: host, port: routerPort)
+        limits.apply(to: &routerConfiguration)
         let router = Router(
-            configuration: .init(host: host, port: routerPort), logger: logger,
+            configuration: routerConfiguration, logger: logger,
             onListening: { port in routerURL.withLock { $0 = "http://\(host):\(port)" } })
         var configuration = ControlPlane.Configuration(
-            workspace: layout, host: host, port: port, routerURL: { routerURL.withLock { $0 } })
+            workspace: layout, host: adminHost, port: adminPort, routerURL: { routerURL.withLock { $0 } })
         configuration.routerWait = .seconds(10)
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
