@@ -258,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BerthControlPlaneTests",
-            dependencies: ["BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting"],
+            dependencies: ["BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

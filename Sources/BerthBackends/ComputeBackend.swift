@@ -147,7 +147,9 @@ public struct DeploymentStatus: Sendable, Hashable {
     /// Replicas that answer `/ready` (of either revision during a rolling update), for the route table.
     public var readyEndpoints: [ReplicaEndpoint] {
         (replicas + previousReplicas).compactMap { replica in
-            guard replica.state == .ready, let port = replica.port else { return nil }
+            guard replica.state == .ready else { return nil }
+            if let socketPath = replica.socketPath { return ReplicaEndpoint(id: replica.id, socketPath: socketPath) }
+            guard let port = replica.port else { return nil }
             return ReplicaEndpoint(id: replica.id, host: replica.host ?? "127.0.0.1", port: port)
         }
     }
@@ -187,6 +189,8 @@ public struct ReplicaStatus: Sendable, Hashable, Codable {
     public var workerFailures: Int
     /// Where it listens when not on this machine's loopback (a Pod's IP); nil means 127.0.0.1.
     public var host: String? = nil
+    /// The Unix domain socket it listens on instead of a port (local replicas); nil for TCP.
+    public var socketPath: String? = nil
 
     public init(
         id: String, state: State, pid: Int32?, port: Int?, restarts: Int, lastError: String?, workerFailures: Int = 0

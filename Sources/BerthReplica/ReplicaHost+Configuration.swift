@@ -21,6 +21,9 @@ extension ReplicaHost {
         public var host: String
         /// The TCP port; 0 lets the OS pick one. Default 0.
         public var port: Int
+        /// A Unix domain socket to listen on instead of `host`/`port` (made 0600), so that only
+        /// processes of the same user, the router, can reach the replica. Default nil: TCP.
+        public var unixSocketPath: String? = nil
         /// Requests in flight (running or waiting for a worker) before new ones get 429 at once.
         /// Default 1, as Azure's `maxConcurrentRequestsPerContainer`.
         public var maxConcurrentRequests: Int

@@ -6,6 +6,12 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// One replica: an HTTP/1.1 server on 127.0.0.1 in front of N Python workers that run the user's
 /// Azure ML entry script.
 ///
@@ -53,10 +59,8 @@ public struct ReplicaHost: Service {
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)), logger: logger)
-        let server = try await ServerBootstrap(group: group)
+        var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -64,12 +68,25 @@ public struct ReplicaHost: Service {
                     try channel.pipeline.syncOperations.addHandler(ReplicaHTTPHandler(routes: routes))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
-            .get()
-        let port = server.localAddress?.port ?? configuration.port
+        let server: any Channel
+        let address: String
+        if let path = configuration.unixSocketPath {
+            // Only the router (the same user) may connect: the socket is 0600 in a 0700 folder.
+            server = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            guard chmod(path, 0o600) == 0 else {
+                try? await server.close()
+                throw BerthError.invalidConfiguration("Could not make the socket \(path) private (chmod 0600).")
+            }
+            address = "unix:\(path)"
+        } else {
+            bootstrap = bootstrap.serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            server = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+            address = "\(configuration.host):\(server.localAddress?.port ?? configuration.port)"
+        }
+        let port = server.localAddress?.port ?? 0
         logger.info(
-            "Replica listening",
-            metadata: ["address": "\(configuration.host):\(port)", "workers": "\(configuration.workerCount)"])
+            "Replica listening", metadata: ["address": "\(address)", "workers": "\(configuration.workerCount)"])
         onListening(port)
         do {
             try await withGracefulShutdownHandler {
@@ -97,8 +114,17 @@ extension ReplicaHost.Configuration {
         try require(
             scoringTimeout > .zero, "--scoring-timeout-ms must be greater than 0 (got \(scoringTimeout)).")
         try require((0...65535).contains(port), "--port (\(port)) must be between 0 and 65535.")
+        if let unixSocketPath {
+            try require(
+                !unixSocketPath.isEmpty && unixSocketPath.utf8.count <= Self.maxSocketPathBytes,
+                "--unix-socket must be a path of 1–\(Self.maxSocketPathBytes) bytes (got \(unixSocketPath.utf8.count)); "
+                    + "use a shorter folder.")
+        }
         try require(maxBodyBytes > 0, "The body limit (\(maxBodyBytes) bytes) must be greater than 0.")
     }
+
+    /// The longest Unix domain socket path the system takes (`sun_path` holds 108 bytes with its NUL).
+    public static let maxSocketPathBytes = 107
 
     /// The worker pool's limits.
     var poolPolicy: WorkerPoolStateMachine<ScoringJob, ContinuousClock.Instant>.Policy {

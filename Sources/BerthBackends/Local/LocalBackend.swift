@@ -34,6 +34,9 @@ public actor LocalBackend: ComputeBackend, Service {
         /// How long a replica removed by a scale-down stays up after leaving the route table, so
         /// that no router sends it a request after it stops listening. Default 1 s.
         public var drainDelay: Duration = .seconds(1)
+        /// Where replicas listen on Unix domain sockets, reachable only by this user (the router);
+        /// nil: on TCP ports of 127.0.0.1, which any local process can reach. Default nil.
+        public var socketFolder: ReplicaSocketFolder? = nil
 
         public init(
             berthExecutable: URL, logDirectory: URL, checkInterval: Duration = .milliseconds(250),
@@ -54,6 +57,8 @@ public actor LocalBackend: ComputeBackend, Service {
         var revision: String
         var process: LocalReplicaProcess?
         var port: Int?
+        /// The Unix domain socket it listens on, once it said so (with `socketFolder`).
+        var socketPath: String?
         var state: ReplicaStatus.State = .starting
         var restarts = 0
         var failuresInRow = 0
@@ -129,7 +134,9 @@ public actor LocalBackend: ComputeBackend, Service {
         deployments[spec.name] = deployment
         logger.info(
             "Deployment applied",
-            metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)", "revision": "\(spec.revision)"])
+            metadata: [
+                "deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)", "revision": "\(spec.revision)",
+            ])
         tick()
     }
 
@@ -203,7 +210,9 @@ public actor LocalBackend: ComputeBackend, Service {
         guard let deployment = deployments[name] else { return nil }
         var observed = DeploymentStatus(
             name: name, desiredReplicas: deployment.spec.replicas,
-            replicas: deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.map { status(of: $0, in: name) },
+            replicas: deployment.slots.filter { $0.process != nil || $0.nextStart != nil }.map {
+                status(of: $0, in: name)
+            },
             unschedulable: deployment.unschedulable)
         observed.previousReplicas = deployment.previous?.slots.map { status(of: $0, in: name) } ?? []
         return observed
@@ -238,7 +247,8 @@ public actor LocalBackend: ComputeBackend, Service {
                 await probe()
                 try? await Task.sleep(for: configuration.checkInterval)
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         let processes =
             deployments.values.flatMap { ($0.slots + ($0.previous?.slots ?? [])).compactMap(\.process) }
             + retiring.map(\.process)
@@ -282,6 +292,7 @@ public actor LocalBackend: ComputeBackend, Service {
                     let reason = process.exitDescription
                     slot.process = nil
                     slot.port = nil
+                    slot.socketPath = nil
                     if slot.state == .ready { changed = true }
                     slot.state = .restarting
                     slot.restarts += 1
@@ -312,12 +323,16 @@ public actor LocalBackend: ComputeBackend, Service {
     private func start(_ slot: inout Slot, deployment spec: DeploymentSpec) {
         let id = replicaID(spec.name, slot.index)
         do {
+            let socketPath = configuration.socketFolder?.socketPath(
+                service: spec.name, revision: slot.revision, index: slot.index)
             slot.process = try LocalReplicaProcess.start(
-                executable: configuration.berthExecutable, spec: spec, replicaID: id, log: logFile(spec.name, id),
+                executable: configuration.berthExecutable, spec: spec, replicaID: id, socketPath: socketPath,
+                log: logFile(spec.name, id),
                 stdoutFile: configuration.logDirectory.appendingPathComponent(spec.name).appendingPathComponent(
                     "\(id).out"))
             slot.state = .starting
             slot.port = nil
+            slot.socketPath = nil
             slot.startedAt = clock.now
             slot.nextStart = nil
             slot.livenessFailures = 0
@@ -337,7 +352,8 @@ public actor LocalBackend: ComputeBackend, Service {
         struct Target: Sendable {
             var name: String
             var index: Int
-            var port: Int
+            /// `http://127.0.0.1:PORT` or `http+unix://SOCKET`.
+            var base: String
             var pid: Int32
             var checkLiveness: Bool
             var livenessTimeout: Int
@@ -347,12 +363,14 @@ public actor LocalBackend: ComputeBackend, Service {
         for (name, deployment) in deployments {
             for (index, slot) in deployment.slots.enumerated() {
                 guard let process = slot.process else { continue }
-                var port = slot.port
-                if port == nil {
-                    port = process.readPort()
-                    deployments[name]?.slots[index].port = port
+                if slot.port == nil, slot.socketPath == nil {
+                    switch process.readAddress() {
+                    case .port(let port): deployments[name]?.slots[index].port = port
+                    case .socket(let path): deployments[name]?.slots[index].socketPath = path
+                    case nil: break
+                    }
                 }
-                guard let port else { continue }
+                guard let base = deployments[name]?.slots[index].probeBase else { continue }
                 let liveness = deployment.spec.liveness
                 let livenessDue =
                     slot.startedAt.map { $0.advanced(by: .seconds(liveness.initialDelaySeconds)) <= now } ?? false
@@ -360,7 +378,7 @@ public actor LocalBackend: ComputeBackend, Service {
                 if livenessDue { deployments[name]?.slots[index].lastLivenessCheck = now }
                 targets.append(
                     Target(
-                        name: name, index: index, port: port, pid: process.pid, checkLiveness: livenessDue,
+                        name: name, index: index, base: base, pid: process.pid, checkLiveness: livenessDue,
                         livenessTimeout: liveness.timeoutSeconds))
             }
         }
@@ -369,11 +387,11 @@ public actor LocalBackend: ComputeBackend, Service {
         let results = await withTaskGroup(of: (Target, Readiness, Bool?).self) { group in
             for target in targets {
                 group.addTask {
-                    let ready = await Self.readiness(http, "http://127.0.0.1:\(target.port)/ready")
+                    let ready = await Self.readiness(http, "\(target.base)/ready")
                     let live: Bool? =
                         target.checkLiveness
                         ? await Self.answers200(
-                            http, "http://127.0.0.1:\(target.port)/", timeout: .seconds(Int64(target.livenessTimeout)))
+                            http, "\(target.base)/", timeout: .seconds(Int64(target.livenessTimeout)))
                         : nil
                     return (target, ready, live)
                 }
@@ -391,7 +409,9 @@ public actor LocalBackend: ComputeBackend, Service {
             if let error = readiness.lastError { slot.lastError = error }
             if ready {
                 slot.state = .ready
-                if slot.startedAt.map({ $0.advanced(by: .seconds(10)) <= clock.now }) ?? false { slot.failuresInRow = 0 }
+                if slot.startedAt.map({ $0.advanced(by: .seconds(10)) <= clock.now }) ?? false {
+                    slot.failuresInRow = 0
+                }
             } else if slot.state == .ready {
                 slot.state = .unhealthy
             }
@@ -461,16 +481,19 @@ public actor LocalBackend: ComputeBackend, Service {
         let freeCores = spec.capacity.cores - usedCores
         let freeMemory = spec.capacity.memoryInGB - usedMemory
         if spec.cpu <= freeCores + 1e-9 && spec.memoryInGB <= freeMemory + 1e-9 { return nil }
-        return "Replica \(index + 1) of \(spec.replicas) needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB; "
+        return
+            "Replica \(index + 1) of \(spec.replicas) needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB; "
             + "cluster '\(spec.computeName)' has \(format(max(0, freeCores))) CPU and \(format(max(0, freeMemory))) GB free "
             + "of \(format(spec.capacity.cores)) CPU and \(format(spec.capacity.memoryInGB)) GB. Lower "
             + "containerResourceRequirements, reduce replicas, delete other services, or use a larger cluster."
     }
 
     private func status(of slot: Slot, in name: String) -> ReplicaStatus {
-        ReplicaStatus(
+        var status = ReplicaStatus(
             id: replicaID(name, slot.index), state: slot.state, pid: slot.process?.pid, port: slot.port,
             restarts: slot.restarts, lastError: slot.lastError, workerFailures: slot.workerFailures)
+        status.socketPath = slot.socketPath
+        return status
     }
 
     private func backoff(_ failures: Int) -> Duration {
@@ -502,4 +525,15 @@ private func format(_ value: Double) -> String {
 
 extension Array {
     fileprivate subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
+
+extension LocalBackend.Slot {
+    /// The base URL its probes go to, once it said where it listens.
+    var probeBase: String? {
+        if let socketPath {
+            // AsyncHTTPClient takes the socket path percent-encoded as the host of `http+unix`.
+            return socketPath.addingPercentEncoding(withAllowedCharacters: .urlHostAllowed).map { "http+unix://\($0)" }
+        }
+        return port.map { "http://127.0.0.1:\($0)" }
+    }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One `berth replica` process started by the local backend: its stdout (where it prints its
@@ -18,8 +18,10 @@ final class LocalReplicaProcess: Sendable {
     }
 
     /// Starts `berth replica` for `spec`, writing to `log` (appended) and `stdoutFile`.
+    ///
+    /// - Parameter socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
     static func start(
-        executable: URL, spec: DeploymentSpec, replicaID: String, log: URL, stdoutFile: URL
+        executable: URL, spec: DeploymentSpec, replicaID: String, socketPath: String?, log: URL, stdoutFile: URL
     ) throws -> LocalReplicaProcess {
         let manager = FileManager.default
         try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -34,13 +36,15 @@ final class LocalReplicaProcess: Sendable {
         }
         let process = Process()
         process.executableURL = executable
-        process.arguments = [
-            "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
-            "--model-dir", spec.modelDirectory.path, "--python", spec.python, "--port", "0",
-            "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
-            String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
-            "--memory-limit-mb", String(max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))),
-        ]
+        process.arguments =
+            [
+                "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
+                "--model-dir", spec.modelDirectory.path, "--python", spec.python,
+            ] + (socketPath.map { ["--unix-socket", $0] } ?? ["--port", "0"]) + [
+                "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
+                String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
+                "--memory-limit-mb", String(max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))),
+            ]
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
         environment["BERTH_REPLICA_ID"] = replicaID
@@ -61,12 +65,21 @@ final class LocalReplicaProcess: Sendable {
             ? "killed by signal \(process.terminationStatus)" : "exit code \(process.terminationStatus)"
     }
 
-    /// The port from the replica's `Listening on http://HOST:PORT` line, once printed.
-    func readPort() -> Int? {
+    /// Where a replica said it listens.
+    enum Address: Equatable {
+        case port(Int)
+        case socket(String)
+    }
+
+    /// Where the replica listens, from its `Listening on http://HOST:PORT` or
+    /// `Listening on unix:PATH` line, once printed.
+    func readAddress() -> Address? {
         guard let text = try? String(contentsOf: stdoutFile, encoding: .utf8),
-            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Listening on http://") })
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Listening on ") })
         else { return nil }
-        return line.split(separator: ":").last.flatMap { Int($0) }
+        let address = line.dropFirst("Listening on ".count)
+        if address.hasPrefix("unix:") { return .socket(String(address.dropFirst("unix:".count))) }
+        return address.split(separator: ":").last.flatMap { Int($0) }.map(Address.port)
     }
 
     /// SIGTERM: the replica finishes requests in flight, then stops its workers.

@@ -159,10 +159,19 @@ public struct ReplicaEndpoint: Sendable, Hashable, Codable {
     public var id: String
     public var host: String
     public var port: Int
+    /// The Unix domain socket a local replica listens on instead of `host`/`port`, so only the
+    /// router (the same user) reaches it; nil for a TCP replica (a Pod).
+    public var socketPath: String?
 
     public init(id: String, host: String = "127.0.0.1", port: Int) {
         self.id = id
         self.host = host
         self.port = port
+    }
+
+    /// A replica listening on the Unix domain socket at `socketPath`.
+    public init(id: String, socketPath: String) {
+        self.init(id: id, host: "localhost", port: 0)
+        self.socketPath = socketPath
     }
 }

@@ -19,8 +19,12 @@ final class UpstreamConnection {
         self.replica = replica
         self.channel = channel
         self.handler = handler
-        self.hostHeader =
-            replica.host.contains(":") ? "[\(replica.host)]:\(replica.port)" : "\(replica.host):\(replica.port)"
+        if replica.socketPath != nil {
+            self.hostHeader = "localhost"
+        } else {
+            self.hostHeader =
+                replica.host.contains(":") ? "[\(replica.host)]:\(replica.port)" : "\(replica.host):\(replica.port)"
+        }
     }
 
     /// Connects to `replica` on `eventLoop`; the future completes on that loop and fails with
@@ -28,16 +32,23 @@ final class UpstreamConnection {
     static func connect(
         to replica: ReplicaEndpoint, on eventLoop: any EventLoop, timeout: Duration
     ) -> EventLoopFuture<UpstreamConnection> {
-        ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(TimeAmount(timeout))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     // No HTTP codec: `UpstreamHandler` writes requests and frames responses itself.
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler())
                 }
             }
-            .connect(host: replica.host, port: replica.port)
+        let connected: EventLoopFuture<any Channel>
+        if let socketPath = replica.socketPath {
+            connected = bootstrap.connect(unixDomainSocketPath: socketPath)
+        } else {
+            connected = bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: replica.host, port: replica.port)
+        }
+        return
+            connected
             .flatMapThrowing { channel in
                 let handler = try channel.pipeline.syncOperations.handler(type: UpstreamHandler.self)
                 return UpstreamConnection(replica: replica, channel: channel, handler: handler)

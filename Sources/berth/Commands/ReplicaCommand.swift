@@ -30,7 +30,8 @@ struct ReplicaCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Python that runs the workers (a path or a name in PATH).")
     var python: String = "python3"
 
-    @Option(name: .long, help: "The folder holding berth_worker/ (default: $BERTH_PYTHONPATH, else found beside berth).")
+    @Option(
+        name: .long, help: "The folder holding berth_worker/ (default: $BERTH_PYTHONPATH, else found beside berth).")
     var workerPythonpath: String?
 
     @Option(name: .long, help: "Worker processes, each running init() once.")
@@ -41,6 +42,12 @@ struct ReplicaCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "Port to listen on; 0 lets the OS pick (the chosen one is printed).")
     var port: Int = 0
+
+    @Option(
+        name: .long,
+        help: "Listen on this Unix domain socket (made 0600) instead of --host/--port; prints 'Listening on unix:PATH'."
+    )
+    var unixSocket: String?
 
     @Option(name: .long, help: "Requests in flight before new ones get 429 (maxConcurrentRequestsPerContainer).")
     var maxConcurrent: Int = 1
@@ -56,12 +63,16 @@ struct ReplicaCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Memory limit of the replica and its workers in MB (memoryInGB), enforced with a cgroup where the machine allows.")
+        help:
+            "Memory limit of the replica and its workers in MB (memoryInGB), enforced with a cgroup where the machine allows."
+    )
     var memoryLimitMb: Int?
 
     @Option(
         name: .long,
-        help: "Exit with an error once a worker failed this many times in a row, instead of restarting it (Kubernetes Pods set it, so the kubelet sees a crash loop).")
+        help:
+            "Exit with an error once a worker failed this many times in a row, instead of restarting it (Kubernetes Pods set it, so the kubelet sees a crash loop)."
+    )
     var exitAfterWorkerFailures: Int?
 
     @Flag(name: .long, help: "Shut down when the process that started this replica exits (the local backend sets it).")
@@ -120,12 +131,15 @@ struct ReplicaCommand: AsyncParsableCommand {
             maxConcurrentRequests: maxConcurrent, scoringTimeout: .milliseconds(scoringTimeoutMs),
             maxBodyBytes: maxBodyMb * 1_000_000, serviceName: serviceName)
         configuration.exitAfterWorkerFailures = exitAfterWorkerFailures
+        configuration.unixSocketPath = unixSocket
+        let socket = unixSocket
         let replica = try ReplicaHost(
             configuration: configuration,
             logger: logger,
             onListening: { port in
-                // One line on stdout, so whoever started the replica learns the port.
-                FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
+                // One line on stdout, so whoever started the replica learns where it listens.
+                let address = socket.map { "unix:\($0)" } ?? "http://\(host):\(port)"
+                FileHandle.standardOutput.write(Data("Listening on \(address)\n".utf8))
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: replica)]
         if exitWithParent {

@@ -73,10 +73,12 @@ struct ServerCommand: AsyncParsableCommand {
         var logger = Logger(label: "berth.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let changes = ChangeSignal()
-        let backend = LocalBackend(
-            configuration: .init(
-                berthExecutable: Self.ownExecutable(), logDirectory: layout.logs, onChange: { changes.fire() }),
-            logger: logger)
+        var backendConfiguration = LocalBackend.Configuration(
+            berthExecutable: Self.ownExecutable(), logDirectory: layout.logs, onChange: { changes.fire() })
+        // Replicas listen on Unix domain sockets only this user reaches: scoring goes through the router.
+        backendConfiguration.socketFolder = try ReplicaSocketFolder.prepare(
+            preferred: layout.root.appendingPathComponent("run/replicas", isDirectory: true))
+        let backend = LocalBackend(configuration: backendConfiguration, logger: logger)
         let routerURL = Mutex<String?>(nil)
         let host = self.host
         var routerConfiguration = Router.Configuration(host: host, port: routerPort)

@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The folder local replicas listen in: one Unix domain socket per replica, in a folder only this
+/// user can enter (0700), so nothing but the router, which runs as the same user, can score a
+/// replica without the key it checks.
+public struct ReplicaSocketFolder: Sendable, Hashable {
+    public let url: URL
+
+    /// The longest socket path the system takes (`sun_path` holds 108 bytes with its NUL).
+    static let maxPathBytes = 107
+    /// A socket's file name: 16 hex digits and `.sock`.
+    static let nameBytes = 21
+
+    /// Makes (or takes) `preferred` when its socket paths fit the system's limit, else a folder
+    /// under the system's temporary folder named for this user and `preferred`; either way owned
+    /// by this user with mode 0700.
+    ///
+    /// - Throws: `SocketFolderError`, naming the folder, when it cannot be made private (another
+    ///   user owns it).
+    public static func prepare(preferred: URL) throws -> ReplicaSocketFolder {
+        var folder = preferred.standardizedFileURL
+        if folder.path.utf8.count + 1 + nameBytes > maxPathBytes {
+            let tag = String(fnv1a(folder.path), radix: 16)
+            folder = URL(fileURLWithPath: "/tmp/berth-\(getuid())", isDirectory: true).appendingPathComponent(
+                tag, isDirectory: true)
+        }
+        try makePrivate(folder)
+        return ReplicaSocketFolder(url: folder)
+    }
+
+    /// The socket of replica `index` of `service` at `revision`: a name of fixed length, so the
+    /// path fits whatever the service is called, and distinct per revision, so a rolling update's
+    /// old and new replicas never share one.
+    public func socketPath(service: String, revision: String, index: Int) -> String {
+        let name = String(Self.fnv1a("\(service)/\(revision)/\(index)"), radix: 16)
+        let padded = String(repeating: "0", count: max(0, 16 - name.count)) + name
+        return url.appendingPathComponent("\(padded).sock").path
+    }
+
+    private static func makePrivate(_ folder: URL) throws {
+        let manager = FileManager.default
+        for directory in [folder.deletingLastPathComponent(), folder] where !manager.fileExists(atPath: directory.path)
+        {
+            try manager.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        // Both levels: under /tmp another user could have made the parent first.
+        for directory in [folder.deletingLastPathComponent(), folder] {
+            var info = stat()
+            guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid()
+            else {
+                throw SocketFolderError(
+                    "The replica socket folder \(directory.path) is not a folder of this user; remove it or set BERTH_HOME."
+                )
+            }
+            guard chmod(directory.path, 0o700) == 0 else {
+                throw SocketFolderError(
+                    "Could not make the replica socket folder \(directory.path) private (chmod 0700).")
+            }
+        }
+    }
+
+    /// FNV-1a, 64 bits: a short stable name, not a secret.
+    static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// The replica socket folder cannot be used; the message names it and the fix.
+struct SocketFolderError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
