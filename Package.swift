@@ -94,6 +94,7 @@ let package = Package(
                 "BerthCore",
                 "BerthAuth",
                 "BerthAutoscaling",
+                "BerthTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -148,6 +149,7 @@ let package = Package(
             name: "BerthClient",
             dependencies: [
                 "BerthCore",
+                "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
@@ -190,6 +192,7 @@ let package = Package(
                 "BerthReplica",
                 "BerthRouter",
                 "BerthRouterFeed",
+                "BerthTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -277,7 +280,9 @@ let package = Package(
         .testTarget(
             name: "BerthRouterTests",
             dependencies: [
-                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthRouter", "BerthTesting",
+                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthRouter", "BerthTesting", "BerthTLS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -34,7 +34,8 @@ public struct ControlPlaneClient: Sendable {
     }
 
     /// A client for the server running on a workspace: reads `server.json` and `admin-token`.
-    public static func forWorkspace(_ layout: WorkspaceLayout, http: HTTPClient = .shared) throws -> ControlPlaneClient {
+    public static func forWorkspace(_ layout: WorkspaceLayout, http: HTTPClient = .shared) throws -> ControlPlaneClient
+    {
         guard let data = FileManager.default.contents(atPath: layout.serverInfoFile.path) else {
             throw BerthError(
                 .unavailable,
@@ -53,10 +54,14 @@ public struct ControlPlaneClient: Sendable {
         }
         guard let token = try? String(contentsOf: layout.adminTokenFile, encoding: .utf8) else {
             throw BerthError(
-                .unauthorized, "Cannot read the admin token '\(layout.adminTokenFile.path)'; run the CLI as the user who runs the server.")
+                .unauthorized,
+                "Cannot read the admin token '\(layout.adminTokenFile.path)'; run the CLI as the user who runs the server."
+            )
         }
+        // A router certificate minted from the workspace CA: scoring through it trusts that CA.
+        let client = try info.routerCAFile.map { try WorkspaceHTTPClients.client(trusting: $0) } ?? http
         return ControlPlaneClient(
-            baseURL: info.controlPlaneURL, token: token.trimmingCharacters(in: .whitespacesAndNewlines), http: http)
+            baseURL: info.controlPlaneURL, token: token.trimmingCharacters(in: .whitespacesAndNewlines), http: client)
     }
 
     // MARK: Generic calls

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthTLS
 
 extension Router {
     /// How the router listens and the limits it applies on its own; the per-service limits
@@ -56,11 +57,16 @@ extension Router {
         /// connection closes. Default 1 GiB.
         public var maxBufferedBodyBytes: Int = 1024 * 1024 * 1024
         /// From the first byte of a request head to its end; a slower client gets 408 and the
-        /// connection closes (slow-loris). Default 20 s.
+        /// connection closes (slow-loris). A new connection (its TLS handshake included) must
+        /// bring its first request within it too, or it is closed. Default 20 s.
         public var requestHeadTimeout: Duration = .seconds(20)
         /// How long a client connection may stay without sending a byte, between requests or while
         /// sending a body, before it is closed (a stalled body gets 408). Default 120 s.
         public var clientIdleTimeout: Duration = .seconds(120)
+        /// The certificate the router serves TLS with; nil: plain HTTP. With it, the router speaks
+        /// only TLS, and new connections get a renewed certificate as soon as the context has it
+        /// (run the context in the same `ServiceGroup` so it watches its files). Default nil.
+        package var tls: ReloadingTLSContext? = nil
 
         public init(
             host: String = "127.0.0.1",

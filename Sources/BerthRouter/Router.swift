@@ -137,7 +137,11 @@ public final class Router: Service, Sendable {
                 threads.setActive(listeners.count)
                 logger.info(
                     "Router listening",
-                    metadata: ["address": "\(configuration.host):\(port)", "threads": "\(listeners.count)"])
+                    metadata: [
+                        "address": "\(configuration.host):\(port)", "threads": "\(listeners.count)",
+                        "tls":
+                            "\(configuration.tls.map { "on (\($0.identity.subjectNames.joined(separator: ", ")))" } ?? "off")",
+                    ])
                 onListening(port)
                 await scaleThreads(listeners: listeners) { index in
                     let listener = try await self.bind(loop: index, port: port, registry: registry, handler: handler)
@@ -168,8 +172,9 @@ public final class Router: Service, Sendable {
             .serverChannelOption(Self.reusePort, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { channel in
+            .childChannelInitializer { [tls = configuration.tls] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler()) }
                     guard registry.add(channel) else {
                         try channel.pipeline.syncOperations.addHandler(
                             RefusedConnectionHandler(limit: registry.maxConnections, shared: handler))

@@ -22,7 +22,8 @@ package struct TestResponse: Sendable {
     package func header(_ name: String) -> String? { headers.first(name: name) }
 }
 
-/// Real HTTP over loopback for tests, through AsyncHTTPClient's shared client.
+/// Real HTTP over loopback for tests, through AsyncHTTPClient's shared client (or one given, e.g.
+/// a client that trusts a test CA for HTTPS).
 package enum TestHTTP {
     /// Sends one request and collects the response (bodies up to 256 MiB).
     package static func send(
@@ -30,13 +31,14 @@ package enum TestHTTP {
         _ url: String,
         headers: [(String, String)] = [],
         body: ByteBuffer? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        client: HTTPClient = .shared
     ) async throws -> TestResponse {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(body) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .init(timeout))
+        let response = try await client.execute(request, timeout: .init(timeout))
         let collected = try await response.body.collect(upTo: 256 * 1024 * 1024)
         return TestResponse(status: Int(response.status.code), headers: response.headers, body: collected)
     }
@@ -51,9 +53,10 @@ package enum TestHTTP {
         _ url: String,
         _ body: String,
         headers: [(String, String)] = [("Content-Type", "application/json")],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        client: HTTPClient = .shared
     ) async throws -> TestResponse {
-        try await send(.POST, url, headers: headers, body: ByteBuffer(string: body), timeout: timeout)
+        try await send(.POST, url, headers: headers, body: ByteBuffer(string: body), timeout: timeout, client: client)
     }
 }
 

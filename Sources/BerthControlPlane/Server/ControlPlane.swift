@@ -29,6 +29,9 @@ public struct ControlPlane: Service {
 
         /// The router's base URL, when it listens, for scoring URIs and `server.json`.
         public var routerURL: @Sendable () -> String?
+        /// The CA file clients trust for the router's TLS (a workspace-minted certificate), for
+        /// `server.json`. Default nil.
+        public var routerCAFile: String? = nil
         /// How long start-up waits for `routerURL` before serving without it. Default 0 (no router).
         public var routerWait: Duration = .zero
         /// How long lower load must hold before the autoscaler removes a replica. Default 60 s.
@@ -185,6 +188,7 @@ public struct ControlPlane: Service {
         let layout = configuration.workspace
         let logger = self.logger
         let routerURL = configuration.routerURL
+        let caFile = configuration.routerCAFile
         // The router starts beside the control plane; wait briefly so server.json names both.
         let deadline = ContinuousClock.now.advanced(by: configuration.routerWait)
         while routerURL() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
@@ -195,9 +199,10 @@ public struct ControlPlane: Service {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let router = routerURL()
-                let info = ServerInfo(
+                var info = ServerInfo(
                     controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: router,
                     pid: ProcessInfo.processInfo.processIdentifier)
+                info.routerCAFile = caFile
                 do {
                     try BerthJSON.encode(info, pretty: true).write(to: layout.serverInfoFile, options: .atomic)
                     logger.info("Control plane listening", metadata: ["url": "\(info.controlPlaneURL)"])

@@ -39,6 +39,9 @@ public struct ServerInfo: Codable, Sendable, Hashable {
     public var controlPlaneURL: String
     /// e.g. `http://127.0.0.1:8080`; nil until the router exists.
     public var routerURL: String?
+    /// The certificate authority (PEM file) clients trust for the router's TLS when its
+    /// certificate was minted from the workspace's own CA; nil otherwise.
+    public var routerCAFile: String?
     public var pid: Int32
     public var startedAt: Date
 

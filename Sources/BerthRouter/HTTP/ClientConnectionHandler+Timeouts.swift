@@ -52,7 +52,11 @@ extension ClientConnectionHandler {
             }
         case .idle:
             timing.partialHeadTicks = 0
-            if timeouts.hasPassed(timeouts.idle, after: timing.quietTicks) { context?.close(promise: nil) }
+            // Before its first request a connection has the head timeout: a client that connects
+            // and sends nothing, or stalls a TLS handshake (whose bytes never reach this handler),
+            // holds no slot for long.
+            let limit = timing.requestsStarted == 0 ? timeouts.head : timeouts.idle
+            if timeouts.hasPassed(limit, after: timing.quietTicks) { context?.close(promise: nil) }
         case .receiving:
             timing.partialHeadTicks = 0
             if timeouts.hasPassed(timeouts.idle, after: timing.quietTicks) {

@@ -8,7 +8,8 @@
 /// last one (`ClientConnectionHandler+Timeouts.swift`); a timeout therefore fires within one
 /// tick after it passed.
 struct ConnectionTimeouts: Sendable {
-    /// From the first byte of a request head to its end.
+    /// From the first byte of a request head to its end; also from a new connection (its TLS
+    /// handshake included) to its first request.
     var head: Duration
     /// Without a byte from the client: between requests, and while a body is being read.
     var idle: Duration

@@ -51,6 +51,9 @@ struct ServerCommand: AsyncParsableCommand {
     @OptionGroup(title: "Router client limits")
     var limits: RouterLimitOptions
 
+    @OptionGroup(title: "Router TLS")
+    var tls: TLSOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -83,11 +86,15 @@ struct ServerCommand: AsyncParsableCommand {
         let host = self.host
         var routerConfiguration = Router.Configuration(host: host, port: routerPort)
         limits.apply(to: &routerConfiguration)
+        let serving = try tls.context(workspace: layout.root, host: host, logger: logger)
+        routerConfiguration.tls = serving?.tls
+        let tls = self.tls
         let router = Router(
             configuration: routerConfiguration, logger: logger,
-            onListening: { port in routerURL.withLock { $0 = "http://\(host):\(port)" } })
+            onListening: { port in routerURL.withLock { $0 = tls.routerURL(host: host, port: port) } })
         var configuration = ControlPlane.Configuration(
             workspace: layout, host: adminHost, port: adminPort, routerURL: { routerURL.withLock { $0 } })
+        configuration.routerCAFile = serving?.caFile?.path
         configuration.routerWait = .seconds(10)
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
@@ -99,7 +106,8 @@ struct ServerCommand: AsyncParsableCommand {
         // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: backend), .init(service: router), .init(service: controlPlane)],
+                services: [.init(service: backend), .init(service: router), .init(service: controlPlane)]
+                    + (serving.map { [.init(service: $0.tls)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Workspace", metadata: ["path": "\(layout.root.path)"])
         try await group.run()
