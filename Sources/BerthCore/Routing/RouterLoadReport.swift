@@ -41,24 +41,3 @@ public struct RouterLoadReport: Codable, Sendable, Hashable {
         }
     }
 }
-
-/// One service's load on one router.
-public struct ServiceDemand: Codable, Sendable, Hashable {
-    /// Requests sent to the service's replicas that have not finished.
-    public var inFlight: Int
-    /// Requests waiting for a free replica.
-    public var queued: Int
-
-    public init(inFlight: Int, queued: Int) {
-        self.inFlight = inFlight
-        self.queued = queued
-    }
-
-    /// The load the autoscaler sizes for: queued requests are load the replicas have not taken yet.
-    public var total: Int { inFlight + queued }
-
-    /// The sum of two routers' loads on the same service.
-    public static func + (lhs: ServiceDemand, rhs: ServiceDemand) -> ServiceDemand {
-        ServiceDemand(inFlight: lhs.inFlight + rhs.inFlight, queued: lhs.queued + rhs.queued)
-    }
-}
