@@ -63,7 +63,9 @@ struct AutoscaleTests {
         }
     }
 
-    @Test("Load scales the service up to maxReplicas at once, queued requests wait, and it scales down step by step after the window")
+    @Test(
+        "Load scales the service up to maxReplicas at once, queued requests wait, and it scales down step by step after the window"
+    )
     func scalesUpAndDown() async throws {
         // Target 50 %: one client (about 1 in flight) needs 2 replicas with a wide margin on both
         // sides, so the lighter phase holds steady at 2 however fast this machine answers.
@@ -97,7 +99,8 @@ struct AutoscaleTests {
             #expect(first.fromReplicas == 1 && ups.first?.toReplicas == 3, "\(ups)")
             #expect(ups.count <= 2, "\(ups)")
             #expect(first.reason.contains("over the 50 % target"), "\(first.reason)")
-            #expect(first.time.timeIntervalSince(loadStarted) < 10, "the scale-up was decided soon after the load started")
+            #expect(
+                first.time.timeIntervalSince(loadStarted) < 10, "the scale-up was decided soon after the load started")
             #expect(busy.autoscaler?.enabled == true && busy.autoscaler?.maxReplicas == 3)
 
             // Lighter load: down to 2 while it lasts (the removed replica drains: no request fails),
@@ -168,19 +171,32 @@ struct AutoscaleTests {
         let scaled = try await Scaled.start(memoryGB: "8", maxReplicas: 3, scaleDownDelay: 3)
         do {
             let url = scaled.server.baseURL + "/api/v1/routers/load"
-            let auth = [("Authorization", "Bearer \(try scaled.server.adminToken())"), ("Content-Type", "application/json")]
+            let auth = [
+                ("Authorization", "Bearer \(try scaled.server.adminToken())"), ("Content-Type", "application/json"),
+            ]
             // A malformed report is refused, naming the field, and a wrong token is refused.
             let negative = try await TestHTTP.post(
-                url, #"{"router": "r", "services": {"slow-svc": {"inFlight": -1, "queued": 0}}}"#, headers: auth)
+                url, #"{"router": "r", "compute": "cluster", "services": {"slow-svc": {"inFlight": -1, "queued": 0}}}"#,
+                headers: auth)
             #expect(negative.status == 400 && negative.text.contains("services.slow-svc"), "\(negative.text)")
             let unauthorized = try await TestHTTP.post(
-                url, #"{"router": "r", "services": {}}"#,
+                url, #"{"router": "r", "compute": "cluster", "services": {}}"#,
                 headers: [("Authorization", "Bearer wrong"), ("Content-Type", "application/json")])
             #expect(unauthorized.status == 401)
+            // A report speaks for the compute target it names: slow-svc does not run on 'elsewhere'.
+            try await berth(
+                "computetarget", "create", "local", "-n", "elsewhere", "--cluster-purpose", "DevTest", "--cores", "2",
+                "--memory-gb", "1", home: scaled.home)
+            let elsewhere = try await TestHTTP.post(
+                url,
+                #"{"router": "r", "compute": "elsewhere", "services": {"slow-svc": {"inFlight": 50, "queued": 0}}}"#,
+                headers: auth)
+            #expect(elsewhere.status == 403 && elsewhere.text.contains("services.slow-svc"), "\(elsewhere.text)")
 
             // No request reaches the in-process router: only the remote router's reports say there
             // is load (3 in flight or queued at 70 % of 1 per replica needs 5; maxReplicas bounds it to 3).
-            let report = #"{"router": "router-in-cluster-0", "services": {"slow-svc": {"inFlight": 2, "queued": 1}}}"#
+            let report =
+                #"{"router": "router-in-cluster-0", "compute": "cluster", "services": {"slow-svc": {"inFlight": 2, "queued": 1}}}"#
             // The reports go out every 200 ms from their own loop, like a router's, whatever the
             // pace of the checks below on a busy machine.
             let stop = StopFlag()
@@ -197,7 +213,10 @@ struct AutoscaleTests {
             stop.value.store(true, ordering: .relaxed)
             let statuses = await reporting
             let reportsStopped = Date()
-            #expect(routers.text.contains("router-in-cluster-0"), "\(routers.text)")
+            // Listed as compute/router (JSON may escape the '/', so read the list, not the text).
+            let listed = (try routers.json() as? [String: Any])?["routers"] as? [String] ?? []
+            #expect(listed.contains("cluster/router-in-cluster-0"), "\(routers.text)")
+            #expect(!listed.contains { $0.hasPrefix("elsewhere/") }, "a refused report is not kept: \(routers.text)")
             #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 204 }, "\(statuses)")
             let up = try await scaled.service()
             let scaleUp = try #require(up.autoscaler?.events.first { $0.kind == .scaleUp })

@@ -23,7 +23,8 @@ struct ClusterRouterEndToEndTests {
             var router: ChildProcess?
             var restarted: BerthServer?
             do {
-                try await journey(double: double, server: server, folder: folder, router: &router, restarted: &restarted)
+                try await journey(
+                    double: double, server: server, folder: folder, router: &router, restarted: &restarted)
             } catch {
                 if let router { _ = await router.terminate() }
                 _ = await server.stop()
@@ -40,7 +41,8 @@ struct ClusterRouterEndToEndTests {
     }
 
     func journey(
-        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?,
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory,
+        router: inout ChildProcess?,
         restarted: inout BerthServer?
     ) async throws {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
@@ -85,14 +87,25 @@ struct ClusterRouterEndToEndTests {
         let loads = server.baseURL + "/api/v1/routers/load"
         try await Self.eventually("the router's load reports reach the control plane", process) {
             let listed = try await TestHTTP.get(loads, headers: admin)
-            return listed.status == 200 && listed.text.contains("-\(process.pid)")
+            // Listed as compute/router (JSON may escape the '/', so read the list, not the text).
+            let routers = (try listed.json() as? [String: Any])?["routers"] as? [String] ?? []
+            return listed.status == 200
+                && routers.contains { $0.hasPrefix("aks-1/") && $0.hasSuffix("-\(process.pid)") }
         }
         let signed = [
             ("Authorization", "Bearer \(feedToken)"), ("Content-Type", "application/json"),
         ]
-        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed).status == 204)
+        #expect(
+            try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed)
+                .status == 204)
+        let own = #"{"router": "r", "compute": "aks-1", "services": {"echo-k8s": {"inFlight": 0, "queued": 1}}}"#
+        #expect(try await TestHTTP.post(loads, own, headers: signed).status == 204)
+        let unknown = #"{"router": "r", "compute": "aks-1", "services": {"no-such-svc": {"inFlight": 1, "queued": 0}}}"#
+        #expect(try await TestHTTP.post(loads, unknown, headers: signed).status == 400)
         #expect(try await TestHTTP.post(loads, #"{"router": "r", "services": {}}"#, headers: signed).status == 401)
-        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "other", "services": {}}"#, headers: signed).status == 401)
+        #expect(
+            try await TestHTTP.post(loads, #"{"router": "r", "compute": "other", "services": {}}"#, headers: signed)
+                .status == 401)
         #expect(try await TestHTTP.get(loads, headers: signed).status == 401, "listing routers needs the admin token")
 
         // A redeploy rolls every Pod over: the router follows (the old Pods' processes are gone,
@@ -196,7 +209,8 @@ struct ClusterRouterEndToEndTests {
     static func readyPods(_ double: RunningKubernetesAPIDouble) -> Set<String> {
         Set(
             double.objects(kind: "Pod").filter { pod in
-                pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && pod["metadata"]?["deletionTimestamp"] == nil
+                pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s"
+                    && pod["metadata"]?["deletionTimestamp"] == nil
                     && isReady(pod)
             }.compactMap { $0["metadata"]?["name"]?.stringValue })
     }

@@ -41,12 +41,13 @@ public struct AutoscaleSettings: Sendable, Hashable {
     }
 
     /// The replicas `inFlight` requests need so that each replica runs at the target utilization:
-    /// `ceil(inFlight ÷ (maxConcurrent × target))`, before the min/max bounds.
+    /// `ceil(inFlight ÷ (maxConcurrent × target))`, before the min/max bounds; held at `Int.max`
+    /// for a load beyond any count, 0 for none (or not a number).
     public func replicasNeeded(forInFlight inFlight: Double) -> Int {
         guard inFlight > 0 else { return 0 }
         let exact = inFlight / (Double(maxConcurrentRequestsPerContainer) * targetUtilization)
         // A hair of tolerance so that 1.4 in flight at 70 % is 2 replicas, not 3 from rounding.
-        return Int((exact - 1e-9).rounded(.up))
+        return Int(saturatingCeilingOf: exact - 1e-9)
     }
 
     /// `need` within `[minReplicas, maxReplicas]`.

@@ -43,7 +43,8 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
             let wanted = decision.desiredReplicas
             decision.desiredReplicas = observation.desiredReplicas
             decision.change = .none
-            decision.reason += " (held: one change per \(seconds(settings.refreshPeriod)) refresh period; \(wanted) wanted)"
+            decision.reason +=
+                " (held: one change per \(seconds(settings.refreshPeriod)) refresh period; \(wanted) wanted)"
             return decision
         }
         lastChange = now
@@ -54,9 +55,10 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
         let current = observation.desiredReplicas
         let inFlight = observation.averageInFlight
         let need = settings.bounded(settings.replicasNeeded(forInFlight: inFlight))
+        // In Double: ready × maxConcurrent of two large counts would overflow Int.
         let utilization =
             observation.readyReplicas > 0
-            ? inFlight / Double(observation.readyReplicas * settings.maxConcurrentRequestsPerContainer) : nil
+            ? inFlight / (Double(observation.readyReplicas) * Double(settings.maxConcurrentRequestsPerContainer)) : nil
         let load = describe(inFlight: inFlight, utilization: utilization, ready: observation.readyReplicas)
         func decision(_ desired: Int, _ reason: String, shortfall: String? = nil) -> ScalingDecision {
             ScalingDecision(
@@ -71,7 +73,9 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
 
         // Bounds first: a config change can leave the count outside them.
         if current > settings.maxReplicas {
-            return decision(settings.maxReplicas, "maxReplicas is \(settings.maxReplicas); scaling \(current) → \(settings.maxReplicas).")
+            return decision(
+                settings.maxReplicas,
+                "maxReplicas is \(settings.maxReplicas); scaling \(current) → \(settings.maxReplicas).")
         }
         if current < settings.minReplicas {
             let target = capped(settings.minReplicas, current: current, capacity: observation.capacity)
@@ -88,9 +92,11 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
                     current, "\(load) needs \(need) replicas, but the cluster has room for no more than \(current).",
                     shortfall: target.shortfall)
             }
-            let limited = target.replicas < need ? " (the load needs \(need); the cluster has room for \(target.replicas))" : ""
+            let limited =
+                target.replicas < need ? " (the load needs \(need); the cluster has room for \(target.replicas))" : ""
             return decision(
-                target.replicas, "\(load) is over the \(percent(settings.targetUtilization)) target; scaling \(current) → \(target.replicas)\(limited).",
+                target.replicas,
+                "\(load) is over the \(percent(settings.targetUtilization)) target; scaling \(current) → \(target.replicas)\(limited).",
                 shortfall: target.shortfall)
         }
 
@@ -106,7 +112,8 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
         return decision(current, "\(load); \(current) replica(s) asked for.")
     }
 
-    private func capped(_ wanted: Int, current: Int, capacity: ReplicaCapacity?) -> (replicas: Int, shortfall: String?) {
+    private func capped(_ wanted: Int, current: Int, capacity: ReplicaCapacity?) -> (replicas: Int, shortfall: String?)
+    {
         guard let capacity, wanted > capacity.maxReplicas else { return (wanted, nil) }
         let replicas = max(current, capacity.maxReplicas)
         return (
@@ -123,7 +130,10 @@ public struct ScalingPolicy<Instant: InstantProtocol>: Sendable where Instant.Du
 }
 
 func percent(_ fraction: Double) -> String {
-    "\(Int((fraction * 100).rounded())) %"
+    let value = (fraction * 100).rounded()
+    // A huge load's utilization does not fit an Int: printed as the Double it is rather than trapping.
+    guard let whole = Int(exactly: value) else { return "\(value) %" }
+    return "\(whole) %"
 }
 
 func seconds(_ duration: Duration) -> String {

@@ -1,3 +1,5 @@
+import BerthCore
+
 /// The seed's sizing rule, `replicas = ceil(targetRps × requestSeconds ÷ targetUtilization ÷
 /// maxConcurrent)`, behind `berth autoscale plan`: how many replicas a load needs, to choose
 /// `maxReplicas`.
@@ -20,9 +22,9 @@ public struct SizingPlan: Sendable, Hashable {
     /// Requests in flight at that rate: Little's law, rate × time in the system.
     public var concurrentRequests: Double { requestsPerSecond * requestSeconds }
 
-    /// The replicas the rule gives (at least 1).
+    /// The replicas the rule gives (at least 1; at most `Int.max`, for a load beyond any count).
     public var replicas: Int {
         let exact = concurrentRequests / targetUtilization / Double(max(1, maxConcurrentRequestsPerContainer))
-        return max(1, Int((exact - 1e-9).rounded(.up)))
+        return max(1, Int(saturatingCeilingOf: exact - 1e-9))
     }
 }

@@ -28,6 +28,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 case 404: .notFound
                 case 413: .payloadTooLarge
                 case 401: .unauthorized
+                case 403: .forbidden
                 case 400..<500: .badRequest
                 default: .internalError
                 }

@@ -173,12 +173,18 @@ enum OpenAPIDocument {
                 "responses": {"200": {"description": "{\"removed\": [CachedEnvironment], \"freedBytes\", \"dryRun\"}"},
                   "400": {"description": "olderThanDays is negative"}}}},
             "/api/v1/routers/load": {
-              "post": {"summary": "A router running elsewhere (e.g. in an attached cluster) reports its load; the autoscaler sums all routers' reports",
-                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["router", "services"]}}}},
-                "responses": {"204": {"description": "Kept for 3 s or until the router's next report"},
-                  "400": {"description": "Malformed report (the message names the field)"},
-                  "503": {"description": "Too many routers report already"}}},
-              "get": {"summary": "The routers whose load reports count now", "responses": {"200": {"description": "{\"routers\": [id]}"}}}},
+              "post": {"summary": "A router running elsewhere (e.g. in an attached cluster) reports its load for the services of the compute target it serves; the autoscaler sums all routers' reports (auth: the admin token, or the feed token of the compute target named)",
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object", "required": ["router", "compute", "services"], "properties": {
+                  "router": {"type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$", "description": "The router's id within its compute target (its Pod name)"},
+                  "compute": {"type": "string", "description": "The compute target the router serves; every service named runs there"},
+                  "services": {"type": "object", "maxProperties": 10000, "additionalProperties": {"type": "object", "required": ["inFlight", "queued"], "properties": {
+                    "inFlight": {"type": "integer", "minimum": 0, "maximum": 1000000}, "queued": {"type": "integer", "minimum": 0, "maximum": 1000000}}}}}}}}},
+                "responses": {"204": {"description": "Kept for 3 s or until the same router's next report"},
+                  "400": {"description": "Malformed report, or an unknown compute target or service (the message names the field); nothing is kept"},
+                  "401": {"description": "Neither the admin token nor the feed token of the compute target named"},
+                  "403": {"description": "A service named runs on another compute target; nothing is kept"},
+                  "503": {"description": "Too many routers (in all, or of this compute target) report already"}}},
+              "get": {"summary": "The routers whose load reports count now", "responses": {"200": {"description": "{\"routers\": [\"compute/router\"]}"}}}},
             "/api/v1/routes": {
               "get": {"summary": "The route table of an attached cluster's routers (auth: the cluster's feed token, not the admin token)",
                 "parameters": [{"name": "compute", "in": "query", "required": true, "schema": {"type": "string"}},

@@ -7,27 +7,47 @@ import BerthCore
 /// older one; a report older than `staleAfter` no longer counts, so a router that stopped reporting
 /// (its Pod is gone, the network is cut) does not hold replicas up: its load decays to nothing and
 /// the autoscaler's scale-down window takes over from there.
+///
+/// Routers are kept per cluster (`ReportingRouter`), and bounded per cluster as well as in all, so
+/// one cluster's routers (or whoever holds its feed token) cannot crowd out another cluster's.
+/// Sums saturate (`ServiceDemand.+`), whatever the reports say.
 struct RemoteRouterLoads<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration, Instant: Sendable {
+    /// What became of a report.
+    enum Outcome: Sendable, Hashable {
+        /// Kept as its router's latest.
+        case kept
+        /// Not kept: `maxRouters` other routers report already.
+        case tooManyRouters
+        /// Not kept: `maxRoutersPerCompute` other routers of the report's cluster report already.
+        case tooManyRoutersOnCompute
+    }
+
     /// How long a report counts without a newer one.
     let staleAfter: Duration
     /// Most routers tracked at once; bounds memory against a flood of made-up router ids.
     let maxRouters: Int
-    private var latest: [String: (report: RouterLoadReport, at: Instant)] = [:]
+    /// Most routers of one cluster tracked at once.
+    let maxRoutersPerCompute: Int
+    private var latest: [ReportingRouter: (report: RouterLoadReport, at: Instant)] = [:]
 
-    init(staleAfter: Duration, maxRouters: Int = 1024) {
+    init(staleAfter: Duration, maxRouters: Int = 1024, maxRoutersPerCompute: Int = 256) {
         self.staleAfter = staleAfter
         self.maxRouters = maxRouters
+        self.maxRoutersPerCompute = maxRoutersPerCompute
     }
 
-    /// Keeps `report` as its router's latest. Returns false, keeping nothing, when `maxRouters`
-    /// other routers are reporting already.
-    mutating func record(_ report: RouterLoadReport, at now: Instant) -> Bool {
-        if latest[report.router] == nil, latest.count >= maxRouters {
-            prune(at: now)
-            guard latest.count < maxRouters else { return false }
+    /// Keeps `report` as its router's latest, unless its router is new and a bound is reached.
+    mutating func record(_ report: RouterLoadReport, at now: Instant) -> Outcome {
+        let key = ReportingRouter(report)
+        if latest[key] == nil {
+            if latest.count >= maxRouters || routerCount(onCompute: key.compute) >= maxRoutersPerCompute {
+                prune(at: now)
+            }
+            guard latest.count < maxRouters else { return .tooManyRouters }
+            guard routerCount(onCompute: key.compute) < maxRoutersPerCompute else { return .tooManyRoutersOnCompute }
         }
-        latest[report.router] = (report, now)
-        return true
+        latest[key] = (report, now)
+        return .kept
     }
 
     /// Every service's load over the routers whose report is still fresh at `now`.
@@ -38,10 +58,14 @@ struct RemoteRouterLoads<Instant: InstantProtocol>: Sendable where Instant.Durat
         return total
     }
 
-    /// The routers whose report counts at `now`.
-    mutating func routers(at now: Instant) -> [String] {
+    /// The routers whose report counts at `now`, in order.
+    mutating func routers(at now: Instant) -> [ReportingRouter] {
         prune(at: now)
         return latest.keys.sorted()
+    }
+
+    private func routerCount(onCompute compute: String) -> Int {
+        latest.keys.count(where: { $0.compute == compute })
     }
 
     private mutating func prune(at now: Instant) {

@@ -18,15 +18,26 @@ final class RouterLoads: Sendable {
         remote = Mutex(RemoteRouterLoads(staleAfter: staleAfter))
     }
 
-    /// Keeps a remote router's report.
+    /// Keeps a remote router's report. The caller has checked that its services run on its
+    /// compute target (`RouterLoadReport.checkPlacement(in:)`).
     /// - Throws: 400 for a malformed report, 503 when too many routers report already.
     func record(_ report: RouterLoadReport) throws {
         try report.validate()
         let now = clock.now
-        guard remote.withLock({ $0.record(report, at: now) }) else {
+        let retry = "Remove routers that are gone, or retry once their reports expire (\(Self.staleAfter))."
+        switch remote.withLock({ $0.record(report, at: now) }) {
+        case .kept:
+            return
+        case .tooManyRouters:
             throw BerthError(
                 .unavailable,
-                "Too many routers report load to this control plane; reports from router '\(report.router)' are not kept. Remove routers that are gone, or retry once their reports expire (\(Self.staleAfter)).")
+                "Too many routers report load to this control plane; reports from router '\(report.router)' are not kept. \(retry)"
+            )
+        case .tooManyRoutersOnCompute:
+            throw BerthError(
+                .unavailable,
+                "Too many routers of compute target '\(report.compute)' report load; reports from router '\(report.router)' are not kept. \(retry)"
+            )
         }
     }
 
@@ -36,9 +47,9 @@ final class RouterLoads: Sendable {
         return remote.withLock { $0.demand(at: now) }.merging(local().demand, uniquingKeysWith: +)
     }
 
-    /// The remote routers whose reports count now, for the service view.
+    /// The remote routers whose reports count now, as `compute/router`, for the service view.
     func remoteRouters() -> [String] {
         let now = clock.now
-        return remote.withLock { $0.routers(at: now) }
+        return remote.withLock { $0.routers(at: now) }.map(\.description)
     }
 }

@@ -145,7 +145,7 @@ public struct ControlPlane: Service {
         ).add(to: router)
         TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
         RouterLoadRoutes(
-            loads: routerLoads, adminToken: adminToken,
+            loads: routerLoads, store: store, adminToken: adminToken,
             feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)
         ).add(to: router)
         EnvironmentRoutes(

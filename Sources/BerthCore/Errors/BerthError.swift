@@ -34,6 +34,8 @@ public struct BerthError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let conflict = Self("Conflict")
         /// Missing or wrong credentials (HTTP 401).
         public static let unauthorized = Self("Unauthorized")
+        /// The credentials are valid but do not allow this request (HTTP 403).
+        public static let forbidden = Self("Forbidden")
         /// The request is valid but the cluster lacks capacity for it (HTTP 422).
         public static let insufficientCapacity = Self("InsufficientCapacity")
         /// A feature that a later release provides (HTTP 501).
@@ -50,6 +52,7 @@ public struct BerthError: Error, Hashable, Sendable, CustomStringConvertible {
             switch self {
             case .invalidConfiguration, .invalidName, .badRequest: 400
             case .unauthorized: 401
+            case .forbidden: 403
             case .notFound: 404
             case .alreadyExists, .conflict: 409
             case .payloadTooLarge: 413
@@ -77,4 +80,5 @@ public struct BerthError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func notFound(_ message: String) -> Self { Self(.notFound, message) }
     public static func alreadyExists(_ message: String) -> Self { Self(.alreadyExists, message) }
     public static func conflict(_ message: String) -> Self { Self(.conflict, message) }
+    public static func forbidden(_ message: String) -> Self { Self(.forbidden, message) }
 }

@@ -1,3 +1,5 @@
+import BerthCore
+
 /// What a router carries right now, per service and per replica: the autoscaler's input
 /// (utilization = in flight ÷ (replicas × `maxConcurrentRequestsPerContainer`), DESIGN.md).
 ///
@@ -29,7 +31,7 @@ public struct ServiceLoad: Sendable, Hashable {
     public var replicas: [ReplicaLoad]
 
     /// Requests in flight on all replicas of the service.
-    public var inFlight: Int { replicas.reduce(0) { $0 + $1.inFlight } }
+    public var inFlight: Int { replicas.reduce(0) { $0.saturatingAdding($1.inFlight) } }
 
     public init(name: String, queued: Int, maxConcurrentRequestsPerContainer: Int, replicas: [ReplicaLoad]) {
         self.name = name

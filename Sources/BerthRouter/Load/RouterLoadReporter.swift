@@ -13,7 +13,7 @@ import ServiceLifecycle
 public struct RouterLoadReporter: Service {
     let router: Router
     let routerID: String
-    let compute: String?
+    let compute: String
     let interval: Duration
     let send: @Sendable (RouterLoadReport) async throws -> Void
     let logger: Logger
@@ -23,7 +23,7 @@ public struct RouterLoadReporter: Service {
     ///   - compute: the attached cluster it serves, whose feed token signs the reports.
     ///   - send: delivers one report (`ControlPlaneClient.reportLoad`).
     public init(
-        router: Router, routerID: String, compute: String?, interval: Duration = .milliseconds(250), logger: Logger,
+        router: Router, routerID: String, compute: String, interval: Duration = .milliseconds(250), logger: Logger,
         send: @escaping @Sendable (RouterLoadReport) async throws -> Void
     ) {
         self.router = router

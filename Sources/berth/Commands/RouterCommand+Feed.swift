@@ -66,10 +66,13 @@ extension RouterCommand {
         let reporter = RouterLoadReporter(
             router: router, routerID: routerID(environment: environment), compute: compute, logger: logger,
             send: { try await client.reportLoad($0) })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: follower), .init(service: reporter)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: follower), .init(service: reporter),
+        ]
         if let first, let watchers {
             logger.info(
-                "Replica addresses from EndpointSlices", metadata: ["cluster": "\(first)", "namespace": "\(first.namespace)"])
+                "Replica addresses from EndpointSlices",
+                metadata: ["cluster": "\(first)", "namespace": "\(first.namespace)"])
             services.append(.init(service: watchers))
         } else {
             logger.info("Replica addresses from the route feed (no cluster to watch: not in a Pod, no --kubeconfig)")
@@ -78,10 +81,12 @@ extension RouterCommand {
     }
 
     /// This router's id in its load reports: `$POD_NAME` (the router manifests set it from the Pod's
-    /// name), else `<host name>-<pid>`.
+    /// name), else `<host name>-<pid>`, made to follow the control plane's rule for router ids (a
+    /// host name may have capitals or '_', which a Pod name cannot).
     func routerID(environment: [String: String]) -> String {
-        if let pod = environment["POD_NAME"], !pod.isEmpty { return pod }
-        return "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+        if let pod = environment["POD_NAME"], !pod.isEmpty { return RouterLoadReport.routerID(from: pod) }
+        return RouterLoadReport.routerID(
+            from: "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)")
     }
 
     /// The feed token: `--feed-token-file`, else `$BERTH_FEED_TOKEN`. Never logged.
