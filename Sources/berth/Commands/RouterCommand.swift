@@ -74,6 +74,9 @@ struct RouterCommand: AsyncParsableCommand {
     @OptionGroup(title: "Client limits")
     var limits: RouterLimitOptions
 
+    @OptionGroup(title: "TLS (--ssl-self-signed uses the CA of $BERTH_HOME)")
+    var tls: TLSOptions
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -109,12 +112,16 @@ struct RouterCommand: AsyncParsableCommand {
         configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
         configuration.maxThreads = maxThreads
         limits.apply(to: &configuration)
+        let serving = try tls.context(workspace: WorkspaceLayout.fromEnvironment().root, host: host, logger: logger)
+        configuration.tls = serving?.tls
+        let tls = self.tls
         let router = Router(
             configuration: configuration, logger: logger,
             onListening: { port in
-                FileHandle.standardOutput.write(Data("Listening on http://\(host):\(port)\n".utf8))
+                FileHandle.standardOutput.write(Data("Listening on \(tls.routerURL(host: host, port: port))\n".utf8))
             })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router)]
+        if let serving { services.append(.init(service: serving.tls)) }
         if let routes {
             let table: RouteTable
             do {
