@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the table of scripts/bench/router-vs-nginx.sh from its TSV: req/s, p50 and p99 per path,
-berth/nginx throughput, the p50 each proxy adds over the direct path, and the issue-5 targets.
+berth/nginx throughput, the p50 each proxy adds over the direct path, and the targets; with
+BENCH_TLS=1 also the handshake rounds (a new TLS connection per request).
 
 Rows named PATH#K are round K of PATH: nginx and berth run in alternating rounds, and the
 throughput target is judged on the median of the rounds' berth/nginx ratios, so a burst of other
@@ -42,6 +43,15 @@ def main(path):
                   "(a bare SwiftNIO proxy with none of the router's work; medians of the rounds)")
         print_added_p50(rows, "", rounds[0], "at saturation, first round; p50 there is about "
                         "connections / throughput, for every path")
+    handshakes = [name[len("handshakes-nginx"):] for name in rows if name.startswith("handshakes-nginx")]
+    handshakes = [k for k in handshakes if f"handshakes-berth{k}" in rows]
+    if handshakes:
+        ratios = [requests_per_second(rows[f"handshakes-berth{k}"]) / requests_per_second(rows[f"handshakes-nginx{k}"])
+                  for k in handshakes]
+        nginx = statistics.median(requests_per_second(rows[f"handshakes-nginx{k}"]) for k in handshakes)
+        berth = statistics.median(requests_per_second(rows[f"handshakes-berth{k}"]) for k in handshakes)
+        print(f"handshakes/s (a new TLS connection per request): nginx {nginx:.0f}, berth {berth:.0f}; "
+              f"berth/nginx {statistics.median(ratios):.3f}x, the median of {', '.join(f'{r:.2f}' for r in ratios)}")
     unloaded = sorted({name.split("@")[1] for name in rows if "@" in name})
     for connections in unloaded:
         print_added_p50(rows, f"@{connections}", f"@{connections}", f"{connections} connection(s), unloaded",
@@ -50,7 +60,7 @@ def main(path):
 
 def paired_rounds(rows):
     """The suffixes ("#1", "#2", …, or "" for a file from before rounds) that have both nginx and berth."""
-    suffixes = [name[len("nginx"):] for name in rows if name.startswith("nginx") and "@" not in name]
+    suffixes = [name[len("nginx"):] for name in rows if name.startswith("nginx#") or name == "nginx"]
     return [s for s in suffixes if f"berth{s}" in rows]
 
 

@@ -5,6 +5,10 @@
 #      prints req/s, p50 and p99 of each, the ratio berth/nginx and the p50 each proxy adds.
 #  (b) the `echo` fixture deployed with the CLI on a real `berth server`, driven end to end through
 #      its router with the service key.
+# With BENCH_TLS=1, part (a) runs nginx and the router both terminating TLS with the same
+# certificate (the backend stays plain HTTP) and adds handshake rounds: every request on a new
+# connection (`Connection: close`), so req/s there is handshakes/s. Part (b) and the bare SwiftNIO
+# proxy are skipped then.
 # Not a test: run it by hand, from a clean clone. See scripts/bench/README.md for the knobs.
 #
 # The backend is a second nginx answering `return 200` from one worker process: C, event-driven and
@@ -26,7 +30,8 @@ BENCH_THREADS="${BENCH_THREADS:-2}"
 BENCH_SECONDS="${BENCH_SECONDS:-5}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
-BENCH_PARTS="${BENCH_PARTS:-a b}"
+BENCH_TLS="${BENCH_TLS:-0}"
+if [[ "$BENCH_TLS" == 1 ]]; then BENCH_PARTS="${BENCH_PARTS:-a}"; else BENCH_PARTS="${BENCH_PARTS:-a b}"; fi
 BENCH_ECHO_CONNECTIONS="${BENCH_ECHO_CONNECTIONS:-8}"
 BENCH_PROXY_WORKERS="${BENCH_PROXY_WORKERS:-$(nproc)}"
 BENCH_RESULTS_DIR="${BENCH_RESULTS_DIR:-$repo/.build-bench/results}"
@@ -62,16 +67,17 @@ if [[ -z "$NGINX_BIN" ]]; then
     if [[ -z "$NGINX_BIN" ]]; then log "installing nginx (Debian)"; apt_install nginx; NGINX_BIN=/usr/sbin/nginx; fi
 fi
 ensure_berth_bin
-if wants a; then ensure_bare_proxy_bin; fi
+if wants a && [[ "$BENCH_TLS" != 1 ]]; then ensure_bare_proxy_bin; fi
+command -v openssl >/dev/null || [[ "$BENCH_TLS" != 1 ]] || apt_install openssl
 
 work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
 mkdir -p "$BENCH_RESULTS_DIR"
-results="$BENCH_RESULTS_DIR/router-vs-nginx-$(date -u +%Y%m%dT%H%M%SZ).tsv"
+results="$BENCH_RESULTS_DIR/router-vs-nginx$([[ "$BENCH_TLS" == 1 ]] && echo -tls)-$(date -u +%Y%m%dT%H%M%SZ).tsv"
 printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
 
 wait_status() {   # NAME PID URL: poll until 200
     local name=$1 pid=$2 url=$3 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
-    until [[ "$(status_of "$url" -X POST -d '{}')" == 200 ]]; do
+    until [[ "$(status_of "$url" -k -X POST -d '{}')" == 200 ]]; do
         kill -0 "$pid" 2>/dev/null || die "$name exited before it answered (logs in $work)"
         ((SECONDS < deadline)) || die "$name did not answer 200 at $url in ${BENCH_READY_TIMEOUT}s"
         sleep 0.1
@@ -104,6 +110,16 @@ measure() {
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), berth $BERTH_BIN, nginx $("$NGINX_BIN" -v 2>&1 | sed 's/.*: //')"
 
 # ---------------------------------------------------------------- (a) direct / nginx / berth router
+scheme=http proxy_tls="" router_tls=()
+if [[ "$BENCH_TLS" == 1 ]]; then
+    # One P-256 certificate for both proxies, so the handshake costs the same work on each side.
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+        -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+    chmod 600 "$work/key.pem"
+    scheme=https
+    proxy_tls="ssl_certificate $work/cert.pem; ssl_certificate_key $work/key.pem; ssl_protocols TLSv1.2 TLSv1.3;"
+    router_tls=(--ssl-cert-pem-file "$work/cert.pem" --ssl-key-pem-file "$work/key.pem")
+fi
 if wants a; then
     backend_port=$(free_port)
     start_nginx backend <<EOF
@@ -134,7 +150,8 @@ http {
     proxy_temp_path $work/proxy;
     upstream replica { server 127.0.0.1:$backend_port; keepalive 256; }
     server {
-        listen 127.0.0.1:$proxy_port backlog=4096;
+        listen 127.0.0.1:$proxy_port $([[ "$BENCH_TLS" == 1 ]] && echo ssl) backlog=4096;
+        $proxy_tls
         location /api/v1/service/bench/score {
             proxy_pass http://replica/score;
             proxy_http_version 1.1;
@@ -143,7 +160,7 @@ http {
     }
 }
 EOF
-    wait_status nginx "${pids[-1]}" "http://127.0.0.1:$proxy_port/api/v1/service/bench/score"
+    wait_status nginx "${pids[-1]}" "$scheme://127.0.0.1:$proxy_port/api/v1/service/bench/score"
 
     measure direct "http://127.0.0.1:$backend_port/score" "$BENCH_CONNECTIONS"
 
@@ -157,34 +174,40 @@ EOF
     router_port=$(free_port)
     # shellcheck disable=SC2086  # BENCH_ROUTER_ARGS is a list of arguments
     setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$router_port" --log-level info \
-        ${BENCH_ROUTER_ARGS:-} >"$work/router.out" 2>"$work/router.log" &
+        "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router.out" 2>"$work/router.log" &
     pids+=("$!")
-    wait_status "berth router" "${pids[-1]}" "http://127.0.0.1:$router_port/api/v1/service/bench/score"
+    wait_status "berth router" "${pids[-1]}" "$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
+    nginx_url="$scheme://127.0.0.1:$proxy_port/api/v1/service/bench/score"
+    berth_url="$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
 
     # nginx and the router in alternating rounds, each run after its own warm-up at the same load:
     # other work on this shared machine that slows one run then skews one round's ratio, not the
     # verdict, which is judged on the median of the rounds' ratios.
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
-        measure "nginx#$round" "http://127.0.0.1:$proxy_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
-        measure "berth#$round" "http://127.0.0.1:$router_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+        measure "nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS"
+        measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
+        if [[ "$BENCH_TLS" == 1 ]]; then
+            measure "handshakes-nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS" -H "Connection: close"
+            measure "handshakes-berth#$round" "$berth_url" "$BENCH_CONNECTIONS" -H "Connection: close"
+        fi
     done
     log "router self-scaling decisions during the rounds: $(grep -c 'threads.to' "$work/router.log" || true)"
 
     # SwiftNIO's floor: the same HTTP/1.1 codec and pipeline with none of the router's own work.
-    bare_port=$(free_port)
-    setsid "$BARE_PROXY_BIN" "$bare_port" "$backend_port" >"$work/bare.out" 2>&1 &
-    pids+=("$!")
-    wait_status "bare-nio-proxy" "${pids[-1]}" "http://127.0.0.1:$bare_port/api/v1/service/bench/score"
-    measure nio-bare "http://127.0.0.1:$bare_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+    if [[ "$BENCH_TLS" != 1 ]]; then
+        bare_port=$(free_port)
+        setsid "$BARE_PROXY_BIN" "$bare_port" "$backend_port" >"$work/bare.out" 2>&1 &
+        pids+=("$!")
+        wait_status "bare-nio-proxy" "${pids[-1]}" "http://127.0.0.1:$bare_port/api/v1/service/bench/score"
+        measure nio-bare "http://127.0.0.1:$bare_port/api/v1/service/bench/score" "$BENCH_CONNECTIONS"
+    fi
 
     # The latency a hop adds, unloaded: at saturation every path's p50 is about connections ÷
     # throughput (Little's law), so there the added p50 measures throughput again, not the hop.
     if ((BENCH_LATENCY_CONNECTIONS > 0)); then
         measure "direct@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$backend_port/score" "$BENCH_LATENCY_CONNECTIONS"
-        measure "nginx@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$proxy_port/api/v1/service/bench/score" \
-            "$BENCH_LATENCY_CONNECTIONS"
-        measure "berth@$BENCH_LATENCY_CONNECTIONS" "http://127.0.0.1:$router_port/api/v1/service/bench/score" \
-            "$BENCH_LATENCY_CONNECTIONS"
+        measure "nginx@$BENCH_LATENCY_CONNECTIONS" "$nginx_url" "$BENCH_LATENCY_CONNECTIONS"
+        measure "berth@$BENCH_LATENCY_CONNECTIONS" "$berth_url" "$BENCH_LATENCY_CONNECTIONS"
     fi
 fi
 
