@@ -137,6 +137,7 @@ let package = Package(
                 "BerthAutoscaling",
                 "BerthKubernetes",
                 "BerthRouter",
+                "BerthTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -298,7 +299,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BerthEndToEndTests",
-            dependencies: ["BerthCore", "BerthClient", "BerthTesting"],
+            dependencies: ["BerthAuth", "BerthCore", "BerthClient", "BerthTesting"],
             swiftSettings: swiftSettings
         ),
     ]

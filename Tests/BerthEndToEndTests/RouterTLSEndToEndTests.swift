@@ -50,4 +50,31 @@ struct RouterTLSEndToEndTests {
         }
         await server.stop()
     }
+
+    /// `--admin-host` beyond loopback is allowed with TLS, and then the admin API speaks only TLS.
+    @Test func adminAPIBeyondLoopbackIsServedOverTLS() async throws {
+        let folder = try TemporaryDirectory("berth-admin-tls")
+        defer { folder.remove() }
+        let home = folder.appending("home")
+        let server = try await BerthServer.start(
+            home: home, extraArguments: ["--ssl-self-signed", "--admin-host", "0.0.0.0"])
+        do {
+            let admin = server.info.controlPlaneURL
+            #expect(admin.hasPrefix("https://127.0.0.1:"), "\(admin)")
+            // The CLI reaches it, trusting the workspace CA.
+            let listed = try await berth("computetarget", "list", home: home)
+            #expect(listed.succeeded)
+            // Plain HTTP on the admin port gets no HTTP answer.
+            let port = try #require(admin.split(separator: ":").last.flatMap { Int($0) })
+            let socket = try RawSocket(port: port)
+            defer { socket.close() }
+            try socket.send(Data("GET /api/v1/computes HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let answer = String(decoding: socket.receive(timeout: .seconds(5)) { _ in false }, as: UTF8.self)
+            #expect(!answer.contains("HTTP/1.1 200"), "\(answer)")
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
 }

@@ -3,6 +3,7 @@ import BerthBackends
 import BerthCore
 import BerthRouter
 import BerthStore
+import BerthTLS
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -32,6 +33,11 @@ public struct ControlPlane: Service {
         /// The CA file clients trust for the router's TLS (a workspace-minted certificate), for
         /// `server.json`. Default nil.
         public var routerCAFile: String? = nil
+        /// TLS for the admin API itself, required when it listens beyond loopback; the URL in
+        /// `server.json` then says https, with `publicHost` (else the bound address). Default nil.
+        package var tls: ReloadingTLSContext? = nil
+        /// The host name clients reach the admin API at (the certificate's name). Default nil.
+        public var publicHost: String? = nil
         /// How long start-up waits for `routerURL` before serving without it. Default 0 (no router).
         public var routerWait: Duration = .zero
         /// How long lower load must hold before the autoscaler removes a replica. Default 60 s.
@@ -189,18 +195,22 @@ public struct ControlPlane: Service {
         let logger = self.logger
         let routerURL = configuration.routerURL
         let caFile = configuration.routerCAFile
+        let tlsOn = configuration.tls != nil
+        let publicHost = configuration.publicHost
         // The router starts beside the control plane; wait briefly so server.json names both.
         let deadline = ContinuousClock.now.advanced(by: configuration.routerWait)
         while routerURL() == nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         let app = Application(
             router: buildRouter(),
-            server: .http1(configuration: .init(additionalChannelHandlers: [UnreadableRequestHandler()])),
+            server: .http1(tls: configuration.tls, additionalChannelHandlers: { [UnreadableRequestHandler()] }),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "berth"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 let router = routerURL()
+                let scheme = tlsOn ? "https" : "http"
                 var info = ServerInfo(
-                    controlPlaneURL: "http://\(layout.host(for: channel)):\(port)", routerURL: router,
+                    controlPlaneURL: "\(scheme)://\(publicHost ?? layout.host(for: channel)):\(port)",
+                    routerURL: router,
                     pid: ProcessInfo.processInfo.processIdentifier)
                 info.routerCAFile = caFile
                 do {
@@ -217,7 +227,12 @@ public struct ControlPlane: Service {
 }
 
 extension WorkspaceLayout {
+    /// The address clients on this machine reach a listener at: the bound one, or loopback for
+    /// a wildcard bind.
     fileprivate func host(for channel: any Channel) -> String {
-        channel.localAddress?.ipAddress ?? "127.0.0.1"
+        let address = channel.localAddress?.ipAddress ?? "127.0.0.1"
+        if address == "0.0.0.0" { return "127.0.0.1" }
+        if address == "::" { return "[::1]" }
+        return address.contains(":") ? "[\(address)]" : address
     }
 }

@@ -35,7 +35,9 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
-        help: "Control-plane (admin API) address. Loopback by default; any other address needs TLS.")
+        help:
+            "Control-plane (admin API) address. Loopback by default; any other address needs the --ssl-… options, and is then served with TLS too."
+    )
     var adminHost: String = "127.0.0.1"
 
     @Option(
@@ -61,11 +63,12 @@ struct ServerCommand: AsyncParsableCommand {
         for (flag, port) in [("--admin-port", adminPort), ("--router-port", routerPort)] {
             guard (0...65535).contains(port) else { throw ValidationError("\(flag) (\(port)) must be 0–65535.") }
         }
-        guard AdminBinding.isLoopback(adminHost) else {
+        guard AdminBinding.isLoopback(adminHost) || tls.isEnabled else {
             throw ValidationError(
                 "--admin-host \(adminHost) would expose the admin API (it deploys code) beyond this machine over "
-                    + "plain HTTP. Keep it on 127.0.0.1 and expose only scoring with --host, or reach the admin API "
-                    + "through an SSH tunnel or a TLS-terminating proxy on this machine.")
+                    + "plain HTTP. Keep it on 127.0.0.1 and expose only scoring with --host, or give TLS "
+                    + "(--ssl-cert-pem-file/--ssl-key-pem-file or --ssl-self-signed), which the admin API then uses too."
+            )
         }
     }
 
@@ -95,6 +98,11 @@ struct ServerCommand: AsyncParsableCommand {
         var configuration = ControlPlane.Configuration(
             workspace: layout, host: adminHost, port: adminPort, routerURL: { routerURL.withLock { $0 } })
         configuration.routerCAFile = serving?.caFile?.path
+        if !AdminBinding.isLoopback(adminHost) {
+            // Beyond loopback the admin API is served with the router's certificate (validate()).
+            configuration.tls = serving?.tls
+            configuration.publicHost = self.tls.sslCname
+        }
         configuration.routerWait = .seconds(10)
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
