@@ -189,20 +189,23 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// reads the answer instead of a connection reset; then the connection closes.
     private func refuseTooLarge() {
         guard let exchange else { return }
-        releaseBody()
-        self.exchange?.keepAlive = false
-        state = .refusing(drained: 0, limit: Self.drainLimitBytes)
-        respond(shared.tooLarge(exchange))
+        refuseMidBody(shared.tooLarge(exchange), draining: Self.drainLimitBytes)
     }
 
     /// Writes 503 when the bodies all connections hold would pass `maxBufferedBodyBytes`, drops a
     /// little of what follows, then closes.
     private func refuseOverBudget() {
         guard let exchange else { return }
+        refuseMidBody(shared.bodiesOverBudget(exchange), draining: Self.refusedBodyDrainBytes)
+    }
+
+    /// Gives the body read so far back, answers `response` and drops up to `limit` more body
+    /// bytes before the connection closes.
+    private func refuseMidBody(_ response: RouterResponse, draining limit: Int) {
         releaseBody()
-        self.exchange?.keepAlive = false
-        state = .refusing(drained: 0, limit: Self.refusedBodyDrainBytes)
-        respond(shared.bodiesOverBudget(exchange))
+        exchange?.keepAlive = false
+        state = .refusing(drained: 0, limit: limit)
+        respond(response)
     }
 
     /// Gives the current request's body bytes back to the router's `BodyBudget`.

@@ -53,11 +53,9 @@ extension RouterRequestHandler {
         case .queueFull(let limit):
             detail = "Its admission queue is full (\(limit) requests waiting); retry later or add replicas."
         }
-        var response = RouterResponse.error(
-            .serviceUnavailable, code: "overloaded",
-            message: RouterResponse.overloadedSentence(name) + " " + detail, requestID: exchange.requestID)
-        response.headers.add(name: "Retry-After", value: "1")
-        return response
+        return .retryLater(
+            code: "overloaded", message: RouterResponse.overloadedSentence(name) + " " + detail,
+            requestID: exchange.requestID)
     }
 
     /// 503 for a waiting request whose wait was called off.

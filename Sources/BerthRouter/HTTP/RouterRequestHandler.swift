@@ -171,24 +171,20 @@ struct RouterRequestHandler: Sendable {
     /// 503 for a body that does not fit in what all connections may hold at once; the connection
     /// closes after it.
     func bodiesOverBudget(_ exchange: Exchange) -> RouterResponse {
-        var response = RouterResponse.error(
-            .serviceUnavailable, code: "overloaded",
+        .retryLater(
+            code: "overloaded",
             message: "The router holds as many request bodies as it may (\(bodyBudget.limit) bytes across all "
                 + "requests, its maxBufferedBodyBytes); retry the request shortly.",
             requestID: exchange.requestID)
-        response.headers.add(name: "Retry-After", value: "1")
-        return response
     }
 
     /// 503 for a connection over `maxConnections`, written as soon as it is accepted; it closes after.
     func tooManyConnections(limit: Int, _ exchange: Exchange) -> RouterResponse {
-        var response = RouterResponse.error(
-            .serviceUnavailable, code: "too_many_connections",
+        .retryLater(
+            code: "too_many_connections",
             message: "The router has as many client connections open as it may (\(limit), its maxConnections); "
                 + "retry shortly, or reuse connections (keep-alive).",
             requestID: exchange.requestID)
-        response.headers.add(name: "Retry-After", value: "1")
-        return response
     }
 
     private func serviceHealth(_ route: ServiceRoute?, _ name: String, _ exchange: Exchange) -> RouterResponse {

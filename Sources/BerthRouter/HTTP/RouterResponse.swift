@@ -22,6 +22,14 @@ struct RouterResponse: Sendable {
         return RouterResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
+    /// 503 with the house error body and `Retry-After: 1`: the router is full for now, and the
+    /// same request may succeed a moment later.
+    static func retryLater(code: String, message: String, requestID: String) -> Self {
+        var response = error(.serviceUnavailable, code: code, message: message, requestID: requestID)
+        response.headers.add(name: "Retry-After", value: "1")
+        return response
+    }
+
     /// A short text body.
     static func text(_ text: String, status: HTTPResponseStatus = .ok) -> Self {
         RouterResponse(

@@ -37,13 +37,11 @@ extension RouterRequestHandler {
                 message: "Endpoint '\(name)' has no version '\(version)'. 'berth endpoint show -n \(name)' lists them.",
                 requestID: exchange.requestID)
         }
-        var response = RouterResponse.error(
-            .serviceUnavailable, code: "no_traffic",
+        return .retryLater(
+            code: "no_traffic",
             message:
                 "No version of endpoint '\(name)' has traffic assigned; set a --traffic-percentile or a default version.",
             requestID: exchange.requestID)
-        response.headers.add(name: "Retry-After", value: "1")
-        return response
     }
 }
 
