@@ -28,9 +28,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     enum State {
         /// Between requests.
         case idle
-        /// A request head arrived and passed the checks that need no body (route, key or token);
-        /// its body is being collected (nil until a part arrives).
-        case receiving(RouterRequestHandler.ForwardPlan, body: ByteBuffer?)
+        /// A request head arrived and passed the checks that need no body (route, key or token:
+        /// its plan is in `planned`); its body is being collected (nil until a part arrives).
+        case receiving(body: ByteBuffer?)
         /// A refusal went out before the body was read; the rest of the body is read and dropped,
         /// up to `limit` bytes, then the connection closes.
         case refusing(drained: Int, limit: Int)
@@ -55,6 +55,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var exchange: RouterRequestHandler.Exchange?
     /// The forwarded request in progress, if any.
     var forwarding: Forwarding?
+    /// Where the request whose body is being read goes, decided from its head. Kept beside the
+    /// state, not in it: the state is rewritten per body part, and a plan holds a whole route.
+    private var planned: RouterRequestHandler.ForwardPlan?
     /// The route table as this connection last read it (refreshed when a newer one is applied).
     private var routes = RouteCache()
     /// Frames requests from the bytes read; bytes of requests pipelined behind the current one stay in it.
@@ -126,14 +129,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             case .respond(let response):
                 refuseBeforeBody(head, with: response)
             case .forward(let plan):
-                state = .receiving(plan, body: nil)
+                planned = plan
+                state = .receiving(body: nil)
                 if head.expectsContinue && head.hasBody {
                     context.writeAndFlush(wrapOutboundOut(ResponseEncoding.continueHead), promise: nil)
                 }
             }
         case .body(var chunk):
             switch state {
-            case .receiving(let plan, var body):
+            case .receiving(var body):
                 guard (body?.readableBytes ?? 0) + chunk.readableBytes <= shared.maxBodyBytes else {
                     return refuseTooLarge()
                 }
@@ -143,7 +147,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 heldBodyBytes += chunk.readableBytes
                 state = .idle  // Lets go of the state's reference, so `body` grows in place.
                 if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
-                state = .receiving(plan, body: body)
+                state = .receiving(body: body)
             case .refusing(let drained, let limit):
                 let total = drained + chunk.readableBytes
                 if total > limit { return context.close(promise: nil) }
@@ -154,8 +158,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             }
         case .end:
             switch state {
-            case .receiving(var plan, let body):
+            case .receiving(let body):
                 state = .forwarding
+                guard var plan = planned.take() else { return }
                 plan.attach(body)
                 forward(plan)
             case .refusing:
@@ -208,8 +213,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         respond(response)
     }
 
-    /// Gives the current request's body bytes back to the router's `BodyBudget`.
+    /// Gives the current request's body bytes back to the router's `BodyBudget` and forgets where
+    /// it was to go (it was refused, or it is on its way).
     func releaseBody() {
+        planned = nil
         guard heldBodyBytes > 0 else { return }
         shared.bodyBudget.release(heldBodyBytes)
         heldBodyBytes = 0

@@ -16,17 +16,13 @@ final class BodyBudget: Sendable {
         self.limit = limit
     }
 
-    /// Takes `bytes` from the budget; false, taking nothing, when they do not fit.
+    /// Takes `bytes` from the budget; false, taking nothing, when they do not fit. One atomic
+    /// add in the usual case (and a subtraction when it did not fit).
     func reserve(_ bytes: Int) -> Bool {
-        var current = held.load(ordering: .relaxed)
-        while true {
-            let (next, overflow) = current.addingReportingOverflow(bytes)
-            guard !overflow, next <= limit else { return false }
-            let (exchanged, original) = held.compareExchange(
-                expected: current, desired: next, ordering: .relaxed)
-            if exchanged { return true }
-            current = original
-        }
+        guard bytes <= limit else { return false }
+        if held.wrappingAdd(bytes, ordering: .relaxed).newValue <= limit { return true }
+        held.wrappingSubtract(bytes, ordering: .relaxed)
+        return false
     }
 
     /// Gives back bytes taken with `reserve(_:)`.
