@@ -224,7 +224,8 @@ let package = Package(
         .testTarget(
             name: "BerthKubernetesTests",
             dependencies: [
-                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed", "BerthTesting",
+                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed",
+                "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,7 +16,8 @@ struct DoubleKind: Sendable, Hashable {
         .init(apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", isNamespaced: true),
         .init(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices", isNamespaced: true),
         .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles", isNamespaced: true),
-        .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
+        .init(
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
         .init(
             apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
             isNamespaced: true),

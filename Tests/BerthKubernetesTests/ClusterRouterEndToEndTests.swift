@@ -23,7 +23,8 @@ struct ClusterRouterEndToEndTests {
             var router: ChildProcess?
             var restarted: BerthServer?
             do {
-                try await journey(double: double, server: server, folder: folder, router: &router, restarted: &restarted)
+                try await journey(
+                    double: double, server: server, folder: folder, router: &router, restarted: &restarted)
             } catch {
                 if let router { _ = await router.terminate() }
                 _ = await server.stop()
@@ -40,7 +41,8 @@ struct ClusterRouterEndToEndTests {
     }
 
     func journey(
-        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?,
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory,
+        router: inout ChildProcess?,
         restarted: inout BerthServer?
     ) async throws {
         func berth(_ arguments: String...) async throws -> BerthCLI.Result {
@@ -90,9 +92,13 @@ struct ClusterRouterEndToEndTests {
         let signed = [
             ("Authorization", "Bearer \(feedToken)"), ("Content-Type", "application/json"),
         ]
-        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed).status == 204)
+        #expect(
+            try await TestHTTP.post(loads, #"{"router": "r", "compute": "aks-1", "services": {}}"#, headers: signed)
+                .status == 204)
         #expect(try await TestHTTP.post(loads, #"{"router": "r", "services": {}}"#, headers: signed).status == 401)
-        #expect(try await TestHTTP.post(loads, #"{"router": "r", "compute": "other", "services": {}}"#, headers: signed).status == 401)
+        #expect(
+            try await TestHTTP.post(loads, #"{"router": "r", "compute": "other", "services": {}}"#, headers: signed)
+                .status == 401)
         #expect(try await TestHTTP.get(loads, headers: signed).status == 401, "listing routers needs the admin token")
 
         // A redeploy rolls every Pod over: the router follows (the old Pods' processes are gone,
@@ -196,7 +202,8 @@ struct ClusterRouterEndToEndTests {
     static func readyPods(_ double: RunningKubernetesAPIDouble) -> Set<String> {
         Set(
             double.objects(kind: "Pod").filter { pod in
-                pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s" && pod["metadata"]?["deletionTimestamp"] == nil
+                pod["metadata"]?["labels"]?["berth.dev/service"] == "echo-k8s"
+                    && pod["metadata"]?["deletionTimestamp"] == nil
                     && isReady(pod)
             }.compactMap { $0["metadata"]?["name"]?.stringValue })
     }

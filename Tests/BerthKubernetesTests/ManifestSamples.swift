@@ -21,16 +21,20 @@ enum ManifestSamples {
         return spec
     }
 
-    static func workload(gpu: Int = 1, environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
-        hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])) -> ReplicaWorkload
-    {
+    static func workload(
+        gpu: Int = 1,
+        environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
+            hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])
+    ) -> ReplicaWorkload {
         var spec = spec()
         spec.cpuLimit = 1
         spec.gpu = gpu
         return ReplicaWorkload(
             spec: spec, namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
             environmentSource: environment,
-            modelFiles: [.init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))],
+            modelFiles: [
+                .init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))
+            ],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
             controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
     }
@@ -53,9 +57,12 @@ enum ManifestSamples {
 
     /// The Secret as it is after the backend made the Deployment its owner.
     static var ownedSecret: JSONValue {
-        guard case .object(var secret) = ReplicaManifests.secret(workload()), case .object(var metadata)? = secret["metadata"]
+        guard case .object(var secret) = ReplicaManifests.secret(workload()),
+            case .object(var metadata)? = secret["metadata"]
         else { return [:] }
-        metadata["ownerReferences"] = [ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")]
+        metadata["ownerReferences"] = [
+            ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")
+        ]
         secret["metadata"] = .object(metadata)
         return .object(secret)
     }
@@ -64,7 +71,11 @@ enum ManifestSamples {
     static var everyManifest: [JSONValue] {
         [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
             + ReplicaManifests.all(pulledWithCredentials)
-            + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
-            + [RouterManifests.readerRole(namespace: "team-b", compute: "aks1"), RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1")]
+            + RouterManifests.all(installation())
+            + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
+            + [
+                RouterManifests.readerRole(namespace: "team-b", compute: "aks1"),
+                RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1"),
+            ]
     }
 }

@@ -15,7 +15,9 @@ struct ReplicaManifestsTests {
         #expect(deployment["metadata"]?["labels"]?[ManifestLabels.managedBy] == "berth")
         #expect(deployment["spec"]?["replicas"] == 3)
         #expect(deployment["spec"]?["strategy"]?["rollingUpdate"]?["maxUnavailable"] == 0)
-        #expect(deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision] == "rev-0123456789abcdef")
+        #expect(
+            deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision]
+                == "rev-0123456789abcdef")
         let selector = deployment["spec"]?["selector"]?["matchLabels"]?.objectValue ?? [:]
         let podLabels = deployment["spec"]?["template"]?["metadata"]?["labels"]?.objectValue ?? [:]
         #expect(!selector.isEmpty)
@@ -31,7 +33,9 @@ struct ReplicaManifestsTests {
         #expect(resources?["limits"]?["cpu"] == "1000m")
         #expect(resources?["limits"]?["nvidia.com/gpu"] == "1")
         let noGPU = ReplicaManifests.deployment(ManifestSamples.workload(gpu: 0))
-        #expect(noGPU["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["resources"]?["limits"]?["nvidia.com/gpu"] == nil)
+        #expect(
+            noGPU["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["resources"]?["limits"]?[
+                "nvidia.com/gpu"] == nil)
     }
 
     @Test("Liveness comes from livenessProbeRequirements; readiness is /ready")
@@ -87,7 +91,9 @@ struct ReplicaManifestsTests {
         let fetch = try #require(pod["initContainers"]?.arrayValue?.first)
         let script = fetch["command"]?.arrayValue?.last?.stringValue ?? ""
         #expect(script.contains("sha256sum -c"))
-        #expect(script.contains("fetch '\(String(repeating: "a", count: 64))' '/var/azureml-app/models/sklearn_regression_model.pkl'"))
+        #expect(
+            script.contains(
+                "fetch '\(String(repeating: "a", count: 64))' '/var/azureml-app/models/sklearn_regression_model.pkl'"))
         #expect(script.contains("fetch '\(String(repeating: "b", count: 64))' '/var/azureml-app/source/score.py'"))
         #expect(!script.contains("artifact-secret"))
         let env = fetch["env"]?.arrayValue ?? []

@@ -187,7 +187,10 @@ final class KubernetesClusters: Sendable {
         guard added else { return backends.withLock { $0[compute.name] } ?? backend }
         stops.withLock { $0[compute.name] = stopper }
         watchers.continuation.yield(
-            Watched(watcher: ReplicaWatcher(client: client, watch: watch, clock: ContinuousClock(), watchSeconds: 60, logger: logger), stop: stop))
+            Watched(
+                watcher: ReplicaWatcher(
+                    client: client, watch: watch, clock: ContinuousClock(), watchSeconds: 60, logger: logger),
+                stop: stop))
         return backend
     }
 

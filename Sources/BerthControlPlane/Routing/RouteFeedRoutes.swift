@@ -30,12 +30,14 @@ struct RouteFeedRoutes<Context: RequestContext> {
             let query = request.uri.queryParameters
             guard let compute = query.get("compute"), !compute.isEmpty else {
                 throw BerthError.badRequest(
-                    "Name the cluster whose routes you want: GET /api/v1/routes?compute=NAME (an attached Kubernetes compute target).")
+                    "Name the cluster whose routes you want: GET /api/v1/routes?compute=NAME (an attached Kubernetes compute target)."
+                )
             }
             try await authorize(request, compute: compute)
             guard query.get("watch") == "true" || query.get("watch") == "1" else {
                 guard let latest = feed.latest else {
-                    throw BerthError(.unavailable, "The control plane is still building its first route table; retry in a second.")
+                    throw BerthError(
+                        .unavailable, "The control plane is still building its first route table; retry in a second.")
                 }
                 return try JSONBody.response(latest.table(forCompute: compute))
             }
@@ -51,7 +53,8 @@ struct RouteFeedRoutes<Context: RequestContext> {
         let refusal = BerthError(
             .unauthorized,
             "The route feed needs the feed token of compute target '\(compute)': send 'Authorization: Bearer <token>' "
-                + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it).")
+                + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it)."
+        )
         guard let presented = request.bearerToken else { throw refusal }
         guard let target = try await store.compute(named: compute), target.computeType == .kubernetes,
             let token = try clusters.existingFeedToken(of: compute)

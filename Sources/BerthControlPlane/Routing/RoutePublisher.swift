@@ -64,11 +64,13 @@ final class RoutePublisher: Service, Sendable {
         guard service.state == .healthy || service.state == .unhealthy else { return }
         let config = service.deploymentConfig
         let autoscaled = config.numReplicas == nil && config.autoScaler.autoscaleEnabled
-        let enough = autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
+        let enough =
+            autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
         let state: WebserviceState = readyReplicas >= enough ? .healthy : .unhealthy
         let why = Self.reason(status)
-        guard state != service.state || readyReplicas != service.readyReplicas
-            || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
+        guard
+            state != service.state || readyReplicas != service.readyReplicas
+                || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
         else { return }
         var updated = service
         updated.state = state
@@ -79,7 +81,8 @@ final class RoutePublisher: Service, Sendable {
             ? (service.error?.code == "ReplicasNotReady" ? nil : service.error)
             : ErrorDetail(
                 code: "ReplicasNotReady",
-                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
+                message:
+                    "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
                     + "'berth service get-logs -n \(service.name)' shows more." + why)
         updated.updatedTime = Date()
         try await store.saveService(updated)
@@ -118,7 +121,9 @@ final class RoutePublisher: Service, Sendable {
                 try await observe(service, readyReplicas: status?.readyCount ?? 0, status: status)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
-                    keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }
+                    keyDigests: keys.map {
+                        [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)]
+                    }
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
@@ -133,7 +138,8 @@ final class RoutePublisher: Service, Sendable {
             feed.publish(PublishedRoutes(table: table, computeOf: computeOf))
             logger.debug("Route table published", metadata: ["generation": "\(next)", "services": "\(services.count)"])
         } catch {
-            logger.error("Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
+            logger.error(
+                "Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
         }
     }
 }

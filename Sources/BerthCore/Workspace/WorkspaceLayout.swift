@@ -16,7 +16,8 @@ public struct WorkspaceLayout: Sendable, Hashable {
         if let home = environment["BERTH_HOME"], !home.isEmpty {
             return WorkspaceLayout(root: URL(fileURLWithPath: home, isDirectory: true).standardizedFileURL)
         }
-        let userHome = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let userHome =
+            environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FileManager.default.homeDirectoryForCurrentUser
         return WorkspaceLayout(root: userHome.appendingPathComponent(".berth", isDirectory: true))
     }

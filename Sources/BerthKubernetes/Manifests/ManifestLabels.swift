@@ -45,7 +45,8 @@ public enum ManifestLabels {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         let alphanumeric = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         if !revision.isEmpty, revision.count <= 63, revision.allSatisfy(allowed.contains),
-            let first = revision.first, let last = revision.last, alphanumeric.contains(first), alphanumeric.contains(last)
+            let first = revision.first, let last = revision.last, alphanumeric.contains(first),
+            alphanumeric.contains(last)
         {
             return revision
         }

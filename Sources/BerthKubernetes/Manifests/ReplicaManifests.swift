@@ -26,7 +26,9 @@ public enum ReplicaManifests {
     }
 
     /// The name of the deployment's image-pull Secret.
-    public static func pullSecretName(service: String) -> String { ManifestLabels.objectName(service: service) + "-registry" }
+    public static func pullSecretName(service: String) -> String {
+        ManifestLabels.objectName(service: service) + "-registry"
+    }
 
     /// The registry credentials Pods pull environment images with (`imagePullSecrets`), when the
     /// registry needs any.
@@ -49,7 +51,8 @@ public enum ReplicaManifests {
         [
             "name": .string(name ?? ManifestLabels.objectName(service: workload.spec.name)),
             "namespace": .string(workload.namespace),
-            "labels": .object(ManifestLabels.replicaLabels(service: workload.spec.name, compute: workload.spec.computeName)),
+            "labels": .object(
+                ManifestLabels.replicaLabels(service: workload.spec.name, compute: workload.spec.computeName)),
         ]
     }
 

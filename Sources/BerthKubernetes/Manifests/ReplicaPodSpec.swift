@@ -30,7 +30,9 @@ enum ReplicaPodSpec {
             "volumes": .array(volumes),
         ]
         if workload.registryConfigJSON != nil, case .object(var members) = spec {
-            members["imagePullSecrets"] = [["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]]
+            members["imagePullSecrets"] = [
+                ["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]
+            ]
             spec = .object(members)
         }
         return spec
@@ -73,7 +75,12 @@ enum ReplicaPodSpec {
                     .string(String(spec.scoringTimeoutMs)), "--service-name", .string(spec.name),
                 ]),
             "workingDir": .string(ReplicaManifests.sourceDirectory),
-            "ports": [["name": "http", "containerPort": ManifestLabels.number(ReplicaManifests.replicaPort), "protocol": "TCP"]],
+            "ports": [
+                [
+                    "name": "http", "containerPort": ManifestLabels.number(ReplicaManifests.replicaPort),
+                    "protocol": "TCP",
+                ]
+            ],
             "env": .array(env),
             "resources": ["requests": .object(requests), "limits": .object(limits)],
             "readinessProbe": [

@@ -62,7 +62,8 @@ final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 case .success(var response):
                     if isHead {
                         // HEAD is GET without a body; Content-Length still tells the GET's size.
-                        response.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
+                        response.headers.replaceOrAdd(
+                            name: "Content-Length", value: String(response.body.readableBytes))
                         response.body.clear()
                     }
                     handler.write(response, keepAlive: keepAlive, context: context)

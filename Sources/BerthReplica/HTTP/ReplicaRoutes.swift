@@ -62,7 +62,9 @@ struct ReplicaRoutes: Sendable {
         return future.map { response in
             var response = response
             response.headers.replaceOrAdd(name: "x-ms-request-id", value: requestID)
-            if let clientRequestID { response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID) }
+            if let clientRequestID {
+                response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
+            }
             if let traceID { response.headers.replaceOrAdd(name: "TraceId", value: traceID) }
             return response
         }

@@ -52,7 +52,8 @@ struct WorkerLaunch: Sendable {
         let workerRoot = URL(fileURLWithPath: workerPath).standardizedFileURL
         guard files.fileExists(atPath: workerRoot.appendingPathComponent("berth_worker/__init__.py").path) else {
             throw BerthError.invalidConfiguration(
-                "The folder '\(workerPath)' (--worker-pythonpath or BERTH_PYTHONPATH) holds no berth_worker/__init__.py.")
+                "The folder '\(workerPath)' (--worker-pythonpath or BERTH_PYTHONPATH) holds no berth_worker/__init__.py."
+            )
         }
 
         var environment = inherited
@@ -85,7 +86,8 @@ struct WorkerLaunch: Sendable {
         var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<8 {
             let candidate = directory.appendingPathComponent("python")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("berth_worker/__init__.py").path) {
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("berth_worker/__init__.py").path)
+            {
                 return candidate.path
             }
             let parent = directory.deletingLastPathComponent()
