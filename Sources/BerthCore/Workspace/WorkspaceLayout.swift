@@ -28,6 +28,8 @@ public struct WorkspaceLayout: Sendable, Hashable {
     public var artifacts: URL { root.appendingPathComponent("artifacts", isDirectory: true) }
     /// The control plane's admin token (0600).
     public var adminTokenFile: URL { root.appendingPathComponent("admin-token") }
+    /// The key the replica secrets of Kubernetes deployments are derived from (0600).
+    public var replicaKeyFile: URL { root.appendingPathComponent("replica-key") }
     /// The running server's addresses.
     public var serverInfoFile: URL { root.appendingPathComponent("server.json") }
     /// Logs of the server and its replicas.
