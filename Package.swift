@@ -118,6 +118,7 @@ let package = Package(
             name: "BerthReplica",
             dependencies: [
                 "BerthCore",
+                "BerthAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

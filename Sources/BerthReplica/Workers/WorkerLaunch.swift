@@ -58,6 +58,8 @@ struct WorkerLaunch: Sendable {
 
         var environment = inherited
         for (key, value) in configuration.workerEnvironment { environment[key] = value }
+        // The router's secret is the host's to check; the entry script has no use for it.
+        environment[ReplicaAuthentication.environmentVariable] = nil
         let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
         environment["PYTHONPATH"] = workerRoot.path + existing
         environment["AML_APP_ROOT"] = source.path
