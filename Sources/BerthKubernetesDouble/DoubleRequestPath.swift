@@ -21,6 +21,7 @@ struct DoubleKind: Sendable, Hashable {
         .init(
             apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
             isNamespaced: true),
+        .init(apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", isNamespaced: true),
     ]
 
     static func named(_ plural: String, apiVersion: String) -> DoubleKind? {

@@ -115,6 +115,7 @@ struct ClusterAttachmentTests {
                 try await client.createOrReplace(manifest)
             }
             #expect(try await attachment.deployedServices(computeName: "aks1", namespace: "ml") == ["diabetes"])
+            #expect(double.object(kind: "NetworkPolicy", namespace: "ml", name: "berth-diabetes") != nil)
             let refused = await #expect(throws: KubernetesError.self) {
                 try await attachment.detach(computeName: "aks1", namespace: "ml", force: false)
             }
@@ -123,6 +124,7 @@ struct ClusterAttachmentTests {
             try await attachment.detach(computeName: "aks1", namespace: "ml", force: true)
             #expect(double.objects(kind: "Deployment").isEmpty)
             #expect(double.object(kind: "Secret", namespace: "ml", name: "berth-diabetes") == nil)
+            #expect(double.objects(kind: "NetworkPolicy").isEmpty, "in a namespace that survives detach")
             #expect(double.object(kind: "Role", namespace: "ml", name: "berth-router") == nil)
             #expect(double.object(kind: "Namespace", namespace: nil, name: "berth-system") == nil)
             #expect(double.object(kind: "Namespace", namespace: nil, name: "ml") != nil)

@@ -29,7 +29,8 @@ struct KubernetesBackendTests {
             #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil)
-            for kind in ["Service", "Secret"] {
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") != nil)
+            for kind in ["Service", "Secret", "NetworkPolicy"] {
                 let owners = double.object(kind: kind, namespace: "default", name: "berth-diabetes")?["metadata"]?[
                     "ownerReferences"]
                 #expect(
@@ -57,10 +58,13 @@ struct KubernetesBackendTests {
             await backend.remove(deploymentNamed: "diabetes")
             #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-diabetes") == nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") == nil)
         }
     }
 
-    @Test("Deleting the Deployment by hand removes its Service and Secret (owner references)", .timeLimit(.minutes(1)))
+    @Test(
+        "Deleting the Deployment by hand removes its Service, Secret and NetworkPolicy (owner references)",
+        .timeLimit(.minutes(1)))
     func ownerReferencesCascade() async throws {
         try await KubernetesAPIDouble.withRunning { double in
             let backend = try Self.backend(double)
@@ -68,6 +72,7 @@ struct KubernetesBackendTests {
             try await backend.client.delete(.deployments, namespace: "default", name: "berth-diabetes")
             #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") == nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") == nil)
             #expect(
                 double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil,
                 "shared, not owned")

@@ -36,7 +36,8 @@ enum ManifestSamples {
                 .init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))
             ],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
-            controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
+            controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret",
+            replicaSecret: "replica-secret-value")
     }
 
     static func installation(purpose: ClusterPurpose = .fastProd, loadBalancer: LoadBalancerType = .publicIp)

@@ -102,6 +102,34 @@ struct ReplicaManifestsTests {
         #expect(secret["stringData"]?["artifact-token"] == "artifact-secret")
     }
 
+    @Test("The replica secret is in the deployment's Secret and reaches berth replica as an environment variable")
+    func replicaSecret() throws {
+        let secret = ReplicaManifests.secret(ManifestSamples.workload())
+        #expect(secret["stringData"]?["replica-secret"] == "replica-secret-value")
+        let env = replica["env"]?.arrayValue ?? []
+        let variable = try #require(env.first { $0["name"] == "BERTH_REPLICA_SECRET" })
+        #expect(variable["value"] == nil)
+        #expect(variable["valueFrom"]?["secretKeyRef"]?["name"] == "berth-diabetes")
+        #expect(variable["valueFrom"]?["secretKeyRef"]?["key"] == "replica-secret")
+        let command = replica["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(!command.contains("replica-secret-value"), "never on the command line")
+        // Only the replica container gets it: init containers run no Berth code that checks it.
+        for container in pod["initContainers"]?.arrayValue ?? [] {
+            #expect(!(container["env"]?.arrayValue ?? []).contains { $0["name"] == "BERTH_REPLICA_SECRET" })
+        }
+    }
+
+    @Test("A deployment config's environment cannot set or clear the replica secret")
+    func environmentCannotOverrideTheSecret() {
+        var workload = ManifestSamples.workload()
+        workload.spec.environment["BERTH_REPLICA_SECRET"] = ""
+        let container = ReplicaManifests.deployment(workload)["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?
+            .first
+        let named = (container?["env"]?.arrayValue ?? []).filter { $0["name"] == "BERTH_REPLICA_SECRET" }
+        #expect(named.count == 1)
+        #expect(named.first?["valueFrom"]?["secretKeyRef"]?["key"] == "replica-secret")
+    }
+
     @Test("A prebuilt environment image runs as is, without the build step")
     func prebuiltImage() {
         let deployment = ReplicaManifests.deployment(ManifestSamples.workload(environment: .prebuiltImage("r/env:abc")))

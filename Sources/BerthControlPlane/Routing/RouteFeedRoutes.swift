@@ -16,7 +16,8 @@ import NIOCore
 ///
 /// Authenticated with the cluster's feed token (`Authorization: Bearer`, compared in constant
 /// time), not the admin token: the token sits in the cluster's Secret and may read routes only.
-/// Tables carry key digests and public token keys, never keys.
+/// Tables carry key digests and public token keys, never keys; the one secret in them is each of
+/// the cluster's own services' replica secret, which its routers present to its replicas.
 struct RouteFeedRoutes<Context: RequestContext> {
     let feed: RouteFeed
     let store: any MetadataStore

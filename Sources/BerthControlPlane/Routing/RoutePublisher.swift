@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthBackends
 import BerthCore
 import BerthStore
@@ -6,8 +7,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Builds the route table (services, key digests, limits, ready replicas, token keys, endpoint
-/// splits) from the store and the backend, and hands each new generation to the router, whenever something changed.
+/// Builds the route table (services, key digests, limits, ready replicas, the replica secrets of
+/// Kubernetes services, token keys, endpoint splits) from the store and the backend, and hands each
+/// new generation to the router, whenever something changed.
 ///
 /// Changes arrive through `changed()` — from the backend when a replica's readiness flips, from
 /// the API after a deploy, delete or key regeneration — and are coalesced: a burst of changes
@@ -19,6 +21,7 @@ final class RoutePublisher: Service, Sendable {
     private let logger: Logger
     private let signal: ChangeSignal
     private let signingKeys: WorkspaceSigningKeys
+    private let replicaSecrets: ReplicaSecrets
     private let endpointStore: any EndpointStore
     private let generation = Mutex<UInt64>(0)
     /// Where routers in attached clusters read the tables (per cluster).
@@ -26,10 +29,12 @@ final class RoutePublisher: Service, Sendable {
 
     init(
         store: any MetadataStore, endpointStore: any EndpointStore, backend: any ComputeBackend, signal: ChangeSignal,
-        signingKeys: WorkspaceSigningKeys, logger: Logger, feed: RouteFeed = RouteFeed(),
+        signingKeys: WorkspaceSigningKeys, replicaSecrets: ReplicaSecrets, logger: Logger,
+        feed: RouteFeed = RouteFeed(),
         publish: @escaping @Sendable (RouteTable) -> Void
     ) {
         self.feed = feed
+        self.replicaSecrets = replicaSecrets
         self.store = store
         self.endpointStore = endpointStore
         self.signingKeys = signingKeys
@@ -111,6 +116,8 @@ final class RoutePublisher: Service, Sendable {
         do {
             var services: [String: ServiceRoute] = [:]
             var computeOf: [String: String] = [:]
+            // Replicas on Kubernetes require the router's secret; local ones are on private sockets.
+            let clusters = Set(try await store.computes().filter { $0.computeType == .kubernetes }.map(\.name))
             for service in try await store.services() where service.state != .deleting {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
@@ -127,7 +134,9 @@ final class RoutePublisher: Service, Sendable {
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
-                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace)
+                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace,
+                    replicaSecret: clusters.contains(service.computeName)
+                        ? replicaSecrets.secret(forService: service.name) : nil)
                 computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()

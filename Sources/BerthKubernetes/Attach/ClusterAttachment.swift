@@ -90,7 +90,7 @@ public struct ClusterAttachment: Sendable {
         }
         let replicaSelector =
             "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
-        for kind in [KubernetesResource.deployments, .services, .secrets] {
+        for kind in [KubernetesResource.deployments, .services, .secrets, .networkPolicies] {
             try await deleteAll(kind, namespace: nil, labelSelector: replicaSelector)
         }
         try await client.delete(.serviceAccounts, namespace: namespace, name: ReplicaManifests.serviceAccountName)

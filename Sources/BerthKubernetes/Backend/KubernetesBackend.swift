@@ -88,11 +88,12 @@ public struct KubernetesBackend: ComputeBackend {
                 let applied = try await client.createOrReplace(manifest)
                 if manifest["kind"] == "Deployment" { deploymentUID = applied["metadata"]?["uid"]?.stringValue }
             }
-            // Created before the Deployment (its Pods read the Secret), owned by it once it exists.
+            // Created before the Deployment (its Pods read the Secret, and are never reachable
+            // before their NetworkPolicy exists), owned by it once it exists.
             if let deploymentUID {
                 let owner = ReplicaManifests.ownedBy(
                     ReplicaManifests.ownerReference(deploymentUID: deploymentUID, service: spec.name))
-                for kind in [KubernetesResource.services, .secrets] {
+                for kind in [KubernetesResource.services, .secrets, .networkPolicies] {
                     try await client.mergePatch(kind, namespace: workload.namespace, name: name, patch: owner)
                 }
             }
@@ -149,11 +150,11 @@ public struct KubernetesBackend: ComputeBackend {
         }
     }
 
-    /// Deletes the deployment's Deployment, Service and Secrets in `namespace` (the Pods go with the
-    /// Deployment; the namespace and its `berth-replica` account stay until detach).
+    /// Deletes the deployment's Deployment, Service, Secrets and NetworkPolicy in `namespace` (the
+    /// Pods go with the Deployment; the namespace and its `berth-replica` account stay until detach).
     public func remove(deploymentNamespace namespace: String, name: String) async throws {
         let objectName = ManifestLabels.objectName(service: name)
-        for kind in [KubernetesResource.deployments, .services, .secrets] {
+        for kind in [KubernetesResource.deployments, .services, .secrets, .networkPolicies] {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
         try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))

@@ -45,8 +45,19 @@ enum ReplicaPodSpec {
             ["name": "AZUREML_MODEL_DIR", "value": .string(ReplicaManifests.modelDirectory)],
             ["name": "HOME", "value": "/tmp"],
             ["name": "BERTH_REPLICA_ID", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
+            [
+                "name": .string(ReplicaAuthentication.environmentVariable),
+                "valueFrom": [
+                    "secretKeyRef": [
+                        "name": .string(ManifestLabels.objectName(service: spec.name)),
+                        "key": .string(ReplicaManifests.replicaSecretKey),
+                    ]
+                ],
+            ],
         ]
-        for key in spec.environment.keys.sorted() where key != "AZUREML_MODEL_DIR" {
+        // The deployment config cannot set the replica secret (or drop the check) through `environment`.
+        for key in spec.environment.keys.sorted()
+        where key != "AZUREML_MODEL_DIR" && key != ReplicaAuthentication.environmentVariable {
             env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
         }
         var requests: [String: JSONValue] = [

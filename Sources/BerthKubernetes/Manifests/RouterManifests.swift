@@ -105,9 +105,7 @@ public enum RouterManifests {
 
     /// The router Deployment. FastProd spreads its Pods over nodes; DevTest runs one.
     public static func deployment(_ installation: RouterInstallation) -> JSONValue {
-        let selector: [String: JSONValue] = [
-            ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName),
-        ]
+        let selector = ManifestLabels.routerSelector(compute: installation.computeName)
         var labels = ManifestLabels.routerLabels(compute: installation.computeName)
         for (key, value) in selector { labels[key] = value }
         var podSpec: [String: JSONValue] = [
@@ -195,9 +193,7 @@ public enum RouterManifests {
             "metadata": .object(serviceMetadata),
             "spec": [
                 "type": "LoadBalancer",
-                "selector": [
-                    ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName),
-                ],
+                "selector": .object(ManifestLabels.routerSelector(compute: installation.computeName)),
                 "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
             ],
         ]
