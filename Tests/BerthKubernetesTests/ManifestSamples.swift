@@ -5,6 +5,11 @@ import Foundation
 
 /// Workloads and installations the manifest tests generate from.
 enum ManifestSamples {
+    /// The sample workloads' replica secret.
+    static let replicaSecret = "replica-secret-value"
+    /// What the router adds to reach a replica of a sample workload directly.
+    static let replicaSecretHeader = ("x-berth-replica-secret", replicaSecret)
+
     static func spec(replicas: Int = 3) -> DeploymentSpec {
         var liveness = DeploymentConfig.LivenessProbeRequirements()
         liveness.periodSeconds = 7
@@ -37,7 +42,7 @@ enum ManifestSamples {
             ],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
             controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret",
-            replicaSecret: "replica-secret-value")
+            replicaSecret: replicaSecret)
     }
 
     static func installation(purpose: ClusterPurpose = .fastProd, loadBalancer: LoadBalancerType = .publicIp)
