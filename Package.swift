@@ -119,6 +119,7 @@ let package = Package(
             name: "BerthReplica",
             dependencies: [
                 "BerthCore",
+                "BerthAuth",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -228,7 +229,8 @@ let package = Package(
         .testTarget(
             name: "BerthKubernetesTests",
             dependencies: [
-                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed", "BerthTesting",
+                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed",
+                "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

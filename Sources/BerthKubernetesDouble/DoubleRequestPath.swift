@@ -16,10 +16,12 @@ struct DoubleKind: Sendable, Hashable {
         .init(apiVersion: "apps/v1", kind: "Deployment", plural: "deployments", isNamespaced: true),
         .init(apiVersion: "discovery.k8s.io/v1", kind: "EndpointSlice", plural: "endpointslices", isNamespaced: true),
         .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", plural: "roles", isNamespaced: true),
-        .init(apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
+        .init(
+            apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings", isNamespaced: true),
         .init(
             apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
             isNamespaced: true),
+        .init(apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", isNamespaced: true),
     ]
 
     static func named(_ plural: String, apiVersion: String) -> DoubleKind? {

@@ -52,6 +52,12 @@ extension ReplicaHost {
         /// which is how the control plane learns why the replica never becomes ready. Default nil:
         /// keep restarting (the local backend reads `/ready` instead).
         public var exitAfterWorkerFailures: Int? = nil
+        /// When set, every route but `/` and `/ready` answers 401 to a request without this value
+        /// in `x-berth-replica-secret` (`ReplicaAuthentication`): a replica in a Kubernetes Pod
+        /// is reachable from the whole cluster, and only the router knows the secret. The kubelet's
+        /// probes (`/`, `/ready`) stay open. `berth replica` reads it from `BERTH_REPLICA_SECRET`.
+        /// Default nil: no check (local replicas listen on private Unix sockets).
+        public var replicaSecret: String? = nil
 
         /// Creates a configuration; every field but the three paths has a default.
         public init(

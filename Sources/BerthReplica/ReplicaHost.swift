@@ -58,7 +58,8 @@ public struct ReplicaHost: Service {
             exitAfterWorkerFailures: configuration.exitAfterWorkerFailures)
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
-            scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)), logger: logger)
+            scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)),
+            routerSecret: RouterSecretCheck(secret: configuration.replicaSecret), logger: logger)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelOption(.maxMessagesPerRead, value: 16)
@@ -86,7 +87,11 @@ public struct ReplicaHost: Service {
         }
         let port = server.localAddress?.port ?? 0
         logger.info(
-            "Replica listening", metadata: ["address": "\(address)", "workers": "\(configuration.workerCount)"])
+            "Replica listening",
+            metadata: [
+                "address": "\(address)", "workers": "\(configuration.workerCount)",
+                "router.secret": configuration.replicaSecret == nil ? "not required" : "required",
+            ])
         onListening(port)
         do {
             try await withGracefulShutdownHandler {

@@ -25,7 +25,9 @@ struct ClusterAttachmentTests {
                 try await attachment.attach(ManifestSamples.installation(purpose: .fastProd))
             }
             #expect(error?.code == .refused)
-            #expect(error?.message.contains("7.50 allocatable vCPUs on 2 ready nodes (of 3)") == true, "\(error?.message ?? "")")
+            #expect(
+                error?.message.contains("7.50 allocatable vCPUs on 2 ready nodes (of 3)") == true,
+                "\(error?.message ?? "")")
             #expect(error?.message.contains("needs at least 12") == true)
             #expect(error?.berthError.code == .insufficientCapacity)
             // Nothing was installed.
@@ -33,7 +35,9 @@ struct ClusterAttachmentTests {
         }
     }
 
-    @Test("DevTest attach installs the router, its RBAC and the marker; doing it again converges", .timeLimit(.minutes(1)))
+    @Test(
+        "DevTest attach installs the router, its RBAC and the marker; doing it again converges", .timeLimit(.minutes(1))
+    )
     func devTestAttach() async throws {
         try await KubernetesAPIDouble.withRunning(Self.threeSmallNodes) { double in
             let attachment = ClusterAttachment(client: try double.client())
@@ -46,8 +50,12 @@ struct ClusterAttachmentTests {
             #expect(router?["spec"]?["replicas"] == 1)
             #expect(double.object(kind: "Role", namespace: "ml", name: "berth-router") != nil)
             #expect(double.object(kind: "RoleBinding", namespace: "ml", name: "berth-router") != nil)
-            #expect(double.object(kind: "Service", namespace: "berth-system", name: "berth-router")?["spec"]?["type"] == "LoadBalancer")
-            #expect(double.object(kind: "ConfigMap", namespace: "berth-system", name: "berth-attachment")?["data"]?["computeName"] == "aks1")
+            #expect(
+                double.object(kind: "Service", namespace: "berth-system", name: "berth-router")?["spec"]?["type"]
+                    == "LoadBalancer")
+            #expect(
+                double.object(kind: "ConfigMap", namespace: "berth-system", name: "berth-attachment")?["data"]?[
+                    "computeName"] == "aks1")
             _ = try await attachment.attach(installation)
             #expect(double.objects(kind: "Deployment").count == 1)
         }
@@ -55,7 +63,9 @@ struct ClusterAttachmentTests {
 
     @Test("FastProd attach runs two router Pods that scale on CPU (an HPA); detach removes it", .timeLimit(.minutes(1)))
     func fastProdRouterAutoscales() async throws {
-        let bigNodes = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "8"), .init(name: "n2", cpu: "8")])
+        let bigNodes = KubernetesAPIDouble.Configuration(nodes: [
+            .init(name: "n1", cpu: "8"), .init(name: "n2", cpu: "8"),
+        ])
         try await KubernetesAPIDouble.withRunning(bigNodes) { double in
             let attachment = ClusterAttachment(client: try double.client())
             _ = try await attachment.attach(ManifestSamples.installation(purpose: .fastProd))
@@ -66,13 +76,15 @@ struct ClusterAttachmentTests {
             #expect(hpa?["spec"]?["minReplicas"] == 2)
             #expect(hpa?["spec"]?["maxReplicas"] == 10)
             try await attachment.detach(computeName: "aks1", namespace: "ml", force: false)
-            #expect(double.object(kind: "HorizontalPodAutoscaler", namespace: "berth-system", name: "berth-router") == nil)
+            #expect(
+                double.object(kind: "HorizontalPodAutoscaler", namespace: "berth-system", name: "berth-router") == nil)
         }
         // DevTest: one Pod, no HPA.
         #expect(RouterManifests.horizontalPodAutoscaler(ManifestSamples.installation(purpose: .devTest)) == nil)
     }
 
-    @Test("A cluster attached under one name is refused under another, and to another workspace", .timeLimit(.minutes(1)))
+    @Test(
+        "A cluster attached under one name is refused under another, and to another workspace", .timeLimit(.minutes(1)))
     func doubleAttachRefused() async throws {
         try await KubernetesAPIDouble.withRunning(Self.threeSmallNodes) { double in
             let attachment = ClusterAttachment(client: try double.client())
@@ -80,7 +92,8 @@ struct ClusterAttachmentTests {
             var renamed = ManifestSamples.installation(purpose: .devTest)
             renamed.computeName = "other"
             let sameWorkspace = await #expect(throws: KubernetesError.self) { try await attachment.attach(renamed) }
-            #expect(sameWorkspace?.message.contains("already attached to this workspace as compute target 'aks1'") == true)
+            #expect(
+                sameWorkspace?.message.contains("already attached to this workspace as compute target 'aks1'") == true)
             #expect(sameWorkspace?.message.contains("berth computetarget detach -n aks1") == true)
             var foreign = ManifestSamples.installation(purpose: .devTest)
             foreign.workspaceID = "ws-2"
@@ -102,6 +115,7 @@ struct ClusterAttachmentTests {
                 try await client.createOrReplace(manifest)
             }
             #expect(try await attachment.deployedServices(computeName: "aks1", namespace: "ml") == ["diabetes"])
+            #expect(double.object(kind: "NetworkPolicy", namespace: "ml", name: "berth-diabetes") != nil)
             let refused = await #expect(throws: KubernetesError.self) {
                 try await attachment.detach(computeName: "aks1", namespace: "ml", force: false)
             }
@@ -110,6 +124,7 @@ struct ClusterAttachmentTests {
             try await attachment.detach(computeName: "aks1", namespace: "ml", force: true)
             #expect(double.objects(kind: "Deployment").isEmpty)
             #expect(double.object(kind: "Secret", namespace: "ml", name: "berth-diabetes") == nil)
+            #expect(double.objects(kind: "NetworkPolicy").isEmpty, "in a namespace that survives detach")
             #expect(double.object(kind: "Role", namespace: "ml", name: "berth-router") == nil)
             #expect(double.object(kind: "Namespace", namespace: nil, name: "berth-system") == nil)
             #expect(double.object(kind: "Namespace", namespace: nil, name: "ml") != nil)

@@ -80,6 +80,7 @@ struct ClusterRouterEndToEndTests {
         #expect(answer.text.contains("hello from"), "\(answer.text)")
         #expect(try await TestHTTP.post(score, #"{"x": 1}"#).status == 401)
         #expect(try await TestHTTP.post(score, #"{"x": 1}"#, headers: [("Authorization", "Bearer nope")]).status == 401)
+        try await Self.expectReplicaAnswersOnlyTheRouter(double: double, server: server, feedToken: feedToken)
 
         // The router reports its load to the control plane's autoscaler, signed with the feed token
         // and naming its cluster; a feed token does not sign a report for another cluster.
@@ -174,6 +175,45 @@ struct ClusterRouterEndToEndTests {
         #expect(!process.stderr.contains(keys.primaryKey))
         #expect(!process.stderr.contains(newKeys.primaryKey))
         #expect(!process.stderr.contains(feedToken))
+    }
+
+    /// A replica Pod reached directly, as any Pod of the cluster could: scoring is refused without
+    /// the replica secret (which the deployment's Secret and the cluster's route feed carry, the
+    /// same value) and served with it; the kubelet's probe paths stay open. The double does not
+    /// enforce the deployment's NetworkPolicy, which is checked as an object.
+    static func expectReplicaAnswersOnlyTheRouter(
+        double: RunningKubernetesAPIDouble, server: BerthServer, feedToken: String
+    ) async throws {
+        let stored = try #require(double.object(kind: "Secret", namespace: "default", name: "berth-echo-k8s"))
+        let encoded = try #require(stored["data"]?["replica-secret"]?.stringValue)
+        let secret = try #require(Data(base64Encoded: encoded).map { String(decoding: $0, as: UTF8.self) })
+        #expect(secret.count == 64)
+        let feed = try await TestHTTP.get(
+            server.baseURL + "/api/v1/routes?compute=aks-1", headers: [("Authorization", "Bearer \(feedToken)")])
+        let table = try BerthJSON.decode(RouteTable.self, from: Data(feed.body.readableBytesView), what: "route table")
+        #expect(table.services["echo-k8s"]?.replicaSecret == secret, "the router gets the Pods' secret")
+        let policy = double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-echo-k8s")
+        #expect(policy?["spec"]?["podSelector"]?["matchLabels"]?[ManifestLabels.service] == "echo-k8s")
+
+        let pod = try #require(
+            double.objects(kind: "Pod").first {
+                $0["metadata"]?["labels"]?[ManifestLabels.service] == "echo-k8s" && isReady($0)
+            })
+        let podIP = try #require(pod["status"]?["podIP"]?.stringValue)
+        let replica = "http://\(podIP):\(ReplicaManifests.replicaPort)"
+        #expect(try await TestHTTP.get("\(replica)/").status == 200)
+        #expect(try await TestHTTP.get("\(replica)/ready").status == 200)
+        let refused = try await TestHTTP.post("\(replica)/score", #"{"x": 1}"#)
+        #expect(refused.status == 401)
+        #expect(refused.text.contains("reached only through the Berth router"), "\(refused.text)")
+        #expect(
+            try await TestHTTP.post(
+                "\(replica)/score", #"{"x": 1}"#, headers: [("x-berth-replica-secret", String(secret.reversed()))]
+            ).status == 401)
+        let served = try await TestHTTP.post(
+            "\(replica)/score", #"{"x": 1}"#,
+            headers: [("x-berth-replica-secret", secret), ("Content-Type", "application/json")])
+        #expect(served.status == 200, "\(served.status) \(served.text)")
     }
 
     /// The replicas (Pod names) of `service` in the router's last applied table, from its debug

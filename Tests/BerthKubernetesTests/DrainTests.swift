@@ -61,7 +61,9 @@ struct DrainTests {
             let status = await backend.status(ofDeployment: "diabetes")
             #expect(status?.replicas.contains { $0.id == name } == false, "\(String(describing: status))")
             // …while the replica still answers (the preStop sleep), so requests in flight finish.
-            let answer = try await TestHTTP.post("http://\(address):5001/score", #"{"x": 1}"#)
+            let answer = try await TestHTTP.post(
+                "http://\(address):5001/score", #"{"x": 1}"#,
+                headers: [("Content-Type", "application/json"), ManifestSamples.replicaSecretHeader])
             #expect(answer.status == 200, "\(answer.text)")
 
             // Then SIGTERM, and the Pod and its endpoint go.

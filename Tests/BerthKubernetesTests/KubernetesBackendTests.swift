@@ -17,7 +17,8 @@ struct KubernetesBackendTests {
         }
     }
 
-    @Test("apply creates the objects; a new replica count only scales; a new revision replaces", .timeLimit(.minutes(1)))
+    @Test(
+        "apply creates the objects; a new replica count only scales; a new revision replaces", .timeLimit(.minutes(1)))
     func applyScaleReplace() async throws {
         try await KubernetesAPIDouble.withRunning { double in
             let backend = try Self.backend(double)
@@ -28,9 +29,13 @@ struct KubernetesBackendTests {
             #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") != nil)
             #expect(double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil)
-            for kind in ["Service", "Secret"] {
-                let owners = double.object(kind: kind, namespace: "default", name: "berth-diabetes")?["metadata"]?["ownerReferences"]
-                #expect(owners?.arrayValue?.first?["uid"] == created["metadata"]?["uid"], "\(kind) is owned by the Deployment")
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") != nil)
+            for kind in ["Service", "Secret", "NetworkPolicy"] {
+                let owners = double.object(kind: kind, namespace: "default", name: "berth-diabetes")?["metadata"]?[
+                    "ownerReferences"]
+                #expect(
+                    owners?.arrayValue?.first?["uid"] == created["metadata"]?["uid"],
+                    "\(kind) is owned by the Deployment")
                 #expect(owners?.arrayValue?.first?["kind"] == "Deployment")
             }
 
@@ -53,10 +58,13 @@ struct KubernetesBackendTests {
             await backend.remove(deploymentNamed: "diabetes")
             #expect(double.object(kind: "Deployment", namespace: "default", name: "berth-diabetes") == nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") == nil)
         }
     }
 
-    @Test("Deleting the Deployment by hand removes its Service and Secret (owner references)", .timeLimit(.minutes(1)))
+    @Test(
+        "Deleting the Deployment by hand removes its Service, Secret and NetworkPolicy (owner references)",
+        .timeLimit(.minutes(1)))
     func ownerReferencesCascade() async throws {
         try await KubernetesAPIDouble.withRunning { double in
             let backend = try Self.backend(double)
@@ -64,11 +72,16 @@ struct KubernetesBackendTests {
             try await backend.client.delete(.deployments, namespace: "default", name: "berth-diabetes")
             #expect(double.object(kind: "Service", namespace: "default", name: "berth-diabetes") == nil)
             #expect(double.object(kind: "Secret", namespace: "default", name: "berth-diabetes") == nil)
-            #expect(double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil, "shared, not owned")
+            #expect(double.object(kind: "NetworkPolicy", namespace: "default", name: "berth-diabetes") == nil)
+            #expect(
+                double.object(kind: "ServiceAccount", namespace: "default", name: "berth-replica") != nil,
+                "shared, not owned")
         }
     }
 
-    @Test("Replicas that do not fit the nodes' CPU are reported unschedulable with the scheduler's message", .timeLimit(.minutes(1)))
+    @Test(
+        "Replicas that do not fit the nodes' CPU are reported unschedulable with the scheduler's message",
+        .timeLimit(.minutes(1)))
     func unschedulable() async throws {
         let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "1")])
         try await KubernetesAPIDouble.withRunning(configuration) { double in
@@ -80,7 +93,9 @@ struct KubernetesBackendTests {
             #expect(found)
             let status = try #require(await backend.status(ofDeployment: "diabetes"))
             #expect(status.replicas.count == 5)
-            #expect(status.unschedulable?.hasSuffix("cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu.") == true, "\(status)")
+            #expect(
+                status.unschedulable?.hasSuffix("cannot be scheduled: 0/1 nodes are available: 1 Insufficient cpu.")
+                    == true, "\(status)")
         }
     }
 }

@@ -5,6 +5,11 @@ import Foundation
 
 /// Workloads and installations the manifest tests generate from.
 enum ManifestSamples {
+    /// The sample workloads' replica secret.
+    static let replicaSecret = "replica-secret-value"
+    /// What the router adds to reach a replica of a sample workload directly.
+    static let replicaSecretHeader = ("x-berth-replica-secret", replicaSecret)
+
     static func spec(replicas: Int = 3) -> DeploymentSpec {
         var liveness = DeploymentConfig.LivenessProbeRequirements()
         liveness.periodSeconds = 7
@@ -21,18 +26,23 @@ enum ManifestSamples {
         return spec
     }
 
-    static func workload(gpu: Int = 1, environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
-        hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])) -> ReplicaWorkload
-    {
+    static func workload(
+        gpu: Int = 1,
+        environment: ReplicaWorkload.EnvironmentSource = .buildAtStart(
+            hash: "abc123", requirements: ["numpy>=1.26", "scikit-learn"])
+    ) -> ReplicaWorkload {
         var spec = spec()
         spec.cpuLimit = 1
         spec.gpu = gpu
         return ReplicaWorkload(
             spec: spec, namespace: "ml", runtimeImage: "registry.example.com/berth/runtime:1",
             environmentSource: environment,
-            modelFiles: [.init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))],
+            modelFiles: [
+                .init(path: "sklearn_regression_model.pkl", digest: "sha256:" + String(repeating: "a", count: 64))
+            ],
             sourceFiles: [.init(path: "score.py", digest: "sha256:" + String(repeating: "b", count: 64))],
-            controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret")
+            controlPlaneURL: "http://berth.example.com:8890", artifactToken: "artifact-secret",
+            replicaSecret: replicaSecret)
     }
 
     static func installation(purpose: ClusterPurpose = .fastProd, loadBalancer: LoadBalancerType = .publicIp)
@@ -53,9 +63,12 @@ enum ManifestSamples {
 
     /// The Secret as it is after the backend made the Deployment its owner.
     static var ownedSecret: JSONValue {
-        guard case .object(var secret) = ReplicaManifests.secret(workload()), case .object(var metadata)? = secret["metadata"]
+        guard case .object(var secret) = ReplicaManifests.secret(workload()),
+            case .object(var metadata)? = secret["metadata"]
         else { return [:] }
-        metadata["ownerReferences"] = [ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")]
+        metadata["ownerReferences"] = [
+            ReplicaManifests.ownerReference(deploymentUID: "0b6c3c1e-uid", service: "diabetes")
+        ]
         secret["metadata"] = .object(metadata)
         return .object(secret)
     }
@@ -64,7 +77,11 @@ enum ManifestSamples {
     static var everyManifest: [JSONValue] {
         [ReplicaManifests.namespace(workload()), ownedSecret] + ReplicaManifests.all(workload())
             + ReplicaManifests.all(pulledWithCredentials)
-            + RouterManifests.all(installation()) + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
-            + [RouterManifests.readerRole(namespace: "team-b", compute: "aks1"), RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1")]
+            + RouterManifests.all(installation())
+            + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
+            + [
+                RouterManifests.readerRole(namespace: "team-b", compute: "aks1"),
+                RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1"),
+            ]
     }
 }

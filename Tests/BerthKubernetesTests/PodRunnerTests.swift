@@ -56,7 +56,11 @@ struct PodRunnerTests {
                     slice["endpoints"]?.arrayValue?.first?["addresses"]?.arrayValue?.first?.stringValue)
                 let port = Int(slice["ports"]?.arrayValue?.first?["port"]?.numberValue ?? 0)
                 #expect(port == 5001)
-                let answer = try await TestHTTP.post("http://\(address):\(port)/score", #"{"x": 1}"#)
+                let refused = try await TestHTTP.post("http://\(address):\(port)/score", #"{"x": 1}"#)
+                #expect(refused.status == 401, "only the router, with the replica secret, is served")
+                let answer = try await TestHTTP.post(
+                    "http://\(address):\(port)/score", #"{"x": 1}"#,
+                    headers: [("Content-Type", "application/json"), ManifestSamples.replicaSecretHeader])
                 #expect(answer.status == 200, "\(answer.text)")
                 #expect(answer.text.contains(#""echo""#), "\(answer.text)")
             }

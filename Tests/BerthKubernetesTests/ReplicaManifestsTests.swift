@@ -15,7 +15,9 @@ struct ReplicaManifestsTests {
         #expect(deployment["metadata"]?["labels"]?[ManifestLabels.managedBy] == "berth")
         #expect(deployment["spec"]?["replicas"] == 3)
         #expect(deployment["spec"]?["strategy"]?["rollingUpdate"]?["maxUnavailable"] == 0)
-        #expect(deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision] == "rev-0123456789abcdef")
+        #expect(
+            deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision]
+                == "rev-0123456789abcdef")
         let selector = deployment["spec"]?["selector"]?["matchLabels"]?.objectValue ?? [:]
         let podLabels = deployment["spec"]?["template"]?["metadata"]?["labels"]?.objectValue ?? [:]
         #expect(!selector.isEmpty)
@@ -31,7 +33,9 @@ struct ReplicaManifestsTests {
         #expect(resources?["limits"]?["cpu"] == "1000m")
         #expect(resources?["limits"]?["nvidia.com/gpu"] == "1")
         let noGPU = ReplicaManifests.deployment(ManifestSamples.workload(gpu: 0))
-        #expect(noGPU["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["resources"]?["limits"]?["nvidia.com/gpu"] == nil)
+        #expect(
+            noGPU["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first?["resources"]?["limits"]?[
+                "nvidia.com/gpu"] == nil)
     }
 
     @Test("Liveness comes from livenessProbeRequirements; readiness is /ready")
@@ -87,13 +91,43 @@ struct ReplicaManifestsTests {
         let fetch = try #require(pod["initContainers"]?.arrayValue?.first)
         let script = fetch["command"]?.arrayValue?.last?.stringValue ?? ""
         #expect(script.contains("sha256sum -c"))
-        #expect(script.contains("fetch '\(String(repeating: "a", count: 64))' '/var/azureml-app/models/sklearn_regression_model.pkl'"))
+        #expect(
+            script.contains(
+                "fetch '\(String(repeating: "a", count: 64))' '/var/azureml-app/models/sklearn_regression_model.pkl'"))
         #expect(script.contains("fetch '\(String(repeating: "b", count: 64))' '/var/azureml-app/source/score.py'"))
         #expect(!script.contains("artifact-secret"))
         let env = fetch["env"]?.arrayValue ?? []
         #expect(env.contains { $0["valueFrom"]?["secretKeyRef"]?["key"] == "artifact-token" })
         let secret = ReplicaManifests.secret(ManifestSamples.workload())
         #expect(secret["stringData"]?["artifact-token"] == "artifact-secret")
+    }
+
+    @Test("The replica secret is in the deployment's Secret and reaches berth replica as an environment variable")
+    func replicaSecret() throws {
+        let secret = ReplicaManifests.secret(ManifestSamples.workload())
+        #expect(secret["stringData"]?["replica-secret"] == "replica-secret-value")
+        let env = replica["env"]?.arrayValue ?? []
+        let variable = try #require(env.first { $0["name"] == "BERTH_REPLICA_SECRET" })
+        #expect(variable["value"] == nil)
+        #expect(variable["valueFrom"]?["secretKeyRef"]?["name"] == "berth-diabetes")
+        #expect(variable["valueFrom"]?["secretKeyRef"]?["key"] == "replica-secret")
+        let command = replica["command"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(!command.contains("replica-secret-value"), "never on the command line")
+        // Only the replica container gets it: init containers run no Berth code that checks it.
+        for container in pod["initContainers"]?.arrayValue ?? [] {
+            #expect(!(container["env"]?.arrayValue ?? []).contains { $0["name"] == "BERTH_REPLICA_SECRET" })
+        }
+    }
+
+    @Test("A deployment config's environment cannot set or clear the replica secret")
+    func environmentCannotOverrideTheSecret() {
+        var workload = ManifestSamples.workload()
+        workload.spec.environment["BERTH_REPLICA_SECRET"] = ""
+        let container = ReplicaManifests.deployment(workload)["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?
+            .first
+        let named = (container?["env"]?.arrayValue ?? []).filter { $0["name"] == "BERTH_REPLICA_SECRET" }
+        #expect(named.count == 1)
+        #expect(named.first?["valueFrom"]?["secretKeyRef"]?["key"] == "replica-secret")
     }
 
     @Test("A prebuilt environment image runs as is, without the build step")

@@ -48,4 +48,14 @@ struct HeaderFieldsTests {
         #expect(hasPrefix("HTTP/2.0", "HTTP/") && hasPrefix("HTTP/", "HTTP/"))
         #expect(!hasPrefix("HTTP", "HTTP/") && !hasPrefix("http/1.1", "HTTP/"))
     }
+
+    @Test func theReplicaSecretHeaderIsToldApartInAnyCase() {
+        func name(_ text: String) -> HeaderName { Array(text.utf8).withUnsafeBytes { HeaderName($0) } }
+        #expect(name("x-berth-replica-secret") == .replicaSecret)
+        #expect(name("X-Berth-Replica-Secret") == .replicaSecret)
+        #expect(name("x-ms-client-request-id") == .clientRequestID, "the same length")
+        #expect(name("x-berth-replica-secreT") == .replicaSecret)
+        #expect(name("x-berth-replica-secrets") == .other)
+        #expect(name("x-berth-replica-secrex") == .other)
+    }
 }

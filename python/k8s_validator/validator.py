@@ -11,7 +11,7 @@ KNOWN_KINDS = {
     "ServiceAccount": "v1", "Deployment": "apps/v1", "EndpointSlice": "discovery.k8s.io/v1",
     "Role": "rbac.authorization.k8s.io/v1", "RoleBinding": "rbac.authorization.k8s.io/v1",
     "Scale": "autoscaling/v1", "PodDisruptionBudget": "policy/v1",
-    "HorizontalPodAutoscaler": "autoscaling/v2",
+    "HorizontalPodAutoscaler": "autoscaling/v2", "NetworkPolicy": "networking.k8s.io/v1",
 }
 
 

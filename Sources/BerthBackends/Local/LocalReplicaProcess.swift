@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 
 #if canImport(Glibc)
@@ -48,6 +49,9 @@ final class LocalReplicaProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
         environment["BERTH_REPLICA_ID"] = replicaID
+        // A local replica is on a private socket and its route has no replica secret: one inherited
+        // from this process or set by the config's environment would only lock the router out.
+        environment[ReplicaAuthentication.environmentVariable] = nil
         process.environment = environment
         process.currentDirectoryURL = spec.sourceDirectory
         process.standardInput = FileHandle.nullDevice

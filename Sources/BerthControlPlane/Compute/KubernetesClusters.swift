@@ -64,6 +64,8 @@ final class KubernetesClusters: Sendable {
     let logger: Logger
     /// The read-only artifact tokens of the deployments' Pods.
     let artifactGrants: ArtifactGrants
+    /// The secrets replica Pods require of the router (in each deployment's Secret).
+    let replicaSecrets: ReplicaSecrets
     private let backends = Mutex<[String: KubernetesBackend]>([:])
     /// Fired when a watch sees a replica's readiness change (the route publisher's signal).
     let onChange: @Sendable () -> Void
@@ -72,10 +74,11 @@ final class KubernetesClusters: Sendable {
 
     /// - Throws: when the saved artifact grants cannot be read.
     init(
-        workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), logger: Logger,
-        onChange: @escaping @Sendable () -> Void = {}
+        workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), replicaSecrets: ReplicaSecrets,
+        logger: Logger, onChange: @escaping @Sendable () -> Void = {}
     ) throws {
         self.onChange = onChange
+        self.replicaSecrets = replicaSecrets
         self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
         self.layout = workspace
         self.settings = settings
@@ -154,6 +157,7 @@ final class KubernetesClusters: Sendable {
         let namespace = client.connection.namespace
         let controlPlaneURL = self.controlPlaneURL()
         let grants = artifactGrants
+        let replicaSecrets = self.replicaSecrets
         let watch = ReplicaWatch(onChange: onChange)
         let logger = self.logger
         let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec, progress in
@@ -172,7 +176,8 @@ final class KubernetesClusters: Sendable {
             var workload = ReplicaWorkload(
                 spec: spec, namespace: spec.namespace ?? namespace, runtimeImage: settings.runtimeImage,
                 environmentSource: choice.source, modelFiles: modelFiles,
-                sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token)
+                sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token,
+                replicaSecret: replicaSecrets.secret(forService: spec.name))
             workload.registryConfigJSON = registry?.settings.dockerConfigJSON
             workload.environmentCacheClaim = settings.environmentCacheClaim
             workload.environmentSummary = choice.summary
@@ -187,7 +192,10 @@ final class KubernetesClusters: Sendable {
         guard added else { return backends.withLock { $0[compute.name] } ?? backend }
         stops.withLock { $0[compute.name] = stopper }
         watchers.continuation.yield(
-            Watched(watcher: ReplicaWatcher(client: client, watch: watch, clock: ContinuousClock(), watchSeconds: 60, logger: logger), stop: stop))
+            Watched(
+                watcher: ReplicaWatcher(
+                    client: client, watch: watch, clock: ContinuousClock(), watchSeconds: 60, logger: logger),
+                stop: stop))
         return backend
     }
 

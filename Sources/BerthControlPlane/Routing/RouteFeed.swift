@@ -51,7 +51,8 @@ struct PublishedRoutes: Sendable, Hashable {
 
     /// The part of the table a router of compute target `compute` serves: its services, the
     /// endpoints with a version on it (only those versions), every token verification key (public
-    /// keys only). Keys travel as digests, as in every route table.
+    /// keys only). Keys travel as digests, as in every route table; replica secrets only with the
+    /// services they belong to, so a cluster's routers never learn another cluster's.
     func table(forCompute compute: String) -> RouteTable {
         let services = table.services.filter { computeOf[$0.key] == compute }
         var endpoints: [String: EndpointRoute] = [:]

@@ -16,7 +16,8 @@ import NIOCore
 ///
 /// Authenticated with the cluster's feed token (`Authorization: Bearer`, compared in constant
 /// time), not the admin token: the token sits in the cluster's Secret and may read routes only.
-/// Tables carry key digests and public token keys, never keys.
+/// Tables carry key digests and public token keys, never keys; the one secret in them is each of
+/// the cluster's own services' replica secret, which its routers present to its replicas.
 struct RouteFeedRoutes<Context: RequestContext> {
     let feed: RouteFeed
     let store: any MetadataStore
@@ -30,12 +31,14 @@ struct RouteFeedRoutes<Context: RequestContext> {
             let query = request.uri.queryParameters
             guard let compute = query.get("compute"), !compute.isEmpty else {
                 throw BerthError.badRequest(
-                    "Name the cluster whose routes you want: GET /api/v1/routes?compute=NAME (an attached Kubernetes compute target).")
+                    "Name the cluster whose routes you want: GET /api/v1/routes?compute=NAME (an attached Kubernetes compute target)."
+                )
             }
             try await authorize(request, compute: compute)
             guard query.get("watch") == "true" || query.get("watch") == "1" else {
                 guard let latest = feed.latest else {
-                    throw BerthError(.unavailable, "The control plane is still building its first route table; retry in a second.")
+                    throw BerthError(
+                        .unavailable, "The control plane is still building its first route table; retry in a second.")
                 }
                 return try JSONBody.response(latest.table(forCompute: compute))
             }
@@ -51,7 +54,8 @@ struct RouteFeedRoutes<Context: RequestContext> {
         let refusal = BerthError(
             .unauthorized,
             "The route feed needs the feed token of compute target '\(compute)': send 'Authorization: Bearer <token>' "
-                + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it).")
+                + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it)."
+        )
         guard let presented = request.bearerToken else { throw refusal }
         guard let target = try await store.compute(named: compute), target.computeType == .kubernetes,
             let token = try clusters.existingFeedToken(of: compute)

@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthBackends
 import BerthCore
 import BerthStore
@@ -6,8 +7,9 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Builds the route table (services, key digests, limits, ready replicas, token keys, endpoint
-/// splits) from the store and the backend, and hands each new generation to the router, whenever something changed.
+/// Builds the route table (services, key digests, limits, ready replicas, the replica secrets of
+/// Kubernetes services, token keys, endpoint splits) from the store and the backend, and hands each
+/// new generation to the router, whenever something changed.
 ///
 /// Changes arrive through `changed()` — from the backend when a replica's readiness flips, from
 /// the API after a deploy, delete or key regeneration — and are coalesced: a burst of changes
@@ -19,6 +21,7 @@ final class RoutePublisher: Service, Sendable {
     private let logger: Logger
     private let signal: ChangeSignal
     private let signingKeys: WorkspaceSigningKeys
+    private let replicaSecrets: ReplicaSecrets
     private let endpointStore: any EndpointStore
     private let generation = Mutex<UInt64>(0)
     /// Where routers in attached clusters read the tables (per cluster).
@@ -26,10 +29,12 @@ final class RoutePublisher: Service, Sendable {
 
     init(
         store: any MetadataStore, endpointStore: any EndpointStore, backend: any ComputeBackend, signal: ChangeSignal,
-        signingKeys: WorkspaceSigningKeys, logger: Logger, feed: RouteFeed = RouteFeed(),
+        signingKeys: WorkspaceSigningKeys, replicaSecrets: ReplicaSecrets, logger: Logger,
+        feed: RouteFeed = RouteFeed(),
         publish: @escaping @Sendable (RouteTable) -> Void
     ) {
         self.feed = feed
+        self.replicaSecrets = replicaSecrets
         self.store = store
         self.endpointStore = endpointStore
         self.signingKeys = signingKeys
@@ -64,11 +69,13 @@ final class RoutePublisher: Service, Sendable {
         guard service.state == .healthy || service.state == .unhealthy else { return }
         let config = service.deploymentConfig
         let autoscaled = config.numReplicas == nil && config.autoScaler.autoscaleEnabled
-        let enough = autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
+        let enough =
+            autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
         let state: WebserviceState = readyReplicas >= enough ? .healthy : .unhealthy
         let why = Self.reason(status)
-        guard state != service.state || readyReplicas != service.readyReplicas
-            || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
+        guard
+            state != service.state || readyReplicas != service.readyReplicas
+                || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
         else { return }
         var updated = service
         updated.state = state
@@ -79,7 +86,8 @@ final class RoutePublisher: Service, Sendable {
             ? (service.error?.code == "ReplicasNotReady" ? nil : service.error)
             : ErrorDetail(
                 code: "ReplicasNotReady",
-                message: "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
+                message:
+                    "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
                     + "'berth service get-logs -n \(service.name)' shows more." + why)
         updated.updatedTime = Date()
         try await store.saveService(updated)
@@ -108,6 +116,8 @@ final class RoutePublisher: Service, Sendable {
         do {
             var services: [String: ServiceRoute] = [:]
             var computeOf: [String: String] = [:]
+            // Replicas on Kubernetes require the router's secret; local ones are on private sockets.
+            let clusters = Set(try await store.computes().filter { $0.computeType == .kubernetes }.map(\.name))
             for service in try await store.services() where service.state != .deleting {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
@@ -118,11 +128,15 @@ final class RoutePublisher: Service, Sendable {
                 try await observe(service, readyReplicas: status?.readyCount ?? 0, status: status)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
-                    keyDigests: keys.map { [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)] }
+                    keyDigests: keys.map {
+                        [ServiceKeyring.digest($0.primaryKey), ServiceKeyring.digest($0.secondaryKey)]
+                    }
                         ?? [],
                     scoringTimeoutMs: config.scoringTimeoutMs, maxQueueWaitMs: config.maxQueueWaitMs,
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
-                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace)
+                    tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace,
+                    replicaSecret: clusters.contains(service.computeName)
+                        ? replicaSecrets.secret(forService: service.name) : nil)
                 computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()
@@ -133,7 +147,8 @@ final class RoutePublisher: Service, Sendable {
             feed.publish(PublishedRoutes(table: table, computeOf: computeOf))
             logger.debug("Route table published", metadata: ["generation": "\(next)", "services": "\(services.count)"])
         } catch {
-            logger.error("Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
+            logger.error(
+                "Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -107,14 +107,18 @@ public struct ControlPlane: Service {
         artifacts = try FileArtifactStore(root: layout.artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
+        // The Pods of a Kubernetes deployment and the routers in front of them get the same
+        // derived secret: the manifests from the clusters, the route table from the publisher.
+        let replicaSecrets = try ReplicaSecrets(workspace: layout)
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
-        clusters = try KubernetesClusters(workspace: layout, logger: logger, onChange: { changes.fire() })
+        clusters = try KubernetesClusters(
+            workspace: layout, replicaSecrets: replicaSecrets, logger: logger, onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
             store: store, endpointStore: endpointStore, backend: backend, signal: changes, signingKeys: signingKeys,
-            logger: logger, feed: feed, publish: publishRoutes)
+            replicaSecrets: replicaSecrets, logger: logger, feed: feed, publish: publishRoutes)
     }
 
     /// The purpose the in-process router follows (`Router.followClusterPurpose`): DevTest when

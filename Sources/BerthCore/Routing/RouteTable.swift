@@ -3,7 +3,8 @@
 ///
 /// Keys travel only as SHA-256 digests (lowercase hex), so a router (or its logs) never holds a
 /// service key itself; token signing keys travel only as public keys, so a router can check
-/// tokens but never mint one.
+/// tokens but never mint one. The one secret a table carries is each Kubernetes service's replica
+/// secret (`ServiceRoute.replicaSecret`), which the router must present itself.
 public struct RouteTable: Sendable, Hashable, Codable {
     /// Grows with every change; a router ignores a table older than the one it has.
     public var generation: UInt64
@@ -106,6 +107,11 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
     /// cluster attachment's (a router in the cluster watches the EndpointSlices of every namespace
     /// its table names).
     public var namespace: String?
+    /// The secret the router sends to the service's replicas in `ReplicaAuthentication.headerName`
+    /// (lowercase hex), set for services on Kubernetes compute targets, whose replicas refuse
+    /// scoring requests without it; nil for local services (their replicas listen on private Unix
+    /// sockets). Never logged.
+    public var replicaSecret: String?
 
     public init(
         name: String,
@@ -117,9 +123,11 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         replicas: [ReplicaEndpoint] = [],
         tokenAuthEnabled: Bool = false,
         tokenAudience: String? = nil,
-        namespace: String? = nil
+        namespace: String? = nil,
+        replicaSecret: String? = nil
     ) {
         self.namespace = namespace
+        self.replicaSecret = replicaSecret
         self.name = name
         self.authEnabled = authEnabled
         self.keyDigests = keyDigests
@@ -133,7 +141,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case name, authEnabled, keyDigests, scoringTimeoutMs, maxQueueWaitMs, maxConcurrentRequestsPerContainer
-        case replicas, tokenAuthEnabled, tokenAudience, namespace
+        case replicas, tokenAuthEnabled, tokenAudience, namespace, replicaSecret
     }
 
     /// Reads routes from control planes older than a field (missing fields: defaults).
@@ -150,6 +158,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         tokenAuthEnabled = try container.decodeIfPresent(Bool.self, forKey: .tokenAuthEnabled) ?? false
         tokenAudience = try container.decodeIfPresent(String.self, forKey: .tokenAudience)
         namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
+        replicaSecret = try container.decodeIfPresent(String.self, forKey: .replicaSecret)
     }
 }
 

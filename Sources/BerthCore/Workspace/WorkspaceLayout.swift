@@ -16,7 +16,8 @@ public struct WorkspaceLayout: Sendable, Hashable {
         if let home = environment["BERTH_HOME"], !home.isEmpty {
             return WorkspaceLayout(root: URL(fileURLWithPath: home, isDirectory: true).standardizedFileURL)
         }
-        let userHome = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+        let userHome =
+            environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FileManager.default.homeDirectoryForCurrentUser
         return WorkspaceLayout(root: userHome.appendingPathComponent(".berth", isDirectory: true))
     }
@@ -27,6 +28,8 @@ public struct WorkspaceLayout: Sendable, Hashable {
     public var artifacts: URL { root.appendingPathComponent("artifacts", isDirectory: true) }
     /// The control plane's admin token (0600).
     public var adminTokenFile: URL { root.appendingPathComponent("admin-token") }
+    /// The key the replica secrets of Kubernetes deployments are derived from (0600).
+    public var replicaKeyFile: URL { root.appendingPathComponent("replica-key") }
     /// The running server's addresses.
     public var serverInfoFile: URL { root.appendingPathComponent("server.json") }
     /// Logs of the server and its replicas.

@@ -36,11 +36,13 @@ public struct KubernetesResource: Sendable, Hashable, CustomStringConvertible {
         apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", plural: "rolebindings")
     public static let horizontalPodAutoscalers = Self(
         apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers")
+    public static let networkPolicies = Self(
+        apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies")
 
     /// Every kind above, to find one by `apiVersion` and `kind`.
     public static let known: [Self] = [
         .namespaces, .nodes, .pods, .services, .secrets, .configMaps, .serviceAccounts, .deployments,
-        .endpointSlices, .roles, .roleBindings, .horizontalPodAutoscalers,
+        .endpointSlices, .roles, .roleBindings, .horizontalPodAutoscalers, .networkPolicies,
     ]
 
     /// The kind of a manifest, from its `apiVersion` and `kind`.

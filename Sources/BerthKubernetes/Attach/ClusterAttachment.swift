@@ -38,7 +38,8 @@ public struct ClusterAttachment: Sendable {
             let workspace = marker["data"]?["workspaceID"]?.stringValue ?? "?"
             let name = marker["data"]?["computeName"]?.stringValue ?? "?"
             if workspace != installation.workspaceID || name != installation.computeName {
-                let whose = workspace == installation.workspaceID ? "this workspace" : "another workspace (\(workspace))"
+                let whose =
+                    workspace == installation.workspaceID ? "this workspace" : "another workspace (\(workspace))"
                 throw KubernetesError(
                     .refused,
                     "This cluster is already attached to \(whose) as compute target '\(name)'. Detach it there first ('berth computetarget detach -n \(name)'); a cluster serves one workspace under one name."
@@ -68,9 +69,13 @@ public struct ClusterAttachment: Sendable {
     public func deployedServices(computeName: String, namespace: String) async throws -> [String] {
         let list = try await client.list(
             .deployments, namespace: nil,
-            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)")
-        return (list["items"]?.arrayValue ?? []).compactMap { $0["metadata"]?["labels"]?[ManifestLabels.service]?.stringValue }
-            .sorted()
+            labelSelector:
+                "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
+        )
+        return (list["items"]?.arrayValue ?? []).compactMap {
+            $0["metadata"]?["labels"]?[ManifestLabels.service]?.stringValue
+        }
+        .sorted()
     }
 
     /// Removes everything Berth created for `computeName`: replica objects (only with `force`
@@ -85,7 +90,7 @@ public struct ClusterAttachment: Sendable {
         }
         let replicaSelector =
             "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
-        for kind in [KubernetesResource.deployments, .services, .secrets] {
+        for kind in [KubernetesResource.deployments, .services, .secrets, .networkPolicies] {
             try await deleteAll(kind, namespace: nil, labelSelector: replicaSelector)
         }
         try await client.delete(.serviceAccounts, namespace: namespace, name: ReplicaManifests.serviceAccountName)
@@ -94,12 +99,14 @@ public struct ClusterAttachment: Sendable {
         try await deleteAll(.roleBindings, namespace: namespace, labelSelector: routerSelector)
         try await deleteAll(.roles, namespace: namespace, labelSelector: routerSelector)
         for kind in [
-            KubernetesResource.horizontalPodAutoscalers, .deployments, .services, .secrets, .serviceAccounts, .configMaps,
+            KubernetesResource.horizontalPodAutoscalers, .deployments, .services, .secrets, .serviceAccounts,
+            .configMaps,
         ] {
             try await deleteAll(kind, namespace: ManifestLabels.systemNamespace, labelSelector: routerSelector)
         }
         let namespaces = try await client.list(
-            .namespaces, namespace: nil, labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.compute)=\(computeName)")
+            .namespaces, namespace: nil,
+            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.compute)=\(computeName)")
         for item in namespaces["items"]?.arrayValue ?? [] {
             guard let name = item["metadata"]?["name"]?.stringValue else { continue }
             try await client.delete(.namespaces, namespace: nil, name: name)
@@ -112,7 +119,8 @@ public struct ClusterAttachment: Sendable {
         let list = try await client.list(kind, namespace: namespace, labelSelector: labelSelector)
         for item in list["items"]?.arrayValue ?? [] {
             guard let name = item["metadata"]?["name"]?.stringValue else { continue }
-            try await client.delete(kind, namespace: item["metadata"]?["namespace"]?.stringValue ?? namespace, name: name)
+            try await client.delete(
+                kind, namespace: item["metadata"]?["namespace"]?.stringValue ?? namespace, name: name)
         }
     }
 }

@@ -24,7 +24,8 @@ public struct KubernetesBackend: ComputeBackend {
     /// Maps a spec to everything its manifests are generated from; its `namespace` must be
     /// `spec.namespace`, else the client's. Called only when the objects are (re)created.
     /// It may tell the deploy's progress output what it chose.
-    public let workload: @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws -> ReplicaWorkload
+    public let workload:
+        @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws -> ReplicaWorkload
     /// The watched view of the cluster's replicas (fed by a `ReplicaWatcher`), or nil to list per question.
     public let watch: ReplicaWatch?
     let logger: Logger
@@ -36,13 +37,15 @@ public struct KubernetesBackend: ComputeBackend {
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
         workload: @escaping @Sendable (DeploymentSpec) async throws -> ReplicaWorkload
     ) {
-        self.init(client: client, watch: watch, logger: logger, reportingWorkload: { spec, _ in try await workload(spec) })
+        self.init(
+            client: client, watch: watch, logger: logger, reportingWorkload: { spec, _ in try await workload(spec) })
     }
 
     /// A backend whose `workload` tells the deploy's progress output what it chose.
     public init(
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
-        reportingWorkload: @escaping @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws
+        reportingWorkload:
+            @escaping @Sendable (DeploymentSpec, _ progress: @escaping DeployProgress) async throws
             -> ReplicaWorkload
     ) {
         self.client = client
@@ -72,7 +75,8 @@ public struct KubernetesBackend: ComputeBackend {
                 if Int(current["spec"]?["replicas"]?.numberValue ?? -1) != spec.replicas {
                     try await client.scaleDeployment(namespace: previous, name: name, replicas: spec.replicas)
                     logger.info(
-                        "Scaled deployment", metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)"])
+                        "Scaled deployment",
+                        metadata: ["deployment.name": "\(spec.name)", "replicas": "\(spec.replicas)"])
                 }
                 return
             }
@@ -84,10 +88,12 @@ public struct KubernetesBackend: ComputeBackend {
                 let applied = try await client.createOrReplace(manifest)
                 if manifest["kind"] == "Deployment" { deploymentUID = applied["metadata"]?["uid"]?.stringValue }
             }
-            // Created before the Deployment (its Pods read the Secret), owned by it once it exists.
+            // Created before the Deployment (its Pods read the Secret, and are never reachable
+            // before their NetworkPolicy exists), owned by it once it exists.
             if let deploymentUID {
-                let owner = ReplicaManifests.ownedBy(ReplicaManifests.ownerReference(deploymentUID: deploymentUID, service: spec.name))
-                for kind in [KubernetesResource.services, .secrets] {
+                let owner = ReplicaManifests.ownedBy(
+                    ReplicaManifests.ownerReference(deploymentUID: deploymentUID, service: spec.name))
+                for kind in [KubernetesResource.services, .secrets, .networkPolicies] {
                     try await client.mergePatch(kind, namespace: workload.namespace, name: name, patch: owner)
                 }
             }
@@ -97,7 +103,8 @@ public struct KubernetesBackend: ComputeBackend {
                 // The config moved the deployment: the new Pods are created, the old ones go.
                 try await remove(deploymentNamespace: previous, name: spec.name)
                 logger.info(
-                    "Moved deployment", metadata: ["deployment.name": "\(spec.name)", "k8s.namespace.previous": "\(previous)"])
+                    "Moved deployment",
+                    metadata: ["deployment.name": "\(spec.name)", "k8s.namespace.previous": "\(previous)"])
             }
             logger.info(
                 "Applied deployment", metadata: ["deployment.name": "\(spec.name)", "revision": "\(spec.revision)"])
@@ -137,16 +144,17 @@ public struct KubernetesBackend: ComputeBackend {
             return ReplicaCapacityReader.capacity(service: name, deployment: deployment, nodes: nodes, pods: pods)
         } catch {
             logger.notice(
-                "Could not read the cluster's free capacity", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+                "Could not read the cluster's free capacity",
+                metadata: ["deployment.name": "\(name)", "error": "\(error)"])
             return nil
         }
     }
 
-    /// Deletes the deployment's Deployment, Service and Secrets in `namespace` (the Pods go with the
-    /// Deployment; the namespace and its `berth-replica` account stay until detach).
+    /// Deletes the deployment's Deployment, Service, Secrets and NetworkPolicy in `namespace` (the
+    /// Pods go with the Deployment; the namespace and its `berth-replica` account stay until detach).
     public func remove(deploymentNamespace namespace: String, name: String) async throws {
         let objectName = ManifestLabels.objectName(service: name)
-        for kind in [KubernetesResource.deployments, .services, .secrets] {
+        for kind in [KubernetesResource.deployments, .services, .secrets, .networkPolicies] {
             try await client.delete(kind, namespace: namespace, name: objectName)
         }
         try await client.delete(.secrets, namespace: namespace, name: ReplicaManifests.pullSecretName(service: name))
@@ -205,7 +213,8 @@ public struct KubernetesBackend: ComputeBackend {
             return PodStatusReader.deploymentStatus(
                 name: name, deployment: deployment, pods: pods["items"]?.arrayValue ?? [])
         } catch {
-            logger.notice("Could not read a deployment's Pods", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+            logger.notice(
+                "Could not read a deployment's Pods", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
             return nil
         }
     }

@@ -34,6 +34,12 @@ public enum ManifestLabels {
         [managedBy: "berth", component: "router", Self.compute: .string(compute)]
     }
 
+    /// The selector of one compute target's router Pods (its Deployment's and Service's, and what
+    /// replicas' NetworkPolicies admit).
+    public static func routerSelector(compute: String) -> [String: JSONValue] {
+        [component: "router", Self.compute: .string(compute)]
+    }
+
     /// A label selector string (`k=v,k=v`) over `labels`, sorted so it is stable.
     public static func selectorString(_ labels: [String: JSONValue]) -> String {
         labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")
@@ -45,7 +51,8 @@ public enum ManifestLabels {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
         let alphanumeric = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
         if !revision.isEmpty, revision.count <= 63, revision.allSatisfy(allowed.contains),
-            let first = revision.first, let last = revision.last, alphanumeric.contains(first), alphanumeric.contains(last)
+            let first = revision.first, let last = revision.last, alphanumeric.contains(first),
+            alphanumeric.contains(last)
         {
             return revision
         }

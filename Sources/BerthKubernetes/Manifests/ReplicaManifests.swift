@@ -1,13 +1,14 @@
 import BerthCore
 
 /// Pure functions from a `ReplicaWorkload` to the objects of one deployment: its Deployment of
-/// replica Pods, a ClusterIP Service, a Secret with what the Pods need, and the service account
-/// (without API access) they run as.
+/// replica Pods, a ClusterIP Service, a Secret with what the Pods need, a NetworkPolicy that lets
+/// only the router's Pods reach them, and the service account (without API access) they run as.
 ///
 /// Each Pod: an init container fetches the model and source files from the control plane's
 /// artifact API and checks their SHA-256; (when the registry has no image for the environment)
 /// a second one builds the venv into a cache volume; then `berth replica` serves on port 5001,
-/// with `/ready` as the readiness probe and `/` as the liveness probe (`livenessProbeRequirements`).
+/// with `/ready` as the readiness probe and `/` as the liveness probe (`livenessProbeRequirements`),
+/// answering everything else only to requests carrying the replica secret (`ReplicaAuthentication`).
 public enum ReplicaManifests {
     /// The port `berth replica` listens on inside the Pod (Azure's scoring containers use 5001).
     public static let replicaPort = 5001
@@ -21,12 +22,16 @@ public enum ReplicaManifests {
     /// Every object of the deployment in its namespace, in the order they are created or replaced.
     /// (The namespace itself is only created when missing: `namespace(_:)`.)
     public static func all(_ workload: ReplicaWorkload) -> [JSONValue] {
-        [serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName), secret(workload)]
-            + (pullSecret(workload).map { [$0] } ?? []) + [service(workload), deployment(workload)]
+        let account = serviceAccount(namespace: workload.namespace, compute: workload.spec.computeName)
+        let pullSecrets = pullSecret(workload).map { [$0] } ?? []
+        return [account, secret(workload)] + pullSecrets
+            + [service(workload), networkPolicy(workload), deployment(workload)]
     }
 
     /// The name of the deployment's image-pull Secret.
-    public static func pullSecretName(service: String) -> String { ManifestLabels.objectName(service: service) + "-registry" }
+    public static func pullSecretName(service: String) -> String {
+        ManifestLabels.objectName(service: service) + "-registry"
+    }
 
     /// The registry credentials Pods pull environment images with (`imagePullSecrets`), when the
     /// registry needs any.
@@ -49,7 +54,8 @@ public enum ReplicaManifests {
         [
             "name": .string(name ?? ManifestLabels.objectName(service: workload.spec.name)),
             "namespace": .string(workload.namespace),
-            "labels": .object(ManifestLabels.replicaLabels(service: workload.spec.name, compute: workload.spec.computeName)),
+            "labels": .object(
+                ManifestLabels.replicaLabels(service: workload.spec.name, compute: workload.spec.computeName)),
         ]
     }
 
@@ -69,8 +75,8 @@ public enum ReplicaManifests {
         ]
     }
 
-    /// The reference that makes the deployment's Deployment the owner of its Service and Secret, so
-    /// deleting the Deployment (by hand, or by a cascade) removes them with it.
+    /// The reference that makes the deployment's Deployment the owner of its Service, Secret and
+    /// NetworkPolicy, so deleting the Deployment (by hand, or by a cascade) removes them with it.
     public static func ownerReference(deploymentUID uid: String, service: String) -> JSONValue {
         [
             "apiVersion": "apps/v1", "kind": "Deployment", "name": .string(ManifestLabels.objectName(service: service)),
@@ -83,12 +89,19 @@ public enum ReplicaManifests {
         ["metadata": ["ownerReferences": [reference]]]
     }
 
-    /// What the Pods need that is secret: the token of the artifact API.
+    /// The key of the Secret that holds the replica secret.
+    public static let replicaSecretKey = "replica-secret"
+
+    /// What the Pods need that is secret: the token of the artifact API (for the init container)
+    /// and the replica secret (for `berth replica`, which refuses scoring requests without it).
     public static func secret(_ workload: ReplicaWorkload) -> JSONValue {
         [
             "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
             "metadata": metadata(workload),
-            "stringData": ["artifact-token": .string(workload.artifactToken)],
+            "stringData": [
+                "artifact-token": .string(workload.artifactToken),
+                replicaSecretKey: .string(workload.replicaSecret),
+            ],
         ]
     }
 

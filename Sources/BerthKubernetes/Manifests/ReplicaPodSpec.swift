@@ -30,7 +30,9 @@ enum ReplicaPodSpec {
             "volumes": .array(volumes),
         ]
         if workload.registryConfigJSON != nil, case .object(var members) = spec {
-            members["imagePullSecrets"] = [["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]]
+            members["imagePullSecrets"] = [
+                ["name": .string(ReplicaManifests.pullSecretName(service: workload.spec.name))]
+            ]
             spec = .object(members)
         }
         return spec
@@ -43,8 +45,19 @@ enum ReplicaPodSpec {
             ["name": "AZUREML_MODEL_DIR", "value": .string(ReplicaManifests.modelDirectory)],
             ["name": "HOME", "value": "/tmp"],
             ["name": "BERTH_REPLICA_ID", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
+            [
+                "name": .string(ReplicaAuthentication.environmentVariable),
+                "valueFrom": [
+                    "secretKeyRef": [
+                        "name": .string(ManifestLabels.objectName(service: spec.name)),
+                        "key": .string(ReplicaManifests.replicaSecretKey),
+                    ]
+                ],
+            ],
         ]
-        for key in spec.environment.keys.sorted() where key != "AZUREML_MODEL_DIR" {
+        // The deployment config cannot set the replica secret (or drop the check) through `environment`.
+        for key in spec.environment.keys.sorted()
+        where key != "AZUREML_MODEL_DIR" && key != ReplicaAuthentication.environmentVariable {
             env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
         }
         var requests: [String: JSONValue] = [
@@ -73,7 +86,12 @@ enum ReplicaPodSpec {
                     .string(String(spec.scoringTimeoutMs)), "--service-name", .string(spec.name),
                 ]),
             "workingDir": .string(ReplicaManifests.sourceDirectory),
-            "ports": [["name": "http", "containerPort": ManifestLabels.number(ReplicaManifests.replicaPort), "protocol": "TCP"]],
+            "ports": [
+                [
+                    "name": "http", "containerPort": ManifestLabels.number(ReplicaManifests.replicaPort),
+                    "protocol": "TCP",
+                ]
+            ],
             "env": .array(env),
             "resources": ["requests": .object(requests), "limits": .object(limits)],
             "readinessProbe": [

@@ -44,6 +44,9 @@ public struct ReplicaWorkload: Sendable, Hashable {
     public var controlPlaneURL: String
     /// The token Pods present to the artifact API (stored in the deployment's Secret).
     public var artifactToken: String
+    /// The secret the router presents to the replicas (`ReplicaAuthentication`), stored in the
+    /// deployment's Secret and given to the `replica` container as `BERTH_REPLICA_SECRET`.
+    public var replicaSecret: String
     /// The `.dockerconfigjson` Pods pull images with (`RegistrySettings.dockerConfigJSON`), or nil
     /// when the images need no credentials.
     public var registryConfigJSON: String? = nil
@@ -58,7 +61,7 @@ public struct ReplicaWorkload: Sendable, Hashable {
     public init(
         spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,
         modelFiles: [FetchedFile], sourceFiles: [FetchedFile],
-        controlPlaneURL: String, artifactToken: String
+        controlPlaneURL: String, artifactToken: String, replicaSecret: String
     ) {
         self.spec = spec
         self.namespace = namespace
@@ -68,5 +71,6 @@ public struct ReplicaWorkload: Sendable, Hashable {
         self.sourceFiles = sourceFiles
         self.controlPlaneURL = controlPlaneURL
         self.artifactToken = artifactToken
+        self.replicaSecret = replicaSecret
     }
 }

@@ -22,9 +22,10 @@ public enum RouterManifests {
         ]
     }
 
-    static func metadata(_ installation: RouterInstallation, name: String = RouterInstallation.routerName,
-        namespace: String = ManifestLabels.systemNamespace) -> JSONValue
-    {
+    static func metadata(
+        _ installation: RouterInstallation, name: String = RouterInstallation.routerName,
+        namespace: String = ManifestLabels.systemNamespace
+    ) -> JSONValue {
         [
             "name": .string(name), "namespace": .string(namespace),
             "labels": .object(ManifestLabels.routerLabels(compute: installation.computeName)),
@@ -36,7 +37,10 @@ public enum RouterManifests {
     public static func namespace(_ name: String, compute: String) -> JSONValue {
         [
             "apiVersion": "v1", "kind": "Namespace",
-            "metadata": ["name": .string(name), "labels": [ManifestLabels.managedBy: "berth", ManifestLabels.compute: .string(compute)]],
+            "metadata": [
+                "name": .string(name),
+                "labels": [ManifestLabels.managedBy: "berth", ManifestLabels.compute: .string(compute)],
+            ],
         ]
     }
 
@@ -61,7 +65,10 @@ public enum RouterManifests {
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
             "metadata": readerMetadata(namespace: namespace, compute: compute),
             "rules": [
-                ["apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"], "verbs": ["get", "list", "watch"]],
+                [
+                    "apiGroups": ["discovery.k8s.io"], "resources": ["endpointslices"],
+                    "verbs": ["get", "list", "watch"],
+                ],
                 ["apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]],
             ],
         ]
@@ -72,7 +79,9 @@ public enum RouterManifests {
         [
             "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
             "metadata": readerMetadata(namespace: namespace, compute: compute),
-            "roleRef": ["apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(RouterInstallation.routerName)],
+            "roleRef": [
+                "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": .string(RouterInstallation.routerName),
+            ],
             "subjects": [
                 [
                     "kind": "ServiceAccount", "name": .string(RouterInstallation.routerName),
@@ -88,14 +97,15 @@ public enum RouterManifests {
             "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
             "metadata": metadata(installation),
             "stringData": [
-                "control-plane-url": .string(installation.controlPlaneURL), "feed-token": .string(installation.feedToken),
+                "control-plane-url": .string(installation.controlPlaneURL),
+                "feed-token": .string(installation.feedToken),
             ],
         ]
     }
 
     /// The router Deployment. FastProd spreads its Pods over nodes; DevTest runs one.
     public static func deployment(_ installation: RouterInstallation) -> JSONValue {
-        let selector: [String: JSONValue] = [ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName)]
+        let selector = ManifestLabels.routerSelector(compute: installation.computeName)
         var labels = ManifestLabels.routerLabels(compute: installation.computeName)
         for (key, value) in selector { labels[key] = value }
         var podSpec: [String: JSONValue] = [
@@ -152,7 +162,12 @@ public enum RouterManifests {
                 // The router's id in the load reports it sends the control plane's autoscaler.
                 ["name": "POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
             ],
-            "ports": [["name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP"]],
+            "ports": [
+                [
+                    "name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort),
+                    "protocol": "TCP",
+                ]
+            ],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
             // `GET /` is the router's own health (200 while it serves); `GET /ready` answers 200
             // only once its first route table arrived, so a new Pod gets no traffic before.
@@ -178,7 +193,7 @@ public enum RouterManifests {
             "metadata": .object(serviceMetadata),
             "spec": [
                 "type": "LoadBalancer",
-                "selector": [ManifestLabels.component: "router", ManifestLabels.compute: .string(installation.computeName)],
+                "selector": .object(ManifestLabels.routerSelector(compute: installation.computeName)),
                 "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
             ],
         ]

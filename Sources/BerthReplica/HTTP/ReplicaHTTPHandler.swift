@@ -5,7 +5,8 @@ import NIOHTTP1
 /// and writes the answer; keep-alive unless the client asks to close.
 ///
 /// NIO's pipelining assistance sits in front, so at most one request per connection is here at a
-/// time and responses leave in order.
+/// time and responses leave in order. A request refused from its head (no router secret, a body
+/// over the limit) is answered at once; the rest of it is dropped and the connection closes.
 final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -27,6 +28,12 @@ final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            if var refusal = routes.refusal(for: head) {
+                state = .discarding
+                if head.method == .HEAD { refusal.dropBodyKeepingLength() }
+                write(refusal, keepAlive: false, context: context)
+                return
+            }
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > routes.maxBodyBytes {
                 state = .discarding
                 write(routes.payloadTooLarge(), keepAlive: false, context: context)
@@ -60,11 +67,7 @@ final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
                 let (handler, context) = loopBound.value
                 switch result {
                 case .success(var response):
-                    if isHead {
-                        // HEAD is GET without a body; Content-Length still tells the GET's size.
-                        response.headers.replaceOrAdd(name: "Content-Length", value: String(response.body.readableBytes))
-                        response.body.clear()
-                    }
+                    if isHead { response.dropBodyKeepingLength() }
                     handler.write(response, keepAlive: keepAlive, context: context)
                 case .failure:
                     handler.write(

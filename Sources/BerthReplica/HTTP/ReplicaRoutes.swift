@@ -8,6 +8,12 @@ struct ReplicaResponse: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+
+    /// The answer to a HEAD request: the GET's headers, Content-Length still telling its size, no body.
+    mutating func dropBodyKeepingLength() {
+        headers.replaceOrAdd(name: "Content-Length", value: String(body.readableBytes))
+        body.clear()
+    }
 }
 
 /// The replica's routes, as Azure's scoring container serves them (compat.md §7.3), plus `/ready`.
@@ -18,6 +24,8 @@ struct ReplicaRoutes: Sendable {
     let pool: WorkerPool
     let maxBodyBytes: Int
     let scoringTimeoutMs: Int
+    /// Who may reach the scoring routes: on Kubernetes, only the router.
+    let routerSecret: RouterSecretCheck
     let logger: Logger
 
     /// Answers one collected request; the future completes on `eventLoop`.
@@ -32,6 +40,8 @@ struct ReplicaRoutes: Sendable {
             let promise = eventLoop.makePromise(of: WorkerReply.self)
             var headers = head.headers
             if !headers.contains(name: "x-ms-request-id") { headers.add(name: "x-ms-request-id", value: requestID) }
+            // The router's secret is for this host, not for the entry script.
+            headers.remove(name: RouterSecretCheck.headerName)
             pool.submit(
                 ScoringJob(
                     request: WorkerRequest(method: head.method, path: path, query: query, headers: headers, body: body),
@@ -62,10 +72,22 @@ struct ReplicaRoutes: Sendable {
         return future.map { response in
             var response = response
             response.headers.replaceOrAdd(name: "x-ms-request-id", value: requestID)
-            if let clientRequestID { response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID) }
+            if let clientRequestID {
+                response.headers.replaceOrAdd(name: "x-ms-client-request-id", value: clientRequestID)
+            }
             if let traceID { response.headers.replaceOrAdd(name: "TraceId", value: traceID) }
             return response
         }
+    }
+
+    /// The 401 for a request without the router's secret (`routerSecret`), or nil when it may be
+    /// served; decided from the head alone, so a refused request's body is never collected.
+    func refusal(for head: HTTPRequestHead) -> ReplicaResponse? {
+        guard !routerSecret.allows(uri: head.uri, headers: head.headers) else { return nil }
+        return Self.json(
+            status: .unauthorized,
+            message: "This replica is reached only through the Berth router, which adds the replica secret "
+                + "of the service; send the request to the service's scoring URI instead.")
     }
 
     /// The answer to a request whose body is over `maxBodyBytes`.

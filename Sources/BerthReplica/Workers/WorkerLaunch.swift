@@ -52,11 +52,14 @@ struct WorkerLaunch: Sendable {
         let workerRoot = URL(fileURLWithPath: workerPath).standardizedFileURL
         guard files.fileExists(atPath: workerRoot.appendingPathComponent("berth_worker/__init__.py").path) else {
             throw BerthError.invalidConfiguration(
-                "The folder '\(workerPath)' (--worker-pythonpath or BERTH_PYTHONPATH) holds no berth_worker/__init__.py.")
+                "The folder '\(workerPath)' (--worker-pythonpath or BERTH_PYTHONPATH) holds no berth_worker/__init__.py."
+            )
         }
 
         var environment = inherited
         for (key, value) in configuration.workerEnvironment { environment[key] = value }
+        // The router's secret is the host's to check; the entry script has no use for it.
+        environment[ReplicaAuthentication.environmentVariable] = nil
         let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
         environment["PYTHONPATH"] = workerRoot.path + existing
         environment["AML_APP_ROOT"] = source.path
@@ -85,7 +88,8 @@ struct WorkerLaunch: Sendable {
         var directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<8 {
             let candidate = directory.appendingPathComponent("python")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("berth_worker/__init__.py").path) {
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("berth_worker/__init__.py").path)
+            {
                 return candidate.path
             }
             let parent = directory.deletingLastPathComponent()

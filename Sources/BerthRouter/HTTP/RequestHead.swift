@@ -27,7 +27,8 @@ final class RequestHead {
     let clientRequestID: String?
     /// The other headers as `name: value` CRLF lines, in the order sent, for the replica: all but
     /// the framing and connection headers, `Host`, `Expect`, `Authorization` (the router decides
-    /// whether it goes on) and `x-ms-request-id` (the router sets it).
+    /// whether it goes on), `x-ms-request-id` (the router sets it) and `x-berth-replica-secret`
+    /// (only the router's own reaches a replica).
     let endToEndLines: ByteBuffer
 
     /// Whether a body follows the head.
@@ -103,7 +104,7 @@ extension RequestHead {
             case .clientRequestID:
                 if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
                 return true
-            case .host, .otherHopByHop:
+            case .host, .otherHopByHop, .replicaSecret:
                 break
             case .runFunctionFailed, .endpointVersion, .other:
                 return true

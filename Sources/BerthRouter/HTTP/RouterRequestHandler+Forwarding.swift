@@ -24,7 +24,7 @@ extension RouterRequestHandler {
         }
         let request = ReplicaProxy.forwarded(
             head: head, target: target, dropAuthorization: route.authEnabled || route.tokenAuthEnabled,
-            requestID: exchange.id)
+            replicaSecret: route.replicaSecret, requestID: exchange.id)
         return .forward(ForwardPlan(service: name, route: route, request: request))
     }
 

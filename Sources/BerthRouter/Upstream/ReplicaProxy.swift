@@ -15,14 +15,17 @@ struct ReplicaProxy: Sendable {
     }
 
     /// A request as it goes to every replica tried: the target (`/score?…` or `/swagger.json?…`),
-    /// the client's end-to-end headers, the key when the replica should see it, the request id and
-    /// the collected body; the `Host` is set per replica (`RequestEncoding`).
+    /// the client's end-to-end headers, the key when the replica should see it, the route's replica
+    /// secret, the request id and the collected body; the `Host` is set per replica (`RequestEncoding`).
     struct Forwarded {
         var method: HTTPMethod
         var target: String
         /// The client's end-to-end header lines (`RequestHead.endToEndLines`).
         var lines: ByteBuffer
         var authorization: String?
+        /// The route's `replicaSecret`, sent as `x-berth-replica-secret`: the route table's own
+        /// string, so a request copies its bytes and builds nothing.
+        var replicaSecret: String?
         var requestID: RequestID
         /// The collected body; nil when it was empty.
         var body: ByteBuffer?
@@ -49,16 +52,17 @@ struct ReplicaProxy: Sendable {
         var description: String { "\(kind): \(cause)" }
     }
 
-    /// The request a client sent, as it goes to a replica: hop-by-hop headers dropped (by
-    /// `RequestHead`), the key dropped when the router checked it (it is the router's secret, not
-    /// the replica's), the request id added (the client's own, or the router's; see
-    /// `RouterRequestHandler.Exchange`). The body is attached once it was read
-    /// (`RouterRequestHandler.ForwardPlan.attach(_:)`).
+    /// The request a client sent, as it goes to a replica: hop-by-hop headers and any client
+    /// `x-berth-replica-secret` dropped (by `RequestHead`), the key dropped when the router checked
+    /// it (it is the router's secret, not the replica's), the route's replica secret and the
+    /// request id added (the client's own id, or the router's; see `RouterRequestHandler.Exchange`).
+    /// The body is attached once it was read (`RouterRequestHandler.ForwardPlan.attach(_:)`).
     static func forwarded(
-        head: RequestHead, target: String, dropAuthorization: Bool, requestID: RequestID
+        head: RequestHead, target: String, dropAuthorization: Bool, replicaSecret: String?, requestID: RequestID
     ) -> Forwarded {
         Forwarded(
             method: head.method, target: target, lines: head.endToEndLines,
-            authorization: dropAuthorization ? nil : head.authorization, requestID: requestID, body: nil)
+            authorization: dropAuthorization ? nil : head.authorization, replicaSecret: replicaSecret,
+            requestID: requestID, body: nil)
     }
 }

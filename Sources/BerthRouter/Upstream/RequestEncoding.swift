@@ -1,3 +1,4 @@
+import BerthCore
 import NIOCore
 import NIOHTTP1
 
@@ -5,7 +6,7 @@ import NIOHTTP1
 /// in place of NIO's `HTTPRequestEncoder` (see `ResponseFramer` for why).
 ///
 /// The client's end-to-end header lines are copied as `RequestFramer` checked and wrote them
-/// (`RequestHead.endToEndLines`); the rest are the router's own.
+/// (`RequestHead.endToEndLines`); the rest are the router's own, the replica secret among them.
 enum RequestEncoding {
     /// Appends the request to `buffer` (the connection's `ReusableBuffer`, empty).
     static func encode(_ request: ReplicaProxy.Forwarded, host: String, into buffer: inout ByteBuffer) {
@@ -14,6 +15,7 @@ enum RequestEncoding {
             request.method.rawValue.utf8.count + request.target.utf8.count + 12
             + HeadWriter.headerLineBytes("Host", host) + request.lines.readableBytes
             + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
+            + (request.replicaSecret.map { HeadWriter.headerLineBytes(ReplicaAuthentication.headerName, $0) } ?? 0)
             + HeadWriter.requestIDLineBytes(request.requestID) + HeadWriter.contentLengthLineBytes + 2
         buffer.reserveCapacity(minimumWritableBytes: headBytes + (request.body?.readableBytes ?? 0))
         buffer.writeHead(maxBytes: headBytes) { head in
@@ -24,6 +26,7 @@ enum RequestEncoding {
             head.appendHeaderLine("Host", host)
             head.append(request.lines)
             if let authorization = request.authorization { head.appendHeaderLine("Authorization", authorization) }
+            if let secret = request.replicaSecret { head.appendHeaderLine(ReplicaAuthentication.headerName, secret) }
             head.appendRequestID(request.requestID)
             if let length = request.contentLength { head.appendContentLength(length) }
             head.append("\r\n")

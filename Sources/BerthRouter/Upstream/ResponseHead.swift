@@ -45,7 +45,7 @@ extension ResponseHead {
             case .runFunctionFailed:
                 runFailed = HeaderName.matches(value, "true")
                 return true
-            case .requestID, .clientRequestID, .endpointVersion, .host, .expect, .otherHopByHop:
+            case .requestID, .clientRequestID, .endpointVersion, .replicaSecret, .host, .expect, .otherHopByHop:
                 break
             case .authorization, .other:
                 return true

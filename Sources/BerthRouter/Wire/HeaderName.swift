@@ -1,3 +1,5 @@
+import BerthCore
+
 /// The header names the router acts on, told from a line's bytes without making a `String`:
 /// this runs for every header of every request and response.
 enum HeaderName: Equatable {
@@ -15,6 +17,9 @@ enum HeaderName: Equatable {
     case runFunctionFailed
     /// `x-berth-endpoint-version`
     case endpointVersion
+    /// `x-berth-replica-secret` (`ReplicaAuthentication.headerName`): the router's own proof to a
+    /// replica, never relayed from a client (or back from a replica).
+    case replicaSecret
     /// `keep-alive`, `proxy-connection`, `proxy-authenticate`, `proxy-authorization`, `te`,
     /// `trailer`, `upgrade`: they belong to one connection (RFC 9110 §7.6.1) and are never relayed.
     case otherHopByHop
@@ -39,7 +44,12 @@ enum HeaderName: Equatable {
         case 17: self = Self.matches(name, "transfer-encoding") ? .transferEncoding : .other
         case 18: self = Self.matches(name, "proxy-authenticate") ? .otherHopByHop : .other
         case 19: self = Self.matches(name, "proxy-authorization") ? .otherHopByHop : .other
-        case 22: self = Self.matches(name, "x-ms-client-request-id") ? .clientRequestID : .other
+        case 22:
+            if Self.matches(name, "x-ms-client-request-id") {
+                self = .clientRequestID
+            } else {
+                self = Self.matches(name, ReplicaAuthentication.headerName) ? .replicaSecret : .other
+            }
         case 24:
             if Self.matches(name, "x-ms-run-function-failed") {
                 self = .runFunctionFailed

@@ -16,6 +16,11 @@ struct ReplicaCommand: AsyncParsableCommand {
             GET / (liveness: 'Healthy'), GET /swagger.json, and GET /ready (200 once every worker's init() \
             succeeded). Prints 'Listening on http://HOST:PORT' on stdout once the port is bound; logs go to \
             stderr. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
+
+            With the environment variable BERTH_REPLICA_SECRET set (as Kubernetes Pods have it), every route \
+            but GET / and GET /ready answers 401 unless the request carries that value in the \
+            x-berth-replica-secret header, which only the router adds. It is never a flag: a process's \
+            arguments are visible to every user of the machine.
             """)
 
     @Option(name: .long, help: "The entry script, relative to --source-dir or absolute.")
@@ -132,6 +137,8 @@ struct ReplicaCommand: AsyncParsableCommand {
             maxBodyBytes: maxBodyMb * 1_000_000, serviceName: serviceName)
         configuration.exitAfterWorkerFailures = exitAfterWorkerFailures
         configuration.unixSocketPath = unixSocket
+        configuration.replicaSecret = ProcessInfo.processInfo.environment[ReplicaAuthentication.environmentVariable]
+            .flatMap { $0.isEmpty ? nil : $0 }
         let socket = unixSocket
         let replica = try ReplicaHost(
             configuration: configuration,
