@@ -42,12 +42,7 @@ struct ReloadingTLSContextTests {
     @Test("A broken renewal is reported and the last good certificate keeps serving new connections")
     func brokenRenewalKeepsServing() async throws {
         try await withTemporaryFolder { folder in
-            let authority = try WorkspaceCertificateAuthority.loadOrCreate(in: folder)
-            let chainURL = folder.appendingPathComponent("server.pem")
-            let keyURL = folder.appendingPathComponent("server-key.pem")
-            try authority.issueServerCertificate(dnsNames: ["localhost"]).write(
-                certificateChainTo: chainURL, privateKeyTo: keyURL)
-            let tls = try ReloadingTLSContext(certificateChainAt: chainURL, privateKeyAt: keyURL)
+            let (authority, chainURL, keyURL, tls) = try servedLocalhostFiles(in: folder)
             let certificateB = try authority.issueServerCertificate(dnsNames: ["localhost"])
             try certificateB.write(certificateChainTo: chainURL, privateKeyTo: keyURL)
             #expect(try tls.reloadIfChanged() == true)
@@ -79,12 +74,7 @@ struct ReloadingTLSContextTests {
     @Test("A renewal that is not valid yet is refused, and taken once its time has come")
     func notYetValidRenewal() async throws {
         try await withTemporaryFolder { folder in
-            let authority = try WorkspaceCertificateAuthority.loadOrCreate(in: folder)
-            let chainURL = folder.appendingPathComponent("server.pem")
-            let keyURL = folder.appendingPathComponent("server-key.pem")
-            try authority.issueServerCertificate(dnsNames: ["localhost"])
-                .write(certificateChainTo: chainURL, privateKeyTo: keyURL)
-            let tls = try ReloadingTLSContext(certificateChainAt: chainURL, privateKeyAt: keyURL)
+            let (authority, chainURL, keyURL, tls) = try servedLocalhostFiles(in: folder)
             let now = Date()
             try authority.issueServerCertificate(dnsNames: ["future.localhost"], now: now.addingTimeInterval(3_600))
                 .write(certificateChainTo: chainURL, privateKeyTo: keyURL)
@@ -103,12 +93,7 @@ struct ReloadingTLSContextTests {
     @Test("The watch loop picks up renewed files by itself and stops when cancelled")
     func watchPicksUpRenewal() async throws {
         try await withTemporaryFolder { folder in
-            let authority = try WorkspaceCertificateAuthority.loadOrCreate(in: folder)
-            let chainURL = folder.appendingPathComponent("server.pem")
-            let keyURL = folder.appendingPathComponent("server-key.pem")
-            try authority.issueServerCertificate(dnsNames: ["localhost"]).write(
-                certificateChainTo: chainURL, privateKeyTo: keyURL)
-            let tls = try ReloadingTLSContext(certificateChainAt: chainURL, privateKeyAt: keyURL)
+            let (authority, chainURL, keyURL, tls) = try servedLocalhostFiles(in: folder)
             let renewed = try authority.issueServerCertificate(dnsNames: ["renewed.localhost"])
 
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -142,3 +142,16 @@ func withTLSClient<T>(
 func firstCertificate(of pem: String) throws -> NIOSSLCertificate {
     try #require(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).first)
 }
+
+/// A workspace CA in `folder`, a "localhost" certificate it issued written to `server.pem` and
+/// `server-key.pem` there, and a context serving those files.
+func servedLocalhostFiles(in folder: URL) throws -> (
+    authority: WorkspaceCertificateAuthority, chainURL: URL, keyURL: URL, tls: ReloadingTLSContext
+) {
+    let authority = try WorkspaceCertificateAuthority.loadOrCreate(in: folder)
+    let chainURL = folder.appendingPathComponent("server.pem")
+    let keyURL = folder.appendingPathComponent("server-key.pem")
+    try authority.issueServerCertificate(dnsNames: ["localhost"]).write(
+        certificateChainTo: chainURL, privateKeyTo: keyURL)
+    return (authority, chainURL, keyURL, try ReloadingTLSContext(certificateChainAt: chainURL, privateKeyAt: keyURL))
+}
