@@ -16,6 +16,9 @@ struct ReplicaSocketFolderTests {
         #expect(path.hasPrefix(folder.url.path + "/") && path.hasSuffix(".sock"))
         #expect(path != folder.socketPath(service: "svc", revision: "def456", index: 0), "revisions never share one")
         #expect(path != folder.socketPath(service: "svc", revision: "abc123", index: 1))
+        #expect(
+            path != folder.socketPath(service: "svc", revision: "abc123", index: 0, start: 1),
+            "a restarted replica never takes its crashed predecessor's socket")
     }
 
     @Test func aDeepWorkspaceGetsAShortFolderOfItsOwn() throws {

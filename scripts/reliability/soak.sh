@@ -96,7 +96,8 @@ warm=$(wrk -t2 -c"$SOAK_CONNECTIONS" -d"${SOAK_WARMUP}s" -s "$work/soak.lua" "$u
 eval $(sed 's/^SOAK //' <<<"$warm" | sed 's/ /; /g')
 rate=$((requests * 1000000 / duration_us))
 rss_warm=$(rss_kb "$router_pid")
-seconds=$(((SOAK_REQUESTS + rate - 1) / rate + 1))
+# With half again as long as the warm-up rate says, so a slower stretch still reaches SOAK_REQUESTS.
+seconds=$(((SOAK_REQUESTS * 3 / 2 + rate - 1) / rate + 1))
 log "warm-up: $requests requests at $rate req/s; router RSS ${rss_warm} KiB; soaking for ${seconds}s"
 result=$(wrk -t2 -c"$SOAK_CONNECTIONS" -d"${seconds}s" --latency -s "$work/soak.lua" "$url" | grep '^SOAK')
 # shellcheck disable=SC2046

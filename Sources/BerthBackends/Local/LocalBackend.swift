@@ -292,6 +292,8 @@ public actor LocalBackend: ComputeBackend, Service {
                     let reason = process.exitDescription
                     slot.process = nil
                     slot.port = nil
+                    // Its successor listens elsewhere (`ReplicaSocketFolder.socketPath`); the file goes.
+                    if let path = slot.socketPath { try? FileManager.default.removeItem(atPath: path) }
                     slot.socketPath = nil
                     if slot.state == .ready { changed = true }
                     slot.state = .restarting
@@ -324,7 +326,7 @@ public actor LocalBackend: ComputeBackend, Service {
         let id = replicaID(spec.name, slot.index)
         do {
             let socketPath = configuration.socketFolder?.socketPath(
-                service: spec.name, revision: slot.revision, index: slot.index)
+                service: spec.name, revision: slot.revision, index: slot.index, start: slot.restarts)
             slot.process = try LocalReplicaProcess.start(
                 executable: configuration.berthExecutable, spec: spec, replicaID: id, socketPath: socketPath,
                 log: logFile(spec.name, id),

@@ -34,11 +34,13 @@ public struct ReplicaSocketFolder: Sendable, Hashable {
         return ReplicaSocketFolder(url: folder)
     }
 
-    /// The socket of replica `index` of `service` at `revision`: a name of fixed length, so the
-    /// path fits whatever the service is called, and distinct per revision, so a rolling update's
-    /// old and new replicas never share one.
-    public func socketPath(service: String, revision: String, index: Int) -> String {
-        let name = String(Self.fnv1a("\(service)/\(revision)/\(index)"), radix: 16)
+    /// The socket of replica `index` of `service` at `revision`, started for the `start`th time: a
+    /// name of fixed length, so the path fits whatever the service is called; distinct per
+    /// revision, so a rolling update's old and new replicas never share one; and distinct per
+    /// start, so a router still holding a crashed replica's address finds nothing there (and
+    /// retries elsewhere) instead of reaching its restarted, not yet ready successor.
+    public func socketPath(service: String, revision: String, index: Int, start: Int = 0) -> String {
+        let name = String(Self.fnv1a("\(service)/\(revision)/\(index)/\(start)"), radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - name.count)) + name
         return url.appendingPathComponent("\(padded).sock").path
     }
