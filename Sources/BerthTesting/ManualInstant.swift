@@ -10,7 +10,9 @@ public struct ManualInstant: InstantProtocol, Sendable {
     /// The instant `milliseconds` after test time zero.
     public static func ms(_ milliseconds: Int) -> ManualInstant { ManualInstant(offset: .milliseconds(milliseconds)) }
     /// The instant `seconds` after test time zero.
-    public static func s(_ seconds: Double) -> ManualInstant { ManualInstant(offset: .milliseconds(Int(seconds * 1000))) }
+    public static func s(_ seconds: Double) -> ManualInstant {
+        ManualInstant(offset: .milliseconds(Int(seconds * 1000)))
+    }
 
     public func advanced(by duration: Duration) -> ManualInstant { ManualInstant(offset: offset + duration) }
     public func duration(to other: ManualInstant) -> Duration { other.offset - offset }

@@ -48,19 +48,12 @@ package final class ReplicaProcess: Sendable {
             stderrFile: folder.appendingPathComponent("stderr.log"))
 
         let deadline = ContinuousClock.now + timeout
-        var port: Int?
-        while port == nil {
-            if let line = process.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Listening on http://") }) {
-                port = line.split(separator: ":").last.flatMap { Int($0) }
-                break
-            }
-            if process.exit != nil || ContinuousClock.now > deadline {
-                let exit = await process.terminate(grace: .seconds(1))
-                throw TestProcessError("berth replica did not print its port (\(exit)). Log:\n\(process.stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(20))
+        let address = try? await process.listeningAddress(within: timeout)
+        guard let port = address?.split(separator: ":").last.flatMap({ Int($0) }) else {
+            let exit = await process.terminate(grace: .seconds(1))
+            throw TestProcessError("berth replica did not print its port (\(exit)). Log:\n\(process.stderr)")
         }
-        let replica = ReplicaProcess(port: port!, process: process, folder: folder)
+        let replica = ReplicaProcess(port: port, process: process, folder: folder)
         if waitUntilReady {
             try await replica.waitUntil(timeout: deadline - ContinuousClock.now) {
                 try await TestHTTP.get("\(replica.baseURL)/ready").status == 200

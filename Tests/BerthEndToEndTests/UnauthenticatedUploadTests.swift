@@ -27,7 +27,8 @@ struct UnauthenticatedUploadTests {
             stdoutFile: directory.url.appendingPathComponent("router.out"),
             stderrFile: directory.url.appendingPathComponent("router.err"))
         defer { router.send(SIGKILL) }
-        let port = try await Self.listeningPort(router)
+        let address = try await router.listeningAddress(within: .seconds(30))
+        let port = try #require(address.split(separator: ":").last.flatMap { Int($0) })
 
         let before = try Self.residentBytes(pid: router.pid)
         let peak = Atomic<Int>(before)
@@ -64,20 +65,6 @@ struct UnauthenticatedUploadTests {
         while sent < 90_000_000, (try? socket.send(chunk)) != nil { sent += chunk.count }
         let answer = String(decoding: socket.receive { _ in false }, as: UTF8.self)
         return answer.split(separator: "\r\n").first.map(String.init) ?? "no answer after \(sent) bytes"
-    }
-
-    private static func listeningPort(_ router: ChildProcess) async throws -> Int {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let line = router.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Listening on ") }),
-                let port = line.split(separator: ":").last.flatMap({ Int($0) })
-            {
-                return port
-            }
-            if let exit = router.exit { throw TestProcessError("berth router ended (\(exit)): \(router.stderr)") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestProcessError("berth router did not report its port: \(router.stderr)")
     }
 
     /// VmRSS of `pid`, from /proc.

@@ -69,7 +69,7 @@ struct ClusterRouterEndToEndTests {
         let feedToken = try RouteFeedTests.feedToken(double)
         let process = try Self.startFeedRouter(server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
-        let base = try await Self.listeningURL(process)
+        let base = try await process.listeningAddress()
         let score = "\(base)/api/v1/service/echo-k8s/score"
         let withKey = [("Authorization", "Bearer \(keys.primaryKey)"), ("Content-Type", "application/json")]
 
@@ -302,16 +302,4 @@ struct ClusterRouterEndToEndTests {
             stderrFile: logs.appendingPathComponent("err"))
     }
 
-    /// The router's URL, from its 'Listening on http://HOST:PORT' line.
-    static func listeningURL(_ router: ChildProcess) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            if let line = router.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Listening on ") }) {
-                return String(line.dropFirst("Listening on ".count))
-            }
-            if let exit = router.exit { throw TestProcessError("berth router exited (\(exit)).\n\(router.stderr)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TestProcessError("berth router did not listen within 60 s.\n\(router.stderr)")
-    }
 }

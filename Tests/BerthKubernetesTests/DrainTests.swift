@@ -155,7 +155,7 @@ extension DrainTests {
         let process = try ClusterRouterEndToEndTests.startFeedRouter(
             server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
-        let base = try await ClusterRouterEndToEndTests.listeningURL(process)
+        let base = try await process.listeningAddress()
         let score = "\(base)/api/v1/service/slow-k8s/score"
         try await ClusterRouterEndToEndTests.eventually("the router routes to the three Pods", process) {
             let ready = pods(readyOnly: true)

@@ -92,7 +92,7 @@ struct RouterNamespacesTests {
         let process = try ClusterRouterEndToEndTests.startFeedRouter(
             server: server, double: double, kubeconfig: kubeconfig, folder: folder)
         router = process
-        let base = try await ClusterRouterEndToEndTests.listeningURL(process)
+        let base = try await process.listeningAddress()
         let pods = Set(
             double.objects(kind: "Pod").filter { $0["metadata"]?["namespace"] == "team-b" }
                 .compactMap { $0["metadata"]?["name"]?.stringValue })

@@ -6,10 +6,12 @@
     import Darwin
 #endif
 
-/// IP addresses as a certificate's subjectAltName holds them: 4 bytes for IPv4, 16 for IPv6.
-enum IPAddressBytes {
+/// IP addresses as a certificate's subjectAltName holds them: 4 bytes for IPv4, 16 for IPv6; also
+/// how `berth` tells an address from a host name (which addresses a certificate covers, which
+/// keep the admin API on loopback).
+package enum IPAddressBytes {
     /// The bytes of "127.0.0.1" or "::1", or nil when `text` is not an IP address.
-    static func parse(_ text: String) -> [UInt8]? {
+    package static func parse(_ text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return withUnsafeBytes(of: &v4) { Array($0) }

@@ -56,7 +56,7 @@ struct TLSOptions: ParsableArguments {
         var names = ["localhost"]
         var addresses = ["127.0.0.1", "::1"]
         if let sslCname { names.insert(sslCname, at: 0) }
-        if Self.isIPAddress(host) {
+        if IPAddressBytes.parse(host) != nil {
             if !["0.0.0.0", "::"].contains(host), !addresses.contains(host) { addresses.append(host) }
         } else if !names.contains(host) {
             names.append(host)
@@ -78,10 +78,5 @@ struct TLSOptions: ParsableArguments {
 
     private static func urlHost(_ host: String) -> String {
         host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-    }
-
-    private static func isIPAddress(_ host: String) -> Bool {
-        host.contains(":")
-            || host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil }
     }
 }
