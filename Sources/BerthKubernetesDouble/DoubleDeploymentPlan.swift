@@ -13,9 +13,7 @@ struct DoubleDeploymentPlan: Sendable {
     var status: JSONValue = .null
 
     static func templateHash(_ template: JSONValue) -> String {
-        var hasher = FNV1a()
-        hasher.add(template.canonicalJSON)
-        return String(hasher.value % 0xFFFF_FFFF, radix: 16)
+        String(FNV1a.hash(template.canonicalJSON) % 0xFFFF_FFFF, radix: 16)
     }
 
     /// Lower goes first on a scale-down: unscheduled (0), scheduled but not ready (1), ready (2).
@@ -39,7 +37,8 @@ struct DoubleDeploymentPlan: Sendable {
         // Scale the new revision up, at most one Pod over `replicas` in all.
         var newCount = newPods.count
         while newCount < desired, total < desired + 1 {
-            plan.create.append(pod(deployment: deployment, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
+            plan.create.append(
+                pod(deployment: deployment, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
             newCount += 1
             total += 1
         }
@@ -91,16 +90,5 @@ struct DoubleDeploymentPlan: Sendable {
             "spec": template["spec"] ?? [:],
             "status": ["phase": "Pending"],
         ]
-    }
-}
-
-/// A stable 64-bit FNV-1a hash (Swift's `Hasher` is seeded per process).
-struct FNV1a {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            value ^= UInt64(byte)
-            value = value &* 0x100_0000_01b3
-        }
     }
 }

@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 
 #if canImport(Glibc)
@@ -26,7 +27,7 @@ public struct ReplicaSocketFolder: Sendable, Hashable {
     public static func prepare(preferred: URL) throws -> ReplicaSocketFolder {
         var folder = preferred.standardizedFileURL
         if folder.path.utf8.count + 1 + nameBytes > maxPathBytes {
-            let tag = String(fnv1a(folder.path), radix: 16)
+            let tag = String(FNV1a.hash(folder.path), radix: 16)
             folder = URL(fileURLWithPath: "/tmp/berth-\(getuid())", isDirectory: true).appendingPathComponent(
                 tag, isDirectory: true)
         }
@@ -40,20 +41,19 @@ public struct ReplicaSocketFolder: Sendable, Hashable {
     /// start, so a router still holding a crashed replica's address finds nothing there (and
     /// retries elsewhere) instead of reaching its restarted, not yet ready successor.
     public func socketPath(service: String, revision: String, index: Int, start: Int = 0) -> String {
-        let name = String(Self.fnv1a("\(service)/\(revision)/\(index)/\(start)"), radix: 16)
+        let name = String(FNV1a.hash("\(service)/\(revision)/\(index)/\(start)"), radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - name.count)) + name
         return url.appendingPathComponent("\(padded).sock").path
     }
 
     private static func makePrivate(_ folder: URL) throws {
         let manager = FileManager.default
-        for directory in [folder.deletingLastPathComponent(), folder] where !manager.fileExists(atPath: directory.path)
-        {
-            try manager.createDirectory(
-                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        }
         // Both levels: under /tmp another user could have made the parent first.
         for directory in [folder.deletingLastPathComponent(), folder] {
+            if !manager.fileExists(atPath: directory.path) {
+                try manager.createDirectory(
+                    at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
             var info = stat()
             guard lstat(directory.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == getuid()
             else {
@@ -68,15 +68,6 @@ public struct ReplicaSocketFolder: Sendable, Hashable {
         }
     }
 
-    /// FNV-1a, 64 bits: a short stable name, not a secret.
-    static func fnv1a(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
-    }
 }
 
 /// The replica socket folder cannot be used; the message names it and the fix.
