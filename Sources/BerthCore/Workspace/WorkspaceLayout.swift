@@ -45,6 +45,9 @@ public struct ServerInfo: Codable, Sendable, Hashable {
     /// The certificate authority (PEM file) clients trust for the router's TLS when its
     /// certificate was minted from the workspace's own CA; nil otherwise.
     public var routerCAFile: String?
+    /// The proxy Azure's SDK sends its blob uploads through (`HTTPS_PROXY`), e.g.
+    /// `http://127.0.0.1:41234`; nil when it does not listen.
+    public var sdkProxyURL: String?
     public var pid: Int32
     public var startedAt: Date
 
