@@ -10,8 +10,7 @@ struct ServiceRoutes<Context: RequestContext> {
     let deployer: Deployer
     let store: any MetadataStore
     let backend: any ComputeBackend
-    let keyring: ServiceKeyring
-    let routes: RoutePublisher
+    let credentials: ServiceCredentials
     let board: AutoscalerBoard
     /// Events shown with a service.
     var eventsShown: Int { 10 }
@@ -24,7 +23,8 @@ struct ServiceRoutes<Context: RequestContext> {
         router.get("/api/v1/services") { _, _ in
             // Endpoint versions are deployments too, but 'berth endpoint show' is where they are listed.
             try JSONBody.response(
-                ListResponse(value: try await store.services().filter { $0.deploymentConfig.computeType != .aksEndpoint }))
+                ListResponse(
+                    value: try await store.services().filter { $0.deploymentConfig.computeType != .aksEndpoint }))
         }
         router.get("/api/v1/services/:name") { _, context in
             var service = try await service(context)
@@ -40,45 +40,29 @@ struct ServiceRoutes<Context: RequestContext> {
             try JSONBody.accepted(try await deployer.delete(try context.parameters.require("name")))
         }
         router.get("/api/v1/services/:name/keys") { _, context in
-            let service = try await service(context)
-            try requireKeyAuth(service)
-            return try JSONBody.response(try await keyring.keys(forService: service.name))
+            try JSONBody.response(try await credentials.keys(of: try context.parameters.require("name")))
         }
         router.post("/api/v1/services/:name/regenerateKeys") { request, context in
-            let service = try await service(context)
-            try requireKeyAuth(service)
             let body = try await JSONBody.decode(RegenerateKeyRequest.self, from: request)
-            let keys = try await keyring.regenerate(body, forService: service.name)
-            // The router learns the new digests before this answers, so the old key fails at once.
-            await routes.rebuild()
-            return try JSONBody.response(keys)
+            return try JSONBody.response(
+                try await credentials.regenerate(body, of: try context.parameters.require("name")))
         }
         router.get("/api/v1/services/:name/logs") { request, context in
             let service = try await service(context)
             let query = request.uri.queryParameters
-            let lines = try query.get("tail").map { text -> Int in
-                guard let value = Int(text), value > 0 else {
-                    throw BerthError.badRequest("--num-lines must be a positive whole number, not '\(text)'.")
-                }
-                return value
-            } ?? 5000
+            let lines =
+                try query.get("tail").map { text -> Int in
+                    guard let value = Int(text), value > 0 else {
+                        throw BerthError.badRequest("--num-lines must be a positive whole number, not '\(text)'.")
+                    }
+                    return value
+                } ?? 5000
             let text = try await backend.logs(ofDeployment: service.name, replica: query.get("replica"), lines: lines)
             return try JSONBody.response(["content": text])
         }
     }
 
     private func service(_ context: Context) async throws -> Webservice {
-        let name = try context.parameters.require("name")
-        guard let service = try await store.service(named: name) else {
-            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
-        }
-        return service
-    }
-
-    private func requireKeyAuth(_ service: Webservice) throws {
-        guard service.deploymentConfig.authEnabled else {
-            throw BerthError.badRequest(
-                "Service '\(service.name)' does not use keys (authEnabled is false); redeploy with \"authEnabled\": true to get keys.")
-        }
+        try await credentials.service(named: try context.parameters.require("name"))
     }
 }

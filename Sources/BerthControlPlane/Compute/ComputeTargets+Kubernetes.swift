@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthCore
 import BerthKubernetes
 import Foundation
@@ -75,5 +76,14 @@ extension ComputeTargets {
         }
         try await store.deleteCompute(named: compute.name)
         clusters.forget(compute.name)
+    }
+}
+
+extension ComputeTargets {
+    /// The kubeconfig an attached cluster was attached with (self-contained), for Azure's
+    /// `AksCompute.get_credentials()`; nil when none is kept.
+    func kubeconfigText(of compute: ComputeTarget) throws -> String? {
+        guard let clusters else { return nil }
+        return try SecretFile.read(at: clusters.kubeconfigFile(of: compute.name))
     }
 }

@@ -23,14 +23,20 @@ struct Deployer: Sendable {
     /// - Throws: 400 for bad names or configs (naming the file and field), 404 for a missing model
     ///   or compute target, 409 when the service exists without `overwrite` or another operation
     ///   on it runs.
-    func deploy(_ request: DeployRequest, endpointVersion: Bool = false) async throws -> BerthCore.Operation {
-        let validated = try await validate(request, endpointVersion: endpointVersion)
+    /// - Parameter notes: lines for the operation log beside the configs' own warnings (what the
+    ///   Azure dialect set aside when translating a request).
+    func deploy(_ request: DeployRequest, endpointVersion: Bool = false, notes: [String] = []) async throws
+        -> BerthCore.Operation
+    {
+        var validated = try await validate(request, endpointVersion: endpointVersion)
+        validated.warnings += notes
         if !endpointVersion, let endpoints = store as? any EndpointStore,
             try await endpoints.endpoint(named: request.name) != nil
         {
             throw BerthError(
                 .alreadyExists,
-                "An endpoint named '\(request.name)' exists; services and endpoints share names. Choose another --name.")
+                "An endpoint named '\(request.name)' exists; services and endpoints share names. Choose another --name."
+            )
         }
         let existing = try await store.service(named: request.name)
         if existing != nil, !request.overwrite {
@@ -55,17 +61,27 @@ struct Deployer: Sendable {
     ///
     /// - Throws: 400 for nothing to update or bad configs (naming the file and field), 404 for a
     ///   missing service or model, 409 while another operation on the service runs.
-    func update(_ name: String, _ request: UpdateServiceRequest) async throws -> BerthCore.Operation {
+    func update(_ name: String, _ request: UpdateServiceRequest, notes: [String] = []) async throws
+        -> BerthCore.Operation
+    {
         guard let service = try await store.service(named: name) else {
-            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
+            throw BerthError.notFound(
+                "Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
         }
         guard service.state != .deleting, service.revision != nil else {
             throw BerthError.conflict(
-                "Service '\(name)' is \(service.state.rawValue) and cannot be updated; deploy it again with --overwrite.")
+                "Service '\(name)' is \(service.state.rawValue) and cannot be updated; deploy it again with --overwrite."
+            )
         }
-        let validated = try await validateUpdate(service, request)
+        var validated = try await validateUpdate(service, request)
+        validated.warnings += notes
+        if let added = request.properties {
+            // Azure adds properties one by one; none is dropped by an update.
+            validated.properties = (service.properties ?? [:]).merging(added) { _, new in new }
+        }
         guard await queue.claim(name, waitingUpTo: Self.claimPatience) else { throw busy(name) }
-        let operation = BerthCore.Operation(operationType: "UpdateService", resourceLocation: "/api/v1/services/\(name)")
+        let operation = BerthCore.Operation(
+            operationType: "UpdateService", resourceLocation: "/api/v1/services/\(name)")
         do {
             try await store.saveOperation(operation)
         } catch {
@@ -76,29 +92,36 @@ struct Deployer: Sendable {
         return operation
     }
 
-    private func validateUpdate(_ service: Webservice, _ request: UpdateServiceRequest) async throws -> ValidatedUpdate {
-        guard request.models != nil || request.inferenceConfig != nil || request.deploymentConfig != nil else {
+    private func validateUpdate(_ service: Webservice, _ request: UpdateServiceRequest) async throws -> ValidatedUpdate
+    {
+        let metadataOnly = request.description != nil || request.kvTags != nil || request.properties != nil
+        guard request.models != nil || request.inferenceConfig != nil || request.deploymentConfig != nil || metadataOnly
+        else {
             throw BerthError.badRequest(
                 "No parameters provided to update. Give -m/--model, --ic/--inference-config, --dc/--deploy-config-file "
                     + "or a setting such as --auth-enabled or --autoscale-max-replicas.")
         }
         var update = ValidatedUpdate(
-            name: service.name, deploymentConfig: service.deploymentConfig, warnings: [])
+            name: service.name, deploymentConfig: service.deploymentConfig, warnings: [],
+            description: request.description, kvTags: request.kvTags, properties: request.properties)
         if let ids = request.models {
             guard !ids.isEmpty, ids.count <= Self.maxModels else {
-                throw BerthError.badRequest("An update takes 1 to \(Self.maxModels) models with -m/--model name:version.")
+                throw BerthError.badRequest(
+                    "An update takes 1 to \(Self.maxModels) models with -m/--model name:version.")
             }
             update.models = try await resolveModels(ids)
         }
         if let text = request.inferenceConfig {
             guard let baseDirectory = request.baseDirectory else {
-                throw BerthError.badRequest("baseDirectory is required with inferenceConfig: the folder its paths are relative to.")
+                throw BerthError.badRequest(
+                    "baseDirectory is required with inferenceConfig: the folder its paths are relative to.")
             }
             let inference = try InferenceConfig.parse(Data(text.utf8))
             update.warnings += inference.warnings
             let base = URL(fileURLWithPath: baseDirectory, isDirectory: true).standardizedFileURL
             try DeploymentFiles.checkSources(of: inference.value, baseDirectory: base)
-            let (sourceDirectory, entryScript) = DeploymentFiles.sourceLocation(of: inference.value, baseDirectory: base)
+            let (sourceDirectory, entryScript) = DeploymentFiles.sourceLocation(
+                of: inference.value, baseDirectory: base)
             var config = inference.value
             config.sourceDirectory = sourceDirectory.path
             config.entryScript = entryScript
@@ -123,10 +146,12 @@ struct Deployer: Sendable {
     /// Marks a service Deleting and enqueues its removal.
     func delete(_ name: String) async throws -> BerthCore.Operation {
         guard var service = try await store.service(named: name) else {
-            throw BerthError.notFound("Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
+            throw BerthError.notFound(
+                "Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
         }
         guard await queue.claim(name, waitingUpTo: Self.claimPatience) else { throw busy(name) }
-        let operation = BerthCore.Operation(operationType: "DeleteService", resourceLocation: "/api/v1/services/\(name)")
+        let operation = BerthCore.Operation(
+            operationType: "DeleteService", resourceLocation: "/api/v1/services/\(name)")
         do {
             service.state = .deleting
             try await store.saveService(service)
@@ -141,7 +166,8 @@ struct Deployer: Sendable {
 
     private func busy(_ name: String) -> BerthError {
         BerthError.conflict(
-            "Another operation on service '\(name)' is in progress; wait for it to finish ('berth service show -n \(name)'), then retry.")
+            "Another operation on service '\(name)' is in progress; wait for it to finish ('berth service show -n \(name)'), then retry."
+        )
     }
 
     private func validate(_ request: DeployRequest, endpointVersion: Bool) async throws -> ValidatedDeploy {
@@ -161,7 +187,8 @@ struct Deployer: Sendable {
         }
         guard compute.provisioningState == .succeeded else {
             throw BerthError.conflict(
-                "Compute target '\(compute.name)' is \(compute.provisioningState.rawValue), not Succeeded; deploy when it is ready.")
+                "Compute target '\(compute.name)' is \(compute.provisioningState.rawValue), not Succeeded; deploy when it is ready."
+            )
         }
         let inference = try InferenceConfig.parse(Data(request.inferenceConfig.utf8))
         var warnings = inference.warnings
@@ -192,6 +219,7 @@ struct Deployer: Sendable {
         return ValidatedDeploy(
             name: request.name, compute: compute, models: models, inferenceConfig: config,
             deploymentConfig: deployment, sourceDirectory: sourceDirectory, entryScript: entryScript,
-            warnings: warnings)
+            warnings: warnings, description: request.description, kvTags: request.kvTags,
+            properties: request.properties)
     }
 }

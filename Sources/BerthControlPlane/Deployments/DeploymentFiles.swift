@@ -22,7 +22,8 @@ struct DeploymentFiles: Sendable {
     }
 
     /// Where the entry script's folder is, and the entry script relative to it.
-    static func sourceLocation(of config: InferenceConfig, baseDirectory: URL) -> (directory: URL, entryScript: String) {
+    static func sourceLocation(of config: InferenceConfig, baseDirectory: URL) -> (directory: URL, entryScript: String)
+    {
         if let source = config.sourceDirectory, !source.isEmpty {
             let directory =
                 source.hasPrefix("/")
@@ -47,7 +48,8 @@ struct DeploymentFiles: Sendable {
         let script = directory.appendingPathComponent(entryScript)
         guard FileManager.default.fileExists(atPath: script.path) else {
             throw BerthError.invalidConfiguration(
-                "inferenceconfig.json: entryScript '\(entryScript)' was not found in '\(directory.path)'; fix \"entryScript\".")
+                "inferenceconfig.json: entryScript '\(entryScript)' was not found in '\(directory.path)'; fix \"entryScript\"."
+            )
         }
     }
 
@@ -78,7 +80,8 @@ struct DeploymentFiles: Sendable {
     /// Removes the revisions of `service` other than `keep`.
     func removeOtherRevisions(service: String, keep: Set<String>) {
         let folder = root.appendingPathComponent(service)
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !keep.contains(entry) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where !keep.contains(entry) {
             try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry))
         }
     }

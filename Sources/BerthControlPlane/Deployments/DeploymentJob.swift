@@ -24,6 +24,10 @@ struct ValidatedDeploy: Sendable {
     var sourceDirectory: URL
     var entryScript: String
     var warnings: [String]
+    /// Azure's description, tags and properties of the service.
+    var description: String? = nil
+    var kvTags: [String: String]? = nil
+    var properties: [String: String]? = nil
 }
 
 /// An update request after every check that needs no long work. Nil fields stay as they are.
@@ -38,6 +42,10 @@ struct ValidatedUpdate: Sendable {
     /// The current config with the partial file laid over it, validated.
     var deploymentConfig: DeploymentConfig
     var warnings: [String]
+    /// New description, tags or properties, each when given.
+    var description: String? = nil
+    var kvTags: [String: String]? = nil
+    var properties: [String: String]? = nil
 }
 
 /// The queue between the API (which answers 202 at once) and the runner, plus the set of

@@ -19,6 +19,9 @@ extension DeploymentRunner {
         candidate.deploymentConfig = update.deploymentConfig
         if let models = update.models { candidate.models = models.map(\.id) }
         if let inference = update.inferenceConfig { candidate.inferenceConfig = inference }
+        if let description = update.description { candidate.description = description }
+        if let tags = update.kvTags { candidate.kvTags = tags }
+        if let properties = update.properties { candidate.properties = properties }
         candidate.desiredReplicas = Self.replicas(after: current, config: update.deploymentConfig)
         candidate.error = nil
         candidate.updatedTime = Date()
@@ -101,7 +104,8 @@ extension DeploymentRunner {
         let folder = files.folder(service: service.name, revision: service.revision ?? "")
         let entryScript = DeploymentFiles.sourceLocation(of: service.inferenceConfig, baseDirectory: folder).entryScript
         return try await spec(
-            for: service, entryScript: entryScript, modelDirectory: files.modelDirectory(for: service.models, in: folder))
+            for: service, entryScript: entryScript,
+            modelDirectory: files.modelDirectory(for: service.models, in: folder))
     }
 
     private func models(named ids: [String]) async throws -> [Model] {
@@ -140,6 +144,9 @@ extension DeploymentRunner {
         if a.dataCollection.storageEnabled != b.dataCollection.storageEnabled {
             changes.append("model data collection \(b.dataCollection.storageEnabled ? "on" : "off")")
         }
+        if old.description != new.description { changes.append("description") }
+        if old.kvTags != new.kvTags { changes.append("tags") }
+        if old.properties != new.properties { changes.append("properties") }
         return changes.isEmpty ? "no setting changed" : changes.joined(separator: ", ")
     }
 }

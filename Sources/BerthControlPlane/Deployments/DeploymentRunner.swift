@@ -103,6 +103,9 @@ struct DeploymentRunner: Service {
             deploymentConfig: deploy.deploymentConfig,
             desiredReplicas: Webservice.initialReplicas(for: deploy.deploymentConfig),
             createdTime: previous?.createdTime ?? Date())
+        service.description = deploy.description
+        service.kvTags = deploy.kvTags
+        service.properties = deploy.properties
         service.revision = revision
         service.pythonPath = environment.pythonExecutable
         service.environmentHash = environment.hash

@@ -149,11 +149,13 @@ public struct ControlPlane: Service {
             to: router)
         OperationRoutes(operations: operations).add(to: router)
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
+        let credentials = ServiceCredentials(
+            store: store, keyring: ServiceKeyring(store: store), signingKeys: signingKeys, routes: routes)
         ServiceRoutes(
-            deployer: Deployer(store: store, queue: queue), store: store, backend: backend,
-            keyring: ServiceKeyring(store: store), routes: routes, board: board
+            deployer: Deployer(store: store, queue: queue), store: store, backend: backend, credentials: credentials,
+            board: board
         ).add(to: router)
-        TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
+        TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
         RouterLoadRoutes(
             loads: routerLoads, store: store, adminToken: adminToken,
             feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)

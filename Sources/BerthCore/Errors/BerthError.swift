@@ -28,6 +28,9 @@ public struct BerthError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let badRequest = Self("BadRequest")
         /// The named resource does not exist (HTTP 404).
         public static let notFound = Self("NotFound")
+        /// A resource of another workspace, subscription or resource group was named: Azure's ARM
+        /// code for it, so Azure's SDK raises what it raises on Azure (HTTP 404).
+        public static let resourceNotFound = Self("ResourceNotFound")
         /// A resource of that name already exists (HTTP 409).
         public static let alreadyExists = Self("AlreadyExists")
         /// The resource is in use or another operation runs on it (HTTP 409).
@@ -53,7 +56,7 @@ public struct BerthError: Error, Hashable, Sendable, CustomStringConvertible {
             case .invalidConfiguration, .invalidName, .badRequest: 400
             case .unauthorized: 401
             case .forbidden: 403
-            case .notFound: 404
+            case .notFound, .resourceNotFound: 404
             case .alreadyExists, .conflict: 409
             case .payloadTooLarge: 413
             case .insufficientCapacity: 422

@@ -35,6 +35,10 @@ public struct Webservice: Codable, Sendable, Hashable {
     public var swaggerUri: String?
     public var createdTime: Date
     public var updatedTime: Date
+    /// Azure's `description`, `kvTags` and `properties` of a service (`Webservice.update(tags:…)`).
+    public var description: String?
+    public var kvTags: [String: String]?
+    public var properties: [String: String]?
     /// The autoscaler's view (rules, utilization, last events); filled in by `GET` answers only,
     /// never stored.
     public var autoscaler: AutoscalerStatus?
@@ -91,6 +95,10 @@ public struct DeployRequest: Codable, Sendable, Hashable {
     public var baseDirectory: String
     /// Replace a service of the same name.
     public var overwrite: Bool
+    /// The service's description, tags and properties (Azure's `description`, `kvTags`, `properties`).
+    public var description: String?
+    public var kvTags: [String: String]?
+    public var properties: [String: String]?
 
     public init(
         name: String, computeName: String, models: [String], inferenceConfig: String, deploymentConfig: String?,
@@ -146,6 +154,10 @@ public struct UpdateServiceRequest: Codable, Sendable, Hashable {
     public var baseDirectory: String?
     /// A partial `deploymentconfig.json`: the fields it sets replace the current ones.
     public var deploymentConfig: String?
+    /// Replace the description, tags or properties (each when given).
+    public var description: String?
+    public var kvTags: [String: String]?
+    public var properties: [String: String]?
 
     public init(
         models: [String]? = nil, inferenceConfig: String? = nil, baseDirectory: String? = nil,

@@ -1,0 +1,115 @@
+import BerthCore
+import Foundation
+
+/// A service as Azure's model management service answers it (`AksWebservice`'s payload): the
+/// deployment settings at the top level under their Azure names, the models in full, the inline
+/// environment, and every key the SDK reads without a default.
+enum AzureServicePayload {
+    static func json(_ service: Webservice, models: [Model]) throws -> JSONValue {
+        let config = service.deploymentConfig
+        var payload: [String: JSONValue] = [:]
+        if let settings = try JSONValue(parsing: BerthJSON.encode(config)).objectValue {
+            for key in [
+                "containerResourceRequirements", "autoScaler", "livenessProbeRequirements", "dataCollection",
+                "scoringTimeoutMs", "maxConcurrentRequestsPerContainer", "maxQueueWaitMs", "appInsightsEnabled",
+            ] {
+                payload[key] = settings[key] ?? nil
+            }
+        }
+        let state: String = service.state == .deleting ? "Deleting" : service.state.rawValue
+        payload["id"] = .string(service.name)
+        payload["name"] = .string(service.name)
+        payload["description"] = service.description.map(JSONValue.string) ?? .null
+        payload["kvTags"] = .object((service.kvTags ?? [:]).mapValues(JSONValue.string))
+        payload["properties"] = .object((service.properties ?? [:]).mapValues(JSONValue.string))
+        payload["computeType"] = "AKS"
+        payload["computeName"] = .string(service.computeName)
+        payload["state"] = .string(state)
+        payload["error"] = service.error.map(errorJSON) ?? .null
+        payload["createdTime"] = .string(BerthJSON.text(of: service.createdTime))
+        payload["updatedTime"] = .string(BerthJSON.text(of: service.updatedTime))
+        payload["createdBy"] = ["userObjectId": nil, "userTenantId": nil, "userName": "berth"]
+        payload["authEnabled"] = .bool(config.authEnabled)
+        payload["aadAuthEnabled"] = .bool(config.aadAuthEnabled)
+        payload["numReplicas"] = config.numReplicas.map { .number(Double($0)) } ?? .null
+        payload["namespace"] = config.namespace.map(JSONValue.string) ?? .null
+        payload["scoringUri"] = service.scoringUri.map(JSONValue.string) ?? .null
+        payload["swaggerUri"] = service.swaggerUri.map(JSONValue.string) ?? .null
+        payload["models"] = .array(models.map(AzureModelPayload.json))
+        let desired = JSONValue.number(Double(service.desiredReplicas))
+        let ready = JSONValue.number(Double(service.readyReplicas))
+        payload["deploymentStatus"] = .object([
+            "desiredReplicas": desired, "updatedReplicas": ready, "availableReplicas": ready, "error": .null,
+        ])
+        if let environment = service.inferenceConfig.environment {
+            payload["environmentImageRequest"] = [
+                "environment": environment, "modelIds": .array(service.models.map(JSONValue.string)),
+            ]
+        }
+        return .object(payload)
+    }
+
+    static func errorJSON(_ error: ErrorDetail) -> JSONValue {
+        .object(["code": .string(error.code), "message": .string(error.message)])
+    }
+
+    /// The payload of a service whose create is accepted but not yet stored (its environment may
+    /// still be building): `Transitioning`, or `Failed` with the operation's error.
+    static func pending(_ request: JSONValue, operation: BerthCore.Operation) -> JSONValue {
+        var payload = request.objectValue ?? [:]
+        payload["environmentImageRequest"] = nil
+        payload["keys"] = nil
+        payload["id"] = payload["name"]
+        payload["state"] = operation.state == .failed || operation.state == .timedOut ? "Failed" : "Transitioning"
+        payload["error"] = operation.error.map(errorJSON) ?? .null
+        payload["createdTime"] = .string(BerthJSON.text(of: operation.createdTime))
+        payload["updatedTime"] = .string(BerthJSON.text(of: operation.endTime ?? operation.createdTime))
+        payload["models"] = []
+        payload["scoringUri"] = nil
+        for key in ["kvTags", "properties"] where payload[key]?.objectValue == nil { payload[key] = [:] }
+        return .object(payload)
+    }
+}
+
+/// A Berth operation as Azure's model management service answers it: Azure's operation types,
+/// and the log as `streamingOperationLog` (`yyyyMMddHHmmss|message#…`) read from a character offset.
+enum AzureOperationPayload {
+    static func json(_ operation: BerthCore.Operation, resource: String, offset: Int) -> JSONValue {
+        let types = [
+            "DeployService": "ServiceCreate", "UpdateService": "ServiceUpdate", "DeleteService": "ServiceDelete",
+        ]
+        let log = operation.log.map { "\(stamp($0.time))|\(clean($0.message))#" }.joined()
+        var payload: [String: JSONValue] = [
+            "id": .string(operation.id),
+            "operationType": .string(types[operation.operationType] ?? operation.operationType),
+            "state": .string(operation.state.rawValue),
+            "createdTime": .string(BerthJSON.text(of: operation.createdTime)),
+            "resourceLocation": .string(resource), "subOperationType": nil, "operationLog": nil,
+            "operationDetails": ["subOperationType": "DeployService"],
+            "streamingOperationLog": .string(String(log.dropFirst(max(0, offset)))),
+        ]
+        if let end = operation.endTime { payload["endTime"] = .string(BerthJSON.text(of: end)) }
+        if let error = operation.error {
+            payload["error"] = [
+                "code": .string(error.code), "message": .string(error.message),
+                "statusCode": .number(Double(BerthError.Code(error.code).httpStatus)),
+            ]
+        }
+        return .object(payload)
+    }
+
+    /// The SDK splits the log on `#` and `|`; a message keeps neither.
+    private static func clean(_ message: String) -> String {
+        message.replacingOccurrences(of: "#", with: "＃").replacingOccurrences(of: "|", with: "¦")
+            .replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func stamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d%02d%02d%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0,
+            c.second ?? 0)
+    }
+}
