@@ -13,6 +13,7 @@ struct AzureRoutes<Context: RequestContext> {
     let scope: AzureScope
     let store: any MetadataStore
     let assets: any AzureAssetStore
+    let environments: any AzureEnvironmentStore
     let artifacts: any ArtifactStore
     let blobs: any UploadedBlobs
     let computes: ComputeTargets
@@ -31,6 +32,7 @@ struct AzureRoutes<Context: RequestContext> {
         AzureComputeRoutes(scope: scope, computes: computes, operations: operations, routerURL: routerURL).add(
             to: router)
         ArtifactServiceRoutes(scope: scope, blobs: blobs).add(to: router)
+        EnvironmentServiceRoutes(scope: scope, environments: environments).add(to: router)
         AzureModelRoutes(
             scope: scope, registry: ModelRegistry(store: store, artifacts: artifacts), assets: assets, blobs: blobs
         ).add(to: router)

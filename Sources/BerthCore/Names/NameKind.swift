@@ -11,6 +11,8 @@ public enum NameKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
     case endpointVersion
     /// A model: `^[a-zA-Z0-9][a-zA-Z0-9\-\._]{0,254}$`.
     case model
+    /// A registered environment: the model rule.
+    case environment
     /// A Kubernetes namespace: `^[a-z0-9]([a-z0-9-]{,61}[a-z0-9])?$`.
     case kubernetesNamespace
 
@@ -22,6 +24,7 @@ public enum NameKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .endpoint: "endpoint"
         case .endpointVersion: "endpoint version"
         case .model: "model"
+        case .environment: "environment"
         case .kubernetesNamespace: "namespace"
         }
     }
@@ -38,7 +41,7 @@ public enum NameKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
             return (3...32).contains(scalars.count) && first.isLowercaseLetter
                 && (last.isLowercaseLetter || last.isASCIIDigit)
                 && scalars.allSatisfy { $0.isLowercaseLetter || $0.isASCIIDigit || $0 == "-" }
-        case .model:
+        case .model, .environment:
             return scalars.count <= 255 && (first.isASCIILetter || first.isASCIIDigit)
                 && scalars.allSatisfy { $0.isASCIILetter || $0.isASCIIDigit || "-._".unicodeScalars.contains($0) }
         case .kubernetesNamespace:
@@ -64,8 +67,8 @@ public enum NameKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
         case .service, .endpoint, .endpointVersion:
             "Error, provided \(self) name is invalid. It must only consist of lowercase letters, numbers, or "
                 + "dashes, start with a letter, end with a letter or number, and be between 3 and 32 characters long."
-        case .model:
-            "Error, provided model name is invalid. It must start with a letter or number, be at most 255 "
+        case .model, .environment:
+            "Error, provided \(self) name is invalid. It must start with a letter or number, be at most 255 "
                 + "characters long, and only include letters, numbers, '-', '.' and '_'."
         case .kubernetesNamespace:
             "namespace must be a valid Kubernetes namespace. Regex for validation is "

@@ -78,6 +78,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         registerEndpointMigrations(&migrator)
         registerScalingEventMigrations(&migrator)
         registerAzureAssetMigrations(&migrator)
+        registerAzureEnvironmentMigrations(&migrator)
         return migrator
     }
 
