@@ -191,8 +191,11 @@ struct AzureDeployTranslation: Sendable {
 
     private static func withoutNulls(_ value: JSONValue) -> JSONValue {
         guard let members = value.objectValue else { return value }
-        let kept = members.compactMapValues { $0.isNull ? nil : withoutNulls($0) }.filter {
-            !($0.value.objectValue?.isEmpty ?? false)
+        var kept: [String: JSONValue] = [:]
+        for (key, member) in members where !member.isNull {
+            let cleaned = withoutNulls(member)
+            if cleaned.objectValue?.isEmpty == true { continue }
+            kept[key] = cleaned
         }
         return .object(kept)
     }
