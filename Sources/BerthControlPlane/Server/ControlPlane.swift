@@ -45,6 +45,9 @@ public struct ControlPlane: Service {
         /// The router's per-endpoint-version metrics over a window (`Router.endpointMetrics`), for
         /// `GET /api/v1/endpoints/<name>/metrics`; none without a router.
         public var endpointMetrics: @Sendable (Duration) -> [String: [EndpointVersionMetrics]] = { _ in [:] }
+        /// The port of the proxy Azure's SDK uploads blobs through (`BlobProxy`, on 127.0.0.1;
+        /// `server.json` names it); 0 lets the OS pick, nil runs no proxy. Default 0.
+        public var sdkProxyPort: Int? = 0
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -76,6 +79,8 @@ public struct ControlPlane: Service {
     let routerLoads: RouterLoads
     /// Signs access tokens; its public keys go to routers in the route table.
     let signingKeys: WorkspaceSigningKeys
+    /// The blob storage of the Azure SDK facade: upload URLs, the blob index, the bytes.
+    let blobs: AzureBlobs
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
 
@@ -105,6 +110,7 @@ public struct ControlPlane: Service {
         store = database
         endpointStore = database
         artifacts = try FileArtifactStore(root: layout.artifacts)
+        blobs = try AzureBlobs(workspace: layout, store: database, artifacts: artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
         // The Pods of a Kubernetes deployment and the routers in front of them get the same
@@ -191,12 +197,13 @@ public struct ControlPlane: Service {
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
             group.addTask { [clusters] in try await clusters.run() }
-            try await serveAPI()
+            let sdkProxyURL = try await startBlobProxy(in: &group)
+            try await serveAPI(sdkProxyURL: sdkProxyURL)
             group.cancelAll()
         }
     }
 
-    private func serveAPI() async throws {
+    private func serveAPI(sdkProxyURL: String?) async throws {
         let layout = configuration.workspace
         let logger = self.logger
         let routerURL = configuration.routerURL
@@ -219,6 +226,7 @@ public struct ControlPlane: Service {
                     routerURL: router,
                     pid: ProcessInfo.processInfo.processIdentifier)
                 info.routerCAFile = caFile
+                info.sdkProxyURL = sdkProxyURL
                 do {
                     try BerthJSON.encode(info, pretty: true).write(to: layout.serverInfoFile, options: .atomic)
                     logger.info("Control plane listening", metadata: ["url": "\(info.controlPlaneURL)"])

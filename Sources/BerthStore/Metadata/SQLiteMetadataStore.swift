@@ -77,6 +77,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         registerServiceMigrations(&migrator)
         registerEndpointMigrations(&migrator)
         registerScalingEventMigrations(&migrator)
+        registerBlobMigrations(&migrator)
         registerAzureAssetMigrations(&migrator)
         registerAzureEnvironmentMigrations(&migrator)
         return migrator

@@ -47,6 +47,13 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
+        help:
+            "Port of the proxy Azure ML's Python SDK sends its blob uploads through, on 127.0.0.1 (its HTTPS_PROXY; 0 lets the OS pick; server.json names it)."
+    )
+    var sdkProxyPort: Int = 0
+
+    @Option(
+        name: .long,
         help: "How long lower load must last before the autoscaler removes a replica, in seconds (the seed's minute).")
     var scaleDownDelay: Int = 60
 
@@ -60,7 +67,9 @@ struct ServerCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func validate() throws {
-        for (flag, port) in [("--admin-port", adminPort), ("--router-port", routerPort)] {
+        for (flag, port) in [
+            ("--admin-port", adminPort), ("--router-port", routerPort), ("--sdk-proxy-port", sdkProxyPort),
+        ] {
             guard (0...65535).contains(port) else { throw ValidationError("\(flag) (\(port)) must be 0–65535.") }
         }
         guard AdminBinding.isLoopback(adminHost) || tls.isEnabled else {
@@ -104,6 +113,7 @@ struct ServerCommand: AsyncParsableCommand {
             configuration.publicHost = self.tls.sslCname
         }
         configuration.routerWait = .seconds(10)
+        configuration.sdkProxyPort = sdkProxyPort
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
         let controlPlane = try ControlPlane(
