@@ -13,7 +13,12 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Paths without the admin token: anyone may read the first two; the route feed and the load
     /// reports check their own token (the admin token or a cluster's feed token, `RouteFeedRoutes`,
     /// `RouterLoadRoutes`).
-    let openPaths: Set<String> = ["/openapi.json", "/health", "/api/v1/routes", "/api/v1/routers/load"]
+    var openPaths: Set<String> = Self.standardOpenPaths
+
+    /// The native API's open paths.
+    static var standardOpenPaths: Set<String> {
+        ["/openapi.json", "/health", "/api/v1/routes", "/api/v1/routers/load"]
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -38,7 +43,8 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             throw BerthError(
                 .unauthorized,
-                "The admin token is wrong. Use the token in $BERTH_HOME/admin-token of the workspace this server runs on.")
+                "The admin token is wrong. Use the token in $BERTH_HOME/admin-token of the workspace this server runs on."
+            )
         }
         return try await next(request, context)
     }

@@ -65,6 +65,8 @@ public struct ControlPlane: Service {
     let store: any MetadataStore
     /// The same SQLite store, seen as the endpoints' store.
     let endpointStore: any EndpointStore
+    /// The same SQLite store, holding the Azure dialect's assets and registered environments.
+    let azureRecords: any AzureAssetStore & AzureEnvironmentStore
     let artifacts: any ArtifactStore
     let adminToken: String
     let backend: any ComputeBackend
@@ -109,6 +111,7 @@ public struct ControlPlane: Service {
         let database = try SQLiteMetadataStore(path: layout.database)
         store = database
         endpointStore = database
+        azureRecords = database
         artifacts = try FileArtifactStore(root: layout.artifacts)
         blobs = try AzureBlobs(workspace: layout, store: database, artifacts: artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
@@ -141,7 +144,11 @@ public struct ControlPlane: Service {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: AdminAuthMiddleware(token: adminToken, artifactGrants: clusters.artifactGrants))
+        router.add(
+            middleware: AdminAuthMiddleware(
+                token: adminToken, artifactGrants: clusters.artifactGrants,
+                openPaths: AdminAuthMiddleware<BasicRequestContext>.standardOpenPaths.union(
+                    AzureRoutes<BasicRequestContext>.openPaths)))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
         router.get("/openapi.json") { _, _ in
             Response(
@@ -162,6 +169,13 @@ public struct ControlPlane: Service {
             board: board
         ).add(to: router)
         TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
+        AzureRoutes(
+            scope: AzureScope(identity: blobs.identity, tls: configuration.tls != nil), store: store,
+            assets: azureRecords, environments: azureRecords, artifacts: artifacts, blobs: blobs,
+            computes: ComputeTargets(store: store, clusters: clusters), operations: operations,
+            deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
+            workspace: configuration.workspace, routerURL: configuration.routerURL
+        ).add(to: router)
         RouterLoadRoutes(
             loads: routerLoads, store: store, adminToken: adminToken,
             feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)
