@@ -296,7 +296,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BerthControlPlaneTests",
-            dependencies: ["BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting"],
+            dependencies: [
+                "BerthAuth", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -135,7 +135,9 @@ public struct ControlPlane: Service {
     func buildRouter() -> Hummingbird.Router<BasicRequestContext> {
         let router = Hummingbird.Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(logger: logger))
-        router.add(middleware: AdminAuthMiddleware(token: adminToken, artifactGrants: clusters.artifactGrants))
+        router.add(
+            middleware: AdminAuthMiddleware(
+                token: adminToken, artifactGrants: clusters.artifactGrants, sdkTokens: signingKeys))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
         router.get("/openapi.json") { _, _ in
             Response(
@@ -154,6 +156,8 @@ public struct ControlPlane: Service {
             keyring: ServiceKeyring(store: store), routes: routes, board: board
         ).add(to: router)
         TokenRoutes(store: store, signingKeys: signingKeys, routes: routes).add(to: router)
+        SDKTokenRoutes(adminToken: adminToken, signingKeys: signingKeys, workspace: configuration.workspace).add(
+            to: router)
         RouterLoadRoutes(
             loads: routerLoads, store: store, adminToken: adminToken,
             feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)
