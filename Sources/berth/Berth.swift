@@ -27,6 +27,7 @@ struct Berth: AsyncParsableCommand {
             WorkspaceCommand.self,
             EndpointCommand.self,
             EnvironmentCommand.self,
+            SDKCommand.self,
         ]
     )
 }

@@ -23,7 +23,7 @@ state = {}
 
 @pytest.fixture(scope="module")
 def ws():
-    return Workspace.from_config(path=os.environ["BERTH_SDK_CONFIG_DIR"], auth=BerthAuthentication())
+    return Workspace.from_config(path=os.environ["BERTH_AZURE_SDK_WORKSPACE_DIR"], auth=BerthAuthentication())
 
 
 def test_register_file_and_folder_models(ws):

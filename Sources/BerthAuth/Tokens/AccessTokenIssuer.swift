@@ -2,23 +2,34 @@ import BerthCore
 import Crypto
 import Foundation
 
-/// Mints the access tokens of `POST /api/v1/services/<name>/token`: compact JWTs signed ES256 with
-/// the workspace's current key, scoped by `aud` to one service or endpoint.
+/// Mints Berth's compact JWTs, signed ES256 with the workspace's current key and scoped by `aud`:
+/// the access tokens of `POST /api/v1/services/<name>/token` (one service or endpoint) and the
+/// SDK tokens of `POST /api/v1/sdk/token` (`SDKTokens`).
 ///
-/// Lifetimes follow compat.md's decision: valid 1 hour, to be refreshed after 30 minutes, so a
-/// client that refreshes on time never presents an expired token.
+/// Service tokens follow compat.md's decision: valid 1 hour, to be refreshed after 30 minutes, so a
+/// client that refreshes on time never presents an expired token. Other tokens pass their own
+/// lifetime and are likewise due for refresh halfway through it.
 public enum AccessTokenIssuer {
-    /// How long a token is valid. Also how long a rotated-out key stays verifiable.
+    /// How long a service token is valid. Also how long a rotated-out key stays verifiable.
     public static let lifetime: Duration = .seconds(3600)
-    /// When, after issue, a client should fetch a new token (`refreshAfter`, Azure's `refresh_by`).
-    public static let refreshAfter: Duration = .seconds(1800)
+    /// When, after issue, a client should fetch a new service token (`refreshAfter`, Azure's
+    /// `refresh_by`): half the lifetime.
+    public static let refreshAfter: Duration = lifetime / 2
     /// The `iss` claim of every Berth token.
     public static let issuer = "berth"
 
-    /// Issues a token for `audience` (a service or endpoint name) at `now`.
-    public static func issue(audience: String, keys: SigningKeySet, now: Date) throws -> AccessToken {
+    /// Issues a token for `audience` at `now`, valid for `lifetime` (whole seconds, from `now`
+    /// rounded down to the second) and due for refresh after half of it.
+    ///
+    /// - Parameters:
+    ///   - audience: a service or endpoint name, or `SDKTokens.audience`.
+    ///   - lifetime: how long the token is valid; more than zero. Default: `lifetime` (1 hour).
+    public static func issue(
+        audience: String, keys: SigningKeySet, now: Date, lifetime: Duration = Self.lifetime
+    ) throws -> AccessToken {
+        precondition(lifetime > .zero, "A token's lifetime must be positive.")
         let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
-        let expiresOn = issuedAt.addingTimeInterval(lifetime.timeInterval)
+        let expiresOn = issuedAt.addingTimeInterval(lifetime.timeInterval.rounded(.down))
         let header = TokenHeader(alg: "ES256", typ: "JWT", kid: keys.current.kid)
         let claims = TokenClaims(
             iss: issuer, aud: audience, iat: Int64(issuedAt.timeIntervalSince1970),
@@ -32,7 +43,7 @@ public enum AccessTokenIssuer {
             accessToken: signingInput + "." + Base64URL.encode(signature.rawRepresentation),
             tokenType: "Bearer",
             expiryOn: expiresOn,
-            refreshAfter: issuedAt.addingTimeInterval(refreshAfter.timeInterval))
+            refreshAfter: issuedAt.addingTimeInterval((lifetime / 2).timeInterval.rounded(.down)))
     }
 }
 

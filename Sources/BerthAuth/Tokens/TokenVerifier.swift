@@ -99,16 +99,20 @@ public struct TokenRejection: Error, Hashable, Sendable, CustomStringConvertible
 
     static let malformed = Self(code: "token_malformed", message: "The bearer token is not a well-formed JWT.")
     static let unsupportedAlgorithm = Self(
-        code: "token_unsupported_algorithm", message: "The token is not signed with ES256, the only algorithm Berth accepts.")
+        code: "token_unsupported_algorithm",
+        message: "The token is not signed with ES256, the only algorithm Berth accepts.")
     static let unknownKey = Self(
         code: "token_unknown_key",
         message: "The token was signed by a key this workspace does not know (or no longer trusts). Get a new token.")
     static let badSignature = Self(
         code: "token_bad_signature", message: "The token's signature does not match its content. Get a new token.")
-    static let expired = Self(
-        code: "token_expired", message: "The token has expired. Get a new one (tokens must be refreshed after refreshAfter).")
+    /// The token's `exp` has passed.
+    public static let expired = Self(
+        code: "token_expired",
+        message: "The token has expired. Get a new one (tokens must be refreshed after refreshAfter).")
     static let notYetValid = Self(
-        code: "token_not_yet_valid", message: "The token was issued in the future; check the clocks of client and server.")
+        code: "token_not_yet_valid",
+        message: "The token was issued in the future; check the clocks of client and server.")
     static func wrongAudience(_ audience: String) -> Self {
         Self(code: "token_wrong_audience", message: "The token was issued for another service, not for '\(audience)'.")
     }

@@ -6,10 +6,14 @@ import Hummingbird
 /// Requires `Authorization: Bearer <admin token>` on every control-plane call except the OpenAPI
 /// document, health, the route feed and load reports, comparing in constant time. The token lives
 /// in `$BERTH_HOME/admin-token` (0600). A Kubernetes deployment's artifact token (`ArtifactGrants`)
-/// passes only for reads of that deployment's files.
+/// passes only for reads of that deployment's files. An unexpired SDK token (`berth sdk env`,
+/// `SDKTokens`) passes as the admin token does (`SDKTokenRoutes` alone asks for the admin token
+/// itself, so that an SDK token cannot renew itself past its expiry).
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
     var artifactGrants: ArtifactGrants? = nil
+    /// Checks SDK tokens against the workspace's current and recently retired keys; nil accepts none.
+    var sdkTokens: WorkspaceSigningKeys? = nil
     /// Paths without the admin token: anyone may read the first two; the route feed and the load
     /// reports check their own token (the admin token or a cluster's feed token, `RouteFeedRoutes`,
     /// `RouterLoadRoutes`).
@@ -40,6 +44,17 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
                     "This is the artifact token of deployment '\(deployment)': it only reads that deployment's files (GET /api/v1/artifacts/sha256:…). Use the admin token for anything else."
                 )
             case .unknownToken?, nil: break
+            }
+            if let sdkTokens, request.bearerToken != nil {
+                switch try await sdkTokens.sdkTokenRejection(presented) {
+                case nil: return try await next(request, context)
+                case .expired?:
+                    throw BerthError(
+                        .unauthorized,
+                        "The SDK token has expired. Run eval \"$(berth sdk env)\" again (--hours N for a longer one) "
+                            + "and start Python again from that shell.")
+                default: break
+                }
             }
             throw BerthError(
                 .unauthorized,

@@ -9,7 +9,7 @@ enum OpenAPIDocument {
           "info": {
             "title": "Berth control plane",
             "version": "1.0",
-            "description": "Models, compute targets, services and long operations of a Berth workspace. Every call except this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token). Errors are {\"error\": {\"code\", \"message\", \"requestId\"}}."
+            "description": "Models, compute targets, services and long operations of a Berth workspace. Every call except this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token) or an unexpired SDK token (POST /api/v1/sdk/token). Errors are {\"error\": {\"code\", \"message\", \"requestId\"}}."
           },
           "components": {
             "securitySchemes": {"adminToken": {"type": "http", "scheme": "bearer"}},
@@ -164,6 +164,18 @@ enum OpenAPIDocument {
             "/api/v1/workspace/rotateSigningKey": {
               "post": {"summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
                 "responses": {"200": {"description": "{\"kid\", \"previousKid\", \"previousValidUntil\"}"}}}},
+            "/api/v1/sdk/token": {
+              "post": {"summary": "A token for Azure ML's Python SDK (berth sdk env): a JWT (ES256, aud 'berth:sdk') that every admin call accepts in place of the admin token until it expires (401 then, saying to run eval \"$(berth sdk env)\" again), plus the names the SDK addresses the workspace by. Needs the admin token itself (403 for an SDK token)",
+                "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "hours": {"type": "integer", "minimum": 1, "maximum": 168, "default": 8, "description": "How long the token lasts"}}}}}},
+                "responses": {"200": {"description": "SDKCredentials", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                  "accessToken": {"type": "string"}, "expiresOn": {"type": "string", "format": "date-time"},
+                  "subscriptionId": {"type": "string"}, "resourceGroup": {"type": "string"},
+                  "workspaceName": {"type": "string"}, "cloudName": {"type": "string"}}}}}},
+                  "400": {"description": "'hours' is not an integer from 1 to 168"}, "403": {"description": "Called with an SDK token"}}}},
+            "/api/v1/sdk/workspace": {
+              "get": {"summary": "The names Azure ML's SDK addresses this workspace by (berth sdk config): subscriptionId, resourceGroup, workspaceName, workspaceId, location, cloudName, storageAccount, storageSuffix",
+                "responses": {"200": {"description": "AzureWorkspaceIdentity"}}}},
             "/api/v1/environments": {
               "get": {"summary": "The cached Python environments (workspace and machine-wide): hash, location, path, sizeBytes, lastUsed, services",
                 "responses": {"200": {"description": "{\"value\": [CachedEnvironment]}"}}}},

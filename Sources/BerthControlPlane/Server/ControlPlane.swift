@@ -146,7 +146,7 @@ public struct ControlPlane: Service {
         router.add(middleware: ErrorMiddleware(logger: logger))
         router.add(
             middleware: AdminAuthMiddleware(
-                token: adminToken, artifactGrants: clusters.artifactGrants,
+                token: adminToken, artifactGrants: clusters.artifactGrants, sdkTokens: signingKeys,
                 openPaths: AdminAuthMiddleware<BasicRequestContext>.standardOpenPaths.union(
                     AzureRoutes<BasicRequestContext>.openPaths)))
         router.get("/health") { _, _ in try JSONBody.response(["status": "Healthy"]) }
@@ -176,6 +176,8 @@ public struct ControlPlane: Service {
             deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
             workspace: configuration.workspace, routerURL: configuration.routerURL
         ).add(to: router)
+        SDKTokenRoutes(adminToken: adminToken, signingKeys: signingKeys, workspace: configuration.workspace).add(
+            to: router)
         RouterLoadRoutes(
             loads: routerLoads, store: store, adminToken: adminToken,
             feedAuthorization: RouteFeedRoutes(feed: feed, store: store, clusters: clusters)
