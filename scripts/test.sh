@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs all of Berth's tests on a fresh clone: the Python worker's (pytest) and the Swift package's
-# (swift test: unit, live loopback and end-to-end tests with real `berth` processes).
+# Runs all of Berth's tests on a fresh clone: the Python worker's (pytest), the Swift package's
+# (swift test: unit, live loopback and end-to-end tests with real `berth` processes), and the
+# Azure ML SDK compatibility suite (the unmodified azureml-core against a real `berth server`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-python.sh
@@ -18,3 +19,7 @@ echo "==> Swift tests: Kubernetes backend against the API double"
 swift test --skip-build --filter BerthKubernetesTests
 echo "==> Swift tests: end to end with real berth servers"
 swift test --skip-build --filter BerthEndToEndTests
+echo "==> Azure ML SDK compatibility suite: berth-azureml's tests, then Azure's snippets against a real server"
+scripts/azure-sdk/setup-venv.sh
+.venv-azure-sdk/bin/python -m pytest python/berth-azureml/tests -q -p no:cacheprovider
+scripts/azure-sdk/run.sh

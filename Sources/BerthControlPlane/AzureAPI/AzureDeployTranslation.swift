@@ -19,7 +19,7 @@ struct AzureDeployTranslation: Sendable {
     let artifacts: any ArtifactStore
     let blobs: any UploadedBlobs
     /// Whether `python3.X` can be found, for the conda `python=X` pin (injected for tests).
-    var hasPython: @Sendable (String) -> Bool = AzureDeployTranslation.interpreterOnPath
+    var hasPython: @Sendable (String) async -> Bool = AzureDeployTranslation.interpreterOnPath
 
     struct Result: Sendable {
         var request: DeployRequest
@@ -78,7 +78,7 @@ struct AzureDeployTranslation: Sendable {
             }
             try await layOut(url: url, unpack: asset["unpack"]?.boolValue ?? false, into: folder)
         }
-        let inference = try inferenceConfig(image["environment"] ?? [:], notes: &notes)
+        let inference = try await inferenceConfig(image["environment"] ?? [:], notes: &notes)
         return Sources(folder: folder, inferenceConfig: inference, notes: notes)
     }
 
@@ -111,7 +111,7 @@ struct AzureDeployTranslation: Sendable {
 
     /// The inference config: the entry script and source folder from the SDK's environment
     /// variables, and the inline environment without what only Azure's images use.
-    private func inferenceConfig(_ environment: JSONValue, notes: inout [String]) throws -> JSONValue {
+    private func inferenceConfig(_ environment: JSONValue, notes: inout [String]) async throws -> JSONValue {
         var environment = environment.objectValue ?? [:]
         var variables = environment["environmentVariables"]?.objectValue ?? [:]
         guard let entry = variables.removeValue(forKey: "AZUREML_ENTRY_SCRIPT")?.stringValue else {
@@ -129,7 +129,7 @@ struct AzureDeployTranslation: Sendable {
         if var python = environment["python"]?.objectValue,
             let conda = python["condaDependencies"]?.objectValue
         {
-            python["condaDependencies"] = .object(filtered(conda, notes: &notes))
+            python["condaDependencies"] = .object(await filtered(conda, notes: &notes))
             environment["python"] = .object(python)
         }
         var config: [String: JSONValue] = ["environment": .object(environment)]
@@ -144,12 +144,12 @@ struct AzureDeployTranslation: Sendable {
 
     /// Conda dependencies without pip index options and without a Python pin this machine
     /// cannot honour, each said in a note.
-    private func filtered(_ conda: [String: JSONValue], notes: inout [String]) -> [String: JSONValue] {
+    private func filtered(_ conda: [String: JSONValue], notes: inout [String]) async -> [String: JSONValue] {
         var conda = conda
         var dependencies: [JSONValue] = []
         for dependency in conda["dependencies"]?.arrayValue ?? [] {
             if let text = dependency.stringValue, text.hasPrefix("python"), !text.hasPrefix("python-"),
-                let version = Self.pinnedMinor(text), !hasPython(version)
+                let version = Self.pinnedMinor(text), await !hasPython(version)
             {
                 notes.append(
                     "The conda dependency '\(text)' is set aside: this server has no python\(version); the "
@@ -212,10 +212,18 @@ struct AzureDeployTranslation: Sendable {
         return "\(parts[0]).\(parts[1])"
     }
 
-    static func interpreterOnPath(_ version: String) -> Bool {
+    /// Whether `python<version>` on `PATH` runs and is that version (a pyenv shim for a version
+    /// that is not installed fails to run).
+    static func interpreterOnPath(_ version: String) async -> Bool {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").contains {
-            FileManager.default.isExecutableFile(atPath: "\($0)/python\(version)")
-        }
+        guard
+            let executable = path.split(separator: ":").map({ "\($0)/python\(version)" }).first(where: {
+                FileManager.default.isExecutableFile(atPath: $0)
+            })
+        else { return false }
+        let outcome = try? await ChildProcess.run(
+            executable, ["-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            environment: ProcessInfo.processInfo.environment, logFile: nil, onLine: { _ in })
+        return outcome?.isSuccess == true && outcome?.tail.last?.trimmingWhitespace() == version
     }
 }

@@ -54,19 +54,28 @@ enum AzureServicePayload {
     }
 
     /// The payload of a service whose create is accepted but not yet stored (its environment may
-    /// still be building): `Transitioning`, or `Failed` with the operation's error.
-    static func pending(_ request: JSONValue, operation: BerthCore.Operation) -> JSONValue {
-        var payload = request.objectValue ?? [:]
-        payload["environmentImageRequest"] = nil
-        payload["keys"] = nil
-        payload["id"] = payload["name"]
-        payload["state"] = operation.state == .failed || operation.state == .timedOut ? "Failed" : "Transitioning"
+    /// still be building), as the accepted request describes it.
+    static func accepted(_ request: DeployRequest) throws -> JSONValue {
+        let config = try DeploymentConfigFile.parse(Data((request.deploymentConfig ?? "{}").utf8)).value.resolved()
+        var service = Webservice(
+            name: request.name, computeName: request.computeName, computeType: "AKS", models: request.models,
+            inferenceConfig: try InferenceConfig.parse(Data(request.inferenceConfig.utf8)).value,
+            deploymentConfig: config, desiredReplicas: Webservice.initialReplicas(for: config))
+        service.description = request.description
+        service.kvTags = request.kvTags
+        service.properties = request.properties
+        return try json(service, models: [])
+    }
+
+    /// An accepted create's payload as its operation stands: `Transitioning`, or `Failed` with
+    /// the operation's error.
+    static func pending(_ accepted: JSONValue, operation: BerthCore.Operation) -> JSONValue {
+        var payload = accepted.objectValue ?? [:]
+        let failed = operation.state == .failed || operation.state == .timedOut
+        payload["state"] = .string(failed ? "Failed" : "Transitioning")
         payload["error"] = operation.error.map(errorJSON) ?? .null
         payload["createdTime"] = .string(BerthJSON.text(of: operation.createdTime))
         payload["updatedTime"] = .string(BerthJSON.text(of: operation.endTime ?? operation.createdTime))
-        payload["models"] = []
-        payload["scoringUri"] = nil
-        for key in ["kvTags", "properties"] where payload[key]?.objectValue == nil { payload[key] = [:] }
         return .object(payload)
     }
 }

@@ -54,7 +54,9 @@ struct AzureServiceRoutes<Context: RequestContext> {
             }
             let translated = try await translation.deployRequest(payload, overwrite: false)
             let operation = try await deployer.deploy(translated.request, notes: translated.notes)
-            accepted.record(translated.request.name, payload: payload, operationID: operation.id)
+            accepted.record(
+                translated.request.name, payload: try AzureServicePayload.accepted(translated.request),
+                operationID: operation.id)
             return try acceptedResponse(operation, request: request, context: context)
         }
         router.get(RouterPath(base + "/services/:name")) { _, context in
