@@ -65,6 +65,15 @@ def test_create_a_cluster(ws):
     state["target"] = target
 
 
+def test_a_fastprod_cluster_below_12_vcpus_is_refused(ws):
+    config = AksCompute.provisioning_configuration(agent_count=1, vm_size="Standard_D3_v2")
+    with pytest.raises(ComputeTargetException) as raised:
+        ComputeTarget.create(ws, "toosmall", config)
+    assert "12" in str(raised.value)
+    with pytest.raises(ComputeTargetException):
+        ComputeTarget(ws, "toosmall")
+
+
 def test_an_unknown_cluster_is_not_found(ws):
     with pytest.raises(ComputeTargetException):
         ComputeTarget(ws, "nosuchcluster")
