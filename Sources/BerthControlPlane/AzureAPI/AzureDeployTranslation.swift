@@ -172,9 +172,10 @@ struct AzureDeployTranslation: Sendable {
         return conda
     }
 
-    /// The deployment settings under `deploymentconfig.json`'s names, nulls dropped.
-    static func deploymentConfig(_ payload: JSONValue) -> JSONValue {
-        var config: [String: JSONValue] = ["computeType": "aks"]
+    /// The deployment settings under `deploymentconfig.json`'s names, nulls dropped;
+    /// `computeType` is `aks` for a service, `aksendpoint` for an endpoint version.
+    static func deploymentConfig(_ payload: JSONValue, computeType: String = "aks") -> JSONValue {
+        var config: [String: JSONValue] = ["computeType": .string(computeType)]
         let copied = [
             "containerResourceRequirements", "autoScaler", "numReplicas", "authEnabled", "scoringTimeoutMs",
             "maxConcurrentRequestsPerContainer", "maxQueueWaitMs", "livenessProbeRequirements", "namespace",

@@ -21,6 +21,7 @@ struct AzureRoutes<Context: RequestContext> {
     let deployer: Deployer
     let backend: any ComputeBackend
     let credentials: ServiceCredentials
+    let endpointManager: EndpointManager
     let workspace: WorkspaceLayout
     let routerURL: @Sendable () -> String?
 
@@ -36,10 +37,12 @@ struct AzureRoutes<Context: RequestContext> {
         AzureModelRoutes(
             scope: scope, registry: ModelRegistry(store: store, artifacts: artifacts), assets: assets, blobs: blobs
         ).add(to: router)
+        let translation = AzureDeployTranslation(workspace: workspace, artifacts: artifacts, blobs: blobs)
         AzureServiceRoutes(
             scope: scope, deployer: deployer, store: store, backend: backend, credentials: credentials,
-            operations: operations,
-            translation: AzureDeployTranslation(workspace: workspace, artifacts: artifacts, blobs: blobs)
+            operations: operations, translation: translation,
+            endpoints: AzureEndpoints(
+                manager: endpointManager, store: store, translation: translation, accepted: AcceptedCreates())
         ).add(to: router)
     }
 }

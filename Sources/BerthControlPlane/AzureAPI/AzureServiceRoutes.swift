@@ -17,14 +17,15 @@ struct AzureServiceRoutes<Context: RequestContext> {
     let credentials: ServiceCredentials
     let operations: Operations
     let translation: AzureDeployTranslation
-    let accepted = AcceptedCreates()
+    let endpoints: AzureEndpoints
+    var accepted: AcceptedCreates { endpoints.accepted }
 
     func add(to router: Router<Context>) {
         let base = AzureScope.modelManagement
         router.post(RouterPath(base + "/services/validate/name/:name")) { _, context in
             try scope.check(context)
             let name = try context.parameters.require("name")
-            if try await store.service(named: name) != nil {
+            if try await store.service(named: name) != nil, try await endpoints.endpoint(named: name) == nil {
                 return try JSONBody.response(
                     [
                         "error": [
@@ -45,12 +46,14 @@ struct AzureServiceRoutes<Context: RequestContext> {
         router.post(RouterPath(base + "/services")) { request, context in
             try scope.check(context)
             let payload = try await JSONBody.decode(JSONValue.self, from: request, what: "service definition")
-            let kind = payload["computeType"]?.stringValue ?? "AKS"
-            guard kind.uppercased() == "AKS" else {
-                throw BerthError(
-                    .notImplemented,
-                    "computeType \(kind) is not served through the Azure SDK yet; Berth serves AKS web services here. "
-                        + "Create endpoints with 'berth endpoint create'.")
+            let kind = (payload["computeType"]?.stringValue ?? "AKS").uppercased()
+            if kind == "AKSENDPOINT" {
+                return try acceptedResponse(try await endpoints.create(payload), request: request, context: context)
+            }
+            guard kind == "AKS" else {
+                throw BerthError.badRequest(
+                    "computeType \(kind) is not one Berth deploys to; use AksWebservice or AksEndpoint deployment configurations."
+                )
             }
             let translated = try await translation.deployRequest(payload, overwrite: false)
             let operation = try await deployer.deploy(translated.request, notes: translated.notes)
@@ -67,18 +70,28 @@ struct AzureServiceRoutes<Context: RequestContext> {
             try scope.check(context)
             let query = request.uri.queryParameters
             var services = try await store.services().filter { $0.deploymentConfig.computeType != .aksEndpoint }
-            if let kind = query.get("computeType"), kind.uppercased() != "AKS" { services = [] }
+            let kind = query.get("computeType")?.uppercased()
+            if let kind, kind != "AKS" { services = [] }
             if let model = query.get("modelName") {
                 services = services.filter { $0.models.contains { $0.hasPrefix(model + ":") } }
             }
             var value: [JSONValue] = []
             for service in services { value.append(try await payload(of: service)) }
+            if kind == nil || kind == "AKSENDPOINT", query.get("modelName") == nil {
+                for endpoint in try await endpoints.manager.list() {
+                    value.append(try await endpoints.payload(endpoint))
+                }
+            }
             return try JSONBody.response(["value": .array(value)] as JSONValue)
         }
         router.patch(RouterPath(base + "/services/:name")) { request, context in
             try scope.check(context)
             let name = try context.parameters.require("name")
             let patch = try await JSONBody.decode([PatchOperation].self, from: request, what: "service patch")
+            if try await endpoints.endpoint(named: name) != nil {
+                guard let operation = try await endpoints.apply(patch, to: name) else { return Response(status: .ok) }
+                return try acceptedResponse(operation, request: request, context: context)
+            }
             let update = try await AzureServicePatch(translation: translation).update(from: patch)
             let operation = try await deployer.update(name, update.request, notes: update.notes)
             return try acceptedResponse(operation, request: request, context: context)
@@ -87,11 +100,21 @@ struct AzureServiceRoutes<Context: RequestContext> {
             try scope.check(context)
             let name = try context.parameters.require("name")
             accepted.forget(name)
+            if try await endpoints.endpoint(named: name) != nil {
+                guard let operation = try await endpoints.manager.delete(name).last else {
+                    return Response(status: .ok)
+                }
+                return try acceptedResponse(operation, request: request, context: context)
+            }
             return try acceptedResponse(try await deployer.delete(name), request: request, context: context)
         }
         router.post(RouterPath(base + "/services/:name/listkeys")) { _, context in
             try scope.check(context)
-            return try JSONBody.response(try await credentials.keys(of: try context.parameters.require("name")))
+            let name = try context.parameters.require("name")
+            if try await endpoints.endpoint(named: name) != nil {
+                return try JSONBody.response(try await endpoints.manager.keys(forEndpoint: name))
+            }
+            return try JSONBody.response(try await credentials.keys(of: name))
         }
         router.post(RouterPath(base + "/services/:name/regenerateKeys")) { request, context in
             try scope.check(context)
@@ -99,14 +122,21 @@ struct AzureServiceRoutes<Context: RequestContext> {
             let name = try context.parameters.require("name")
             let operation = try await operations.run(type: "RegenerateKeys", resource: "/api/v1/services/\(name)") {
                 log in
-                _ = try await credentials.regenerate(body, of: name)
+                if try await endpoints.endpoint(named: name) != nil {
+                    _ = try await endpoints.manager.regenerateKey(body, forEndpoint: name)
+                } else {
+                    _ = try await credentials.regenerate(body, of: name)
+                }
                 log("The \(body.keyType.lowercased()) key of '\(name)' was regenerated.")
             }
             return try acceptedResponse(operation, request: request, context: context)
         }
         router.post(RouterPath(base + "/services/:name/token")) { _, context in
             try scope.check(context)
-            let token = try await credentials.token(of: try context.parameters.require("name"))
+            let name = try context.parameters.require("name")
+            let token =
+                try await endpoints.endpoint(named: name) != nil
+                ? try await endpoints.manager.token(forEndpoint: name) : try await credentials.token(of: name)
             return try JSONBody.response(
                 [
                     "accessToken": .string(token.accessToken), "tokenType": .string(token.tokenType),
@@ -133,6 +163,7 @@ struct AzureServiceRoutes<Context: RequestContext> {
 
     /// The service's Azure payload, or the accepted create's while its deploy prepares.
     private func payload(named name: String) async throws -> JSONValue {
+        if let endpoint = try await endpoints.endpoint(named: name) { return try await endpoints.payload(endpoint) }
         if let service = try await store.service(named: name) { return try await payload(of: service) }
         if let entry = accepted.entry(name), let operation = try await store.operation(id: entry.operationID) {
             return AzureServicePayload.pending(entry.payload, operation: operation)

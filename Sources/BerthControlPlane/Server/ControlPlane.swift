@@ -169,12 +169,16 @@ public struct ControlPlane: Service {
             board: board
         ).add(to: router)
         TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
+        let endpointManager = EndpointManager(
+            store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
+            routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL,
+            drain: DeploymentDrain(loads: routerLoads))
         AzureRoutes(
             scope: AzureScope(identity: blobs.identity, tls: configuration.tls != nil), store: store,
             assets: azureRecords, environments: azureRecords, artifacts: artifacts, blobs: blobs,
             computes: ComputeTargets(store: store, clusters: clusters), operations: operations,
             deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
-            workspace: configuration.workspace, routerURL: configuration.routerURL
+            endpointManager: endpointManager, workspace: configuration.workspace, routerURL: configuration.routerURL
         ).add(to: router)
         SDKTokenRoutes(adminToken: adminToken, signingKeys: signingKeys, workspace: configuration.workspace).add(
             to: router)
@@ -186,13 +190,7 @@ public struct ControlPlane: Service {
             store: store,
             cache: EnvironmentCache(configuration: .standard(layout: configuration.workspace))
         ).add(to: router)
-        EndpointRoutes(
-            manager: EndpointManager(
-                store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
-                routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL,
-                drain: DeploymentDrain(loads: routerLoads)),
-            metrics: configuration.endpointMetrics
-        ).add(to: router)
+        EndpointRoutes(manager: endpointManager, metrics: configuration.endpointMetrics).add(to: router)
         return router
     }
 
