@@ -28,13 +28,14 @@ public struct MessageSigner: Sendable {
     /// The key in `file`, read, or made when absent.
     ///
     /// - Throws: `BerthError` when the file cannot be read or written, or does not hold a key.
-    public init(file: URL) throws {
+    /// - Parameter whatBreaks: what a new key invalidates, for the message when the file is bad.
+    public init(file: URL, whatBreaks: String = "URLs signed with the old key then stop working") throws {
         let text = try SecretFile.readOrCreate(at: file) { SecretFile.randomToken(byteCount: Self.keyBytes) }
         guard let key = Base64URL.decode(text), key.count == Self.keyBytes else {
             throw BerthError(
                 .internalError,
                 "The key file '\(file.path)' does not hold a key; move it away and restart 'berth server' to make "
-                    + "a new one (URLs signed with the old key then stop working).")
+                    + "a new one (\(whatBreaks)).")
         }
         self.init(key: Array(key))
     }

@@ -1,5 +1,4 @@
 import BerthCore
-import Crypto
 import Foundation
 
 /// The replica secrets of a workspace's Kubernetes deployments (`ReplicaAuthentication`), derived
@@ -16,11 +15,11 @@ import Foundation
 /// let secret = secrets.secret(forService: "fraud-v2")   // 64 hex digits
 /// ```
 public struct ReplicaSecrets: Sendable {
-    private let key: [UInt8]
+    private let signer: MessageSigner
 
     /// Secrets derived from `key` (the workspace's replica key; tests pass their own).
     public init(key: [UInt8]) {
-        self.key = key
+        signer = MessageSigner(key: key)
     }
 
     /// The workspace's replica key file, read, or made when absent.
@@ -32,23 +31,15 @@ public struct ReplicaSecrets: Sendable {
 
     /// The key in `file` (base64url of 32 bytes), read, or made when absent.
     public init(file: URL) throws {
-        let text = try SecretFile.readOrCreate(at: file) { SecretFile.randomToken(byteCount: Self.keyBytes) }
-        guard let key = Base64URL.decode(text), key.count == Self.keyBytes else {
-            throw BerthError(
-                .internalError,
-                "The replica key file '\(file.path)' does not hold a key; move it away and restart 'berth server' "
-                    + "to make a new one (replicas on Kubernetes then need a redeploy to accept the router again).")
-        }
-        self.init(key: Array(key))
+        signer = try MessageSigner(
+            file: file, whatBreaks: "replicas on Kubernetes then need a redeploy to accept the router again")
     }
 
     /// The length of a replica key.
-    public static let keyBytes = 32
+    public static let keyBytes = MessageSigner.keyBytes
 
     /// The secret of service `name`'s replicas: 64 lowercase hex digits.
     public func secret(forService name: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(
-            for: Array(("replica:" + name).utf8), using: SymmetricKey(data: key))
-        return LowercaseHex.string(of: code)
+        LowercaseHex.string(of: signer.signature(of: "replica:" + name))
     }
 }
