@@ -65,13 +65,7 @@ enum AzureComputePayload {
             "id": .string(operation.id), "name": .string(operation.id), "status": .string(status),
             "startTime": .string(BerthJSON.text(of: operation.createdTime)),
         ]
-        if let end = operation.endTime { document["endTime"] = .string(BerthJSON.text(of: end)) }
-        if let error = operation.error {
-            document["error"] = [
-                "code": .string(error.code), "message": .string(error.message),
-                "statusCode": .number(Double(BerthError.Code(error.code).httpStatus)),
-            ]
-        }
+        document.merge(AzureOperationPayload.outcome(of: operation)) { _, new in new }
         return .object(document)
     }
 }

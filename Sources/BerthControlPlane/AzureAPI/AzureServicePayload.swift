@@ -97,14 +97,22 @@ enum AzureOperationPayload {
             "operationDetails": ["subOperationType": "DeployService"],
             "streamingOperationLog": .string(String(log.dropFirst(max(0, offset)))),
         ]
-        if let end = operation.endTime { payload["endTime"] = .string(BerthJSON.text(of: end)) }
+        payload.merge(AzureOperationPayload.outcome(of: operation)) { _, new in new }
+        return .object(payload)
+    }
+
+    /// An operation's `endTime` and `error` (with the HTTP status of its code), when it has them,
+    /// as both Azure's operation documents carry them.
+    static func outcome(of operation: BerthCore.Operation) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = [:]
+        if let end = operation.endTime { fields["endTime"] = .string(BerthJSON.text(of: end)) }
         if let error = operation.error {
-            payload["error"] = [
+            fields["error"] = [
                 "code": .string(error.code), "message": .string(error.message),
                 "statusCode": .number(Double(BerthError.Code(error.code).httpStatus)),
             ]
         }
-        return .object(payload)
+        return fields
     }
 
     /// The SDK splits the log on `#` and `|`; a message keeps neither.
