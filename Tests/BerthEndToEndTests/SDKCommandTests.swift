@@ -14,14 +14,12 @@ struct SDKCommandTests {
         let home = folder.appending("home")
         try await BerthServer.withRunning(home: home) { server in
             let result = try await berth("sdk", "env", "--hours", "2", home: home)
-            // This server has no upload proxy: HTTPS_PROXY is left out, with a warning.
-            #expect(result.stderr.contains("HTTPS_PROXY is not set"), "\(result)")
-            #expect(!result.stdout.contains("HTTPS_PROXY"))
+            #expect(!result.stderr.contains("HTTPS_PROXY is not set"), "\(result)")
             let script = folder.appending("env.sh")
             try Data(result.stdout.utf8).write(to: script)
 
             let names = [
-                "ARM_CLOUD_METADATA_URL", "AZUREML_CURRENT_CLOUD", "NO_PROXY", "REQUESTS_CA_BUNDLE",
+                "ARM_CLOUD_METADATA_URL", "AZUREML_CURRENT_CLOUD", "HTTPS_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE",
                 "AZUREML_LOG_DEPRECATION_WARNING_ENABLED", "BERTH_SDK_TOKEN", "BERTH_SUBSCRIPTION_ID",
                 "BERTH_RESOURCE_GROUP", "BERTH_WORKSPACE_NAME",
             ]
@@ -30,6 +28,8 @@ struct SDKCommandTests {
             let host = try #require(URLComponents(string: server.baseURL)?.host)
             #expect(values["ARM_CLOUD_METADATA_URL"] == server.baseURL + "/metadata/endpoints?api-version=2019-05-01")
             #expect(values["AZUREML_CURRENT_CLOUD"] == identity.cloudName)
+            // Model uploads go through the server's own proxy, whose CA the bundle holds.
+            #expect(values["HTTPS_PROXY"] != nil && values["HTTPS_PROXY"] == server.info.sdkProxyURL)
             #expect(values["NO_PROXY"]?.split(separator: ",").first.map(String.init) == host)
             #expect(values["AZUREML_LOG_DEPRECATION_WARNING_ENABLED"] == "False")
             #expect(values["BERTH_SUBSCRIPTION_ID"] == identity.subscriptionId)
@@ -38,7 +38,11 @@ struct SDKCommandTests {
 
             let bundle = try #require(values["REQUESTS_CA_BUNDLE"])
             #expect(bundle == SDKCABundle.url(in: server.layout).path)
-            #expect(try String(contentsOfFile: bundle, encoding: .utf8).contains("-----BEGIN CERTIFICATE-----"))
+            let workspaceCA = try String(
+                contentsOf: server.layout.root.appendingPathComponent("tls/ca.pem"), encoding: .utf8)
+            #expect(
+                try String(contentsOfFile: bundle, encoding: .utf8).contains(
+                    workspaceCA.trimmingCharacters(in: .whitespacesAndNewlines)))
 
             let token = try #require(values["BERTH_SDK_TOKEN"])
             let models = try await TestHTTP.get(
