@@ -8,6 +8,7 @@ import os
 import pathlib
 import shutil
 import tempfile
+import threading
 
 import pytest
 import requests
@@ -97,6 +98,15 @@ def test_deploy_with_an_environment(ws, capsys):
     state["inference_config"] = inference_config
 
 
+def test_a_name_in_use_needs_overwrite(ws):
+    deployment_config = AksWebservice.deploy_configuration(cpu_cores=0.1, memory_gb=0.5, num_replicas=1)
+    with pytest.raises(WebserviceException, match="already exists"):
+        Model.deploy(
+            ws, "myservice", [state["model"]], state["inference_config"], deployment_config,
+            deployment_target=state["target"])
+    assert Webservice(ws, "myservice").state == "Healthy"
+
+
 def test_run_and_keys(ws):
     service = state["service"]
     assert service.run(json.dumps({"data": [1, 2, 3]})) == {"model": "one", "sum": 6, "env": "EXAMPLE_VALUE"}
@@ -123,9 +133,25 @@ def test_update_to_token_auth_and_new_models(ws):
     assert requests.post(service.scoring_uri, json.dumps({"data": [1]}), headers=headers).status_code == 200
     v2 = Model.register(ws, model_path=str(FIXTURES / "model-v2" / "model.json"), model_name="mymodel")
     assert v2.version == 2
-    service.update(models=[v2], inference_config=state["inference_config"])
-    service.wait_for_deployment(show_output=True)
+    # Scoring goes on while the new model rolls out; no request may fail.
+    answers, rolling = [], threading.Event()
+
+    def score():
+        while not rolling.is_set():
+            answer = requests.post(service.scoring_uri, json.dumps({"data": [1]}), headers=headers)
+            answers.append((answer.status_code, answer.json().get("model") if answer.ok else answer.text))
+
+    scorer = threading.Thread(target=score)
+    scorer.start()
+    try:
+        service.update(models=[v2], inference_config=state["inference_config"])
+        service.wait_for_deployment(show_output=True)
+    finally:
+        rolling.set()
+        scorer.join()
     assert service.state == "Healthy"
+    assert answers and all(status == 200 for status, _ in answers), [a for a in answers if a[0] != 200][:5]
+    assert answers[-1][1] == "two"
     assert service.run(json.dumps({"data": [1]}))["model"] == "two"
     assert Webservice(ws, "myservice").tags == {"stage": "two"}
 
