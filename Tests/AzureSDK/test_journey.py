@@ -158,6 +158,9 @@ def test_update_to_token_auth_and_new_models(ws):
 
 def test_list_and_delete(ws):
     assert "myservice" in [s.name for s in Webservice.list(ws)]
+    assert [s.name for s in Webservice.list(ws, tags=[["stage", "two"]])] == ["myservice"]
+    assert Webservice.list(ws, tags=[["stage", "one"]]) == []
+    assert [m.version for m in Model.list(ws, name="mymodel", tags=[["area", "demo"]])] == [1]
     state["service"].delete()
     with pytest.raises(WebserviceException):
         Webservice(ws, "myservice")

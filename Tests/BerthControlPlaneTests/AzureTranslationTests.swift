@@ -166,3 +166,17 @@ struct AzureTranslationTests {
         #expect(AzureDeployTranslation.pinnedMinor("python=3") == nil)
     }
 }
+
+@Suite("Azure list filters")
+struct AzureTagQueryTests {
+    @Test("tags=key=value,key filters on equality and presence; an empty query matches everything")
+    func filters() {
+        let query = AzureTagQuery(parsing: "stage=two,team")
+        #expect(query.matches(["stage": "two", "team": "a"]))
+        #expect(!query.matches(["stage": "one", "team": "a"]))
+        #expect(!query.matches(["stage": "two"]))
+        #expect(!query.matches(nil))
+        #expect(AzureTagQuery(parsing: nil).matches(nil))
+        #expect(AzureTagQuery(parsing: "").matches(["x": "y"]))
+    }
+}

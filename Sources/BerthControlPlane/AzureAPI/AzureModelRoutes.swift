@@ -61,7 +61,11 @@ struct AzureModelRoutes<Context: RequestContext> {
         router.get(RouterPath(base + "/models")) { request, context in
             try scope.check(context)
             let query = request.uri.queryParameters
-            var models = try await registry.list(name: query.get("name"), tag: query.get("tag"))
+            let tags = AzureTagQuery(parsing: query.get("tags"))
+            let properties = AzureTagQuery(parsing: query.get("properties"))
+            var models = try await registry.list(name: query.get("name"), tag: nil).filter {
+                tags.matches($0.kvTags) && properties.matches($0.properties)
+            }
             // Newest first, as Azure answers: `Model(ws, name)` takes the first.
             models.sort { ($0.createdTime, $0.version) > ($1.createdTime, $1.version) }
             if let count = query.get("count").flatMap(Int.init), count >= 0 { models = Array(models.prefix(count)) }
