@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 import shutil
+import subprocess
 import tempfile
 import threading
 
@@ -176,3 +177,18 @@ def test_another_workspace_is_not_found(ws):
     # What Azure's SDK raises for a workspace that does not exist.
     with pytest.raises(ProjectSystemException, match="Workspace not found"):
         Workspace(ws.subscription_id, ws.resource_group, "someoneelse", auth=BerthAuthentication())
+
+
+def test_download_models(ws, tmp_path):
+    # Registered through the SDK: the files come back under their own names.
+    Model(ws, "mymodel", version=1).download(target_dir=str(tmp_path / "one"))
+    assert json.loads((tmp_path / "one" / "model.json").read_text()) == {"version": "one"}
+    Model(ws, "foldermodel").download(target_dir=str(tmp_path / "folder"))
+    assert (tmp_path / "folder" / "folder-model" / "nested" / "config.txt").read_text() == "nested\n"
+    # Registered with the berth CLI: the SDK finds and downloads it the same way.
+    subprocess.run(
+        ["berth", "model", "register", "-n", "climodel", "-p", str(FIXTURES / "folder-model")],
+        check=True, stdout=subprocess.DEVNULL)
+    Model(ws, "climodel").download(target_dir=str(tmp_path / "cli"))
+    assert (tmp_path / "cli" / "nested" / "config.txt").read_text() == "nested\n"
+    assert (tmp_path / "cli" / "weights.bin").read_text() == "weights\n"

@@ -29,6 +29,8 @@ struct AzureTranslationTests {
             "https://blob.test/\(container)/\(name)?sp=\(permissions)"
         }
 
+        func index(_ blob: UploadedBlob, container: String) async throws { blobs.append(blob) }
+
         func files(container: String, prefix: String) async throws -> [UploadedBlob] {
             blobs.filter { $0.name.hasPrefix(prefix) }.sorted { $0.name < $1.name }
         }

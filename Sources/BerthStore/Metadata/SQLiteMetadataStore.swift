@@ -80,6 +80,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         registerBlobMigrations(&migrator)
         registerAzureAssetMigrations(&migrator)
         registerAzureEnvironmentMigrations(&migrator)
+        registerModelAssetMigrations(&migrator)
         return migrator
     }
 
