@@ -95,6 +95,8 @@ def test_deploy_with_an_environment(ws, capsys):
     assert service.state == "Healthy", service.get_logs()
     printed = capsys.readouterr().out
     assert "Healthy" in printed or "Succeeded" in printed
+    # What cannot apply on Berth is said in the progress the SDK prints, not dropped.
+    assert "baseImage" in printed and "driver wrapper" in printed, printed
     state["service"] = service
     state["inference_config"] = inference_config
 
