@@ -12,6 +12,9 @@ struct ServiceRoutes<Context: RequestContext> {
     let backend: any ComputeBackend
     let credentials: ServiceCredentials
     let board: AutoscalerBoard
+    /// Scoring URIs of services on attached clusters, read again at each show: a cluster's load
+    /// balancer may get its address after the deploy.
+    var clusterURIs: ClusterScoringURIs?
     /// Events shown with a service.
     var eventsShown: Int { 10 }
 
@@ -28,6 +31,7 @@ struct ServiceRoutes<Context: RequestContext> {
         }
         router.get("/api/v1/services/:name") { _, context in
             var service = try await service(context)
+            _ = await clusterURIs?.apply(to: &service)
             let events = try await store.scalingEvents(forService: service.name, limit: eventsShown)
             service.autoscaler = board.status(of: service, events: events)
             return try JSONBody.response(service)

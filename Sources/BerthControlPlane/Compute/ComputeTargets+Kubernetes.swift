@@ -32,7 +32,8 @@ extension ComputeTargets {
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
                 image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
                 feedToken: try clusters.feedToken(of: request.name))
-            let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(installation)
+            let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(
+                installation, progress: log)
             log("Kubernetes \(result.serverVersion), \(result.readyNodes) ready nodes, \(result.allocatableCores) allocatable vCPUs.")
             try clusters.saveKubeconfig(connection.flattenedKubeconfig, of: request.name)
             let compute = ComputeTarget(

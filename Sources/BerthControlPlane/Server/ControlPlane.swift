@@ -164,10 +164,11 @@ public struct ControlPlane: Service {
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         let credentials = ServiceCredentials(
             store: store, keyring: ServiceKeyring(store: store), signingKeys: signingKeys, routes: routes)
-        ServiceRoutes(
+        var serviceRoutes = ServiceRoutes<BasicRequestContext>(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend, credentials: credentials,
-            board: board
-        ).add(to: router)
+            board: board)
+        serviceRoutes.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
+        serviceRoutes.add(to: router)
         TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
         let endpointManager = EndpointManager(
             store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
@@ -196,18 +197,19 @@ public struct ControlPlane: Service {
 
     /// Serves the API and runs the deployment runner, the route publisher and the autoscaler beside it.
     public func run() async throws {
-        let runner = DeploymentRunner(
+        var runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
             keyring: ServiceKeyring(store: store), routes: routes, routerURL: configuration.routerURL,
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
+        runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
         var autoscaler = Autoscaler(
             store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads,
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await runner.run() }
+            group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
             group.addTask { [clusters] in try await clusters.run() }

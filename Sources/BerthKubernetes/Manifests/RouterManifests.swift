@@ -39,7 +39,10 @@ public enum RouterManifests {
             "apiVersion": "v1", "kind": "Namespace",
             "metadata": [
                 "name": .string(name),
-                "labels": [ManifestLabels.managedBy: "berth", ManifestLabels.compute: .string(compute)],
+                "labels": [
+                    ManifestLabels.managedBy: "berth",
+                    ManifestLabels.compute: .string(ManifestLabels.computeLabelValue(compute)),
+                ],
             ],
         ]
     }
