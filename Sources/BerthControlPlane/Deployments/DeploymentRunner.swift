@@ -118,6 +118,7 @@ struct DeploymentRunner: Service {
         let noClusterURI = await clusterURIs?.apply(to: &service)
         if let noClusterURI { await log(noClusterURI) }
         try await store.saveService(service)
+        if let keys = deploy.keys { try await keyring.use(keys, forService: deploy.name) }
         if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
 
         let applied = try await spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory)
