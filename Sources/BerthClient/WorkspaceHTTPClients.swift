@@ -22,9 +22,14 @@ enum WorkspaceHTTPClients {
                 "Cannot read the workspace CA '\(caFile)' that the router's certificate comes from; run the CLI as the "
                     + "user who runs the server.")
         }
-        let tls: TLSConfiguration
+        var tls: TLSConfiguration
         do {
             tls = try TLSConfiguration.makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
+            // The system's roots too: a compute target may serve a publicly issued certificate.
+            if case .certificates(let authorities) = tls.trustRoots {
+                tls.trustRoots = .default
+                tls.additionalTrustRoots = [.certificates(authorities)]
+            }
         } catch {
             throw BerthError(.unavailable, "The workspace CA '\(caFile)' is not usable: \(error)")
         }

@@ -15,6 +15,9 @@ extension ComputeTargets {
             throw BerthError(.notImplemented, "This control plane was started without Kubernetes support.")
         }
         try NameKind.computeTarget.validate(request.name)
+        if let ssl = request.sslConfiguration, try ssl.change() != .disable {
+            throw ComputeCertificates.notOnKubernetes(request.name)
+        }
         if try await store.compute(named: request.name) != nil {
             throw BerthError.alreadyExists(
                 "A compute target named '\(request.name)' already exists in this workspace. Pick another name, or detach it first.")

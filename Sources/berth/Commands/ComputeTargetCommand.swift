@@ -9,7 +9,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computetarget",
         abstract: "Create, attach, list, show, detach and delete inference clusters.",
-        subcommands: [Create.self, Attach.self, List.self, Show.self, Detach.self, Delete.self]
+        subcommands: [Create.self, Attach.self, List.self, Show.self, Update.self, Detach.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -44,13 +44,15 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         var memoryGB: Double?
         @Option(name: .long, help: "A description.")
         var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await ComputeTargetCommand.createLocal(
                 CreateComputeRequest(
                     name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description),
+                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description,
+                    sslConfiguration: try ssl.request()),
                 global: global)
         }
     }
@@ -193,6 +195,14 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         if let cores = compute.machineCores {
             pairs.append(
                 ("machine", "\(cores) cores, \(Output.number(compute.machineMemoryInGB ?? 0)) GB (this machine)"))
+        }
+        if let tls = compute.sslConfiguration {
+            pairs.append(
+                (
+                    "tls",
+                    "\(tls.status.rawValue), https://\(tls.cname) (certificate for "
+                        + "\(tls.subjectNames.joined(separator: ", ")), expires \(Output.date(tls.notValidAfter)))"
+                ))
         }
         if !compute.provisioningErrors.isEmpty {
             pairs.append(("errors", compute.provisioningErrors.joined(separator: "; ")))
