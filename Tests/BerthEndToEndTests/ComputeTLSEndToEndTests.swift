@@ -45,6 +45,14 @@ struct ComputeTLSEndToEndTests {
             let plainURI = try #require(plainService.scoringUri)
             #expect(plainURI.hasPrefix("http://127.0.0.1:"), "\(plainURI)")
 
+            // An endpoint on the TLS compute is scored through the cname too.
+            try await berth(
+                "endpoint", "create", "-n", "secure-ep", "--ct", "secure", "-m", "echo-model:1", "--ic", config,
+                "--version-name", "blue", home: home)
+            let endpoints = try await berthJSON([Endpoint].self, "endpoint", "list", home: home)
+            let endpointURI = try #require(endpoints.first?.scoringUri)
+            #expect(endpointURI.hasPrefix("https://localhost:"), "\(endpointURI)")
+
             // The CLI scores both: https with the workspace CA's certificate for localhost, and http.
             let scored = try await berth("service", "run", "-n", "secure-svc", "-d", #"{"over": "tls"}"#, home: home)
             #expect(scored.stdout.contains("over"), "\(scored)")
