@@ -1,11 +1,13 @@
 import BerthCore
+import BerthKubernetes
 import BerthTLS
 import Foundation
 import Logging
 
 /// The TLS certificates of compute targets (Azure's `sslConfiguration`): each compute's
 /// certificate chain and key are kept in `$BERTH_HOME/tls/computes/<name>/` (the key 0600) and
-/// served by the router for the compute's cname (`ServerNameCertificates`).
+/// served by the local router for the compute's cname (`ServerNameCertificates`), or, for an
+/// attached cluster, by its router Pods from a Secret (`RouterTLS`).
 ///
 /// Renewal: `computetarget update --ssl-…`, or writing new `certificate.pem` and `key.pem` in
 /// that folder; new connections get the new pair within seconds, open ones keep theirs.
@@ -28,12 +30,12 @@ struct ComputeCertificates: Sendable {
             remove(computeNamed: compute.name)
             return nil
         }
-        guard let serverNames else {
-            throw BerthError.badRequest(
-                "This server runs no router that could serve TLS for compute target '\(compute.name)'; "
-                    + "start it with 'berth server'.")
+        if compute.computeType == .local, serverNames == nil {
+            throw BerthError(
+                .notImplemented,
+                "This server runs no router that could serve TLS for compute target '\(compute.name)'; start it "
+                    + "with 'berth server'.")
         }
-        if compute.computeType == .kubernetes { throw Self.notOnKubernetes(compute.name) }
         let (identity, chainPEM, keyPEM, status, label) = try issue(change, for: compute)
         let cname =
             label
@@ -48,8 +50,10 @@ struct ComputeCertificates: Sendable {
                     + "it was issued for.")
         }
         let files = try write(chainPEM: chainPEM, keyPEM: keyPEM, computeName: compute.name)
-        let context = try context(files: files)
-        serverNames.register(owner: compute.name, serverName: cname, context: context)
+        // An attached cluster's router Pods serve it from a Secret; the local router serves the rest.
+        if compute.computeType == .local, let serverNames {
+            serverNames.register(owner: compute.name, serverName: cname, context: try context(files: files))
+        }
         return ComputeTLS(
             status: status, cname: cname, leafDomainLabel: label, subjectNames: identity.subjectNames,
             notValidAfter: identity.notValidAfter)
@@ -58,7 +62,7 @@ struct ComputeCertificates: Sendable {
     /// Serves the certificates of computes stored with TLS (at server start).
     func serveStored(_ computes: [ComputeTarget]) {
         guard let serverNames else { return }
-        for compute in computes {
+        for compute in computes where compute.computeType == .local {
             guard let tls = compute.sslConfiguration else { continue }
             do {
                 let context = try context(files: files(of: compute.name))
@@ -80,13 +84,20 @@ struct ComputeCertificates: Sendable {
         try? FileManager.default.removeItem(at: computesFolder.appendingPathComponent(name, isDirectory: true))
     }
 
-    /// Why an attached cluster gets no TLS from Berth yet.
-    static func notOnKubernetes(_ name: String) -> BerthError {
-        BerthError(
-            .notImplemented,
-            "TLS per compute target is not yet served on attached Kubernetes clusters: the router in the cluster "
-                + "serves plain HTTP. Leave the ssl settings out of attach/update for '\(name)', and terminate TLS "
-                + "in front of the cluster's router Service (an ingress or a load balancer with a certificate).")
+    /// The certificate and key kept for `compute`, for its cluster's router Secret; nil without TLS.
+    func routerTLS(of compute: ComputeTarget) throws -> RouterTLS? {
+        guard let tls = compute.sslConfiguration else { return nil }
+        let files = files(of: compute.name)
+        do {
+            return RouterTLS(
+                certificateChainPEM: try String(contentsOf: files.chain, encoding: .utf8),
+                privateKeyPEM: try String(contentsOf: files.key, encoding: .utf8), cname: tls.cname)
+        } catch {
+            throw BerthError(
+                .internalError,
+                "The certificate of compute target '\(compute.name)' is missing from \(files.chain.deletingLastPathComponent().path); "
+                    + "give it again with 'berth computetarget update -n \(compute.name) --ssl-…'.")
+        }
     }
 
     // MARK: Parts

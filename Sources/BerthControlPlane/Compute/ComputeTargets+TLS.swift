@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetes
 import Foundation
 
 extension ComputeTargets {
@@ -13,9 +14,10 @@ extension ComputeTargets {
                     + "--ssl-key-pem-file, --ssl-leaf-domain-label, --ssl-renew or --ssl-disable).")
         }
         compute.sslConfiguration = try tlsCertificates(for: compute).apply(ssl, to: compute)
+        if compute.computeType == .kubernetes { try await updateRouterTLS(of: compute) }
         compute.modifiedOn = Date()
         try await store.updateCompute(compute)
-        if let router = routerURL() {
+        if compute.computeType == .local, let router = routerURL() {
             for var service in try await store.services() where service.computeName == name {
                 service.setURIs(routerURL: router, tls: compute.sslConfiguration)
                 try await store.saveService(service)
@@ -34,5 +36,21 @@ extension ComputeTargets {
                     + "with 'berth server'.")
         }
         return certificates
+    }
+
+    /// Gives an attached cluster's router Pods the compute's TLS (or takes it away).
+    private func updateRouterTLS(of compute: ComputeTarget) async throws {
+        guard let clusters, let attachment = compute.kubernetes else { return }
+        let installation = RouterInstallation(
+            computeName: compute.name, workspaceID: try clusters.workspaceID(), purpose: compute.clusterPurpose,
+            loadBalancerType: attachment.loadBalancerType, deploymentNamespace: attachment.namespace,
+            image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
+            feedToken: try clusters.feedToken(of: compute.name), tls: try certificates?.routerTLS(of: compute))
+        do {
+            try await ClusterAttachment(client: try clusters.client(of: compute), logger: clusters.logger)
+                .updateRouterTLS(installation)
+        } catch let error as KubernetesError {
+            throw error.berthError
+        }
     }
 }

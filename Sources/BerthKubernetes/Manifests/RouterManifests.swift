@@ -11,8 +11,8 @@ public enum RouterManifests {
         // The marker goes last: it says the attachment is complete.
         return objects + [
             serviceAccount(installation), role(installation), roleBinding(installation), feedSecret(installation),
-            deployment(installation), service(installation),
-        ] + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
+        ] + [tlsSecret(installation)].compactMap { $0 } + [deployment(installation), service(installation)]
+            + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
     }
 
     static func readerMetadata(namespace: String, compute: String) -> JSONValue {
@@ -106,6 +106,21 @@ public enum RouterManifests {
         ]
     }
 
+    /// The router's certificate as a `kubernetes.io/tls` Secret; nil without TLS.
+    public static func tlsSecret(_ installation: RouterInstallation) -> JSONValue? {
+        guard let tls = installation.tls else { return nil }
+        return [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+            "metadata": metadata(installation, name: RouterInstallation.tlsSecretName),
+            "stringData": ["tls.crt": .string(tls.certificateChainPEM), "tls.key": .string(tls.privateKeyPEM)],
+        ]
+    }
+
+    /// The router's port name: `https` when it serves TLS, else `http`.
+    static func portName(_ installation: RouterInstallation) -> JSONValue {
+        installation.tls == nil ? "http" : "https"
+    }
+
     /// The router Deployment. FastProd spreads its Pods over nodes; DevTest runs one.
     public static func deployment(_ installation: RouterInstallation) -> JSONValue {
         let selector = ManifestLabels.routerSelector(compute: installation.computeName)
@@ -117,7 +132,18 @@ public enum RouterManifests {
             "automountServiceAccountToken": true,
             "securityContext": PodHardening.podSecurityContext,
             "containers": [routerContainer(installation)],
-            "volumes": [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")],
+            "volumes": .array(
+                [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")]
+                    + (installation.tls == nil
+                        ? []
+                        : [
+                            [
+                                "name": "tls",
+                                "secret": [
+                                    "secretName": .string(RouterInstallation.tlsSecretName), "defaultMode": 0o400,
+                                ],
+                            ]
+                        ])),
         ]
         if installation.purpose == .fastProd {
             podSpec["topologySpreadConstraints"] = [
@@ -153,12 +179,13 @@ public enum RouterManifests {
             // reads replica addresses from the EndpointSlices of the deployment namespace through
             // the Pod's service account. Kubernetes expands `$(BERTH_CONTROL_PLANE_URL)` from `env`.
             // Self-scaling (event-loop threads) follows the purpose: FastProd only.
-            "command": [
-                "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
-                "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
-                "--namespace", .string(installation.deploymentNamespace),
-                "--cluster-purpose", .string(installation.purpose.rawValue),
-            ],
+            "command": .array(
+                [
+                    "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
+                    "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
+                    "--namespace", .string(installation.deploymentNamespace),
+                    "--cluster-purpose", .string(installation.purpose.rawValue),
+                ] + tlsArguments(installation)),
             "env": [
                 secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
                 secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
@@ -167,8 +194,8 @@ public enum RouterManifests {
             ],
             "ports": [
                 [
-                    "name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort),
-                    "protocol": "TCP",
+                    "name": portName(installation),
+                    "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP",
                 ]
             ],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
@@ -177,10 +204,14 @@ public enum RouterManifests {
             // UNFINISHED: the API double does not run router Pods, so this command and these probes
             // are validated, not run, in tests (ClusterRouterEndToEndTests runs `berth router
             // --feed` as a local process and checks `/ready` there).
-            "readinessProbe": ["httpGet": ["path": "/ready", "port": "http"], "periodSeconds": 2],
-            "livenessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 10],
+            "readinessProbe": ["httpGet": probe("/ready", installation), "periodSeconds": 2],
+            "livenessProbe": ["httpGet": probe("/", installation), "periodSeconds": 10],
             "securityContext": PodHardening.containerSecurityContext,
-            "volumeMounts": [PodHardening.mount("tmp", at: "/tmp")],
+            "volumeMounts": .array(
+                [PodHardening.mount("tmp", at: "/tmp")]
+                    + (installation.tls == nil
+                        ? []
+                        : [["name": "tls", "mountPath": .string(RouterInstallation.tlsMountPath), "readOnly": true]])),
         ]
     }
 
@@ -197,7 +228,12 @@ public enum RouterManifests {
             "spec": [
                 "type": "LoadBalancer",
                 "selector": .object(ManifestLabels.routerSelector(compute: installation.computeName)),
-                "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
+                "ports": [
+                    [
+                        "name": portName(installation), "port": installation.tls == nil ? 80 : 443,
+                        "targetPort": portName(installation), "protocol": "TCP",
+                    ]
+                ],
             ],
         ]
     }
@@ -212,6 +248,25 @@ public enum RouterManifests {
                 "clusterPurpose": .string(installation.purpose.rawValue),
                 "deploymentNamespace": .string(installation.deploymentNamespace),
             ],
+        ]
+    }
+
+    /// `berth router`'s TLS options, reading the mounted Secret (renewed in place by the kubelet).
+    static func tlsArguments(_ installation: RouterInstallation) -> [JSONValue] {
+        guard let tls = installation.tls else { return [] }
+        return [
+            "--ssl-cert-pem-file", .string(RouterInstallation.tlsMountPath + "/tls.crt"),
+            "--ssl-key-pem-file", .string(RouterInstallation.tlsMountPath + "/tls.key"),
+            "--ssl-cname", .string(tls.cname),
+        ]
+    }
+
+    /// A probe of the router's `path`, over https when it serves TLS (the kubelet does not verify
+    /// the certificate).
+    static func probe(_ path: String, _ installation: RouterInstallation) -> JSONValue {
+        [
+            "path": .string(path), "port": portName(installation),
+            "scheme": installation.tls == nil ? "HTTP" : "HTTPS",
         ]
     }
 }

@@ -75,6 +75,7 @@ extension ComputeTargetCommand {
         @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
         @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
         @Option(name: .long, help: "A description.") var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -90,7 +91,7 @@ extension ComputeTargetCommand {
             try await ComputeTargetCommand.attach(
                 name: name, kubeconfig: kubeconfig ?? "", context: context, namespace: namespace,
                 clusterPurpose: clusterPurpose, loadBalancerType: loadBalancerType, description: description,
-                global: global)
+                ssl: try ssl.request(), global: global)
         }
     }
 }

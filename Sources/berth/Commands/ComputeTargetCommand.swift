@@ -88,13 +88,14 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
         @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
         @Option(name: .long, help: "A description.") var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await ComputeTargetCommand.attach(
                 name: name, kubeconfig: kubeconfig, context: context, namespace: namespace,
                 clusterPurpose: clusterPurpose, loadBalancerType: loadBalancerType, description: description,
-                global: global)
+                ssl: try ssl.request(), global: global)
         }
     }
 
@@ -102,7 +103,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     /// printing the operation's progress, and prints the compute target.
     static func attach(
         name: String, kubeconfig: String, context: String?, namespace: String?, clusterPurpose: String?,
-        loadBalancerType: String?, description: String?, global: GlobalOptions
+        loadBalancerType: String?, description: String?, ssl: SSLConfigurationRequest?, global: GlobalOptions
     ) async throws {
         let connection: KubernetesConnection
         do {
@@ -114,7 +115,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
             AttachKubernetesRequest(
                 name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
                 namespace: connection.namespace, clusterPurpose: clusterPurpose,
-                loadBalancerType: loadBalancerType, description: description),
+                loadBalancerType: loadBalancerType, description: description, sslConfiguration: ssl),
             onLog: { entry in if global.output != .json { Swift.print(entry.message) } })
         try print(compute, global.output)
     }
