@@ -8,13 +8,13 @@ import Synchronization
 /// HTTP clients that trust a workspace's own certificate authority (a router serving a
 /// certificate minted by `berth server --ssl-self-signed`), one per CA file, kept for the
 /// process's life like `HTTPClient.shared`, so none is ever shut down while in use.
-enum WorkspaceHTTPClients {
+package enum WorkspaceHTTPClients {
     private static let clients = Mutex<[String: HTTPClient]>([:])
 
     /// The client trusting the CA in `caFile`.
     ///
     /// - Throws: `BerthError` when the file cannot be read or holds no certificate.
-    static func client(trusting caFile: String) throws -> HTTPClient {
+    package static func client(trusting caFile: String) throws -> HTTPClient {
         if let client = clients.withLock({ $0[caFile] }) { return client }
         guard let pem = try? String(contentsOfFile: caFile, encoding: .utf8) else {
             throw BerthError(

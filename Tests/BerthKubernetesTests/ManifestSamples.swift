@@ -54,12 +54,13 @@ enum ManifestSamples {
             controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
     }
 
-    /// A router serving TLS from a mounted Secret.
+    /// A router serving TLS from a mounted Secret, following a feed whose CA it is given.
     static var withTLS: RouterInstallation {
         var installation = installation()
         installation.tls = RouterTLS(
             certificateChainPEM: "-----BEGIN CERTIFICATE-----\n", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\n",
             cname: "ml.contoso.com")
+        installation.controlPlaneCAPEM = "-----BEGIN CERTIFICATE-----\n"
         return installation
     }
 

@@ -43,7 +43,8 @@ extension ComputeTargets {
                 computeName: request.name, workspaceID: try clusters.workspaceID(), purpose: purpose,
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
                 image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
-                feedToken: try clusters.feedToken(of: request.name), tls: tls?.router)
+                feedToken: try clusters.feedToken(of: request.name), tls: tls?.router,
+                controlPlaneCAPEM: clusters.controlPlaneCAPEM())
             let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(
                 installation, progress: log)
             log(

@@ -45,7 +45,8 @@ extension ComputeTargets {
             computeName: compute.name, workspaceID: try clusters.workspaceID(), purpose: compute.clusterPurpose,
             loadBalancerType: attachment.loadBalancerType, deploymentNamespace: attachment.namespace,
             image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
-            feedToken: try clusters.feedToken(of: compute.name), tls: try certificates?.routerTLS(of: compute))
+            feedToken: try clusters.feedToken(of: compute.name), tls: try certificates?.routerTLS(of: compute),
+            controlPlaneCAPEM: clusters.controlPlaneCAPEM())
         do {
             try await ClusterAttachment(client: try clusters.client(of: compute), logger: clusters.logger)
                 .updateRouterTLS(installation)

@@ -21,12 +21,17 @@ public struct RouterInstallation: Sendable, Hashable {
     /// The certificate the router Pods serve scoring with (the compute target's
     /// `sslConfiguration`); nil: plain HTTP on port 80.
     public var tls: RouterTLS?
+    /// The CA the control plane's certificate comes from, when Pods must be told to trust it (a
+    /// workspace-CA certificate on an https control-plane URL); in the feed Secret.
+    public var controlPlaneCAPEM: String?
 
     public init(
         computeName: String, workspaceID: String, purpose: ClusterPurpose, loadBalancerType: LoadBalancerType,
-        deploymentNamespace: String, image: String, controlPlaneURL: String, feedToken: String, tls: RouterTLS? = nil
+        deploymentNamespace: String, image: String, controlPlaneURL: String, feedToken: String, tls: RouterTLS? = nil,
+        controlPlaneCAPEM: String? = nil
     ) {
         self.tls = tls
+        self.controlPlaneCAPEM = controlPlaneCAPEM
         self.computeName = computeName
         self.workspaceID = workspaceID
         self.purpose = purpose
@@ -41,6 +46,8 @@ public struct RouterInstallation: Sendable, Hashable {
     public static let tlsSecretName = "berth-router-tls"
     /// Where the router Pods see the TLS Secret's `tls.crt` and `tls.key`.
     public static let tlsMountPath = "/etc/berth/tls"
+    /// Where the router Pods see the control plane's CA (`--feed-ca-file`).
+    public static let feedMountPath = "/etc/berth/feed"
 
     /// The ConfigMap marking the cluster as attached.
     public static let markerName = "berth-attachment"

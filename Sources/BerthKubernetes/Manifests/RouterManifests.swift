@@ -94,15 +94,18 @@ public enum RouterManifests {
         ]
     }
 
-    /// The control plane's URL and the feed token, for the router Pods.
+    /// The control plane's URL and the feed token (and the CA its certificate comes from, when the
+    /// Pods must be told), for the router Pods.
     public static func feedSecret(_ installation: RouterInstallation) -> JSONValue {
-        [
+        var data: [String: JSONValue] = [
+            "control-plane-url": .string(installation.controlPlaneURL),
+            "feed-token": .string(installation.feedToken),
+        ]
+        if let ca = installation.controlPlaneCAPEM { data["control-plane-ca"] = .string(ca) }
+        return [
             "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
             "metadata": metadata(installation),
-            "stringData": [
-                "control-plane-url": .string(installation.controlPlaneURL),
-                "feed-token": .string(installation.feedToken),
-            ],
+            "stringData": .object(data),
         ]
     }
 
@@ -132,18 +135,7 @@ public enum RouterManifests {
             "automountServiceAccountToken": true,
             "securityContext": PodHardening.podSecurityContext,
             "containers": [routerContainer(installation)],
-            "volumes": .array(
-                [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")]
-                    + (installation.tls == nil
-                        ? []
-                        : [
-                            [
-                                "name": "tls",
-                                "secret": [
-                                    "secretName": .string(RouterInstallation.tlsSecretName), "defaultMode": 0o400,
-                                ],
-                            ]
-                        ])),
+            "volumes": .array(volumes(installation)),
         ]
         if installation.purpose == .fastProd {
             podSpec["topologySpreadConstraints"] = [
@@ -185,7 +177,7 @@ public enum RouterManifests {
                     "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
                     "--namespace", .string(installation.deploymentNamespace),
                     "--cluster-purpose", .string(installation.purpose.rawValue),
-                ] + tlsArguments(installation)),
+                ] + tlsArguments(installation) + feedCAArguments(installation)),
             "env": [
                 secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
                 secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
@@ -207,11 +199,7 @@ public enum RouterManifests {
             "readinessProbe": ["httpGet": probe("/ready", installation), "periodSeconds": 2],
             "livenessProbe": ["httpGet": probe("/", installation), "periodSeconds": 10],
             "securityContext": PodHardening.containerSecurityContext,
-            "volumeMounts": .array(
-                [PodHardening.mount("tmp", at: "/tmp")]
-                    + (installation.tls == nil
-                        ? []
-                        : [["name": "tls", "mountPath": .string(RouterInstallation.tlsMountPath), "readOnly": true]])),
+            "volumeMounts": .array(volumeMounts(installation)),
         ]
     }
 
@@ -268,5 +256,45 @@ public enum RouterManifests {
             "path": .string(path), "port": portName(installation),
             "scheme": installation.tls == nil ? "HTTP" : "HTTPS",
         ]
+    }
+
+    /// `--feed-ca-file`: the CA the control plane's certificate is checked against, mounted from
+    /// the feed Secret, when the control plane serves one from the workspace CA.
+    static func feedCAArguments(_ installation: RouterInstallation) -> [JSONValue] {
+        guard installation.controlPlaneCAPEM != nil else { return [] }
+        return ["--feed-ca-file", .string(RouterInstallation.feedMountPath + "/control-plane-ca")]
+    }
+
+    /// The Pod's volumes: scratch space, the TLS Secret, the feed's CA.
+    static func volumes(_ installation: RouterInstallation) -> [JSONValue] {
+        var volumes = [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")]
+        if installation.tls != nil {
+            volumes.append([
+                "name": "tls",
+                "secret": ["secretName": .string(RouterInstallation.tlsSecretName), "defaultMode": 0o400],
+            ])
+        }
+        if installation.controlPlaneCAPEM != nil {
+            volumes.append([
+                "name": "feed-ca",
+                "secret": [
+                    "secretName": .string(RouterInstallation.routerName), "defaultMode": 0o444,
+                    "items": [["key": "control-plane-ca", "path": "control-plane-ca"]],
+                ],
+            ])
+        }
+        return volumes
+    }
+
+    /// Where the container sees its volumes.
+    static func volumeMounts(_ installation: RouterInstallation) -> [JSONValue] {
+        var mounts = [PodHardening.mount("tmp", at: "/tmp")]
+        if installation.tls != nil {
+            mounts.append(["name": "tls", "mountPath": .string(RouterInstallation.tlsMountPath), "readOnly": true])
+        }
+        if installation.controlPlaneCAPEM != nil {
+            mounts.append(["name": "feed-ca", "mountPath": .string(RouterInstallation.feedMountPath), "readOnly": true])
+        }
+        return mounts
     }
 }
