@@ -130,7 +130,8 @@ public struct ControlPlane: Service {
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
         clusters = try KubernetesClusters(
-            workspace: layout, replicaSecrets: replicaSecrets, logger: logger, onChange: { changes.fire() })
+            workspace: layout, replicaSecrets: replicaSecrets, artifacts: artifacts, logger: logger,
+            onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
