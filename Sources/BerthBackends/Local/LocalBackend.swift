@@ -75,6 +75,9 @@ public actor LocalBackend: ComputeBackend, Service {
         var spec: DeploymentSpec
         var slots: [Slot]
         var unschedulable: String?
+        /// What its replicas of `spec.revision` said they could not do as asked, by replica id
+        /// (replaced when a replica starts again, so restarts do not pile them up).
+        var warnings: [String: [String]] = [:]
         /// During a rolling update: the replicas of the revision before, serving until every
         /// replica of `spec.revision` is ready (then they drain and stop), or taking over again if
         /// the update is rolled back (`apply` with their revision).
@@ -129,6 +132,7 @@ public actor LocalBackend: ComputeBackend, Service {
                     serving.isEmpty ? nil : PreviousRevision(spec: deployment.spec, slots: serving)
                 deployment.slots = []
             }
+            deployment.warnings = [:]
         }
         deployment.spec = spec
         resize(&deployment, to: spec.replicas)
@@ -215,6 +219,7 @@ public actor LocalBackend: ComputeBackend, Service {
                 status(of: $0, in: name)
             },
             unschedulable: deployment.unschedulable)
+        observed.warnings = deployment.warnings.sorted { $0.key < $1.key }.flatMap(\.value)
         observed.previousReplicas = deployment.previous?.slots.map { status(of: $0, in: name) } ?? []
         return observed
     }
@@ -371,6 +376,10 @@ public actor LocalBackend: ComputeBackend, Service {
                     case .port(let port): deployments[name]?.slots[index].port = port
                     case .socket(let path): deployments[name]?.slots[index].socketPath = path
                     case nil: break
+                    }
+                    if deployments[name]?.slots[index].probeBase != nil {
+                        let id = replicaID(name, slot.index)
+                        deployments[name]?.warnings[id] = process.readWarnings().map { "Replica \(id): \($0)" }
                     }
                 }
                 guard let base = deployments[name]?.slots[index].probeBase else { continue }
