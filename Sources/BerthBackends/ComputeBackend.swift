@@ -59,8 +59,9 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// limit. Kubernetes enforces it as the container's CPU limit; a local replica with a cgroup CFS
     /// quota where the machine allows, else it says that it cannot (`DeploymentStatus.warnings`).
     public var cpuLimit: Double? = nil
-    /// GPUs per replica (the top-level `gpuCores`): `nvidia.com/gpu` on Kubernetes; the local
-    /// backend ignores it.
+    /// GPUs per replica (the top-level `gpuCores`): `nvidia.com/gpu` on Kubernetes; on a local
+    /// cluster, whole GPUs of those it declares (`ClusterCapacity.gpus`), named to the replica in
+    /// `CUDA_VISIBLE_DEVICES`.
     public var gpu: Int = 0
     /// The Kubernetes namespace of the workload (the deployment config's `namespace`), nil for the
     /// cluster attachment's; the local backend ignores it.

@@ -85,4 +85,55 @@ extension AzureSettingsTests {
             }
         }
     }
+
+    @Test("gpuCores gets GPUs the local cluster declares, named in CUDA_VISIBLE_DEVICES; refusals change nothing")
+    func gpuCoresArePlaced() async throws {
+        try await Self.withWorkspace { folder, home in
+            let gpuCluster = try await berthJSON(
+                ComputeTarget.self, "computetarget", "create", "aks", "-n", "gpuaks", "--vm-size", "Standard_NC6",
+                "--agent-count", "2", home: home)
+            #expect(gpuCluster.capacity.gpus == 2)
+            try await berth(
+                "computetarget", "create", "local", "-n", "cpuonly", "--cluster-purpose", "DevTest", "--cores", "2",
+                "--memory-gb", "4", home: home)
+            let inference = try Self.resourceProbe(in: folder)
+            func config(replicas: Int) throws -> String {
+                try folder.write(
+                    Data(
+                        """
+                        {"computeType": "aks", "numReplicas": \(replicas), "gpuCores": 1,
+                         "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25}}
+                        """.utf8), to: "gpu-\(replicas).json"
+                ).path
+            }
+            func deploy(_ name: String, on cluster: String, replicas: Int) throws -> [String] {
+                [
+                    "model", "deploy", "-n", name, "-m", "echo-model:1", "--ct", cluster, "--ic", inference, "--dc",
+                    try config(replicas: replicas),
+                ]
+            }
+
+            // A cluster that declares no GPUs: refused before anything is stored.
+            try await berthFails(
+                deploy("cpu-svc", on: "cpuonly", replicas: 1), home: home,
+                saying: "gpuCores is 1, but compute target 'cpuonly' declares no GPUs.")
+            #expect(try await Self.listed(home).isEmpty)
+
+            let deployed = try await berth(deploy("gpu-svc", on: "gpuaks", replicas: 1), home: home)
+            #expect(deployed.stdout.contains("Service 'gpu-svc' is Healthy."), "\(deployed)")
+            #expect(try await Self.probe("gpu-svc", home: home)["cudaVisibleDevices"] as? String == "0")
+
+            // Two replicas of one GPU each do not fit the one GPU left: refused, nothing changes.
+            try await berthFails(
+                deploy("gpu-two", on: "gpuaks", replicas: 2), home: home,
+                saying: "Service 'gpu-two' needs 1 GPU per replica for 2 replicas, but compute target 'gpuaks' has 1 "
+                    + "of its 2 GPUs free ('gpu-svc' holds 1).")
+            #expect(try await Self.listed(home) == ["gpu-svc"])
+            #expect(try await Self.probe("gpu-svc", home: home)["cudaVisibleDevices"] as? String == "0")
+
+            // One replica fits, on the other GPU.
+            try await berth(deploy("gpu-one", on: "gpuaks", replicas: 1), home: home)
+            #expect(try await Self.probe("gpu-one", home: home)["cudaVisibleDevices"] as? String == "1")
+        }
+    }
 }

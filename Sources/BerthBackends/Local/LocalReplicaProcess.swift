@@ -20,9 +20,13 @@ final class LocalReplicaProcess: Sendable {
 
     /// Starts `berth replica` for `spec`, writing to `log` (appended) and `stdoutFile`.
     ///
-    /// - Parameter socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
+    /// - Parameters:
+    ///   - gpus: the cluster's GPUs it holds, as `CUDA_VISIBLE_DEVICES` (empty hides them all); nil
+    ///     on a cluster that declares none, where the variable is left as it is.
+    ///   - socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
     static func start(
-        executable: URL, spec: DeploymentSpec, replicaID: String, socketPath: String?, log: URL, stdoutFile: URL
+        executable: URL, spec: DeploymentSpec, replicaID: String, gpus: [Int]?, socketPath: String?, log: URL,
+        stdoutFile: URL
     ) throws -> LocalReplicaProcess {
         let manager = FileManager.default
         try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -53,6 +57,7 @@ final class LocalReplicaProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
         environment["BERTH_REPLICA_ID"] = replicaID
+        if let gpus { environment["CUDA_VISIBLE_DEVICES"] = GPUPlacement.visibleDevices(gpus) }
         // A local replica is on a private socket and its route has no replica secret: one inherited
         // from this process or set by the config's environment would only lock the router out.
         environment[ReplicaAuthentication.environmentVariable] = nil

@@ -188,7 +188,8 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         pairs.append(
             (
                 "capacity",
-                "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB (declared)"
+                "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB"
+                    + (compute.capacity.gpus.map { ", \($0) GPU" } ?? "") + " (declared)"
             ))
         if let cores = compute.machineCores {
             pairs.append(
