@@ -13,7 +13,7 @@ struct EndpointCommand: AsyncParsableCommand {
         subcommands: [
             Create.self, List.self, Show.self, Update.self, Delete.self, GetKeys.self, RegenKey.self,
             GetAccessToken.self,
-            EndpointVersionCommand.self,
+            EndpointVersionCommand.self, EndpointRealtimeCommand.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -27,7 +27,8 @@ struct EndpointCommand: AsyncParsableCommand {
         var name: String
         @Option(name: .azure("ct", "compute-target"), help: "The compute target.")
         var computeTarget: String
-        @Option(name: [.short, .long], help: "A description.") var description: String?
+        @Option(name: [.short, .long], help: "A description of the endpoint and its first version.")
+        var description: String?
         @OptionGroup var version: EndpointVersionOptions
         @Flag(name: .customLong("no-wait"), help: "Return once the first version's deploy started.")
         var noWait = false
@@ -35,9 +36,10 @@ struct EndpointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try global.client()
+            var first = try version.request()
+            first.description = description
             let operation = try await client.createEndpoint(
-                CreateEndpointRequest(
-                    name: name, computeName: computeTarget, description: description, version: try version.request()))
+                CreateEndpointRequest(name: name, computeName: computeTarget, description: description, version: first))
             try await finishVersionDeploy(operation, client: client, endpoint: name, noWait: noWait, global: global)
         }
     }
