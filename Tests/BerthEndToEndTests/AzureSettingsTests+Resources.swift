@@ -86,6 +86,41 @@ extension AzureSettingsTests {
         }
     }
 
+    @Test("A cpuLimit no cgroup can enforce is said in the deploy output and the replica log, never dropped")
+    func cpuLimitWithoutCgroupsWarns() async throws {
+        // A cgroup file system with nothing in it: what a machine without cgroup controllers offers.
+        let noCgroups: (TemporaryDirectory) -> [String: String] = { folder in
+            ["BERTH_CGROUP_ROOT": folder.appending("no-cgroups").path]
+        }
+        try await Self.withWorkspace(environment: noCgroups) { folder, home in
+            let root = folder.appending("no-cgroups")
+            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+            try await berth(
+                "computetarget", "create", "local", "-n", "mylocal", "--cluster-purpose", "DevTest", "--cores", "2",
+                "--memory-gb", "4", home: home)
+            let config = try folder.write(
+                Data(
+                    #"""
+                    {"computeType": "aks", "numReplicas": 1,
+                     "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25, "cpuLimit": 0.5}}
+                    """#.utf8), to: "capped.json")
+            let deployed = try await berth(
+                "model", "deploy", "-n", "uncapped-svc", "-m", "echo-model:1", "--ct", "mylocal", "--ic",
+                try Self.resourceProbe(in: folder), "--dc", config.path, home: home)
+            let warning =
+                "CPU limit 0.5 cores not enforced: no cgroup cpu controller is mounted under '\(root.path)'. The "
+                + "replica and its workers run without this limit"
+            #expect(deployed.stdout.contains("Warning: Replica uncapped-svc-0: \(warning)"), "\(deployed)")
+            #expect(deployed.stdout.contains("Service 'uncapped-svc' is Healthy."), "\(deployed)")
+            let logs = try await berth("service", "get-logs", "-n", "uncapped-svc", home: home)
+            #expect(logs.stdout.contains(warning), "\(logs)")
+            let initLogs = try await berth("service", "get-logs", "-n", "uncapped-svc", "--init", home: home)
+            #expect(initLogs.stdout.contains("Warning: Replica uncapped-svc-0: \(warning)"), "\(initLogs)")
+            // It still serves, without the quota.
+            #expect(try await Self.probe("uncapped-svc", home: home)["cpuQuota"] as? String != "50000")
+        }
+    }
+
     @Test("gpuCores gets GPUs the local cluster declares, named in CUDA_VISIBLE_DEVICES; refusals change nothing")
     func gpuCoresArePlaced() async throws {
         try await Self.withWorkspace { folder, home in

@@ -12,11 +12,17 @@ struct AzureSettingsTests {
     static let secondaryKey = "chosen-secondary-key-0002"
 
     /// A server with `computetarget create aks` and the `echo` fixture registered as `echo-model:1`.
-    static func withWorkspace(_ body: (TemporaryDirectory, URL) async throws -> Void) async throws {
+    ///
+    /// - Parameter environment: more environment variables for the server (and so its replicas),
+    ///   given the workspace folder.
+    static func withWorkspace(
+        environment: (TemporaryDirectory) -> [String: String] = { _ in [:] },
+        _ body: (TemporaryDirectory, URL) async throws -> Void
+    ) async throws {
         let folder = try TemporaryDirectory("berth-settings")
         defer { folder.remove() }
         let home = folder.appending("home")
-        try await BerthServer.withRunning(home: home) { _ in
+        try await BerthServer.withRunning(home: home, environment: environment(folder)) { _ in
             let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
             try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
             try await body(folder, home)

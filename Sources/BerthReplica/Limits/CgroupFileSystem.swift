@@ -16,9 +16,16 @@ package struct CgroupFileSystem: Sendable {
         self.membership = membership
     }
 
-    /// This process's view of the machine's cgroups.
+    /// The environment variable naming where the cgroup file system is mounted, for machines that
+    /// mount it elsewhere than `/sys/fs/cgroup`.
+    package static let rootVariable = "BERTH_CGROUP_ROOT"
+
+    /// This process's view of the machine's cgroups, mounted at `$BERTH_CGROUP_ROOT` if set.
     package static func current() -> CgroupFileSystem {
-        CgroupFileSystem(membership: (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? "")
+        let root = ProcessInfo.processInfo.environment[rootVariable].flatMap { $0.isEmpty ? nil : $0 }
+        return CgroupFileSystem(
+            root: root ?? "/sys/fs/cgroup",
+            membership: (try? String(contentsOfFile: "/proc/self/cgroup", encoding: .utf8)) ?? "")
     }
 
     /// One hierarchy a controller can be used in.
@@ -47,8 +54,9 @@ package struct CgroupFileSystem: Sendable {
                 }
             } else if fields[1].split(separator: ",").contains(Substring(controller)) {
                 // Co-mounted controllers live in `cpu,cpuacct`, usually with a `cpu` link beside it.
+                // A hierarchy this process belongs to but cannot see (not mounted here) is no option.
                 let mounts = [root + "/" + fields[1], root + "/" + controller]
-                let mount = mounts.first { manager.fileExists(atPath: $0) } ?? mounts[1]
+                guard let mount = mounts.first(where: { manager.fileExists(atPath: $0) }) else { continue }
                 legacy.append(Hierarchy(version: 1, folder: Self.folder(mount: mount, path: path)))
             }
         }

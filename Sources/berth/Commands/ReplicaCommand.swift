@@ -16,7 +16,8 @@ struct ReplicaCommand: AsyncParsableCommand {
             GET / (liveness: 'Healthy'), GET /swagger.json, and GET /ready (200 once every worker's init() \
             succeeded). Prints 'Listening on http://HOST:PORT' on stdout once the port is bound, after a \
             'Warning: ' line for each of --memory-limit-mb and --cpu-limit that no cgroup can enforce here; \
-            logs go to stderr. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
+            logs go to stderr. The limits are set in the cgroup file system at /sys/fs/cgroup, or where the \
+            environment variable BERTH_CGROUP_ROOT says it is mounted. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
 
             With the environment variable BERTH_REPLICA_SECRET set (as Kubernetes Pods have it), every route \
             but GET / and GET /ready answers 401 unless the request carries that value in the \
