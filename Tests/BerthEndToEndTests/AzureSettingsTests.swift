@@ -86,6 +86,16 @@ struct AzureSettingsTests {
                 #expect(scored.status == 200, "\(scored.text)")
             }
 
+            // Azure's -o tsv: values only, one line per resource, keys in sorted order.
+            let tsv = try await berth("service", "list", "--tag", "team", "-o", "tsv", home: home)
+            let rows = tsv.stdout.split(separator: "\n")
+            try #require(rows.count == 1, "\(tsv)")
+            #expect(rows[0].split(separator: "\t", omittingEmptySubsequences: false).contains("tagged-svc"), "\(tsv)")
+            let cluster = try await berth("computetarget", "show", "-n", "myaks", "-o", "tsv", home: home)
+            let fields = cluster.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+            #expect(
+                fields.contains("myaks") && fields.contains("FastProd") && fields.contains("Succeeded"), "\(cluster)")
+            #expect(!cluster.stdout.dropLast().contains("\n"), "\(cluster)")
             #expect(try await Self.listed(home, "--tag", "team") == ["tagged-svc"])
             #expect(try await Self.listed(home, "--tag", "team=ml", "--tag", "stage=dev") == ["tagged-svc"])
             #expect(try await Self.listed(home, "--tag", "team=other").isEmpty)

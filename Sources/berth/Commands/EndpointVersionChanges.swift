@@ -64,9 +64,9 @@ struct EndpointVersionChanges: ParsableArguments {
         if update.changesTraffic || update.changesMetadata {
             endpoint = try await client.updateEndpointVersion(versionName, endpoint: name, update)
         }
-        if global.output == .json {
+        if global.output.isStructured {
             let shown = if let endpoint { endpoint } else { try await client.endpoint(named: name) }
-            return try Output.json(shown)
+            return try Output.structured(global.output, shown)
         }
         print("Updated version '\(versionName)' of endpoint '\(name)'.")
     }

@@ -86,7 +86,7 @@ struct EndpointVersionCommand: AsyncParsableCommand {
             for operation in try await client.deleteEndpointVersion(versionName, endpoint: name) {
                 _ = try await client.waitForOperation(id: operation.id)
             }
-            if global.output == .json { return try Output.json(["deleted": versionName]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["deleted": versionName]) }
             print("Deleted version '\(versionName)' of endpoint '\(name)'.")
         }
     }

@@ -72,7 +72,7 @@ struct ModelDeployCommand: AsyncParsableCommand {
         let client = try global.client()
         let operation = try await client.deploy(request)
         if noWait {
-            if global.output == .json { return try Output.json(operation) }
+            if global.output.isStructured { return try Output.structured(global.output, operation) }
             print("Deploying '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")
             return
         }
@@ -82,12 +82,12 @@ struct ModelDeployCommand: AsyncParsableCommand {
         }
         if deploysEndpoint(deployText) {
             let endpoint = try await client.endpoint(named: name)
-            if global.output == .json { return try Output.json(endpoint) }
+            if global.output.isStructured { return try Output.structured(global.output, endpoint) }
             print("Endpoint '\(name)': \(endpoint.scoringUri ?? "(no router)")")
             return
         }
         let service = try await client.service(named: name)
-        if global.output == .json { return try Output.json(service) }
+        if global.output.isStructured { return try Output.structured(global.output, service) }
     }
 
     /// Whether the deployment config says `"computeType": "aksendpoint"`: the server then creates
