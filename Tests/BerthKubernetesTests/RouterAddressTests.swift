@@ -6,11 +6,11 @@ import Testing
 /// Scoring URIs of services on an attached cluster come from its router Service's load balancer
 /// (or a cname), not from the control plane's own router; none until the load balancer has one.
 struct RouterAddressTests {
-    static func service(ingress: JSONValue?, port: Int = 80) -> JSONValue {
+    static func service(ingress: JSONValue?, port: Int = 80, name: String = "http") -> JSONValue {
         var status: JSONValue = ["loadBalancer": [:]]
         if let ingress { status = ["loadBalancer": ["ingress": [ingress]]] }
         return [
-            "spec": ["type": "LoadBalancer", "ports": [["name": "http", "port": .number(Double(port))]]],
+            "spec": ["type": "LoadBalancer", "ports": [["name": .string(name), "port": .number(Double(port))]]],
             "status": status,
         ]
     }
@@ -33,7 +33,12 @@ struct RouterAddressTests {
                 == .ready(baseURL: "http://[fd00::1]"))
         #expect(
             RouterAddress.of(routerService: Self.service(ingress: nil), cname: "ml.contoso.com", computeName: "aks1")
-                == .ready(baseURL: "http://ml.contoso.com"))
+                == .ready(baseURL: "https://ml.contoso.com"))
+        // A router serving TLS listens on 443 under the port name https.
+        #expect(
+            RouterAddress.of(
+                routerService: Self.service(ingress: ["ip": "20.1.2.3"], port: 443, name: "https"), cname: nil,
+                computeName: "aks1") == .ready(baseURL: "https://20.1.2.3"))
         let pending = RouterAddress.of(routerService: Self.service(ingress: nil), cname: nil, computeName: "aks1")
         #expect(pending.baseURL == nil)
         guard case .pending(let message) = pending else { return }
@@ -60,7 +65,7 @@ struct RouterAddressTests {
             #expect(try await attachment.routerAddress(computeName: "aks1") == .ready(baseURL: "http://20.1.2.3"))
             #expect(
                 try await attachment.routerAddress(computeName: "aks1", cname: "ml.contoso.com")
-                    == .ready(baseURL: "http://ml.contoso.com"))
+                    == .ready(baseURL: "https://ml.contoso.com"))
         }
     }
 }

@@ -33,7 +33,8 @@ struct ClusterScoringURIs: Sendable {
         guard let compute = try? await store.compute(named: name), compute.kubernetes != nil else { return nil }
         do {
             let client = try clusters.client(of: compute)
-            return try await ClusterAttachment(client: client, logger: clusters.logger).routerAddress(computeName: name)
+            return try await ClusterAttachment(client: client, logger: clusters.logger).routerAddress(
+                computeName: name, cname: compute.sslConfiguration?.cname)
         } catch {
             let reason = (error as? KubernetesError)?.message ?? (error as? BerthError)?.message ?? "\(error)"
             return .pending(

@@ -114,7 +114,7 @@ struct DeploymentRunner: Service {
         service.environmentHash = environment.hash
         service.sourceDigest = prepared.sourceDigest
         service.updatedTime = Date()
-        setURIs(&service)
+        await setURIs(&service)
         let noClusterURI = await clusterURIs?.apply(to: &service)
         if let noClusterURI { await log(noClusterURI) }
         try await store.saveService(service)
@@ -288,7 +288,7 @@ struct DeploymentRunner: Service {
         let entryScript = DeploymentFiles.sourceLocation(of: service.inferenceConfig, baseDirectory: folder).entryScript
         let modelDirectory = files.modelDirectory(for: service.models, in: folder)
         service.state = .transitioning
-        setURIs(&service)
+        await setURIs(&service)
         if let noClusterURI = await clusterURIs?.apply(to: &service) {
             logger.notice(
                 "Service has no scoring URI yet",
@@ -337,10 +337,10 @@ struct DeploymentRunner: Service {
         return spec
     }
 
-    func setURIs(_ service: inout Webservice) {
+    func setURIs(_ service: inout Webservice) async {
         guard let router = routerURL() else { return }
-        service.scoringUri = "\(router)/api/v1/service/\(service.name)/score"
-        service.swaggerUri = "\(router)/api/v1/service/\(service.name)/swagger.json"
+        let tls = try? await store.compute(named: service.computeName)?.sslConfiguration
+        service.setURIs(routerURL: router, tls: tls)
     }
 }
 

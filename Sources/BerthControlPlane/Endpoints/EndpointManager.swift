@@ -71,14 +71,21 @@ struct EndpointManager: Sendable {
 
     /// Every endpoint, as the API shows them.
     func list() async throws -> [Endpoint] {
-        try await endpoints.endpoints().map(presented)
+        var presented: [Endpoint] = []
+        for endpoint in try await endpoints.endpoints() { presented.append(await self.presented(endpoint)) }
+        return presented
     }
 
     /// `endpoint` with the scoring URI of the router running now (its port may change between
     /// server starts, so the stored one is not trusted).
-    func presented(_ endpoint: Endpoint) -> Endpoint {
+    func presented(_ endpoint: Endpoint) async -> Endpoint {
         var endpoint = endpoint
-        endpoint.scoringUri = routerURL().map { "\($0)/api/v1/endpoint/\(endpoint.name)/score" }
+        // Through the compute's cname over https when the compute target has TLS.
+        let tls = try? await store.compute(named: endpoint.computeName)?.sslConfiguration
+        endpoint.scoringUri = routerURL().map { router in
+            let base = tls?.scoringBase(fromRouterURL: router) ?? router
+            return "\(base)/api/v1/endpoint/\(endpoint.name)/score"
+        }
         return endpoint
     }
 
@@ -106,7 +113,7 @@ struct EndpointManager: Sendable {
                 try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
             }
             await routes.rebuild()
-            return presented(endpoint)
+            return await presented(endpoint)
         }
     }
 
@@ -181,7 +188,7 @@ struct EndpointManager: Sendable {
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
-            return presented(endpoint)
+            return await presented(endpoint)
         }
     }
 

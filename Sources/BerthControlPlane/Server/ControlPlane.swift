@@ -48,6 +48,9 @@ public struct ControlPlane: Service {
         /// The port of the proxy Azure's SDK uploads blobs through (`BlobProxy`, on 127.0.0.1;
         /// `server.json` names it); 0 lets the OS pick, nil runs no proxy. Default 0.
         public var sdkProxyPort: Int? = 0
+        /// Where the router takes the certificates of compute targets with TLS (by SNI); nil:
+        /// compute targets cannot have TLS on this server. Default nil.
+        package var serverNames: ServerNameCertificates? = nil
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -85,6 +88,8 @@ public struct ControlPlane: Service {
     let blobs: AzureBlobs
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
+    /// The compute targets' TLS certificates, which the router serves.
+    let certificates: ComputeCertificates
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
     ///
@@ -116,6 +121,9 @@ public struct ControlPlane: Service {
         blobs = try AzureBlobs(workspace: layout, store: database, artifacts: artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
+        certificates = ComputeCertificates(
+            folder: layout.root.appendingPathComponent("tls", isDirectory: true),
+            serverNames: configuration.serverNames, logger: logger)
         // The Pods of a Kubernetes deployment and the routers in front of them get the same
         // derived secret: the manifests from the clusters, the route table from the publisher.
         let replicaSecrets = try ReplicaSecrets(workspace: layout)
@@ -158,8 +166,10 @@ public struct ControlPlane: Service {
         let operations = Operations(store: store)
         ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
             .add(to: router)
-        ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(
-            to: router)
+        let computeTargets = ComputeTargets(
+            store: store, clusters: clusters, certificates: certificates, routerURL: configuration.routerURL,
+            routesChanged: { [routes] in routes.changed() })
+        ComputeRoutes(computes: computeTargets, operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         let credentials = ServiceCredentials(
@@ -178,7 +188,7 @@ public struct ControlPlane: Service {
         AzureRoutes(
             scope: AzureScope(identity: blobs.identity, tls: configuration.tls != nil), store: store,
             assets: azureRecords, environments: azureRecords, artifacts: artifacts, blobs: blobs,
-            computes: ComputeTargets(store: store, clusters: clusters), operations: operations,
+            computes: computeTargets, operations: operations,
             deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
             endpointManager: endpointManager, workspace: configuration.workspace, routerURL: configuration.routerURL
         ).add(to: router)
@@ -205,6 +215,7 @@ public struct ControlPlane: Service {
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
         runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
+        certificates.serveStored(try await store.computes())
         var autoscaler = Autoscaler(
             store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads,
             logger: logger)

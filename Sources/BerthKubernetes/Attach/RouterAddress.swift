@@ -19,10 +19,10 @@ public enum RouterAddress: Sendable, Hashable {
     }
 
     /// From the router Service as read (nil: it does not exist) and an optional cname, which
-    /// wins when set (the name clients use, e.g. one a TLS certificate is made for).
+    /// wins when set: the name the router's TLS certificate is for, so `https://<cname>`.
     public static func of(routerService: JSONValue?, cname: String?, computeName: String) -> RouterAddress {
         if let cname, !cname.isEmpty {
-            return .ready(baseURL: cname.contains("://") ? cname : "http://\(cname)")
+            return .ready(baseURL: cname.contains("://") ? cname : "https://\(cname)")
         }
         guard let service = routerService else {
             return .pending(
@@ -41,10 +41,13 @@ public enum RouterAddress: Sendable, Hashable {
             )
         }
         let bracketed = host.contains(":") ? "[\(host)]" : host
-        // The load balancer listens on the Service's port (80 as attach makes it).
+        // The load balancer listens on the Service's port: 80 as attach makes it, 443 with TLS.
         let ports = service["spec"]?["ports"]?.arrayValue ?? []
-        let port = (ports.first { $0["name"] == "http" } ?? ports.first)?["port"]?.numberValue.map { Int($0) } ?? 80
-        return .ready(baseURL: port == 80 ? "http://\(bracketed)" : "http://\(bracketed):\(port)")
+        let named = ports.first { $0["name"] == "https" || $0["name"] == "http" } ?? ports.first
+        let scheme = named?["name"] == "https" ? "https" : "http"
+        let standard = scheme == "https" ? 443 : 80
+        let port = named?["port"]?.numberValue.map { Int($0) } ?? standard
+        return .ready(baseURL: port == standard ? "\(scheme)://\(bracketed)" : "\(scheme)://\(bracketed):\(port)")
     }
 }
 

@@ -32,6 +32,7 @@ extension ComputeTargetCommand {
         var clusterPurpose: String?
         @Option(name: .long, help: "A description.")
         var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -44,7 +45,7 @@ extension ComputeTargetCommand {
             try await ComputeTargetCommand.createLocal(
                 CreateComputeRequest(
                     name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, description: description),
+                    vmSize: vmSize, description: description, sslConfiguration: try ssl.request()),
                 global: global)
         }
     }
@@ -74,6 +75,7 @@ extension ComputeTargetCommand {
         @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
         @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
         @Option(name: .long, help: "A description.") var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
@@ -89,7 +91,7 @@ extension ComputeTargetCommand {
             try await ComputeTargetCommand.attach(
                 name: name, kubeconfig: kubeconfig ?? "", context: context, namespace: namespace,
                 clusterPurpose: clusterPurpose, loadBalancerType: loadBalancerType, description: description,
-                global: global)
+                ssl: try ssl.request(), global: global)
         }
     }
 }

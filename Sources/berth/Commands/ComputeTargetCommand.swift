@@ -9,7 +9,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computetarget",
         abstract: "Create, attach, list, show, detach and delete inference clusters.",
-        subcommands: [Create.self, Attach.self, List.self, Show.self, Detach.self, Delete.self]
+        subcommands: [Create.self, Attach.self, List.self, Show.self, Update.self, Detach.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -44,13 +44,15 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         var memoryGB: Double?
         @Option(name: .long, help: "A description.")
         var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await ComputeTargetCommand.createLocal(
                 CreateComputeRequest(
                     name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description),
+                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description,
+                    sslConfiguration: try ssl.request()),
                 global: global)
         }
     }
@@ -86,13 +88,14 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
         @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
         @Option(name: .long, help: "A description.") var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await ComputeTargetCommand.attach(
                 name: name, kubeconfig: kubeconfig, context: context, namespace: namespace,
                 clusterPurpose: clusterPurpose, loadBalancerType: loadBalancerType, description: description,
-                global: global)
+                ssl: try ssl.request(), global: global)
         }
     }
 
@@ -100,7 +103,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     /// printing the operation's progress, and prints the compute target.
     static func attach(
         name: String, kubeconfig: String, context: String?, namespace: String?, clusterPurpose: String?,
-        loadBalancerType: String?, description: String?, global: GlobalOptions
+        loadBalancerType: String?, description: String?, ssl: SSLConfigurationRequest?, global: GlobalOptions
     ) async throws {
         let connection: KubernetesConnection
         do {
@@ -112,7 +115,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
             AttachKubernetesRequest(
                 name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
                 namespace: connection.namespace, clusterPurpose: clusterPurpose,
-                loadBalancerType: loadBalancerType, description: description),
+                loadBalancerType: loadBalancerType, description: description, sslConfiguration: ssl),
             onLog: { entry in if global.output == .table { Swift.print(entry.message) } })
         try print(compute, global.output)
     }
@@ -198,6 +201,14 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         if let cores = compute.machineCores {
             pairs.append(
                 ("machine", "\(cores) cores, \(Output.number(compute.machineMemoryInGB ?? 0)) GB (this machine)"))
+        }
+        if let tls = compute.sslConfiguration {
+            pairs.append(
+                (
+                    "tls",
+                    "\(tls.status.rawValue), https://\(tls.cname) (certificate for "
+                        + "\(tls.subjectNames.joined(separator: ", ")), expires \(Output.date(tls.notValidAfter)))"
+                ))
         }
         if !compute.provisioningErrors.isEmpty {
             pairs.append(("errors", compute.provisioningErrors.joined(separator: "; ")))
