@@ -45,11 +45,8 @@ func berthFails(
     saying message: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws -> BerthCLI.Result {
-    let result = try await BerthCLI.run(arguments, home: home)
-    #expect(result.exitCode == exitCode, "\(result)", sourceLocation: sourceLocation)
-    #expect(!result.exit.wasSignalled, "\(result)", sourceLocation: sourceLocation)
-    #expect(result.stderr.contains(message), "\(result)", sourceLocation: sourceLocation)
-    return result
+    try await berthFails(
+        arguments as [String], home: home, exitCode: exitCode, saying: message, sourceLocation: sourceLocation)
 }
 
 /// `berthFails(_:home:exitCode:saying:)` for arguments built as an array.

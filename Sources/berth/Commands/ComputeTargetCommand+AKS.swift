@@ -19,34 +19,17 @@ extension ComputeTargetCommand {
                 cluster, get its kubeconfig ('az aks get-credentials') and run 'berth computetarget attach aks'.
                 """)
 
-        @Option(
-            name: [.short, .long], help: "Cluster name: 3–24 characters, starting with a letter; letters, digits, '-'.")
-        var name: String
-        @Option(name: [.short, .customLong("agent-count")], help: "Number of agents (default 3; 1 for DevTest).")
-        var agentCount: Int?
-        @Option(
-            name: [.customShort("s"), .customLong("vm-size")],
-            help: "Azure VM size of each agent (default Standard_D3_v2).")
-        var vmSize: String?
-        @Option(name: .long, help: "FastProd (default) or DevTest.")
-        var clusterPurpose: String?
-        @Option(name: .long, help: "A description.")
-        var description: String?
-        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
+        @OptionGroup var shape: ClusterShapeOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             if global.output == .table {
                 FileHandle.standardError.write(
                     Data(
-                        ("Creating local cluster '\(name)': Berth runs AKS-style clusters on this machine "
+                        ("Creating local cluster '\(shape.name)': Berth runs AKS-style clusters on this machine "
                             + "('create aks' is 'create local').\n").utf8))
             }
-            try await ComputeTargetCommand.createLocal(
-                CreateComputeRequest(
-                    name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, description: description, sslConfiguration: try ssl.request()),
-                global: global)
+            try await ComputeTargetCommand.createLocal(try shape.request(), global: global)
         }
     }
 

@@ -27,33 +27,16 @@ struct ComputeTargetCommand: AsyncParsableCommand {
                 machine's cores. FastProd clusters need ≥ 12 vCPUs in total, DevTest ≥ 2.
                 """)
 
-        @Option(
-            name: [.short, .long], help: "Cluster name: 3–24 characters, starting with a letter; letters, digits, '-'.")
-        var name: String
-        @Option(name: .long, help: "FastProd (default) or DevTest.")
-        var clusterPurpose: String?
-        @Option(name: [.short, .customLong("agent-count")], help: "Number of agents (default 3; 1 for DevTest).")
-        var agentCount: Int?
-        @Option(
-            name: [.customShort("s"), .customLong("vm-size")],
-            help: "Azure VM size of each agent (default Standard_D3_v2).")
-        var vmSize: String?
+        @OptionGroup var shape: ClusterShapeOptions
         @Option(name: .long, help: "Total vCPUs, instead of agents × VM size.")
         var cores: Double?
         @Option(name: .customLong("memory-gb"), help: "Total memory in GB, with --cores.")
         var memoryGB: Double?
-        @Option(name: .long, help: "A description.")
-        var description: String?
-        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await ComputeTargetCommand.createLocal(
-                CreateComputeRequest(
-                    name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description,
-                    sslConfiguration: try ssl.request()),
-                global: global)
+                try shape.request(cores: cores, memoryInGB: memoryGB), global: global)
         }
     }
 
