@@ -157,10 +157,55 @@ struct RouterLimitsTests {
                     #expect(response.status == 200)
                     #expect(response.text == "live")
                 }
-                router.update(routeTable(generation: 2, replicas: [dead.endpoint]))
+                // Only the dead one left: the request waits maxQueueWaitMs for a replica that takes
+                // connections, then gets 503 saying why (not 502: no replica had it).
+                router.update(routeTable(generation: 2, maxQueueWaitMs: 200, replicas: [dead.endpoint]))
                 let response = try await TestHTTP.post(url, "{}")
-                #expect(response.status == 502)
+                #expect(response.status == 503)
+                #expect(response.routerError?.message.contains("took a connection") == true, "\(response.text)")
             }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func requestRefusedByItsReplicaWaitsForTheRestartedOne() async throws {
+        let dead = try await TestUpstream.start(id: "dead")
+        await dead.stop()
+        try await withUpstreams([("live", { _ in .respond(body: "restarted") })]) { upstreams in
+            try await withRouter { router, base in
+                // The table still lists the killed replica, as it does until the control plane
+                // learns of the death; its successor arrives under the same id at a new address.
+                let killed = ReplicaEndpoint(id: "svc-0", port: dead.endpoint.port)
+                router.update(routeTable(maxQueueWaitMs: 10_000, replicas: [killed]))
+                async let response = TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
+                try await eventually { router.load().services["svc"]?.queued == 1 }
+                let successor = ReplicaEndpoint(id: "svc-0", port: upstreams[0].endpoint.port)
+                router.update(routeTable(generation: 2, maxQueueWaitMs: 10_000, replicas: [successor]))
+                let answer = try await response
+                #expect(answer.status == 200)
+                #expect(answer.text == "restarted")
+            }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aRefusingReplicaIsTriedAgainOnceItsBackoffEnds() async throws {
+        let gone = try await TestUpstream.start(id: "svc-0")
+        let port = gone.port
+        await gone.stop()
+        var configuration = Router.Configuration(port: 0)
+        configuration.unreachableReplicaBackoff = .milliseconds(200)
+        try await withRouter(configuration) { router, base in
+            // The only replica refuses, and no new table comes: the request waits for the backoff
+            // to end, not for maxQueueWaitMs, and is then sent to the same address again.
+            router.update(routeTable(maxQueueWaitMs: 30_000, replicas: [ReplicaEndpoint(id: "svc-0", port: port)]))
+            let started = ContinuousClock.now
+            async let response = TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
+            try await eventually { router.load().services["svc"]?.queued == 1 }
+            let back = try await TestUpstream.start(id: "svc-0", port: port) { _ in .respond(body: "back") }
+            let answer = try await response
+            await back.stop()
+            #expect(answer.status == 200)
+            #expect(answer.text == "back")
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

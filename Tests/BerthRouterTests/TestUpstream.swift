@@ -53,8 +53,10 @@ final class TestUpstream: Sendable {
         self.ledger = ledger
     }
 
+    /// - Parameter port: the port to listen on; 0: one the OS picks.
     static func start(
-        id: String, _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
+        id: String, port: Int = 0,
+        _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
     ) async throws -> TestUpstream {
         let ledger = UpstreamLedger()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -65,7 +67,7 @@ final class TestUpstream: Sendable {
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(reply: reply, ledger: ledger))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
+            .bind(host: "127.0.0.1", port: port).get()
         return TestUpstream(id: id, port: channel.localAddress!.port!, channel: channel, ledger: ledger)
     }
 

@@ -20,9 +20,12 @@ final class LocalReplicaProcess: Sendable {
 
     /// Starts `berth replica` for `spec`, writing to `log` (appended) and `stdoutFile`.
     ///
-    /// - Parameter socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
+    /// - Parameters:
+    ///   - socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
+    ///   - onExit: called once, on a Foundation thread, as soon as the process has ended.
     static func start(
-        executable: URL, spec: DeploymentSpec, replicaID: String, socketPath: String?, log: URL, stdoutFile: URL
+        executable: URL, spec: DeploymentSpec, replicaID: String, socketPath: String?, log: URL, stdoutFile: URL,
+        onExit: @escaping @Sendable () -> Void = {}
     ) throws -> LocalReplicaProcess {
         let manager = FileManager.default
         try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -57,6 +60,7 @@ final class LocalReplicaProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutHandle
         process.standardError = logHandle
+        process.terminationHandler = { _ in onExit() }
         try process.run()
         return LocalReplicaProcess(process: process, stdoutFile: stdoutFile)
     }

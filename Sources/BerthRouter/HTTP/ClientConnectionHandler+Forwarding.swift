@@ -19,8 +19,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
 
         var plan: RouterRequestHandler.ForwardPlan
         var phase = Phase.admitting
-        /// The replica a connection could not be made to; the next try goes elsewhere.
-        var excluded: String?
+        /// Connections that could not be made for this request (each to a replica then passed over).
+        var connectFailures = 0
         var busyRetries = 0
         /// When the scoring clock runs out: it starts when the request first leaves for a replica,
         /// not while it queues.
@@ -37,6 +37,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
     static let busyBodyLimitBytes = 64 * 1024
 
+    /// Connections a request may fail to make before it is answered 502: enough for each replica
+    /// of a small service dying at once, few enough that a request never goes round for long.
+    static let maxConnectFailures = 4
+
     func forward(_ plan: RouterRequestHandler.ForwardPlan) {
         forwarding = Forwarding(plan: plan)
         admit()
@@ -47,7 +51,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     private func admit() {
         guard let context, let service = forwarding?.plan.service else { return }
         forwarding!.phase = .admitting
-        switch shared.admission.acquire(service: service, excluding: forwarding!.excluded, on: context.eventLoop) {
+        switch shared.admission.acquire(service: service, on: context.eventLoop) {
         case .done(let outcome):
             admitted(outcome)
         case .waiting(let token, let future):
@@ -261,20 +265,31 @@ extension ClientConnectionHandler: UpstreamResponseSink {
 
     // MARK: Outcomes
 
-    /// No response head came: another replica when no connection could be made (once), else 502/504.
+    /// No response head came: 502 or 504, unless no connection could be made.
+    ///
+    /// A connection that could not be made carried no byte of the request, so the request goes
+    /// back to admission whatever its method, and the replica is passed over for a while
+    /// (`AdmissionStateMachine.Policy.unreachableReplicaBackoff`): a killed replica stays in the
+    /// route table until the control plane learns of its death, and each request sent its way
+    /// until then failed. With no other replica the request waits, as any request does, up to
+    /// `maxQueueWaitMs`, for the restarted one.
     private func failedBeforeHead(_ failure: ReplicaProxy.Failure) {
         guard let lease = forwarding?.lease, let exchange else { return }
-        releaseLease()
-        let service = forwarding!.plan.service
+        let unreachable = failure.kind == .connect
+        forwarding!.lease = nil
+        if unreachable, let eventLoop = context?.eventLoop {
+            shared.admission.releaseUnreachable(lease, wakingWaitersOn: eventLoop)
+        } else {
+            shared.admission.release(lease)
+        }
         shared.logger.debug(
             "Replica gave no response", metadata: ["replica.id": "\(lease.replica.id)", "error": "\(failure)"])
-        if failure.kind == .connect, forwarding!.excluded == nil,
-            shared.admission.hasReplica(service: service, otherThan: lease.replica.id)
-        {
-            forwarding!.excluded = lease.replica.id
+        if unreachable, forwarding!.connectFailures < Self.maxConnectFailures {
+            forwarding!.connectFailures += 1
+            forwarding!.deadline = nil  // No replica had the request: its scoring clock has not started.
             return admit()
         }
-        finish(shared.response(for: failure, service, forwarding!.plan.route, exchange))
+        finish(shared.response(for: failure, forwarding!.plan.service, forwarding!.plan.route, exchange))
     }
 
     /// The replica answered 429: its slot counts as busy for a while, and the request queues
