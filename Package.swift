@@ -277,6 +277,7 @@ let package = Package(
             dependencies: [
                 "BerthCore", "BerthReplica", "BerthTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
