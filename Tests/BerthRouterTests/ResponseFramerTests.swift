@@ -66,6 +66,13 @@ struct ResponseFramerTests {
         }
     }
 
+    /// Found by fuzz-replica-responses: a chunk of size -5 made the router trap.
+    @Test func aNegativeChunkSizeIsRefused() {
+        #expect(throws: FramingError.self) {
+            _ = try Self.frame("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nab", step: 1000)
+        }
+    }
+
     @Test func informationalHeadsAreSkippedAndEmptyBodiesEnd() throws {
         let r = try Self.frame(
             "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)
