@@ -43,6 +43,11 @@ extension ControlPlaneClient {
         try await send(.GET, "/api/v1/computes/\(Self.escape(name))")
     }
 
+    /// Changes a compute target (the TLS of its scoring); returns it as it is now.
+    public func updateCompute(named name: String, _ request: UpdateComputeRequest) async throws -> ComputeTarget {
+        try await send(.PATCH, "/api/v1/computes/\(Self.escape(name))", body: request)
+    }
+
     /// Deletes (or, for attached clusters, detaches) a compute target.
     public func deleteCompute(named name: String, action: String = "delete") async throws {
         _ = try await send(

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import BerthCore
-import NIOCore
 import Foundation
+import NIOCore
 
 /// Typed calls for services (deploy, show, keys, logs, delete).
 extension ControlPlaneClient {
@@ -10,8 +10,12 @@ extension ControlPlaneClient {
         try await send(.POST, "/api/v1/services", body: request)
     }
 
-    public func services() async throws -> [Webservice] {
-        try await send(.GET, "/api/v1/services", as: ListResponse<Webservice>.self).value
+    /// The workspace's services; with `tags` or `properties` (each `key` or `key=value`), only
+    /// those that have all of them.
+    public func services(tags: [String] = [], properties: [String] = []) async throws -> [Webservice] {
+        let query = tags.map { "tag=\(Self.escape($0))" } + properties.map { "property=\(Self.escape($0))" }
+        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
+        return try await send(.GET, "/api/v1/services" + suffix, as: ListResponse<Webservice>.self).value
     }
 
     public func service(named name: String) async throws -> Webservice {
@@ -36,11 +40,15 @@ extension ControlPlaneClient {
         try await send(.POST, "/api/v1/services/\(Self.escape(name))/regenerateKeys", body: request)
     }
 
-    /// The tail of the service's replica logs.
-    public func serviceLogs(named name: String, lines: Int?, replica: String?) async throws -> String {
+    /// The tail of the service's replica logs; with `initOnly`, the last deploy's log and the
+    /// replicas' start-up instead (`get-logs --init`).
+    public func serviceLogs(named name: String, lines: Int?, replica: String?, initOnly: Bool = false) async throws
+        -> String
+    {
         var query: [String] = []
         if let lines { query.append("tail=\(lines)") }
         if let replica { query.append("replica=\(Self.escape(replica))") }
+        if initOnly { query.append("init=true") }
         let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
         return try await send(.GET, "/api/v1/services/\(Self.escape(name))/logs" + suffix, as: [String: String].self)[
             "content"] ?? ""

@@ -59,7 +59,10 @@ public struct ControlPlaneClient: Sendable {
             )
         }
         // A router certificate minted from the workspace CA: scoring through it trusts that CA.
-        let client = try info.routerCAFile.map { try WorkspaceHTTPClients.client(trusting: $0) } ?? http
+        // So are compute targets' certificates issued by it (`--ssl-self-signed`, leaf domain labels).
+        let workspaceCA = SDKCABundle.workspaceCA(in: layout).path
+        let caFile = info.routerCAFile ?? (FileManager.default.fileExists(atPath: workspaceCA) ? workspaceCA : nil)
+        let client = try caFile.map { try WorkspaceHTTPClients.client(trusting: $0) } ?? http
         return ControlPlaneClient(
             baseURL: info.controlPlaneURL, token: token.trimmingCharacters(in: .whitespacesAndNewlines), http: client)
     }

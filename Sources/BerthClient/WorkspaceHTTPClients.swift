@@ -8,13 +8,13 @@ import Synchronization
 /// HTTP clients that trust a workspace's own certificate authority (a router serving a
 /// certificate minted by `berth server --ssl-self-signed`), one per CA file, kept for the
 /// process's life like `HTTPClient.shared`, so none is ever shut down while in use.
-enum WorkspaceHTTPClients {
+package enum WorkspaceHTTPClients {
     private static let clients = Mutex<[String: HTTPClient]>([:])
 
     /// The client trusting the CA in `caFile`.
     ///
     /// - Throws: `BerthError` when the file cannot be read or holds no certificate.
-    static func client(trusting caFile: String) throws -> HTTPClient {
+    package static func client(trusting caFile: String) throws -> HTTPClient {
         if let client = clients.withLock({ $0[caFile] }) { return client }
         guard let pem = try? String(contentsOfFile: caFile, encoding: .utf8) else {
             throw BerthError(
@@ -22,9 +22,14 @@ enum WorkspaceHTTPClients {
                 "Cannot read the workspace CA '\(caFile)' that the router's certificate comes from; run the CLI as the "
                     + "user who runs the server.")
         }
-        let tls: TLSConfiguration
+        var tls: TLSConfiguration
         do {
             tls = try TLSConfiguration.makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
+            // The system's roots too: a compute target may serve a publicly issued certificate.
+            if case .certificates(let authorities) = tls.trustRoots {
+                tls.trustRoots = .default
+                tls.additionalTrustRoots = [.certificates(authorities)]
+            }
         } catch {
             throw BerthError(.unavailable, "The workspace CA '\(caFile)' is not usable: \(error)")
         }

@@ -50,6 +50,7 @@ final class DoubleController: Sendable {
 
     /// One pass; returns the runners of Pods to start.
     func reconcile() -> [DoublePodRunner] {
+        store.finalizeNamespaces()
         reconcileDeployments()
         let runners = schedulePods()
         reconcileEndpointSlices()
@@ -83,7 +84,8 @@ final class DoubleController: Sendable {
         var runners: [DoublePodRunner] = []
         for index in pods.indices {
             let pod = pods[index]
-            guard let name = pod["metadata"]?["name"]?.stringValue, let namespace = pod["metadata"]?["namespace"]?.stringValue,
+            guard let name = pod["metadata"]?["name"]?.stringValue,
+                let namespace = pod["metadata"]?["namespace"]?.stringValue,
                 let uid = pod["metadata"]?["uid"]?.stringValue
             else { continue }
             if pod["spec"]?["nodeName"] == nil {
@@ -101,9 +103,16 @@ final class DoubleController: Sendable {
                 case .failure(let refusal):
                     let status: JSONValue = [
                         "phase": "Pending",
-                        "conditions": [["type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": .string(refusal.message)]],
+                        "conditions": [
+                            [
+                                "type": "PodScheduled", "status": "False", "reason": "Unschedulable",
+                                "message": .string(refusal.message),
+                            ]
+                        ],
                     ]
-                    if pod["status"] != status { _ = try? store.patch(.pod, namespace: namespace, name: name, ["status": status]) }
+                    if pod["status"] != status {
+                        _ = try? store.patch(.pod, namespace: namespace, name: name, ["status": status])
+                    }
                     continue
                 }
             }
@@ -132,7 +141,8 @@ final class DoubleController: Sendable {
         var wanted: [String: JSONValue] = [:]
         for service in all(DoubleKind.all[3]) {
             for slice in DoubleEndpointSlices.slices(service: service, pods: pods) {
-                let key = "\(slice["metadata"]?["namespace"]?.stringValue ?? "")/\(slice["metadata"]?["name"]?.stringValue ?? "")"
+                let key =
+                    "\(slice["metadata"]?["namespace"]?.stringValue ?? "")/\(slice["metadata"]?["name"]?.stringValue ?? "")"
                 wanted[key] = slice
             }
         }

@@ -136,10 +136,14 @@ struct DoublePodRunner: Sendable {
         return .object(state)
     }
 
-    /// Runs the container's `preStop` hook (the `sleep` action; the double runs no `exec` hooks)
-    /// while the process keeps serving; returns how long it took, which counts against the grace period.
+    /// Runs the container's `preStop` hook (the `sleep` action, or an `exec` of `sleep N`; the
+    /// double runs no other `exec` hooks) while the process keeps serving; returns how long it
+    /// took, which counts against the grace period.
     private func preStop(_ container: JSONValue, process: ChildProcess, grace: Duration) async -> Duration {
-        guard let seconds = container["lifecycle"]?["preStop"]?["sleep"]?["seconds"]?.numberValue else { return .zero }
+        let hook = container["lifecycle"]?["preStop"]
+        let command = hook?["exec"]?["command"]?.arrayValue ?? []
+        let execSleep = command.count == 2 && command[0] == "sleep" ? command[1].stringValue.flatMap(Double.init) : nil
+        guard let seconds = hook?["sleep"]?["seconds"]?.numberValue ?? execSleep else { return .zero }
         let start = ContinuousClock.now
         let end = start + min(.seconds(seconds), grace)
         while ContinuousClock.now < end, process.exit == nil, !Task.isCancelled {

@@ -7,12 +7,15 @@ import NIOCore
 struct DoubleResponder: Sendable {
     let store: DoubleStore
     let serverVersion: String
+    /// Major and minor version, as `/version` reports them beside `gitVersion`.
+    let kubernetesVersion: (major: Int, minor: Int)
     /// Where Pods' logs are (`pods/NAME/log`), when the double runs Pods.
     let podLogs: URL?
     /// Called after every successful write, so the double's controllers react at once.
     let onChange: @Sendable () -> Void
 
     func respond(to request: Request) async -> Response {
+        store.record(request: "\(request.method) \(request.uri.path)" + (request.uri.query.map { "?\($0)" } ?? ""))
         do {
             return try await handle(request)
         } catch let status as DoubleStatus {
@@ -27,11 +30,14 @@ struct DoubleResponder: Sendable {
         if path == "/version", request.method == .get {
             return Self.json(
                 [
-                    "major": "1", "minor": "31", "gitVersion": .string(serverVersion), "platform": "linux/amd64",
+                    "major": .string(String(kubernetesVersion.major)),
+                    "minor": .string(String(kubernetesVersion.minor)),
+                    "gitVersion": .string(serverVersion), "platform": "linux/amd64",
                 ], status: 200)
         }
         guard let target = DoubleRequestPath(path) else {
-            throw DoubleStatus(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+            throw DoubleStatus(
+                code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         let query = request.uri.queryParameters
         let selector = DoubleLabelSelector(query["labelSelector"].map { String($0) })
@@ -42,11 +48,10 @@ struct DoubleResponder: Sendable {
             return try watch(target, selector: selector, after: version, timeoutSeconds: timeout)
         case (.get, nil, nil):
             let (items, version) = store.list(target.kind, namespace: target.namespace, selector: selector)
-            return Self.json(
-                [
-                    "kind": .string("\(target.kind.kind)List"), "apiVersion": .string(target.kind.apiVersion),
-                    "metadata": ["resourceVersion": .string(String(version))], "items": .array(items),
-                ], status: 200)
+            let page = try DoubleListPage.page(
+                items: items, version: version, limit: query["limit"].flatMap { Int(String($0)) },
+                continue: query["continue"].map { String($0) })
+            return Self.json(page.body(kind: target.kind), status: 200)
         case (.post, nil, nil):
             let created = try store.create(target.kind, namespace: target.namespace, try await body(of: request))
             onChange()
@@ -54,26 +59,32 @@ struct DoubleResponder: Sendable {
         case (.get, let name?, nil):
             return Self.json(try existing(target, name), status: 200)
         case (.put, let name?, nil):
-            let replaced = try store.replace(target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let replaced = try store.replace(
+                target.kind, namespace: target.namespace, name: name, try await body(of: request))
             onChange()
             return Self.json(replaced, status: 200)
         case (.patch, let name?, nil):
             try requireMergePatch(request)
-            let patched = try store.patch(target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let patched = try store.patch(
+                target.kind, namespace: target.namespace, name: name, try await body(of: request))
             onChange()
             return Self.json(patched, status: 200)
         case (.delete, let name?, nil):
             try store.delete(target.kind, namespace: target.namespace, name: name)
             onChange()
             return Self.json(
-                ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": ["name": .string(name)]],
+                [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
+                    "details": ["name": .string(name)],
+                ],
                 status: 200)
         case (.get, let name?, "log") where target.kind == .pod:
             _ = try existing(target, name)
             let container = query["container"].map { String($0) } ?? "replica"
             let lines = query["tailLines"].flatMap { Int(String($0)) } ?? 5000
             let text = DoublePodRunner.log(
-                in: podLogs?.appendingPathComponent("\(target.namespace ?? "default")-\(name)/logs"), container: container,
+                in: podLogs?.appendingPathComponent("\(target.namespace ?? "default")-\(name)/logs"),
+                container: container,
                 lines: lines)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain"
@@ -86,8 +97,10 @@ struct DoubleResponder: Sendable {
             let sent = try await body(of: request)
             let current = Self.scale(of: try existing(target, name))
             let scale = request.method == .patch ? JSONMergePatch.apply(sent, to: current) : sent
-            guard let replicas = scale["spec"]?["replicas"]?.numberValue, replicas >= 0, replicas == replicas.rounded() else {
-                throw DoubleStatus.invalid(target.kind, name, "spec.replicas: Invalid value: must be a whole number ≥ 0")
+            guard let replicas = scale["spec"]?["replicas"]?.numberValue, replicas >= 0, replicas == replicas.rounded()
+            else {
+                throw DoubleStatus.invalid(
+                    target.kind, name, "spec.replicas: Invalid value: must be a whole number ≥ 0")
             }
             let updated = try store.patch(
                 target.kind, namespace: target.namespace, name: name, ["spec": ["replicas": .number(replicas)]])
@@ -129,22 +142,38 @@ struct DoubleResponder: Sendable {
         return [
             "kind": "Scale", "apiVersion": "autoscaling/v1",
             "metadata": [
-                "name": deployment["metadata"]?["name"] ?? .null, "namespace": deployment["metadata"]?["namespace"] ?? .null,
+                "name": deployment["metadata"]?["name"] ?? .null,
+                "namespace": deployment["metadata"]?["namespace"] ?? .null,
                 "resourceVersion": deployment["metadata"]?["resourceVersion"] ?? .null,
             ],
             "spec": ["replicas": deployment["spec"]?["replicas"] ?? 1],
             "status": [
                 "replicas": deployment["status"]?["replicas"] ?? 0,
-                "selector": .string(labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")),
+                "selector": .string(
+                    labels.keys.sorted().map { "\($0)=\(labels[$0]?.stringValue ?? "")" }.joined(separator: ",")),
             ],
         ]
     }
 
     /// A `watch=true` answer: one JSON event per line, until the timeout or the client leaves.
-    private func watch(_ target: DoubleRequestPath, selector: DoubleLabelSelector, after version: Int?, timeoutSeconds: Int)
+    private func watch(
+        _ target: DoubleRequestPath, selector: DoubleLabelSelector, after version: Int?, timeoutSeconds: Int
+    )
         throws(DoubleStatus) -> Response
     {
-        let (id, events) = try store.watch(target.kind, namespace: target.namespace, selector: selector, after: version)
+        let watched: (id: Int, events: AsyncStream<DoubleState.Event>)
+        do {
+            watched = try store.watch(target.kind, namespace: target.namespace, selector: selector, after: version)
+        } catch let status where status.code == 410 {
+            // As a real API server (its watch cache) does: 200, then the expiry as an ERROR event.
+            let line: JSONValue = ["type": "ERROR", "object": status.body]
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json"
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody(byteBuffer: ByteBuffer(string: line.canonicalJSON + "\n")))
+        }
+        let (id, events) = watched
         let store = self.store
         let body = ResponseBody { writer in
             defer { store.stopWatching(id) }

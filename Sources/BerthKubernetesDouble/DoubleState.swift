@@ -27,9 +27,16 @@ struct DoubleState: Sendable {
     typealias Deliveries = [(AsyncStream<Event>.Continuation, Event)]
 
     private(set) var resourceVersion = 0
-    private(set) var objects: [DoubleObjectKey: JSONValue] = [:]
-    private var history: [Event] = []
-    private var watchers: [Int: Watcher] = [:]
+    var objects: [DoubleObjectKey: JSONValue] = [:]
+    var history: [Event] = []
+    var watchers: [Int: Watcher] = [:]
+    /// Seconds a deleted namespace stays `Terminating` before it is gone, as a real one does
+    /// while its content is finalized (0: it goes at once).
+    var namespaceTerminationSeconds: Double = 0
+    /// Whether the served Kubernetes version takes the `sleep` preStop action (1.30+).
+    var serverHasSleepAction = true
+    /// When each `Terminating` namespace is finally removed.
+    var namespacesGoneAt: [String: Date] = [:]
     private var nextWatcherID = 0
     /// How many past events a watch may resume from; older resourceVersions get 410 Gone.
     static let historyLimit = 5000
@@ -62,6 +69,8 @@ struct DoubleState: Sendable {
                 "metadata.name: Invalid value: \"\(name)\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.'"
             )
         }
+        try Self.checkLabels(kind, name: name, body)
+        try checkLifecycle(kind, name: name, body)
         if kind.isNamespaced {
             let bodyNamespace = metadata["namespace"]?.stringValue
             if let bodyNamespace, let namespace, bodyNamespace != namespace {
@@ -71,8 +80,11 @@ struct DoubleState: Sendable {
             guard let target = namespace ?? bodyNamespace else {
                 throw DoubleStatus.badRequest("a namespaced object needs a namespace")
             }
-            guard object(.namespace, namespace: nil, name: target) != nil else {
+            guard let home = object(.namespace, namespace: nil, name: target) else {
                 throw DoubleStatus.notFound(.namespace, target)
+            }
+            if home["metadata"]?["deletionTimestamp"] != nil {
+                throw DoubleStatus.namespaceTerminating(kind, name, namespace: target)
             }
             metadata["namespace"] = .string(target)
         }
@@ -106,8 +118,12 @@ struct DoubleState: Sendable {
         {
             throw DoubleStatus.conflict(kind, name)
         }
+        try Self.checkLabels(kind, name: name, body)
+        try checkLifecycle(kind, name: name, body)
         guard metadata["name"]?.stringValue == name else {
-            throw DoubleStatus.badRequest("the name of the object (\(metadata["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))")
+            throw DoubleStatus.badRequest(
+                "the name of the object (\(metadata["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))"
+            )
         }
         for field in ["uid", "creationTimestamp", "namespace", "generation"] {
             metadata[field] = current["metadata"]?[field]
@@ -160,7 +176,11 @@ struct DoubleState: Sendable {
             metadata["deletionGracePeriodSeconds"] = .number(grace)
             return commit(key: key, members: members, metadata: metadata)
         }
+        if kind == .namespace, !force, namespaceTerminationSeconds > 0, let namespace = objects[key] {
+            return terminate(namespace: namespace, key: key, now: now)
+        }
         guard let current = objects.removeValue(forKey: key) else { throw DoubleStatus.notFound(kind, name) }
+        namespacesGoneAt[name] = nil
         resourceVersion += 1
         var deliveries = record(key: key, type: "DELETED", object: current)
         let uid = current["metadata"]?["uid"]
@@ -197,7 +217,7 @@ struct DoubleState: Sendable {
         watchers[id] = nil
     }
 
-    private mutating func commit(key: DoubleObjectKey, members: [String: JSONValue], metadata: [String: JSONValue])
+    mutating func commit(key: DoubleObjectKey, members: [String: JSONValue], metadata: [String: JSONValue])
         -> (JSONValue, Deliveries)
     {
         var members = members
@@ -210,7 +230,7 @@ struct DoubleState: Sendable {
         return (stored, record(key: key, type: "MODIFIED", object: stored))
     }
 
-    private mutating func record(key: DoubleObjectKey, type: String, object: JSONValue) -> Deliveries {
+    mutating func record(key: DoubleObjectKey, type: String, object: JSONValue) -> Deliveries {
         let event = Event(resourceVersion: resourceVersion, key: key, type: type, object: object)
         history.append(event)
         if history.count > Self.historyLimit { history.removeFirst(history.count - Self.historyLimit) }

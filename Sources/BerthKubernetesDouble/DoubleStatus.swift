@@ -36,6 +36,28 @@ struct DoubleStatus: Error, Sendable {
     static func gone(_ message: String) -> Self { Self(code: 410, reason: "Expired", message: message) }
     static func badRequest(_ message: String) -> Self { Self(code: 400, reason: "BadRequest", message: message) }
     static func methodNotAllowed() -> Self {
-        Self(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
+        Self(
+            code: 405, reason: "MethodNotAllowed",
+            message: "the server does not allow this method on the requested resource")
+    }
+}
+
+extension DoubleStatus {
+    /// What the API server answers a create in a namespace that is being deleted.
+    static func namespaceTerminating(_ kind: DoubleKind, _ name: String, namespace: String) -> Self {
+        Self(
+            code: 403, reason: "Forbidden",
+            message:
+                "\(kind.plural) \"\(name)\" is forbidden: unable to create new content in namespace \(namespace) because it is being terminated"
+        )
+    }
+
+    /// What the API server answers an object carrying a label that is not a valid label.
+    static func invalidLabel(_ kind: DoubleKind, _ name: String, field: String, value: String, isKey: Bool) -> Self {
+        let rule =
+            isKey
+            ? "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"
+            : "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+        return invalid(kind, name, "\(field): Invalid value: \"\(value)\": \(rule)")
     }
 }

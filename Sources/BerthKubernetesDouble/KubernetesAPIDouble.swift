@@ -5,12 +5,14 @@ import Logging
 import NIOCore
 
 /// A test double of a Kubernetes API server: a real HTTP server on 127.0.0.1 speaking the REST
-/// protocol for what Berth uses — create/get/list/replace/merge-patch/delete, `watch=true` streams,
-/// `resourceVersion` (conflicts and 410 Gone), 404/409/422 `Status` bodies, a Deployment's `scale`
-/// subresource, `/version`, and Nodes with allocatable CPU.
+/// protocol for what Berth uses — create/get/list (paginated with `limit`/`continue`)/replace/
+/// merge-patch/delete, `watch=true` streams, `resourceVersion` (conflicts, and expiry as an
+/// in-stream `ERROR` event with a 410 `Status`), 404/409/422 `Status` bodies, a Deployment's
+/// `scale` subresource, `/version`, Nodes with allocatable CPU, and namespaces that stay
+/// `Terminating` for a while after a delete.
 ///
 /// It is a double, not a cluster: it keeps objects in memory, does no admission or schema checks
-/// beyond names (manifests are checked separately by `python/k8s_validator`), no authentication
+/// beyond names and labels (manifests are checked separately by `python/k8s_validator`), no authentication
 /// and no TLS (it serves plain HTTP; kubeconfig handling of certificates is unit-tested apart).
 ///
 /// ```swift
@@ -25,19 +27,25 @@ public enum KubernetesAPIDouble {
         public var nodes: [Node]
         /// Namespaces that exist from the start (`default` and `kube-system`, as in a cluster).
         public var namespaces: [String]
-        /// `gitVersion` of `/version`.
+        /// `gitVersion` of `/version` (`vMAJOR.MINOR.PATCH…`): its major and minor version are
+        /// `/version`'s too, and decide what the double accepts (the `sleep` preStop action from 1.30).
         public var serverVersion: String
         /// How Pods are run; nil creates and schedules Pods without starting anything.
         public var podRuntime: PodRuntime?
+        /// Seconds a deleted namespace stays `Terminating` (its content gone, new content refused
+        /// with 403) before it disappears, as on a real cluster; 0 removes it at once.
+        public var namespaceTerminationSeconds: Double
 
         public init(
             nodes: [Node] = [Node(name: "node-1", cpu: "4")], namespaces: [String] = ["default", "kube-system"],
-            serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil
+            serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil,
+            namespaceTerminationSeconds: Double = 0
         ) {
             self.nodes = nodes
             self.namespaces = namespaces
             self.serverVersion = serverVersion
             self.podRuntime = podRuntime
+            self.namespaceTerminationSeconds = namespaceTerminationSeconds
         }
     }
 
@@ -84,7 +92,10 @@ public enum KubernetesAPIDouble {
         _ configuration: Configuration = Configuration(), logger: Logger = quietLogger,
         _ body: @Sendable (RunningKubernetesAPIDouble) async throws -> T
     ) async throws -> T {
-        let store = DoubleStore()
+        let version = configuration.kubernetesVersion
+        let store = DoubleStore(
+            namespaceTerminationSeconds: configuration.namespaceTerminationSeconds,
+            serverHasSleepAction: version.major > 1 || version.minor >= 30)
         for namespace in configuration.namespaces {
             try store.create(.namespace, namespace: nil, ["metadata": ["name": .string(namespace)]])
         }
@@ -93,7 +104,8 @@ public enum KubernetesAPIDouble {
         }
         let controller = DoubleController(store: store, runtime: configuration.podRuntime)
         let responder = DoubleResponder(
-            store: store, serverVersion: configuration.serverVersion, podLogs: configuration.podRuntime?.workDirectory,
+            store: store, serverVersion: configuration.serverVersion, kubernetesVersion: version,
+            podLogs: configuration.podRuntime?.workDirectory,
             onChange: { controller.wake() })
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
@@ -189,5 +201,14 @@ public struct RunningKubernetesAPIDouble: Sendable {
     public func objects(kind: String) -> [JSONValue] {
         guard let kind = DoubleKind.all.first(where: { $0.kind == kind }) else { return [] }
         return store.list(kind, namespace: nil, selector: DoubleLabelSelector(nil)).items
+    }
+}
+
+extension KubernetesAPIDouble.Configuration {
+    /// Major and minor version of `serverVersion` (`v1.28.5-eks-…` → 1, 28); 1.31 when unreadable.
+    var kubernetesVersion: (major: Int, minor: Int) {
+        let parts = serverVersion.drop { $0 == "v" }.split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
+        guard parts.count >= 2, let major = parts[0], let minor = parts[1] else { return (1, 31) }
+        return (major, minor)
     }
 }

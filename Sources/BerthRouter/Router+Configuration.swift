@@ -71,6 +71,10 @@ extension Router {
         /// only TLS, and new connections get a renewed certificate as soon as the context has it
         /// (run the context in the same `ServiceGroup` so it watches its files). Default nil.
         package var tls: ReloadingTLSContext? = nil
+        /// Certificates chosen by the name a TLS client asks for (SNI): the compute targets with
+        /// an `sslConfiguration`. With them and no `tls`, one port serves plain HTTP and TLS, told
+        /// apart by the first byte; with `tls` too, it is the certificate for other names. Default nil.
+        package var serverNames: ServerNameCertificates? = nil
 
         public init(
             host: String = "127.0.0.1",

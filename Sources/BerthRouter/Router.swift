@@ -1,4 +1,5 @@
 import BerthCore
+import BerthTLS
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -173,9 +174,14 @@ public final class Router: Service, Sendable {
             .serverChannelOption(Self.reusePort, value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)
-            .childChannelInitializer { [tls = configuration.tls] channel in
+            .childChannelInitializer { [tls = configuration.tls, serverNames = configuration.serverNames] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let tls { try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler()) }
+                    if let serverNames, !serverNames.isEmpty {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ServerNameTLSHandler(certificates: serverNames, fallback: tls))
+                    } else if let tls {
+                        try channel.pipeline.syncOperations.addHandler(tls.makeServerHandler())
+                    }
                     guard registry.add(channel) else {
                         try channel.pipeline.syncOperations.addHandler(
                             RefusedConnectionHandler(limit: registry.maxConnections, shared: handler))

@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import BerthCore
 import BerthKubernetes
+import BerthTLS
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -28,6 +30,10 @@ public final class RouteFeedFollower: Service, Sendable {
         public var streamTimeout: Duration = .seconds(300)
         /// Waits between reconnection attempts.
         public var backoff = FeedBackoff()
+
+        /// The CA (PEM) the control plane's certificate is checked against, beside the system's
+        /// (`--feed-ca-file`); nil: the system's only.
+        public var trustedCAPEM: String? = nil
 
         public init(controlPlaneURL: String, compute: String, token: String) {
             self.controlPlaneURL = controlPlaneURL
@@ -78,6 +84,18 @@ public final class RouteFeedFollower: Service, Sendable {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.timeout = .init(
             connect: .seconds(3), read: .seconds(max(1, self.configuration.heartbeat.components.seconds) * 3))
+        if let pem = self.configuration.trustedCAPEM {
+            do {
+                var tls = try TLSConfiguration.makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
+                if case .certificates(let authorities) = tls.trustRoots {
+                    tls.trustRoots = .default
+                    tls.additionalTrustRoots = [.certificates(authorities)]
+                }
+                configuration.tlsConfiguration = tls
+            } catch {
+                logger.error("The control plane's CA is not usable; trusting the system's CAs only: \(error)")
+            }
+        }
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         await follow(http: http)
         try? await http.shutdown()
@@ -121,12 +139,18 @@ public final class RouteFeedFollower: Service, Sendable {
     /// One watch, until it ends, fails or goes silent. `received` counts its lines.
     func followOnce(http: HTTPClient, received: LineCounter) async throws {
         let configuration = self.configuration
-        let compute = configuration.compute.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? configuration.compute
-        let base = configuration.controlPlaneURL.hasSuffix("/") ? String(configuration.controlPlaneURL.dropLast()) : configuration.controlPlaneURL
+        let compute =
+            configuration.compute.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)
+            ?? configuration.compute
+        let base =
+            configuration.controlPlaneURL.hasSuffix("/")
+            ? String(configuration.controlPlaneURL.dropLast()) : configuration.controlPlaneURL
         let heartbeatSeconds = max(1, configuration.heartbeat.components.seconds)
         let timeoutSeconds = max(1, configuration.streamTimeout.components.seconds)
         var request = HTTPClientRequest(
-            url: "\(base)/api/v1/routes?compute=\(compute)&watch=true&heartbeatSeconds=\(heartbeatSeconds)&timeoutSeconds=\(timeoutSeconds)")
+            url:
+                "\(base)/api/v1/routes?compute=\(compute)&watch=true&heartbeatSeconds=\(heartbeatSeconds)&timeoutSeconds=\(timeoutSeconds)"
+        )
         request.headers.add(name: "Authorization", value: "Bearer \(configuration.token)")
         let response: HTTPClientResponse
         do {
@@ -152,7 +176,9 @@ public final class RouteFeedFollower: Service, Sendable {
                             if self.away.exchange(false, ordering: .relaxed) {
                                 logger.info("Following the control plane's route feed again")
                             } else {
-                                logger.info("Following the control plane's route feed", metadata: ["compute": "\(configuration.compute)"])
+                                logger.info(
+                                    "Following the control plane's route feed",
+                                    metadata: ["compute": "\(configuration.compute)"])
                             }
                         }
                         let event: RouteFeedEvent

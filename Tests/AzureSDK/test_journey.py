@@ -7,7 +7,9 @@ import json
 import os
 import pathlib
 import shutil
+import subprocess
 import tempfile
+import threading
 
 import pytest
 import requests
@@ -93,8 +95,19 @@ def test_deploy_with_an_environment(ws, capsys):
     assert service.state == "Healthy", service.get_logs()
     printed = capsys.readouterr().out
     assert "Healthy" in printed or "Succeeded" in printed
+    # What cannot apply on Berth is said in the progress the SDK prints, not dropped.
+    assert "baseImage" in printed and "driver wrapper" in printed, printed
     state["service"] = service
     state["inference_config"] = inference_config
+
+
+def test_a_name_in_use_needs_overwrite(ws):
+    deployment_config = AksWebservice.deploy_configuration(cpu_cores=0.1, memory_gb=0.5, num_replicas=1)
+    with pytest.raises(WebserviceException, match="already exists"):
+        Model.deploy(
+            ws, "myservice", [state["model"]], state["inference_config"], deployment_config,
+            deployment_target=state["target"])
+    assert Webservice(ws, "myservice").state == "Healthy"
 
 
 def test_run_and_keys(ws):
@@ -123,15 +136,34 @@ def test_update_to_token_auth_and_new_models(ws):
     assert requests.post(service.scoring_uri, json.dumps({"data": [1]}), headers=headers).status_code == 200
     v2 = Model.register(ws, model_path=str(FIXTURES / "model-v2" / "model.json"), model_name="mymodel")
     assert v2.version == 2
-    service.update(models=[v2], inference_config=state["inference_config"])
-    service.wait_for_deployment(show_output=True)
+    # Scoring goes on while the new model rolls out; no request may fail.
+    answers, rolling = [], threading.Event()
+
+    def score():
+        while not rolling.is_set():
+            answer = requests.post(service.scoring_uri, json.dumps({"data": [1]}), headers=headers)
+            answers.append((answer.status_code, answer.json().get("model") if answer.ok else answer.text))
+
+    scorer = threading.Thread(target=score)
+    scorer.start()
+    try:
+        service.update(models=[v2], inference_config=state["inference_config"])
+        service.wait_for_deployment(show_output=True)
+    finally:
+        rolling.set()
+        scorer.join()
     assert service.state == "Healthy"
+    assert answers and all(status == 200 for status, _ in answers), [a for a in answers if a[0] != 200][:5]
+    assert answers[-1][1] == "two"
     assert service.run(json.dumps({"data": [1]}))["model"] == "two"
     assert Webservice(ws, "myservice").tags == {"stage": "two"}
 
 
 def test_list_and_delete(ws):
     assert "myservice" in [s.name for s in Webservice.list(ws)]
+    assert [s.name for s in Webservice.list(ws, tags=[["stage", "two"]])] == ["myservice"]
+    assert Webservice.list(ws, tags=[["stage", "one"]]) == []
+    assert [m.version for m in Model.list(ws, name="mymodel", tags=[["area", "demo"]])] == [1]
     state["service"].delete()
     with pytest.raises(WebserviceException):
         Webservice(ws, "myservice")
@@ -147,3 +179,18 @@ def test_another_workspace_is_not_found(ws):
     # What Azure's SDK raises for a workspace that does not exist.
     with pytest.raises(ProjectSystemException, match="Workspace not found"):
         Workspace(ws.subscription_id, ws.resource_group, "someoneelse", auth=BerthAuthentication())
+
+
+def test_download_models(ws, tmp_path):
+    # Registered through the SDK: the files come back under their own names.
+    Model(ws, "mymodel", version=1).download(target_dir=str(tmp_path / "one"))
+    assert json.loads((tmp_path / "one" / "model.json").read_text()) == {"version": "one"}
+    Model(ws, "foldermodel").download(target_dir=str(tmp_path / "folder"))
+    assert (tmp_path / "folder" / "folder-model" / "nested" / "config.txt").read_text() == "nested\n"
+    # Registered with the berth CLI: the SDK finds and downloads it the same way.
+    subprocess.run(
+        ["berth", "model", "register", "-n", "climodel", "-p", str(FIXTURES / "folder-model")],
+        check=True, stdout=subprocess.DEVNULL)
+    Model(ws, "climodel").download(target_dir=str(tmp_path / "cli"))
+    assert (tmp_path / "cli" / "nested" / "config.txt").read_text() == "nested\n"
+    assert (tmp_path / "cli" / "weights.bin").read_text() == "weights\n"

@@ -29,6 +29,8 @@ struct AzureTranslationTests {
             "https://blob.test/\(container)/\(name)?sp=\(permissions)"
         }
 
+        func index(_ blob: UploadedBlob, container: String) async throws { blobs.append(blob) }
+
         func files(container: String, prefix: String) async throws -> [UploadedBlob] {
             blobs.filter { $0.name.hasPrefix(prefix) }.sorted { $0.name < $1.name }
         }
@@ -164,5 +166,19 @@ struct AzureTranslationTests {
         #expect(AzureDeployTranslation.pinnedMinor("python=3.10.18") == "3.10")
         #expect(AzureDeployTranslation.pinnedMinor("python") == nil)
         #expect(AzureDeployTranslation.pinnedMinor("python=3") == nil)
+    }
+}
+
+@Suite("Azure list filters")
+struct AzureTagQueryTests {
+    @Test("tags=key=value,key filters on equality and presence; an empty query matches everything")
+    func filters() {
+        let query = AzureTagQuery(parsing: "stage=two,team")
+        #expect(query.matches(["stage": "two", "team": "a"]))
+        #expect(!query.matches(["stage": "one", "team": "a"]))
+        #expect(!query.matches(["stage": "two"]))
+        #expect(!query.matches(nil))
+        #expect(AzureTagQuery(parsing: nil).matches(nil))
+        #expect(AzureTagQuery(parsing: "").matches(["x": "y"]))
     }
 }

@@ -21,7 +21,7 @@ struct DeploymentConfigFileTests {
           "namespace": "team-a",
           "appInsightsEnabled": true,
           "dataCollection": {"storageEnabled": true, "eventHubEnabled": false},
-          "keys": {"primaryKey": "p-key", "secondaryKey": "s-key"},
+          "keys": {"primaryKey": "p-key-0123456789ab", "secondaryKey": "s-key-0123456789ab"},
           "computeTargetName": "aks-1"
         }
         """
@@ -65,7 +65,7 @@ struct DeploymentConfigFileTests {
         #expect(file.namespace == "team-a")
         #expect(file.appInsightsEnabled == true)
         #expect(file.dataCollection == .init(storageEnabled: true, eventHubEnabled: false))
-        #expect(file.keys == .init(primaryKey: "p-key", secondaryKey: "s-key"))
+        #expect(file.keys == .init(primaryKey: "p-key-0123456789ab", secondaryKey: "s-key-0123456789ab"))
         #expect(file.computeTargetName == "aks-1")
     }
 

@@ -11,15 +11,16 @@ struct DeploymentConfigWarningTests {
             """
         let parsed = try ConfigTestSupport.deployment(json)
         #expect(
-            parsed.warnings == [
-                "deploymentconfig.json: unknown field 'autoScaler.foo' is ignored.",
-                "deploymentconfig.json: unknown field 'livenessProbeRequirements.bar' is ignored.",
-                "deploymentconfig.json: unknown field 'dataCollection.baz' is ignored.",
-                "deploymentconfig.json: unknown field 'foo' is ignored.",
-            ].sorted(by: { first, second in
-                // nested objects are read (and warn) before the top level finishes
-                first.contains("'foo'") ? false : second.contains("'foo'") ? true : false
-            })
+            parsed.warnings
+                == [
+                    "deploymentconfig.json: unknown field 'autoScaler.foo' is ignored.",
+                    "deploymentconfig.json: unknown field 'livenessProbeRequirements.bar' is ignored.",
+                    "deploymentconfig.json: unknown field 'dataCollection.baz' is ignored.",
+                    "deploymentconfig.json: unknown field 'foo' is ignored.",
+                ].sorted(by: { first, second in
+                    // nested objects are read (and warn) before the top level finishes
+                    first.contains("'foo'") ? false : second.contains("'foo'") ? true : false
+                })
         )
     }
 
@@ -70,12 +71,12 @@ struct DeploymentConfigWarningTests {
         #expect(parsed.value.computeTargetName == nil)
     }
 
-    @Test func tagsPointToTheCLIOption() throws {
-        let parsed = try ConfigTestSupport.deployment(#"{"computeType": "aks", "tags": {"a": "b"}}"#)
+    @Test func kvTagsPointToTags() throws {
+        let parsed = try ConfigTestSupport.deployment(#"{"computeType": "aks", "kvTags": {"a": "b"}}"#)
         #expect(
             parsed.warnings == [
-                "deploymentconfig.json: unknown field 'tags' is ignored; tags come from the --tag option, not from "
-                    + "the file."
+                "deploymentconfig.json: unknown field 'kvTags' is ignored; a deploymentconfig.json gives the "
+                    + "service's tags as \"tags\": {\"key\": \"value\"}."
             ]
         )
     }

@@ -13,6 +13,16 @@ func berth(_ arguments: String..., home: URL, sourceLocation: SourceLocation = #
     return result
 }
 
+/// `berth(_:home:)` for arguments built as an array.
+@discardableResult
+func berth(_ arguments: [String], home: URL, sourceLocation: SourceLocation = #_sourceLocation) async throws
+    -> BerthCLI.Result
+{
+    let result = try await BerthCLI.run(arguments, home: home)
+    try #require(result.succeeded, "\(result)", sourceLocation: sourceLocation)
+    return result
+}
+
 /// Runs the CLI with `-o json` and decodes what it printed.
 func berthJSON<T: Decodable>(
     _ type: T.Type,

@@ -23,6 +23,53 @@ struct ComputeTargetAttachCLITests {
         }
     }
 
+    @Test(
+        "attach aks attaches through the kubeconfig; Azure's resource id is answered with how to get one",
+        .timeLimit(.minutes(3)))
+    func attachAKS() async throws {
+        let configuration = KubernetesAPIDouble.Configuration(nodes: [.init(name: "n1", cpu: "4")])
+        try await KubernetesAPIDouble.withRunning(configuration) { double in
+            let folder = try TemporaryDirectory("berth-k8s-cli")
+            defer { folder.remove() }
+            let home = folder.appending("home")
+            let kubeconfig = try folder.write(
+                Data(double.kubeconfig(context: "mycluster", namespace: "ml").utf8), to: "kubeconfig")
+            try await BerthServer.withRunning(home: home) { _ in
+                let id =
+                    "/subscriptions/sub-1/resourceGroups/myrg/providers/Microsoft.ContainerService/managedClusters/mycluster"
+                let byID = try await BerthCLI.run(
+                    ["computetarget", "attach", "aks", "-n", "aks-1", "-i", id], home: home)
+                #expect(byID.exitCode == 64, "\(byID)")
+                #expect(
+                    byID.stderr.contains(
+                        "Get the kubeconfig with 'az aks get-credentials -g myrg -n mycluster -f "
+                            + "mycluster.kubeconfig', then run 'berth computetarget attach aks -n aks-1 --kubeconfig "
+                            + "mycluster.kubeconfig --context mycluster'."),
+                    "\(byID)")
+                let notAKS = try await BerthCLI.run(
+                    [
+                        "computetarget", "attach", "aks", "-n", "aks-1", "--compute-resource-id",
+                        "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/virtualMachines/vm",
+                    ], home: home)
+                #expect(
+                    notAKS.stderr.contains(
+                        "Invalid resource_id provided, resource type Microsoft.Compute does not match for AKS."),
+                    "\(notAKS)")
+
+                let attached = try await BerthCLI.run(
+                    [
+                        "computetarget", "attach", "aks", "-n", "aks-1", "--kubeconfig", kubeconfig.path, "--context",
+                        "mycluster", "--cluster-purpose", "DevTest", "--output", "json",
+                    ], home: home)
+                #expect(attached.succeeded, "\(attached)")
+                let compute = try attached.json(ComputeTarget.self)
+                #expect(compute.computeType == .kubernetes)
+                #expect(compute.kubernetes?.namespace == "ml")
+                #expect(double.object(kind: "Deployment", namespace: "berth-system", name: "berth-router") != nil)
+            }
+        }
+    }
+
     func journey(double: RunningKubernetesAPIDouble, home: URL, kubeconfig: URL) async throws {
         let attach = ["computetarget", "attach", "kubernetes", "--kubeconfig", kubeconfig.path]
 

@@ -51,6 +51,7 @@ struct KubernetesAutoscaleTests {
         try await berth(
             "computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path,
             "--cluster-purpose", "DevTest")
+        try await double.exposeRouter(at: server.info.routerURL)
         let model = try folder.write(Data("weights\n".utf8), to: "model/model.txt")
         try await berth("model", "register", "-n", "slow-model", "-p", model.path)
         let config = """

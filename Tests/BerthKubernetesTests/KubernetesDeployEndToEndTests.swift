@@ -32,6 +32,7 @@ struct KubernetesDeployEndToEndTests {
         _ = try await berth(
             "computetarget", "attach", "kubernetes", "-n", "aks-1", "--kubeconfig", kubeconfig.path,
             "--cluster-purpose", "DevTest")
+        try await double.exposeRouter(at: server.info.routerURL)
         _ = try await berth("model", "register", "-n", "echo-model", "-p", model.path)
         let deployed = try await berth(
             "model", "deploy", "-n", "echo-k8s", "-m", "echo-model:1", "--ic",

@@ -50,6 +50,7 @@ struct KubernetesEnvironmentEndToEndTests {
         _ = try await berth(
             "computetarget", "attach", "kubernetes", "-n", "aks-env", "--kubeconfig", kubeconfig.path,
             "--cluster-purpose", "DevTest")
+        try await double.exposeRouter(at: server.info.routerURL)
         _ = try await berth("model", "register", "-n", "six-model", "-p", model.path)
         let inferenceConfig = Self.fixture.appendingPathComponent("inferenceconfig.json").path
         let registryHost = registryURL.replacingOccurrences(of: "http://", with: "")

@@ -43,6 +43,8 @@ struct KubernetesStateEndToEndTests {
         #expect(said.contains("Error, exit code 1"), "\(crashing)")
         #expect(said.contains("exit code 3"), "the worker's own exit code: \(crashing)")
         #expect(said.contains("weights file is truncated"), "the log's end: \(crashing)")
+        // The double's router load balancer never got an address: no scoring URI, and why.
+        #expect(said.contains("No scoring URI yet: the load balancer of compute target 'aks-1' has no address"), "\(crashing)")
         let shown = try await berth("service", "show", "-n", "crash-k8s")
         #expect(shown.stdout.contains("Failed"), "\(shown)")
         #expect(shown.stdout.contains("Error, exit code 1"), "\(shown)")

@@ -54,6 +54,16 @@ enum ManifestSamples {
             controlPlaneURL: "http://berth.example.com:8890", feedToken: "feed-secret")
     }
 
+    /// A router serving TLS from a mounted Secret, following a feed whose CA it is given.
+    static var withTLS: RouterInstallation {
+        var installation = installation()
+        installation.tls = RouterTLS(
+            certificateChainPEM: "-----BEGIN CERTIFICATE-----\n", privateKeyPEM: "-----BEGIN PRIVATE KEY-----\n",
+            cname: "ml.contoso.com")
+        installation.controlPlaneCAPEM = "-----BEGIN CERTIFICATE-----\n"
+        return installation
+    }
+
     /// A workload whose environment image is pulled from a registry with credentials.
     static var pulledWithCredentials: ReplicaWorkload {
         var workload = workload(gpu: 0, environment: .prebuiltImage("r.example.com/berth/env:abc"))
@@ -79,6 +89,7 @@ enum ManifestSamples {
             + ReplicaManifests.all(pulledWithCredentials)
             + RouterManifests.all(installation())
             + RouterManifests.all(installation(purpose: .devTest, loadBalancer: .internalLoadBalancer))
+            + RouterManifests.all(withTLS)
             + [
                 RouterManifests.readerRole(namespace: "team-b", compute: "aks1"),
                 RouterManifests.readerRoleBinding(namespace: "team-b", compute: "aks1"),

@@ -14,6 +14,25 @@ extension RunningKubernetesAPIDouble {
     }
 }
 
+extension RunningKubernetesAPIDouble {
+    /// Plays the cloud's load balancer controller for an attached cluster's router: its Service
+    /// gets `routerURL`'s host as ingress IP and its port (the control plane's own router stands
+    /// in for the router Pods, which the double does not run), so scoring URIs point there.
+    func exposeRouter(at routerURL: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let url = try #require(routerURL.flatMap(URL.init(string:)), sourceLocation: sourceLocation)
+        let host = try #require(url.host, sourceLocation: sourceLocation)
+        let port = try #require(url.port, sourceLocation: sourceLocation)
+        try await client().mergePatch(
+            .services, namespace: "berth-system", name: "berth-router",
+            patch: [
+                "spec": [
+                    "ports": [["name": "http", "port": .number(Double(port)), "targetPort": "http", "protocol": "TCP"]]
+                ]
+            ])
+        try setLoadBalancerIngress(namespace: "berth-system", service: "berth-router", ip: host)
+    }
+}
+
 extension KubernetesAPIDouble.PodRuntime {
     /// Pods run as this build's `berth replica` with the fixtures' Python and Berth's worker
     /// package, their folders under `folder/pods`.

@@ -66,7 +66,8 @@ public actor LocalBackend: ComputeBackend, Service {
         var startedAt: ContinuousClock.Instant?
         var nextStart: ContinuousClock.Instant?
         var lastLivenessCheck: ContinuousClock.Instant?
-        var livenessFailures = 0
+        /// Liveness probes failed since it last counted as live, and passes since (`successThreshold`).
+        var liveness = LivenessStreak()
         var workerFailures = 0
     }
 
@@ -340,7 +341,7 @@ public actor LocalBackend: ComputeBackend, Service {
             slot.socketPath = nil
             slot.startedAt = clock.now
             slot.nextStart = nil
-            slot.livenessFailures = 0
+            slot.liveness = LivenessStreak()
             slot.lastLivenessCheck = nil
             logger.info(
                 "Replica started", metadata: ["replica.id": "\(id)", "replica.pid": "\(slot.process?.pid ?? 0)"])
@@ -420,22 +421,28 @@ public actor LocalBackend: ComputeBackend, Service {
             } else if slot.state == .ready {
                 slot.state = .unhealthy
             }
-            if let live {
-                slot.livenessFailures = live ? 0 : slot.livenessFailures + 1
-                if slot.livenessFailures >= liveness.failureThreshold {
-                    slot.lastError =
-                        "The replica failed its liveness probe \(slot.livenessFailures) times in a row; it is restarted."
-                    logger.warning(
-                        "Replica failed its liveness probe; killing it",
-                        metadata: ["replica.id": "\(replicaID(target.name, slot.index))"])
-                    slot.process?.forceKill()
-                    slot.state = .unhealthy
-                }
+            if let live, slot.liveness.record(passed: live, liveness) == .restart {
+                slot.lastError = Self.livenessFailure(slot.liveness, liveness)
+                logger.warning(
+                    "Replica failed its liveness probe; killing it",
+                    metadata: ["replica.id": "\(replicaID(target.name, slot.index))"])
+                slot.process?.forceKill()
+                slot.state = .unhealthy
             }
             if wasReady != (slot.state == .ready) { changed = true }
             deployments[target.name]?.slots[target.index] = slot
         }
         if changed { configuration.onChange() }
+    }
+
+    /// Why a replica was restarted, in the words of `livenessProbeRequirements`.
+    static func livenessFailure(
+        _ streak: LivenessStreak, _ probe: DeploymentConfig.LivenessProbeRequirements
+    ) -> String {
+        let failures = "The replica failed its liveness probe \(streak.failures) times"
+        guard probe.successThreshold > 1 else { return failures + " in a row; it is restarted." }
+        return failures + " without \(probe.successThreshold) passes in a row (successThreshold) in between; it is "
+            + "restarted."
     }
 
     /// What a replica's `/ready` said: ready or not, and its workers' worst failure streak.

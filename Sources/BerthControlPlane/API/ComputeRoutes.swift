@@ -3,7 +3,8 @@ import BerthStore
 import Foundation
 import Hummingbird
 
-/// `/api/v1/computes`: create (local) / attach (Kubernetes), list, show, delete or detach.
+/// `/api/v1/computes`: create (local) / attach (Kubernetes), list, show, update (TLS), delete or
+/// detach.
 struct ComputeRoutes<Context: RequestContext> {
     let computes: ComputeTargets
     let operations: Operations
@@ -38,6 +39,11 @@ struct ComputeRoutes<Context: RequestContext> {
         }
         router.get("/api/v1/computes/:name") { _, context in
             try JSONBody.response(try await computes.compute(named: try context.parameters.require("name")))
+        }
+        router.patch("/api/v1/computes/:name") { request, context in
+            let body = try await JSONBody.decode(UpdateComputeRequest.self, from: request)
+            return try JSONBody.response(
+                try await computes.update(named: try context.parameters.require("name"), body))
         }
         router.delete("/api/v1/computes/:name") { request, context in
             let name = try context.parameters.require("name")

@@ -18,7 +18,7 @@ struct EndpointRoutes<Context: RequestContext> {
             try JSONBody.response(ListResponse(value: try await manager.list()))
         }
         router.get("/api/v1/endpoints/:name") { _, context in
-            try JSONBody.response(manager.presented(try await manager.endpoint(named: try context.parameters.require("name"))))
+            try JSONBody.response(await manager.presented(try await manager.endpoint(named: try context.parameters.require("name"))))
         }
         router.patch("/api/v1/endpoints/:name") { request, context in
             let body = try await JSONBody.decode(EndpointUpdate.self, from: request)

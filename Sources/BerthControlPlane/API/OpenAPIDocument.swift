@@ -57,12 +57,15 @@ enum OpenAPIDocument {
                 "log": {"type": "array", "items": {"type": "object", "properties": {
                   "time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}}}}},
               "DeployRequest": {"type": "object", "required": ["name", "computeName", "models", "inferenceConfig", "baseDirectory"], "properties": {
-                "name": {"type": "string"}, "computeName": {"type": "string"},
+                "name": {"type": "string"}, "computeName": {"type": "string", "description": "The compute target (--ct); empty: the deployment config's computeTargetName"},
                 "models": {"type": "array", "items": {"type": "string", "description": "name:version"}, "minItems": 1, "maxItems": 1000},
                 "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
-                "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json"},
+                "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json; its keys.primaryKey/secondaryKey (16+ characters, no whitespace) become the service's keys, and its tags, properties and description are used when the fields below are absent"},
                 "baseDirectory": {"type": "string", "description": "The folder the inference config's paths are relative to"},
-                "overwrite": {"type": "boolean"}}},
+                "overwrite": {"type": "boolean"},
+                "description": {"type": "string"},
+                "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                "properties": {"type": "object", "additionalProperties": {"type": "string"}}}},
               "Webservice": {"type": "object", "properties": {
                 "name": {"type": "string"}, "computeName": {"type": "string"}, "computeType": {"type": "string"},
                 "models": {"type": "array", "items": {"type": "string"}},
@@ -72,6 +75,9 @@ enum OpenAPIDocument {
                 "scoringUri": {"type": "string"}, "swaggerUri": {"type": "string"},
                 "inferenceConfig": {"type": "object"}, "deploymentConfig": {"type": "object"},
                 "createdTime": {"type": "string", "format": "date-time"}, "updatedTime": {"type": "string", "format": "date-time"},
+                "description": {"type": "string"},
+                "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                "properties": {"type": "object", "additionalProperties": {"type": "string"}},
                 "autoscaler": {"type": "object", "description": "In GET /services/{name} only: the autoscaler's rules, live utilization (percent), last decision, capacity limit and last events", "properties": {
                   "enabled": {"type": "boolean"}, "minReplicas": {"type": "integer"}, "maxReplicas": {"type": "integer"},
                   "targetUtilization": {"type": "integer"}, "currentReplicas": {"type": "integer"}, "desiredReplicas": {"type": "integer"},
@@ -124,7 +130,10 @@ enum OpenAPIDocument {
                 {"name": "offset", "in": "query", "schema": {"type": "integer"}}],
               "responses": {"200": {"description": "Operation", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}}}}},
             "/api/v1/services": {
-              "get": {"summary": "List services", "responses": {"200": {"description": "{\"value\": [Webservice]}"}}},
+              "get": {"summary": "List services; with tag/property, only those having every one given",
+                "parameters": [{"name": "tag", "in": "query", "description": "key or key=value; repeatable, all must match", "schema": {"type": "string"}},
+                  {"name": "property", "in": "query", "description": "key or key=value; repeatable, all must match", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "{\"value\": [Webservice]}"}}},
               "post": {"summary": "Deploy models with an inference config and a deployment config (berth model deploy)",
                 "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeployRequest"}}}},
                 "responses": {"202": {"description": "Operation; header Operation-Location", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}},
@@ -137,7 +146,10 @@ enum OpenAPIDocument {
               "patch": {"summary": "Update a live service (Azure's Webservice.update): new models, inference config or partial deployment config. Code, model and start-setting changes roll the replicas with no failed request; others apply without restarts",
                 "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
                   "models": {"type": "array", "items": {"type": "string"}}, "inferenceConfig": {"type": "string"},
-                  "baseDirectory": {"type": "string"}, "deploymentConfig": {"type": "string", "description": "A partial deploymentconfig.json; fields given replace the current ones"}}}}}},
+                  "baseDirectory": {"type": "string"}, "deploymentConfig": {"type": "string", "description": "A partial deploymentconfig.json; fields given replace the current ones (its tags, properties and description are used when the fields below are absent; keys and computeTargetName are not changed by an update)"},
+                  "description": {"type": "string"},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Replaces all tags"},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Added to the current properties; none is removed"}}}}}},
                 "responses": {"202": {"description": "Operation; header Operation-Location"}, "400": {"description": "Nothing to update, or a bad config (names the field)"}, "404": {"description": "Unknown service or model"}, "409": {"description": "Another operation runs"}}},
               "delete": {"summary": "Delete a service and stop its replicas",
                 "responses": {"202": {"description": "Operation; header Operation-Location"}, "404": {"description": "Not found"}, "409": {"description": "Another operation runs"}}}},
@@ -154,7 +166,8 @@ enum OpenAPIDocument {
             "/api/v1/services/{name}/logs": {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
                 {"name": "tail", "in": "query", "schema": {"type": "integer", "default": 5000}},
-                {"name": "replica", "in": "query", "schema": {"type": "string"}}],
+                {"name": "replica", "in": "query", "schema": {"type": "string"}},
+                {"name": "init", "in": "query", "description": "true: the last deploy or update operation's log, then each replica's start-up and its workers' init() output", "schema": {"type": "boolean", "default": false}}],
               "get": {"summary": "The replicas' logs", "responses": {"200": {"description": "{\"content\": text}"}}}},
             "/api/v1/services/{name}/token": {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],

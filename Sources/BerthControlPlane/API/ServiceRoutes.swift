@@ -12,6 +12,9 @@ struct ServiceRoutes<Context: RequestContext> {
     let backend: any ComputeBackend
     let credentials: ServiceCredentials
     let board: AutoscalerBoard
+    /// Scoring URIs of services on attached clusters, read again at each show: a cluster's load
+    /// balancer may get its address after the deploy.
+    var clusterURIs: ClusterScoringURIs?
     /// Events shown with a service.
     var eventsShown: Int { 10 }
 
@@ -20,14 +23,21 @@ struct ServiceRoutes<Context: RequestContext> {
             let body = try await JSONBody.decode(DeployRequest.self, from: request)
             return try JSONBody.accepted(try await deployer.deploy(body))
         }
-        router.get("/api/v1/services") { _, _ in
+        router.get("/api/v1/services") { request, _ in
+            let query = request.uri.queryParameters
+            let tags = query.getAll("tag").map { ModelTagFilter(parsing: $0) }
+            let properties = query.getAll("property").map { ModelTagFilter(parsing: $0) }
             // Endpoint versions are deployments too, but 'berth endpoint show' is where they are listed.
-            try JSONBody.response(
-                ListResponse(
-                    value: try await store.services().filter { $0.deploymentConfig.computeType != .aksEndpoint }))
+            let services = try await store.services().filter { service in
+                service.deploymentConfig.computeType != .aksEndpoint
+                    && tags.allSatisfy { $0.matches(service.kvTags ?? [:]) }
+                    && properties.allSatisfy { $0.matches(service.properties ?? [:]) }
+            }
+            return try JSONBody.response(ListResponse(value: services))
         }
         router.get("/api/v1/services/:name") { _, context in
             var service = try await service(context)
+            _ = await clusterURIs?.apply(to: &service)
             let events = try await store.scalingEvents(forService: service.name, limit: eventsShown)
             service.autoscaler = board.status(of: service, events: events)
             return try JSONBody.response(service)
@@ -57,8 +67,30 @@ struct ServiceRoutes<Context: RequestContext> {
                     }
                     return value
                 } ?? 5000
-            let text = try await backend.logs(ofDeployment: service.name, replica: query.get("replica"), lines: lines)
-            return try JSONBody.response(["content": text])
+            guard try Self.flag(query.get("init"), name: "init") else {
+                let text = try await backend.logs(
+                    ofDeployment: service.name, replica: query.get("replica"), lines: lines)
+                return try JSONBody.response(["content": text])
+            }
+            // Up to 100000 lines of each replica log are filtered before the tail applies to each part.
+            let replicaLogs = try await backend.logs(
+                ofDeployment: service.name, replica: query.get("replica"), lines: 100_000)
+            let operations = try await store.operations(
+                on: "/api/v1/services/\(service.name)", limit: ServiceInitLog.operationsRead)
+            return try JSONBody.response([
+                "content": ServiceInitLog.render(
+                    operations: ServiceInitLog.relevant(operations), replicaLogs: replicaLogs, lines: lines)
+            ])
+        }
+    }
+
+    /// A boolean query parameter as Azure's SDK sends it (`init=True`/`false`); absent is false.
+    static func flag(_ text: String?, name: String) throws -> Bool {
+        guard let text else { return false }
+        switch text.lowercased() {
+        case "true", "1": return true
+        case "false", "0", "": return false
+        default: throw BerthError.badRequest("The query parameter '\(name)' must be true or false, not '\(text)'.")
         }
     }
 

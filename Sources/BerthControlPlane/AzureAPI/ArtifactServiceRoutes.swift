@@ -19,7 +19,31 @@ struct ArtifactServiceRoutes<Context: RequestContext> {
         var paths: [Path]
     }
 
+    /// How long a download URL stays valid.
+    static var readLifetime: TimeInterval { 3600 }
+
     func add(to router: Router<Context>) {
+        // `Model.download`: read URLs for every file under an asset's prefix.
+        router.get(RouterPath(AzureScope.artifacts + "/artifacts/prefix/contentinfo/**")) { _, context in
+            try scope.check(context)
+            let prefix = context.parameters.getCatchAll().joined(separator: "/")
+            let parts = prefix.split(separator: "/", maxSplits: 2).map(String.init)
+            guard parts.count == 3 else {
+                throw BerthError.badRequest("A content-info prefix is origin/container/path; '\(prefix)' is not.")
+            }
+            let expiry = Date().addingTimeInterval(Self.readLifetime)
+            let files = try await blobs.files(under: prefix, container: UploadedBlob.container)
+            let value: [JSONValue] = files.map {
+                [
+                    "contentUri": .string(
+                        blobs.contentURI(
+                            container: UploadedBlob.container, name: $0.name, permissions: "r", expiresAt: expiry)),
+                    "origin": .string(parts[0]), "container": .string(parts[1]),
+                    "path": .string(String($0.name.dropFirst(parts[0].count + parts[1].count + 2))),
+                ]
+            }
+            return try JSONBody.response(["value": .array(value), "continuationToken": nil] as JSONValue)
+        }
         router.post(RouterPath(AzureScope.artifacts + "/artifacts/batch/metadata/:origin/:container")) {
             request, context in
             try scope.check(context)

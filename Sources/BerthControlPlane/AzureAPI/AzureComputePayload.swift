@@ -25,6 +25,13 @@ enum AzureComputePayload {
             ],
             "agentCount": compute.capacity.agentCount.map { .number(Double($0)) } ?? nil,
             "agentVmSize": compute.capacity.agentVmSize.map(JSONValue.string) ?? nil,
+            // Never the certificate or the key: what `SslConfiguration.deserialize` reads back.
+            "sslConfiguration": compute.sslConfiguration.map { tls -> JSONValue in
+                [
+                    "status": .string(tls.status.rawValue), "cname": .string(tls.cname),
+                    "leafDomainLabel": tls.leafDomainLabel.map(JSONValue.string) ?? .null,
+                ]
+            } ?? .null,
         ]
         return [
             "id": .string("\(identity.armPath)/computes/\(compute.name)"), "name": .string(compute.name),

@@ -83,6 +83,18 @@ struct AzureComputeRoutes<Context: RequestContext> {
                     + "provisioning_configuration (a local cluster) or attach_configuration (a Kubernetes cluster).")
         }
         let settings = properties["properties"] ?? [:]
+        let ssl = try settings["sslConfiguration"].flatMap { value -> SSLConfigurationRequest? in
+            if case .null = value { return nil }
+            return try BerthJSON.decode(
+                SSLConfigurationRequest.self, from: try BerthJSON.encode(value), what: "sslConfiguration")
+        }
+        // `AksCompute.update(AksUpdateConfiguration(...))` PUTs the whole resource it read back.
+        if let ssl, try await computes.store.compute(named: name) != nil {
+            return try await operations.run(type: "UpdateCompute", resource: "/api/v1/computes/\(name)") { log in
+                let compute = try await computes.update(named: name, UpdateComputeRequest(sslConfiguration: ssl))
+                log(compute.sslConfiguration.map { "TLS on: https://\($0.cname)." } ?? "TLS off.")
+            }
+        }
         let purpose = settings["clusterPurpose"]?.stringValue
         let description = properties["description"]?.stringValue
         if let resourceID = properties["resourceId"]?.stringValue {
@@ -90,7 +102,7 @@ struct AzureComputeRoutes<Context: RequestContext> {
             let attach = AttachKubernetesRequest(
                 name: name, kubeconfig: try kubeconfig.text(forCluster: cluster), context: cluster,
                 clusterPurpose: purpose, loadBalancerType: settings["loadBalancerType"]?.stringValue,
-                description: description)
+                description: description, sslConfiguration: ssl)
             return try await operations.run(type: "AttachCompute", resource: "/api/v1/computes/\(name)") { log in
                 _ = try await computes.attachKubernetes(attach, log: log)
             }
@@ -98,7 +110,8 @@ struct AzureComputeRoutes<Context: RequestContext> {
         let create = CreateComputeRequest(
             name: name, computeType: "Local", clusterPurpose: purpose,
             agentCount: settings["agentCount"]?.numberValue.map { Int($0) } ?? 3,
-            vmSize: settings["agentVmSize"]?.stringValue ?? "Standard_D3_v2", description: description)
+            vmSize: settings["agentVmSize"]?.stringValue ?? "Standard_D3_v2", description: description,
+            sslConfiguration: ssl)
         return try await operations.run(type: "CreateCompute", resource: "/api/v1/computes/\(name)") { log in
             let compute = try await computes.createLocal(create)
             log("Local cluster '\(compute.name)' is \(compute.provisioningState.rawValue).")

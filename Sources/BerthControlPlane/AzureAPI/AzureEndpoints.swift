@@ -14,7 +14,8 @@ struct AzureEndpoints: Sendable {
 
     /// The endpoint named `name`, or nil when it is not an endpoint.
     func endpoint(named name: String) async throws -> Endpoint? {
-        try await manager.endpoints.endpoint(named: name).map(manager.presented)
+        guard let endpoint = try await manager.endpoints.endpoint(named: name) else { return nil }
+        return await manager.presented(endpoint)
     }
 
     /// Creates the endpoint with the payload's one version.

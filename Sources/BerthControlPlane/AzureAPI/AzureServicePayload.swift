@@ -35,7 +35,7 @@ enum AzureServicePayload {
         payload["namespace"] = config.namespace.map(JSONValue.string) ?? .null
         payload["scoringUri"] = service.scoringUri.map(JSONValue.string) ?? .null
         payload["swaggerUri"] = service.swaggerUri.map(JSONValue.string) ?? .null
-        payload["models"] = .array(models.map(AzureModelPayload.json))
+        payload["models"] = .array(models.map { AzureModelPayload.json($0) })
         let desired = JSONValue.number(Double(service.desiredReplicas))
         let ready = JSONValue.number(Double(service.readyReplicas))
         payload["deploymentStatus"] = .object([

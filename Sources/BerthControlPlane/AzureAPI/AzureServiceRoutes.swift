@@ -75,9 +75,14 @@ struct AzureServiceRoutes<Context: RequestContext> {
             if let model = query.get("modelName") {
                 services = services.filter { $0.models.contains { $0.hasPrefix(model + ":") } }
             }
+            let tags = AzureTagQuery(parsing: query.get("tags"))
+            let properties = AzureTagQuery(parsing: query.get("properties"))
+            services = services.filter { tags.matches($0.kvTags) && properties.matches($0.properties) }
             var value: [JSONValue] = []
             for service in services { value.append(try await payload(of: service)) }
-            if kind == nil || kind == "AKSENDPOINT", query.get("modelName") == nil {
+            if kind == nil || kind == "AKSENDPOINT", query.get("modelName") == nil, tags.terms.isEmpty,
+                properties.terms.isEmpty
+            {
                 for endpoint in try await endpoints.manager.list() {
                     value.append(try await endpoints.payload(endpoint))
                 }

@@ -8,6 +8,9 @@ protocol UploadedBlobs: Sendable {
     func contentURI(container: String, name: String, permissions: String, expiresAt: Date) -> String
     /// Every uploaded blob whose name starts with `prefix`, as `(name, digest, size)`, by name.
     func files(container: String, prefix: String) async throws -> [UploadedBlob]
+    /// Makes bytes already in the artifact store readable as blob `blob.name` (a model registered
+    /// with `berth model register`, for `Model.download`).
+    func index(_ blob: UploadedBlob, container: String) async throws
 }
 
 /// One uploaded blob: its name in the container and its bytes in the artifact store.
@@ -22,13 +25,18 @@ struct UploadedBlob: Sendable, Hashable {
 }
 
 extension UploadedBlobs {
+    /// The blob named `prefix` and those in the folder it names (not `model.pkl2` for `model.pkl`).
+    func files(under prefix: String, container: String) async throws -> [UploadedBlob] {
+        try await files(container: container, prefix: prefix).filter {
+            $0.name == prefix || $0.name.hasPrefix(prefix.hasSuffix("/") ? prefix : prefix + "/")
+        }
+    }
+
     /// The files under one asset or artifact prefix, with names relative to the prefix's parent
     /// (`LocalUpload/<container>/model.pkl` → `model.pkl`; a folder keeps its own name first).
     /// Throws 400 naming the prefix when nothing was uploaded there.
     func artifactFiles(container: String, prefix: String) async throws -> [ArtifactFile] {
-        let exact = try await files(container: container, prefix: prefix).filter {
-            $0.name == prefix || $0.name.hasPrefix(prefix.hasSuffix("/") ? prefix : prefix + "/")
-        }
+        let exact = try await files(under: prefix, container: container)
         guard !exact.isEmpty else {
             throw BerthError.badRequest(
                 "Nothing was uploaded under '\(prefix)'; upload the files (the SDK does so before registering) and retry."

@@ -25,7 +25,9 @@ struct ComputeBackendResolver: ComputeBackend {
             guard let service = try await store.service(named: name) else { return local }
             return try await backend(forCompute: service.computeName)
         } catch {
-            logger.notice("Could not resolve a deployment's backend", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+            logger.notice(
+                "Could not resolve a deployment's backend",
+                metadata: ["deployment.name": "\(name)", "error": "\(error)"])
             return local
         }
     }
@@ -52,7 +54,9 @@ struct ComputeBackendResolver: ComputeBackend {
         do {
             try clusters.artifactGrants.revoke(deployment: name)
         } catch {
-            logger.warning("Could not revoke a deployment's artifact token", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
+            logger.warning(
+                "Could not revoke a deployment's artifact token",
+                metadata: ["deployment.name": "\(name)", "error": "\(error)"])
         }
     }
 

@@ -17,10 +17,22 @@ extension ComputeTargets {
         try NameKind.computeTarget.validate(request.name)
         if try await store.compute(named: request.name) != nil {
             throw BerthError.alreadyExists(
-                "A compute target named '\(request.name)' already exists in this workspace. Pick another name, or detach it first.")
+                "A compute target named '\(request.name)' already exists in this workspace. Pick another name, or detach it first."
+            )
         }
         let purpose = try request.clusterPurpose.map(ClusterPurpose.init(parsing:)) ?? .fastProd
         let loadBalancer = try request.loadBalancerType.map(LoadBalancerType.init(parsing:)) ?? .publicIp
+        // TLS for the router Pods: the certificate is kept like a local cluster's, and put in a Secret.
+        var tls: (configuration: ComputeTLS, router: RouterTLS?)?
+        if let ssl = request.sslConfiguration, try ssl.change() != .disable {
+            var provisional = ComputeTarget(
+                name: request.name, computeType: .kubernetes, clusterPurpose: purpose, provisioningState: .creating,
+                capacity: ClusterCapacity(cores: 0, memoryInGB: 0))
+            provisional.sslConfiguration = try tlsCertificates(for: provisional).apply(ssl, to: provisional)
+            tls = provisional.sslConfiguration.map { ($0, try? certificates?.routerTLS(of: provisional)) }
+        }
+        var attached = false
+        defer { if !attached, tls != nil { certificates?.remove(computeNamed: request.name) } }
         do {
             let connection = try Kubeconfig.resolve(
                 text: request.kubeconfig, path: "the kubeconfig sent", baseDirectory: clusters.folder,
@@ -31,11 +43,15 @@ extension ComputeTargets {
                 computeName: request.name, workspaceID: try clusters.workspaceID(), purpose: purpose,
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
                 image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
-                feedToken: try clusters.feedToken(of: request.name))
-            let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(installation)
-            log("Kubernetes \(result.serverVersion), \(result.readyNodes) ready nodes, \(result.allocatableCores) allocatable vCPUs.")
+                feedToken: try clusters.feedToken(of: request.name), tls: tls?.router,
+                controlPlaneCAPEM: clusters.controlPlaneCAPEM())
+            let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(
+                installation, progress: log)
+            log(
+                "Kubernetes \(result.serverVersion), \(result.readyNodes) ready nodes, \(result.allocatableCores) allocatable vCPUs."
+            )
             try clusters.saveKubeconfig(connection.flattenedKubeconfig, of: request.name)
-            let compute = ComputeTarget(
+            var compute = ComputeTarget(
                 name: request.name, computeType: .kubernetes, clusterPurpose: purpose, provisioningState: .succeeded,
                 description: request.description,
                 capacity: ClusterCapacity(cores: result.allocatableCores, memoryInGB: 0),
@@ -43,7 +59,9 @@ extension ComputeTargets {
                     server: connection.server.absoluteString, context: connection.contextName,
                     namespace: connection.namespace, loadBalancerType: loadBalancer,
                     serverVersion: result.serverVersion))
+            compute.sslConfiguration = tls?.configuration
             try await store.insertCompute(compute)
+            attached = true
             log("Router installed in namespace berth-system; compute target '\(request.name)' attached.")
             return compute
         } catch let error as KubernetesError {

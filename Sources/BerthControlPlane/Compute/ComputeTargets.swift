@@ -9,6 +9,12 @@ struct ComputeTargets: Sendable {
     let store: any MetadataStore
     /// The attached clusters' kubeconfigs and backends; nil when Kubernetes is not enabled.
     var clusters: KubernetesClusters? = nil
+    /// The compute targets' TLS certificates; nil when this server serves none.
+    var certificates: ComputeCertificates? = nil
+    /// The router's own URL, for the scoring URIs of services when a compute's TLS changes.
+    var routerURL: @Sendable () -> String? = { nil }
+    /// Called when what the router must know changed (a compute's TLS).
+    var routesChanged: @Sendable () -> Void = {}
 
     /// Creates a local cluster after the name and purpose/capacity checks.
     func createLocal(_ request: CreateComputeRequest) async throws -> ComputeTarget {
@@ -28,6 +34,14 @@ struct ComputeTargets: Sendable {
             machineCores: ProcessInfo.processInfo.activeProcessorCount,
             machineMemoryInGB: (Double(ProcessInfo.processInfo.physicalMemory) / 1_073_741_824 * 10).rounded() / 10)
         try await store.insertCompute(compute)
+        if let ssl = request.sslConfiguration {
+            do {
+                compute.sslConfiguration = try tlsCertificates(for: compute).apply(ssl, to: compute)
+            } catch {
+                try await store.deleteCompute(named: compute.name)
+                throw error
+            }
+        }
         // A local cluster needs nothing allocated: its replicas are processes started on demand.
         compute.provisioningState = .succeeded
         compute.modifiedOn = Date()
@@ -53,5 +67,6 @@ struct ComputeTargets: Sendable {
         let compute = try await compute(named: name)
         if compute.computeType == .kubernetes { return try await detachKubernetes(compute, force: force) }
         try await store.deleteCompute(named: name)
+        certificates?.remove(computeNamed: name)
     }
 }

@@ -117,6 +117,15 @@ final class KubernetesClusters: Sendable {
         return info?.controlPlaneURL ?? "http://127.0.0.1:8890"
     }
 
+    /// The workspace CA, for router Pods to check the control plane's certificate against, when
+    /// they reach it over https and the CA exists (the admin API's certificate may come from it;
+    /// trusting it beside the system's CAs is harmless when it does not).
+    func controlPlaneCAPEM() -> String? {
+        guard controlPlaneURL().hasPrefix("https://") else { return nil }
+        let file = layout.root.appendingPathComponent("tls", isDirectory: true).appendingPathComponent("ca.pem")
+        return try? String(contentsOf: file, encoding: .utf8)
+    }
+
     func kubeconfigFile(of compute: String) -> URL { folder.appendingPathComponent("\(compute).kubeconfig") }
 
     func saveKubeconfig(_ text: String, of compute: String) throws {

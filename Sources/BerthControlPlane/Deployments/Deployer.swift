@@ -75,7 +75,7 @@ struct Deployer: Sendable {
         }
         var validated = try await validateUpdate(service, request)
         validated.warnings += notes
-        if let added = request.properties {
+        if let added = validated.properties {
             // Azure adds properties one by one; none is dropped by an update.
             validated.properties = (service.properties ?? [:]).merging(added) { _, new in new }
         }
@@ -131,8 +131,12 @@ struct Deployer: Sendable {
         }
         if let text = request.deploymentConfig {
             let file = try DeploymentConfigFile.parse(Data(text.utf8), requiresComputeType: false)
-            update.warnings += file.warnings
+            update.warnings += file.warnings + Self.updateWarnings(file.value, of: service)
             update.deploymentConfig = try service.deploymentConfig.applying(file.value)
+            update.deploymentConfig.computeTargetName = service.deploymentConfig.computeTargetName
+            update.description = update.description ?? file.value.description
+            update.kvTags = update.kvTags ?? file.value.tags
+            update.properties = update.properties ?? file.value.properties
         }
         return update
     }
@@ -180,23 +184,33 @@ struct Deployer: Sendable {
                 "A deployment takes at most \(Self.maxModels) models; \(request.models.count) were given.")
         }
         let models = try await resolveModels(request.models)
-        guard let compute = try await store.compute(named: request.computeName) else {
+        let inference = try InferenceConfig.parse(Data(request.inferenceConfig.utf8))
+        var warnings = inference.warnings
+        var deployment = DeploymentConfig()
+        var file = DeploymentConfigFile()
+        if let text = request.deploymentConfig {
+            let parsed = try DeploymentConfigFile.parse(Data(text.utf8))
+            warnings += parsed.warnings
+            file = parsed.value
+            deployment = file.resolved()
+        }
+        let target = try DeploymentTarget.choose(flag: request.computeName, config: file.computeTargetName)
+        warnings += target.warnings
+        guard let compute = try await store.compute(named: target.name) else {
             throw BerthError.notFound(
-                "Compute target '\(request.computeName)' does not exist in this workspace. Create one with "
-                    + "'berth computetarget create local -n \(request.computeName)'.")
+                "Compute target '\(target.name)' (from \(target.source)) does not exist in this workspace. Create "
+                    + "one with 'berth computetarget create local -n \(target.name)'.")
         }
         guard compute.provisioningState == .succeeded else {
             throw BerthError.conflict(
                 "Compute target '\(compute.name)' is \(compute.provisioningState.rawValue), not Succeeded; deploy when it is ready."
             )
         }
-        let inference = try InferenceConfig.parse(Data(request.inferenceConfig.utf8))
-        var warnings = inference.warnings
-        var deployment = DeploymentConfig()
-        if let text = request.deploymentConfig {
-            let file = try DeploymentConfigFile.parse(Data(text.utf8))
-            warnings += file.warnings
-            deployment = file.value.resolved()
+        deployment.computeTargetName = compute.name
+        if endpointVersion, file.keys != nil {
+            warnings.append(
+                "deploymentconfig.json: keys are not used for an endpoint version: the endpoint's keys answer for "
+                    + "all its versions; set one with 'berth endpoint regen-key -n <endpoint> -k Primary --set-key'.")
         }
         if endpointVersion {
             guard request.deploymentConfig == nil || deployment.computeType == .aksEndpoint else {
@@ -219,7 +233,8 @@ struct Deployer: Sendable {
         return ValidatedDeploy(
             name: request.name, compute: compute, models: models, inferenceConfig: config,
             deploymentConfig: deployment, sourceDirectory: sourceDirectory, entryScript: entryScript,
-            warnings: warnings, description: request.description, kvTags: request.kvTags,
-            properties: request.properties)
+            warnings: warnings, description: request.description ?? file.description,
+            kvTags: request.kvTags ?? file.tags, properties: request.properties ?? file.properties,
+            keys: endpointVersion ? nil : file.keys)
     }
 }

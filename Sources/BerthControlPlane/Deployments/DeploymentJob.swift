@@ -28,6 +28,8 @@ struct ValidatedDeploy: Sendable {
     var description: String? = nil
     var kvTags: [String: String]? = nil
     var properties: [String: String]? = nil
+    /// Keys the deployment config chose (`keys.primaryKey`, `keys.secondaryKey`); nil: generated.
+    var keys: DeploymentConfigFile.Keys? = nil
 }
 
 /// An update request after every check that needs no long work. Nil fields stay as they are.

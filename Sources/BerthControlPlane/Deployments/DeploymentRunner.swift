@@ -25,6 +25,9 @@ struct DeploymentRunner: Service {
     var readinessTimeout: Duration = .seconds(600)
     /// A replica restarted this often without any replica ever ready means the deploy failed.
     var failedAfterRestarts = 3
+    /// Scoring URIs of services on attached clusters (their router's load balancer), when the
+    /// control plane has clusters; nil keeps every URI the local router's.
+    var clusterURIs: ClusterScoringURIs?
 
     func run() async throws {
         for service in try await store.services() {
@@ -111,8 +114,11 @@ struct DeploymentRunner: Service {
         service.environmentHash = environment.hash
         service.sourceDigest = prepared.sourceDigest
         service.updatedTime = Date()
-        setURIs(&service)
+        await setURIs(&service)
+        let noClusterURI = await clusterURIs?.apply(to: &service)
+        if let noClusterURI { await log(noClusterURI) }
         try await store.saveService(service)
+        if let keys = deploy.keys { try await keyring.use(keys, forService: deploy.name) }
         if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
 
         let applied = try await spec(for: service, entryScript: deploy.entryScript, modelDirectory: modelDirectory)
@@ -132,8 +138,9 @@ struct DeploymentRunner: Service {
         }
         files.removeOtherRevisions(service: deploy.name, keep: [revision])
         await log("Service '\(service.name)' is \(service.state.rawValue).")
-        await log("Scoring URI: \(service.scoringUri ?? "(the router is not running)")")
-        await log("Swagger URI: \(service.swaggerUri ?? "(the router is not running)")")
+        let missing = noClusterURI == nil ? "(the router is not running)" : "(none yet: see above)"
+        await log("Scoring URI: \(service.scoringUri ?? missing)")
+        await log("Swagger URI: \(service.swaggerUri ?? missing)")
         if deploy.deploymentConfig.authEnabled {
             await log("Keys: berth service get-keys -n \(service.name)")
         }
@@ -277,7 +284,12 @@ struct DeploymentRunner: Service {
         let entryScript = DeploymentFiles.sourceLocation(of: service.inferenceConfig, baseDirectory: folder).entryScript
         let modelDirectory = files.modelDirectory(for: service.models, in: folder)
         service.state = .transitioning
-        setURIs(&service)
+        await setURIs(&service)
+        if let noClusterURI = await clusterURIs?.apply(to: &service) {
+            logger.notice(
+                "Service has no scoring URI yet",
+                metadata: ["service.name": "\(service.name)", "reason": "\(noClusterURI)"])
+        }
         try await store.saveService(service)
         try await backend.apply(spec(for: service, entryScript: entryScript, modelDirectory: modelDirectory))
         logger.info("Restoring service", metadata: ["service.name": "\(service.name)"])
@@ -321,10 +333,10 @@ struct DeploymentRunner: Service {
         return spec
     }
 
-    func setURIs(_ service: inout Webservice) {
+    func setURIs(_ service: inout Webservice) async {
         guard let router = routerURL() else { return }
-        service.scoringUri = "\(router)/api/v1/service/\(service.name)/score"
-        service.swaggerUri = "\(router)/api/v1/service/\(service.name)/swagger.json"
+        let tls = try? await store.compute(named: service.computeName)?.sslConfiguration
+        service.setURIs(routerURL: router, tls: tls)
     }
 }
 

@@ -39,7 +39,8 @@ struct EndpointManager: Sendable {
             }
             if try await store.service(named: request.name) != nil {
                 throw BerthError.alreadyExists(
-                    "A service named '\(request.name)' exists; services and endpoints share names. Choose another --name.")
+                    "A service named '\(request.name)' exists; services and endpoints share names. Choose another --name."
+                )
             }
             let config = try versionConfig(request.version)
             let versions = try EndpointVersionRules.apply(
@@ -61,21 +62,29 @@ struct EndpointManager: Sendable {
     /// The stored endpoint, or 404 naming how to list them.
     func endpoint(named name: String) async throws -> Endpoint {
         guard let endpoint = try await endpoints.endpoint(named: name) else {
-            throw BerthError.notFound("Endpoint '\(name)' does not exist in this workspace. 'berth endpoint list' shows them.")
+            throw BerthError.notFound(
+                "Endpoint '\(name)' does not exist in this workspace. 'berth endpoint list' shows them.")
         }
         return endpoint
     }
 
     /// Every endpoint, as the API shows them.
     func list() async throws -> [Endpoint] {
-        try await endpoints.endpoints().map(presented)
+        var presented: [Endpoint] = []
+        for endpoint in try await endpoints.endpoints() { presented.append(await self.presented(endpoint)) }
+        return presented
     }
 
     /// `endpoint` with the scoring URI of the router running now (its port may change between
     /// server starts, so the stored one is not trusted).
-    func presented(_ endpoint: Endpoint) -> Endpoint {
+    func presented(_ endpoint: Endpoint) async -> Endpoint {
         var endpoint = endpoint
-        endpoint.scoringUri = routerURL().map { "\($0)/api/v1/endpoint/\(endpoint.name)/score" }
+        // Through the compute's cname over https when the compute target has TLS.
+        let tls = try? await store.compute(named: endpoint.computeName)?.sslConfiguration
+        endpoint.scoringUri = routerURL().map { router in
+            let base = tls?.scoringBase(fromRouterURL: router) ?? router
+            return "\(base)/api/v1/endpoint/\(endpoint.name)/score"
+        }
         return endpoint
     }
 
@@ -103,7 +112,7 @@ struct EndpointManager: Sendable {
                 try await endpoints.saveEndpointKeys(keys, forEndpoint: name)
             }
             await routes.rebuild()
-            return presented(endpoint)
+            return await presented(endpoint)
         }
     }
 
@@ -144,7 +153,8 @@ struct EndpointManager: Sendable {
             let change = change(for: request, config: config, endpoint: name)
             endpoint.versions = try EndpointVersionRules.apply(change, to: endpoint.versions, endpoint: name)
             guard case .create(let versionName, _, _, _) = change else { preconditionFailure("a create change") }
-            let operation = try await deployVersion(versionName, of: endpoint, request, computeName: endpoint.computeName)
+            let operation = try await deployVersion(
+                versionName, of: endpoint, request, computeName: endpoint.computeName)
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             routes.changed()
@@ -153,7 +163,9 @@ struct EndpointManager: Sendable {
     }
 
     /// Changes a version's traffic or roles; the router has the new split before this returns.
-    func updateVersion(_ version: String, endpoint name: String, _ update: EndpointVersionUpdate) async throws -> Endpoint {
+    func updateVersion(_ version: String, endpoint name: String, _ update: EndpointVersionUpdate) async throws
+        -> Endpoint
+    {
         try await exclusively(name) {
             var endpoint = try await endpoint(named: name)
             endpoint.versions = try EndpointVersionRules.apply(
@@ -163,7 +175,7 @@ struct EndpointManager: Sendable {
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
-            return presented(endpoint)
+            return await presented(endpoint)
         }
     }
 
@@ -171,7 +183,8 @@ struct EndpointManager: Sendable {
     func deleteVersion(_ version: String, endpoint name: String) async throws -> BerthCore.Operation? {
         try await exclusively(name) {
             var endpoint = try await endpoint(named: name)
-            endpoint.versions = try EndpointVersionRules.apply(.delete(name: version), to: endpoint.versions, endpoint: name)
+            endpoint.versions = try EndpointVersionRules.apply(
+                .delete(name: version), to: endpoint.versions, endpoint: name)
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
@@ -194,7 +207,8 @@ struct EndpointManager: Sendable {
         guard endpoint.authEnabled else {
             throw BerthError.badRequest(
                 "Endpoint '\(name)' does not use keys (authEnabled is false)"
-                    + (endpoint.aadAuthEnabled ? "; get a token with 'berth endpoint get-access-token -n \(name)'." : "."))
+                    + (endpoint.aadAuthEnabled
+                        ? "; get a token with 'berth endpoint get-access-token -n \(name)'." : "."))
         }
         if let keys = try await endpoints.endpointKeys(forEndpoint: name) { return keys }
         let keys = ServiceKeys(primaryKey: ServiceKeyring.newKey(), secondaryKey: ServiceKeyring.newKey())

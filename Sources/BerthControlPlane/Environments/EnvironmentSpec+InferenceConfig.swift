@@ -13,12 +13,14 @@ extension EnvironmentSpec {
     ) throws -> Parsed<EnvironmentSpec> {
         if let environment = config.environment {
             let docker = environment["docker"]
+            let dependencies = config.inlineDependencies ?? PythonDependencies()
             return Parsed(
                 value: EnvironmentSpec(
                     baseImage: docker?["baseImage"]?.stringValue,
                     dockerfileSteps: docker?["baseDockerfile"]?.stringValue,
-                    dependencies: config.inlineDependencies ?? PythonDependencies(),
-                    isUserManaged: config.usesUserManagedDependencies))
+                    dependencies: dependencies,
+                    isUserManaged: config.usesUserManagedDependencies),
+                warnings: warnings(for: config, dependencies: dependencies, configFileName: configFileName))
         }
         var spec = EnvironmentSpec(baseImage: config.baseImage)
         var warnings: [String] = []
@@ -31,6 +33,7 @@ extension EnvironmentSpec {
             spec.dependencies = parsed.value.dependencies
             warnings = parsed.warnings
         }
+        warnings += Self.warnings(for: config, dependencies: spec.dependencies, configFileName: configFileName)
         return Parsed(value: spec, warnings: warnings)
     }
 
@@ -44,7 +47,8 @@ extension EnvironmentSpec {
                     + "the path is relative to the source directory.")
         }
         guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw BerthError.invalidConfiguration("\(configFileName): \(field) '\(url.path)' is not readable UTF-8 text.")
+            throw BerthError.invalidConfiguration(
+                "\(configFileName): \(field) '\(url.path)' is not readable UTF-8 text.")
         }
         return text
     }

@@ -18,6 +18,18 @@ struct ServiceKeyring: Sendable {
         return keys
     }
 
+    /// Makes the keys a deployment config chose (`keys.primaryKey`, `keys.secondaryKey`, already
+    /// checked against `ServiceKeyRule`) the service's keys; a key it leaves out keeps its current
+    /// value, or is generated when the service has none yet.
+    func use(_ chosen: DeploymentConfigFile.Keys, forService name: String) async throws {
+        guard chosen.primaryKey != nil || chosen.secondaryKey != nil else { return }
+        let current = try await store.serviceKeys(forService: name)
+        let keys = ServiceKeys(
+            primaryKey: chosen.primaryKey ?? current?.primaryKey ?? Self.newKey(),
+            secondaryKey: chosen.secondaryKey ?? current?.secondaryKey ?? Self.newKey())
+        try await store.saveServiceKeys(keys, forService: name)
+    }
+
     /// Replaces one key (`Primary` or `Secondary`) with `value` or a random one.
     func regenerate(_ request: RegenerateKeyRequest, forService name: String) async throws -> ServiceKeys {
         let keys = try Self.regenerated(try await keys(forService: name), by: request)
@@ -30,9 +42,10 @@ struct ServiceKeyring: Sendable {
     static func regenerated(_ keys: ServiceKeys, by request: RegenerateKeyRequest) throws -> ServiceKeys {
         var keys = keys
         let value = request.keyValue ?? newKey()
-        if request.keyValue != nil, value.count < 16 || value.contains(where: \.isWhitespace) {
+        if request.keyValue != nil, !ServiceKeyRule.accepts(value) {
             throw BerthError.badRequest(
-                "--set-key: a key must be at least 16 characters without spaces; leave it out for a random key.")
+                "--set-key: a key must be at least \(ServiceKeyRule.minimumLength) characters without spaces; "
+                    + "leave it out for a random key.")
         }
         switch request.keyType.lowercased() {
         case "primary": keys.primaryKey = value

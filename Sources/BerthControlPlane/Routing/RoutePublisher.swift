@@ -117,7 +117,10 @@ final class RoutePublisher: Service, Sendable {
             var services: [String: ServiceRoute] = [:]
             var computeOf: [String: String] = [:]
             // Replicas on Kubernetes require the router's secret; local ones are on private sockets.
-            let clusters = Set(try await store.computes().filter { $0.computeType == .kubernetes }.map(\.name))
+            let computes = try await store.computes()
+            let clusters = Set(computes.filter { $0.computeType == .kubernetes }.map(\.name))
+            // Services on a compute target with TLS are scored over TLS only.
+            let tlsOnly = Set(computes.filter { $0.sslConfiguration != nil }.map(\.name))
             for service in try await store.services() where service.state != .deleting {
                 let config = service.deploymentConfig
                 let keys = config.authEnabled ? try await store.serviceKeys(forService: service.name) : nil
@@ -136,7 +139,8 @@ final class RoutePublisher: Service, Sendable {
                     maxConcurrentRequestsPerContainer: config.maxConcurrentRequestsPerContainer, replicas: replicas,
                     tokenAuthEnabled: config.aadAuthEnabled, namespace: config.namespace,
                     replicaSecret: clusters.contains(service.computeName)
-                        ? replicaSecrets.secret(forService: service.name) : nil)
+                        ? replicaSecrets.secret(forService: service.name) : nil,
+                    tlsOnly: tlsOnly.contains(service.computeName) ? true : nil)
                 computeOf[service.name] = service.computeName
             }
             let tokenKeys = try await signingKeys.verificationKeys()

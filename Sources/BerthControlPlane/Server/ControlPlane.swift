@@ -48,6 +48,9 @@ public struct ControlPlane: Service {
         /// The port of the proxy Azure's SDK uploads blobs through (`BlobProxy`, on 127.0.0.1;
         /// `server.json` names it); 0 lets the OS pick, nil runs no proxy. Default 0.
         public var sdkProxyPort: Int? = 0
+        /// Where the router takes the certificates of compute targets with TLS (by SNI); nil:
+        /// compute targets cannot have TLS on this server. Default nil.
+        package var serverNames: ServerNameCertificates? = nil
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -85,6 +88,8 @@ public struct ControlPlane: Service {
     let blobs: AzureBlobs
     /// Held for the control plane's lifetime: one server per workspace.
     let workspaceLock: WorkspaceLock
+    /// The compute targets' TLS certificates, which the router serves.
+    let certificates: ComputeCertificates
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
     ///
@@ -116,6 +121,9 @@ public struct ControlPlane: Service {
         blobs = try AzureBlobs(workspace: layout, store: database, artifacts: artifacts)
         adminToken = try SecretFile.readOrCreate(at: layout.adminTokenFile) { SecretFile.randomToken() }
         signingKeys = try WorkspaceSigningKeys(file: SigningKeyFile(workspace: layout))
+        certificates = ComputeCertificates(
+            folder: layout.root.appendingPathComponent("tls", isDirectory: true),
+            serverNames: configuration.serverNames, logger: logger)
         // The Pods of a Kubernetes deployment and the routers in front of them get the same
         // derived secret: the manifests from the clusters, the route table from the publisher.
         let replicaSecrets = try ReplicaSecrets(workspace: layout)
@@ -158,16 +166,19 @@ public struct ControlPlane: Service {
         let operations = Operations(store: store)
         ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
             .add(to: router)
-        ComputeRoutes(computes: ComputeTargets(store: store, clusters: clusters), operations: operations).add(
-            to: router)
+        let computeTargets = ComputeTargets(
+            store: store, clusters: clusters, certificates: certificates, routerURL: configuration.routerURL,
+            routesChanged: { [routes] in routes.changed() })
+        ComputeRoutes(computes: computeTargets, operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         let credentials = ServiceCredentials(
             store: store, keyring: ServiceKeyring(store: store), signingKeys: signingKeys, routes: routes)
-        ServiceRoutes(
+        var serviceRoutes = ServiceRoutes<BasicRequestContext>(
             deployer: Deployer(store: store, queue: queue), store: store, backend: backend, credentials: credentials,
-            board: board
-        ).add(to: router)
+            board: board)
+        serviceRoutes.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
+        serviceRoutes.add(to: router)
         TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
         let endpointManager = EndpointManager(
             store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
@@ -176,7 +187,7 @@ public struct ControlPlane: Service {
         AzureRoutes(
             scope: AzureScope(identity: blobs.identity, tls: configuration.tls != nil), store: store,
             assets: azureRecords, environments: azureRecords, artifacts: artifacts, blobs: blobs,
-            computes: ComputeTargets(store: store, clusters: clusters), operations: operations,
+            computes: computeTargets, operations: operations,
             deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
             endpointManager: endpointManager, workspace: configuration.workspace, routerURL: configuration.routerURL
         ).add(to: router)
@@ -196,18 +207,20 @@ public struct ControlPlane: Service {
 
     /// Serves the API and runs the deployment runner, the route publisher and the autoscaler beside it.
     public func run() async throws {
-        let runner = DeploymentRunner(
+        var runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
             keyring: ServiceKeyring(store: store), routes: routes, routerURL: configuration.routerURL,
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
+        runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
+        certificates.serveStored(try await store.computes())
         var autoscaler = Autoscaler(
             store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads,
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await runner.run() }
+            group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
             group.addTask { [clusters] in try await clusters.run() }

@@ -69,6 +69,21 @@ final class ConfigObjectReader {
         return text
     }
 
+    /// An object of string values (tags, properties), or `nil` when absent or `null`. A value that
+    /// is not a string, or an empty key, records an error naming `key.member`.
+    func stringMap(_ key: String) -> [String: String]? {
+        guard let nested = object(key) else { return nil }
+        var result: [String: String] = [:]
+        for member in nested.members.keys.sorted() {
+            if member.isEmpty {
+                diagnostics.error("\(fieldPath(key)) has an empty key; every entry needs a name.")
+            } else if let text = nested.string(member) {
+                result[member] = text
+            }
+        }
+        return result
+    }
+
     /// A reader for the nested object `key`, or `nil` when absent, `null` or not an object.
     func object(_ key: String) -> ConfigObjectReader? {
         guard let value = value(key) else { return nil }

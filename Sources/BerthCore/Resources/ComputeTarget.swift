@@ -20,6 +20,8 @@ public struct ComputeTarget: Codable, Sendable, Hashable {
     public var machineMemoryInGB: Double?
     /// Where an attached Kubernetes cluster is and how Berth installed itself there (nil for local).
     public var kubernetes: KubernetesAttachment?
+    /// TLS for the compute's scoring (Azure's `sslConfiguration`); nil: plain HTTP.
+    public var sslConfiguration: ComputeTLS?
     public var createdOn: Date
     public var modifiedOn: Date
 
@@ -153,11 +155,15 @@ public struct CreateComputeRequest: Codable, Sendable, Hashable {
     public var cores: Double?
     public var memoryInGB: Double?
     public var description: String?
+    /// TLS for the cluster's scoring; nil: plain HTTP.
+    public var sslConfiguration: SSLConfigurationRequest?
 
     public init(
         name: String, computeType: String? = "Local", clusterPurpose: String? = nil, agentCount: Int? = nil,
-        vmSize: String? = nil, cores: Double? = nil, memoryInGB: Double? = nil, description: String? = nil
+        vmSize: String? = nil, cores: Double? = nil, memoryInGB: Double? = nil, description: String? = nil,
+        sslConfiguration: SSLConfigurationRequest? = nil
     ) {
+        self.sslConfiguration = sslConfiguration
         self.name = name
         self.computeType = computeType
         self.clusterPurpose = clusterPurpose
@@ -184,11 +190,15 @@ public struct AttachKubernetesRequest: Codable, Sendable, Hashable {
     /// `PublicIp` (default) or `InternalLoadBalancer`.
     public var loadBalancerType: String?
     public var description: String?
+    /// TLS for the cluster's scoring: not yet served on attached clusters (refused with why).
+    public var sslConfiguration: SSLConfigurationRequest?
 
     public init(
         name: String, kubeconfig: String, context: String? = nil, namespace: String? = nil,
-        clusterPurpose: String? = nil, loadBalancerType: String? = nil, description: String? = nil
+        clusterPurpose: String? = nil, loadBalancerType: String? = nil, description: String? = nil,
+        sslConfiguration: SSLConfigurationRequest? = nil
     ) {
+        self.sslConfiguration = sslConfiguration
         self.name = name
         self.kubeconfig = kubeconfig
         self.context = context
@@ -196,5 +206,15 @@ public struct AttachKubernetesRequest: Codable, Sendable, Hashable {
         self.clusterPurpose = clusterPurpose
         self.loadBalancerType = loadBalancerType
         self.description = description
+    }
+}
+
+/// The body of `PATCH /api/v1/computes/<name>`: Azure's `AksUpdateConfiguration` — today the
+/// TLS of the compute's scoring (enable, replace the certificate, renew, disable).
+public struct UpdateComputeRequest: Codable, Sendable, Hashable {
+    public var sslConfiguration: SSLConfigurationRequest?
+
+    public init(sslConfiguration: SSLConfigurationRequest? = nil) {
+        self.sslConfiguration = sslConfiguration
     }
 }

@@ -84,6 +84,7 @@ public enum WebserviceState: String, Codable, Sendable, Hashable {
 /// the file and field exactly as it would for the file on disk.
 public struct DeployRequest: Codable, Sendable, Hashable {
     public var name: String
+    /// The compute target (`--ct`); empty means the deployment config's `computeTargetName`.
     public var computeName: String
     /// `name:version` ids; 1 to 1000 of them.
     public var models: [String]

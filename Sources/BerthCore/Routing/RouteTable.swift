@@ -112,6 +112,9 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
     /// scoring requests without it; nil for local services (their replicas listen on private Unix
     /// sockets). Never logged.
     public var replicaSecret: String?
+    /// Whether the service may be scored only over TLS (its compute target has an
+    /// `sslConfiguration`): a plain-HTTP request gets 403 `https_required`. nil: either.
+    public var tlsOnly: Bool?
 
     public init(
         name: String,
@@ -124,8 +127,10 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         tokenAuthEnabled: Bool = false,
         tokenAudience: String? = nil,
         namespace: String? = nil,
-        replicaSecret: String? = nil
+        replicaSecret: String? = nil,
+        tlsOnly: Bool? = nil
     ) {
+        self.tlsOnly = tlsOnly
         self.namespace = namespace
         self.replicaSecret = replicaSecret
         self.name = name
@@ -141,7 +146,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case name, authEnabled, keyDigests, scoringTimeoutMs, maxQueueWaitMs, maxConcurrentRequestsPerContainer
-        case replicas, tokenAuthEnabled, tokenAudience, namespace, replicaSecret
+        case replicas, tokenAuthEnabled, tokenAudience, namespace, replicaSecret, tlsOnly
     }
 
     /// Reads routes from control planes older than a field (missing fields: defaults).
@@ -159,6 +164,7 @@ public struct ServiceRoute: Sendable, Hashable, Codable {
         tokenAudience = try container.decodeIfPresent(String.self, forKey: .tokenAudience)
         namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
         replicaSecret = try container.decodeIfPresent(String.self, forKey: .replicaSecret)
+        tlsOnly = try container.decodeIfPresent(Bool.self, forKey: .tlsOnly)
     }
 }
 

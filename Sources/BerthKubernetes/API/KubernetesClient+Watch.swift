@@ -42,14 +42,17 @@ extension KubernetesClient {
         }
         guard (200..<300).contains(response.status.code) else {
             let bytes = try await response.body.collect(upTo: 1 << 20)
-            throw Self.statusError(status: Int(response.status.code), body: Data(bytes.readableBytesView), method: .GET, path: path)
+            throw Self.statusError(
+                status: Int(response.status.code), body: Data(bytes.readableBytesView), method: .GET, path: path)
         }
         var lines = NewlineDelimitedLines()
         for try await chunk in response.body {
             for line in lines.lines(completedBy: chunk) {
                 guard let event = try Self.watchEvent(line) else { continue }
                 if event.type == "ERROR" {
-                    let status = Int(event.object["code"]?.numberValue ?? 500)
+                    // A real API server reports an expired resourceVersion this way (HTTP 200, then
+                    // a Status with code 410), more often than as the HTTP status: both are `.gone`.
+                    let status = Int(event.object["code"]?.numberValue ?? (Self.isExpiry(event.object) ? 410 : 500))
                     throw Self.statusError(
                         status: status, body: event.object.canonicalData, method: .GET, path: path)
                 }
@@ -59,6 +62,11 @@ extension KubernetesClient {
                 throw KubernetesError(.apiError, "A watch event from \(path) exceeded \(Self.maxBodyBytes) bytes.")
             }
         }
+    }
+
+    /// A `Status` that says the watch expired, by its reason, for servers that omit its code.
+    static func isExpiry(_ status: JSONValue) -> Bool {
+        ["Expired", "Gone"].contains(status["reason"]?.stringValue ?? "")
     }
 
     static func watchEvent(_ line: Data) throws -> KubernetesWatchEvent? {

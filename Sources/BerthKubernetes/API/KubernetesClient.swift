@@ -24,6 +24,15 @@ public struct KubernetesClient: Sendable {
     let logger: Logger
     /// The largest answer read whole (a list of every Pod of a big namespace fits).
     static let maxBodyBytes = 64 << 20
+    /// Items asked for per page of a list (`limit`); the rest come through `continue`, so a list
+    /// of every Pod of a large cluster neither outgrows `maxBodyBytes` nor holds the API server
+    /// to one huge answer. Default 500, as kubectl's.
+    public var listPageSize = 500
+    /// How many times `createOrReplace` reads the object again and retries after a 409 Conflict
+    /// (someone else changed it between its GET and its PUT) before it gives up. Default 5.
+    public var conflictRetries = 5
+    /// The wait before the first such retry; it doubles with each one. Default 100 ms.
+    public var conflictBackoff = Duration.milliseconds(100)
 
     /// - Throws: `KubernetesError` (`.kubeconfig`) when a certificate or key cannot be parsed.
     public init(
@@ -81,12 +90,47 @@ public struct KubernetesClient: Sendable {
     }
 
     /// A `…List` object; its `items` are the objects, `metadata.resourceVersion` where to watch from.
+    ///
+    /// Read in pages of `listPageSize` (`limit`, then `continue`), joined into one list whose
+    /// `resourceVersion` is the first page's, as every page of one list is served from it. A
+    /// `continue` token that expired (410) starts the list again, a bounded number of times.
     public func list(_ resource: KubernetesResource, namespace: String?, labelSelector: String? = nil) async throws
         -> JSONValue
     {
-        var query: [(String, String)] = []
-        if let labelSelector { query.append(("labelSelector", labelSelector)) }
-        return try await send(.GET, path: resource.collectionPath(namespace: namespace), query: query)
+        var restarts = 0
+        while true {
+            do {
+                return try await listPages(resource, namespace: namespace, labelSelector: labelSelector)
+            } catch let error as KubernetesError where error.code == .gone && restarts < 3 {
+                restarts += 1
+                logger.debug("List continuation expired; listing again", metadata: ["k8s.kind": "\(resource)"])
+            }
+        }
+    }
+
+    private func listPages(_ resource: KubernetesResource, namespace: String?, labelSelector: String?) async throws
+        -> JSONValue
+    {
+        var items: [JSONValue] = []
+        var first: JSONValue?
+        var token: String?
+        repeat {
+            var query: [(String, String)] = [("limit", String(max(1, listPageSize)))]
+            if let labelSelector { query.append(("labelSelector", labelSelector)) }
+            if let token { query.append(("continue", token)) }
+            let page = try await send(.GET, path: resource.collectionPath(namespace: namespace), query: query)
+            items += page["items"]?.arrayValue ?? []
+            if first == nil { first = page }
+            token = page["metadata"]?["continue"]?.stringValue
+        } while token?.isEmpty == false
+        guard case .object(var list)? = first else { return first ?? .null }
+        list["items"] = .array(items)
+        if case .object(var metadata)? = list["metadata"] {
+            metadata["continue"] = nil
+            metadata["remainingItemCount"] = nil
+            list["metadata"] = .object(metadata)
+        }
+        return .object(list)
     }
 
     /// Creates `manifest` in its `metadata.namespace` (for namespaced kinds); `.conflict` with
@@ -99,20 +143,41 @@ public struct KubernetesClient: Sendable {
 
     /// Creates `manifest`, or replaces the object of that name with it (keeping its
     /// `resourceVersion`), so installing twice converges instead of failing.
+    ///
+    /// A replace that meets 409 Conflict — a controller or another client changed the object
+    /// between the GET and the PUT, which on a real cluster happens to Deployments and Services
+    /// all the time — reads the object again and retries, waiting `conflictBackoff` (doubling)
+    /// between tries, at most `conflictRetries` times.
+    ///
+    /// - Throws: `.conflict` when the object kept changing through every retry.
     @discardableResult
     public func createOrReplace(_ manifest: JSONValue) async throws -> JSONValue {
         let (resource, namespace, name) = try Self.identity(of: manifest)
         do {
             return try await create(manifest)
-        } catch let error as KubernetesError where error.reason == "AlreadyExists" {
+        } catch let error as KubernetesError where error.reason == "AlreadyExists" {}
+        var delay = conflictBackoff
+        var attempt = 0
+        while true {
             let current = try await get(resource, namespace: namespace, name: name)
             guard case .object(var members) = manifest, case .object(var metadata)? = members["metadata"] else {
                 return current
             }
             metadata["resourceVersion"] = current["metadata"]?["resourceVersion"]
             members["metadata"] = .object(metadata)
-            return try await send(
-                .PUT, path: resource.objectPath(namespace: namespace, name: name), body: .object(members))
+            do {
+                return try await send(
+                    .PUT, path: resource.objectPath(namespace: namespace, name: name), body: .object(members))
+            } catch let error as KubernetesError
+                where error.code == .conflict && error.reason != "AlreadyExists" && attempt < conflictRetries
+            {
+                attempt += 1
+                logger.debug(
+                    "Replace met a concurrent change; reading the object again",
+                    metadata: ["k8s.kind": "\(resource)", "k8s.name": "\(name)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: delay)
+                delay = delay * 2
+            }
         }
     }
 

@@ -32,6 +32,8 @@ public struct KubernetesError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let apiError = Self("APIError")
         /// The cluster does not meet Berth's requirements (capacity, already attached).
         public static let refused = Self("Refused")
+        /// A namespace Berth needs is still being deleted after the wait for it ran out.
+        public static let namespaceTerminating = Self("NamespaceTerminating")
     }
 
     public var code: Code
@@ -62,6 +64,7 @@ public struct KubernetesError: Error, Hashable, Sendable, CustomStringConvertibl
         case .unauthorized, .forbidden: BerthError(.unauthorized, message)
         case .refused: BerthError(.insufficientCapacity, message)
         case .unreachable: BerthError(.unavailable, message)
+        case .namespaceTerminating: BerthError.conflict(message)
         default: BerthError(.internalError, message)
         }
     }

@@ -10,10 +10,16 @@ import Logging
 public struct ClusterAttachment: Sendable {
     public let client: KubernetesClient
     public let logger: Logger
+    /// How long attach waits for a namespace that an earlier detach left `Terminating`.
+    public var namespaceWait: NamespaceTerminationWait
 
-    public init(client: KubernetesClient, logger: Logger = Logger(label: "berth.kubernetes")) {
+    public init(
+        client: KubernetesClient, logger: Logger = Logger(label: "berth.kubernetes"),
+        namespaceWait: NamespaceTerminationWait = NamespaceTerminationWait()
+    ) {
         self.client = client
         self.logger = logger
+        self.namespaceWait = namespaceWait
     }
 
     /// What attach found out about the cluster.
@@ -23,11 +29,15 @@ public struct ClusterAttachment: Sendable {
         public var readyNodes: Int
     }
 
-    /// Checks the cluster and installs Berth in it.
+    /// Checks the cluster and installs Berth in it. A namespace an earlier detach left
+    /// `Terminating` is waited out (said once through `progress`), since nothing can be created in it.
     ///
     /// - Throws: `KubernetesError` — `.refused` for capacity or a marker of another attachment,
+    ///   `.namespaceTerminating` when such a namespace outlasts `namespaceWait`,
     ///   `.unreachable`/`.unauthorized`/… when the API fails.
-    public func attach(_ installation: RouterInstallation) async throws -> Result {
+    public func attach(_ installation: RouterInstallation, progress: (String) -> Void = { _ in }) async throws
+        -> Result
+    {
         let version = try await client.version()
         let nodes = try await client.list(.nodes, namespace: nil)
         let (cores, ready, all) = ClusterCapacityCheck.allocatableCores(nodes: nodes)
@@ -50,9 +60,8 @@ public struct ClusterAttachment: Sendable {
             if manifest["kind"] == "Namespace" {
                 // A namespace that exists stays as it is (its labels are the user's): only one
                 // Berth creates carries Berth's labels, and only such a one is deleted at detach.
-                do {
-                    try await client.create(manifest)
-                } catch let error as KubernetesError where error.reason == "AlreadyExists" {}
+                try await client.createNamespaceWaitingOutTermination(
+                    manifest, wait: namespaceWait, progress: { progress($0) })
             } else {
                 try await client.createOrReplace(manifest)
             }
@@ -70,7 +79,7 @@ public struct ClusterAttachment: Sendable {
         let list = try await client.list(
             .deployments, namespace: nil,
             labelSelector:
-                "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
+                "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.computeSelector(computeName))"
         )
         return (list["items"]?.arrayValue ?? []).compactMap {
             $0["metadata"]?["labels"]?[ManifestLabels.service]?.stringValue
@@ -89,13 +98,13 @@ public struct ClusterAttachment: Sendable {
             )
         }
         let replicaSelector =
-            "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.compute)=\(computeName)"
+            "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.component)=replica,\(ManifestLabels.computeSelector(computeName))"
         for kind in [KubernetesResource.deployments, .services, .secrets, .networkPolicies] {
             try await deleteAll(kind, namespace: nil, labelSelector: replicaSelector)
         }
         try await client.delete(.serviceAccounts, namespace: namespace, name: ReplicaManifests.serviceAccountName)
         try await deleteAll(.serviceAccounts, namespace: nil, labelSelector: replicaSelector)
-        let routerSelector = "\(ManifestLabels.component)=router,\(ManifestLabels.compute)=\(computeName)"
+        let routerSelector = "\(ManifestLabels.component)=router,\(ManifestLabels.computeSelector(computeName))"
         try await deleteAll(.roleBindings, namespace: namespace, labelSelector: routerSelector)
         try await deleteAll(.roles, namespace: namespace, labelSelector: routerSelector)
         for kind in [
@@ -106,7 +115,7 @@ public struct ClusterAttachment: Sendable {
         }
         let namespaces = try await client.list(
             .namespaces, namespace: nil,
-            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.compute)=\(computeName)")
+            labelSelector: "\(ManifestLabels.managedBy)=berth,\(ManifestLabels.computeSelector(computeName))")
         for item in namespaces["items"]?.arrayValue ?? [] {
             guard let name = item["metadata"]?["name"]?.stringValue else { continue }
             try await client.delete(.namespaces, namespace: nil, name: name)

@@ -1,3 +1,4 @@
+import BerthBackends
 import BerthCore
 import Logging
 import Synchronization
@@ -64,12 +65,11 @@ extension KubernetesBackend {
         return home
     }
 
-    /// Creates the workload's namespace, labelled as Berth's, when it does not exist yet.
-    func ensureNamespace(of workload: ReplicaWorkload) async throws {
-        guard try await client.getIfPresent(.namespaces, namespace: nil, name: workload.namespace) == nil else { return }
-        do {
-            _ = try await client.create(ReplicaManifests.namespace(workload))
-            logger.info("Created namespace", metadata: ["k8s.namespace": "\(workload.namespace)"])
-        } catch let error as KubernetesError where error.reason == "AlreadyExists" {}
+    /// Creates the workload's namespace, labelled as Berth's, when it does not exist yet; one
+    /// still `Terminating` (its last deployment's detach or delete) is waited out first.
+    func ensureNamespace(of workload: ReplicaWorkload, progress: @escaping DeployProgress) async throws {
+        let created = try await client.createNamespaceWaitingOutTermination(
+            ReplicaManifests.namespace(workload), wait: namespaceWait, progress: { await progress($0) })
+        if created { logger.info("Created namespace", metadata: ["k8s.namespace": "\(workload.namespace)"]) }
     }
 }

@@ -32,6 +32,10 @@ public struct KubernetesBackend: ComputeBackend {
     let namespaces = DeploymentNamespaces()
     /// Nodes and Pods for `replicaCapacity`, listed at most every 3 s.
     let capacitySnapshots = ClusterSnapshotCache()
+    /// How long a deploy waits for its namespace when it is still being deleted.
+    public var namespaceWait = NamespaceTerminationWait()
+    /// The API server's answer to whether it takes the `sleep` preStop action, asked once.
+    let sleepAction = SleepActionSupport()
 
     public init(
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
@@ -80,8 +84,9 @@ public struct KubernetesBackend: ComputeBackend {
                 }
                 return
             }
-            let workload = try await workload(spec, progress)
-            try await ensureNamespace(of: workload)
+            var workload = try await workload(spec, progress)
+            workload.supportsSleepAction = try await supportsSleepAction()
+            try await ensureNamespace(of: workload, progress: progress)
             try await allowRouter(in: workload.namespace, compute: spec.computeName)
             var deploymentUID: String?
             for manifest in ReplicaManifests.all(workload) {
@@ -111,6 +116,15 @@ public struct KubernetesBackend: ComputeBackend {
         } catch let error as KubernetesError {
             throw error.berthError
         }
+    }
+
+    /// Whether the API server takes the `sleep` preStop action (`PodLifecycle`), from
+    /// `GET /version` the first time it is needed.
+    func supportsSleepAction() async throws -> Bool {
+        if let known = sleepAction.known { return known }
+        let supported = PodLifecycle.supportsSleepAction(serverVersion: try await client.version())
+        sleepAction.known = supported
+        return supported
     }
 
     /// The autoscaler's lever: the Deployment's `scale` subresource, so no Pod restarts.

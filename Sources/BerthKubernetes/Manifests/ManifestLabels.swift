@@ -26,18 +26,48 @@ public enum ManifestLabels {
 
     /// The labels of one service's objects.
     public static func replicaLabels(service: String, compute: String) -> [String: JSONValue] {
-        [managedBy: "berth", component: "replica", Self.service: .string(service), Self.compute: .string(compute)]
+        [
+            managedBy: "berth", component: "replica", Self.service: .string(service),
+            Self.compute: .string(computeLabelValue(compute)),
+        ]
     }
 
     /// The labels of the router's objects.
     public static func routerLabels(compute: String) -> [String: JSONValue] {
-        [managedBy: "berth", component: "router", Self.compute: .string(compute)]
+        [managedBy: "berth", component: "router", Self.compute: .string(computeLabelValue(compute))]
     }
 
     /// The selector of one compute target's router Pods (its Deployment's and Service's, and what
     /// replicas' NetworkPolicies admit).
     public static func routerSelector(compute: String) -> [String: JSONValue] {
-        [component: "router", Self.compute: .string(compute)]
+        [component: "router", Self.compute: .string(computeLabelValue(compute))]
+    }
+
+    /// The `berth.dev/compute` selector term (`berth.dev/compute=VALUE`) of a compute target.
+    public static func computeSelector(_ compute: String) -> String {
+        "\(Self.compute)=\(computeLabelValue(compute))"
+    }
+
+    /// A compute target's name as a label value. Berth's (Azure's) name rule allows a name that
+    /// ends in '-' ("aks-"), which Kubernetes refuses as a label value with 422; such a name becomes
+    /// the name without its trailing dashes, '.', and 8 hex digits of its SHA-256 ("aks.1c2d3e4f").
+    /// No compute name contains '.', so a derived value never equals another target's own name.
+    public static func computeLabelValue(_ compute: String) -> String {
+        if isLabelValue(compute) { return compute }
+        var stem = compute
+        while stem.last == "-" { stem.removeLast() }
+        let digest = SHA256.hash(data: Array(compute.utf8)).prefix(4).map { String(format: "%02x", $0) }.joined()
+        return stem.isEmpty ? "c\(digest)" : "\(stem).\(digest)"
+    }
+
+    /// Whether `value` is a valid label value: at most 63 alphanumerics, '-', '_' or '.',
+    /// alphanumeric at both ends (or empty).
+    public static func isLabelValue(_ value: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+        let alphanumeric = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        guard let first = value.first, let last = value.last else { return true }
+        return value.count <= 63 && value.allSatisfy(allowed.contains) && alphanumeric.contains(first)
+            && alphanumeric.contains(last)
     }
 
     /// A label selector string (`k=v,k=v`) over `labels`, sorted so it is stable.
@@ -48,14 +78,7 @@ public enum ManifestLabels {
     /// `revision` as a label value: itself when it is one (≤ 63 alphanumerics, `-`, `_`, `.`,
     /// alphanumeric at both ends), else `h` + the first 32 hex digits of its SHA-256.
     public static func revisionLabelValue(_ revision: String) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-        let alphanumeric = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-        if !revision.isEmpty, revision.count <= 63, revision.allSatisfy(allowed.contains),
-            let first = revision.first, let last = revision.last, alphanumeric.contains(first),
-            alphanumeric.contains(last)
-        {
-            return revision
-        }
+        if !revision.isEmpty, isLabelValue(revision) { return revision }
         return "h" + SHA256.hash(data: Array(revision.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -18,6 +18,27 @@ enum PodLifecycle {
         preStopSeconds + (scoringTimeoutMs + 999) / 1000 + 10
     }
 
+    /// The preStop handler: the `sleep` action, or `exec` of `sleep` for servers without it.
+    static func preStopHandler(supportsSleepAction: Bool) -> JSONValue {
+        supportsSleepAction
+            ? ["sleep": ["seconds": .number(Double(preStopSeconds))]]
+            : ["exec": ["command": ["sleep", .string(String(preStopSeconds))]]]
+    }
+
+    /// Whether an API server of `version` (`GET /version`) takes the `sleep` preStop action:
+    /// beta and on by default from 1.30 (1.29 has it behind an alpha feature gate). Read from
+    /// `gitVersion` (`v1.29.4-eks-…`), else `major`/`minor` (`"28+"` on some clouds); unknown
+    /// versions are taken as new.
+    static func supportsSleepAction(serverVersion version: JSONValue) -> Bool {
+        let git = version["gitVersion"]?.stringValue ?? ""
+        let parts = git.drop { $0 == "v" }.split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
+        let major = parts.first.flatMap { $0 } ?? Int((version["major"]?.stringValue ?? "").prefix { $0.isNumber })
+        let minor =
+            (parts.count > 1 ? parts[1] : nil) ?? Int((version["minor"]?.stringValue ?? "").prefix { $0.isNumber })
+        guard let major, let minor else { return true }
+        return major > 1 || (major == 1 && minor >= 30)
+    }
+
     /// Worker failures in a row after which `berth replica` exits, so the kubelet sees a crash
     /// loop (the same count after which the control plane calls a local replica failed).
     static let exitAfterWorkerFailures = 3
@@ -29,15 +50,18 @@ enum PodLifecycle {
     /// - `terminationMessagePolicy: FallbackToLogsOnError`: the kubelet puts the end of the log
     ///   (whose last line is the replica's reason) in `lastState.terminated.message`, which
     ///   `PodStatusReader` shows in `berth service show`;
-    /// - `lifecycle.preStop`: a `preStopSeconds` sleep, so a deleted Pod drains (see above).
-    static func replicaContainer(_ container: JSONValue) -> JSONValue {
+    /// - `lifecycle.preStop`: a `preStopSeconds` sleep, so a deleted Pod drains (see above): the
+    ///   `sleep` action where the API server has it (`supportsSleepAction`), which needs nothing
+    ///   in the image; else an `exec` of the image's `sleep` (an older server drops the unknown
+    ///   `sleep` field and then refuses a preStop with no handler).
+    static func replicaContainer(_ container: JSONValue, supportsSleepAction: Bool = true) -> JSONValue {
         guard case .object(var members) = container else { return container }
         if case .array(let command) = members["command"] {
-            members["command"] = .array(command + ["--exit-after-worker-failures", .string(String(exitAfterWorkerFailures))])
+            members["command"] = .array(
+                command + ["--exit-after-worker-failures", .string(String(exitAfterWorkerFailures))])
         }
         members["terminationMessagePolicy"] = "FallbackToLogsOnError"
-        // `sleep` (Kubernetes 1.29+) needs no command in the image.
-        members["lifecycle"] = ["preStop": ["sleep": ["seconds": .number(Double(preStopSeconds))]]]
+        members["lifecycle"] = ["preStop": preStopHandler(supportsSleepAction: supportsSleepAction)]
         return .object(members)
     }
 }

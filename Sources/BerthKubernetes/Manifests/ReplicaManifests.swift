@@ -68,7 +68,7 @@ public enum ReplicaManifests {
                 "name": .string(serviceAccountName), "namespace": .string(namespace),
                 "labels": [
                     ManifestLabels.managedBy: "berth", ManifestLabels.component: "replica",
-                    ManifestLabels.compute: .string(compute),
+                    ManifestLabels.compute: .string(ManifestLabels.computeLabelValue(compute)),
                 ],
             ],
             "automountServiceAccountToken": false,

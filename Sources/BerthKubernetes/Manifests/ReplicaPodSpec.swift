@@ -26,7 +26,11 @@ enum ReplicaPodSpec {
             "terminationGracePeriodSeconds": .number(
                 Double(PodLifecycle.terminationGracePeriodSeconds(scoringTimeoutMs: workload.spec.scoringTimeoutMs))),
             "initContainers": .array(initContainers),
-            "containers": [PodLifecycle.replicaContainer(replicaContainer(workload, image: image, python: python))],
+            "containers": [
+                PodLifecycle.replicaContainer(
+                    replicaContainer(workload, image: image, python: python),
+                    supportsSleepAction: workload.supportsSleepAction)
+            ],
             "volumes": .array(volumes),
         ]
         if workload.registryConfigJSON != nil, case .object(var members) = spec {

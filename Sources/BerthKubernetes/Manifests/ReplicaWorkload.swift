@@ -57,6 +57,10 @@ public struct ReplicaWorkload: Sendable, Hashable {
     /// Where the environment comes from, in words (`ReplicaEnvironmentChoice.summary`): the Pod
     /// template's `berth.dev/environment` annotation.
     public var environmentSummary: String? = nil
+    /// Whether the cluster's API server takes the `sleep` preStop action (Kubernetes 1.30+, where
+    /// it is on by default); else the preStop runs the image's `sleep` (`PodLifecycle`). The
+    /// backend sets it from `GET /version`.
+    public var supportsSleepAction = true
 
     public init(
         spec: DeploymentSpec, namespace: String, runtimeImage: String, environmentSource: EnvironmentSource,

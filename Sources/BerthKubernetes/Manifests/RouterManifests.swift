@@ -11,8 +11,8 @@ public enum RouterManifests {
         // The marker goes last: it says the attachment is complete.
         return objects + [
             serviceAccount(installation), role(installation), roleBinding(installation), feedSecret(installation),
-            deployment(installation), service(installation),
-        ] + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
+        ] + [tlsSecret(installation)].compactMap { $0 } + [deployment(installation), service(installation)]
+            + [horizontalPodAutoscaler(installation)].compactMap { $0 } + [marker(installation)]
     }
 
     static func readerMetadata(namespace: String, compute: String) -> JSONValue {
@@ -39,7 +39,10 @@ public enum RouterManifests {
             "apiVersion": "v1", "kind": "Namespace",
             "metadata": [
                 "name": .string(name),
-                "labels": [ManifestLabels.managedBy: "berth", ManifestLabels.compute: .string(compute)],
+                "labels": [
+                    ManifestLabels.managedBy: "berth",
+                    ManifestLabels.compute: .string(ManifestLabels.computeLabelValue(compute)),
+                ],
             ],
         ]
     }
@@ -91,16 +94,34 @@ public enum RouterManifests {
         ]
     }
 
-    /// The control plane's URL and the feed token, for the router Pods.
+    /// The control plane's URL and the feed token (and the CA its certificate comes from, when the
+    /// Pods must be told), for the router Pods.
     public static func feedSecret(_ installation: RouterInstallation) -> JSONValue {
-        [
+        var data: [String: JSONValue] = [
+            "control-plane-url": .string(installation.controlPlaneURL),
+            "feed-token": .string(installation.feedToken),
+        ]
+        if let ca = installation.controlPlaneCAPEM { data["control-plane-ca"] = .string(ca) }
+        return [
             "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
             "metadata": metadata(installation),
-            "stringData": [
-                "control-plane-url": .string(installation.controlPlaneURL),
-                "feed-token": .string(installation.feedToken),
-            ],
+            "stringData": .object(data),
         ]
+    }
+
+    /// The router's certificate as a `kubernetes.io/tls` Secret; nil without TLS.
+    public static func tlsSecret(_ installation: RouterInstallation) -> JSONValue? {
+        guard let tls = installation.tls else { return nil }
+        return [
+            "apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+            "metadata": metadata(installation, name: RouterInstallation.tlsSecretName),
+            "stringData": ["tls.crt": .string(tls.certificateChainPEM), "tls.key": .string(tls.privateKeyPEM)],
+        ]
+    }
+
+    /// The router's port name: `https` when it serves TLS, else `http`.
+    static func portName(_ installation: RouterInstallation) -> JSONValue {
+        installation.tls == nil ? "http" : "https"
     }
 
     /// The router Deployment. FastProd spreads its Pods over nodes; DevTest runs one.
@@ -114,7 +135,7 @@ public enum RouterManifests {
             "automountServiceAccountToken": true,
             "securityContext": PodHardening.podSecurityContext,
             "containers": [routerContainer(installation)],
-            "volumes": [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")],
+            "volumes": .array(volumes(installation)),
         ]
         if installation.purpose == .fastProd {
             podSpec["topologySpreadConstraints"] = [
@@ -150,12 +171,13 @@ public enum RouterManifests {
             // reads replica addresses from the EndpointSlices of the deployment namespace through
             // the Pod's service account. Kubernetes expands `$(BERTH_CONTROL_PLANE_URL)` from `env`.
             // Self-scaling (event-loop threads) follows the purpose: FastProd only.
-            "command": [
-                "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
-                "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
-                "--namespace", .string(installation.deploymentNamespace),
-                "--cluster-purpose", .string(installation.purpose.rawValue),
-            ],
+            "command": .array(
+                [
+                    "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
+                    "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
+                    "--namespace", .string(installation.deploymentNamespace),
+                    "--cluster-purpose", .string(installation.purpose.rawValue),
+                ] + tlsArguments(installation) + feedCAArguments(installation)),
             "env": [
                 secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
                 secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
@@ -164,8 +186,8 @@ public enum RouterManifests {
             ],
             "ports": [
                 [
-                    "name": "http", "containerPort": ManifestLabels.number(RouterInstallation.routerPort),
-                    "protocol": "TCP",
+                    "name": portName(installation),
+                    "containerPort": ManifestLabels.number(RouterInstallation.routerPort), "protocol": "TCP",
                 ]
             ],
             "resources": ["requests": ["cpu": "250m", "memory": "256Mi"], "limits": ["memory": "1Gi"]],
@@ -174,10 +196,10 @@ public enum RouterManifests {
             // UNFINISHED: the API double does not run router Pods, so this command and these probes
             // are validated, not run, in tests (ClusterRouterEndToEndTests runs `berth router
             // --feed` as a local process and checks `/ready` there).
-            "readinessProbe": ["httpGet": ["path": "/ready", "port": "http"], "periodSeconds": 2],
-            "livenessProbe": ["httpGet": ["path": "/", "port": "http"], "periodSeconds": 10],
+            "readinessProbe": ["httpGet": probe("/ready", installation), "periodSeconds": 2],
+            "livenessProbe": ["httpGet": probe("/", installation), "periodSeconds": 10],
             "securityContext": PodHardening.containerSecurityContext,
-            "volumeMounts": [PodHardening.mount("tmp", at: "/tmp")],
+            "volumeMounts": .array(volumeMounts(installation)),
         ]
     }
 
@@ -194,7 +216,12 @@ public enum RouterManifests {
             "spec": [
                 "type": "LoadBalancer",
                 "selector": .object(ManifestLabels.routerSelector(compute: installation.computeName)),
-                "ports": [["name": "http", "port": 80, "targetPort": "http", "protocol": "TCP"]],
+                "ports": [
+                    [
+                        "name": portName(installation), "port": installation.tls == nil ? 80 : 443,
+                        "targetPort": portName(installation), "protocol": "TCP",
+                    ]
+                ],
             ],
         ]
     }
@@ -210,5 +237,64 @@ public enum RouterManifests {
                 "deploymentNamespace": .string(installation.deploymentNamespace),
             ],
         ]
+    }
+
+    /// `berth router`'s TLS options, reading the mounted Secret (renewed in place by the kubelet).
+    static func tlsArguments(_ installation: RouterInstallation) -> [JSONValue] {
+        guard let tls = installation.tls else { return [] }
+        return [
+            "--ssl-cert-pem-file", .string(RouterInstallation.tlsMountPath + "/tls.crt"),
+            "--ssl-key-pem-file", .string(RouterInstallation.tlsMountPath + "/tls.key"),
+            "--ssl-cname", .string(tls.cname),
+        ]
+    }
+
+    /// A probe of the router's `path`, over https when it serves TLS (the kubelet does not verify
+    /// the certificate).
+    static func probe(_ path: String, _ installation: RouterInstallation) -> JSONValue {
+        [
+            "path": .string(path), "port": portName(installation),
+            "scheme": installation.tls == nil ? "HTTP" : "HTTPS",
+        ]
+    }
+
+    /// `--feed-ca-file`: the CA the control plane's certificate is checked against, mounted from
+    /// the feed Secret, when the control plane serves one from the workspace CA.
+    static func feedCAArguments(_ installation: RouterInstallation) -> [JSONValue] {
+        guard installation.controlPlaneCAPEM != nil else { return [] }
+        return ["--feed-ca-file", .string(RouterInstallation.feedMountPath + "/control-plane-ca")]
+    }
+
+    /// The Pod's volumes: scratch space, the TLS Secret, the feed's CA.
+    static func volumes(_ installation: RouterInstallation) -> [JSONValue] {
+        var volumes = [PodHardening.emptyDir("tmp", sizeLimit: "256Mi")]
+        if installation.tls != nil {
+            volumes.append([
+                "name": "tls",
+                "secret": ["secretName": .string(RouterInstallation.tlsSecretName), "defaultMode": 0o400],
+            ])
+        }
+        if installation.controlPlaneCAPEM != nil {
+            volumes.append([
+                "name": "feed-ca",
+                "secret": [
+                    "secretName": .string(RouterInstallation.routerName), "defaultMode": 0o444,
+                    "items": [["key": "control-plane-ca", "path": "control-plane-ca"]],
+                ],
+            ])
+        }
+        return volumes
+    }
+
+    /// Where the container sees its volumes.
+    static func volumeMounts(_ installation: RouterInstallation) -> [JSONValue] {
+        var mounts = [PodHardening.mount("tmp", at: "/tmp")]
+        if installation.tls != nil {
+            mounts.append(["name": "tls", "mountPath": .string(RouterInstallation.tlsMountPath), "readOnly": true])
+        }
+        if installation.controlPlaneCAPEM != nil {
+            mounts.append(["name": "feed-ca", "mountPath": .string(RouterInstallation.feedMountPath), "readOnly": true])
+        }
+        return mounts
     }
 }

@@ -2,6 +2,7 @@ import BerthCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOTLS
 
 /// Serves one client connection as a plain NIO channel handler on the connection's event loop:
 /// reads requests from the socket's bytes (`RequestFramer`), collects each request's body (bounded), answers what the router answers itself, and forwards
@@ -82,6 +83,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var heldBodyBytes = 0
     /// What the timeout tick reads (`ClientConnectionHandler+Timeouts.swift`).
     var timing = Timing()
+    /// Whether the client's TLS handshake completed on this connection (services on a compute
+    /// target with TLS answer only then).
+    private var overTLS = false
 
     init(shared: RouterRequestHandler) {
         self.shared = shared
@@ -119,6 +123,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             guard case .idle = state else { return }
             timing.requestsStarted &+= 1
             var exchange = RouterRequestHandler.Exchange(head)
+            exchange.overTLS = overTLS
             self.exchange = exchange
             if let length = head.contentLength, length > shared.maxBodyBytes {
                 return refuseTooLarge()
@@ -309,6 +314,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Graceful shutdown: an idle connection closes now, a busy one after its current response,
     /// which says `Connection: close` when its head is still to be written.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { overTLS = true }
         guard event is ChannelShouldQuiesceEvent else { return context.fireUserInboundEventTriggered(event) }
         quiescing = true
         if case .idle = state {

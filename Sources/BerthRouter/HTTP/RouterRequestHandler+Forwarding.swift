@@ -14,6 +14,7 @@ extension RouterRequestHandler {
         exchange: Exchange, endpoint: String? = nil
     ) -> Decision {
         guard let route else { return .respond(serviceNotFound(name, exchange)) }
+        if route.tlsOnly == true, !exchange.overTLS { return .respond(httpsRequired(name, exchange)) }
         if let denial = tokenDenial(head, route: route, exchange, endpoint: endpoint) { return .respond(denial) }
         let authorization = route.authEnabled ? head.authorization : nil
         guard KeyCheck.isAuthorized(authorization, route: route) else {
@@ -29,6 +30,15 @@ extension RouterRequestHandler {
     }
 
     // MARK: Error answers
+
+    /// 403 for a plain-HTTP request to a service whose compute target serves it over TLS only.
+    private func httpsRequired(_ name: String, _ exchange: Exchange) -> RouterResponse {
+        .error(
+            .forbidden, code: "https_required",
+            message: "Service '\(name)' is served over HTTPS only (its compute target has TLS). Use its scoring "
+                + "URI, which starts with https:// (berth service show -n \(name)).",
+            requestID: exchange.requestID)
+    }
 
     private func unauthorized(_ name: String, hasHeader: Bool, _ exchange: Exchange) -> RouterResponse {
         var response = RouterResponse.error(

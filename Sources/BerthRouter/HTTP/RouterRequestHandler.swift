@@ -41,6 +41,8 @@ struct RouterRequestHandler: Sendable {
         /// The endpoint version that serves the request, for `x-berth-endpoint-version` and the
         /// per-version metrics; nil for service requests.
         var endpoint: EndpointExchange? = nil
+        /// Whether the request came over TLS.
+        var overTLS = false
 
         /// The exchange of a request that just arrived.
         init(_ head: RequestHead) {

@@ -20,8 +20,13 @@ public struct AzureAsset: Codable, Sendable, Hashable {
     }
 }
 
-/// Where the Azure SDK facade keeps its assets.
+/// Where the Azure SDK facade keeps its assets, and which asset each model was registered from
+/// (its `url`, which `Model.download` follows).
 public protocol AzureAssetStore: Sendable {
     func saveAsset(_ asset: AzureAsset) async throws
     func asset(id: String) async throws -> AzureAsset?
+    /// Records that model `modelID` (`name:version`) holds the files of asset `assetID`.
+    func saveAssetOfModel(_ modelID: String, assetID: String) async throws
+    /// The asset model `modelID` was registered from, or made for; nil when none is known.
+    func assetID(ofModel modelID: String) async throws -> String?
 }

@@ -46,6 +46,9 @@ public protocol MetadataStore: Sendable {
     /// Inserts or replaces an operation.
     func saveOperation(_ operation: BerthCore.Operation) async throws
     func operation(id: String) async throws -> BerthCore.Operation?
+    /// The newest `limit` operations on `resourceLocation` (e.g. `/api/v1/services/<name>`),
+    /// newest first.
+    func operations(on resourceLocation: String, limit: Int) async throws -> [BerthCore.Operation]
 }
 
 /// A tag filter of `model list --tag`: `key` alone matches any value.

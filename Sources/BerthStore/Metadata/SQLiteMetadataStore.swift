@@ -80,6 +80,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         registerBlobMigrations(&migrator)
         registerAzureAssetMigrations(&migrator)
         registerAzureEnvironmentMigrations(&migrator)
+        registerModelAssetMigrations(&migrator)
+        registerOperationResourceMigrations(&migrator)
         return migrator
     }
 
@@ -87,8 +89,10 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func registerModel(_ request: RegisterModelRequest, createdTime: Date) async throws -> Model {
         try await database.write { db in
-            let last = try Int.fetchOne(
-                db, sql: "SELECT lastVersion FROM modelVersionCounter WHERE name = ?", arguments: [request.name]) ?? 0
+            let last =
+                try Int.fetchOne(
+                    db, sql: "SELECT lastVersion FROM modelVersionCounter WHERE name = ?", arguments: [request.name])
+                ?? 0
             let model = Model(
                 name: request.name, version: last + 1, description: request.description,
                 kvTags: request.kvTags ?? [:], properties: request.properties ?? [:], createdTime: createdTime,
@@ -107,7 +111,8 @@ public final class SQLiteMetadataStore: MetadataStore {
         let models =
             if let name {
                 try await storedBodies(
-                    Model.self, what: "stored model", sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC",
+                    Model.self, what: "stored model",
+                    sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC",
                     arguments: [name])
             } else {
                 try await storedBodies(
@@ -124,7 +129,8 @@ public final class SQLiteMetadataStore: MetadataStore {
                 arguments: [name, version])
         }
         return try await storedBody(
-            Model.self, what: "stored model", sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC LIMIT 1",
+            Model.self, what: "stored model",
+            sql: "SELECT body FROM model WHERE name = ? ORDER BY version DESC LIMIT 1",
             arguments: [name])
     }
 
@@ -173,11 +179,13 @@ public final class SQLiteMetadataStore: MetadataStore {
 
     public func compute(named name: String) async throws -> ComputeTarget? {
         try await storedBody(
-            ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute WHERE name = ?", arguments: [name])
+            ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute WHERE name = ?",
+            arguments: [name])
     }
 
     public func computes() async throws -> [ComputeTarget] {
-        try await storedBodies(ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute ORDER BY name")
+        try await storedBodies(
+            ComputeTarget.self, what: "stored compute target", sql: "SELECT body FROM compute ORDER BY name")
     }
 
     public func deleteCompute(named name: String) async throws {
@@ -212,13 +220,17 @@ public final class SQLiteMetadataStore: MetadataStore {
         let body = try BerthJSON.encode(operation)
         try await database.write { db in
             try db.execute(
-                sql: "INSERT OR REPLACE INTO operation (id, createdTime, body) VALUES (?, ?, ?)",
-                arguments: [operation.id, operation.createdTime.timeIntervalSince1970, body])
+                sql:
+                    "INSERT OR REPLACE INTO operation (id, createdTime, body, resourceLocation) VALUES (?, ?, ?, ?)",
+                arguments: [
+                    operation.id, operation.createdTime.timeIntervalSince1970, body, operation.resourceLocation,
+                ])
         }
     }
 
     public func operation(id: String) async throws -> BerthCore.Operation? {
         try await storedBody(
-            BerthCore.Operation.self, what: "stored operation", sql: "SELECT body FROM operation WHERE id = ?", arguments: [id])
+            BerthCore.Operation.self, what: "stored operation", sql: "SELECT body FROM operation WHERE id = ?",
+            arguments: [id])
     }
 }

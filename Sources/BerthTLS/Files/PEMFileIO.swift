@@ -11,7 +11,7 @@ import Foundation
 /// Reading and writing the PEM files: reads tell a missing file from an unreadable one, and
 /// writes create the file with its final mode from the first byte (a key is never readable by
 /// others, not even briefly), then rename it into place so readers see the old or the new file.
-enum PEMFileIO {
+package enum PEMFileIO {
     /// The bytes of `file`, which must name a path.
     static func read(_ file: TLSFile) throws(TLSError) -> Data {
         let path = file.path ?? ""
@@ -29,7 +29,7 @@ enum PEMFileIO {
     }
 
     /// Writes `text` to `url` with exactly `mode`, replacing any older file atomically.
-    static func write(_ text: String, to url: URL, mode: mode_t) throws(TLSError) {
+    package static func write(_ text: String, to url: URL, mode: mode_t) throws(TLSError) {
         let folder = url.deletingLastPathComponent()
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
         let descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
@@ -53,7 +53,7 @@ enum PEMFileIO {
     }
 
     /// Creates `folder` with mode 0700 when it does not exist; leaves an existing one as it is.
-    static func createPrivateFolder(_ folder: URL) throws(TLSError) {
+    package static func createPrivateFolder(_ folder: URL) throws(TLSError) {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) {
             guard isFolder.boolValue else { throw .cannotWrite(path: folder.path, reason: "a file is in its place") }

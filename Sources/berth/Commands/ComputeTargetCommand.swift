@@ -9,12 +9,12 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "computetarget",
         abstract: "Create, attach, list, show, detach and delete inference clusters.",
-        subcommands: [Create.self, Attach.self, List.self, Show.self, Detach.self, Delete.self]
+        subcommands: [Create.self, Attach.self, List.self, Show.self, Update.self, Detach.self, Delete.self]
     )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an inference cluster.", subcommands: [CreateLocal.self])
+            abstract: "Create an inference cluster.", subcommands: [CreateLocal.self, CreateAKS.self])
     }
 
     struct CreateLocal: AsyncParsableCommand {
@@ -27,13 +27,16 @@ struct ComputeTargetCommand: AsyncParsableCommand {
                 machine's cores. FastProd clusters need ≥ 12 vCPUs in total, DevTest ≥ 2.
                 """)
 
-        @Option(name: [.short, .long], help: "Cluster name: 3–24 characters, starting with a letter; letters, digits, '-'.")
+        @Option(
+            name: [.short, .long], help: "Cluster name: 3–24 characters, starting with a letter; letters, digits, '-'.")
         var name: String
         @Option(name: .long, help: "FastProd (default) or DevTest.")
         var clusterPurpose: String?
         @Option(name: [.short, .customLong("agent-count")], help: "Number of agents (default 3; 1 for DevTest).")
         var agentCount: Int?
-        @Option(name: [.customShort("s"), .customLong("vm-size")], help: "Azure VM size of each agent (default Standard_D3_v2).")
+        @Option(
+            name: [.customShort("s"), .customLong("vm-size")],
+            help: "Azure VM size of each agent (default Standard_D3_v2).")
         var vmSize: String?
         @Option(name: .long, help: "Total vCPUs, instead of agents × VM size.")
         var cores: Double?
@@ -41,20 +44,27 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         var memoryGB: Double?
         @Option(name: .long, help: "A description.")
         var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let compute = try await global.client().createCompute(
+            try await ComputeTargetCommand.createLocal(
                 CreateComputeRequest(
                     name: name, computeType: "Local", clusterPurpose: clusterPurpose, agentCount: agentCount,
-                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description))
-            try ComputeTargetCommand.print(compute, global.output)
+                    vmSize: vmSize, cores: cores, memoryInGB: memoryGB, description: description,
+                    sslConfiguration: try ssl.request()),
+                global: global)
         }
+    }
+
+    /// Creates a local cluster and prints it.
+    static func createLocal(_ request: CreateComputeRequest, global: GlobalOptions) async throws {
+        try print(try await global.client().createCompute(request), global.output)
     }
 
     struct Attach: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Attach an existing cluster.", subcommands: [AttachKubernetes.self])
+            abstract: "Attach an existing cluster.", subcommands: [AttachKubernetes.self, AttachAKS.self])
     }
 
     struct AttachKubernetes: AsyncParsableCommand {
@@ -78,23 +88,36 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         @Option(name: .long, help: "FastProd (default) or DevTest.") var clusterPurpose: String?
         @Option(name: .long, help: "PublicIp (default) or InternalLoadBalancer.") var loadBalancerType: String?
         @Option(name: .long, help: "A description.") var description: String?
+        @OptionGroup(title: "TLS") var ssl: ComputeTLSOptions
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let connection: KubernetesConnection
-            do {
-                connection = try Kubeconfig.load(path: kubeconfig, context: context, namespace: namespace)
-            } catch let error as KubernetesError {
-                throw error.berthError
-            }
-            let compute = try await global.client().attachKubernetes(
-                AttachKubernetesRequest(
-                    name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
-                    namespace: connection.namespace, clusterPurpose: clusterPurpose,
-                    loadBalancerType: loadBalancerType, description: description),
-                onLog: { entry in if global.output != .json { Swift.print(entry.message) } })
-            try ComputeTargetCommand.print(compute, global.output)
+            try await ComputeTargetCommand.attach(
+                name: name, kubeconfig: kubeconfig, context: context, namespace: namespace,
+                clusterPurpose: clusterPurpose, loadBalancerType: loadBalancerType, description: description,
+                ssl: try ssl.request(), global: global)
         }
+    }
+
+    /// Reads the kubeconfig's context here (only it is sent, files inlined), attaches the cluster
+    /// printing the operation's progress, and prints the compute target.
+    static func attach(
+        name: String, kubeconfig: String, context: String?, namespace: String?, clusterPurpose: String?,
+        loadBalancerType: String?, description: String?, ssl: SSLConfigurationRequest?, global: GlobalOptions
+    ) async throws {
+        let connection: KubernetesConnection
+        do {
+            connection = try Kubeconfig.load(path: kubeconfig, context: context, namespace: namespace)
+        } catch let error as KubernetesError {
+            throw error.berthError
+        }
+        let compute = try await global.client().attachKubernetes(
+            AttachKubernetesRequest(
+                name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
+                namespace: connection.namespace, clusterPurpose: clusterPurpose,
+                loadBalancerType: loadBalancerType, description: description, sslConfiguration: ssl),
+            onLog: { entry in if global.output != .json { Swift.print(entry.message) } })
+        try print(compute, global.output)
     }
 
     struct List: AsyncParsableCommand {
@@ -129,7 +152,9 @@ struct ComputeTargetCommand: AsyncParsableCommand {
     struct Detach: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Detach a compute target from the workspace.",
-            discussion: "For a Kubernetes cluster, removes everything Berth installed in it. Refused while services run on it, unless --force (which deletes them too).")
+            discussion:
+                "For a Kubernetes cluster, removes everything Berth installed in it. Refused while services run on it, unless --force (which deletes them too)."
+        )
         @Option(name: [.short, .long]) var name: String
         @Flag(name: .long, help: "Also delete the services still deployed on the cluster.") var force = false
         @OptionGroup var global: GlobalOptions
@@ -163,11 +188,26 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         if let count = compute.capacity.agentCount, let size = compute.capacity.agentVmSize {
             pairs.append(("agents", "\(count) × \(size)"))
         }
-        pairs.append(("capacity", "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB (declared)"))
+        pairs.append(
+            (
+                "capacity",
+                "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB (declared)"
+            ))
         if let cores = compute.machineCores {
-            pairs.append(("machine", "\(cores) cores, \(Output.number(compute.machineMemoryInGB ?? 0)) GB (this machine)"))
+            pairs.append(
+                ("machine", "\(cores) cores, \(Output.number(compute.machineMemoryInGB ?? 0)) GB (this machine)"))
         }
-        if !compute.provisioningErrors.isEmpty { pairs.append(("errors", compute.provisioningErrors.joined(separator: "; "))) }
+        if let tls = compute.sslConfiguration {
+            pairs.append(
+                (
+                    "tls",
+                    "\(tls.status.rawValue), https://\(tls.cname) (certificate for "
+                        + "\(tls.subjectNames.joined(separator: ", ")), expires \(Output.date(tls.notValidAfter)))"
+                ))
+        }
+        if !compute.provisioningErrors.isEmpty {
+            pairs.append(("errors", compute.provisioningErrors.joined(separator: "; ")))
+        }
         pairs.append(("createdOn", Output.date(compute.createdOn)))
         Output.fields(pairs)
     }

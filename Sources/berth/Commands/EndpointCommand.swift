@@ -11,7 +11,8 @@ struct EndpointCommand: AsyncParsableCommand {
         commandName: "endpoint",
         abstract: "Create and inspect endpoints: one scoring URI, up to 6 versions, a traffic split.",
         subcommands: [
-            Create.self, List.self, Show.self, Update.self, Delete.self, GetKeys.self, RegenKey.self, GetAccessToken.self,
+            Create.self, List.self, Show.self, Update.self, Delete.self, GetKeys.self, RegenKey.self,
+            GetAccessToken.self,
             EndpointVersionCommand.self,
         ])
 
@@ -24,7 +25,7 @@ struct EndpointCommand: AsyncParsableCommand {
                 """)
         @Option(name: [.short, .long], help: "Endpoint name: 3–32 characters, lowercase letters, digits and '-'.")
         var name: String
-        @Option(name: [.customLong("ct"), .customLong("compute-target")], help: "The compute target.")
+        @Option(name: .azure("ct", "compute-target"), help: "The compute target.")
         var computeTarget: String
         @Option(name: [.short, .long], help: "A description.") var description: String?
         @OptionGroup var version: EndpointVersionOptions
@@ -91,8 +92,10 @@ struct EndpointCommand: AsyncParsableCommand {
                 ])
             }
             Output.table(
-                ["VERSION", "DEFAULT", "TYPE", "PERCENTILE", "EFFECTIVE", "STATE", "REPLICAS",
-                    "REQUESTS/\(window)s", "5XX", "P50 MS", "P95 MS", "P99 MS"],
+                [
+                    "VERSION", "DEFAULT", "TYPE", "PERCENTILE", "EFFECTIVE", "STATE", "REPLICAS",
+                    "REQUESTS/\(window)s", "5XX", "P50 MS", "P95 MS", "P99 MS",
+                ],
                 rows)
         }
 
@@ -116,7 +119,9 @@ struct EndpointCommand: AsyncParsableCommand {
                 named: name,
                 EndpointUpdate(authEnabled: authEnabled, tokenAuthEnabled: tokenAuthEnabled, description: description))
             if global.output == .json { return try Output.json(endpoint) }
-            print("Updated endpoint '\(name)': authEnabled \(endpoint.authEnabled), tokenAuthEnabled \(endpoint.aadAuthEnabled).")
+            print(
+                "Updated endpoint '\(name)': authEnabled \(endpoint.authEnabled), tokenAuthEnabled \(endpoint.aadAuthEnabled)."
+            )
         }
     }
 
@@ -153,7 +158,8 @@ struct EndpointCommand: AsyncParsableCommand {
             commandName: "regen-key", abstract: "Regenerate one endpoint key; the old value stops working at once.")
         @Option(name: [.short, .long]) var name: String
         @Option(name: [.short, .long], help: "Primary or Secondary.") var key: String
-        @Option(name: [.short, .customLong("set-key")], help: "Use this value instead of a random one.") var setKey: String?
+        @Option(name: [.short, .customLong("set-key")], help: "Use this value instead of a random one.") var setKey:
+            String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -194,7 +200,9 @@ func finishVersionDeploy(
 ) async throws {
     if noWait {
         if global.output == .json { return try Output.json(operation) }
-        print("Deploying a version of '\(name)' (operation \(operation.id)); follow it with 'berth endpoint show -n \(name)'.")
+        print(
+            "Deploying a version of '\(name)' (operation \(operation.id)); follow it with 'berth endpoint show -n \(name)'."
+        )
         return
     }
     _ = try await client.waitForOperation(id: operation.id) { entry in

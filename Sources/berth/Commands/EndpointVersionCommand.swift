@@ -27,7 +27,8 @@ struct EndpointVersionCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a version: its models, inference or deployment config (a rolling update), traffic or roles.",
+            abstract:
+                "Change a version: its models, inference or deployment config (a rolling update), traffic or roles.",
             discussion: """
                 Traffic and role changes apply to the next request. New models, a new inference config or a \
                 deployment config roll the version's replicas as 'berth service update' does: the new ones serve \
@@ -44,10 +45,10 @@ struct EndpointVersionCommand: AsyncParsableCommand {
         var isControlVersionType: Bool?
         @Option(name: [.short, .customLong("model")], help: "The version's models, as name:version (repeatable).")
         var models: [String] = []
-        @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "A new inferenceconfig.json.")
+        @Option(name: .azure("ic", "inference-config-file"), help: "A new inferenceconfig.json.")
         var inferenceConfigFile: String?
         @Option(
-            name: [.customLong("dc"), .customLong("deploy-config-file")],
+            name: .azure("dc", "deploy-config-file"),
             help: "A deploymentconfig.json; the fields it sets replace the version's current ones.")
         var deployConfigFile: String?
         @OptionGroup var global: GlobalOptions
@@ -58,7 +59,8 @@ struct EndpointVersionCommand: AsyncParsableCommand {
             let changesTraffic = trafficPercentile != nil || isDefault || isControlVersionType != nil
             guard changesCode || changesTraffic else {
                 throw ValidationError(
-                    "Nothing to update: give -m, --ic, --dc, --traffic-percentile, --is-default or --is-control-version-type.")
+                    "Nothing to update: give -m, --ic, --dc, --traffic-percentile, --is-default or --is-control-version-type."
+                )
             }
             if changesCode {
                 // A version is a deployment of its own: it updates like a service.

@@ -7,21 +7,25 @@ import Foundation
 struct EndpointVersionOptions: ParsableArguments {
     @Option(name: [.short, .customLong("model")], help: "A model as name:version (repeatable).")
     var models: [String] = []
-    @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "The inferenceconfig.json.")
+    @Option(name: .azure("ic", "inference-config-file"), help: "The inferenceconfig.json.")
     var inferenceConfigFile: String
     @Option(
-        name: [.customLong("dc"), .customLong("deploy-config-file")],
+        name: .azure("dc", "deploy-config-file"),
         help: ArgumentHelp(
             "The deploymentconfig.json (\"computeType\": \"aksendpoint\"; may carry versionName, trafficPercentile, "
                 + "isDefault, isControlVersionType)."))
     var deployConfigFile: String?
-    @Option(name: .customLong("version-name"), help: "The version's name (default: the config's versionName, else the endpoint's name).")
+    @Option(
+        name: .customLong("version-name"),
+        help: "The version's name (default: the config's versionName, else the endpoint's name).")
     var versionName: String?
     @Option(name: .customLong("traffic-percentile"), help: "The version's share of traffic, 0–100.")
     var trafficPercentile: Double?
     @Flag(name: .customLong("is-default"), help: "Make this version the default (it gets the unassigned traffic).")
     var isDefault = false
-    @Flag(name: .customLong("is-control-version-type"), help: "Make this version the control (the others become treatments).")
+    @Flag(
+        name: .customLong("is-control-version-type"),
+        help: "Make this version the control (the others become treatments).")
     var isControlVersionType = false
 
     /// The request body, reading the config files.

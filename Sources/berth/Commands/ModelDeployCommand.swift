@@ -13,6 +13,10 @@ struct ModelDeployCommand: AsyncParsableCommand {
             Example: berth model deploy -n myservice -m mymodel:1 --ic inferenceconfig.json \
             --dc deploymentconfig.json --ct mylocal
 
+            Azure's single-dash spellings -ic, -dc and -ct work too. Without --ct, the deployment config's \
+            computeTargetName names the compute target. --tag, --property and --description win over the \
+            deployment config's tags, properties and description.
+
             Waits until the service is Healthy, printing progress, unless --no-wait is given.
             """)
 
@@ -20,12 +24,20 @@ struct ModelDeployCommand: AsyncParsableCommand {
     var name: String
     @Option(name: [.short, .customLong("model")], help: "A model as name:version (repeatable, up to 1000).")
     var models: [String] = []
-    @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "The inferenceconfig.json.")
+    @Option(name: .azure("ic", "inference-config-file"), help: "The inferenceconfig.json.")
     var inferenceConfigFile: String
-    @Option(name: [.customLong("dc"), .customLong("deploy-config-file")], help: "The deploymentconfig.json.")
+    @Option(name: .azure("dc", "deploy-config-file"), help: "The deploymentconfig.json.")
     var deployConfigFile: String?
-    @Option(name: [.customLong("ct"), .customLong("compute-target")], help: "The compute target to deploy to.")
-    var computeTarget: String
+    @Option(
+        name: .azure("ct", "compute-target"),
+        help: "The compute target to deploy to (default: the deployment config's computeTargetName).")
+    var computeTarget: String?
+    @Option(name: .long, help: "A tag key=value (repeatable).")
+    var tag: [String] = []
+    @Option(name: .long, help: "A property key=value (repeatable).")
+    var property: [String] = []
+    @Option(name: .long, help: "A description of the service.")
+    var description: String?
     @Flag(name: .long, help: "Replace a service of the same name.")
     var overwrite = false
     @Flag(name: .customLong("no-wait"), help: "Return once the deploy started; follow it with 'berth service show'.")
@@ -45,12 +57,15 @@ struct ModelDeployCommand: AsyncParsableCommand {
             deployText = text
         }
         guard !models.isEmpty else { throw ValidationError("Give at least one model with -m name:version.") }
+        var request = DeployRequest(
+            name: name, computeName: computeTarget ?? "", models: models, inferenceConfig: inferenceText,
+            deploymentConfig: deployText, baseDirectory: inference.deletingLastPathComponent().path,
+            overwrite: overwrite)
+        request.kvTags = tag.isEmpty ? nil : try parseKeyValues(tag, kind: "tags")
+        request.properties = property.isEmpty ? nil : try parseKeyValues(property, kind: "properties")
+        request.description = description
         let client = try global.client()
-        let operation = try await client.deploy(
-            DeployRequest(
-                name: name, computeName: computeTarget, models: models, inferenceConfig: inferenceText,
-                deploymentConfig: deployText, baseDirectory: inference.deletingLastPathComponent().path,
-                overwrite: overwrite))
+        let operation = try await client.deploy(request)
         if noWait {
             if global.output == .json { return try Output.json(operation) }
             print("Deploying '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")

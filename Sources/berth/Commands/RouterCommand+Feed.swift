@@ -48,8 +48,17 @@ extension RouterCommand {
             }
         }
         let watchers = sliceWatchers
+        var feedConfiguration = RouteFeedFollower.Configuration(
+            controlPlaneURL: controlPlaneURL, compute: compute, token: token)
+        if let feedCaFile {
+            do {
+                feedConfiguration.trustedCAPEM = try String(contentsOfFile: feedCaFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("--feed-ca-file \(feedCaFile) cannot be read: \(error.localizedDescription)")
+            }
+        }
         let follower = RouteFeedFollower(
-            configuration: .init(controlPlaneURL: controlPlaneURL, compute: compute, token: token), logger: logger,
+            configuration: feedConfiguration, logger: logger,
             servingGeneration: { source.servingGeneration },
             onTable: {
                 source.receive(feed: $0)
@@ -58,8 +67,9 @@ extension RouterCommand {
         // The control plane's autoscaler counts this router's traffic from these reports.
         // A report older than a second is stale anyway; a control plane that is away must not
         // hold one for the client's default two minutes.
+        let http = try feedCaFile.map { try WorkspaceHTTPClients.client(trusting: $0) } ?? .shared
         let client = {
-            var client = ControlPlaneClient(baseURL: controlPlaneURL, token: token)
+            var client = ControlPlaneClient(baseURL: controlPlaneURL, token: token, http: http)
             client.timeout = .seconds(1)
             return client
         }()

@@ -44,6 +44,11 @@ struct RouterCommand: AsyncParsableCommand {
 
     @Option(
         name: .long,
+        help: "With an https --feed: the CA (PEM) its certificate comes from, trusted beside the system's CAs.")
+    var feedCaFile: String?
+
+    @Option(
+        name: .long,
         help: "With --feed: read EndpointSlices through this kubeconfig (default in a Pod: its service account).")
     var kubeconfig: String?
 

@@ -3,6 +3,7 @@ import BerthBackends
 import BerthControlPlane
 import BerthCore
 import BerthRouter
+import BerthTLS
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -100,6 +101,9 @@ struct ServerCommand: AsyncParsableCommand {
         limits.apply(to: &routerConfiguration)
         let serving = try tls.context(workspace: layout.root, host: host, logger: logger)
         routerConfiguration.tls = serving?.tls
+        // Compute targets with TLS: their certificates, served by the router for their cnames.
+        let serverNames = ServerNameCertificates(logger: logger)
+        routerConfiguration.serverNames = serverNames
         let tls = self.tls
         let router = Router(
             configuration: routerConfiguration, logger: logger,
@@ -114,6 +118,7 @@ struct ServerCommand: AsyncParsableCommand {
         }
         configuration.routerWait = .seconds(10)
         configuration.sdkProxyPort = sdkProxyPort
+        configuration.serverNames = serverNames
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
         let controlPlane = try ControlPlane(
@@ -124,8 +129,10 @@ struct ServerCommand: AsyncParsableCommand {
         // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: backend), .init(service: router), .init(service: controlPlane)]
-                    + (serving.map { [.init(service: $0.tls)] } ?? []),
+                services: [
+                    .init(service: backend), .init(service: router), .init(service: controlPlane),
+                    .init(service: serverNames),
+                ] + (serving.map { [.init(service: $0.tls)] } ?? []),
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         logger.info("Workspace", metadata: ["path": "\(layout.root.path)"])
         try await group.run()

@@ -9,16 +9,21 @@ struct ServiceCommand: AsyncParsableCommand {
         commandName: "service",
         abstract: "List, inspect, score and delete deployed services.",
         subcommands: [
-            List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetAccessToken.self, GetLogs.self,
+            List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetAccessToken.self,
+            GetLogs.self,
             Run.self, Delete.self,
         ])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the services of the workspace.")
+        @Option(name: .long, help: "Only services with this tag: key or key=value (repeatable; all must match).")
+        var tag: [String] = []
+        @Option(name: .long, help: "Only services with this property: key or key=value (repeatable).")
+        var property: [String] = []
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let services = try await global.client().services()
+            let services = try await global.client().services(tags: tag, properties: property)
             if global.output == .json { return try Output.json(services) }
             Output.table(
                 ["NAME", "STATE", "COMPUTE", "MODELS", "REPLICAS", "SCORING URI"],
@@ -44,12 +49,21 @@ struct ServiceCommand: AsyncParsableCommand {
                 ("name", service.name), ("state", service.state.rawValue), ("compute", service.computeName),
                 ("models", service.models.joined(separator: ", ")),
                 ("replicas", "\(service.readyReplicas) ready of \(service.desiredReplicas)"),
-                ("scoringUri", service.scoringUri ?? "(no router)"), ("swaggerUri", service.swaggerUri ?? "(no router)"),
+                ("scoringUri", service.scoringUri ?? "(no router)"),
+                ("swaggerUri", service.swaggerUri ?? "(no router)"),
                 ("authEnabled", String(config.authEnabled)),
-                ("resources", "\(Output.number(config.containerResourceRequirements.cpu)) CPU, "
-                    + "\(Output.number(config.containerResourceRequirements.memoryInGB)) GB per replica"),
+                (
+                    "resources",
+                    "\(Output.number(config.containerResourceRequirements.cpu)) CPU, "
+                        + "\(Output.number(config.containerResourceRequirements.memoryInGB)) GB per replica"
+                ),
                 ("updated", Output.date(service.updatedTime)),
             ]
+            if let description = service.description { fields.append(("description", description)) }
+            if let tags = service.kvTags, !tags.isEmpty { fields.append(("tags", Self.pairs(tags))) }
+            if let properties = service.properties, !properties.isEmpty {
+                fields.append(("properties", Self.pairs(properties)))
+            }
             if let error = service.error { fields.append(("error", "\(error.code): \(error.message)")) }
             if let autoscaler = service.autoscaler { fields += Self.autoscalerFields(autoscaler) }
             Output.fields(fields)
@@ -57,18 +71,30 @@ struct ServiceCommand: AsyncParsableCommand {
                 print("\nScaling events (newest first):")
                 Output.table(
                     ["TIME", "EVENT", "REPLICAS", "REASON"],
-                    events.map { [Output.date($0.time), $0.kind.rawValue, "\($0.fromReplicas) → \($0.toReplicas)", $0.reason] })
+                    events.map {
+                        [Output.date($0.time), $0.kind.rawValue, "\($0.fromReplicas) → \($0.toReplicas)", $0.reason]
+                    })
             }
         }
 
+        /// `k1=v1, k2=v2`, sorted by key.
+        static func pairs(_ values: [String: String]) -> String {
+            values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        }
+
         static func autoscalerFields(_ autoscaler: AutoscalerStatus) -> [(String, String)] {
-            guard autoscaler.enabled else { return [("autoscale", "off (\(autoscaler.desiredReplicas) replicas fixed)")] }
+            guard autoscaler.enabled else {
+                return [("autoscale", "off (\(autoscaler.desiredReplicas) replicas fixed)")]
+            }
             var fields: [(String, String)] = [
                 (
                     "autoscale",
                     "\(autoscaler.minReplicas)–\(autoscaler.maxReplicas) replicas, target \(autoscaler.targetUtilization) %"
                 ),
-                ("utilization", autoscaler.utilization.map { "\(Output.number($0)) %" } ?? "(no ready replica or no sample yet)"),
+                (
+                    "utilization",
+                    autoscaler.utilization.map { "\(Output.number($0)) %" } ?? "(no ready replica or no sample yet)"
+                ),
             ]
             if let inFlight = autoscaler.averageInFlight { fields.append(("inFlight", Output.number(inFlight))) }
             if let decision = autoscaler.lastDecision { fields.append(("lastDecision", decision)) }
@@ -96,7 +122,8 @@ struct ServiceCommand: AsyncParsableCommand {
             abstract: "Regenerate one key; the old value stops working at once.")
         @Option(name: [.short, .long]) var name: String
         @Option(name: [.short, .long], help: "Primary or Secondary.") var key: String
-        @Option(name: [.short, .customLong("set-key")], help: "Use this value instead of a random one.") var setKey: String?
+        @Option(name: [.short, .customLong("set-key")], help: "Use this value instead of a random one.") var setKey:
+            String?
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -109,17 +136,25 @@ struct ServiceCommand: AsyncParsableCommand {
 
     struct GetLogs: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "get-logs", abstract: "Print the replicas' logs (init output, worker output, restarts).")
+            commandName: "get-logs", abstract: "Print the replicas' logs (init output, worker output, restarts).",
+            discussion: """
+                With --init, prints how the service came to run instead: the log of its last deploy or update \
+                (sources, environment build with pip's output, warnings), then each replica's start-up and its \
+                workers' output while init() ran.
+                """)
         @Option(name: [.short, .long]) var name: String
         @Option(
             name: [.customShort("l"), .customLong("num-lines"), .customLong("num_lines")],
             help: "Only the last N lines of each replica's log (default 5000).")
         var numLines: Int?
         @Option(name: .long, help: "Only this replica (ids as in 'service show -o json').") var replica: String?
+        @Flag(name: [.short, .customLong("init")], help: "The last deploy's log and the replicas' init() output.")
+        var initLogs = false
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let text = try await global.client().serviceLogs(named: name, lines: numLines, replica: replica)
+            let text = try await global.client().serviceLogs(
+                named: name, lines: numLines, replica: replica, initOnly: initLogs)
             if global.output == .json { return try Output.json(["content": text]) }
             print(text, terminator: "")
         }

@@ -13,20 +13,32 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
             replicas: new ones start beside the old, which stop only when all new ones are ready, so scoring \
             never fails; if the new ones never become ready the update is rolled back and the service says why. \
             Other settings (auth, maxQueueWaitMs, a shorter scoringTimeoutMs, autoscale bounds, the replica count) \
-            apply without restarting replicas. Settings given as flags win over the same fields in --dc.
+            apply without restarting replicas, as do --add-tag, --remove-tag, --add-property and --description. \
+            Settings given as flags win over the same fields in --dc (-dc and -ic, Azure's spellings, work too).
 
             Example: berth service update -n myservice -m mymodel:2 --ic inferenceconfig.json
             """)
 
     @Option(name: [.short, .long]) var name: String
-    @Option(name: [.short, .customLong("model")], help: "The models to run, as name:version (repeatable); replaces the list.")
+    @Option(
+        name: [.short, .customLong("model")],
+        help: "The models to run, as name:version (repeatable); replaces the list.")
     var models: [String] = []
-    @Option(name: [.customLong("ic"), .customLong("inference-config-file")], help: "A new inferenceconfig.json.")
+    @Option(name: .azure("ic", "inference-config-file"), help: "A new inferenceconfig.json.")
     var inferenceConfigFile: String?
     @Option(
-        name: [.customLong("dc"), .customLong("deploy-config-file")],
+        name: .azure("dc", "deploy-config-file"),
         help: "A deploymentconfig.json; the fields it sets replace the current ones.")
     var deployConfigFile: String?
+    @Option(name: .customLong("add-tag"), help: "Add or change a tag key=value (repeatable).")
+    var addTags: [String] = []
+    @Option(name: .customLong("remove-tag"), help: "Remove the tag with this key (repeatable).")
+    var removeTags: [String] = []
+    @Option(
+        name: .customLong("add-property"), help: "Add or change a property key=value (repeatable); none is removed.")
+    var addProperties: [String] = []
+    @Option(name: [.short, .long], help: "A new description of the service.")
+    var description: String?
     @Option(name: .customLong("auth-enabled"), help: "Key auth: true or false.") var authEnabled: Bool?
     @Option(name: .customLong("token-auth-enabled"), help: "Token auth: true or false.") var tokenAuthEnabled: Bool?
     @Option(name: .customLong("autoscale-enabled"), help: "Autoscaling: true or false (false needs --replicas).")
@@ -52,9 +64,12 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let request = try UpdateServiceRequest.reading(
+        var request = try UpdateServiceRequest.reading(
             models: models, inferenceConfigFile: inferenceConfigFile, deployConfigText: try deploymentConfigText())
         let client = try global.client()
+        try await ServiceMetadataChange(
+            addTags: addTags, removeTags: removeTags, addProperties: addProperties, description: description
+        ).apply(to: &request, service: name, client: client)
         let operation = try await client.updateService(named: name, request)
         if noWait {
             if global.output == .json { return try Output.json(operation) }
@@ -67,7 +82,9 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         }
         let service = try await client.service(named: name)
         if global.output == .json { return try Output.json(service) }
-        print("Service '\(name)' is \(service.state.rawValue) with \(service.readyReplicas) of \(service.desiredReplicas) replicas ready.")
+        print(
+            "Service '\(name)' is \(service.state.rawValue) with \(service.readyReplicas) of \(service.desiredReplicas) replicas ready."
+        )
     }
 
     /// The --dc file's JSON object with the setting flags laid over it, as the server's partial config.

@@ -20,13 +20,14 @@ extension DeploymentConfigFile {
         let members = try diagnostics.parseRootObject(data, flag: "--deploy-config-file")
         let root = ConfigObjectReader(path: "", members: members, diagnostics: diagnostics)
         let file = read(root, requiresComputeType: requiresComputeType)
+        // Azure's REST payloads call tags `kvTags`; a file written after one is pointed at `tags`.
         root.finish(hints: [
-            "tags": "tags come from the --tag option, not from the file",
-            "properties": "properties come from the --property option, not from the file",
-            "description": "the description comes from the --description option, not from the file",
+            "kvTags": "a deploymentconfig.json gives the service's tags as \"tags\": {\"key\": \"value\"}"
         ])
-        DeploymentConfigValidator(file: file, resolved: file.resolved(), baseline: "the default", diagnostics: diagnostics)
-            .validate()
+        DeploymentConfigValidator(
+            file: file, resolved: file.resolved(), baseline: "the default", diagnostics: diagnostics
+        )
+        .validate()
         try diagnostics.throwIfErrors()
         return Parsed(value: file, warnings: diagnostics.warnings)
     }
@@ -84,6 +85,9 @@ extension DeploymentConfigFile {
             keys.finish()
         }
         readTargetAndEndpoint(root, into: &file)
+        file.tags = root.stringMap("tags")
+        file.properties = root.stringMap("properties")
+        file.description = root.string("description")
         return file
     }
 

@@ -46,6 +46,13 @@ public struct DeploymentConfigFile: Sendable, Codable, Hashable {
     public var isDefault: Bool?
     /// `aksendpoint` only: `true` makes this the control version, `false` a treatment version.
     public var isControlVersionType: Bool?
+    /// The service's tags (Azure's `kvTags`), used when no `--tag` flag is given. Azure's CLI takes
+    /// them only as flags; Berth also reads them here so one file can describe a whole service.
+    public var tags: [String: String]?
+    /// The service's properties, used when no `--property` flag is given.
+    public var properties: [String: String]?
+    /// The service's description, used when no `--description` flag is given.
+    public var description: String?
 
     public init(
         computeType: ComputeType? = nil,
@@ -67,7 +74,10 @@ public struct DeploymentConfigFile: Sendable, Codable, Hashable {
         versionName: String? = nil,
         trafficPercentile: Double? = nil,
         isDefault: Bool? = nil,
-        isControlVersionType: Bool? = nil
+        isControlVersionType: Bool? = nil,
+        tags: [String: String]? = nil,
+        properties: [String: String]? = nil,
+        description: String? = nil
     ) {
         self.computeType = computeType
         self.containerResourceRequirements = containerResourceRequirements
@@ -89,5 +99,8 @@ public struct DeploymentConfigFile: Sendable, Codable, Hashable {
         self.trafficPercentile = trafficPercentile
         self.isDefault = isDefault
         self.isControlVersionType = isControlVersionType
+        self.tags = tags
+        self.properties = properties
+        self.description = description
     }
 }

@@ -16,6 +16,8 @@ struct DeploymentConfigValidator {
         checkAutoscale()
         checkAuth()
         checkNames()
+        checkKeys()
+        checkDataCollection()
     }
 
     private func checkPositive() {
@@ -127,10 +129,30 @@ struct DeploymentConfigValidator {
         for case (let field, let kind, let value?) in names where !kind.isValid(value) {
             diagnostics.error("\(field) '\(value)' is invalid: \(kind.ruleMessage)")
         }
-        for (field, key) in [("keys.primaryKey", file.keys?.primaryKey), ("keys.secondaryKey", file.keys?.secondaryKey)]
-        where key?.isEmpty == true {
-            diagnostics.error("\(field) is empty; give a key or leave the field out to have one generated.")
+    }
+
+    /// Chosen keys follow the rule `regen-key --set-key` follows; the messages never quote a key.
+    private func checkKeys() {
+        for case (let field, let key?) in [
+            ("keys.primaryKey", file.keys?.primaryKey), ("keys.secondaryKey", file.keys?.secondaryKey),
+        ] {
+            if key.isEmpty {
+                diagnostics.error("\(field) is empty; give a key or leave the field out to have one generated.")
+            } else if let problem = ServiceKeyRule.problem(with: key, field: field) {
+                diagnostics.error(problem)
+            }
         }
+    }
+
+    /// Berth keeps collected model data as files; there is no Event Hub to stream it to, and
+    /// accepting the setting would lose the data the user expects to find there.
+    private func checkDataCollection() {
+        guard file.dataCollection?.eventHubEnabled == true else { return }
+        diagnostics.error(
+            "dataCollection.eventHubEnabled is true, but Berth has no Event Hub to send model data to; set it to "
+                + "false (or leave it out) and use \"dataCollection\": {\"storageEnabled\": true} so that "
+                + "ModelDataCollector writes its rows as CSV files under the workspace's modeldata folder."
+        )
     }
 
     /// A value for a message: as written, or marked as the default / current value.
