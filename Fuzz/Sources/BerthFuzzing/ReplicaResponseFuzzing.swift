@@ -72,7 +72,7 @@ public enum ReplicaResponseFuzzing {
         plan.attach(ByteBuffer(string: "{}"))
         client.exchange = exchange
         client.state = .forwarding
-        var forwarding = ClientConnectionHandler.Forwarding(plan: plan)
+        var forwarding = ClientConnectionHandler.Forwarding(plan: plan, waitsUntil: .now())
         forwarding.phase = .awaitingHead
         forwarding.deadline = .now() + .seconds(60)
         client.forwarding = forwarding

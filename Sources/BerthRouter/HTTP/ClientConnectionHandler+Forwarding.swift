@@ -21,6 +21,9 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         var phase = Phase.admitting
         /// Connections that could not be made for this request (each to a replica then passed over).
         var connectFailures = 0
+        /// Until when a request whose connection could not be made goes back to admission however
+        /// often: `maxQueueWaitMs` after it first asked, as long as it could have waited anyway.
+        var waitsUntil: NIODeadline
         var busyRetries = 0
         /// When the scoring clock runs out: it starts when the request first leaves for a replica,
         /// not while it queues.
@@ -37,12 +40,14 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
     static let busyBodyLimitBytes = 64 * 1024
 
-    /// Connections a request may fail to make before it is answered 502: enough for each replica
-    /// of a small service dying at once, few enough that a request never goes round for long.
+    /// Connections a request may fail to make before it is answered 502 once its wait
+    /// (`Forwarding.waitsUntil`) is over: enough for each replica of a small service dying at
+    /// once, so a service that does not queue (`maxQueueWaitMs` 0) still tries its other replicas.
     static let maxConnectFailures = 4
 
     func forward(_ plan: RouterRequestHandler.ForwardPlan) {
-        forwarding = Forwarding(plan: plan)
+        let wait = Int64(max(0, plan.route.maxQueueWaitMs))
+        forwarding = Forwarding(plan: plan, waitsUntil: .now() + .milliseconds(wait))
         admit()
     }
 
@@ -272,7 +277,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     /// (`AdmissionStateMachine.Policy.unreachableReplicaBackoff`): a killed replica stays in the
     /// route table until the control plane learns of its death, and each request sent its way
     /// until then failed. With no other replica the request waits, as any request does, up to
-    /// `maxQueueWaitMs`, for the restarted one.
+    /// `maxQueueWaitMs`, for the restarted one, trying the old one again after each backoff.
     private func failedBeforeHead(_ failure: ReplicaProxy.Failure) {
         guard let lease = forwarding?.lease, let exchange else { return }
         let unreachable = failure.kind == .connect
@@ -284,7 +289,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         shared.logger.debug(
             "Replica gave no response", metadata: ["replica.id": "\(lease.replica.id)", "error": "\(failure)"])
-        if unreachable, forwarding!.connectFailures < Self.maxConnectFailures {
+        // A lone replica that is restarting refuses every second (each backoff), for as long as
+        // its restart takes: the request waits for it as long as it would have queued for it.
+        let mayWait = NIODeadline.now() < forwarding!.waitsUntil
+        if unreachable, mayWait || forwarding!.connectFailures < Self.maxConnectFailures {
             forwarding!.connectFailures += 1
             forwarding!.deadline = nil  // No replica had the request: its scoring clock has not started.
             return admit()
