@@ -56,10 +56,12 @@ public struct DeploymentSpec: Sendable, Hashable {
     /// enforced by the replica with a cgroup where the machine allows.
     public var memoryLimitInGB: Double?
     /// The most cores one replica may use (`containerResourceRequirements.cpuLimit`), nil for no
-    /// limit. Kubernetes enforces it as the container's CPU limit; the local backend ignores it.
+    /// limit. Kubernetes enforces it as the container's CPU limit; a local replica with a cgroup CFS
+    /// quota where the machine allows, else it says that it cannot (`DeploymentStatus.warnings`).
     public var cpuLimit: Double? = nil
-    /// GPUs per replica (the top-level `gpuCores`): `nvidia.com/gpu` on Kubernetes; the local
-    /// backend ignores it.
+    /// GPUs per replica (the top-level `gpuCores`): `nvidia.com/gpu` on Kubernetes; on a local
+    /// cluster, whole GPUs of those it declares (`ClusterCapacity.gpus`), named to the replica in
+    /// `CUDA_VISIBLE_DEVICES`.
     public var gpu: Int = 0
     /// The Kubernetes namespace of the workload (the deployment config's `namespace`), nil for the
     /// cluster attachment's; the local backend ignores it.
@@ -143,6 +145,9 @@ public struct DeploymentStatus: Sendable, Hashable {
     /// During a rolling update, the replicas of the revision before, still serving until all of
     /// `replicas` are ready.
     public var previousReplicas: [ReplicaStatus] = []
+    /// What replicas of the current revision could not do as the spec asks (a limit no cgroup
+    /// enforces on this machine), one sentence each, for the deploy's output.
+    public var warnings: [String] = []
 
     /// Replicas that answer `/ready` (of either revision during a rolling update), for the route table.
     public var readyEndpoints: [ReplicaEndpoint] {

@@ -12,11 +12,17 @@ struct AzureSettingsTests {
     static let secondaryKey = "chosen-secondary-key-0002"
 
     /// A server with `computetarget create aks` and the `echo` fixture registered as `echo-model:1`.
-    static func withWorkspace(_ body: (TemporaryDirectory, URL) async throws -> Void) async throws {
+    ///
+    /// - Parameter environment: more environment variables for the server (and so its replicas),
+    ///   given the workspace folder.
+    static func withWorkspace(
+        environment: (TemporaryDirectory) -> [String: String] = { _ in [:] },
+        _ body: (TemporaryDirectory, URL) async throws -> Void
+    ) async throws {
         let folder = try TemporaryDirectory("berth-settings")
         defer { folder.remove() }
         let home = folder.appending("home")
-        try await BerthServer.withRunning(home: home) { _ in
+        try await BerthServer.withRunning(home: home, environment: environment(folder)) { _ in
             let model = try folder.write(Data("a tiny model\n".utf8), to: "model/model.txt")
             try await berth("model", "register", "-n", "echo-model", "-p", model.path, home: home)
             try await body(folder, home)
@@ -80,6 +86,16 @@ struct AzureSettingsTests {
                 #expect(scored.status == 200, "\(scored.text)")
             }
 
+            // Azure's -o tsv: values only, one line per resource, keys in sorted order.
+            let tsv = try await berth("service", "list", "--tag", "team", "-o", "tsv", home: home)
+            let rows = tsv.stdout.split(separator: "\n")
+            try #require(rows.count == 1, "\(tsv)")
+            #expect(rows[0].split(separator: "\t", omittingEmptySubsequences: false).contains("tagged-svc"), "\(tsv)")
+            let cluster = try await berth("computetarget", "show", "-n", "myaks", "-o", "tsv", home: home)
+            let fields = cluster.stdout.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+            #expect(
+                fields.contains("myaks") && fields.contains("FastProd") && fields.contains("Succeeded"), "\(cluster)")
+            #expect(!cluster.stdout.dropLast().contains("\n"), "\(cluster)")
             #expect(try await Self.listed(home, "--tag", "team") == ["tagged-svc"])
             #expect(try await Self.listed(home, "--tag", "team=ml", "--tag", "stage=dev") == ["tagged-svc"])
             #expect(try await Self.listed(home, "--tag", "team=other").isEmpty)

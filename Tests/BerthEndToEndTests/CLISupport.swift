@@ -52,6 +52,22 @@ func berthFails(
     return result
 }
 
+/// `berthFails(_:home:exitCode:saying:)` for arguments built as an array.
+@discardableResult
+func berthFails(
+    _ arguments: [String],
+    home: URL,
+    exitCode: Int32 = 1,
+    saying message: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> BerthCLI.Result {
+    let result = try await BerthCLI.run(arguments, home: home)
+    #expect(result.exitCode == exitCode, "\(result)", sourceLocation: sourceLocation)
+    #expect(!result.exit.wasSignalled, "\(result)", sourceLocation: sourceLocation)
+    #expect(result.stderr.contains(message), "\(result)", sourceLocation: sourceLocation)
+    return result
+}
+
 /// Random bytes, so a download that returns the wrong blob cannot match by accident.
 func randomBytes(_ count: Int) -> Data {
     var generator = SystemRandomNumberGenerator()

@@ -26,9 +26,9 @@ struct ClientConnectionTests {
     }
 
     @Test(.timeLimit(.minutes(2))) func aClientThatLeavesWhileQueuedGivesNothingAway() async throws {
-        // The first request holds the only slot for 3 s, far longer than the second client waits
-        // (300 ms), even on a loaded machine.
-        try await withUpstreams([("r0", { _ in .respond(body: "slow", delay: .seconds(3)) })]) { upstreams in
+        // The first request holds the only slot for 6 s, far longer than the second client waits
+        // (300 ms), even on a machine so loaded that timers fire seconds late.
+        try await withUpstreams([("r0", { _ in .respond(body: "slow", delay: .seconds(6)) })]) { upstreams in
             try await withRouter { router, base in
                 router.update(routeTable(maxQueueWaitMs: 10_000, maxConcurrent: 1, replicas: [upstreams[0].endpoint]))
                 let url = "\(base)/api/v1/service/svc/score"

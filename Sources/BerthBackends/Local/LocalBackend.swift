@@ -69,12 +69,17 @@ public actor LocalBackend: ComputeBackend, Service {
         /// Liveness probes failed since it last counted as live, and passes since (`successThreshold`).
         var liveness = LivenessStreak()
         var workerFailures = 0
+        /// The cluster's GPUs it holds (`gpuCores` of them) while it runs or waits to restart.
+        var gpus: [Int] = []
     }
 
     struct Deployment {
         var spec: DeploymentSpec
         var slots: [Slot]
         var unschedulable: String?
+        /// What its replicas of `spec.revision` said they could not do as asked, by replica id
+        /// (replaced when a replica starts again, so restarts do not pile them up).
+        var warnings: [String: [String]] = [:]
         /// During a rolling update: the replicas of the revision before, serving until every
         /// replica of `spec.revision` is ready (then they drain and stop), or taking over again if
         /// the update is rolled back (`apply` with their revision).
@@ -96,7 +101,8 @@ public actor LocalBackend: ComputeBackend, Service {
 
     let configuration: Configuration
     let logger: Logger
-    private var deployments: [String: Deployment] = [:]
+    /// Every deployment by name (internal for the `LocalBackend+…` extensions).
+    var deployments: [String: Deployment] = [:]
     private var retiring: [Retiring] = []
     private let http: HTTPClient
     private let clock = ContinuousClock()
@@ -129,6 +135,7 @@ public actor LocalBackend: ComputeBackend, Service {
                     serving.isEmpty ? nil : PreviousRevision(spec: deployment.spec, slots: serving)
                 deployment.slots = []
             }
+            deployment.warnings = [:]
         }
         deployment.spec = spec
         resize(&deployment, to: spec.replicas)
@@ -169,12 +176,18 @@ public actor LocalBackend: ComputeBackend, Service {
         let freeMemory = max(0, spec.capacity.memoryInGB - usedMemory)
         let byCores = spec.cpu > 0 ? Int((freeCores / spec.cpu + 1e-9).rounded(.down)) : Int.max
         let byMemory = spec.memoryInGB > 0 ? Int((freeMemory / spec.memoryInGB + 1e-9).rounded(.down)) : Int.max
+        let freeGPUs = gpuPlacement(on: spec.computeName, declared: spec.capacity.gpus, excluding: name).free
+        let byGPUs = spec.gpu > 0 ? freeGPUs / spec.gpu : Int.max
+        let gpuNeed = spec.gpu > 0 ? " and \(spec.gpu) GPU" : ""
+        let gpuFree = spec.gpu > 0 ? " and \(freeGPUs) GPU" : ""
+        let gpuTotal = spec.gpu > 0 ? " and \(spec.capacity.gpus ?? 0) GPU" : ""
         return ReplicaCapacity(
-            maxReplicas: min(byCores, byMemory),
-            explanation: "each replica needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB, and cluster "
-                + "'\(spec.computeName)' has \(format(freeCores)) CPU and \(format(freeMemory)) GB for this service "
-                + "(of \(format(spec.capacity.cores)) CPU and \(format(spec.capacity.memoryInGB)) GB). Lower "
-                + "maxReplicas or containerResourceRequirements, free capacity, or use a larger cluster.")
+            maxReplicas: min(byCores, byMemory, byGPUs),
+            explanation: "each replica needs \(format(spec.cpu)) CPU and \(format(spec.memoryInGB)) GB\(gpuNeed), and "
+                + "cluster '\(spec.computeName)' has \(format(freeCores)) CPU and \(format(freeMemory)) GB\(gpuFree) "
+                + "for this service (of \(format(spec.capacity.cores)) CPU and \(format(spec.capacity.memoryInGB)) GB"
+                + "\(gpuTotal)). Lower maxReplicas or containerResourceRequirements, free capacity, or use a larger "
+                + "cluster.")
     }
 
     /// Adds slots (ids after those of any previous revision still serving), or retires the last ones.
@@ -215,6 +228,7 @@ public actor LocalBackend: ComputeBackend, Service {
                 status(of: $0, in: name)
             },
             unschedulable: deployment.unschedulable)
+        observed.warnings = deployment.warnings.sorted { $0.key < $1.key }.flatMap(\.value)
         observed.previousReplicas = deployment.previous?.slots.map { status(of: $0, in: name) } ?? []
         return observed
     }
@@ -308,9 +322,12 @@ public actor LocalBackend: ComputeBackend, Service {
                         metadata: ["replica.id": "\(replicaID(name, slot.index))", "reason": "\(reason)"])
                 }
                 if slot.process == nil, slot.nextStart.map({ $0 <= now }) ?? true {
-                    if let shortage = shortage(for: deployment.spec, excluding: name, slotsBefore: index) {
+                    var shortage = shortage(for: deployment.spec, excluding: name, slotsBefore: index)
+                    if shortage == nil { shortage = placeGPUs(&slot, of: deployment.spec, slot: index) }
+                    if let shortage {
                         deployment.unschedulable = deployment.unschedulable ?? shortage
                         slot.nextStart = nil
+                        slot.gpus = []
                     } else {
                         start(&slot, deployment: deployment.spec)
                     }
@@ -331,7 +348,8 @@ public actor LocalBackend: ComputeBackend, Service {
             // An exit is reported at once, not at the next check: until the route table drops a dead
             // replica, every request the router sends its way fails to connect and goes elsewhere.
             slot.process = try LocalReplicaProcess.start(
-                executable: configuration.berthExecutable, spec: spec, replicaID: id, socketPath: socketPath,
+                executable: configuration.berthExecutable, spec: spec, replicaID: id,
+                gpus: (spec.capacity.gpus ?? 0) > 0 ? slot.gpus : nil, socketPath: socketPath,
                 log: logFile(spec.name, id),
                 stdoutFile: configuration.logDirectory.appendingPathComponent(spec.name).appendingPathComponent(
                     "\(id).out"),
@@ -374,6 +392,10 @@ public actor LocalBackend: ComputeBackend, Service {
                     case .port(let port): deployments[name]?.slots[index].port = port
                     case .socket(let path): deployments[name]?.slots[index].socketPath = path
                     case nil: break
+                    }
+                    if deployments[name]?.slots[index].probeBase != nil {
+                        let id = replicaID(name, slot.index)
+                        deployments[name]?.warnings[id] = process.readWarnings().map { "Replica \(id): \($0)" }
                     }
                 }
                 guard let base = deployments[name]?.slots[index].probeBase else { continue }

@@ -21,11 +21,13 @@ final class LocalReplicaProcess: Sendable {
     /// Starts `berth replica` for `spec`, writing to `log` (appended) and `stdoutFile`.
     ///
     /// - Parameters:
+    ///   - gpus: the cluster's GPUs it holds, as `CUDA_VISIBLE_DEVICES` (empty hides them all); nil
+    ///     on a cluster that declares none, where the variable is left as it is.
     ///   - socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
     ///   - onExit: called once, on a Foundation thread, as soon as the process has ended.
     static func start(
-        executable: URL, spec: DeploymentSpec, replicaID: String, socketPath: String?, log: URL, stdoutFile: URL,
-        onExit: @escaping @Sendable () -> Void = {}
+        executable: URL, spec: DeploymentSpec, replicaID: String, gpus: [Int]?, socketPath: String?, log: URL,
+        stdoutFile: URL, onExit: @escaping @Sendable () -> Void = {}
     ) throws -> LocalReplicaProcess {
         let manager = FileManager.default
         try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -40,18 +42,23 @@ final class LocalReplicaProcess: Sendable {
         }
         let process = Process()
         process.executableURL = executable
-        process.arguments =
-            [
-                "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
-                "--model-dir", spec.modelDirectory.path, "--python", spec.python,
-            ] + (socketPath.map { ["--unix-socket", $0] } ?? ["--port", "0"]) + [
-                "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
-                String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
-                "--memory-limit-mb", String(max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))),
-            ]
+        let memoryLimitMB = max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))
+        var arguments = [
+            "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
+            "--model-dir", spec.modelDirectory.path, "--python", spec.python,
+        ]
+        arguments += socketPath.map { ["--unix-socket", $0] } ?? ["--port", "0"]
+        arguments += [
+            "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
+            String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
+            "--memory-limit-mb", String(memoryLimitMB),
+        ]
+        if let cpuLimit = spec.cpuLimit { arguments += ["--cpu-limit", String(cpuLimit)] }
+        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
         environment["BERTH_REPLICA_ID"] = replicaID
+        if let gpus { environment["CUDA_VISIBLE_DEVICES"] = GPUPlacement.visibleDevices(gpus) }
         // A local replica is on a private socket and its route has no replica secret: one inherited
         // from this process or set by the config's environment would only lock the router out.
         environment[ReplicaAuthentication.environmentVariable] = nil
@@ -88,6 +95,15 @@ final class LocalReplicaProcess: Sendable {
         let address = line.dropFirst("Listening on ".count)
         if address.hasPrefix("unix:") { return .socket(String(address.dropFirst("unix:".count))) }
         return address.split(separator: ":").last.flatMap { Int($0) }.map(Address.port)
+    }
+
+    /// What the replica said it could not do as asked (a limit no cgroup enforces), from its
+    /// `Warning: …` lines, which come before `Listening on`.
+    func readWarnings() -> [String] {
+        guard let text = try? String(contentsOf: stdoutFile, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").filter { $0.hasPrefix("Warning: ") }.map {
+            String($0.dropFirst("Warning: ".count))
+        }
     }
 
     /// SIGTERM: the replica finishes requests in flight, then stops its workers.

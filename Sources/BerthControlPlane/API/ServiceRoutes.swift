@@ -15,12 +15,18 @@ struct ServiceRoutes<Context: RequestContext> {
     /// Scoring URIs of services on attached clusters, read again at each show: a cluster's load
     /// balancer may get its address after the deploy.
     var clusterURIs: ClusterScoringURIs?
+    /// Where a deploy whose config says `"computeType": "aksendpoint"` goes: it creates an
+    /// endpoint, as `az ml model deploy` does with such a config. Nil refuses those deploys.
+    var endpoints: EndpointManager?
     /// Events shown with a service.
     var eventsShown: Int { 10 }
 
     func add(to router: Router<Context>) {
         router.post("/api/v1/services") { request, _ in
             let body = try await JSONBody.decode(DeployRequest.self, from: request)
+            if let endpoints, EndpointManager.createsEndpoint(body) {
+                return try JSONBody.accepted(try await endpoints.create(fromDeploy: body))
+            }
             return try JSONBody.accepted(try await deployer.deploy(body))
         }
         router.get("/api/v1/services") { request, _ in

@@ -2,6 +2,7 @@ import BerthAuth
 import BerthBackends
 import BerthCore
 import BerthKubernetes
+import BerthStore
 import Foundation
 import Logging
 import Synchronization
@@ -66,6 +67,8 @@ final class KubernetesClusters: Sendable {
     let artifactGrants: ArtifactGrants
     /// The secrets replica Pods require of the router (in each deployment's Secret).
     let replicaSecrets: ReplicaSecrets
+    /// Where a deployment's file list is stored for its Pods to fetch; nil: files named inline.
+    let artifacts: (any ArtifactStore)?
     private let backends = Mutex<[String: KubernetesBackend]>([:])
     /// Fired when a watch sees a replica's readiness change (the route publisher's signal).
     let onChange: @Sendable () -> Void
@@ -75,8 +78,9 @@ final class KubernetesClusters: Sendable {
     /// - Throws: when the saved artifact grants cannot be read.
     init(
         workspace: WorkspaceLayout, settings: Settings = .fromEnvironment(), replicaSecrets: ReplicaSecrets,
-        logger: Logger, onChange: @escaping @Sendable () -> Void = {}
+        artifacts: (any ArtifactStore)? = nil, logger: Logger, onChange: @escaping @Sendable () -> Void = {}
     ) throws {
+        self.artifacts = artifacts
         self.onChange = onChange
         self.replicaSecrets = replicaSecrets
         self.folder = workspace.root.appendingPathComponent("kubernetes", isDirectory: true)
@@ -169,11 +173,28 @@ final class KubernetesClusters: Sendable {
         let replicaSecrets = self.replicaSecrets
         let watch = ReplicaWatch(onChange: onChange)
         let logger = self.logger
+        let artifacts = self.artifacts
         let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec, progress in
             let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
             let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
+            // The list of files is an artifact too, so the Pod's arguments stay small.
+            let list = ReplicaWorkload.fileList(modelFiles: modelFiles, sourceFiles: sourceFiles)
+            let listDigest = try list.flatMap { list in
+                try artifacts.map { store in
+                    let upload = try store.beginUpload()
+                    do {
+                        try upload.write(Data(list.utf8))
+                        return try upload.finish().digest
+                    } catch {
+                        upload.abort()
+                        throw error
+                    }
+                }
+            }
             // Called only when the deployment's objects are (re)created: a token per revision.
-            let token = try grants.mint(deployment: spec.name, artifacts: (modelFiles + sourceFiles).map(\.digest))
+            let token = try grants.mint(
+                deployment: spec.name,
+                artifacts: (modelFiles + sourceFiles).map(\.digest) + (listDigest.map { [$0] } ?? []))
             let (registry, problem) = settings.registryClient()
             let choice = await ReplicaEnvironmentPlanner.choose(
                 environment: spec.pythonEnvironment, runtimeImage: settings.runtimeImage, registry: registry,
@@ -188,6 +209,7 @@ final class KubernetesClusters: Sendable {
                 sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token,
                 replicaSecret: replicaSecrets.secret(forService: spec.name))
             workload.registryConfigJSON = registry?.settings.dockerConfigJSON
+            workload.fileListDigest = listDigest
             workload.environmentCacheClaim = settings.environmentCacheClaim
             workload.environmentSummary = choice.summary
             return workload

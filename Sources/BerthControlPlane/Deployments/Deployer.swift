@@ -30,6 +30,7 @@ struct Deployer: Sendable {
     {
         var validated = try await validate(request, endpointVersion: endpointVersion)
         validated.warnings += notes
+        try await checkGPUs(service: request.name, config: validated.deploymentConfig, on: validated.compute)
         if !endpointVersion, let endpoints = store as? any EndpointStore,
             try await endpoints.endpoint(named: request.name) != nil
         {
@@ -75,6 +76,12 @@ struct Deployer: Sendable {
         }
         var validated = try await validateUpdate(service, request)
         validated.warnings += notes
+        if validated.deploymentConfig.containerResourceRequirements.gpu
+            > service.deploymentConfig.containerResourceRequirements.gpu,
+            let compute = try await store.compute(named: service.computeName)
+        {
+            try await checkGPUs(service: name, config: validated.deploymentConfig, on: compute)
+        }
         if let added = validated.properties {
             // Azure adds properties one by one; none is dropped by an update.
             validated.properties = (service.properties ?? [:]).merging(added) { _, new in new }

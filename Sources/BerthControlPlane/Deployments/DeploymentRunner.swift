@@ -218,9 +218,13 @@ struct DeploymentRunner: Service {
     func waitForReplicas(of service: Webservice, log: @Sendable (String) async -> Void) async throws -> ReadyOutcome {
         let deadline = ContinuousClock.now.advanced(by: readinessTimeout)
         var lastReady = -1
+        var warned: Set<String> = []
         while true {
             try Task.checkCancellation()
             let status = await backend.status(ofDeployment: service.name)
+            for warning in status?.warnings ?? [] where warned.insert(warning).inserted {
+                await log("Warning: \(warning)")
+            }
             let ready = status?.readyCount ?? 0
             if ready != lastReady {
                 await log("Replicas ready: \(ready)/\(service.desiredReplicas)")

@@ -43,9 +43,10 @@ struct EndpointManager: Sendable {
                 )
             }
             let config = try versionConfig(request.version)
-            let versions = try EndpointVersionRules.apply(
+            var versions = try EndpointVersionRules.apply(
                 change(for: request.version, config: config, endpoint: request.name), to: [],
                 endpoint: request.name)
+            try describe(&versions[0], as: request.version)
             var endpoint = Endpoint(
                 name: request.name, computeName: request.computeName, description: request.description,
                 authEnabled: config.authEnabled, aadAuthEnabled: config.aadAuthEnabled, versions: versions)
@@ -153,6 +154,9 @@ struct EndpointManager: Sendable {
             let change = change(for: request, config: config, endpoint: name)
             endpoint.versions = try EndpointVersionRules.apply(change, to: endpoint.versions, endpoint: name)
             guard case .create(let versionName, _, _, _) = change else { preconditionFailure("a create change") }
+            if let index = endpoint.versions.firstIndex(where: { $0.name == versionName }) {
+                try describe(&endpoint.versions[index], as: request)
+            }
             let operation = try await deployVersion(
                 versionName, of: endpoint, request, computeName: endpoint.computeName)
             endpoint.updatedTime = Date()
@@ -162,16 +166,25 @@ struct EndpointManager: Sendable {
         }
     }
 
-    /// Changes a version's traffic or roles; the router has the new split before this returns.
+    /// Changes a version's traffic or roles (the router has the new split before this returns),
+    /// and its description, tags or properties.
     func updateVersion(_ version: String, endpoint name: String, _ update: EndpointVersionUpdate) async throws
         -> Endpoint
     {
         try await exclusively(name) {
             var endpoint = try await endpoint(named: name)
-            endpoint.versions = try EndpointVersionRules.apply(
-                .update(
-                    name: version, trafficPercentile: update.trafficPercentile, isDefault: update.isDefault,
-                    isControl: update.isControlVersionType), to: endpoint.versions, endpoint: name)
+            if update.changesTraffic || !update.changesMetadata {
+                endpoint.versions = try EndpointVersionRules.apply(
+                    .update(
+                        name: version, trafficPercentile: update.trafficPercentile, isDefault: update.isDefault,
+                        isControl: update.isControlVersionType), to: endpoint.versions, endpoint: name)
+            }
+            guard let index = endpoint.versions.firstIndex(where: { $0.name == version }) else {
+                throw BerthError.notFound(
+                    "Endpoint '\(name)' has no version '\(version)'; its versions are "
+                        + endpoint.versions.map { "'\($0.name)'" }.joined(separator: ", ") + ".")
+            }
+            Self.apply(update, to: &endpoint.versions[index])
             endpoint.updatedTime = Date()
             try await endpoints.saveEndpoint(endpoint)
             await routes.rebuild()
@@ -277,11 +290,21 @@ struct EndpointManager: Sendable {
     private func deployVersion(
         _ version: String, of endpoint: Endpoint, _ request: EndpointVersionRequest, computeName: String
     ) async throws -> BerthCore.Operation {
-        try await deployer.deploy(
-            DeployRequest(
-                name: EndpointVersion.deploymentName(endpoint: endpoint.name, version: version),
-                computeName: computeName, models: request.models, inferenceConfig: request.inferenceConfig,
-                deploymentConfig: request.deploymentConfig, baseDirectory: request.baseDirectory),
-            endpointVersion: true)
+        var deploy = DeployRequest(
+            name: EndpointVersion.deploymentName(endpoint: endpoint.name, version: version),
+            computeName: computeName, models: request.models, inferenceConfig: request.inferenceConfig,
+            deploymentConfig: request.deploymentConfig, baseDirectory: request.baseDirectory)
+        deploy.description = request.description
+        deploy.kvTags = request.kvTags
+        deploy.properties = request.properties
+        return try await deployer.deploy(deploy, endpointVersion: true)
+    }
+
+    /// Gives a new version the request's description, tags and properties (else its config's).
+    private func describe(_ version: inout EndpointVersion, as request: EndpointVersionRequest) throws {
+        let metadata = try metadata(of: request)
+        version.description = metadata.description
+        version.kvTags = metadata.kvTags
+        version.properties = metadata.properties
     }
 }

@@ -130,7 +130,8 @@ public struct ControlPlane: Service {
         // Each deployment runs on its compute target's backend: `backend` for local clusters, a
         // KubernetesBackend for attached ones.
         clusters = try KubernetesClusters(
-            workspace: layout, replicaSecrets: replicaSecrets, logger: logger, onChange: { changes.fire() })
+            workspace: layout, replicaSecrets: replicaSecrets, artifacts: artifacts, logger: logger,
+            onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
         routes = RoutePublisher(
@@ -174,16 +175,17 @@ public struct ControlPlane: Service {
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
         let credentials = ServiceCredentials(
             store: store, keyring: ServiceKeyring(store: store), signingKeys: signingKeys, routes: routes)
-        var serviceRoutes = ServiceRoutes<BasicRequestContext>(
-            deployer: Deployer(store: store, queue: queue), store: store, backend: backend, credentials: credentials,
-            board: board)
-        serviceRoutes.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
-        serviceRoutes.add(to: router)
-        TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
         let endpointManager = EndpointManager(
             store: store, endpoints: endpointStore, deployer: Deployer(store: store, queue: queue), queue: queue,
             routes: routes, signingKeys: signingKeys, routerURL: configuration.routerURL,
             drain: DeploymentDrain(loads: routerLoads))
+        var serviceRoutes = ServiceRoutes<BasicRequestContext>(
+            deployer: Deployer(store: store, queue: queue), store: store, backend: backend, credentials: credentials,
+            board: board)
+        serviceRoutes.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
+        serviceRoutes.endpoints = endpointManager
+        serviceRoutes.add(to: router)
+        TokenRoutes(credentials: credentials, signingKeys: signingKeys, routes: routes).add(to: router)
         AzureRoutes(
             scope: AzureScope(identity: blobs.identity, tls: configuration.tls != nil), store: store,
             assets: azureRecords, environments: azureRecords, artifacts: artifacts, blobs: blobs,

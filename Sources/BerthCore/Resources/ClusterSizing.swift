@@ -3,8 +3,9 @@
 public enum ClusterSizing {
     /// Resolves the declared capacity of a new local cluster.
     ///
-    /// `cores`/`memoryInGB` given directly win; otherwise `agentCount` × `vmSize`, each defaulting to
-    /// Azure's defaults (3 × Standard_D3_v2 = 12 vCPUs, 42 GB).
+    /// `cores`/`memoryInGB` given directly win (and declare no GPUs); otherwise `agentCount` ×
+    /// `vmSize`, each defaulting to Azure's defaults (3 × Standard_D3_v2 = 12 vCPUs, 42 GB), with the
+    /// VM size's GPUs per agent.
     public static func capacity(
         purpose: ClusterPurpose, agentCount: Int?, vmSize: String?, cores: Double?, memoryInGB: Double?
     ) throws -> ClusterCapacity {
@@ -33,7 +34,7 @@ public enum ClusterSizing {
             let size = try VMSize.named(vmSize ?? VMSize.defaultName)
             capacity = ClusterCapacity(
                 agentCount: count, agentVmSize: size.name, cores: Double(count * size.cores),
-                memoryInGB: Double(count) * size.memoryInGB)
+                memoryInGB: Double(count) * size.memoryInGB, gpus: size.gpus > 0 ? count * size.gpus : nil)
         }
         try check(capacity, purpose: purpose)
         return capacity

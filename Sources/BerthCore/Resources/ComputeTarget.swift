@@ -135,12 +135,18 @@ public struct ClusterCapacity: Codable, Sendable, Hashable {
     public var cores: Double
     /// Total memory in GB replicas may request.
     public var memoryInGB: Double
+    /// GPUs replicas may request (`gpuCores`), numbered 0 up: the agents' VM size's GPUs (one per
+    /// Standard_NC6). Nil for none.
+    public var gpus: Int?
 
-    public init(agentCount: Int? = nil, agentVmSize: String? = nil, cores: Double, memoryInGB: Double) {
+    public init(
+        agentCount: Int? = nil, agentVmSize: String? = nil, cores: Double, memoryInGB: Double, gpus: Int? = nil
+    ) {
         self.agentCount = agentCount
         self.agentVmSize = agentVmSize
         self.cores = cores
         self.memoryInGB = memoryInGB
+        self.gpus = gpus
     }
 }
 

@@ -16,6 +16,12 @@ public struct EndpointVersionRequest: Codable, Sendable, Hashable {
     public var trafficPercentile: Double?
     public var isDefault: Bool?
     public var isControlVersionType: Bool?
+    /// The version's description (`-d`); nil: the deployment config's `description`.
+    public var description: String? = nil
+    /// The version's tags (`--tag k=v`); nil: the deployment config's `tags`.
+    public var kvTags: [String: String]? = nil
+    /// The version's properties (`--property k=v`); nil: the deployment config's `properties`.
+    public var properties: [String: String]? = nil
 
     public init(
         versionName: String?, models: [String], inferenceConfig: String, deploymentConfig: String?,
@@ -51,16 +57,32 @@ public struct CreateEndpointRequest: Codable, Sendable, Hashable {
 }
 
 /// The body of `PATCH /api/v1/endpoints/<name>/versions/<version>`: traffic and roles, applied to
-/// the router's split at once (no replica restarts).
+/// the router's split at once, and the version's description, tags and properties (no replica
+/// restarts either way).
 public struct EndpointVersionUpdate: Codable, Sendable, Hashable {
     public var trafficPercentile: Double?
     public var isDefault: Bool?
     public var isControlVersionType: Bool?
+    /// A new description (`-d`).
+    public var description: String? = nil
+    /// Tags to add or change (`--add-tag k=v`), then tags to remove (`--remove-tag k`).
+    public var addTags: [String: String]? = nil
+    public var removeTags: [String]? = nil
+    /// Properties to add or change (`--add-property k=v`); none is ever removed, as in Azure.
+    public var addProperties: [String: String]? = nil
 
     public init(trafficPercentile: Double? = nil, isDefault: Bool? = nil, isControlVersionType: Bool? = nil) {
         self.trafficPercentile = trafficPercentile
         self.isDefault = isDefault
         self.isControlVersionType = isControlVersionType
+    }
+
+    /// Whether it changes traffic or roles (the rollout rules apply), not only the metadata.
+    public var changesTraffic: Bool { trafficPercentile != nil || isDefault != nil || isControlVersionType != nil }
+
+    /// Whether it changes the description, tags or properties.
+    public var changesMetadata: Bool {
+        description != nil || addTags != nil || removeTags != nil || addProperties != nil
     }
 }
 

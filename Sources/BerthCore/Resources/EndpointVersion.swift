@@ -13,6 +13,12 @@ public struct EndpointVersion: Sendable, Hashable, Codable {
     public var isDefault: Bool
     /// `Control` or `Treatment` (`type`); at most one version of an endpoint is `Control`.
     public var type: DeploymentConfig.VersionType
+    /// What the version is (Azure's `create_version(description=…)`, `-d`); nil for none.
+    public var description: String? = nil
+    /// Azure's `tags` of a version (`kvTags` in its service-like payload); nil for none.
+    public var kvTags: [String: String]? = nil
+    /// Azure's `properties` of a version: added, never removed; nil for none.
+    public var properties: [String: String]? = nil
 
     public init(
         name: String, trafficPercentile: Double = 0, isDefault: Bool = false,

@@ -128,14 +128,17 @@ enum ReplicaPodSpec {
     }
 
     static func fetchContainer(_ workload: ReplicaWorkload) -> JSONValue {
-        let files =
-            workload.modelFiles.map { (folder: ReplicaManifests.modelDirectory, file: $0) }
-            + workload.sourceFiles.map { (folder: ReplicaManifests.sourceDirectory, file: $0) }
+        let files = workload.fetchedFiles
         return [
             "name": "fetch-artifacts",
             "image": .string(workload.runtimeImage),
             "imagePullPolicy": "IfNotPresent",
-            "command": ["sh", "-c", .string(FetchScript.script(files: files))],
+            "command": [
+                "sh", "-c",
+                .string(
+                    workload.fileListDigest.map(FetchScript.script(listDigest:))
+                        ?? FetchScript.inlineScript(files: files)),
+            ],
             "env": [
                 ["name": "BERTH_CONTROL_PLANE_URL", "value": .string(workload.controlPlaneURL)],
                 [

@@ -50,6 +50,9 @@ public struct ReplicaWorkload: Sendable, Hashable {
     /// The `.dockerconfigjson` Pods pull images with (`RegistrySettings.dockerConfigJSON`), or nil
     /// when the images need no credentials.
     public var registryConfigJSON: String? = nil
+    /// The artifact (`sha256:<hex>`) holding `fileList`, which the init container fetches and
+    /// reads instead of naming every file in its arguments; nil: the files are named inline.
+    public var fileListDigest: String? = nil
     /// The PersistentVolumeClaim (in the deployment's namespace) that holds the venvs Pods build,
     /// so every Pod mounting it builds an environment once; nil for an `emptyDir` per Pod
     /// (`$BERTH_KUBERNETES_ENV_CACHE_CLAIM`).
@@ -76,5 +79,19 @@ public struct ReplicaWorkload: Sendable, Hashable {
         self.controlPlaneURL = controlPlaneURL
         self.artifactToken = artifactToken
         self.replicaSecret = replicaSecret
+    }
+}
+
+extension ReplicaWorkload {
+    /// The list of every file the init container fetches (models, then source), as the artifact
+    /// `fileListDigest` must hold; nil when a path cannot be written in it.
+    public static func fileList(modelFiles: [FetchedFile], sourceFiles: [FetchedFile]) -> String? {
+        FetchScript.fileList(modelFiles: modelFiles, sourceFiles: sourceFiles)
+    }
+
+    /// Every file with the folder it lands in.
+    var fetchedFiles: [(folder: String, file: FetchedFile)] {
+        modelFiles.map { (folder: ReplicaManifests.modelDirectory, file: $0) }
+            + sourceFiles.map { (folder: ReplicaManifests.sourceDirectory, file: $0) }
     }
 }

@@ -11,7 +11,8 @@ struct AutoscaleCommand: AsyncParsableCommand {
 
     struct Plan: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the replicas a load needs: ceil(rps × request seconds ÷ target utilization ÷ max concurrent).",
+            abstract:
+                "Print the replicas a load needs: ceil(rps × request seconds ÷ target utilization ÷ max concurrent).",
             discussion: """
                 Use the answer (with some headroom) as autoScaler.maxReplicas in deploymentconfig.json. Example: \
                 'berth autoscale plan --rps 100 --request-ms 200' → 29 replicas.
@@ -35,15 +36,18 @@ struct AutoscaleCommand: AsyncParsableCommand {
                 throw ValidationError("--request-ms must be a positive number of milliseconds.")
             }
             guard maxConcurrent >= 1 else { throw ValidationError("--max-concurrent must be 1 or more.") }
-            guard (1...100).contains(target) else { throw ValidationError("--target must be between 1 and 100 (percent).") }
+            guard (1...100).contains(target) else {
+                throw ValidationError("--target must be between 1 and 100 (percent).")
+            }
         }
 
         func run() async throws {
             let plan = SizingPlan(
                 requestsPerSecond: requestsPerSecond, requestSeconds: requestMilliseconds / 1000,
                 targetUtilization: Double(target) / 100, maxConcurrentRequestsPerContainer: maxConcurrent)
-            if global.output == .json {
-                return try Output.json(
+            if global.output.isStructured {
+                return try Output.structured(
+                    global.output,
                     PlanOutput(
                         replicas: plan.replicas, concurrentRequests: plan.concurrentRequests,
                         requestsPerSecond: requestsPerSecond, requestMs: requestMilliseconds,
@@ -53,7 +57,9 @@ struct AutoscaleCommand: AsyncParsableCommand {
                 "\(Output.number(requestsPerSecond)) requests/s × \(Output.number(requestMilliseconds)) ms = "
                     + "\(Output.number((plan.concurrentRequests * 100).rounded() / 100)) requests in flight; at "
                     + "\(target) % of \(maxConcurrent) per replica that is \(plan.replicas) replica(s).")
-            print("Set \"autoScaler\": {\"maxReplicas\": \(plan.replicas)} (or more, for headroom) in deploymentconfig.json.")
+            print(
+                "Set \"autoScaler\": {\"maxReplicas\": \(plan.replicas)} (or more, for headroom) in deploymentconfig.json."
+            )
         }
     }
 

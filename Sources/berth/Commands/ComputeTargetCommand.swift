@@ -116,7 +116,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
                 name: name, kubeconfig: connection.flattenedKubeconfig, context: connection.contextName,
                 namespace: connection.namespace, clusterPurpose: clusterPurpose,
                 loadBalancerType: loadBalancerType, description: description, sslConfiguration: ssl),
-            onLog: { entry in if global.output != .json { Swift.print(entry.message) } })
+            onLog: { entry in if global.output == .table { Swift.print(entry.message) } })
         try print(compute, global.output)
     }
 
@@ -126,7 +126,7 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             let computes = try await global.client().computes()
-            if global.output == .json { return try Output.json(computes) }
+            if global.output.isStructured { return try Output.structured(global.output, computes) }
             Output.table(
                 ["NAME", "TYPE", "PURPOSE", "STATE", "CAPACITY", "MACHINE"],
                 computes.map { c in
@@ -161,7 +161,9 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().detachKubernetes(named: name, force: force)
-            if global.output == .json { return try Output.json(["name": name, "provisioningState": "Detached"]) }
+            if global.output.isStructured {
+                return try Output.structured(global.output, ["name": name, "provisioningState": "Detached"])
+            }
             Swift.print("Detached compute target '\(name)'.")
         }
     }
@@ -173,13 +175,15 @@ struct ComputeTargetCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.client().deleteCompute(named: name, action: "delete")
-            if global.output == .json { return try Output.json(["name": name, "provisioningState": "Deleted"]) }
+            if global.output.isStructured {
+                return try Output.structured(global.output, ["name": name, "provisioningState": "Deleted"])
+            }
             Swift.print("Deleted compute target '\(name)'.")
         }
     }
 
     static func print(_ compute: ComputeTarget, _ format: OutputFormat) throws {
-        if format == .json { return try Output.json(compute) }
+        if format.isStructured { return try Output.structured(format, compute) }
         var pairs: [(String, String)] = [
             ("name", compute.name), ("computeType", compute.computeType.rawValue),
             ("clusterPurpose", compute.clusterPurpose.rawValue),
@@ -191,7 +195,8 @@ struct ComputeTargetCommand: AsyncParsableCommand {
         pairs.append(
             (
                 "capacity",
-                "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB (declared)"
+                "\(Output.number(compute.capacity.cores)) vCPU, \(Output.number(compute.capacity.memoryInGB)) GB"
+                    + (compute.capacity.gpus.map { ", \($0) GPU" } ?? "") + " (declared)"
             ))
         if let cores = compute.machineCores {
             pairs.append(

@@ -13,7 +13,7 @@ struct EndpointCommand: AsyncParsableCommand {
         subcommands: [
             Create.self, List.self, Show.self, Update.self, Delete.self, GetKeys.self, RegenKey.self,
             GetAccessToken.self,
-            EndpointVersionCommand.self,
+            EndpointVersionCommand.self, EndpointRealtimeCommand.self,
         ])
 
     struct Create: AsyncParsableCommand {
@@ -27,7 +27,8 @@ struct EndpointCommand: AsyncParsableCommand {
         var name: String
         @Option(name: .azure("ct", "compute-target"), help: "The compute target.")
         var computeTarget: String
-        @Option(name: [.short, .long], help: "A description.") var description: String?
+        @Option(name: [.short, .long], help: "A description of the endpoint and its first version.")
+        var description: String?
         @OptionGroup var version: EndpointVersionOptions
         @Flag(name: .customLong("no-wait"), help: "Return once the first version's deploy started.")
         var noWait = false
@@ -35,9 +36,10 @@ struct EndpointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let client = try global.client()
+            var first = try version.request()
+            first.description = description
             let operation = try await client.createEndpoint(
-                CreateEndpointRequest(
-                    name: name, computeName: computeTarget, description: description, version: try version.request()))
+                CreateEndpointRequest(name: name, computeName: computeTarget, description: description, version: first))
             try await finishVersionDeploy(operation, client: client, endpoint: name, noWait: noWait, global: global)
         }
     }
@@ -48,7 +50,7 @@ struct EndpointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let endpoints = try await global.client().endpoints()
-            if global.output == .json { return try Output.json(endpoints) }
+            if global.output.isStructured { return try Output.structured(global.output, endpoints) }
             Output.table(
                 ["NAME", "COMPUTE", "VERSIONS", "SCORING URI"],
                 endpoints.map {
@@ -68,8 +70,8 @@ struct EndpointCommand: AsyncParsableCommand {
             let client = try global.client()
             let endpoint = try await client.endpoint(named: name)
             let metrics = try await client.endpointMetrics(named: name, windowSeconds: window)
-            if global.output == .json {
-                return try Output.json(EndpointShowOutput(endpoint: endpoint, metrics: metrics))
+            if global.output.isStructured {
+                return try Output.structured(global.output, EndpointShowOutput(endpoint: endpoint, metrics: metrics))
             }
             Output.fields([
                 ("name", endpoint.name), ("compute", endpoint.computeName),
@@ -118,7 +120,7 @@ struct EndpointCommand: AsyncParsableCommand {
             let endpoint = try await global.client().updateEndpoint(
                 named: name,
                 EndpointUpdate(authEnabled: authEnabled, tokenAuthEnabled: tokenAuthEnabled, description: description))
-            if global.output == .json { return try Output.json(endpoint) }
+            if global.output.isStructured { return try Output.structured(global.output, endpoint) }
             print(
                 "Updated endpoint '\(name)': authEnabled \(endpoint.authEnabled), tokenAuthEnabled \(endpoint.aadAuthEnabled)."
             )
@@ -135,7 +137,7 @@ struct EndpointCommand: AsyncParsableCommand {
             for operation in try await client.deleteEndpoint(named: name) {
                 _ = try await client.waitForOperation(id: operation.id)
             }
-            if global.output == .json { return try Output.json(["deleted": name]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["deleted": name]) }
             print("Deleted endpoint '\(name)'.")
         }
     }
@@ -148,7 +150,7 @@ struct EndpointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await global.client().endpointKeys(named: name)
-            if global.output == .json { return try Output.json(keys) }
+            if global.output.isStructured { return try Output.structured(global.output, keys) }
             Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
         }
     }
@@ -165,7 +167,7 @@ struct EndpointCommand: AsyncParsableCommand {
         func run() async throws {
             let keys = try await global.client().regenerateEndpointKey(
                 named: name, RegenerateKeyRequest(keyType: key, keyValue: setKey))
-            if global.output == .json { return try Output.json(keys) }
+            if global.output.isStructured { return try Output.structured(global.output, keys) }
             Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
         }
     }
@@ -178,7 +180,7 @@ struct EndpointCommand: AsyncParsableCommand {
 
         func run() async throws {
             let token = try await global.client().accessToken(forEndpoint: name)
-            if global.output == .json { return try Output.json(token) }
+            if global.output.isStructured { return try Output.structured(global.output, token) }
             Output.fields([
                 ("accessToken", token.accessToken), ("tokenType", token.tokenType),
                 ("refreshAfter", Output.date(token.refreshAfter)), ("expiryOn", Output.date(token.expiryOn)),
@@ -199,7 +201,7 @@ func finishVersionDeploy(
     global: GlobalOptions
 ) async throws {
     if noWait {
-        if global.output == .json { return try Output.json(operation) }
+        if global.output.isStructured { return try Output.structured(global.output, operation) }
         print(
             "Deploying a version of '\(name)' (operation \(operation.id)); follow it with 'berth endpoint show -n \(name)'."
         )
@@ -209,6 +211,6 @@ func finishVersionDeploy(
         if global.output == .table { print("  \(entry.message)") }
     }
     let endpoint = try await client.endpoint(named: name)
-    if global.output == .json { return try Output.json(endpoint) }
+    if global.output.isStructured { return try Output.structured(global.output, endpoint) }
     print("Endpoint '\(name)': \(endpoint.scoringUri ?? "(no router)")")
 }

@@ -3,7 +3,8 @@ import BerthCore
 import Foundation
 
 /// The flags that deploy one endpoint version, as `az ml endpoint realtime create-version` has
-/// them: models, configs, the version name and its traffic and roles.
+/// them (`--vn`, `--tp`, `--cvt`, `--add-tag` and the long forms): models, configs, the version
+/// name, its traffic and roles, tags and properties.
 struct EndpointVersionOptions: ParsableArguments {
     @Option(name: [.short, .customLong("model")], help: "A model as name:version (repeatable).")
     var models: [String] = []
@@ -16,17 +17,25 @@ struct EndpointVersionOptions: ParsableArguments {
                 + "isDefault, isControlVersionType)."))
     var deployConfigFile: String?
     @Option(
-        name: .customLong("version-name"),
+        name: .azure("vn", "version-name"),
         help: "The version's name (default: the config's versionName, else the endpoint's name).")
     var versionName: String?
-    @Option(name: .customLong("traffic-percentile"), help: "The version's share of traffic, 0–100.")
+    @Option(name: .azure("tp", "traffic-percentile"), help: "The version's share of traffic, 0–100.")
     var trafficPercentile: Double?
     @Flag(name: .customLong("is-default"), help: "Make this version the default (it gets the unassigned traffic).")
     var isDefault = false
     @Flag(
-        name: .customLong("is-control-version-type"),
+        name: .azure("cvt", "is-control-version-type"),
         help: "Make this version the control (the others become treatments).")
     var isControlVersionType = false
+    @Option(
+        name: [.customLong("tag"), .customLong("add-tag")],
+        help: "A tag of the version, key=value (repeatable; default: the config's tags).")
+    var tags: [String] = []
+    @Option(
+        name: [.customLong("property"), .customLong("add-property")],
+        help: "A property of the version, key=value (repeatable; default: the config's properties).")
+    var properties: [String] = []
 
     /// The request body, reading the config files.
     func request() throws -> EndpointVersionRequest {
@@ -42,9 +51,12 @@ struct EndpointVersionOptions: ParsableArguments {
             deployText = text
         }
         guard !models.isEmpty else { throw ValidationError("Give at least one model with -m name:version.") }
-        return EndpointVersionRequest(
+        var request = EndpointVersionRequest(
             versionName: versionName, models: models, inferenceConfig: inferenceText, deploymentConfig: deployText,
             baseDirectory: inference.deletingLastPathComponent().path, trafficPercentile: trafficPercentile,
             isDefault: isDefault ? true : nil, isControlVersionType: isControlVersionType ? true : nil)
+        request.kvTags = tags.isEmpty ? nil : try parseKeyValues(tags, kind: "tags")
+        request.properties = properties.isEmpty ? nil : try parseKeyValues(properties, kind: "properties")
+        return request
     }
 }

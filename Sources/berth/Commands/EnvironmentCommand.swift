@@ -18,7 +18,7 @@ struct EnvironmentCommand: AsyncParsableCommand {
 
         func run() async throws {
             let environments = try await global.client().environments()
-            if global.output == .json { return try Output.json(environments) }
+            if global.output.isStructured { return try Output.structured(global.output, environments) }
             EnvironmentCommand.print(environments)
         }
     }
@@ -46,7 +46,7 @@ struct EnvironmentCommand: AsyncParsableCommand {
         func run() async throws {
             let result = try await global.client().pruneEnvironments(
                 PruneEnvironmentsRequest(olderThanDays: olderThanDays, dryRun: dryRun))
-            if global.output == .json { return try Output.json(result) }
+            if global.output.isStructured { return try Output.structured(global.output, result) }
             if result.removed.isEmpty {
                 Swift.print("Nothing to remove: every cached environment is in use or was used recently.")
                 return
@@ -64,7 +64,8 @@ struct EnvironmentCommand: AsyncParsableCommand {
             ["HASH", "CACHE", "SIZE", "LAST USED", "SERVICES", "PATH"],
             environments.map {
                 [
-                    String($0.hash.prefix(12)), $0.location.rawValue, $0.sizeBytes == 0 ? "(link)" : Output.bytes($0.sizeBytes),
+                    String($0.hash.prefix(12)), $0.location.rawValue,
+                    $0.sizeBytes == 0 ? "(link)" : Output.bytes($0.sizeBytes),
                     Output.date($0.lastUsed), $0.services.isEmpty ? "-" : $0.services.joined(separator: ","), $0.path,
                 ]
             })

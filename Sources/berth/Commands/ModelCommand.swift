@@ -18,7 +18,9 @@ struct ModelCommand: AsyncParsableCommand {
 
         @Option(name: [.short, .long], help: "Model name: letters, digits, '-', '.', '_', up to 255 characters.")
         var name: String
-        @Option(name: [.customShort("p"), .customLong("model-path"), .customLong("asset-path")], help: "The file or folder to register.")
+        @Option(
+            name: [.customShort("p"), .customLong("model-path"), .customLong("asset-path")],
+            help: "The file or folder to register.")
         var modelPath: String
         @Option(name: [.short, .long], help: "A description.")
         var description: String?
@@ -39,12 +41,14 @@ struct ModelCommand: AsyncParsableCommand {
             let total = files.reduce(Int64(0)) { $0 + $1.size }
             if global.output == .table {
                 FileHandle.standardError.write(
-                    Data("Uploading \(files.count) file\(files.count == 1 ? "" : "s") (\(Output.bytes(total)))…\n".utf8))
+                    Data("Uploading \(files.count) file\(files.count == 1 ? "" : "s") (\(Output.bytes(total)))…\n".utf8)
+                )
             }
             var uploaded: [ArtifactFile] = []
             for file in files {
                 let result = try await client.uploadArtifact(at: file.url)
-                uploaded.append(ArtifactFile(path: file.relativePath, digest: result.digest, sizeBytes: result.sizeBytes))
+                uploaded.append(
+                    ArtifactFile(path: file.relativePath, digest: result.digest, sizeBytes: result.sizeBytes))
             }
             let model = try await client.registerModel(
                 RegisterModelRequest(
@@ -64,7 +68,7 @@ struct ModelCommand: AsyncParsableCommand {
 
         func run() async throws {
             let models = try await global.client().models(name: name, tag: tag)
-            if global.output == .json { return try Output.json(models) }
+            if global.output.isStructured { return try Output.structured(global.output, models) }
             Output.table(
                 ["NAME", "VERSION", "FILES", "SIZE", "TAGS", "CREATED"],
                 models.map { m in
@@ -123,33 +127,39 @@ struct ModelCommand: AsyncParsableCommand {
                 try ArtifactFile.validate(path: file.path)
                 try await client.downloadArtifact(file, to: target.appendingPathComponent(file.path))
             }
-            if global.output == .json {
-                return try Output.json(["model": model.id, "targetDir": target.path])
+            if global.output.isStructured {
+                return try Output.structured(global.output, ["model": model.id, "targetDir": target.path])
             }
-            Swift.print("Downloaded \(model.id): \(model.files.count) file(s), \(Output.bytes(model.sizeBytes)) into \(target.path)")
+            Swift.print(
+                "Downloaded \(model.id): \(model.files.count) file(s), \(Output.bytes(model.sizeBytes)) into \(target.path)"
+            )
         }
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a model version (refused while a service uses it).")
+        static let configuration = CommandConfiguration(
+            abstract: "Delete a model version (refused while a service uses it).")
         @Option(name: [.customShort("i"), .customLong("model-id")], help: "name:version.")
         var modelID: String
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             try await global.client().deleteModel(id: modelID)
-            if global.output == .json { return try Output.json(["deleted": modelID]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["deleted": modelID]) }
             Swift.print("Deleted model '\(modelID)'.")
         }
     }
 
     static func print(_ model: Model, _ format: OutputFormat) throws {
-        if format == .json { return try Output.json(model) }
+        if format.isStructured { return try Output.structured(format, model) }
         Output.fields([
             ("id", model.id), ("name", model.name), ("version", String(model.version)),
             ("description", model.description ?? ""),
             ("tags", model.kvTags.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
-            ("properties", model.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")),
+            (
+                "properties",
+                model.properties.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            ),
             ("files", "\(model.files.count) (\(Output.bytes(model.sizeBytes)))"),
             ("created", Output.date(model.createdTime)),
         ])

@@ -4,7 +4,8 @@ import BerthCore
 import Foundation
 
 /// `berth model deploy`, shaped like `az ml model deploy`: models + inferenceconfig.json +
-/// deploymentconfig.json onto a compute target, as a service with a scoring URI.
+/// deploymentconfig.json onto a compute target, as a service with a scoring URI (or, with an
+/// `aksendpoint` config, as the first version of a new endpoint).
 struct ModelDeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deploy",
@@ -16,6 +17,10 @@ struct ModelDeployCommand: AsyncParsableCommand {
             Azure's single-dash spellings -ic, -dc and -ct work too. Without --ct, the deployment config's \
             computeTargetName names the compute target. --tag, --property and --description win over the \
             deployment config's tags, properties and description.
+
+            A deployment config with "computeType": "aksendpoint" creates an endpoint named -n instead, with \
+            this deploy as its first version (the default; named by the config's versionName, else after the \
+            endpoint). Add versions with 'berth endpoint version create'.
 
             Waits until the service is Healthy, printing progress, unless --no-wait is given.
             """)
@@ -67,7 +72,7 @@ struct ModelDeployCommand: AsyncParsableCommand {
         let client = try global.client()
         let operation = try await client.deploy(request)
         if noWait {
-            if global.output == .json { return try Output.json(operation) }
+            if global.output.isStructured { return try Output.structured(global.output, operation) }
             print("Deploying '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")
             return
         }
@@ -75,7 +80,22 @@ struct ModelDeployCommand: AsyncParsableCommand {
         _ = try await client.waitForOperation(id: operation.id) { entry in
             if global.output == .table { print("  \(entry.message)") }
         }
+        if deploysEndpoint(deployText) {
+            let endpoint = try await client.endpoint(named: name)
+            if global.output.isStructured { return try Output.structured(global.output, endpoint) }
+            print("Endpoint '\(name)': \(endpoint.scoringUri ?? "(no router)")")
+            return
+        }
         let service = try await client.service(named: name)
-        if global.output == .json { return try Output.json(service) }
+        if global.output.isStructured { return try Output.structured(global.output, service) }
+    }
+
+    /// Whether the deployment config says `"computeType": "aksendpoint"`: the server then creates
+    /// an endpoint of that name, with this deploy as its first version.
+    private func deploysEndpoint(_ deployText: String?) -> Bool {
+        guard let deployText,
+            let file = try? DeploymentConfigFile.parse(Data(deployText.utf8), requiresComputeType: false)
+        else { return false }
+        return file.value.computeType == .aksEndpoint
     }
 }

@@ -14,8 +14,10 @@ struct ReplicaCommand: AsyncParsableCommand {
         discussion: """
             Routes, as Azure's scoring container: POST /score (GET /score passes the query string), \
             GET / (liveness: 'Healthy'), GET /swagger.json, and GET /ready (200 once every worker's init() \
-            succeeded). Prints 'Listening on http://HOST:PORT' on stdout once the port is bound; logs go to \
-            stderr. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
+            succeeded). Prints 'Listening on http://HOST:PORT' on stdout once the port is bound, after a \
+            'Warning: ' line for each of --memory-limit-mb and --cpu-limit that no cgroup can enforce here; \
+            logs go to stderr. The limits are set in the cgroup file system at /sys/fs/cgroup, or where the \
+            environment variable BERTH_CGROUP_ROOT says it is mounted. Stop it with Ctrl-C or SIGTERM: requests in flight finish first.
 
             With the environment variable BERTH_REPLICA_SECRET set (as Kubernetes Pods have it), every route \
             but GET / and GET /ready answers 401 unless the request carries that value in the \
@@ -76,6 +78,13 @@ struct ReplicaCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help:
+            "CPU limit of the replica and its workers in cores (cpuLimit), enforced with a cgroup CFS quota where the machine allows."
+    )
+    var cpuLimit: Double?
+
+    @Option(
+        name: .long,
+        help:
             "Exit with an error once a worker failed this many times in a row, instead of restarting it (Kubernetes Pods set it, so the kubelet sees a crash loop)."
     )
     var exitAfterWorkerFailures: Int?
@@ -100,6 +109,9 @@ struct ReplicaCommand: AsyncParsableCommand {
         if let memoryLimitMb, memoryLimitMb < 16 {
             throw ValidationError("--memory-limit-mb (\(memoryLimitMb)) must be at least 16.")
         }
+        if let cpuLimit, CPUQuota(cores: cpuLimit) == nil {
+            throw ValidationError("--cpu-limit (\(cpuLimit)) must be a number of cores greater than zero.")
+        }
         guard maxBodyMb >= 1 else { throw ValidationError("--max-body-mb (\(maxBodyMb)) must be at least 1.") }
         guard (0...65535).contains(port) else { throw ValidationError("--port (\(port)) must be 0–65535.") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -114,21 +126,21 @@ struct ReplicaCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "berth.replica")
-        var limit: MemoryLimit.Outcome?
-        if let memoryLimitMb {
-            // Before any worker starts, so every worker inherits the cgroup.
-            let outcome = MemoryLimit.apply(
-                bytes: Int64(memoryLimitMb) * 1024 * 1024,
-                name: ProcessInfo.processInfo.environment["BERTH_REPLICA_ID"] ?? "replica")
-            switch outcome {
-            case .enforced(let version, let path):
-                logger.info("Memory limit \(memoryLimitMb) MB enforced with cgroup \(version) (\(path))")
-            case .notEnforced(let reason):
-                logger.notice("Memory limit \(memoryLimitMb) MB not enforced: \(reason)")
+        // Before any worker starts, so every worker inherits the cgroups.
+        let limits = ReplicaLimits(
+            memoryBytes: memoryLimitMb.map { Int64($0) * 1024 * 1024 }, cpu: cpuLimit.flatMap { CPUQuota(cores: $0) })
+        let placement = limits.apply(name: ProcessInfo.processInfo.environment["BERTH_REPLICA_ID"] ?? "replica")
+        for report in placement.reports {
+            if report.isEnforced {
+                logger.info("\(report.message)")
+            } else {
+                logger.notice("\(report.message)")
+                // On stdout too, before the 'Listening on' line: the local backend passes these
+                // on to the deploy's output, so a limit that is not enforced is never silent.
+                FileHandle.standardOutput.write(Data("Warning: \(report.message)\n".utf8))
             }
-            limit = outcome
         }
-        defer { if let limit { MemoryLimit.release(limit) } }
+        defer { ReplicaLimits.release(placement) }
         let host = self.host
         var configuration = ReplicaHost.Configuration(
             entryScript: entryScript, sourceDirectory: sourceDir, modelDirectory: modelDir, python: python,

@@ -53,8 +53,9 @@ struct SDKCommand: AsyncParsableCommand {
             for warning in bundle.warnings + sdk.warnings {
                 FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
             }
-            if global.output == .json {
-                return try Output.json(Dictionary(sdk.variables.map { ($0.name, $0.value) }) { $1 })
+            if global.output.isStructured {
+                return try Output.structured(
+                    global.output, Dictionary(sdk.variables.map { ($0.name, $0.value) }) { $1 })
             }
             print(sdk.script, terminator: "")
         }
@@ -76,7 +77,7 @@ struct SDKCommand: AsyncParsableCommand {
             let identity = try await global.client().sdkWorkspace()
             let folder = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
             let file = try AzureMLConfigFile.write(identity, under: folder)
-            if global.output == .json { return try Output.json(["configFile": file.path]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["configFile": file.path]) }
             print(
                 "Wrote \(file.path) (workspace '\(identity.workspaceName)'). Workspace.from_config() finds it "
                     + "from \(folder.path) and the folders below it.")

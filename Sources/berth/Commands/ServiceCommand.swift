@@ -24,7 +24,7 @@ struct ServiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let services = try await global.client().services(tags: tag, properties: property)
-            if global.output == .json { return try Output.json(services) }
+            if global.output.isStructured { return try Output.structured(global.output, services) }
             Output.table(
                 ["NAME", "STATE", "COMPUTE", "MODELS", "REPLICAS", "SCORING URI"],
                 services.map {
@@ -43,7 +43,7 @@ struct ServiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let service = try await global.client().service(named: name)
-            if global.output == .json { return try Output.json(service) }
+            if global.output.isStructured { return try Output.structured(global.output, service) }
             let config = service.deploymentConfig
             var fields: [(String, String)] = [
                 ("name", service.name), ("state", service.state.rawValue), ("compute", service.computeName),
@@ -111,7 +111,7 @@ struct ServiceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let keys = try await global.client().serviceKeys(named: name)
-            if global.output == .json { return try Output.json(keys) }
+            if global.output.isStructured { return try Output.structured(global.output, keys) }
             Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
         }
     }
@@ -129,7 +129,7 @@ struct ServiceCommand: AsyncParsableCommand {
         func run() async throws {
             let keys = try await global.client().regenerateKey(
                 named: name, RegenerateKeyRequest(keyType: key, keyValue: setKey))
-            if global.output == .json { return try Output.json(keys) }
+            if global.output.isStructured { return try Output.structured(global.output, keys) }
             Output.fields([("primaryKey", keys.primaryKey), ("secondaryKey", keys.secondaryKey)])
         }
     }
@@ -155,7 +155,7 @@ struct ServiceCommand: AsyncParsableCommand {
         func run() async throws {
             let text = try await global.client().serviceLogs(
                 named: name, lines: numLines, replica: replica, initOnly: initLogs)
-            if global.output == .json { return try Output.json(["content": text]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["content": text]) }
             print(text, terminator: "")
         }
     }
@@ -196,7 +196,7 @@ struct ServiceCommand: AsyncParsableCommand {
             let client = try global.client()
             let operation = try await client.deleteService(named: name)
             _ = try await client.waitForOperation(id: operation.id)
-            if global.output == .json { return try Output.json(["deleted": name]) }
+            if global.output.isStructured { return try Output.structured(global.output, ["deleted": name]) }
             print("Deleted service '\(name)'.")
         }
     }

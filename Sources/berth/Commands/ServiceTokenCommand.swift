@@ -15,7 +15,7 @@ extension ServiceCommand {
 
         func run() async throws {
             let token = try await global.client().accessToken(forService: name)
-            if global.output == .json { return try Output.json(token) }
+            if global.output.isStructured { return try Output.structured(global.output, token) }
             Output.fields([
                 ("accessToken", token.accessToken), ("tokenType", token.tokenType),
                 ("refreshAfter", Output.date(token.refreshAfter)), ("expiryOn", Output.date(token.expiryOn)),
@@ -40,7 +40,7 @@ struct WorkspaceCommand: AsyncParsableCommand {
 
         func run() async throws {
             let rotation = try await global.client().rotateSigningKey()
-            if global.output == .json { return try Output.json(rotation) }
+            if global.output.isStructured { return try Output.structured(global.output, rotation) }
             Output.fields([
                 ("kid", rotation.kid), ("previousKid", rotation.previousKid),
                 ("previousValidUntil", Output.date(rotation.previousValidUntil)),

@@ -72,7 +72,7 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         ).apply(to: &request, service: name, client: client)
         let operation = try await client.updateService(named: name, request)
         if noWait {
-            if global.output == .json { return try Output.json(operation) }
+            if global.output.isStructured { return try Output.structured(global.output, operation) }
             print("Updating '\(name)' (operation \(operation.id)); follow it with 'berth service show -n \(name)'.")
             return
         }
@@ -81,7 +81,7 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
             if global.output == .table { print("  \(entry.message)") }
         }
         let service = try await client.service(named: name)
-        if global.output == .json { return try Output.json(service) }
+        if global.output.isStructured { return try Output.structured(global.output, service) }
         print(
             "Service '\(name)' is \(service.state.rawValue) with \(service.readyReplicas) of \(service.desiredReplicas) replicas ready."
         )

@@ -8,7 +8,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The workspace folder (default: $BERTH_HOME, else ~/.berth).")
     var home: String?
 
-    @Option(name: [.short, .long], help: "Output format: table (default) or json (stable, for scripts).")
+    @Option(
+        name: [.short, .long],
+        help: "Output format: table (default), json (stable, for scripts) or tsv (Azure's -o tsv: values only).")
     var output: OutputFormat = .table
 
     var workspace: WorkspaceLayout {
@@ -26,6 +28,12 @@ struct GlobalOptions: ParsableArguments {
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table
     case json
+    /// Azure CLI's `-o tsv`: the JSON result's values, tab-separated, one line per resource.
+    case tsv
+
+    /// Whether the result is printed for scripts (the JSON document, or its values as TSV), with
+    /// no progress lines around it.
+    var isStructured: Bool { self != .table }
 }
 
 /// Parses repeated `key=value` flags (`--tag`, `--property`) with Azure's message for a bad one.

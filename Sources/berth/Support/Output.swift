@@ -1,11 +1,18 @@
 import BerthCore
 import Foundation
 
-/// Prints results as a table (for people) or as JSON (stable, for scripts).
+/// Prints results as a table (for people), or as JSON or TSV (stable, for scripts).
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
         let data = try BerthJSON.encode(value, pretty: true)
         print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// The result as `-o json` or `-o tsv` asks (`OutputFormat.isStructured`).
+    static func structured<T: Encodable>(_ format: OutputFormat, _ value: T) throws {
+        guard format == .tsv else { return try json(value) }
+        let document = try JSONValue(parsing: try BerthJSON.encode(value, pretty: false))
+        print(document.tsv, terminator: "")
     }
 
     /// A plain-text table with a header row; columns padded to their widest cell.
