@@ -1,16 +1,23 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Settings every Berth target shares (STYLE.md §2.1).
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
-]
+/// Whether the libFuzzer targets under `Fuzz/` are declared (`BERTH_FUZZ=1`,
+/// `scripts/reliability/fuzz.sh`): they link only with `-sanitize=fuzzer`, so the ordinary build
+/// and tests never see them.
+let fuzzing = Context.environment["BERTH_FUZZ"] == "1"
+
+/// Settings every Berth target shares (STYLE.md §2.1). A fuzzing build also compiles every module
+/// for `@testable import`, so the fuzz targets drive the internal framers and state machines.
+let swiftSettings: [SwiftSetting] =
+    [.enableUpcomingFeature("ExistentialAny")] + (fuzzing ? [.unsafeFlags(["-enable-testing"])] : [])
 
 /// The router's hot path runs on one event loop per connection and keeps its per-connection
 /// state in handler classes touched only there, so release builds skip the dynamic exclusivity
-/// checks on it (about 2 % of its CPU time under load); debug builds, and so the tests, keep them.
+/// checks on it (about 2 % of its CPU time under load); debug builds, and so the tests, keep them,
+/// and so does a fuzzing build, where an exclusivity violation is a finding.
 let routerSwiftSettings: [SwiftSetting] =
-    swiftSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+    swiftSettings
+    + (fuzzing ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))])
 
 let package = Package(
     name: "berth",
@@ -281,6 +288,7 @@ let package = Package(
             dependencies: [
                 "BerthCore", "BerthReplica", "BerthTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -324,3 +332,36 @@ let package = Package(
         ),
     ]
 )
+
+/// The libFuzzer targets (`Fuzz/README.md`): one executable per target over the shared harnesses
+/// in `BerthFuzzing`. lld links them: gold fails on libFuzzer's `main` beside SwiftPM's entry point.
+if fuzzing {
+    let fuzzTargets = [
+        "fuzz-client-requests", "fuzz-replica-responses", "fuzz-worker-frames", "fuzz-inference-config",
+        "fuzz-deployment-config", "fuzz-json-value", "fuzz-load-report",
+    ]
+    package.targets += [
+        .target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
+        .target(
+            name: "BerthFuzzing",
+            dependencies: [
+                "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter", "CLibFuzzer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz/Sources/BerthFuzzing",
+            swiftSettings: swiftSettings
+        ),
+    ]
+    package.targets += fuzzTargets.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: ["BerthFuzzing"],
+            path: "Fuzz/Sources/\(name)",
+            swiftSettings: swiftSettings,
+            linkerSettings: [.unsafeFlags(["-use-ld=lld"])]
+        )
+    }
+}

@@ -33,6 +33,10 @@ extension Router {
         public var busyReplicaBackoff: Duration
         /// How many times a request a replica refused with 429 is queued again before it gets 503. Default 3.
         public var maxBusyRetries: Int
+        /// How long a replica that refused a connection is passed over, unless the route table
+        /// gives it a new address first; the requests meant for it go to the other replicas or wait
+        /// (up to `maxQueueWaitMs`). Default 1 s.
+        public var unreachableReplicaBackoff: Duration = .seconds(1)
         /// The cluster's purpose: on `.devTest` the router keeps its thread count; otherwise it adds
         /// event-loop threads when routing latency passes `selfScalingLatencyThreshold` and removes
         /// them when CPU use is low. Default `.fastProd`.

@@ -74,7 +74,8 @@ public final class Router: Service, Sendable {
         self.admission = Admission(
             policy: .init(
                 maxQueuedRequestsPerService: configuration.maxQueuedRequestsPerService,
-                busyReplicaBackoff: configuration.busyReplicaBackoff),
+                busyReplicaBackoff: configuration.busyReplicaBackoff,
+                unreachableReplicaBackoff: configuration.unreachableReplicaBackoff),
             clock: RouterClock())
         var loops: [any EventLoop] = []
         for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() { loops.append(loop) }

@@ -59,7 +59,7 @@ struct AdmissionStateMachineTests {
         #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(510), now: .ms(10)) == nil)
         #expect(machine.load().services["svc"]?.queued == 1)
         // The deadline timer fires: the waiter gets its 503 reason and leaves the queue.
-        let maybeExpired = machine.expire(service: "svc", token: 1)
+        let maybeExpired = machine.expire(service: "svc", token: 1, now: .ms(510))
         let expired = try #require(maybeExpired)
         #expect(expired.waiter == 1)
         #expect(expired.outcome == .overloaded(.allReplicasBusy(replicas: 1, maxConcurrent: 1)))
@@ -89,7 +89,7 @@ struct AdmissionStateMachineTests {
         let resumed = machine.release(first, now: .ms(100))
         #expect(resumed.map(\.waiter) == [1])  // FIFO: the oldest waiter first
         #expect(resumed.first?.outcome == .assigned(first))
-        #expect(machine.expire(service: "svc", token: 1) == nil)  // already admitted: its timer does nothing
+        #expect(machine.expire(service: "svc", token: 1, now: .ms(500)) == nil)  // already admitted: its timer does nothing
         #expect(machine.load().services["svc"]?.queued == 1)
     }
 
@@ -107,7 +107,7 @@ struct AdmissionStateMachineTests {
         _ = machine.apply(table(replicas: []), now: .ms(0))
         #expect(machine.acquire(service: "svc", now: .ms(0)) == .mustWait(deadline: .ms(500)))
         #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(500), now: .ms(0)) == nil)
-        #expect(machine.expire(service: "svc", token: 1)?.outcome == .overloaded(.noReadyReplica))
+        #expect(machine.expire(service: "svc", token: 1, now: .ms(500))?.outcome == .overloaded(.noReadyReplica))
     }
 
     @Test func newReplicaAdmitsQueuedRequests() {
@@ -156,14 +156,69 @@ struct AdmissionStateMachineTests {
         #expect(resumed.first?.outcome == .unknownService)
     }
 
-    @Test func excludedReplicaIsSkipped() throws {
-        var machine = Machine()
+    @Test func unreachableReplicaIsPassedOverUntilItsBackoffEnds() throws {
+        var machine = Machine(policy: .init(unreachableReplicaBackoff: .milliseconds(1000)))
         _ = machine.apply(table(replicas: ["a", "b"], maxConcurrent: 4), now: .ms(0))
+        let onA = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(onA.replica.id == "a")
+        _ = machine.release(onA, replicaWasUnreachable: true, now: .ms(1))
         for _ in 0..<3 {
-            #expect(lease(machine.acquire(service: "svc", excluding: "a", now: .ms(0)))?.replica.id == "b")
+            #expect(lease(machine.acquire(service: "svc", now: .ms(2)))?.replica.id == "b")
         }
-        #expect(machine.hasReplica(service: "svc", otherThan: "a"))
-        #expect(!machine.hasReplica(service: "other", otherThan: "a"))
+        // b has 3 in flight and a none, yet a is tried only once its backoff ended.
+        #expect(lease(machine.acquire(service: "svc", now: .ms(1001)))?.replica.id == "a")
+    }
+
+    @Test func waitersGetAReplicaWhoseBackoffEndedWithoutARelease() throws {
+        var machine = Machine(policy: .init(unreachableReplicaBackoff: .milliseconds(1000)))
+        _ = machine.apply(table(replicas: ["a"], maxConcurrent: 4, maxQueueWaitMs: 5000), now: .ms(0))
+        let refused = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        #expect(machine.release(refused, replicaWasUnreachable: true, now: .ms(1)).isEmpty)
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(5002), now: .ms(2)) == nil)
+        #expect(machine.admitWaiting(service: "svc", now: .ms(500)).isEmpty)
+        let resumed = machine.admitWaiting(service: "svc", now: .ms(1001))
+        #expect(resumed.map(\.waiter) == [1])
+        #expect(resumed.first?.outcome == .assigned(refused))
+        #expect(machine.admitWaiting(service: "other", now: .ms(1002)).isEmpty)
+    }
+
+    @Test func aRestartedReplicaAtANewAddressIsTriedAtOnce() throws {
+        var machine = Machine(policy: .init(unreachableReplicaBackoff: .seconds(10)))
+        _ = machine.apply(table(replicas: ["a"], maxConcurrent: 4), now: .ms(0))
+        let dead = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        _ = machine.release(dead, replicaWasUnreachable: true, now: .ms(1))
+        // The request goes back to admission and waits: the only replica is passed over.
+        #expect(machine.acquire(service: "svc", now: .ms(2)) == .mustWait(deadline: .ms(502)))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(502), now: .ms(2)) == nil)
+        // Its successor keeps the id, at another address: the waiting request goes there.
+        let restarted = RouteTable(
+            generation: 2,
+            services: [
+                "svc": ServiceRoute(
+                    name: "svc", authEnabled: false, maxConcurrentRequestsPerContainer: 4,
+                    replicas: [ReplicaEndpoint(id: "a", socketPath: "/run/a-2.sock")])
+            ])
+        let (_, resumed) = machine.apply(restarted, now: .ms(100))
+        #expect(resumed.map(\.waiter) == [1])
+        guard case .assigned(let onSuccessor)? = resumed.first?.outcome else {
+            Issue.record("the waiting request was not admitted: \(resumed)")
+            return
+        }
+        #expect(onSuccessor.replica.socketPath == "/run/a-2.sock")
+        // A late failure on the predecessor's address does not mark the successor.
+        _ = machine.release(dead, replicaWasUnreachable: true, now: .ms(101))
+        #expect(lease(machine.acquire(service: "svc", now: .ms(102)))?.replica.socketPath == "/run/a-2.sock")
+    }
+
+    @Test func aServiceWhoseReplicasAllRefusedSaysSoAtTheDeadline() throws {
+        var machine = Machine(policy: .init(unreachableReplicaBackoff: .seconds(10)))
+        _ = machine.apply(table(replicas: ["a"]), now: .ms(0))
+        let dead = try #require(lease(machine.acquire(service: "svc", now: .ms(0))))
+        _ = machine.release(dead, replicaWasUnreachable: true, now: .ms(1))
+        #expect(machine.enqueue(service: "svc", token: 1, waiter: 1, deadline: .ms(501), now: .ms(1)) == nil)
+        #expect(
+            machine.expire(service: "svc", token: 1, now: .ms(501))?.outcome
+                == .overloaded(.noReachableReplica(replicas: 1)))
     }
 
     @Test func busyReplicaIsSkippedUntilBackoffOrRelease() throws {

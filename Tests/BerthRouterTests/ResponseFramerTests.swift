@@ -55,6 +55,24 @@ struct ResponseFramerTests {
         #expect(r.status == code && r.head.status.reasonPhrase == phrase)
     }
 
+    /// The phrase is relayed in the status line the client gets: a CR or LF in it would end that
+    /// line early and make the rest a header of the replica's choosing.
+    @Test(arguments: [
+        "210 OK\rzConnection: close", "200 OK\nSet-Cookie: a=b", "299 Fine\u{0}", "418 Tea\u{7F}pot",
+    ])
+    func reasonPhrasesWithControlCharactersAreRefused(statusLine: String) throws {
+        #expect(throws: FramingError.self) {
+            _ = try Self.frame("HTTP/1.1 \(statusLine)\r\nContent-Length: 0\r\n\r\n", step: 1000)
+        }
+    }
+
+    /// Found by fuzz-replica-responses: a chunk of size -5 made the router trap.
+    @Test func aNegativeChunkSizeIsRefused() {
+        #expect(throws: FramingError.self) {
+            _ = try Self.frame("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nab", step: 1000)
+        }
+    }
+
     @Test func informationalHeadsAreSkippedAndEmptyBodiesEnd() throws {
         let r = try Self.frame(
             "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n", step: 5)

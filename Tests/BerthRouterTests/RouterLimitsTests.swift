@@ -145,22 +145,79 @@ struct RouterLimitsTests {
     }
 
     @Test(.timeLimit(.minutes(2))) func refusedConnectionIsRetriedOnAnotherReplica() async throws {
-        // A port that was just free: nothing listens there.
-        let dead = try await TestUpstream.start(id: "dead")
-        await dead.stop()
+        // A socket nothing listens at (a port given back could be taken by another test meanwhile).
+        let folder = try TemporaryDirectory("berth-refused")
+        defer { folder.remove() }
+        let dead = ReplicaEndpoint(id: "dead", socketPath: folder.appending("dead.sock").path)
         try await withUpstreams([("live", { _ in .respond(body: "live") })]) { upstreams in
             try await withRouter { router, base in
                 let url = "\(base)/api/v1/service/svc/score"
-                router.update(routeTable(maxConcurrent: 2, replicas: [dead.endpoint, upstreams[0].endpoint]))
+                router.update(routeTable(maxConcurrent: 2, replicas: [dead, upstreams[0].endpoint]))
                 for _ in 0..<4 {
                     let response = try await TestHTTP.post(url, "{}")
                     #expect(response.status == 200)
                     #expect(response.text == "live")
                 }
-                router.update(routeTable(generation: 2, replicas: [dead.endpoint]))
+                // Only the dead one left: the request waits maxQueueWaitMs for a replica that takes
+                // connections, then gets 503 saying why (not 502: no replica had it).
+                router.update(routeTable(generation: 2, maxQueueWaitMs: 200, replicas: [dead]))
                 let response = try await TestHTTP.post(url, "{}")
-                #expect(response.status == 502)
+                #expect(response.status == 503)
+                #expect(response.routerError?.message.contains("took a connection") == true, "\(response.text)")
             }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func requestRefusedByItsReplicaWaitsForTheRestartedOne() async throws {
+        // Replicas on Unix sockets, as the local backend runs them: a port given back could be
+        // taken by another test's upstream meanwhile; a path in a folder of this test's cannot.
+        let folder = try TemporaryDirectory("berth-refused")
+        defer { folder.remove() }
+        let successorPath = folder.appending("svc-0-2.sock").path
+        try await withRouter { router, base in
+            // The table still lists the killed replica, as it does until the control plane learns
+            // of the death; its successor arrives under the same id at a new address.
+            let killed = ReplicaEndpoint(id: "svc-0", socketPath: folder.appending("svc-0-1.sock").path)
+            router.update(routeTable(maxQueueWaitMs: 10_000, replicas: [killed]))
+            async let response = TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
+            try await eventually { router.load().services["svc"]?.queued == 1 }
+            let successor = try await TestUpstream.start(id: "svc-0", socketPath: successorPath) { _ in
+                .respond(body: "restarted")
+            }
+            router.update(
+                routeTable(
+                    generation: 2, maxQueueWaitMs: 10_000,
+                    replicas: [ReplicaEndpoint(id: "svc-0", socketPath: successorPath)]))
+            let answer = try await response
+            await successor.stop()
+            #expect(answer.status == 200)
+            #expect(answer.text == "restarted")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aRefusingReplicaIsTriedAgainOnceItsBackoffEnds() async throws {
+        let folder = try TemporaryDirectory("berth-refused")
+        defer { folder.remove() }
+        let path = folder.appending("svc-0.sock").path
+        var configuration = Router.Configuration(port: 0)
+        configuration.unreachableReplicaBackoff = .milliseconds(50)
+        try await withRouter(configuration) { router, base in
+            // The only replica refuses, and no new table comes: the request is sent to the same
+            // address again after each backoff, not after maxQueueWaitMs, and keeps waiting for
+            // it however many times it refused (here about ten).
+            router.update(
+                routeTable(maxQueueWaitMs: 30_000, replicas: [ReplicaEndpoint(id: "svc-0", socketPath: path)]))
+            let started = ContinuousClock.now
+            async let response = TestHTTP.post("\(base)/api/v1/service/svc/score", "{}")
+            try await eventually { router.load().services["svc"]?.queued == 1 }
+            // Time passing is the point here: a restart that takes ten backoffs.
+            try await Task.sleep(for: .milliseconds(500))
+            let back = try await TestUpstream.start(id: "svc-0", socketPath: path) { _ in .respond(body: "back") }
+            let answer = try await response
+            await back.stop()
+            #expect(answer.status == 200)
+            #expect(answer.text == "back")
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

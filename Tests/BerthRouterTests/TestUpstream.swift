@@ -53,11 +53,14 @@ final class TestUpstream: Sendable {
         self.ledger = ledger
     }
 
+    /// - Parameter socketPath: a Unix domain socket to listen on instead of a loopback port (the
+    ///   upstream's `port` is then 0): a path no other test takes, unlike a port given back.
     static func start(
-        id: String, _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
+        id: String, socketPath: String? = nil,
+        _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
     ) async throws -> TestUpstream {
         let ledger = UpstreamLedger()
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -65,8 +68,13 @@ final class TestUpstream: Sendable {
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(reply: reply, ledger: ledger))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).get()
-        return TestUpstream(id: id, port: channel.localAddress!.port!, channel: channel, ledger: ledger)
+        let channel: any Channel
+        if let socketPath {
+            channel = try await bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).get()
+        } else {
+            channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        }
+        return TestUpstream(id: id, port: channel.localAddress?.port ?? 0, channel: channel, ledger: ledger)
     }
 
     func stop() async {

@@ -345,12 +345,15 @@ public actor LocalBackend: ComputeBackend, Service {
         do {
             let socketPath = configuration.socketFolder?.socketPath(
                 service: spec.name, revision: slot.revision, index: slot.index, start: slot.restarts)
+            // An exit is reported at once, not at the next check: until the route table drops a dead
+            // replica, every request the router sends its way fails to connect and goes elsewhere.
             slot.process = try LocalReplicaProcess.start(
                 executable: configuration.berthExecutable, spec: spec, replicaID: id,
                 gpus: (spec.capacity.gpus ?? 0) > 0 ? slot.gpus : nil, socketPath: socketPath,
                 log: logFile(spec.name, id),
                 stdoutFile: configuration.logDirectory.appendingPathComponent(spec.name).appendingPathComponent(
-                    "\(id).out"))
+                    "\(id).out"),
+                onExit: configuration.onChange)
             slot.state = .starting
             slot.port = nil
             slot.socketPath = nil
@@ -519,9 +522,12 @@ public actor LocalBackend: ComputeBackend, Service {
             + "containerResourceRequirements, reduce replicas, delete other services, or use a larger cluster."
     }
 
+    /// A replica whose process has ended is not ready, even before `tick()` noticed the exit and
+    /// restarts it: the route table built from this drops it as soon as it died.
     private func status(of slot: Slot, in name: String) -> ReplicaStatus {
+        let state = slot.process?.isRunning == false && slot.state == .ready ? .restarting : slot.state
         var status = ReplicaStatus(
-            id: replicaID(name, slot.index), state: slot.state, pid: slot.process?.pid, port: slot.port,
+            id: replicaID(name, slot.index), state: state, pid: slot.process?.pid, port: slot.port,
             restarts: slot.restarts, lastError: slot.lastError, workerFailures: slot.workerFailures)
         status.socketPath = slot.socketPath
         return status

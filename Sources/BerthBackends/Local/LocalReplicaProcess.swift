@@ -24,9 +24,10 @@ final class LocalReplicaProcess: Sendable {
     ///   - gpus: the cluster's GPUs it holds, as `CUDA_VISIBLE_DEVICES` (empty hides them all); nil
     ///     on a cluster that declares none, where the variable is left as it is.
     ///   - socketPath: the Unix domain socket it listens on; nil: a TCP port of 127.0.0.1.
+    ///   - onExit: called once, on a Foundation thread, as soon as the process has ended.
     static func start(
         executable: URL, spec: DeploymentSpec, replicaID: String, gpus: [Int]?, socketPath: String?, log: URL,
-        stdoutFile: URL
+        stdoutFile: URL, onExit: @escaping @Sendable () -> Void = {}
     ) throws -> LocalReplicaProcess {
         let manager = FileManager.default
         try manager.createDirectory(at: log.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -66,6 +67,7 @@ final class LocalReplicaProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutHandle
         process.standardError = logHandle
+        process.terminationHandler = { _ in onExit() }
         try process.run()
         return LocalReplicaProcess(process: process, stdoutFile: stdoutFile)
     }

@@ -79,13 +79,7 @@ final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func write(_ response: ReplicaResponse, keepAlive: Bool, context: ChannelHandlerContext) {
-        var headers = response.headers
-        if !headers.contains(name: "Content-Length") {
-            headers.add(name: "Content-Length", value: String(response.body.readableBytes))
-        }
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.head(response.head(keepAlive: keepAlive))), promise: nil)
         if response.body.readableBytes > 0 {
             context.write(wrapOutboundOut(.body(.byteBuffer(response.body))), promise: nil)
         }
@@ -95,5 +89,25 @@ final class ReplicaHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let channel = context.channel
             done.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+}
+
+extension ReplicaResponse {
+    /// The head that goes out for this response: its headers, the body's length unless they say
+    /// it already (a HEAD answer's) or the status has no body, and `Connection: close` when the
+    /// connection ends after it.
+    func head(keepAlive: Bool) -> HTTPResponseHead {
+        var headers = headers
+        if !Self.hasNoBody(status) && !headers.contains(name: "Content-Length") {
+            headers.add(name: "Content-Length", value: String(body.readableBytes))
+        }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        return HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+    }
+
+    /// Whether a response with `status` carries no body (RFC 9110 §6.4.1), whatever it was given:
+    /// the router reads any bytes after its head as the start of the next response.
+    static func hasNoBody(_ status: HTTPResponseStatus) -> Bool {
+        status.code < 200 || status == .noContent || status == .notModified
     }
 }

@@ -133,13 +133,25 @@ struct ReplicaRoutes: Sendable {
 
     // MARK: Responses
 
-    private static func response(for reply: WorkerReply) -> ReplicaResponse {
+    /// The response for a worker's answer to a scoring request (`WorkerReply+Response.swift`
+    /// says what of the entry script's answer is mended on the way).
+    static func response(for reply: WorkerReply) -> ReplicaResponse {
+        guard reply.hasFinalStatus else {
+            return json(
+                status: .internalServerError, runFailed: true,
+                message: "run() answered with status \(reply.status), which is not a final HTTP status; "
+                    + "return a status from 200 to 599.")
+        }
+        let status = HTTPResponseStatus(statusCode: reply.status)
         var headers = HTTPHeaders()
         headers.reserveCapacity(reply.headers.count + 2)
-        for (name, value) in reply.headers { headers.add(name: name, value: value) }
+        for (name, value) in reply.headers where WorkerReply.isRelayable(name: name, value: value) {
+            headers.add(name: name, value: value)
+        }
         headers.add(name: "x-ms-run-function-failed", value: reply.runFailed ? "True" : "False")
         headers.add(name: "x-ms-run-fn-exec-ms", value: formatMilliseconds(reply.execMs))
-        return ReplicaResponse(status: HTTPResponseStatus(statusCode: reply.status), headers: headers, body: reply.body)
+        return ReplicaResponse(
+            status: status, headers: headers, body: ReplicaResponse.hasNoBody(status) ? ByteBuffer() : reply.body)
     }
 
     private func response(for failure: ScoringFailure) -> ReplicaResponse {

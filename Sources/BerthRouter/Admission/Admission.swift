@@ -24,6 +24,8 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
 
     private let state: Mutex<State>
     private let clock: C
+    /// `Policy.unreachableReplicaBackoff`, read without the lock.
+    private let unreachableReplicaBackoff: Duration
     /// Moves on after each applied table, so a `RouteCache` knows when its copy is stale.
     private let routeVersion = Atomic<UInt64>(0)
 
@@ -32,6 +34,7 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
     init(policy: Machine.Policy, clock: C) {
         state = Mutex(State(machine: Machine(policy: policy)))
         self.clock = clock
+        self.unreachableReplicaBackoff = policy.unreachableReplicaBackoff
     }
 
     /// Swaps in `table` unless it is older than the one in use.
@@ -55,11 +58,6 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
         return (version, state.withLock { $0.machine.routes })
     }
 
-    /// Whether service `name` has a ready replica other than `id`.
-    func hasReplica(service name: String, otherThan id: String) -> Bool {
-        state.withLock { $0.machine.hasReplica(service: name, otherThan: id) }
-    }
-
     /// The current load snapshot.
     func load() -> RouterLoad {
         state.withLock { $0.machine.load() }
@@ -67,10 +65,10 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
 
     /// A slot on a replica of service `name`, or a future for one that completes on `eventLoop`
     /// within the service's `maxQueueWaitMs` (with `.overloaded` when the wait runs out).
-    func acquire(service name: String, excluding: String? = nil, on eventLoop: any EventLoop) -> Acquired {
+    func acquire(service name: String, on eventLoop: any EventLoop) -> Acquired {
         let now = clock.now
         let deadline: C.Instant
-        switch state.withLock({ $0.machine.acquire(service: name, excluding: excluding, now: now) }) {
+        switch state.withLock({ $0.machine.acquire(service: name, now: now) }) {
         case .done(let outcome):
             return .done(outcome)
         case .mustWait(let until):
@@ -81,7 +79,7 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
             state.nextToken &+= 1
             let token = state.nextToken
             let immediate = state.machine.enqueue(
-                service: name, token: token, waiter: promise, deadline: deadline, excluding: excluding, now: now)
+                service: name, token: token, waiter: promise, deadline: deadline, now: now)
             return (token, immediate)
         }
         if let immediate {
@@ -89,7 +87,8 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
             return .waiting(token: token, promise.futureResult)
         }
         let timer = eventLoop.scheduleTask(in: TimeAmount(now.duration(to: deadline))) { [self] in
-            if let resumption = state.withLock({ $0.machine.expire(service: name, token: token) }) {
+            let now = clock.now
+            if let resumption = state.withLock({ $0.machine.expire(service: name, token: token, now: now) }) {
                 resumption.waiter.succeed(resumption.outcome)
             }
         }
@@ -109,6 +108,21 @@ final class Admission<C: Clock>: Sendable where C.Duration == Duration {
     func release(_ lease: AdmissionLease, replicaWasBusy: Bool = false) {
         let now = clock.now
         run(state.withLock { $0.machine.release(lease, replicaWasBusy: replicaWasBusy, now: now) })
+    }
+
+    /// Gives back the slot of a request whose connection to the replica could not be made: the
+    /// replica is passed over for `Policy.unreachableReplicaBackoff`, and when that ends a timer
+    /// on `eventLoop` looks at the service's waiters again, since a lone replica that is back
+    /// (and has the same address) gets no release or new table to hand it to them.
+    func releaseUnreachable(_ lease: AdmissionLease, wakingWaitersOn eventLoop: any EventLoop) {
+        let now = clock.now
+        run(state.withLock { $0.machine.release(lease, replicaWasUnreachable: true, now: now) })
+        // A millisecond late, so the clock read then is past the backoff whatever the scheduler's rounding.
+        let wait = TimeAmount(unreachableReplicaBackoff + .milliseconds(1))
+        eventLoop.scheduleTask(in: wait) { [self] in
+            let now = clock.now
+            run(state.withLock { $0.machine.admitWaiting(service: lease.service, now: now) })
+        }
     }
 
     private func run(_ resumptions: [Machine.Resumption]) {

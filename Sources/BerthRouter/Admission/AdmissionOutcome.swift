@@ -10,6 +10,9 @@ struct AdmissionLease: Hashable, Sendable {
 enum OverloadReason: Hashable, Sendable {
     /// The service has no ready replica.
     case noReadyReplica
+    /// None of the service's replicas took a connection lately (they died or are restarting,
+    /// and the route table does not say so yet).
+    case noReachableReplica(replicas: Int)
     /// Every replica held `maxConcurrent` requests for the whole wait.
     case allReplicasBusy(replicas: Int, maxConcurrent: Int)
     /// The queue already held `limit` requests.

@@ -18,6 +18,10 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         var maxQueuedRequestsPerService: Int = 1024
         /// How long a replica that answered 429 counts as full, unless one of its requests ends first.
         var busyReplicaBackoff: Duration = .milliseconds(50)
+        /// How long a replica that refused a connection is passed over, unless the table gives its
+        /// id a new address first: it has died or is restarting, and until the route table drops
+        /// it, every request sent its way would fail to connect and have to be sent elsewhere.
+        var unreachableReplicaBackoff: Duration = .seconds(1)
     }
 
     /// The answer to `acquire`: done at once, or wait in the queue until `deadline`.
@@ -37,13 +41,14 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         var inFlight: Int = 0
         /// Set when the replica answered 429 although the router counted room on it.
         var busyUntil: Instant?
+        /// Set when a connection to the replica could not be made (`Policy.unreachableReplicaBackoff`).
+        var unreachableUntil: Instant?
     }
 
     private struct Queued {
         var token: UInt64
         var waiter: Waiter
         var deadline: Instant
-        var excluding: String?
     }
 
     /// A service's admission state; its route is in `routes`, of which only the two limits that
@@ -92,6 +97,8 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
                 maxQueueWait: .milliseconds(max(0, route.maxQueueWaitMs)),
                 replicas: route.replicas.map { endpoint in
                     var replica = kept[endpoint.id] ?? Replica(endpoint: endpoint)
+                    // The same id at a new address is a new process (a restarted replica): it is tried.
+                    if replica.endpoint != endpoint { replica.unreachableUntil = nil }
                     replica.endpoint = endpoint
                     return replica
                 })
@@ -118,50 +125,57 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
 
     // MARK: Admission
 
-    /// A slot for a new request on service `name` (not on replica `excluding`, after a failed
-    /// connect there), or how long it may wait for one.
-    mutating func acquire(service name: String, excluding: String? = nil, now: Instant) -> Acquisition {
+    /// A slot for a new request on service `name`, or how long it may wait for one.
+    mutating func acquire(service name: String, now: Instant) -> Acquisition {
         guard let slot = services.index(forKey: name) else { return .done(.unknownService) }
-        if let lease = Self.pick(&services.values[slot], service: name, excluding: excluding, now: now) {
+        if let lease = Self.pick(&services.values[slot], service: name, now: now) {
             return .done(.assigned(lease))
         }
         let state = services.values[slot]
         if state.queue.count >= policy.maxQueuedRequestsPerService {
             return .done(.overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
         }
-        if state.maxQueueWait == .zero { return .done(.overloaded(Self.reason(state))) }
+        if state.maxQueueWait == .zero { return .done(.overloaded(Self.reason(state, now: now))) }
         return .mustWait(deadline: now.advanced(by: state.maxQueueWait))
     }
 
     /// Puts a request that got `.mustWait` in its service's queue, unless things changed since:
     /// then it returns the resumption to run at once.
     mutating func enqueue(
-        service name: String, token: UInt64, waiter: Waiter, deadline: Instant, excluding: String? = nil, now: Instant
+        service name: String, token: UInt64, waiter: Waiter, deadline: Instant, now: Instant
     ) -> Resumption? {
         guard let slot = services.index(forKey: name) else {
             return Resumption(waiter: waiter, outcome: .unknownService)
         }
-        if let lease = Self.pick(&services.values[slot], service: name, excluding: excluding, now: now) {
+        if let lease = Self.pick(&services.values[slot], service: name, now: now) {
             return Resumption(waiter: waiter, outcome: .assigned(lease))
         }
         if now >= deadline {
-            return Resumption(waiter: waiter, outcome: .overloaded(Self.reason(services.values[slot])))
+            return Resumption(waiter: waiter, outcome: .overloaded(Self.reason(services.values[slot], now: now)))
         }
         if services.values[slot].queue.count >= policy.maxQueuedRequestsPerService {
             return Resumption(
                 waiter: waiter, outcome: .overloaded(.queueFull(limit: policy.maxQueuedRequestsPerService)))
         }
-        services.values[slot].queue.append(
-            Queued(token: token, waiter: waiter, deadline: deadline, excluding: excluding))
+        services.values[slot].queue.append(Queued(token: token, waiter: waiter, deadline: deadline))
         return nil
     }
 
     /// The deadline of request `token` passed: if it still waits, it gets its 503.
-    mutating func expire(service name: String, token: UInt64) -> Resumption? {
+    mutating func expire(service name: String, token: UInt64, now: Instant) -> Resumption? {
         guard let state = services[name] else { return nil }
         return remove(service: name, token: token).map {
-            Resumption(waiter: $0.waiter, outcome: .overloaded(Self.reason(state)))
+            Resumption(waiter: $0.waiter, outcome: .overloaded(Self.reason(state, now: now)))
         }
+    }
+
+    /// Hands the replicas of service `name` that are no longer passed over (their backoff ended)
+    /// to its waiters: room can open without any request ending, and a waiter would otherwise
+    /// wait for the next release or table, or its deadline.
+    mutating func admitWaiting(service name: String, now: Instant) -> [Resumption] {
+        var resumptions: [Resumption] = []
+        admitQueued(service: name, now: now, into: &resumptions)
+        return resumptions
     }
 
     /// The waiting request `token` was cancelled: it leaves the queue.
@@ -171,12 +185,22 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
 
     /// Gives a slot back; the freed room goes to the oldest waiter that can use it.
     ///
-    /// - Parameter replicaWasBusy: the replica answered 429, so it counts as full for
-    ///   `policy.busyReplicaBackoff` or until another of its requests ends.
-    mutating func release(_ lease: AdmissionLease, replicaWasBusy: Bool = false, now: Instant) -> [Resumption] {
+    /// - Parameters:
+    ///   - replicaWasBusy: the replica answered 429, so it counts as full for
+    ///     `policy.busyReplicaBackoff` or until another of its requests ends.
+    ///   - replicaWasUnreachable: no connection could be made to the replica, so it is passed over
+    ///     for `policy.unreachableReplicaBackoff`, or until the table gives its id a new address.
+    ///     Marked before the freed room is handed on, so no waiter is sent there.
+    mutating func release(
+        _ lease: AdmissionLease, replicaWasBusy: Bool = false, replicaWasUnreachable: Bool = false, now: Instant
+    ) -> [Resumption] {
         guard let slot = services.index(forKey: lease.service) else { return [] }
         let busyUntil = replicaWasBusy ? now.advanced(by: policy.busyReplicaBackoff) : nil
-        guard Self.giveBack(lease, busyUntil: busyUntil, to: &services.values[slot]) else { return [] }
+        let unreachableUntil = replicaWasUnreachable ? now.advanced(by: policy.unreachableReplicaBackoff) : nil
+        guard
+            Self.giveBack(
+                lease, busyUntil: busyUntil, unreachableUntil: unreachableUntil, to: &services.values[slot])
+        else { return [] }
         var resumptions: [Resumption] = []
         admitQueued(service: lease.service, now: now, into: &resumptions)
         return resumptions
@@ -186,16 +210,17 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     ///
     /// `state` is modified in place through the dictionary's storage: reading
     /// `services.values[slot]` instead would copy the whole service state on every release.
-    private static func giveBack(_ lease: AdmissionLease, busyUntil: Instant?, to state: inout ServiceState) -> Bool {
+    private static func giveBack(
+        _ lease: AdmissionLease, busyUntil: Instant?, unreachableUntil: Instant?, to state: inout ServiceState
+    ) -> Bool {
         guard let index = state.replicas.firstIndex(where: { $0.endpoint.id == lease.replica.id }) else { return false }
         state.replicas[index].inFlight = max(0, state.replicas[index].inFlight - 1)
         state.replicas[index].busyUntil = busyUntil
+        // Only the process the lease was for: a successor at a new address under the same id is not marked.
+        if let unreachableUntil, state.replicas[index].endpoint == lease.replica {
+            state.replicas[index].unreachableUntil = unreachableUntil
+        }
         return !state.queue.isEmpty
-    }
-
-    /// Whether service `name` has a ready replica other than `id`.
-    func hasReplica(service name: String, otherThan id: String) -> Bool {
-        services[name]?.replicas.contains { $0.endpoint.id != id } ?? false
     }
 
     // MARK: Load
@@ -218,17 +243,9 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
     /// Hands free slots of service `name` to its waiters, oldest first.
     private mutating func admitQueued(service name: String, now: Instant, into resumptions: inout [Resumption]) {
         guard var state = services[name], !state.queue.isEmpty else { return }
-        var index = 0
-        while index < state.queue.count {
-            let queued = state.queue[index]
-            if let lease = Self.pick(&state, service: name, excluding: queued.excluding, now: now) {
-                state.queue.remove(at: index)
-                resumptions.append(Resumption(waiter: queued.waiter, outcome: .assigned(lease)))
-            } else if queued.excluding == nil {
-                break  // No room for anyone; only a waiter that excludes a replica could differ.
-            } else {
-                index += 1
-            }
+        while let queued = state.queue.first, let lease = Self.pick(&state, service: name, now: now) {
+            state.queue.removeFirst()
+            resumptions.append(Resumption(waiter: queued.waiter, outcome: .assigned(lease)))
         }
         services[name] = state
     }
@@ -242,10 +259,9 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         return queued
     }
 
-    /// The replica with the fewest requests in flight that has room; ties go round-robin.
-    private static func pick(
-        _ state: inout ServiceState, service name: String, excluding: String?, now: Instant
-    ) -> AdmissionLease? {
+    /// The replica with the fewest requests in flight that has room and was not found busy or
+    /// unreachable lately; ties go round-robin.
+    private static func pick(_ state: inout ServiceState, service name: String, now: Instant) -> AdmissionLease? {
         let count = state.replicas.count
         guard count > 0 else { return nil }
         let limit = state.maxConcurrent
@@ -253,8 +269,9 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         for step in 0..<count {
             let index = (state.cursor + step) % count
             let replica = state.replicas[index]
-            if replica.inFlight >= limit || replica.endpoint.id == excluding { continue }
+            if replica.inFlight >= limit { continue }
             if let busyUntil = replica.busyUntil, now < busyUntil { continue }
+            if let unreachableUntil = replica.unreachableUntil, now < unreachableUntil { continue }
             if best == nil || replica.inFlight < state.replicas[best!].inFlight { best = index }
         }
         guard let chosen = best else { return nil }
@@ -263,9 +280,12 @@ struct AdmissionStateMachine<Instant: InstantProtocol, Waiter> where Instant.Dur
         return AdmissionLease(service: name, replica: state.replicas[chosen].endpoint)
     }
 
-    private static func reason(_ state: ServiceState) -> OverloadReason {
-        state.replicas.isEmpty
-            ? .noReadyReplica : .allReplicasBusy(replicas: state.replicas.count, maxConcurrent: state.maxConcurrent)
+    private static func reason(_ state: ServiceState, now: Instant) -> OverloadReason {
+        if state.replicas.isEmpty { return .noReadyReplica }
+        if state.replicas.allSatisfy({ $0.unreachableUntil.map { now < $0 } ?? false }) {
+            return .noReachableReplica(replicas: state.replicas.count)
+        }
+        return .allReplicasBusy(replicas: state.replicas.count, maxConcurrent: state.maxConcurrent)
     }
 }
 

@@ -19,8 +19,11 @@ extension ClientConnectionHandler: UpstreamResponseSink {
 
         var plan: RouterRequestHandler.ForwardPlan
         var phase = Phase.admitting
-        /// The replica a connection could not be made to; the next try goes elsewhere.
-        var excluded: String?
+        /// Connections that could not be made for this request (each to a replica then passed over).
+        var connectFailures = 0
+        /// Until when a request whose connection could not be made goes back to admission however
+        /// often: `maxQueueWaitMs` after it first asked, as long as it could have waited anyway.
+        var waitsUntil: NIODeadline
         var busyRetries = 0
         /// When the scoring clock runs out: it starts when the request first leaves for a replica,
         /// not while it queues.
@@ -37,8 +40,14 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
     static let busyBodyLimitBytes = 64 * 1024
 
+    /// Connections a request may fail to make before it is answered 502 once its wait
+    /// (`Forwarding.waitsUntil`) is over: enough for each replica of a small service dying at
+    /// once, so a service that does not queue (`maxQueueWaitMs` 0) still tries its other replicas.
+    static let maxConnectFailures = 4
+
     func forward(_ plan: RouterRequestHandler.ForwardPlan) {
-        forwarding = Forwarding(plan: plan)
+        let wait = Int64(max(0, plan.route.maxQueueWaitMs))
+        forwarding = Forwarding(plan: plan, waitsUntil: .now() + .milliseconds(wait))
         admit()
     }
 
@@ -47,7 +56,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
     private func admit() {
         guard let context, let service = forwarding?.plan.service else { return }
         forwarding!.phase = .admitting
-        switch shared.admission.acquire(service: service, excluding: forwarding!.excluded, on: context.eventLoop) {
+        switch shared.admission.acquire(service: service, on: context.eventLoop) {
         case .done(let outcome):
             admitted(outcome)
         case .waiting(let token, let future):
@@ -261,20 +270,34 @@ extension ClientConnectionHandler: UpstreamResponseSink {
 
     // MARK: Outcomes
 
-    /// No response head came: another replica when no connection could be made (once), else 502/504.
+    /// No response head came: 502 or 504, unless no connection could be made.
+    ///
+    /// A connection that could not be made carried no byte of the request, so the request goes
+    /// back to admission whatever its method, and the replica is passed over for a while
+    /// (`AdmissionStateMachine.Policy.unreachableReplicaBackoff`): a killed replica stays in the
+    /// route table until the control plane learns of its death, and each request sent its way
+    /// until then failed. With no other replica the request waits, as any request does, up to
+    /// `maxQueueWaitMs`, for the restarted one, trying the old one again after each backoff.
     private func failedBeforeHead(_ failure: ReplicaProxy.Failure) {
         guard let lease = forwarding?.lease, let exchange else { return }
-        releaseLease()
-        let service = forwarding!.plan.service
+        let unreachable = failure.kind == .connect
+        forwarding!.lease = nil
+        if unreachable, let eventLoop = context?.eventLoop {
+            shared.admission.releaseUnreachable(lease, wakingWaitersOn: eventLoop)
+        } else {
+            shared.admission.release(lease)
+        }
         shared.logger.debug(
             "Replica gave no response", metadata: ["replica.id": "\(lease.replica.id)", "error": "\(failure)"])
-        if failure.kind == .connect, forwarding!.excluded == nil,
-            shared.admission.hasReplica(service: service, otherThan: lease.replica.id)
-        {
-            forwarding!.excluded = lease.replica.id
+        // A lone replica that is restarting refuses every second (each backoff), for as long as
+        // its restart takes: the request waits for it as long as it would have queued for it.
+        let mayWait = NIODeadline.now() < forwarding!.waitsUntil
+        if unreachable, mayWait || forwarding!.connectFailures < Self.maxConnectFailures {
+            forwarding!.connectFailures += 1
+            forwarding!.deadline = nil  // No replica had the request: its scoring clock has not started.
             return admit()
         }
-        finish(shared.response(for: failure, service, forwarding!.plan.route, exchange))
+        finish(shared.response(for: failure, forwarding!.plan.service, forwarding!.plan.route, exchange))
     }
 
     /// The replica answered 429: its slot counts as busy for a while, and the request queues

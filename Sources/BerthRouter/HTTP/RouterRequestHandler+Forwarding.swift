@@ -56,6 +56,10 @@ extension RouterRequestHandler {
         switch reason {
         case .noReadyReplica:
             detail = "It has no ready replica; retry when its replicas are up (berth service show -n \(name))."
+        case .noReachableReplica(let replicas):
+            detail =
+                "None of its \(replicas) replica(s) took a connection within maxQueueWaitMs (they may be "
+                + "restarting); retry shortly, and see 'berth service get-logs -n \(name)' if it lasts."
         case .allReplicasBusy(let replicas, let maxConcurrent):
             detail =
                 "All \(replicas) replica(s) stayed at maxConcurrentRequestsPerContainer (\(maxConcurrent)) "

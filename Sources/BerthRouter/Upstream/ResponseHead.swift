@@ -85,6 +85,11 @@ extension ResponseHead {
         let standard = HTTPResponseStatus(statusCode: code)
         let reason = UnsafeRawBufferPointer(rebasing: line[min(13, line.count)...])
         if HeaderName.equals(reason, standard.reasonPhrase) { return (version, standard) }
+        // Tabs, spaces, visible characters and obs-text only (RFC 9112 §4): the phrase is relayed in
+        // the status line the router writes, where a CR or LF would end it early and start a header.
+        guard reason.allSatisfy({ $0 == 9 || ($0 >= 32 && $0 != 127) }) else {
+            throw FramingError(description: "a control character in the reason phrase")
+        }
         return (version, HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: reason, as: UTF8.self)))
     }
 }

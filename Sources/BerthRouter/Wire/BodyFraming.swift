@@ -64,10 +64,9 @@ struct BodyFraming {
             return .body(part)
         case .chunkSize:
             guard let line = try Self.readLine(&buffer, limit: Self.maxChunkLineBytes) else { return nil }
-            let digits = line.prefix { $0 != UInt8(ascii: ";") }.filter { $0 != UInt8(ascii: " ") && $0 != 9 }
-            guard !digits.isEmpty, digits.count <= 15,
-                let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
-            else { throw FramingError(description: "a chunk size line is not hexadecimal") }
+            guard let size = Self.chunkSize(line) else {
+                throw FramingError(description: "a chunk size line is not hexadecimal")
+            }
             state = size == 0 ? .trailers : .chunkData(remaining: size)
             return try next(&buffer)
         case .chunkData(let remaining):
@@ -104,6 +103,28 @@ struct BodyFraming {
         guard buffer.readableBytes > 0 else { return nil }
         let count = min(remaining, buffer.readableBytes)
         return (buffer.readSlice(length: count)!, remaining - count)
+    }
+
+    /// The size a chunk-size line gives (RFC 9112 §7.1): hexadecimal digits only, then optional
+    /// whitespace before any `;` extensions; nil for anything else. A sign, inner whitespace or a
+    /// `0x` would be read by `Int(_:radix:)` or another parser as some size, and a negative size
+    /// as none at all; a size read differently by the router and a replica is request smuggling.
+    static func chunkSize(_ line: ByteBufferView.SubSequence) -> Int? {
+        var digits = line.prefix { $0 != UInt8(ascii: ";") }[...]
+        while let last = digits.last, last == UInt8(ascii: " ") || last == 9 { digits.removeLast() }
+        guard !digits.isEmpty, digits.count <= 15 else { return nil }
+        var size = 0
+        for byte in digits {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            size = size << 4 | Int(value)
+        }
+        return size
     }
 
     /// A CRLF-ended line (without it), consumed; nil when the bytes do not hold a whole line yet.
