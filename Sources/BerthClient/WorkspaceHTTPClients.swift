@@ -22,14 +22,10 @@ package enum WorkspaceHTTPClients {
                 "Cannot read the workspace CA '\(caFile)' that the router's certificate comes from; run the CLI as the "
                     + "user who runs the server.")
         }
-        var tls: TLSConfiguration
+        let tls: TLSConfiguration
         do {
-            tls = try TLSConfiguration.makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
             // The system's roots too: a compute target may serve a publicly issued certificate.
-            if case .certificates(let authorities) = tls.trustRoots {
-                tls.trustRoots = .default
-                tls.additionalTrustRoots = [.certificates(authorities)]
-            }
+            tls = try TLSConfiguration.makeClientConfiguration(trustingSystemCAsAnd: pem)
         } catch {
             throw BerthError(.unavailable, "The workspace CA '\(caFile)' is not usable: \(error)")
         }

@@ -86,12 +86,8 @@ public final class RouteFeedFollower: Service, Sendable {
             connect: .seconds(3), read: .seconds(max(1, self.configuration.heartbeat.components.seconds) * 3))
         if let pem = self.configuration.trustedCAPEM {
             do {
-                var tls = try TLSConfiguration.makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
-                if case .certificates(let authorities) = tls.trustRoots {
-                    tls.trustRoots = .default
-                    tls.additionalTrustRoots = [.certificates(authorities)]
-                }
-                configuration.tlsConfiguration = tls
+                configuration.tlsConfiguration = try TLSConfiguration.makeClientConfiguration(
+                    trustingSystemCAsAnd: pem)
             } catch {
                 logger.error("The control plane's CA is not usable; trusting the system's CAs only: \(error)")
             }

@@ -15,6 +15,8 @@ from azureml.core.webservice import AksWebservice
 from berth_azureml import BerthAuthentication
 
 FIXTURES = pathlib.Path(__file__).parent / "fixtures"
+# The entry scripts `berth model deploy` is tested with: the same files, deployed through the SDK.
+CORPUS = pathlib.Path(__file__).parent.parent / "Fixtures" / "corpus"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +41,7 @@ def model(ws):
 def deploy(ws, target, model, name, folder, pip_packages):
     env = Environment(name + "env")
     env.python.conda_dependencies = CondaDependencies.create(pip_packages=["azureml-defaults"] + pip_packages)
-    config = InferenceConfig(entry_script="score.py", source_directory=str(FIXTURES / folder), environment=env)
+    config = InferenceConfig(entry_script="score.py", source_directory=str(CORPUS / folder), environment=env)
     settings = AksWebservice.deploy_configuration(cpu_cores=0.1, memory_gb=0.5, num_replicas=1)
     service = Model.deploy(ws, name, [model], config, settings, deployment_target=target)
     service.wait_for_deployment(show_output=True)

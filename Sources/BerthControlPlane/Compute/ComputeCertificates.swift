@@ -21,42 +21,48 @@ struct ComputeCertificates: Sendable {
     static let certificateFileName = "certificate.pem"
     static let keyFileName = "key.pem"
 
+    /// A compute's TLS after a change: what the store keeps, and the pair an attached cluster's
+    /// router Secret carries.
+    struct Applied: Sendable {
+        var configuration: ComputeTLS
+        var router: RouterTLS
+    }
+
     /// Checks and applies `request` to `compute` (the TLS it has now, if any): writes the new
-    /// files and serves them. Returns the compute's TLS to store (nil: disabled). Nothing changes
-    /// when it throws.
-    func apply(_ request: SSLConfigurationRequest, to compute: ComputeTarget) throws -> ComputeTLS? {
+    /// files and serves them. Returns the compute's TLS (nil: disabled). Nothing changes when the
+    /// request or its certificate is refused.
+    func apply(_ request: SSLConfigurationRequest, to compute: ComputeTarget) throws -> Applied? {
         let change = try request.change()
         if change == .disable {
             remove(computeNamed: compute.name)
             return nil
         }
-        if compute.computeType == .local, serverNames == nil {
-            throw BerthError(
-                .notImplemented,
-                "This server runs no router that could serve TLS for compute target '\(compute.name)'; start it "
-                    + "with 'berth server'.")
-        }
-        let (identity, chainPEM, keyPEM, status, label) = try issue(change, for: compute)
-        let cname =
-            label
-            ?? {
-                if case .enable(let cname, _, _) = change { return cname }
-                return compute.sslConfiguration?.cname ?? "localhost"
-            }()
-        guard Self.covers(identity.subjectNames, cname) else {
+        if compute.computeType == .local, serverNames == nil { throw Self.noRouter(compute.name) }
+        let issued = try issue(change, for: compute)
+        guard Self.covers(issued.identity.subjectNames, issued.cname) else {
             throw BerthError.badRequest(
-                "sslConfiguration.cert is for \(identity.subjectNames.joined(separator: ", ")), not for the cname "
-                    + "'\(cname)': clients would refuse it. Give the certificate issued for \(cname), or the cname "
-                    + "it was issued for.")
+                "sslConfiguration.cert is for \(issued.identity.subjectNames.joined(separator: ", ")), not for the "
+                    + "cname '\(issued.cname)': clients would refuse it. Give the certificate issued for "
+                    + "\(issued.cname), or the cname it was issued for.")
         }
-        let files = try write(chainPEM: chainPEM, keyPEM: keyPEM, computeName: compute.name)
+        let files = try write(chainPEM: issued.chainPEM, keyPEM: issued.keyPEM, computeName: compute.name)
         // An attached cluster's router Pods serve it from a Secret; the local router serves the rest.
         if compute.computeType == .local, let serverNames {
-            serverNames.register(owner: compute.name, serverName: cname, context: try context(files: files))
+            serverNames.register(owner: compute.name, serverName: issued.cname, context: try context(files: files))
         }
-        return ComputeTLS(
-            status: status, cname: cname, leafDomainLabel: label, subjectNames: identity.subjectNames,
-            notValidAfter: identity.notValidAfter)
+        return Applied(
+            configuration: ComputeTLS(
+                status: issued.status, cname: issued.cname, leafDomainLabel: issued.label,
+                subjectNames: issued.identity.subjectNames, notValidAfter: issued.identity.notValidAfter),
+            router: RouterTLS(certificateChainPEM: issued.chainPEM, privateKeyPEM: issued.keyPEM, cname: issued.cname))
+    }
+
+    /// Why a local compute cannot have TLS on a server without a router.
+    static func noRouter(_ name: String) -> BerthError {
+        BerthError(
+            .notImplemented,
+            "This server runs no router that could serve TLS for compute target '\(name)'; start it with "
+                + "'berth server'.")
     }
 
     /// Serves the certificates of computes stored with TLS (at server start).
@@ -84,22 +90,6 @@ struct ComputeCertificates: Sendable {
         try? FileManager.default.removeItem(at: computesFolder.appendingPathComponent(name, isDirectory: true))
     }
 
-    /// The certificate and key kept for `compute`, for its cluster's router Secret; nil without TLS.
-    func routerTLS(of compute: ComputeTarget) throws -> RouterTLS? {
-        guard let tls = compute.sslConfiguration else { return nil }
-        let files = files(of: compute.name)
-        do {
-            return RouterTLS(
-                certificateChainPEM: try String(contentsOf: files.chain, encoding: .utf8),
-                privateKeyPEM: try String(contentsOf: files.key, encoding: .utf8), cname: tls.cname)
-        } catch {
-            throw BerthError(
-                .internalError,
-                "The certificate of compute target '\(compute.name)' is missing from \(files.chain.deletingLastPathComponent().path); "
-                    + "give it again with 'berth computetarget update -n \(compute.name) --ssl-…'.")
-        }
-    }
-
     // MARK: Parts
 
     private var computesFolder: URL { folder.appendingPathComponent("computes", isDirectory: true) }
@@ -111,17 +101,25 @@ struct ComputeCertificates: Sendable {
         )
     }
 
+    /// A certificate to serve, with the name it is served for.
+    private struct Issued {
+        var identity: TLSServerIdentity
+        var chainPEM: String
+        var keyPEM: String
+        var status: ComputeTLS.Status
+        var cname: String
+        /// For `Auto`: the leaf domain label it was issued for (also the cname).
+        var label: String?
+    }
+
     /// The certificate to serve: the user's, checked, or one the workspace CA issues.
-    private func issue(_ change: SSLConfigurationRequest.Change, for compute: ComputeTarget) throws -> (
-        TLSServerIdentity, String, String, ComputeTLS.Status, String?
-    ) {
-        var label: String
+    private func issue(_ change: SSLConfigurationRequest.Change, for compute: ComputeTarget) throws -> Issued {
+        let label: String
         switch change {
-        case .enable(_, let chain, let key):
+        case .enable(let cname, let chain, let key):
             do {
-                return (
-                    try TLSServerIdentity(certificateChainPEM: chain, privateKeyPEM: key), chain, key, .enabled, nil
-                )
+                let identity = try TLSServerIdentity(certificateChainPEM: chain, privateKeyPEM: key)
+                return Issued(identity: identity, chainPEM: chain, keyPEM: key, status: .enabled, cname: cname)
             } catch {
                 throw BerthError.badRequest("sslConfiguration.cert/key cannot be served: \(error)")
             }
@@ -144,7 +142,9 @@ struct ComputeCertificates: Sendable {
             let issued = try authority.issueServerCertificate(dnsNames: names, ipAddresses: ["127.0.0.1", "::1"])
             let identity = try TLSServerIdentity(
                 certificateChainPEM: issued.certificateChainPEM, privateKeyPEM: issued.privateKeyPEM)
-            return (identity, issued.certificateChainPEM, issued.privateKeyPEM, .auto, label)
+            return Issued(
+                identity: identity, chainPEM: issued.certificateChainPEM, keyPEM: issued.privateKeyPEM, status: .auto,
+                cname: label, label: label)
         } catch {
             throw BerthError(.internalError, "The workspace CA cannot issue a certificate: \(error)")
         }

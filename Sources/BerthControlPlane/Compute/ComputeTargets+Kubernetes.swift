@@ -23,13 +23,12 @@ extension ComputeTargets {
         let purpose = try request.clusterPurpose.map(ClusterPurpose.init(parsing:)) ?? .fastProd
         let loadBalancer = try request.loadBalancerType.map(LoadBalancerType.init(parsing:)) ?? .publicIp
         // TLS for the router Pods: the certificate is kept like a local cluster's, and put in a Secret.
-        var tls: (configuration: ComputeTLS, router: RouterTLS?)?
+        var tls: ComputeCertificates.Applied?
         if let ssl = request.sslConfiguration, try ssl.change() != .disable {
-            var provisional = ComputeTarget(
+            let provisional = ComputeTarget(
                 name: request.name, computeType: .kubernetes, clusterPurpose: purpose, provisioningState: .creating,
                 capacity: ClusterCapacity(cores: 0, memoryInGB: 0))
-            provisional.sslConfiguration = try tlsCertificates(for: provisional).apply(ssl, to: provisional)
-            tls = provisional.sslConfiguration.map { ($0, try? certificates?.routerTLS(of: provisional)) }
+            tls = try tlsCertificates(for: provisional).apply(ssl, to: provisional)
         }
         var attached = false
         defer { if !attached, tls != nil { certificates?.remove(computeNamed: request.name) } }

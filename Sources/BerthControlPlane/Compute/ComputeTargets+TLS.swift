@@ -13,8 +13,9 @@ extension ComputeTargets {
                 "Nothing to update: give sslConfiguration (--ssl-cname with --ssl-cert-pem-file and "
                     + "--ssl-key-pem-file, --ssl-leaf-domain-label, --ssl-renew or --ssl-disable).")
         }
-        compute.sslConfiguration = try tlsCertificates(for: compute).apply(ssl, to: compute)
-        if compute.computeType == .kubernetes { try await updateRouterTLS(of: compute) }
+        let applied = try tlsCertificates(for: compute).apply(ssl, to: compute)
+        compute.sslConfiguration = applied?.configuration
+        if compute.computeType == .kubernetes { try await updateRouterTLS(of: compute, to: applied?.router) }
         compute.modifiedOn = Date()
         try await store.updateCompute(compute)
         if compute.computeType == .local, let router = routerURL() {
@@ -29,23 +30,18 @@ extension ComputeTargets {
 
     /// The certificates, or why this server cannot serve any.
     func tlsCertificates(for compute: ComputeTarget) throws -> ComputeCertificates {
-        guard let certificates else {
-            throw BerthError(
-                .notImplemented,
-                "This server cannot serve TLS for compute target '\(compute.name)': it runs no router. Start it "
-                    + "with 'berth server'.")
-        }
+        guard let certificates else { throw ComputeCertificates.noRouter(compute.name) }
         return certificates
     }
 
-    /// Gives an attached cluster's router Pods the compute's TLS (or takes it away).
-    private func updateRouterTLS(of compute: ComputeTarget) async throws {
+    /// Gives an attached cluster's router Pods `tls` (nil: takes it away).
+    private func updateRouterTLS(of compute: ComputeTarget, to tls: RouterTLS?) async throws {
         guard let clusters, let attachment = compute.kubernetes else { return }
         let installation = RouterInstallation(
             computeName: compute.name, workspaceID: try clusters.workspaceID(), purpose: compute.clusterPurpose,
             loadBalancerType: attachment.loadBalancerType, deploymentNamespace: attachment.namespace,
             image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
-            feedToken: try clusters.feedToken(of: compute.name), tls: try certificates?.routerTLS(of: compute),
+            feedToken: try clusters.feedToken(of: compute.name), tls: tls,
             controlPlaneCAPEM: clusters.controlPlaneCAPEM())
         do {
             try await ClusterAttachment(client: try clusters.client(of: compute), logger: clusters.logger)

@@ -36,7 +36,7 @@ struct ComputeTargets: Sendable {
         try await store.insertCompute(compute)
         if let ssl = request.sslConfiguration {
             do {
-                compute.sslConfiguration = try tlsCertificates(for: compute).apply(ssl, to: compute)
+                compute.sslConfiguration = try tlsCertificates(for: compute).apply(ssl, to: compute)?.configuration
             } catch {
                 try await store.deleteCompute(named: compute.name)
                 throw error

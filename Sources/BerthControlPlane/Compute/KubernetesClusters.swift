@@ -179,18 +179,7 @@ final class KubernetesClusters: Sendable {
             let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
             // The list of files is an artifact too, so the Pod's arguments stay small.
             let list = ReplicaWorkload.fileList(modelFiles: modelFiles, sourceFiles: sourceFiles)
-            let listDigest = try list.flatMap { list in
-                try artifacts.map { store in
-                    let upload = try store.beginUpload()
-                    do {
-                        try upload.write(Data(list.utf8))
-                        return try upload.finish().digest
-                    } catch {
-                        upload.abort()
-                        throw error
-                    }
-                }
-            }
+            let listDigest = try list.flatMap { list in try artifacts.map { try $0.ingest(Data(list.utf8)).digest } }
             // Called only when the deployment's objects are (re)created: a token per revision.
             let token = try grants.mint(
                 deployment: spec.name,

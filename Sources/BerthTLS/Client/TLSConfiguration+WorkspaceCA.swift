@@ -23,3 +23,19 @@ extension TLSConfiguration {
         return configuration
     }
 }
+
+extension TLSConfiguration {
+    /// `makeClientConfiguration(trustingCertificateAuthorityPEM:)`, trusting the system's CAs too:
+    /// for clients of servers that may hold either a workspace-CA certificate or a public one (a
+    /// compute target's own certificate, a control plane behind a public name).
+    package static func makeClientConfiguration(trustingSystemCAsAnd pem: String) throws(TLSError)
+        -> TLSConfiguration
+    {
+        var configuration = try makeClientConfiguration(trustingCertificateAuthorityPEM: pem)
+        if case .certificates(let authorities) = configuration.trustRoots {
+            configuration.trustRoots = .default
+            configuration.additionalTrustRoots = [.certificates(authorities)]
+        }
+        return configuration
+    }
+}
