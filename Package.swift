@@ -218,6 +218,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthClient",
+                "BerthStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -280,7 +281,9 @@ let package = Package(
         ),
         .testTarget(
             name: "BerthStoreTests",
-            dependencies: ["BerthCore", "BerthStore", "BerthTesting"],
+            dependencies: [
+                "BerthCore", "BerthStore", "BerthTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,7 +24,8 @@ struct RouterLoadPlacementTests {
                 Webservice(
                     name: name, computeName: compute, computeType: "Kubernetes", models: [],
                     inferenceConfig: InferenceConfig(entryScript: "score.py"), deploymentConfig: DeploymentConfig(),
-                    desiredReplicas: 1))
+                    desiredReplicas: 1),
+                status: WebserviceStatus())
         }
         return store
     }

@@ -32,12 +32,12 @@ struct RouterLoadRoutesTests {
                     capacity: ClusterCapacity(cores: 2, memoryInGB: 4)))
         }
         for (service, compute) in [("svc-a", "local-a"), ("svc-b", "local-b")] {
-            var stored = Webservice(
+            let stored = Webservice(
                 name: service, computeName: compute, computeType: "Local", models: [],
                 inferenceConfig: InferenceConfig(entryScript: "score.py"), deploymentConfig: DeploymentConfig(),
-                state: .failed, desiredReplicas: 1)
-            stored.error = ErrorDetail(code: "Seeded", message: "Made by the test; never deployed.")
-            try await store.saveService(stored)
+                desiredReplicas: 1)
+            let never = ErrorDetail(code: "Seeded", message: "Made by the test; never deployed.")
+            try await store.saveService(stored, status: WebserviceStatus(rollout: RolloutCondition(.failed, error: never)))
         }
     }
 

@@ -145,8 +145,8 @@ struct StoreInUseTests {
         try await store.insertCompute(SQLiteMetadataStoreTests.compute("local-1"))
         _ = try await store.registerModel(SQLiteMetadataStoreTests.request("alpha"), createdTime: Date())
         _ = try await store.registerModel(SQLiteMetadataStoreTests.request("alpha"), createdTime: Date())
-        try await store.saveService(Self.service("svc-b", models: ["alpha:1"]))
-        try await store.saveService(Self.service("svc-a", models: ["alpha:1", "alpha:2"]))
+        try await store.saveService(Self.service("svc-b", models: ["alpha:1"]), status: WebserviceStatus())
+        try await store.saveService(Self.service("svc-a", models: ["alpha:1", "alpha:2"]), status: WebserviceStatus())
 
         let error = await #expect(throws: BerthError.self) { try await store.deleteModel(named: "alpha", version: 1) }
         #expect(error?.code == .conflict)

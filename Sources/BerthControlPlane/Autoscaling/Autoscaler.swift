@@ -63,7 +63,8 @@ struct Autoscaler: Service {
             let demand = loads.demand()
             for (name, service) in services {
                 guard service.state == .healthy || service.state == .unhealthy,
-                    let settings = AutoscaleSettings(service.deploymentConfig, scaleDownStabilization: scaleDownStabilization)
+                    let settings = AutoscaleSettings(
+                        service.deploymentConfig, scaleDownStabilization: scaleDownStabilization)
                 else {
                     books[name] = nil
                     continue
@@ -115,24 +116,30 @@ struct Autoscaler: Service {
         guard queue.claim(name) else { return nil }
         defer { queue.release(name) }
         do {
-            guard var current = try await store.service(named: name),
-                current.state == .healthy || current.state == .unhealthy,
-                current.revision == service.revision, current.desiredReplicas == service.desiredReplicas
-            else { return nil }
-            current.desiredReplicas = decision.desiredReplicas
-            current.updatedTime = Date()
-            try await store.saveService(current)
+            // Only at the generation decided on: a spec changed meanwhile (an update, a redeploy)
+            // is decided again at the next refresh, never overwritten.
+            let current: Webservice
+            do {
+                current = try await store.updateService(named: name, ifGeneration: service.generation) {
+                    $0.desiredReplicas = decision.desiredReplicas
+                    $0.updatedTime = Date()
+                }
+            } catch let error as BerthError where error.code == .conflict || error.code == .notFound {
+                return nil
+            }
             try await backend.scale(deploymentNamed: name, to: decision.desiredReplicas)
             logger.info(
                 "Service scaled",
                 metadata: [
-                    "service.name": "\(name)", "from": "\(service.desiredReplicas)", "to": "\(decision.desiredReplicas)",
+                    "service.name": "\(name)", "from": "\(service.desiredReplicas)",
+                    "to": "\(decision.desiredReplicas)",
                     "reason": "\(decision.reason)",
                 ])
             await record(
                 ScalingEvent(
                     time: Date(), kind: decision.change == .up ? .scaleUp : .scaleDown,
-                    fromReplicas: service.desiredReplicas, toReplicas: decision.desiredReplicas, reason: decision.reason),
+                    fromReplicas: service.desiredReplicas, toReplicas: decision.desiredReplicas, reason: decision.reason
+                ),
                 name)
             routes.changed()
             return current
@@ -146,7 +153,8 @@ struct Autoscaler: Service {
         do {
             try await store.appendScalingEvent(event, forService: service)
         } catch {
-            logger.error("Could not record a scaling event", metadata: ["service.name": "\(service)", "error": "\(error)"])
+            logger.error(
+                "Could not record a scaling event", metadata: ["service.name": "\(service)", "error": "\(error)"])
         }
     }
 }

@@ -21,7 +21,7 @@ extension ComputeTargets {
         if compute.computeType == .local, let router = routerURL() {
             for var service in try await store.services() where service.computeName == name {
                 service.setURIs(routerURL: router, tls: compute.sslConfiguration)
-                try await store.saveService(service)
+                try await setURIs(service.name, service.scoringUri, service.swaggerUri)
             }
         }
         routesChanged()

@@ -15,6 +15,9 @@ struct ComputeTargets: Sendable {
     var routerURL: @Sendable () -> String? = { nil }
     /// Called when what the router must know changed (a compute's TLS).
     var routesChanged: @Sendable () -> Void = {}
+    /// Records new scoring and swagger URIs of a service (name, scoring, swagger): the status
+    /// observer's, which alone writes services' status.
+    var setURIs: @Sendable (String, String?, String?) async throws -> Void = { _, _, _ in }
 
     /// Creates a local cluster after the name and purpose/capacity checks.
     func createLocal(_ request: CreateComputeRequest) async throws -> ComputeTarget {

@@ -162,6 +162,12 @@ final class KubernetesClusters: Sendable {
         }
     }
 
+    /// The backend of attached cluster `name` if one was made and the cluster is still attached;
+    /// reads nothing.
+    func attachedBackend(named name: String) -> KubernetesBackend? {
+        backends.withLock { $0[name] }
+    }
+
     /// The backend of an attached cluster.
     func backend(of compute: ComputeTarget) throws -> KubernetesBackend {
         if let backend = backends.withLock({ $0[compute.name] }) { return backend }

@@ -156,7 +156,7 @@ struct Deployer: Sendable {
 
     /// Marks a service Deleting and enqueues its removal.
     func delete(_ name: String) async throws -> BerthCore.Operation {
-        guard var service = try await store.service(named: name) else {
+        guard try await store.service(named: name) != nil else {
             throw BerthError.notFound(
                 "Service '\(name)' does not exist in this workspace. 'berth service list' shows them.")
         }
@@ -164,8 +164,7 @@ struct Deployer: Sendable {
         let operation = BerthCore.Operation(
             operationType: "DeleteService", resourceLocation: "/api/v1/services/\(name)")
         do {
-            service.state = .deleting
-            try await store.saveService(service)
+            try await store.updateService(named: name, ifGeneration: nil) { $0.deleting = true }
             try await store.saveOperation(operation)
         } catch {
             queue.release(name)

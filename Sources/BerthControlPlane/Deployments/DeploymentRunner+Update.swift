@@ -16,15 +16,7 @@ extension DeploymentRunner {
             throw BerthError.notFound("Service '\(update.name)' no longer exists.")
         }
         var candidate = current
-        candidate.deploymentConfig = update.deploymentConfig
-        if let models = update.models { candidate.models = models.map(\.id) }
-        if let inference = update.inferenceConfig { candidate.inferenceConfig = inference }
-        if let description = update.description { candidate.description = description }
-        if let tags = update.kvTags { candidate.kvTags = tags }
-        if let properties = update.properties { candidate.properties = properties }
-        candidate.desiredReplicas = Self.replicas(after: current, config: update.deploymentConfig)
-        candidate.error = nil
-        candidate.updatedTime = Date()
+        Self.apply(update, to: &candidate)
         if candidate.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: candidate.name) }
 
         let restartNeeded = Self.replicasMustRestart(from: current.deploymentConfig, to: candidate.deploymentConfig)
@@ -52,19 +44,28 @@ extension DeploymentRunner {
             }
         }
         guard let prepared else {
-            try await store.saveService(candidate)
+            // Field by field on the spec as stored now: an autoscaler decision made meanwhile stays.
+            candidate = try await store.updateService(named: update.name, ifGeneration: nil) { service in
+                Self.apply(update, to: &service)
+            }
             try await backend.apply(try await spec(for: candidate))
+            // A successful update clears the error of an earlier rolled-back one.
+            if current.error?.code == "UpdateFailed" {
+                try await observer.rolloutEnded(candidate, RolloutCondition(.complete))
+            }
             await routes.rebuild()  // In force at the router when the update returns.
             await log("Applied without restarting replicas: \(Self.summary(from: current, to: candidate)).")
             return
         }
 
-        candidate.revision = prepared.revision
-        candidate.sourceDigest = prepared.sourceDigest
-        candidate.environmentHash = prepared.environment.hash
-        candidate.pythonPath = prepared.environment.pythonExecutable
-        candidate.state = .transitioning
-        try await store.saveService(candidate)
+        candidate = try await store.updateService(named: update.name, ifGeneration: nil) { service in
+            Self.apply(update, to: &service)
+            service.revision = prepared.revision
+            service.sourceDigest = prepared.sourceDigest
+            service.environmentHash = prepared.environment.hash
+            service.pythonPath = prepared.environment.pythonExecutable
+        }
+        try await observer.rolloutStarted(candidate)
         await log(
             "Rolling \(candidate.desiredReplicas) replica(s) to revision \(prepared.revision); "
                 + "revision \(currentRevision) serves until they are ready…")
@@ -73,7 +74,7 @@ extension DeploymentRunner {
         routes.changed()
         let outcome = try await waitForReplicas(of: candidate, log: log)
         if case .ready = outcome {
-            try await finish(&candidate, state: .healthy, error: nil)
+            try await finish(&candidate, RolloutCondition(.complete))
             files.removeOtherRevisions(service: candidate.name, keep: [prepared.revision, currentRevision])
             await log("Service '\(candidate.name)' is Healthy on revision \(prepared.revision).")
             return
@@ -83,20 +84,37 @@ extension DeploymentRunner {
         case .ready: return
         case .failed(_, let error), .timedOut(let error): cause = error
         }
-        // Roll back: the previous replicas never stopped; they take over and the new ones go.
-        try await backend.apply(try await spec(for: current))
+        // Roll back: the previous replicas never stopped; they take over and the new ones go. The
+        // spec returns to the previous revision's (the replica count as it is now).
+        var restored = try await store.updateService(named: update.name, ifGeneration: nil) { service in
+            let replicas = service.desiredReplicas
+            service = current
+            service.desiredReplicas = replicas
+        }
+        try await backend.apply(try await spec(for: restored))
         try? FileManager.default.removeItem(at: prepared.folder)
         let failure = BerthError(
             cause.code,
             "The update to revision \(prepared.revision) was rolled back; revision \(currentRevision) keeps serving. "
                 + cause.message)
-        var restored = current
-        restored.error = ErrorDetail(code: "UpdateFailed", message: failure.message)
-        restored.updatedTime = Date()
-        restored.readyReplicas = await backend.status(ofDeployment: current.name)?.readyCount ?? 0
-        try await store.saveService(restored)
-        await routes.rebuild()
+        try await finish(
+            &restored, RolloutCondition(.rolledBack, error: ErrorDetail(code: "UpdateFailed", message: failure.message))
+        )
         throw failure
+    }
+
+    /// Sets what `update` changes on a service's spec (the revision apart): what it gives replaces
+    /// the current value, and the replica count follows the new config from the current count.
+    static func apply(_ update: ValidatedUpdate, to service: inout Webservice) {
+        let current = service.desiredReplicas
+        service.deploymentConfig = update.deploymentConfig
+        if let models = update.models { service.models = models.map(\.id) }
+        if let inference = update.inferenceConfig { service.inferenceConfig = inference }
+        if let description = update.description { service.description = description }
+        if let tags = update.kvTags { service.kvTags = tags }
+        if let properties = update.properties { service.properties = properties }
+        service.desiredReplicas = replicas(after: current, config: update.deploymentConfig)
+        service.updatedTime = Date()
     }
 
     /// The spec of a stored service at its revision.
@@ -114,10 +132,10 @@ extension DeploymentRunner {
 
     /// The replica count under a new config: `numReplicas` when fixed, else the current count
     /// within the new autoscale bounds.
-    static func replicas(after service: Webservice, config: DeploymentConfig) -> Int {
+    static func replicas(after current: Int, config: DeploymentConfig) -> Int {
         if let fixed = config.numReplicas { return fixed }
-        guard config.autoScaler.autoscaleEnabled else { return service.desiredReplicas }
-        return min(config.autoScaler.maxReplicas, max(max(1, config.autoScaler.minReplicas), service.desiredReplicas))
+        guard config.autoScaler.autoscaleEnabled else { return current }
+        return min(config.autoScaler.maxReplicas, max(max(1, config.autoScaler.minReplicas), current))
     }
 
     /// Settings a replica is started with: changing them needs new replicas. A shorter

@@ -8,8 +8,9 @@ import ServiceLifecycle
 /// Runs deploys and deletes in the background, each reporting through its operation, and after a
 /// server start brings the stored services' replicas back.
 ///
-/// It is the one writer of services' observed state (`state`, `readyReplicas`, `error`): the API
-/// only validates, claims the service and enqueues.
+/// It writes a service's spec for the operation that claimed it (the API only validates, claims the
+/// service and enqueues), and reports how each rollout went to the status observer, the one writer
+/// of observed state.
 struct DeploymentRunner: Service {
     let queue: DeploymentQueue
     let store: any MetadataStore
@@ -17,6 +18,10 @@ struct DeploymentRunner: Service {
     let files: DeploymentFiles
     let keyring: ServiceKeyring
     let routes: RoutePublisher
+    /// Where rollouts are reported, and so how services' status changes.
+    let observer: ServiceStatusObserver
+    /// Fired by the backends when replicas change: what a deploy waits on instead of sleeping.
+    let changes: ChangeSignal
     /// The router's base URL once it listens, for scoring URIs.
     let routerURL: @Sendable () -> String?
     let environments: any EnvironmentBuilder
@@ -31,7 +36,7 @@ struct DeploymentRunner: Service {
 
     func run() async throws {
         for service in try await store.services() {
-            if service.state == .deleting {
+            if service.deleting {
                 queue.enqueue(.delete(name: service.name, OperationRecorder(restoredDelete(service), store: store)))
             } else if service.revision != nil, service.state != .failed, service.state != .unschedulable {
                 queue.enqueue(.restore(service))
@@ -117,7 +122,9 @@ struct DeploymentRunner: Service {
         await setURIs(&service)
         let noClusterURI = await clusterURIs?.apply(to: &service)
         if let noClusterURI { await log(noClusterURI) }
-        try await store.saveService(service)
+        service = try await store.saveService(
+            service,
+            status: WebserviceStatus(scoringUri: service.scoringUri, swaggerUri: service.swaggerUri))
         if let keys = deploy.keys { try await keyring.use(keys, forService: deploy.name) }
         if deploy.deploymentConfig.authEnabled { _ = try await keyring.keys(forService: deploy.name) }
 
@@ -127,13 +134,13 @@ struct DeploymentRunner: Service {
         routes.changed()
         switch try await waitForReplicas(of: service, log: log) {
         case .ready:
-            try await finish(&service, state: .healthy, error: nil)
-        case .failed(let state, let error):
+            try await finish(&service, RolloutCondition(.complete))
+        case .failed(let phase, let error):
             await backend.remove(deploymentNamed: service.name)
-            try await finish(&service, state: state, error: error)
+            try await finish(&service, RolloutCondition(phase, error: ErrorDetail(error)))
             throw error
         case .timedOut(let error):
-            try await finish(&service, state: .unhealthy, error: error)
+            try await finish(&service, RolloutCondition(.timedOut, error: ErrorDetail(error)))
             throw error
         }
         files.removeOtherRevisions(service: deploy.name, keep: [revision])
@@ -207,20 +214,22 @@ struct DeploymentRunner: Service {
     /// How waiting for a revision's replicas ended.
     enum ReadyOutcome: Sendable {
         case ready
-        /// It will not get better: unschedulable, or replicas that keep failing (`state` says which).
-        case failed(WebserviceState, BerthError)
+        /// It will not get better: unschedulable, or replicas that keep failing (the phase says which).
+        case failed(RolloutCondition.Phase, BerthError)
         /// Not all ready within `readinessTimeout`; they may still come.
         case timedOut(BerthError)
     }
 
-    /// Polls the backend until every replica of the current revision is ready, the revision
-    /// clearly failed, or the timeout passed, logging progress. Changes nothing itself.
+    /// Reads the backend whenever it signals a change (and at least once a second, for restart
+    /// counts no signal announces) until every replica of the current revision is ready, the
+    /// revision clearly failed, or the timeout passed, logging progress. Changes nothing itself.
     func waitForReplicas(of service: Webservice, log: @Sendable (String) async -> Void) async throws -> ReadyOutcome {
         let deadline = ContinuousClock.now.advanced(by: readinessTimeout)
         var lastReady = -1
         var warned: Set<String> = []
         while true {
             try Task.checkCancellation()
+            let seen = changes.version
             let status = await backend.status(ofDeployment: service.name)
             for warning in status?.warnings ?? [] where warned.insert(warning).inserted {
                 await log("Warning: \(warning)")
@@ -255,16 +264,13 @@ struct DeploymentRunner: Service {
                         "Only \(ready) of \(service.desiredReplicas) replicas of '\(service.name)' became ready within "
                             + "\(readinessTimeout). 'berth service get-logs -n \(service.name)' shows why."))
             }
-            try await Task.sleep(for: .milliseconds(250))
+            await changes.wait(after: seen, upTo: min(.seconds(1), deadline - ContinuousClock.now))
         }
     }
 
-    func finish(_ service: inout Webservice, state: WebserviceState, error: BerthError?) async throws {
-        service.state = state
-        service.error = error.map { ErrorDetail($0) }
-        service.readyReplicas = await backend.status(ofDeployment: service.name)?.readyCount ?? 0
-        service.updatedTime = Date()
-        try await store.saveService(service)
+    /// Reports how the rollout of `service` ended and reads the service back as it now shows.
+    func finish(_ service: inout Webservice, _ rollout: RolloutCondition) async throws {
+        if let shown = try await observer.rolloutEnded(service, rollout) { service = shown }
         // Built now rather than signalled: when the caller hears "Healthy", the router already
         // routes to the new replicas (a signalled rebuild could still be on its way).
         await routes.rebuild()
@@ -287,22 +293,21 @@ struct DeploymentRunner: Service {
         let folder = files.folder(service: service.name, revision: revision)
         let entryScript = DeploymentFiles.sourceLocation(of: service.inferenceConfig, baseDirectory: folder).entryScript
         let modelDirectory = files.modelDirectory(for: service.models, in: folder)
-        service.state = .transitioning
         await setURIs(&service)
         if let noClusterURI = await clusterURIs?.apply(to: &service) {
             logger.notice(
                 "Service has no scoring URI yet",
                 metadata: ["service.name": "\(service.name)", "reason": "\(noClusterURI)"])
         }
-        try await store.saveService(service)
+        try await observer.rolloutStarted(service)
         try await backend.apply(spec(for: service, entryScript: entryScript, modelDirectory: modelDirectory))
         logger.info("Restoring service", metadata: ["service.name": "\(service.name)"])
         switch try await waitForReplicas(of: service, log: { _ in }) {
-        case .ready: try await finish(&service, state: .healthy, error: nil)
-        case .failed(let state, let error):
+        case .ready: try await finish(&service, RolloutCondition(.complete))
+        case .failed(let phase, let error):
             await backend.remove(deploymentNamed: service.name)
-            try await finish(&service, state: state, error: error)
-        case .timedOut(let error): try await finish(&service, state: .unhealthy, error: error)
+            try await finish(&service, RolloutCondition(phase, error: ErrorDetail(error)))
+        case .timedOut(let error): try await finish(&service, RolloutCondition(.timedOut, error: ErrorDetail(error)))
         }
     }
 

@@ -50,57 +50,15 @@ final class RoutePublisher: Service, Sendable {
     }
 
     func run() async throws {
-        changed()
+        let changes = signal.subscribe()
         await cancelWhenGracefulShutdown {
-            for await _ in self.signal.changes {
+            await self.rebuild()
+            for await _ in changes {
                 await self.rebuild()
             }
         }
         // The feed's watch streams end, so the API server can finish its responses and stop.
         feed.finish()
-    }
-
-    /// Keeps a settled service's `readyReplicas` and Healthy/Unhealthy state true to what runs,
-    /// e.g. while a killed replica restarts. Services being deployed or deleted are the runner's.
-    ///
-    /// An autoscaled service is Healthy with at least `minReplicas` ready: replicas the autoscaler
-    /// just added are still starting, and that is not a fault.
-    private func observe(_ service: Webservice, readyReplicas: Int, status: DeploymentStatus?) async throws {
-        guard service.state == .healthy || service.state == .unhealthy else { return }
-        let config = service.deploymentConfig
-        let autoscaled = config.numReplicas == nil && config.autoScaler.autoscaleEnabled
-        let enough =
-            autoscaled ? min(service.desiredReplicas, max(1, config.autoScaler.minReplicas)) : service.desiredReplicas
-        let state: WebserviceState = readyReplicas >= enough ? .healthy : .unhealthy
-        let why = Self.reason(status)
-        guard
-            state != service.state || readyReplicas != service.readyReplicas
-                || (state == .unhealthy && !(service.error?.message.hasSuffix(why) ?? false))
-        else { return }
-        var updated = service
-        updated.state = state
-        updated.readyReplicas = readyReplicas
-        // Only the error this observer sets is cleared here; others (a rolled-back update) stay.
-        updated.error =
-            state == .healthy
-            ? (service.error?.code == "ReplicasNotReady" ? nil : service.error)
-            : ErrorDetail(
-                code: "ReplicasNotReady",
-                message:
-                    "\(readyReplicas) of \(service.desiredReplicas) replicas are ready (at least \(enough) needed). "
-                    + "'berth service get-logs -n \(service.name)' shows more." + why)
-        updated.updatedTime = Date()
-        try await store.saveService(updated)
-    }
-
-    /// Why replicas are missing, as the backend knows it (the scheduler's message, or a replica's
-    /// last termination reason such as `OOMKilled, exit code 137`), as a sentence to append; "" if unknown.
-    static func reason(_ status: DeploymentStatus?) -> String {
-        if let shortage = status?.unschedulable { return " " + shortage }
-        guard let failing = status?.replicas.first(where: { $0.state != .ready && $0.lastError != nil }),
-            let error = failing.lastError
-        else { return "" }
-        return " Replica \(failing.id): \(error)"
     }
 
     /// Builds and publishes the table now.
@@ -128,7 +86,6 @@ final class RoutePublisher: Service, Sendable {
                 // Routed: every ready replica, the previous revision's too during a rolling update;
                 // counted: the current revision's only.
                 let replicas = status?.readyEndpoints ?? []
-                try await observe(service, readyReplicas: status?.readyCount ?? 0, status: status)
                 services[service.name] = ServiceRoute(
                     name: service.name, authEnabled: config.authEnabled,
                     keyDigests: keys.map {
@@ -154,21 +111,5 @@ final class RoutePublisher: Service, Sendable {
             logger.error(
                 "Cannot build the route table; the router keeps the previous one", metadata: ["error": "\(error)"])
         }
-    }
-}
-
-/// "Something the route table depends on changed": fired by the backend and the API, consumed
-/// by the `RoutePublisher`. Created first, so the backend and the publisher can both hold it.
-public final class ChangeSignal: Sendable {
-    let changes: AsyncStream<Void>
-    private let continuation: AsyncStream<Void>.Continuation
-
-    public init() {
-        (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-    }
-
-    /// Records a change; bursts coalesce into one rebuild.
-    public func fire() {
-        continuation.yield()
     }
 }

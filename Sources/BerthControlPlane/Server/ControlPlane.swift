@@ -77,6 +77,10 @@ public struct ControlPlane: Service {
     let clusters: KubernetesClusters
     let queue = DeploymentQueue()
     let routes: RoutePublisher
+    /// The one writer of services' observed status.
+    let observer: ServiceStatusObserver
+    /// Fired by the backends when replicas change.
+    let changes: ChangeSignal
     /// The route tables served to routers in attached clusters (`GET /api/v1/routes`).
     let feed = RouteFeed()
     let board = AutoscalerBoard()
@@ -134,6 +138,8 @@ public struct ControlPlane: Service {
             onChange: { changes.fire() })
         let backend = ComputeBackendResolver(local: backend, store: store, clusters: clusters, logger: logger)
         self.backend = backend
+        self.changes = changes
+        observer = ServiceStatusObserver(store: store, backend: backend, changes: changes, logger: logger)
         routes = RoutePublisher(
             store: store, endpointStore: endpointStore, backend: backend, signal: changes, signingKeys: signingKeys,
             replicaSecrets: replicaSecrets, logger: logger, feed: feed, publish: publishRoutes)
@@ -169,7 +175,8 @@ public struct ControlPlane: Service {
             .add(to: router)
         let computeTargets = ComputeTargets(
             store: store, clusters: clusters, certificates: certificates, routerURL: configuration.routerURL,
-            routesChanged: { [routes] in routes.changed() })
+            routesChanged: { [routes] in routes.changed() },
+            setURIs: { [observer] in try await observer.setURIs(ofService: $0, scoringUri: $1, swaggerUri: $2) })
         ComputeRoutes(computes: computeTargets, operations: operations).add(to: router)
         OperationRoutes(operations: operations).add(to: router)
         RouteFeedRoutes(feed: feed, store: store, clusters: clusters).add(to: router)
@@ -212,7 +219,8 @@ public struct ControlPlane: Service {
         var runner = DeploymentRunner(
             queue: queue, store: store, backend: backend,
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
-            keyring: ServiceKeyring(store: store), routes: routes, routerURL: configuration.routerURL,
+            keyring: ServiceKeyring(store: store), routes: routes, observer: observer, changes: changes,
+            routerURL: configuration.routerURL,
             environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
             logger: logger)
         runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
@@ -225,6 +233,7 @@ public struct ControlPlane: Service {
             group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
+            group.addTask { [observer] in try await observer.run() }
             group.addTask { [clusters] in try await clusters.run() }
             let sdkProxyURL = try await startBlobProxy(in: &group)
             try await serveAPI(sdkProxyURL: sdkProxyURL)

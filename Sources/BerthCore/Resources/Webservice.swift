@@ -42,6 +42,14 @@ public struct Webservice: Codable, Sendable, Hashable {
     /// The autoscaler's view (rules, utilization, last events); filled in by `GET` answers only,
     /// never stored.
     public var autoscaler: AutoscalerStatus?
+    /// Increases with every change of the spec (what was asked for: models, configs, revision,
+    /// replica count, deletion): a writer that read generation N changes the spec only if it is
+    /// still N, so no change is lost to a write based on an older read.
+    public var generation: Int = 1
+    /// The spec generation the status describes (`WebserviceStatus.observedGeneration`).
+    public var observedGeneration: Int = 0
+    /// Asked to be deleted: the state is Deleting whatever runs.
+    public var deleting: Bool = false
 
     public init(
         name: String, computeName: String, computeType: String, models: [String], inferenceConfig: InferenceConfig,
@@ -60,6 +68,43 @@ public struct Webservice: Codable, Sendable, Hashable {
         self.readyReplicas = readyReplicas
         self.createdTime = createdTime
         self.updatedTime = createdTime
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, computeName, computeType, models, inferenceConfig, deploymentConfig, state, error
+        case desiredReplicas, readyReplicas, revision, sourceDigest, environmentHash, pythonPath
+        case scoringUri, swaggerUri, createdTime, updatedTime, description, kvTags, properties, autoscaler
+        case generation, observedGeneration, deleting
+    }
+
+    /// Decodes a service, including one stored before it had a generation (it reads as generation 1).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        computeName = try c.decode(String.self, forKey: .computeName)
+        computeType = try c.decode(String.self, forKey: .computeType)
+        models = try c.decode([String].self, forKey: .models)
+        inferenceConfig = try c.decode(InferenceConfig.self, forKey: .inferenceConfig)
+        deploymentConfig = try c.decode(DeploymentConfig.self, forKey: .deploymentConfig)
+        state = try c.decode(WebserviceState.self, forKey: .state)
+        error = try c.decodeIfPresent(ErrorDetail.self, forKey: .error)
+        desiredReplicas = try c.decode(Int.self, forKey: .desiredReplicas)
+        readyReplicas = try c.decode(Int.self, forKey: .readyReplicas)
+        revision = try c.decodeIfPresent(String.self, forKey: .revision)
+        sourceDigest = try c.decodeIfPresent(String.self, forKey: .sourceDigest)
+        environmentHash = try c.decodeIfPresent(String.self, forKey: .environmentHash)
+        pythonPath = try c.decodeIfPresent(String.self, forKey: .pythonPath)
+        scoringUri = try c.decodeIfPresent(String.self, forKey: .scoringUri)
+        swaggerUri = try c.decodeIfPresent(String.self, forKey: .swaggerUri)
+        createdTime = try c.decode(Date.self, forKey: .createdTime)
+        updatedTime = try c.decode(Date.self, forKey: .updatedTime)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        kvTags = try c.decodeIfPresent([String: String].self, forKey: .kvTags)
+        properties = try c.decodeIfPresent([String: String].self, forKey: .properties)
+        autoscaler = try c.decodeIfPresent(AutoscalerStatus.self, forKey: .autoscaler)
+        generation = try c.decodeIfPresent(Int.self, forKey: .generation) ?? 1
+        observedGeneration = try c.decodeIfPresent(Int.self, forKey: .observedGeneration) ?? 0
+        deleting = try c.decodeIfPresent(Bool.self, forKey: .deleting) ?? (state == .deleting)
     }
 
     /// Replicas a fresh deployment starts with: `numReplicas`, else the autoscaler's minimum.

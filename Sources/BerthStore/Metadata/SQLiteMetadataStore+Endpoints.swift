@@ -23,7 +23,8 @@ extension SQLiteMetadataStore: EndpointStore {
         try await database.write { db in
             // An upsert: a replace would delete the row and cascade to its keys.
             try db.execute(
-                sql: "INSERT INTO endpoint (name, body) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body",
+                sql:
+                    "INSERT INTO endpoint (name, body) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET body = excluded.body",
                 arguments: [endpoint.name, body])
         }
     }

@@ -14,31 +14,112 @@ extension SQLiteMetadataStore {
         }
     }
 
-    public func saveService(_ service: Webservice) async throws {
-        let body = try BerthJSON.encode(service)
+    /// v9: a service's status in its own column, so that the status observer and the spec's
+    /// writers never write the same bytes. A service stored before has none: its status is read
+    /// from its state (`Webservice.impliedStatus`) until the observer writes one.
+    static func registerServiceStatusMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v9-service-status") { db in
+            try db.alter(table: "service") { t in t.add(column: "status", .blob) }
+        }
+    }
+
+    @discardableResult
+    public func saveService(_ service: Webservice, status: WebserviceStatus) async throws -> Webservice {
         try await database.write { db in
+            let stored = try Self.storedService(named: service.name, in: db)
+            var spec = service
+            spec.generation = (stored?.spec.generation ?? 0) + 1
+            var status = status
+            status.observedGeneration = spec.generation
             // An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its keys.
             try db.execute(
                 sql: """
-                    INSERT INTO service (name, computeName, body) VALUES (?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET computeName = excluded.computeName, body = excluded.body
+                    INSERT INTO service (name, computeName, body, status) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET computeName = excluded.computeName, body = excluded.body,
+                        status = excluded.status
                     """,
-                arguments: [service.name, service.computeName, body])
-            try db.execute(sql: "DELETE FROM serviceModel WHERE serviceName = ?", arguments: [service.name])
-            for model in Set(service.models) {
-                try db.execute(
-                    sql: "INSERT INTO serviceModel (serviceName, modelID) VALUES (?, ?)", arguments: [service.name, model])
+                arguments: [spec.name, spec.computeName, try BerthJSON.encode(spec), try BerthJSON.encode(status)])
+            try Self.saveModelReferences(of: spec, in: db)
+            return spec.applying(status)
+        }
+    }
+
+    @discardableResult
+    public func updateService(
+        named name: String, ifGeneration: Int?, _ change: @Sendable (inout Webservice) throws -> Void
+    ) async throws -> Webservice {
+        try await database.write { db in
+            guard let stored = try Self.storedService(named: name, in: db) else {
+                throw BerthError.notFound("Service '\(name)' does not exist in this workspace.")
             }
+            if let ifGeneration, ifGeneration != stored.spec.generation {
+                throw BerthError.conflict(
+                    "Service '\(name)' changed meanwhile (generation \(stored.spec.generation), not \(ifGeneration)); "
+                        + "read it again and retry.")
+            }
+            var spec = stored.spec
+            try change(&spec)
+            spec.name = name
+            spec.generation = stored.spec.generation + 1
+            try db.execute(
+                sql: "UPDATE service SET computeName = ?, body = ? WHERE name = ?",
+                arguments: [spec.computeName, try BerthJSON.encode(spec), name])
+            if spec.models != stored.spec.models { try Self.saveModelReferences(of: spec, in: db) }
+            return spec.applying(stored.status)
+        }
+    }
+
+    @discardableResult
+    public func updateServiceStatus(named name: String, _ change: @Sendable (inout WebserviceStatus) -> Void)
+        async throws -> Webservice?
+    {
+        try await database.write { db in
+            guard let stored = try Self.storedService(named: name, in: db) else { return nil }
+            var status = stored.status
+            change(&status)
+            guard status != stored.status else { return stored.spec.applying(status) }
+            try db.execute(
+                sql: "UPDATE service SET status = ? WHERE name = ?", arguments: [try BerthJSON.encode(status), name])
+            return stored.spec.applying(status)
         }
     }
 
     public func service(named name: String) async throws -> Webservice? {
-        try await storedBody(
-            Webservice.self, what: "stored service", sql: "SELECT body FROM service WHERE name = ?", arguments: [name])
+        try await database.read { db in try Self.storedService(named: name, in: db).map { $0.spec.applying($0.status) }
+        }
     }
 
     public func services() async throws -> [Webservice] {
-        try await storedBodies(Webservice.self, what: "stored service", sql: "SELECT body FROM service ORDER BY name")
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT body, status FROM service ORDER BY name").map { row in
+                let stored = try Self.storedService(row)
+                return stored.spec.applying(stored.status)
+            }
+        }
+    }
+
+    /// A service's row: its spec and its status.
+    private static func storedService(named name: String, in db: Database) throws -> (
+        spec: Webservice, status: WebserviceStatus
+    )? {
+        try Row.fetchOne(db, sql: "SELECT body, status FROM service WHERE name = ?", arguments: [name]).map(
+            storedService)
+    }
+
+    private static func storedService(_ row: Row) throws -> (spec: Webservice, status: WebserviceStatus) {
+        let spec = try BerthJSON.decode(Webservice.self, from: row["body"] as Data, what: "stored service")
+        let status = try (row["status"] as Data?).map {
+            try BerthJSON.decode(WebserviceStatus.self, from: $0, what: "stored service status")
+        }
+        return (spec, status ?? spec.impliedStatus)
+    }
+
+    private static func saveModelReferences(of service: Webservice, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM serviceModel WHERE serviceName = ?", arguments: [service.name])
+        for model in Set(service.models) {
+            try db.execute(
+                sql: "INSERT INTO serviceModel (serviceName, modelID) VALUES (?, ?)", arguments: [service.name, model])
+        }
     }
 
     public func deleteService(named name: String) async throws {

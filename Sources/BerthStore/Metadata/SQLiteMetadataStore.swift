@@ -82,6 +82,7 @@ public final class SQLiteMetadataStore: MetadataStore {
         registerAzureEnvironmentMigrations(&migrator)
         registerModelAssetMigrations(&migrator)
         registerOperationResourceMigrations(&migrator)
+        registerServiceStatusMigrations(&migrator)
         return migrator
     }
 

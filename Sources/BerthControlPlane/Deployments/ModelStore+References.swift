@@ -1,7 +1,7 @@
 import BerthCore
 import BerthStore
 
-extension MetadataStore {
+extension ModelStore {
     /// The registered models that `ids` name ("name:version", or "name" for the latest), each once,
     /// in the order given. `missing` words the not-found error for the caller's situation: a deploy
     /// names a model never registered, an update one deleted since the service was deployed.
