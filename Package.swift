@@ -313,7 +313,8 @@ let package = Package(
         .testTarget(
             name: "BerthControlPlaneTests",
             dependencies: [
-                "BerthAuth", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthAutoscaling", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane",
+                "BerthRouter", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,7 @@
+import BerthAutoscaling
 import BerthBackends
 import BerthCore
+import BerthRouter
 import BerthStore
 import BerthTesting
 import Foundation
@@ -130,9 +132,52 @@ final class StatusBackend: ComputeBackend, Sendable {
     func set(_ status: DeploymentStatus?) { current.withLock { $0 = status } }
 
     func apply(_ spec: DeploymentSpec) async throws {}
-    func scale(deploymentNamed name: String, to replicas: Int) async throws {}
+    /// The counts `scale` was called with, in order.
+    let scaledTo = Mutex<[Int]>([])
+
+    func scale(deploymentNamed name: String, to replicas: Int) async throws {
+        scaledTo.withLock { $0.append(replicas) }
+    }
     func replicaCapacity(ofDeployment name: String) async -> ReplicaCapacity? { nil }
     func remove(deploymentNamed name: String) async {}
     func status(ofDeployment name: String) async -> DeploymentStatus? { current.withLock { $0 } }
     func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String { "" }
+}
+
+/// The autoscaler's lever on the in-memory store: a decision is applied only to the spec it was
+/// made from, so an update made meanwhile is never overwritten by an older read.
+struct AutoscalerApplyTests {
+    @Test("A decision about an older spec is dropped; one about the current spec scales and is recorded")
+    func decisionsApplyToTheSpecTheyRead() async throws {
+        let store = InMemoryMetadataStore()
+        let backend = StatusBackend()
+        let routesChanged = Mutex(0)
+        let autoscaler = Autoscaler(
+            store: store, backend: backend, queue: DeploymentQueue(),
+            routesChanged: { routesChanged.withLock { $0 += 1 } }, board: AutoscalerBoard(),
+            loads: RouterLoads(local: { RouterLoad() }), logger: Logger(label: "test"))
+        let saved = try await store.saveService(
+            ServiceStatusTests.service(replicas: 1, autoscaled: true),
+            status: WebserviceStatus(rollout: RolloutCondition(.complete), readyReplicas: 1))
+        let up = ScalingDecision(
+            desiredReplicas: 3, change: .up, reason: "utilization 150 %", utilization: 1.5, averageInFlight: 1.5)
+
+        try await store.updateService(named: "svc", ifGeneration: nil) { $0.description = "an update meanwhile" }
+        #expect(await autoscaler.apply(up, to: saved) == nil)
+        var read = try #require(try await store.service(named: "svc"))
+        #expect(read.desiredReplicas == 1)
+        #expect(read.description == "an update meanwhile")
+        #expect(backend.scaledTo.withLock { $0 } == [])
+
+        let scaled = try #require(await autoscaler.apply(up, to: read))
+        read = try #require(try await store.service(named: "svc"))
+        #expect(scaled.desiredReplicas == 3)
+        #expect(read.desiredReplicas == 3)
+        #expect(read.description == "an update meanwhile")
+        #expect(backend.scaledTo.withLock { $0 } == [3])
+        #expect(routesChanged.withLock { $0 } == 1)
+        let events = try await store.scalingEvents(forService: "svc", limit: 5)
+        #expect(events.map(\.kind) == [.scaleUp])
+        #expect(events.first?.reason == "utilization 150 %")
+    }
 }

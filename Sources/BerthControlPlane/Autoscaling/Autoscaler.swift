@@ -22,7 +22,8 @@ struct Autoscaler: Service {
     let store: any MetadataStore
     let backend: any ComputeBackend
     let queue: DeploymentQueue
-    let routes: RoutePublisher
+    /// Tells the route publisher that a service's replica count changed.
+    let routesChanged: @Sendable () -> Void
     let board: AutoscalerBoard
     /// The routers' load right now: the in-process router's plus remote routers' reports.
     let loads: RouterLoads
@@ -110,7 +111,9 @@ struct Autoscaler: Service {
         return scaled
     }
 
-    private func apply(_ decision: ScalingDecision, to service: Webservice) async -> Webservice? {
+    /// Applies `decision` about `service` as read: nothing when the service changed since (another
+    /// spec generation) or an operation owns it now.
+    func apply(_ decision: ScalingDecision, to service: Webservice) async -> Webservice? {
         let name = service.name
         // A deploy or delete of this service owns it until it ends; decide again next refresh.
         guard queue.claim(name) else { return nil }
@@ -141,7 +144,7 @@ struct Autoscaler: Service {
                     fromReplicas: service.desiredReplicas, toReplicas: decision.desiredReplicas, reason: decision.reason
                 ),
                 name)
-            routes.changed()
+            routesChanged()
             return current
         } catch {
             logger.error("Could not scale service", metadata: ["service.name": "\(name)", "error": "\(error)"])

@@ -226,7 +226,8 @@ public struct ControlPlane: Service {
         runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
         certificates.serveStored(try await store.computes())
         var autoscaler = Autoscaler(
-            store: store, backend: backend, queue: queue, routes: routes, board: board, loads: routerLoads,
+            store: store, backend: backend, queue: queue, routesChanged: { [routes] in routes.changed() }, board: board,
+            loads: routerLoads,
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         try await withThrowingDiscardingTaskGroup { group in
