@@ -57,18 +57,22 @@ extension ControlPlaneClient {
 
     // MARK: Operations
 
-    public func operation(id: String, offset: Int? = nil) async throws -> BerthCore.Operation {
-        try await send(.GET, "/api/v1/operations/\(Self.escape(id))" + (offset.map { "?offset=\($0)" } ?? ""))
+    /// Operation `id` with its log from line `offset`; with `waitMs`, the server answers when
+    /// there is something new or after that long (a long-poll).
+    public func operation(id: String, offset: Int? = nil, waitMs: Int? = nil) async throws -> BerthCore.Operation {
+        let query = [offset.map { "offset=\($0)" }, waitMs.map { "waitMs=\($0)" }].compactMap { $0 }
+        return try await send(
+            .GET, "/api/v1/operations/\(Self.escape(id))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
     }
 
-    /// Polls an operation until it ends, handing each new log line to `onLog`; throws the
-    /// operation's error when it did not succeed.
+    /// Follows an operation until it ends, handing each new log line to `onLog` as the server
+    /// records it (long-polls of `waitMs`); throws the operation's error when it did not succeed.
     public func waitForOperation(
-        id: String, pollInterval: Duration = .milliseconds(250), onLog: (OperationLogEntry) -> Void = { _ in }
+        id: String, waitMs: Int = 10_000, onLog: (OperationLogEntry) -> Void = { _ in }
     ) async throws -> BerthCore.Operation {
         var offset = 0
         while true {
-            let operation = try await operation(id: id, offset: offset)
+            let operation = try await operation(id: id, offset: offset, waitMs: waitMs)
             operation.log.forEach(onLog)
             offset += operation.log.count
             if operation.isFinished {
@@ -78,12 +82,12 @@ extension ControlPlaneClient {
                     BerthError.Code(detail?.code ?? "InternalError"),
                     detail?.message ?? "Operation \(id) ended \(operation.state.rawValue).")
             }
-            try await Task.sleep(for: pollInterval)
         }
     }
 
     static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#")))
+        text.addingPercentEncoding(
+            withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#")))
             ?? text
     }
 }

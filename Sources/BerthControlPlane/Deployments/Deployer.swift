@@ -54,7 +54,7 @@ struct Deployer: Sendable {
             queue.release(request.name)
             throw error
         }
-        queue.enqueue(.deploy(validated, OperationRecorder(operation, store: store)))
+        queue.enqueue(.deploy(validated, OperationRecorder(operation, store: store, changes: queue.operationChanges)))
         return operation
     }
 
@@ -95,7 +95,7 @@ struct Deployer: Sendable {
             queue.release(name)
             throw error
         }
-        queue.enqueue(.update(validated, OperationRecorder(operation, store: store)))
+        queue.enqueue(.update(validated, OperationRecorder(operation, store: store, changes: queue.operationChanges)))
         return operation
     }
 
@@ -170,7 +170,7 @@ struct Deployer: Sendable {
             queue.release(name)
             throw error
         }
-        queue.enqueue(.delete(name: name, OperationRecorder(operation, store: store)))
+        queue.enqueue(.delete(name: name, OperationRecorder(operation, store: store, changes: queue.operationChanges)))
         return operation
     }
 

@@ -56,6 +56,9 @@ final class DeploymentQueue: Sendable {
     let jobs: AsyncStream<DeploymentJob>
     private let continuation: AsyncStream<DeploymentJob>.Continuation
     private let busy = Mutex<Set<String>>([])
+    /// Fired whenever an operation's record changes (state, a log line): what a client's
+    /// long-poll of `/api/v1/operations/<id>` waits on.
+    let operationChanges = ChangeSignal()
 
     init() {
         (jobs, continuation) = AsyncStream.makeStream(of: DeploymentJob.self)

@@ -37,7 +37,10 @@ struct DeploymentRunner: Service {
     func run() async throws {
         for service in try await store.services() {
             if service.deleting {
-                queue.enqueue(.delete(name: service.name, OperationRecorder(restoredDelete(service), store: store)))
+                queue.enqueue(
+                    .delete(
+                        name: service.name,
+                        OperationRecorder(restoredDelete(service), store: store, changes: queue.operationChanges)))
             } else if service.revision != nil, service.state != .failed, service.state != .unschedulable {
                 queue.enqueue(.restore(service))
             }

@@ -170,7 +170,7 @@ public struct ControlPlane: Service {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
-        let operations = Operations(store: store)
+        let operations = Operations(store: store, changes: queue.operationChanges)
         ModelRoutes(registry: ModelRegistry(store: store, artifacts: artifacts), artifacts: artifacts)
             .add(to: router)
         let computeTargets = ComputeTargets(

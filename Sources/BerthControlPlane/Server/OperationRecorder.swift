@@ -6,11 +6,14 @@ import Foundation
 /// client polling `/api/v1/operations/<id>` sees progress while the work runs.
 actor OperationRecorder {
     private var operation: BerthCore.Operation
-    private let store: any MetadataStore
+    private let store: any OperationStore
+    private let changes: ChangeSignal
 
-    init(_ operation: BerthCore.Operation, store: any MetadataStore) {
+    /// Records `operation` in `store`, firing `changes` after each save (the long-polls' wake-up).
+    init(_ operation: BerthCore.Operation, store: any OperationStore, changes: ChangeSignal) {
         self.operation = operation
         self.store = store
+        self.changes = changes
     }
 
     var id: String { operation.id }
@@ -38,5 +41,6 @@ actor OperationRecorder {
     private func save() async {
         // A store failure here must not end the work; the next save carries the whole record.
         try? await store.saveOperation(operation)
+        changes.fire()
     }
 }
