@@ -26,6 +26,10 @@ public actor LocalBackend: ComputeBackend, Service {
         public var logDirectory: URL
         /// How often replicas are checked (exit, `/ready`). Default 250 ms.
         public var checkInterval: Duration
+        /// How often while some replica is starting: a deploy hears of its last replica's
+        /// readiness this soon after it (a `/ready` over a local socket costs well under a
+        /// millisecond). Default 20 ms.
+        public var startingCheckInterval: Duration = .milliseconds(20)
         /// First restart delay after an exit; doubles per exit in a row, up to `restartBackoffMaximum`.
         public var restartBackoffInitial: Duration
         public var restartBackoffMaximum: Duration
@@ -260,7 +264,8 @@ public actor LocalBackend: ComputeBackend, Service {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 tick()
                 await probe()
-                try? await Task.sleep(for: configuration.checkInterval)
+                try? await Task.sleep(
+                    for: anyStarting ? configuration.startingCheckInterval : configuration.checkInterval)
             }
         } onGracefulShutdown: {
         }
@@ -275,6 +280,13 @@ public actor LocalBackend: ComputeBackend, Service {
     // MARK: Supervision
 
     /// Notices exits, and starts the slots that are due and fit the cluster.
+    /// Whether some replica has started and not yet answered `/ready` once.
+    private var anyStarting: Bool {
+        deployments.values.contains { deployment in
+            (deployment.slots + (deployment.previous?.slots ?? [])).contains { $0.state == .starting }
+        }
+    }
+
     private func tick() {
         let now = clock.now
         var changed = false
