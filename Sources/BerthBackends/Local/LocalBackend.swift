@@ -491,13 +491,10 @@ public actor LocalBackend: ComputeBackend, Service {
             let body = try? await response.body.collect(upTo: 1 << 20)
         else { return Readiness() }
         var readiness = Readiness(isReady: response.status == .ok)
-        let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
-        for worker in object?["workers"] as? [[String: Any]] ?? [] {
-            let failures = worker["failures"] as? Int ?? 0
-            if failures >= readiness.workerFailures, failures > 0 {
-                readiness.workerFailures = failures
-                readiness.lastError = (worker["lastError"] as? String).map { "A worker failed: \($0)" }
-            }
+        let report = try? BerthJSON.decode(ReplicaReadiness.self, from: Data(body.readableBytesView), what: "/ready")
+        if let worst = report?.worstWorker {
+            readiness.workerFailures = worst.failures
+            readiness.lastError = worst.lastError.map { "A worker failed: \($0)" }
         }
         return readiness
     }

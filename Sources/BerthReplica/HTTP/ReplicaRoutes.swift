@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 import Logging
 import NIOCore
@@ -102,14 +103,14 @@ struct ReplicaRoutes: Sendable {
 
     private func readiness() -> ReplicaResponse {
         let snapshot = pool.snapshot
-        let workers = snapshot.workers.map { worker -> [String: Any] in
-            var entry: [String: Any] = ["worker": worker.slot, "state": worker.state, "failures": worker.failures]
-            if let pid = worker.pid { entry["pid"] = Int(pid) }
-            if let error = worker.lastError { entry["lastError"] = summary(of: error) }
-            return entry
-        }
-        let object: [String: Any] = ["ready": snapshot.isReady, "workers": workers]
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let readiness = ReplicaReadiness(
+            ready: snapshot.isReady,
+            workers: snapshot.workers.map { worker in
+                ReplicaReadiness.Worker(
+                    worker: worker.slot, state: worker.state, failures: worker.failures, pid: worker.pid.map(Int.init),
+                    lastError: worker.lastError.map(summary(of:)))
+            })
+        let data = (try? BerthJSON.encode(readiness)) ?? Data("{}".utf8)
         return ReplicaResponse(
             status: snapshot.isReady ? .ok : .serviceUnavailable,
             headers: ["Content-Type": "application/json"], body: ByteBuffer(bytes: data))
