@@ -21,7 +21,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as BerthError {
             throw APIError(error: error, requestID: requestID)
         } catch let error as APIError {
-            throw APIError(error: error.error, requestID: requestID)
+            throw APIError(error: error.error, requestID: requestID, headers: error.headers)
+        } catch let error as MethodNotAllowed {
+            throw APIError(error: error.error, requestID: requestID, headers: [.allow: error.allow])
         } catch let error as HTTPError {
             let code: BerthError.Code =
                 switch error.status.code {
