@@ -43,20 +43,67 @@ struct OpenAPIDocumentTests {
                 let concrete = path.split(separator: "/", omittingEmptySubsequences: false).map {
                     $0.hasPrefix(":") ? "no-such-thing" : String($0)
                 }.joined(separator: "/")
-                for method in MethodNotAllowedRoutes<BasicRequestContext>.methods where method != .head {
+                for name in ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY"] {
                     let response = try await TestHTTP.send(
-                        .init(rawValue: method.rawValue), server.baseURL + concrete, headers: auth)
-                    if declared.contains(method) {
-                        #expect(response.status != 405, "\(method) \(path) is declared but answered 405")
-                        #expect(!response.text.contains("No API route matches"), "\(method) \(path) is not served")
+                        .init(rawValue: name), server.baseURL + concrete, headers: auth)
+                    if declared.contains(where: { $0.rawValue == name }) {
+                        #expect(response.status != 405, "\(name) \(path) is declared but answered 405")
+                        #expect(!response.text.contains("No API route matches"), "\(name) \(path) is not served")
                     } else {
-                        #expect(response.status == 405, "\(method) \(concrete) → \(response.status) \(response.text)")
+                        #expect(response.status == 405, "\(name) \(concrete) → \(response.status) \(response.text)")
                         #expect(response.header("Allow") == declared.map(\.rawValue).sorted().joined(separator: ", "))
                         let body = try #require(try response.json() as? [String: Any])
                         #expect((body["error"] as? [String: Any])?["code"] as? String == "MethodNotAllowed")
                     }
                 }
             }
+        }
+    }
+
+    @Test("A deploy request without 'overwrite' is a deploy that does not overwrite, as documented")
+    func deployRequestOverwriteIsOptional() throws {
+        let body =
+            #"{"name": "svc", "computeName": "", "models": ["m:1"], "inferenceConfig": "{}", "baseDirectory": "/"}"#
+        let request = try BerthJSON.decode(DeployRequest.self, from: Data(body.utf8))
+        #expect(request.overwrite == false)
+    }
+
+    @Test(
+        "sslConfiguration takes the document's four shapes only",
+        arguments: [
+            (#"{"status": "Disabled"}"#, true), (#"{"renew": true}"#, true),
+            (#"{"status": "Auto", "leafDomainLabel": "scoring"}"#, true),
+            (#"{"status": "Enabled", "cname": "a.example.com", "cert": "C", "key": "K"}"#, true),
+            (#"{"status": "Enabled", "renew": true}"#, false), (#"{"status": "Auto"}"#, false),
+            (#"{"renew": false}"#, false), (#"{"status": "disabled"}"#, false), (#"{}"#, false),
+        ])
+    func sslConfigurationShapes(body: String, accepted: Bool) throws {
+        let ssl = try BerthJSON.decode(SSLConfigurationRequest.self, from: Data(body.utf8))
+        if accepted {
+            try ComputeRoutes<BasicRequestContext>.checkShape(of: ssl)
+        } else {
+            #expect(throws: BerthError.self) { try ComputeRoutes<BasicRequestContext>.checkShape(of: ssl) }
+        }
+    }
+
+    @Test("Declared paths are matched literal segments first; undeclared ones are not matched")
+    func requestPathsMatchTheirTemplate() {
+        #expect(OpenAPIDocument.declaredMethods(forRequestPath: "/api/v1/computes/attach") == [.post])
+        #expect(OpenAPIDocument.declaredMethods(forRequestPath: "/api/v1/computes/local") == [.get, .patch, .delete])
+        #expect(OpenAPIDocument.declaredMethods(forRequestPath: "/api/v1/computes/") == nil)
+        #expect(OpenAPIDocument.declaredMethods(forRequestPath: "/subscriptions/x") == nil)
+    }
+
+    @Test("Path parameters are percent-decoded: 'iris%3A1' is the model 'iris:1'", .timeLimit(.minutes(1)))
+    func pathParametersArePercentDecoded() async throws {
+        let folder = try TemporaryDirectory("berth-openapi-decode")
+        defer { folder.remove() }
+        try await BerthServer.withRunning(home: folder.appending("home")) { server in
+            let auth = [("Authorization", "Bearer \(try server.adminToken())")]
+            let response = try await TestHTTP.get(server.baseURL + "/api/v1/models/iris%3A1", headers: auth)
+            #expect(response.status == 404, "\(response.text)")
+            #expect(response.text.contains("iris"), "\(response.text)")
+            #expect(!response.text.contains("%3A"), "\(response.text)")
         }
     }
 }

@@ -26,8 +26,9 @@ fi
     echo "extension OpenAPIDocument {"
     echo "    /// The text of \`$document\`, served at \`/openapi.json\`."
     echo "    static let json = #\"\"\""
-    cat "$document"
-    echo "\"\"\"#"
+    # Indented as swift format lays a multi-line literal out; Swift strips the indentation.
+    sed 's/^/        /' "$document"
+    echo "        \"\"\"#"
     echo "}"
 } >"$output"
 echo "Wrote $output"

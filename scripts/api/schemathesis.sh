@@ -8,7 +8,7 @@
 #   scripts/api/schemathesis.sh [extra schemathesis arguments…]
 #
 # BERTH_BIN: the berth executable (default: swift build's, built first when missing).
-# BERTH_SCHEMATHESIS_MAX_EXAMPLES: cases per operation and phase (default 20; a few minutes on 2 cores).
+# BERTH_SCHEMATHESIS_MAX_EXAMPLES: cases per operation and phase (default 50; under a minute on 2 cores).
 # BERTH_SCHEMATHESIS_SEED: the generation seed (default 1, so a run is reproducible; "random" for none).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -67,10 +67,10 @@ seed_arguments=()
 
 echo "==> schemathesis against $url/openapi.json"
 status=0
-"$venv/bin/schemathesis" run "$url/openapi.json" \
+"$venv/bin/schemathesis" --config-file scripts/api/schemathesis.toml run "$url/openapi.json" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \
-    --max-examples "${BERTH_SCHEMATHESIS_MAX_EXAMPLES:-20}" \
+    --max-examples "${BERTH_SCHEMATHESIS_MAX_EXAMPLES:-50}" \
     "${seed_arguments[@]}" \
     --workers 2 \
     --generation-database none \

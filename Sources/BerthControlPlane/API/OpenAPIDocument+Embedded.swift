@@ -4,1641 +4,1783 @@
 extension OpenAPIDocument {
     /// The text of `openapi/berth.json`, served at `/openapi.json`.
     static let json = #"""
-{
-  "openapi": "3.0.3",
-  "info": {
-    "title": "Berth control plane",
-    "version": "1.0",
-    "description": "Models, compute targets, services, endpoints and long operations of a Berth workspace. Every call except /health and this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token) or an unexpired SDK token (POST /api/v1/sdk/token). Every error is {\"error\": {\"code\", \"message\", \"requestId\"}} with a code from ErrorCode; a method a path does not list gets 405 with an Allow header."
-  },
-  "servers": [{"url": "/"}],
-  "security": [{"adminToken": []}],
-  "paths": {
-    "/health": {
-      "get": {
-        "operationId": "health",
-        "summary": "Liveness of the control plane",
-        "security": [],
-        "responses": {
-          "200": {
-            "description": "Healthy",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["status"],
-                  "properties": {"status": {"type": "string", "enum": ["Healthy"]}}
-                }
-              }
-            }
-          }
-        }
-      }
-    },
-    "/openapi.json": {
-      "get": {
-        "operationId": "openAPIDocument",
-        "summary": "This document",
-        "security": [],
-        "responses": {
-          "200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}
-        }
-      }
-    },
-    "/api/v1/artifacts": {
-      "post": {
-        "operationId": "uploadArtifact",
-        "summary": "Upload bytes into the content-addressed artifact store; with x-berth-digest, nothing is kept unless the bytes match it",
-        "parameters": [
-          {
-            "name": "x-berth-digest",
-            "in": "header",
-            "schema": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
-            "description": "The sha256 the bytes must have"
-          }
-        ],
-        "requestBody": {
-          "required": false,
-          "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-        },
-        "responses": {
-          "201": {
-            "description": "Stored",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArtifactUploadResult"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/artifacts/{digest}": {
-      "get": {
-        "operationId": "downloadArtifact",
-        "summary": "Download an artifact's bytes",
-        "parameters": [
-          {
-            "name": "digest",
-            "in": "path",
-            "required": true,
-            "schema": {"type": "string"},
-            "description": "sha256:<64 hex>"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The bytes",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/models": {
-      "get": {
-        "operationId": "listModels",
-        "summary": "List models",
-        "parameters": [
-          {"name": "name", "in": "query", "schema": {"type": "string"}},
-          {"name": "tag", "in": "query", "schema": {"type": "string"}, "description": "key or key=value"}
-        ],
-        "responses": {
-          "200": {
-            "description": "The models",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      },
-      "post": {
-        "operationId": "registerModel",
-        "summary": "Register a model version (its files uploaded first with POST /api/v1/artifacts)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterModel"}}}
-        },
-        "responses": {
-          "201": {
-            "description": "Registered",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/models/{id}": {
-      "parameters": [
         {
-          "name": "id",
-          "in": "path",
-          "required": true,
-          "schema": {"type": "string"},
-          "description": "name:version, or name for the latest"
-        }
-      ],
-      "get": {
-        "operationId": "getModel",
-        "summary": "Show a model",
-        "responses": {
-          "200": {
-            "description": "The model",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}
+          "openapi": "3.0.3",
+          "info": {
+            "title": "Berth control plane",
+            "version": "1.0",
+            "description": "Models, compute targets, services, endpoints and long operations of a Berth workspace. Every call except /health and this document needs 'Authorization: Bearer <admin token>' (the token is in $BERTH_HOME/admin-token) or an unexpired SDK token (POST /api/v1/sdk/token). Every error is {\"error\": {\"code\", \"message\", \"requestId\"}} with a code from ErrorCode; a method a path does not list gets 405 with an Allow header."
           },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      },
-      "delete": {
-        "operationId": "deleteModel",
-        "summary": "Delete a model version (refused while a service uses it)",
-        "responses": {
-          "200": {
-            "description": "Deleted",
-            "content": {
-              "application/json": {"schema": {"type": "object", "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}}
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"}
-        }
-      }
-    },
-    "/api/v1/computes": {
-      "get": {
-        "operationId": "listComputes",
-        "summary": "List compute targets",
-        "responses": {
-          "200": {
-            "description": "The compute targets",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/ComputeTarget"}},
-                    "nextLink": {"type": "string"}
+          "servers": [{"url": "/"}],
+          "security": [{"adminToken": []}],
+          "paths": {
+            "/health": {
+              "get": {
+                "operationId": "health",
+                "summary": "Liveness of the control plane",
+                "security": [],
+                "responses": {
+                  "200": {
+                    "description": "Healthy",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["status"],
+                          "properties": {"status": {"type": "string", "enum": ["Healthy"]}}
+                        }
+                      }
+                    }
                   }
                 }
               }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      },
-      "post": {
-        "operationId": "createCompute",
-        "summary": "Create a local cluster",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateCompute"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The operation, running",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "422": {"$ref": "#/components/responses/InsufficientCapacity"}
-        }
-      }
-    },
-    "/api/v1/computes/attach": {
-      "post": {
-        "operationId": "attachCompute",
-        "summary": "Attach a Kubernetes cluster: checks its API and capacity, then installs the router in berth-system",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttachKubernetes"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The operation, running",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/computes/{name}": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getCompute",
-        "summary": "Show a compute target",
-        "responses": {
-          "200": {
-            "description": "The compute target",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComputeTarget"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      },
-      "patch": {
-        "operationId": "updateCompute",
-        "summary": "Change a compute target's scoring TLS (enable, replace, renew, disable)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateCompute"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The compute target as it is now",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComputeTarget"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "501": {"$ref": "#/components/responses/NotImplemented"}
-        }
-      },
-      "delete": {
-        "operationId": "deleteCompute",
-        "summary": "Delete or detach a compute target",
-        "parameters": [
-          {
-            "name": "underlyingResourceAction",
-            "in": "query",
-            "schema": {"type": "string", "enum": ["delete", "detach"], "default": "delete"}
-          },
-          {
-            "name": "force",
-            "in": "query",
-            "schema": {"type": "boolean", "default": false},
-            "description": "Detach even when the cluster cannot be reached"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "Deleted",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["name", "provisioningState"],
-                  "properties": {"name": {"type": "string"}, "provisioningState": {"type": "string", "enum": ["Deleted"]}}
-                }
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"}
-        }
-      }
-    },
-    "/api/v1/operations/{id}": {
-      "get": {
-        "operationId": "getOperation",
-        "summary": "A long operation's state and log",
-        "parameters": [
-          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
-          {
-            "name": "offset",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 0},
-            "description": "Skip this many log lines"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The operation",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/services": {
-      "get": {
-        "operationId": "listServices",
-        "summary": "List services; with tag/property, only those having every one given",
-        "parameters": [
-          {
-            "name": "tag",
-            "in": "query",
-            "schema": {"type": "array", "items": {"type": "string"}},
-            "description": "key or key=value; repeatable, all must match"
-          },
-          {
-            "name": "property",
-            "in": "query",
-            "schema": {"type": "array", "items": {"type": "string"}},
-            "description": "key or key=value; repeatable, all must match"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The services",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/Webservice"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      },
-      "post": {
-        "operationId": "deployService",
-        "summary": "Deploy models with an inference config and a deployment config (berth model deploy)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeployRequest"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The operation, running",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {
-            "description": "Unknown model or compute target",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "409": {
-            "description": "The service exists (without overwrite) or another operation on it runs",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "422": {"$ref": "#/components/responses/InsufficientCapacity"},
-          "501": {"$ref": "#/components/responses/NotImplemented"}
-        }
-      }
-    },
-    "/api/v1/services/{name}": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getService",
-        "summary": "Show a service",
-        "responses": {
-          "200": {
-            "description": "The service",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Webservice"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      },
-      "patch": {
-        "operationId": "updateService",
-        "summary": "Update a live service (Azure's Webservice.update): new models, inference config or partial deployment config. Code, model and start-setting changes roll the replicas with no failed request; others apply without restarts",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateService"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The operation, running",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {
-            "description": "Unknown service or model",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "422": {"$ref": "#/components/responses/InsufficientCapacity"}
-        }
-      },
-      "delete": {
-        "operationId": "deleteService",
-        "summary": "Delete a service and stop its replicas",
-        "responses": {
-          "202": {
-            "description": "The operation, running",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"}
-        }
-      }
-    },
-    "/api/v1/services/{name}/keys": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getServiceKeys",
-        "summary": "The service's primary and secondary keys",
-        "responses": {
-          "200": {
-            "description": "The keys",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
-          },
-          "400": {
-            "description": "authEnabled is false",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/services/{name}/regenerateKeys": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "post": {
-        "operationId": "regenerateServiceKey",
-        "summary": "Regenerate (or set) one key; the old value stops working at once",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegenerateKey"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The keys",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/services/{name}/logs": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getServiceLogs",
-        "summary": "The replicas' logs",
-        "parameters": [
-          {"name": "tail", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 5000}},
-          {"name": "replica", "in": "query", "schema": {"type": "string"}},
-          {
-            "name": "init",
-            "in": "query",
-            "schema": {"type": "boolean", "default": false},
-            "description": "true: the last deploy or update operation's log, then each replica's start-up and its workers' init() output"
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "The log text",
-            "content": {
-              "application/json": {"schema": {"type": "object", "required": ["content"], "properties": {"content": {"type": "string"}}}}
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/services/{name}/token": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "post": {
-        "operationId": "getServiceToken",
-        "summary": "An access token (JWT, ES256) for a service with tokenAuthEnabled",
-        "responses": {
-          "200": {
-            "description": "The token",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}
-          },
-          "400": {
-            "description": "tokenAuthEnabled is false",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/workspace/rotateSigningKey": {
-      "post": {
-        "operationId": "rotateSigningKey",
-        "summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
-        "responses": {
-          "200": {
-            "description": "The new and previous key ids",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SigningKeyRotation"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      }
-    },
-    "/api/v1/sdk/token": {
-      "post": {
-        "operationId": "createSDKToken",
-        "summary": "A token for Azure ML's Python SDK (berth sdk env): a JWT (ES256, aud 'berth:sdk') that every admin call accepts in place of the admin token until it expires (401 then, saying to run eval \"$(berth sdk env)\" again), plus the names the SDK addresses the workspace by. Needs the admin token itself (403 for an SDK token)",
-        "requestBody": {
-          "required": false,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SDKTokenRequest"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The token and the workspace's Azure names",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SDKCredentials"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "403": {
-            "description": "Called with an SDK token",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/sdk/workspace": {
-      "get": {
-        "operationId": "getSDKWorkspace",
-        "summary": "The names Azure ML's SDK addresses this workspace by (berth sdk config): subscriptionId, resourceGroup, workspaceName, workspaceId, location, cloudName, storageAccount, storageSuffix",
-        "responses": {
-          "200": {
-            "description": "The workspace's Azure names",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WorkspaceIdentity"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      }
-    },
-    "/api/v1/environments": {
-      "get": {
-        "operationId": "listEnvironments",
-        "summary": "The cached Python environments (workspace and machine-wide)",
-        "responses": {
-          "200": {
-            "description": "The environments",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/CachedEnvironment"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      }
-    },
-    "/api/v1/environments/prune": {
-      "post": {
-        "operationId": "pruneEnvironments",
-        "summary": "Remove cached environments no service runs: this workspace's at once (after an hour without use), machine-wide ones unused for olderThanDays (30)",
-        "requestBody": {
-          "required": false,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PruneEnvironments"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "What was (or, with dryRun, would be) removed",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PruneEnvironmentsResult"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/routers/load": {
-      "post": {
-        "operationId": "reportRouterLoad",
-        "summary": "A router running elsewhere (e.g. in an attached cluster) reports its load for the services of the compute target it serves; the autoscaler sums all routers' reports (auth: the admin token, or the feed token of the compute target named)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RouterLoadReport"}}}
-        },
-        "responses": {
-          "204": {"description": "Kept for 3 s or until the same router's next report"},
-          "400": {
-            "description": "Malformed report, or an unknown compute target or service (the message names the field); nothing is kept",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "403": {
-            "description": "A service named runs on another compute target; nothing is kept",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "503": {
-            "description": "Too many routers (in all, or of this compute target) report already",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          }
-        }
-      },
-      "get": {
-        "operationId": "listReportingRouters",
-        "summary": "The routers whose load reports count now",
-        "responses": {
-          "200": {
-            "description": "compute/router ids",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["routers"],
-                  "properties": {"routers": {"type": "array", "items": {"type": "string"}}}
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      }
-    },
-    "/api/v1/routes": {
-      "get": {
-        "operationId": "getRoutes",
-        "summary": "The route table of an attached cluster's routers (auth: the cluster's feed token, not the admin token)",
-        "parameters": [
-          {"name": "compute", "in": "query", "schema": {"type": "string", "minLength": 1}, "required": true},
-          {"name": "watch", "in": "query", "schema": {"type": "boolean", "default": false}},
-          {
-            "name": "heartbeatSeconds",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 15}
-          },
-          {
-            "name": "timeoutSeconds",
-            "in": "query",
-            "schema": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 300}
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "RouteTable; with watch=true newline-delimited {\"type\": \"routes\"|\"heartbeat\", \"table\"}",
-            "content": {
-              "application/json": {"schema": {"type": "object"}},
-              "application/x-ndjson": {"schema": {"type": "string"}}
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "503": {"$ref": "#/components/responses/Unavailable"}
-        }
-      }
-    },
-    "/api/v1/endpoints": {
-      "get": {
-        "operationId": "listEndpoints",
-        "summary": "List endpoints",
-        "responses": {
-          "200": {
-            "description": "The endpoints",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/Endpoint"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"}
-        }
-      },
-      "post": {
-        "operationId": "createEndpoint",
-        "summary": "Create an endpoint with its first (default) version",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateEndpoint"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The version's deploy operation",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {
-            "description": "The name is taken (services and endpoints share names) or a change runs",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "422": {"$ref": "#/components/responses/InsufficientCapacity"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getEndpoint",
-        "summary": "Show an endpoint and its versions",
-        "responses": {
-          "200": {
-            "description": "The endpoint",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      },
-      "patch": {
-        "operationId": "updateEndpoint",
-        "summary": "Change endpoint-level authEnabled, tokenAuthEnabled or description (never both auths on)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointUpdate"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The endpoint",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      },
-      "delete": {
-        "operationId": "deleteEndpoint",
-        "summary": "Take the endpoint off the router, then delete its versions' deployments",
-        "responses": {
-          "200": {
-            "description": "The version deletes",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/versions": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "post": {
-        "operationId": "createEndpointVersion",
-        "summary": "Add a version (at most 6; percentiles sum to at most 100)",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointVersionRequest"}}}
-        },
-        "responses": {
-          "202": {
-            "description": "The version's deploy operation",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
-            "headers": {
-              "Operation-Location": {
-                "description": "Where the operation's state is read: /api/v1/operations/<id>",
-                "required": true,
-                "schema": {"type": "string"}
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"},
-          "422": {"$ref": "#/components/responses/InsufficientCapacity"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/versions/{version}": {
-      "parameters": [
-        {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
-        {"name": "version", "in": "path", "required": true, "schema": {"type": "string"}}
-      ],
-      "patch": {
-        "operationId": "updateEndpointVersion",
-        "summary": "Change a version's trafficPercentile, isDefault, isControlVersionType, description or tags; the router splits by it at once",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointVersionUpdate"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The endpoint",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      },
-      "delete": {
-        "operationId": "deleteEndpointVersion",
-        "summary": "Take the version out of the split, then delete its deployment (refused for the default while others exist)",
-        "responses": {
-          "200": {
-            "description": "The delete operation",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "400": {
-            "description": "A broken rule, named",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/keys": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getEndpointKeys",
-        "summary": "The endpoint's primary and secondary keys",
-        "responses": {
-          "200": {
-            "description": "The keys",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
-          },
-          "400": {
-            "description": "authEnabled is false",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/regenerateKeys": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "post": {
-        "operationId": "regenerateEndpointKey",
-        "summary": "Regenerate (or set) one endpoint key",
-        "requestBody": {
-          "required": true,
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegenerateKey"}}}
-        },
-        "responses": {
-          "200": {
-            "description": "The keys",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"},
-          "409": {"$ref": "#/components/responses/Conflict"},
-          "413": {"$ref": "#/components/responses/PayloadTooLarge"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/token": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "post": {
-        "operationId": "getEndpointToken",
-        "summary": "An access token for an endpoint with tokenAuthEnabled",
-        "responses": {
-          "200": {
-            "description": "The token",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}
-          },
-          "400": {
-            "description": "tokenAuthEnabled is false",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-          },
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    },
-    "/api/v1/endpoints/{name}/metrics": {
-      "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
-      "get": {
-        "operationId": "getEndpointMetrics",
-        "summary": "Per-version requests, 5xx errors and p50/p95/p99 latency over the window, measured by the router",
-        "parameters": [
-          {
-            "name": "window",
-            "in": "query",
-            "schema": {"type": "integer", "default": 60, "minimum": 1, "maximum": 300}
-          }
-        ],
-        "responses": {
-          "200": {
-            "description": "One row per version",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "required": ["value"],
-                  "properties": {
-                    "value": {"type": "array", "items": {"$ref": "#/components/schemas/EndpointVersionMetrics"}},
-                    "nextLink": {"type": "string"}
-                  }
-                }
-              }
-            }
-          },
-          "400": {"$ref": "#/components/responses/BadRequest"},
-          "401": {"$ref": "#/components/responses/Unauthorized"},
-          "404": {"$ref": "#/components/responses/NotFound"}
-        }
-      }
-    }
-  },
-  "components": {
-    "securitySchemes": {
-      "adminToken": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "The admin token ($BERTH_HOME/admin-token) or an unexpired SDK token; the route feed and load reports also take a cluster's feed token"
-      }
-    },
-    "responses": {
-      "BadRequest": {
-        "description": "The request is malformed or a value is out of range; the message names the field and the fix (BadRequest, InvalidConfiguration, InvalidName)",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "Unauthorized": {
-        "description": "No or a wrong 'Authorization: Bearer' token",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "Forbidden": {
-        "description": "The token is valid but may not do this",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "NotFound": {
-        "description": "No such resource",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "Conflict": {
-        "description": "The name is taken, the resource is in use, or another operation on it runs",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "PayloadTooLarge": {
-        "description": "The body is over the size limit (1 MiB for JSON)",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "InsufficientCapacity": {
-        "description": "The compute target lacks the capacity asked for",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "NotImplemented": {
-        "description": "Not available in this release",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      },
-      "Unavailable": {
-        "description": "Not ready yet or a backend cannot be reached; retry",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-      }
-    },
-    "schemas": {
-      "AccessToken": {
-        "type": "object",
-        "required": ["accessToken", "tokenType", "expiryOn", "refreshAfter"],
-        "properties": {
-          "accessToken": {"type": "string"},
-          "tokenType": {"type": "string", "enum": ["Bearer"]},
-          "expiryOn": {"type": "integer", "description": "epoch seconds"},
-          "refreshAfter": {"type": "integer", "description": "epoch seconds"}
-        }
-      },
-      "ArtifactFile": {
-        "type": "object",
-        "required": ["path", "digest", "sizeBytes"],
-        "properties": {
-          "path": {
-            "type": "string",
-            "minLength": 1,
-            "description": "Relative path of the file inside the model; no '..' or absolute paths"
-          },
-          "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
-          "sizeBytes": {"type": "integer", "format": "int64", "minimum": 0}
-        }
-      },
-      "ArtifactUploadResult": {
-        "type": "object",
-        "required": ["digest", "sizeBytes"],
-        "properties": {"digest": {"type": "string"}, "sizeBytes": {"type": "integer", "format": "int64"}}
-      },
-      "AttachKubernetes": {
-        "type": "object",
-        "required": ["name", "kubeconfig"],
-        "properties": {
-          "name": {
-            "type": "string",
-            "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
-            "description": "3–24 characters: a letter, then letters, digits and '-'"
-          },
-          "kubeconfig": {"type": "string", "description": "The text of the kubeconfig file"},
-          "context": {"type": "string"},
-          "namespace": {"type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"},
-          "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
-          "loadBalancerType": {"type": "string", "enum": ["PublicIp", "InternalLoadBalancer"]},
-          "description": {"type": "string"},
-          "sslConfiguration": {"$ref": "#/components/schemas/SSLConfiguration"}
-        }
-      },
-      "CachedEnvironment": {
-        "type": "object",
-        "required": ["hash", "location", "path", "sizeBytes", "lastUsed", "services"],
-        "properties": {
-          "hash": {"type": "string"},
-          "location": {"type": "string", "enum": ["workspace", "machine"]},
-          "path": {"type": "string"},
-          "sizeBytes": {"type": "integer", "format": "int64"},
-          "lastUsed": {"type": "string", "format": "date-time"},
-          "services": {"type": "array", "items": {"type": "string"}}
-        }
-      },
-      "ComputeTarget": {
-        "type": "object",
-        "properties": {
-          "name": {"type": "string"},
-          "computeType": {"type": "string", "enum": ["Local", "Kubernetes"]},
-          "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
-          "provisioningState": {"type": "string", "enum": ["Creating", "Succeeded", "Failed", "Deleting", "Updating"]},
-          "provisioningErrors": {"type": "array", "items": {"type": "string"}},
-          "capacity": {
-            "type": "object",
-            "properties": {
-              "agentCount": {"type": "integer"},
-              "agentVmSize": {"type": "string"},
-              "cores": {"type": "number"},
-              "memoryInGB": {"type": "number"},
-              "gpus": {"type": "integer"}
-            }
-          },
-          "machineCores": {"type": "integer"},
-          "machineMemoryInGB": {"type": "number"},
-          "createdOn": {"type": "string", "format": "date-time"},
-          "modifiedOn": {"type": "string", "format": "date-time"},
-          "description": {"type": "string"},
-          "kubernetes": {
-            "type": "object",
-            "properties": {
-              "server": {"type": "string"},
-              "context": {"type": "string"},
-              "namespace": {"type": "string"},
-              "loadBalancerType": {"type": "string", "enum": ["PublicIp", "InternalLoadBalancer"]},
-              "serverVersion": {"type": "string"}
-            }
-          },
-          "sslConfiguration": {
-            "type": "object",
-            "properties": {
-              "status": {"type": "string", "enum": ["Enabled", "Auto"]},
-              "cname": {"type": "string"},
-              "leafDomainLabel": {"type": "string"},
-              "subjectNames": {"type": "array", "items": {"type": "string"}},
-              "notValidAfter": {"type": "string", "format": "date-time"}
-            }
-          }
-        },
-        "required": [
-          "name",
-          "computeType",
-          "clusterPurpose",
-          "provisioningState",
-          "provisioningErrors",
-          "capacity",
-          "createdOn",
-          "modifiedOn"
-        ]
-      },
-      "CreateCompute": {
-        "type": "object",
-        "required": ["name"],
-        "properties": {
-          "name": {
-            "type": "string",
-            "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
-            "description": "3–24 characters: a letter, then letters, digits and '-'"
-          },
-          "computeType": {
-            "type": "string",
-            "enum": ["Local"],
-            "description": "Kubernetes clusters are attached (POST /api/v1/computes/attach), not created"
-          },
-          "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
-          "agentCount": {"type": "integer", "minimum": 1, "maximum": 100},
-          "vmSize": {"type": "string"},
-          "cores": {"type": "number", "minimum": 0},
-          "memoryInGB": {"type": "number", "minimum": 0},
-          "description": {"type": "string"},
-          "sslConfiguration": {"$ref": "#/components/schemas/SSLConfiguration"}
-        }
-      },
-      "CreateEndpoint": {
-        "type": "object",
-        "required": ["name", "computeName", "version"],
-        "properties": {
-          "name": {
-            "type": "string",
-            "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
-            "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"
-          },
-          "computeName": {"type": "string"},
-          "description": {"type": "string"},
-          "version": {"$ref": "#/components/schemas/EndpointVersionRequest"}
-        }
-      },
-      "DeployRequest": {
-        "type": "object",
-        "required": ["name", "computeName", "models", "inferenceConfig", "baseDirectory"],
-        "properties": {
-          "name": {
-            "type": "string",
-            "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
-            "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"
-          },
-          "computeName": {
-            "type": "string",
-            "description": "The compute target (--ct); empty: the deployment config's computeTargetName"
-          },
-          "models": {
-            "type": "array",
-            "items": {
-              "type": "string",
-              "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
-              "description": "name:version"
             },
-            "minItems": 1,
-            "maxItems": 1000
-          },
-          "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
-          "deploymentConfig": {
-            "type": "string",
-            "description": "The text of deploymentconfig.json; its keys.primaryKey/secondaryKey (16+ characters, no whitespace) become the service's keys, and its tags, properties and description are used when the fields below are absent"
-          },
-          "baseDirectory": {"type": "string", "description": "The folder the inference config's paths are relative to"},
-          "overwrite": {"type": "boolean", "default": false, "description": "Replace a service of the same name"},
-          "description": {"type": "string"},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "properties": {"type": "object", "additionalProperties": {"type": "string"}}
-        }
-      },
-      "Endpoint": {
-        "type": "object",
-        "required": ["name"],
-        "properties": {"name": {"type": "string"}, "versions": {"type": "array", "items": {"type": "object"}}}
-      },
-      "EndpointUpdate": {
-        "type": "object",
-        "properties": {
-          "authEnabled": {"type": "boolean"},
-          "tokenAuthEnabled": {"type": "boolean"},
-          "description": {"type": "string"}
-        }
-      },
-      "EndpointVersionMetrics": {
-        "type": "object",
-        "required": ["version", "windowSeconds", "requests", "errors"],
-        "properties": {
-          "version": {"type": "string"},
-          "windowSeconds": {"type": "integer"},
-          "requests": {"type": "integer"},
-          "errors": {"type": "integer"},
-          "p50Ms": {"type": "number"},
-          "p95Ms": {"type": "number"},
-          "p99Ms": {"type": "number"}
-        }
-      },
-      "EndpointVersionRequest": {
-        "type": "object",
-        "required": ["models", "inferenceConfig", "baseDirectory"],
-        "properties": {
-          "versionName": {
-            "type": "string",
-            "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
-            "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"
-          },
-          "models": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1000,
-            "items": {
-              "type": "string",
-              "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
-              "description": "name:version"
-            }
-          },
-          "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
-          "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json"},
-          "baseDirectory": {"type": "string"},
-          "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100},
-          "isDefault": {"type": "boolean"},
-          "isControlVersionType": {"type": "boolean"},
-          "description": {"type": "string"},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "properties": {"type": "object", "additionalProperties": {"type": "string"}}
-        }
-      },
-      "EndpointVersionUpdate": {
-        "type": "object",
-        "properties": {
-          "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100},
-          "isDefault": {"type": "boolean"},
-          "isControlVersionType": {"type": "boolean"},
-          "description": {"type": "string"},
-          "addTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "removeTags": {"type": "array", "items": {"type": "string"}},
-          "addProperties": {"type": "object", "additionalProperties": {"type": "string"}}
-        }
-      },
-      "Error": {
-        "type": "object",
-        "required": ["error"],
-        "properties": {
-          "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-              "code": {"$ref": "#/components/schemas/ErrorCode"},
-              "message": {
-                "type": "string",
-                "description": "What happened, to what, and what to do next; names the field or flag"
-              },
-              "requestId": {"type": "string", "description": "The x-ms-request-id of the request"}
-            }
-          }
-        }
-      },
-      "ErrorCode": {
-        "type": "string",
-        "enum": [
-          "BadRequest",
-          "InvalidConfiguration",
-          "InvalidName",
-          "Unauthorized",
-          "Forbidden",
-          "NotFound",
-          "ResourceNotFound",
-          "MethodNotAllowed",
-          "AlreadyExists",
-          "Conflict",
-          "PayloadTooLarge",
-          "InsufficientCapacity",
-          "InternalError",
-          "NotImplemented",
-          "Unavailable",
-          "EnvironmentBuildFailed"
-        ],
-        "description": "The closed set of error codes, each with one HTTP status: BadRequest, InvalidConfiguration, InvalidName 400; Unauthorized 401; Forbidden 403; NotFound, ResourceNotFound 404; MethodNotAllowed 405; AlreadyExists, Conflict 409; PayloadTooLarge 413; InsufficientCapacity 422; InternalError 500; NotImplemented 501; Unavailable 503. EnvironmentBuildFailed appears in an operation's error only."
-      },
-      "ErrorDetail": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "requestId": {"type": "string"}}
-      },
-      "Model": {
-        "type": "object",
-        "required": ["id", "name", "version", "kvTags", "properties", "createdTime", "isFolder", "files", "sizeBytes"],
-        "properties": {
-          "id": {"type": "string"},
-          "name": {"type": "string"},
-          "version": {"type": "integer"},
-          "description": {"type": "string", "nullable": true},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "properties": {"type": "object", "additionalProperties": {"type": "string"}},
-          "createdTime": {"type": "string", "format": "date-time"},
-          "isFolder": {"type": "boolean"},
-          "files": {"type": "array", "items": {"$ref": "#/components/schemas/ArtifactFile"}},
-          "sizeBytes": {"type": "integer", "format": "int64"}
-        }
-      },
-      "Operation": {
-        "type": "object",
-        "properties": {
-          "id": {"type": "string"},
-          "operationType": {"type": "string"},
-          "state": {"type": "string", "enum": ["NotStarted", "Running", "Succeeded", "Failed", "Cancelled", "TimedOut"]},
-          "resourceLocation": {"type": "string"},
-          "createdTime": {"type": "string", "format": "date-time"},
-          "endTime": {"type": "string", "format": "date-time"},
-          "error": {"$ref": "#/components/schemas/ErrorDetail"},
-          "log": {
-            "type": "array",
-            "items": {
-              "type": "object",
-              "properties": {"time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}
-            }
-          }
-        },
-        "required": ["id", "operationType", "state", "resourceLocation", "createdTime", "log"]
-      },
-      "PruneEnvironments": {
-        "type": "object",
-        "properties": {
-          "olderThanDays": {"type": "integer", "minimum": 0, "maximum": 36500, "default": 30},
-          "dryRun": {"type": "boolean", "default": false}
-        }
-      },
-      "PruneEnvironmentsResult": {
-        "type": "object",
-        "required": ["removed", "freedBytes", "dryRun"],
-        "properties": {
-          "removed": {"type": "array", "items": {"$ref": "#/components/schemas/CachedEnvironment"}},
-          "freedBytes": {"type": "integer", "format": "int64"},
-          "dryRun": {"type": "boolean"}
-        }
-      },
-      "RegenerateKey": {
-        "type": "object",
-        "required": ["keyType"],
-        "properties": {
-          "keyType": {"type": "string", "enum": ["Primary", "Secondary"]},
-          "keyValue": {
-            "type": "string",
-            "pattern": "^\\S{16,256}$",
-            "description": "The new key (16–256 characters, no whitespace); absent: a random one"
-          }
-        }
-      },
-      "RegisterModel": {
-        "type": "object",
-        "required": ["name", "files"],
-        "properties": {
-          "name": {"type": "string", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$"},
-          "description": {"type": "string"},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "properties": {"type": "object", "additionalProperties": {"type": "string"}},
-          "isFolder": {"type": "boolean"},
-          "files": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ArtifactFile"}}
-        }
-      },
-      "RouterLoadReport": {
-        "type": "object",
-        "required": ["router", "compute", "services"],
-        "properties": {
-          "router": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 253,
-            "pattern": "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$",
-            "description": "The router's id within its compute target (its Pod name)"
-          },
-          "compute": {"type": "string", "description": "The compute target the router serves; every service named runs there"},
-          "services": {
-            "type": "object",
-            "maxProperties": 10000,
-            "additionalProperties": {
-              "type": "object",
-              "required": ["inFlight", "queued"],
-              "properties": {
-                "inFlight": {"type": "integer", "minimum": 0, "maximum": 1000000},
-                "queued": {"type": "integer", "minimum": 0, "maximum": 1000000}
+            "/openapi.json": {
+              "get": {
+                "operationId": "openAPIDocument",
+                "summary": "This document",
+                "security": [],
+                "responses": {
+                  "200": {"description": "The OpenAPI document", "content": {"application/json": {"schema": {"type": "object"}}}}
+                }
               }
-            }
-          }
-        }
-      },
-      "SDKCredentials": {
-        "type": "object",
-        "required": ["accessToken", "expiresOn", "subscriptionId", "resourceGroup", "workspaceName", "cloudName"],
-        "properties": {
-          "accessToken": {"type": "string"},
-          "expiresOn": {"type": "string", "format": "date-time"},
-          "subscriptionId": {"type": "string"},
-          "resourceGroup": {"type": "string"},
-          "workspaceName": {"type": "string"},
-          "cloudName": {"type": "string"}
-        }
-      },
-      "SDKTokenRequest": {
-        "type": "object",
-        "properties": {
-          "hours": {"type": "integer", "minimum": 1, "maximum": 168, "default": 8, "description": "How long the token lasts"}
-        }
-      },
-      "SSLConfiguration": {
-        "type": "object",
-        "description": "Azure's SslConfiguration: Enabled with cname, cert and key (PEM); Auto with leafDomainLabel; Disabled; renew",
-        "properties": {
-          "status": {"type": "string", "enum": ["Enabled", "Auto", "Disabled"]},
-          "cname": {"type": "string"},
-          "cert": {"type": "string"},
-          "key": {"type": "string"},
-          "leafDomainLabel": {"type": "string"},
-          "overwriteExistingDomain": {"type": "boolean"},
-          "renew": {"type": "boolean"}
-        }
-      },
-      "ServiceKeys": {
-        "type": "object",
-        "required": ["primaryKey", "secondaryKey"],
-        "properties": {"primaryKey": {"type": "string"}, "secondaryKey": {"type": "string"}}
-      },
-      "SigningKeyRotation": {
-        "type": "object",
-        "required": ["kid", "previousKid", "previousValidUntil"],
-        "properties": {"kid": {"type": "string"}, "previousKid": {"type": "string"}, "previousValidUntil": {}}
-      },
-      "UpdateCompute": {"type": "object", "properties": {"sslConfiguration": {"$ref": "#/components/schemas/SSLConfiguration"}}},
-      "UpdateService": {
-        "type": "object",
-        "properties": {
-          "models": {
-            "type": "array",
-            "minItems": 1,
-            "maxItems": 1000,
-            "items": {
-              "type": "string",
-              "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
-              "description": "name:version"
-            }
-          },
-          "inferenceConfig": {"type": "string"},
-          "baseDirectory": {"type": "string"},
-          "deploymentConfig": {
-            "type": "string",
-            "description": "A partial deploymentconfig.json; fields given replace the current ones (its tags, properties and description are used when the fields below are absent; keys and computeTargetName are not changed by an update)"
-          },
-          "description": {"type": "string"},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Replaces all tags"},
-          "properties": {
-            "type": "object",
-            "additionalProperties": {"type": "string"},
-            "description": "Added to the current properties; none is removed"
-          }
-        }
-      },
-      "Webservice": {
-        "type": "object",
-        "properties": {
-          "name": {"type": "string"},
-          "computeName": {"type": "string"},
-          "computeType": {"type": "string"},
-          "models": {"type": "array", "items": {"type": "string"}},
-          "state": {
-            "type": "string",
-            "enum": ["Transitioning", "Healthy", "Unhealthy", "Failed", "Unschedulable", "Deleting"]
-          },
-          "error": {"$ref": "#/components/schemas/ErrorDetail"},
-          "desiredReplicas": {"type": "integer"},
-          "readyReplicas": {"type": "integer"},
-          "scoringUri": {"type": "string"},
-          "swaggerUri": {"type": "string"},
-          "inferenceConfig": {"type": "object"},
-          "deploymentConfig": {"type": "object"},
-          "createdTime": {"type": "string", "format": "date-time"},
-          "updatedTime": {"type": "string", "format": "date-time"},
-          "description": {"type": "string"},
-          "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
-          "properties": {"type": "object", "additionalProperties": {"type": "string"}},
-          "autoscaler": {
-            "type": "object",
-            "description": "In GET /services/{name} only: the autoscaler's rules, live utilization (percent), last decision, capacity limit and last events",
-            "properties": {
-              "enabled": {"type": "boolean"},
-              "minReplicas": {"type": "integer"},
-              "maxReplicas": {"type": "integer"},
-              "targetUtilization": {"type": "integer"},
-              "currentReplicas": {"type": "integer"},
-              "desiredReplicas": {"type": "integer"},
-              "utilization": {"type": "number"},
-              "averageInFlight": {"type": "number"},
-              "limitedBy": {"type": "string"},
-              "lastDecision": {"type": "string"},
-              "events": {
-                "type": "array",
-                "items": {
-                  "type": "object",
-                  "properties": {
-                    "time": {"type": "string", "format": "date-time"},
-                    "kind": {"type": "string", "enum": ["ScaleUp", "ScaleDown", "CapacityLimited"]},
-                    "fromReplicas": {"type": "integer"},
-                    "toReplicas": {"type": "integer"},
-                    "reason": {"type": "string"}
+            },
+            "/api/v1/artifacts": {
+              "post": {
+                "operationId": "uploadArtifact",
+                "summary": "Upload bytes into the content-addressed artifact store; with x-berth-digest, nothing is kept unless the bytes match it",
+                "parameters": [
+                  {
+                    "name": "x-berth-digest",
+                    "in": "header",
+                    "schema": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+                    "description": "The sha256 the bytes must have"
                   }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+                },
+                "responses": {
+                  "201": {
+                    "description": "Stored",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ArtifactUploadResult"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/artifacts/{digest}": {
+              "get": {
+                "operationId": "downloadArtifact",
+                "summary": "Download an artifact's bytes",
+                "parameters": [
+                  {
+                    "name": "digest",
+                    "in": "path",
+                    "required": true,
+                    "schema": {"type": "string"},
+                    "description": "sha256:<64 hex>"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The bytes",
+                    "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/models": {
+              "get": {
+                "operationId": "listModels",
+                "summary": "List models",
+                "parameters": [
+                  {"name": "name", "in": "query", "schema": {"type": "string"}},
+                  {"name": "tag", "in": "query", "schema": {"type": "string"}, "description": "key or key=value"}
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The models",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/Model"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              },
+              "post": {
+                "operationId": "registerModel",
+                "summary": "Register a model version (its files uploaded first with POST /api/v1/artifacts)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegisterModel"}}}
+                },
+                "responses": {
+                  "201": {
+                    "description": "Registered",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/models/{id}": {
+              "parameters": [
+                {
+                  "name": "id",
+                  "in": "path",
+                  "required": true,
+                  "schema": {"type": "string", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}(:[1-9][0-9]{0,8})?$"},
+                  "description": "name:version, or name for the latest"
+                }
+              ],
+              "get": {
+                "operationId": "getModel",
+                "summary": "Show a model",
+                "responses": {
+                  "200": {
+                    "description": "The model",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Model"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              },
+              "delete": {
+                "operationId": "deleteModel",
+                "summary": "Delete a model version (refused while a service uses it)",
+                "responses": {
+                  "200": {
+                    "description": "Deleted",
+                    "content": {
+                      "application/json": {"schema": {"type": "object", "required": ["deleted"], "properties": {"deleted": {"type": "string"}}}}
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/v1/computes": {
+              "get": {
+                "operationId": "listComputes",
+                "summary": "List compute targets",
+                "responses": {
+                  "200": {
+                    "description": "The compute targets",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/ComputeTarget"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              },
+              "post": {
+                "operationId": "createCompute",
+                "summary": "Create a local cluster",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateCompute"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The operation, running",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "422": {"$ref": "#/components/responses/InsufficientCapacity"}
+                }
+              }
+            },
+            "/api/v1/computes/attach": {
+              "post": {
+                "operationId": "attachCompute",
+                "summary": "Attach a Kubernetes cluster: checks its API and capacity, then installs the router in berth-system",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AttachKubernetes"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The operation, running",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/computes/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getCompute",
+                "summary": "Show a compute target",
+                "responses": {
+                  "200": {
+                    "description": "The compute target",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComputeTarget"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              },
+              "patch": {
+                "operationId": "updateCompute",
+                "summary": "Change a compute target's scoring TLS (enable, replace, renew, disable)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateCompute"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The compute target as it is now",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ComputeTarget"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "501": {"$ref": "#/components/responses/NotImplemented"}
+                }
+              },
+              "delete": {
+                "operationId": "deleteCompute",
+                "summary": "Delete or detach a compute target",
+                "parameters": [
+                  {
+                    "name": "underlyingResourceAction",
+                    "in": "query",
+                    "schema": {"type": "string", "enum": ["delete", "detach"], "default": "delete"}
+                  },
+                  {
+                    "name": "force",
+                    "in": "query",
+                    "schema": {"type": "boolean", "default": false},
+                    "description": "Detach even when the cluster cannot be reached"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "Deleted",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["name", "provisioningState"],
+                          "properties": {"name": {"type": "string"}, "provisioningState": {"type": "string", "enum": ["Deleted"]}}
+                        }
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/v1/operations/{id}": {
+              "get": {
+                "operationId": "getOperation",
+                "summary": "A long operation's state and log",
+                "parameters": [
+                  {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                  {
+                    "name": "offset",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 2147483647},
+                    "description": "Skip this many log lines"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The operation",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/services": {
+              "get": {
+                "operationId": "listServices",
+                "summary": "List services; with tag/property, only those having every one given",
+                "parameters": [
+                  {
+                    "name": "tag",
+                    "in": "query",
+                    "schema": {"type": "array", "items": {"type": "string"}},
+                    "description": "key or key=value; repeatable, all must match"
+                  },
+                  {
+                    "name": "property",
+                    "in": "query",
+                    "schema": {"type": "array", "items": {"type": "string"}},
+                    "description": "key or key=value; repeatable, all must match"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The services",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/Webservice"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              },
+              "post": {
+                "operationId": "deployService",
+                "summary": "Deploy models with an inference config and a deployment config (berth model deploy)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DeployRequest"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The operation, running",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {
+                    "description": "Unknown model or compute target",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "409": {
+                    "description": "The service exists (without overwrite) or another operation on it runs",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "422": {"$ref": "#/components/responses/InsufficientCapacity"},
+                  "501": {"$ref": "#/components/responses/NotImplemented"}
+                }
+              }
+            },
+            "/api/v1/services/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getService",
+                "summary": "Show a service",
+                "responses": {
+                  "200": {
+                    "description": "The service",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Webservice"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              },
+              "patch": {
+                "operationId": "updateService",
+                "summary": "Update a live service (Azure's Webservice.update): new models, inference config or partial deployment config. Code, model and start-setting changes roll the replicas with no failed request; others apply without restarts",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpdateService"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The operation, running",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {
+                    "description": "Unknown service or model",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "422": {"$ref": "#/components/responses/InsufficientCapacity"}
+                }
+              },
+              "delete": {
+                "operationId": "deleteService",
+                "summary": "Delete a service and stop its replicas",
+                "responses": {
+                  "202": {
+                    "description": "The operation, running",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/v1/services/{name}/keys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getServiceKeys",
+                "summary": "The service's primary and secondary keys",
+                "responses": {
+                  "200": {
+                    "description": "The keys",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
+                  },
+                  "400": {
+                    "description": "authEnabled is false",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/services/{name}/regenerateKeys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "regenerateServiceKey",
+                "summary": "Regenerate (or set) one key; the old value stops working at once",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegenerateKey"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The keys",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/services/{name}/logs": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getServiceLogs",
+                "summary": "The replicas' logs",
+                "parameters": [
+                  {
+                    "name": "tail",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "default": 5000, "maximum": 2147483647}
+                  },
+                  {"name": "replica", "in": "query", "schema": {"type": "string"}},
+                  {
+                    "name": "init",
+                    "in": "query",
+                    "schema": {"type": "boolean", "default": false},
+                    "description": "true: the last deploy or update operation's log, then each replica's start-up and its workers' init() output"
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The log text",
+                    "content": {
+                      "application/json": {"schema": {"type": "object", "required": ["content"], "properties": {"content": {"type": "string"}}}}
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/services/{name}/token": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "getServiceToken",
+                "summary": "An access token (JWT, ES256) for a service with tokenAuthEnabled",
+                "responses": {
+                  "200": {
+                    "description": "The token",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}
+                  },
+                  "400": {
+                    "description": "tokenAuthEnabled is false",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/workspace/rotateSigningKey": {
+              "post": {
+                "operationId": "rotateSigningKey",
+                "summary": "Sign new tokens with a new key; tokens already issued verify until they expire",
+                "responses": {
+                  "200": {
+                    "description": "The new and previous key ids",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SigningKeyRotation"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/sdk/token": {
+              "post": {
+                "operationId": "createSDKToken",
+                "summary": "A token for Azure ML's Python SDK (berth sdk env): a JWT (ES256, aud 'berth:sdk') that every admin call accepts in place of the admin token until it expires (401 then, saying to run eval \"$(berth sdk env)\" again), plus the names the SDK addresses the workspace by. Needs the admin token itself (403 for an SDK token)",
+                "requestBody": {
+                  "required": false,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SDKTokenRequest"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The token and the workspace's Azure names",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SDKCredentials"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {
+                    "description": "Called with an SDK token",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/sdk/workspace": {
+              "get": {
+                "operationId": "getSDKWorkspace",
+                "summary": "The names Azure ML's SDK addresses this workspace by (berth sdk config): subscriptionId, resourceGroup, workspaceName, workspaceId, location, cloudName, storageAccount, storageSuffix",
+                "responses": {
+                  "200": {
+                    "description": "The workspace's Azure names",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WorkspaceIdentity"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/environments": {
+              "get": {
+                "operationId": "listEnvironments",
+                "summary": "The cached Python environments (workspace and machine-wide)",
+                "responses": {
+                  "200": {
+                    "description": "The environments",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/CachedEnvironment"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/environments/prune": {
+              "post": {
+                "operationId": "pruneEnvironments",
+                "summary": "Remove cached environments no service runs: this workspace's at once (after an hour without use), machine-wide ones unused for olderThanDays (30)",
+                "requestBody": {
+                  "required": false,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PruneEnvironments"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "What was (or, with dryRun, would be) removed",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PruneEnvironmentsResult"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/routers/load": {
+              "post": {
+                "operationId": "reportRouterLoad",
+                "summary": "A router running elsewhere (e.g. in an attached cluster) reports its load for the services of the compute target it serves; the autoscaler sums all routers' reports (auth: the admin token, or the feed token of the compute target named)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RouterLoadReport"}}}
+                },
+                "responses": {
+                  "204": {"description": "Kept for 3 s or until the same router's next report"},
+                  "400": {
+                    "description": "Malformed report, or an unknown compute target or service (the message names the field); nothing is kept",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "403": {
+                    "description": "A service named runs on another compute target; nothing is kept",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "503": {
+                    "description": "Too many routers (in all, or of this compute target) report already",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  }
+                }
+              },
+              "get": {
+                "operationId": "listReportingRouters",
+                "summary": "The routers whose load reports count now",
+                "responses": {
+                  "200": {
+                    "description": "compute/router ids",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["routers"],
+                          "properties": {"routers": {"type": "array", "items": {"type": "string"}}}
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
+            "/api/v1/routes": {
+              "get": {
+                "operationId": "getRoutes",
+                "summary": "The route table of an attached cluster's routers (auth: the cluster's feed token, not the admin token)",
+                "parameters": [
+                  {"name": "compute", "in": "query", "schema": {"type": "string", "minLength": 1}, "required": true},
+                  {"name": "watch", "in": "query", "schema": {"type": "boolean", "default": false}},
+                  {
+                    "name": "heartbeatSeconds",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 15}
+                  },
+                  {
+                    "name": "timeoutSeconds",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 300}
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "RouteTable; with watch=true newline-delimited {\"type\": \"routes\"|\"heartbeat\", \"table\"}",
+                    "content": {
+                      "application/json": {"schema": {"type": "object"}},
+                      "application/x-ndjson": {"schema": {"type": "string"}}
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "503": {"$ref": "#/components/responses/Unavailable"}
+                }
+              }
+            },
+            "/api/v1/endpoints": {
+              "get": {
+                "operationId": "listEndpoints",
+                "summary": "List endpoints",
+                "responses": {
+                  "200": {
+                    "description": "The endpoints",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/Endpoint"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              },
+              "post": {
+                "operationId": "createEndpoint",
+                "summary": "Create an endpoint with its first (default) version",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreateEndpoint"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The version's deploy operation",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {
+                    "description": "The name is taken (services and endpoints share names) or a change runs",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "422": {"$ref": "#/components/responses/InsufficientCapacity"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getEndpoint",
+                "summary": "Show an endpoint and its versions",
+                "responses": {
+                  "200": {
+                    "description": "The endpoint",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              },
+              "patch": {
+                "operationId": "updateEndpoint",
+                "summary": "Change endpoint-level authEnabled, tokenAuthEnabled or description (never both auths on)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointUpdate"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The endpoint",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              },
+              "delete": {
+                "operationId": "deleteEndpoint",
+                "summary": "Take the endpoint off the router, then delete its versions' deployments",
+                "responses": {
+                  "200": {
+                    "description": "The version deletes",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/versions": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "createEndpointVersion",
+                "summary": "Add a version (at most 6; percentiles sum to at most 100)",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointVersionRequest"}}}
+                },
+                "responses": {
+                  "202": {
+                    "description": "The version's deploy operation",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Operation"}}},
+                    "headers": {
+                      "Operation-Location": {
+                        "description": "Where the operation's state is read: /api/v1/operations/<id>",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                  "422": {"$ref": "#/components/responses/InsufficientCapacity"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/versions/{version}": {
+              "parameters": [
+                {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "version", "in": "path", "required": true, "schema": {"type": "string"}}
+              ],
+              "patch": {
+                "operationId": "updateEndpointVersion",
+                "summary": "Change a version's trafficPercentile, isDefault, isControlVersionType, description or tags; the router splits by it at once",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EndpointVersionUpdate"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The endpoint",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Endpoint"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              },
+              "delete": {
+                "operationId": "deleteEndpointVersion",
+                "summary": "Take the version out of the split, then delete its deployment (refused for the default while others exist)",
+                "responses": {
+                  "200": {
+                    "description": "The delete operation",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/Operation"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "description": "A broken rule, named",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/keys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getEndpointKeys",
+                "summary": "The endpoint's primary and secondary keys",
+                "responses": {
+                  "200": {
+                    "description": "The keys",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
+                  },
+                  "400": {
+                    "description": "authEnabled is false",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/regenerateKeys": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "regenerateEndpointKey",
+                "summary": "Regenerate (or set) one endpoint key",
+                "requestBody": {
+                  "required": true,
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RegenerateKey"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "The keys",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceKeys"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/token": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "getEndpointToken",
+                "summary": "An access token for an endpoint with tokenAuthEnabled",
+                "responses": {
+                  "200": {
+                    "description": "The token",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AccessToken"}}}
+                  },
+                  "400": {
+                    "description": "tokenAuthEnabled is false",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
+                }
+              }
+            },
+            "/api/v1/endpoints/{name}/metrics": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getEndpointMetrics",
+                "summary": "Per-version requests, 5xx errors and p50/p95/p99 latency over the window, measured by the router",
+                "parameters": [
+                  {
+                    "name": "window",
+                    "in": "query",
+                    "schema": {"type": "integer", "default": 60, "minimum": 1, "maximum": 300}
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "One row per version",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": ["value"],
+                          "properties": {
+                            "value": {"type": "array", "items": {"$ref": "#/components/schemas/EndpointVersionMetrics"}},
+                            "nextLink": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             }
           },
-          "revision": {"type": "string"},
-          "sourceDigest": {"type": "string"},
-          "environmentHash": {"type": "string"},
-          "pythonPath": {"type": "string"}
-        },
-        "required": [
-          "name",
-          "computeName",
-          "computeType",
-          "models",
-          "inferenceConfig",
-          "deploymentConfig",
-          "state",
-          "desiredReplicas",
-          "readyReplicas",
-          "createdTime",
-          "updatedTime"
-        ]
-      },
-      "WorkspaceIdentity": {
-        "type": "object",
-        "required": ["subscriptionId", "resourceGroup", "workspaceName"],
-        "properties": {
-          "subscriptionId": {"type": "string"},
-          "resourceGroup": {"type": "string"},
-          "workspaceName": {"type": "string"},
-          "workspaceId": {"type": "string"},
-          "location": {"type": "string"},
-          "cloudName": {"type": "string"},
-          "storageAccount": {"type": "string"},
-          "storageSuffix": {"type": "string"}
+          "components": {
+            "securitySchemes": {
+              "adminToken": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "The admin token ($BERTH_HOME/admin-token) or an unexpired SDK token; the route feed and load reports also take a cluster's feed token"
+              }
+            },
+            "responses": {
+              "BadRequest": {
+                "description": "The request is malformed or a value is out of range; the message names the field and the fix (BadRequest, InvalidConfiguration, InvalidName)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "Unauthorized": {
+                "description": "No or a wrong 'Authorization: Bearer' token",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "Forbidden": {
+                "description": "The token is valid but may not do this",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "NotFound": {
+                "description": "No such resource",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "Conflict": {
+                "description": "The name is taken, the resource is in use, or another operation on it runs",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "PayloadTooLarge": {
+                "description": "The body is over the size limit (1 MiB for JSON)",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "InsufficientCapacity": {
+                "description": "The compute target lacks the capacity asked for",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "NotImplemented": {
+                "description": "Not available in this release",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              },
+              "Unavailable": {
+                "description": "Not ready yet or a backend cannot be reached; retry",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+              }
+            },
+            "schemas": {
+              "AccessToken": {
+                "type": "object",
+                "required": ["accessToken", "tokenType", "expiryOn", "refreshAfter"],
+                "properties": {
+                  "accessToken": {"type": "string"},
+                  "tokenType": {"type": "string", "enum": ["Bearer"]},
+                  "expiryOn": {"type": "integer", "description": "epoch seconds"},
+                  "refreshAfter": {"type": "integer", "description": "epoch seconds"}
+                }
+              },
+              "ArtifactFile": {
+                "type": "object",
+                "required": ["path", "digest", "sizeBytes"],
+                "properties": {
+                  "path": {
+                    "type": "string",
+                    "minLength": 1,
+                    "description": "Relative path of the file inside the model; no '..' or absolute paths"
+                  },
+                  "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+                  "sizeBytes": {"type": "integer", "format": "int64", "minimum": 0}
+                }
+              },
+              "ArtifactUploadResult": {
+                "type": "object",
+                "required": ["digest", "sizeBytes"],
+                "properties": {"digest": {"type": "string"}, "sizeBytes": {"type": "integer", "format": "int64"}}
+              },
+              "AttachKubernetes": {
+                "type": "object",
+                "required": ["name", "kubeconfig"],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
+                    "description": "3–24 characters: a letter, then letters, digits and '-'"
+                  },
+                  "kubeconfig": {"type": "string", "description": "The text of the kubeconfig file"},
+                  "context": {"type": "string", "nullable": true},
+                  "namespace": {"type": "string", "pattern": "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", "nullable": true},
+                  "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"], "nullable": true},
+                  "loadBalancerType": {"type": "string", "enum": ["PublicIp", "InternalLoadBalancer"], "nullable": true},
+                  "description": {"type": "string", "nullable": true},
+                  "sslConfiguration": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/SSLConfiguration"}]}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "CachedEnvironment": {
+                "type": "object",
+                "required": ["hash", "location", "path", "sizeBytes", "lastUsed", "services"],
+                "properties": {
+                  "hash": {"type": "string"},
+                  "location": {"type": "string", "enum": ["workspace", "machine"]},
+                  "path": {"type": "string"},
+                  "sizeBytes": {"type": "integer", "format": "int64"},
+                  "lastUsed": {"type": "string", "format": "date-time"},
+                  "services": {"type": "array", "items": {"type": "string"}}
+                }
+              },
+              "ComputeTarget": {
+                "type": "object",
+                "properties": {
+                  "name": {"type": "string"},
+                  "computeType": {"type": "string", "enum": ["Local", "Kubernetes"]},
+                  "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"]},
+                  "provisioningState": {"type": "string", "enum": ["Creating", "Succeeded", "Failed", "Deleting", "Updating"]},
+                  "provisioningErrors": {"type": "array", "items": {"type": "string"}},
+                  "capacity": {
+                    "type": "object",
+                    "properties": {
+                      "agentCount": {"type": "integer"},
+                      "agentVmSize": {"type": "string"},
+                      "cores": {"type": "number"},
+                      "memoryInGB": {"type": "number"},
+                      "gpus": {"type": "integer"}
+                    }
+                  },
+                  "machineCores": {"type": "integer"},
+                  "machineMemoryInGB": {"type": "number"},
+                  "createdOn": {"type": "string", "format": "date-time"},
+                  "modifiedOn": {"type": "string", "format": "date-time"},
+                  "description": {"type": "string"},
+                  "kubernetes": {
+                    "type": "object",
+                    "properties": {
+                      "server": {"type": "string"},
+                      "context": {"type": "string"},
+                      "namespace": {"type": "string"},
+                      "loadBalancerType": {"type": "string", "enum": ["PublicIp", "InternalLoadBalancer"]},
+                      "serverVersion": {"type": "string"}
+                    }
+                  },
+                  "sslConfiguration": {
+                    "type": "object",
+                    "properties": {
+                      "status": {"type": "string", "enum": ["Enabled", "Auto"]},
+                      "cname": {"type": "string"},
+                      "leafDomainLabel": {"type": "string"},
+                      "subjectNames": {"type": "array", "items": {"type": "string"}},
+                      "notValidAfter": {"type": "string", "format": "date-time"}
+                    }
+                  }
+                },
+                "required": [
+                  "name",
+                  "computeType",
+                  "clusterPurpose",
+                  "provisioningState",
+                  "provisioningErrors",
+                  "capacity",
+                  "createdOn",
+                  "modifiedOn"
+                ]
+              },
+              "CreateCompute": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
+                    "description": "3–24 characters: a letter, then letters, digits and '-'"
+                  },
+                  "computeType": {
+                    "type": "string",
+                    "enum": ["Local"],
+                    "description": "Kubernetes clusters are attached (POST /api/v1/computes/attach), not created",
+                    "nullable": true
+                  },
+                  "clusterPurpose": {"type": "string", "enum": ["FastProd", "DevTest"], "nullable": true},
+                  "agentCount": {"type": "integer", "minimum": 1, "maximum": 100, "nullable": true},
+                  "vmSize": {
+                    "type": "string",
+                    "enum": [
+                      "Standard_B2s",
+                      "Standard_B4ms",
+                      "Standard_D1_v2",
+                      "Standard_D2_v2",
+                      "Standard_D3_v2",
+                      "Standard_D4_v2",
+                      "Standard_D5_v2",
+                      "Standard_DS2_v2",
+                      "Standard_DS3_v2",
+                      "Standard_DS4_v2",
+                      "Standard_D2s_v3",
+                      "Standard_D4s_v3",
+                      "Standard_D8s_v3",
+                      "Standard_D16s_v3",
+                      "Standard_F4s_v2",
+                      "Standard_F8s_v2",
+                      "Standard_NC6",
+                      "Standard_NC6s_v3"
+                    ],
+                    "description": "The VM size of each agent (default Standard_D3_v2); or give cores and memoryInGB",
+                    "nullable": true
+                  },
+                  "cores": {"type": "number", "minimum": 0, "nullable": true},
+                  "memoryInGB": {"type": "number", "minimum": 0, "nullable": true},
+                  "description": {"type": "string", "nullable": true},
+                  "sslConfiguration": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/SSLConfiguration"}]}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "CreateEndpoint": {
+                "type": "object",
+                "required": ["name", "computeName", "version"],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
+                    "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"
+                  },
+                  "computeName": {
+                    "type": "string",
+                    "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
+                    "description": "3–24 characters: a letter, then letters, digits and '-'"
+                  },
+                  "description": {"type": "string", "nullable": true},
+                  "version": {"$ref": "#/components/schemas/FirstEndpointVersionRequest"}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "DeployRequest": {
+                "type": "object",
+                "required": ["name", "computeName", "models", "inferenceConfig", "baseDirectory"],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
+                    "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit"
+                  },
+                  "computeName": {
+                    "type": "string",
+                    "description": "The compute target (--ct); empty: the deployment config's computeTargetName"
+                  },
+                  "models": {
+                    "type": "array",
+                    "items": {
+                      "type": "string",
+                      "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
+                      "description": "name:version"
+                    },
+                    "minItems": 1,
+                    "maxItems": 1000
+                  },
+                  "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
+                  "deploymentConfig": {
+                    "type": "string",
+                    "description": "The text of deploymentconfig.json; its keys.primaryKey/secondaryKey (16+ characters, no whitespace) become the service's keys, and its tags, properties and description are used when the fields below are absent",
+                    "nullable": true
+                  },
+                  "baseDirectory": {"type": "string", "description": "The folder the inference config's paths are relative to"},
+                  "overwrite": {
+                    "type": "boolean",
+                    "default": false,
+                    "description": "Replace a service of the same name",
+                    "nullable": true
+                  },
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "Endpoint": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}, "versions": {"type": "array", "items": {"type": "object"}}}
+              },
+              "EndpointUpdate": {
+                "type": "object",
+                "properties": {
+                  "authEnabled": {"type": "boolean", "nullable": true},
+                  "tokenAuthEnabled": {"type": "boolean", "nullable": true},
+                  "description": {"type": "string", "nullable": true}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "EndpointVersionMetrics": {
+                "type": "object",
+                "required": ["version", "windowSeconds", "requests", "errors"],
+                "properties": {
+                  "version": {"type": "string"},
+                  "windowSeconds": {"type": "integer"},
+                  "requests": {"type": "integer"},
+                  "errors": {"type": "integer"},
+                  "p50Ms": {"type": "number"},
+                  "p95Ms": {"type": "number"},
+                  "p99Ms": {"type": "number"}
+                }
+              },
+              "EndpointVersionRequest": {
+                "type": "object",
+                "required": ["models", "inferenceConfig", "baseDirectory"],
+                "properties": {
+                  "versionName": {
+                    "type": "string",
+                    "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
+                    "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit",
+                    "nullable": true
+                  },
+                  "models": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": {
+                      "type": "string",
+                      "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
+                      "description": "name:version"
+                    }
+                  },
+                  "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
+                  "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json", "nullable": true},
+                  "baseDirectory": {"type": "string"},
+                  "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100, "nullable": true},
+                  "isDefault": {"type": "boolean", "nullable": true},
+                  "isControlVersionType": {"type": "boolean", "nullable": true},
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "EndpointVersionUpdate": {
+                "type": "object",
+                "properties": {
+                  "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100, "nullable": true},
+                  "isDefault": {"type": "boolean", "nullable": true},
+                  "isControlVersionType": {"type": "boolean", "nullable": true},
+                  "description": {"type": "string", "nullable": true},
+                  "addTags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "removeTags": {"type": "array", "items": {"type": "string"}, "nullable": true},
+                  "addProperties": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {
+                  "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                      "code": {"$ref": "#/components/schemas/ErrorCode"},
+                      "message": {
+                        "type": "string",
+                        "description": "What happened, to what, and what to do next; names the field or flag"
+                      },
+                      "requestId": {"type": "string", "description": "The x-ms-request-id of the request"}
+                    }
+                  }
+                }
+              },
+              "ErrorCode": {
+                "type": "string",
+                "enum": [
+                  "BadRequest",
+                  "InvalidConfiguration",
+                  "InvalidName",
+                  "Unauthorized",
+                  "Forbidden",
+                  "NotFound",
+                  "ResourceNotFound",
+                  "MethodNotAllowed",
+                  "AlreadyExists",
+                  "Conflict",
+                  "PayloadTooLarge",
+                  "InsufficientCapacity",
+                  "InternalError",
+                  "NotImplemented",
+                  "Unavailable",
+                  "EnvironmentBuildFailed"
+                ],
+                "description": "The closed set of error codes, each with one HTTP status: BadRequest, InvalidConfiguration, InvalidName 400; Unauthorized 401; Forbidden 403; NotFound, ResourceNotFound 404; MethodNotAllowed 405; AlreadyExists, Conflict 409; PayloadTooLarge 413; InsufficientCapacity 422; InternalError 500; NotImplemented 501; Unavailable 503. EnvironmentBuildFailed appears in an operation's error only."
+              },
+              "ErrorDetail": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "requestId": {"type": "string"}}
+              },
+              "FirstEndpointVersionRequest": {
+                "type": "object",
+                "required": ["models", "inferenceConfig", "baseDirectory"],
+                "properties": {
+                  "versionName": {
+                    "type": "string",
+                    "pattern": "^[a-z][-a-z0-9]{1,30}[a-z0-9]$",
+                    "description": "3–32 characters: lowercase letters, digits and '-', starting with a letter, ending with a letter or digit",
+                    "nullable": true
+                  },
+                  "models": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": {
+                      "type": "string",
+                      "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
+                      "description": "name:version"
+                    }
+                  },
+                  "inferenceConfig": {"type": "string", "description": "The text of inferenceconfig.json"},
+                  "deploymentConfig": {"type": "string", "description": "The text of deploymentconfig.json", "nullable": true},
+                  "baseDirectory": {"type": "string"},
+                  "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100, "nullable": true},
+                  "isDefault": {"type": "boolean", "enum": [true], "description": "The first version is the default", "nullable": true},
+                  "isControlVersionType": {"type": "boolean", "nullable": true},
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true}
+                },
+                "description": "The endpoint's first version: the default one"
+              },
+              "Model": {
+                "type": "object",
+                "required": ["id", "name", "version", "kvTags", "properties", "createdTime", "isFolder", "files", "sizeBytes"],
+                "properties": {
+                  "id": {"type": "string"},
+                  "name": {"type": "string"},
+                  "version": {"type": "integer"},
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "createdTime": {"type": "string", "format": "date-time"},
+                  "isFolder": {"type": "boolean"},
+                  "files": {"type": "array", "items": {"$ref": "#/components/schemas/ArtifactFile"}},
+                  "sizeBytes": {"type": "integer", "format": "int64"}
+                }
+              },
+              "Operation": {
+                "type": "object",
+                "properties": {
+                  "id": {"type": "string"},
+                  "operationType": {"type": "string"},
+                  "state": {"type": "string", "enum": ["NotStarted", "Running", "Succeeded", "Failed", "Cancelled", "TimedOut"]},
+                  "resourceLocation": {"type": "string"},
+                  "createdTime": {"type": "string", "format": "date-time"},
+                  "endTime": {"type": "string", "format": "date-time"},
+                  "error": {"$ref": "#/components/schemas/ErrorDetail"},
+                  "log": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "properties": {"time": {"type": "string", "format": "date-time"}, "message": {"type": "string"}}
+                    }
+                  }
+                },
+                "required": ["id", "operationType", "state", "resourceLocation", "createdTime", "log"]
+              },
+              "PruneEnvironments": {
+                "type": "object",
+                "properties": {
+                  "olderThanDays": {"type": "integer", "minimum": 0, "maximum": 36500, "default": 30, "nullable": true},
+                  "dryRun": {"type": "boolean", "default": false, "nullable": true}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "PruneEnvironmentsResult": {
+                "type": "object",
+                "required": ["removed", "freedBytes", "dryRun"],
+                "properties": {
+                  "removed": {"type": "array", "items": {"$ref": "#/components/schemas/CachedEnvironment"}},
+                  "freedBytes": {"type": "integer", "format": "int64"},
+                  "dryRun": {"type": "boolean"}
+                }
+              },
+              "RegenerateKey": {
+                "type": "object",
+                "required": ["keyType"],
+                "properties": {
+                  "keyType": {"type": "string", "enum": ["Primary", "Secondary"]},
+                  "keyValue": {
+                    "type": "string",
+                    "pattern": "^\\S{16,256}$",
+                    "description": "The new key (16–256 characters, no whitespace); absent: a random one",
+                    "nullable": true
+                  }
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "RegisterModel": {
+                "type": "object",
+                "required": ["name", "files"],
+                "properties": {
+                  "name": {"type": "string", "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}$"},
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": true},
+                  "isFolder": {"type": "boolean", "nullable": true},
+                  "files": {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ArtifactFile"}}
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "RouterLoadReport": {
+                "type": "object",
+                "required": ["router", "compute", "services"],
+                "properties": {
+                  "router": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 253,
+                    "pattern": "^[a-z0-9]([-.a-z0-9]*[a-z0-9])?$",
+                    "description": "The router's id within its compute target (its Pod name)"
+                  },
+                  "compute": {
+                    "type": "string",
+                    "pattern": "^[a-zA-Z][a-zA-Z0-9-]{2,23}$",
+                    "description": "The compute target the router serves; every service named runs there"
+                  },
+                  "services": {
+                    "type": "object",
+                    "maxProperties": 10000,
+                    "additionalProperties": {
+                      "type": "object",
+                      "required": ["inFlight", "queued"],
+                      "properties": {
+                        "inFlight": {"type": "integer", "minimum": 0, "maximum": 1000000},
+                        "queued": {"type": "integer", "minimum": 0, "maximum": 1000000}
+                      }
+                    }
+                  }
+                }
+              },
+              "SDKCredentials": {
+                "type": "object",
+                "required": ["accessToken", "expiresOn", "subscriptionId", "resourceGroup", "workspaceName", "cloudName"],
+                "properties": {
+                  "accessToken": {"type": "string"},
+                  "expiresOn": {"type": "string", "format": "date-time"},
+                  "subscriptionId": {"type": "string"},
+                  "resourceGroup": {"type": "string"},
+                  "workspaceName": {"type": "string"},
+                  "cloudName": {"type": "string"}
+                }
+              },
+              "SDKTokenRequest": {
+                "type": "object",
+                "properties": {
+                  "hours": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 168,
+                    "default": 8,
+                    "description": "How long the token lasts",
+                    "nullable": true
+                  }
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "SSLConfiguration": {
+                "description": "Azure's SslConfiguration: one of enable with a certificate, Auto (a certificate from the workspace CA for leafDomainLabel), renew, or Disabled",
+                "oneOf": [
+                  {
+                    "type": "object",
+                    "title": "Enable",
+                    "required": ["status", "cname", "cert", "key"],
+                    "properties": {
+                      "status": {"type": "string", "enum": ["Enabled"]},
+                      "cname": {"type": "string", "minLength": 1},
+                      "cert": {"type": "string", "minLength": 1, "description": "PEM certificate chain"},
+                      "key": {"type": "string", "minLength": 1, "description": "PEM private key"},
+                      "overwriteExistingDomain": {"type": "boolean", "nullable": true}
+                    }
+                  },
+                  {
+                    "type": "object",
+                    "title": "Auto",
+                    "required": ["status", "leafDomainLabel"],
+                    "properties": {
+                      "status": {"type": "string", "enum": ["Auto"]},
+                      "leafDomainLabel": {
+                        "type": "string",
+                        "pattern": "^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?$",
+                        "description": "A host name: letters, digits, '-' and '.'"
+                      },
+                      "overwriteExistingDomain": {"type": "boolean", "nullable": true}
+                    }
+                  },
+                  {
+                    "type": "object",
+                    "title": "Renew",
+                    "required": ["renew"],
+                    "properties": {"renew": {"type": "boolean", "enum": [true]}},
+                    "not": {"required": ["status"]},
+                    "description": "Renew the certificate the workspace CA issued (status absent)"
+                  },
+                  {
+                    "type": "object",
+                    "title": "Disable",
+                    "required": ["status"],
+                    "properties": {"status": {"type": "string", "enum": ["Disabled"]}}
+                  }
+                ]
+              },
+              "ServiceKeys": {
+                "type": "object",
+                "required": ["primaryKey", "secondaryKey"],
+                "properties": {"primaryKey": {"type": "string"}, "secondaryKey": {"type": "string"}}
+              },
+              "SigningKeyRotation": {
+                "type": "object",
+                "required": ["kid", "previousKid", "previousValidUntil"],
+                "properties": {"kid": {"type": "string"}, "previousKid": {"type": "string"}, "previousValidUntil": {}}
+              },
+              "UpdateCompute": {
+                "type": "object",
+                "properties": {"sslConfiguration": {"$ref": "#/components/schemas/SSLConfiguration"}},
+                "required": ["sslConfiguration"]
+              },
+              "UpdateService": {
+                "type": "object",
+                "properties": {
+                  "models": {
+                    "type": "array",
+                    "minItems": 1,
+                    "maxItems": 1000,
+                    "items": {
+                      "type": "string",
+                      "pattern": "^[a-zA-Z0-9][a-zA-Z0-9._-]{0,254}:[1-9][0-9]{0,8}$",
+                      "description": "name:version"
+                    },
+                    "nullable": true
+                  },
+                  "inferenceConfig": {"type": "string", "nullable": true},
+                  "baseDirectory": {"type": "string", "nullable": true},
+                  "deploymentConfig": {
+                    "type": "string",
+                    "description": "A partial deploymentconfig.json; fields given replace the current ones (its tags, properties and description are used when the fields below are absent; keys and computeTargetName are not changed by an update)",
+                    "nullable": true
+                  },
+                  "description": {"type": "string", "nullable": true},
+                  "kvTags": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Replaces all tags",
+                    "nullable": true
+                  },
+                  "properties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": "Added to the current properties; none is removed",
+                    "nullable": true
+                  }
+                },
+                "description": "Optional fields may be absent or null; both mean the default"
+              },
+              "Webservice": {
+                "type": "object",
+                "properties": {
+                  "name": {"type": "string"},
+                  "computeName": {"type": "string"},
+                  "computeType": {"type": "string"},
+                  "models": {"type": "array", "items": {"type": "string"}},
+                  "state": {
+                    "type": "string",
+                    "enum": ["Transitioning", "Healthy", "Unhealthy", "Failed", "Unschedulable", "Deleting"]
+                  },
+                  "error": {"$ref": "#/components/schemas/ErrorDetail"},
+                  "desiredReplicas": {"type": "integer"},
+                  "readyReplicas": {"type": "integer"},
+                  "scoringUri": {"type": "string"},
+                  "swaggerUri": {"type": "string"},
+                  "inferenceConfig": {"type": "object"},
+                  "deploymentConfig": {"type": "object"},
+                  "createdTime": {"type": "string", "format": "date-time"},
+                  "updatedTime": {"type": "string", "format": "date-time"},
+                  "description": {"type": "string"},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "autoscaler": {
+                    "type": "object",
+                    "description": "In GET /services/{name} only: the autoscaler's rules, live utilization (percent), last decision, capacity limit and last events",
+                    "properties": {
+                      "enabled": {"type": "boolean"},
+                      "minReplicas": {"type": "integer"},
+                      "maxReplicas": {"type": "integer"},
+                      "targetUtilization": {"type": "integer"},
+                      "currentReplicas": {"type": "integer"},
+                      "desiredReplicas": {"type": "integer"},
+                      "utilization": {"type": "number"},
+                      "averageInFlight": {"type": "number"},
+                      "limitedBy": {"type": "string"},
+                      "lastDecision": {"type": "string"},
+                      "events": {
+                        "type": "array",
+                        "items": {
+                          "type": "object",
+                          "properties": {
+                            "time": {"type": "string", "format": "date-time"},
+                            "kind": {"type": "string", "enum": ["ScaleUp", "ScaleDown", "CapacityLimited"]},
+                            "fromReplicas": {"type": "integer"},
+                            "toReplicas": {"type": "integer"},
+                            "reason": {"type": "string"}
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "revision": {"type": "string"},
+                  "sourceDigest": {"type": "string"},
+                  "environmentHash": {"type": "string"},
+                  "pythonPath": {"type": "string"}
+                },
+                "required": [
+                  "name",
+                  "computeName",
+                  "computeType",
+                  "models",
+                  "inferenceConfig",
+                  "deploymentConfig",
+                  "state",
+                  "desiredReplicas",
+                  "readyReplicas",
+                  "createdTime",
+                  "updatedTime"
+                ]
+              },
+              "WorkspaceIdentity": {
+                "type": "object",
+                "required": ["subscriptionId", "resourceGroup", "workspaceName"],
+                "properties": {
+                  "subscriptionId": {"type": "string"},
+                  "resourceGroup": {"type": "string"},
+                  "workspaceName": {"type": "string"},
+                  "workspaceId": {"type": "string"},
+                  "location": {"type": "string"},
+                  "cloudName": {"type": "string"},
+                  "storageAccount": {"type": "string"},
+                  "storageSuffix": {"type": "string"}
+                }
+              }
+            }
+          }
         }
-      }
-    }
-  }
-}
-"""#
+        """#
 }

@@ -11,7 +11,7 @@ enum OpenAPIDocument {
     /// The HTTP methods a path of the document declares, by Hummingbird path (`{name}` → `:name`).
     ///
     /// A request for a declared path with a method not among these gets 405 with an `Allow` header
-    /// (`MethodNotAllowedRoutes`).
+    /// (`MethodNotAllowed`).
     static let declaredMethods: [String: Set<HTTPRequest.Method>] = {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
             let paths = object["paths"] as? [String: Any]
@@ -26,6 +26,36 @@ enum OpenAPIDocument {
         }
         return declared
     }()
+
+    /// The methods declared for the document path a request path falls under, or nil when it falls
+    /// under none. Where several match, the one with literal segments first wins, as in Hummingbird's
+    /// router: `/api/v1/computes/attach` is not `/api/v1/computes/{name}`.
+    static func declaredMethods(forRequestPath path: String) -> Set<HTTPRequest.Method>? {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        var best: (literals: [Bool], methods: Set<HTTPRequest.Method>)?
+        for (template, methods) in declaredMethods {
+            let parts = template.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == segments.count else { continue }
+            var literals: [Bool] = []
+            var matches = true
+            for (part, segment) in zip(parts, segments) {
+                if part.hasPrefix(":") {
+                    if segment.isEmpty { matches = false }
+                    literals.append(false)
+                } else {
+                    if part != segment { matches = false }
+                    literals.append(true)
+                }
+                if !matches { break }
+            }
+            guard matches else { continue }
+            if let current = best, !literals.lexicographicallyPrecedes(current.literals, by: { $0 && !$1 }) {
+                continue
+            }
+            best = (literals, methods)
+        }
+        return best?.methods
+    }
 
     /// The keys of a path item that name operations (OpenAPI 3.0).
     private static let httpMethods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]

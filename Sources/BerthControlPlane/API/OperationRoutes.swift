@@ -7,11 +7,13 @@ struct OperationRoutes<Context: RequestContext> {
 
     func add(to router: Router<Context>) {
         router.get("/api/v1/operations/:id") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             var operation = try await operations.operation(id: id)
             if let offsetText = request.uri.queryParameters.get("offset") {
-                guard let offset = Int(offsetText), offset >= 0 else {
-                    throw BerthError.badRequest("offset must be a non-negative integer, not '\(offsetText)'.")
+                guard let offset = Int(offsetText), (0...Int(Int32.max)).contains(offset) else {
+                    throw BerthError.badRequest(
+                        "offset must be a whole number from 0 to \(Int32.max) (log lines to skip), not '\(offsetText)'."
+                    )
                 }
                 operation.log = Array(operation.log.dropFirst(offset))
             }

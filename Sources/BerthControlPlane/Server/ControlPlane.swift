@@ -204,7 +204,6 @@ public struct ControlPlane: Service {
             cache: EnvironmentCache(configuration: .standard(layout: configuration.workspace))
         ).add(to: router)
         EndpointRoutes(manager: endpointManager, metrics: configuration.endpointMetrics).add(to: router)
-        MethodNotAllowedRoutes().add(to: router)
         return router
     }
 
