@@ -67,7 +67,9 @@ seed_arguments=()
 
 echo "==> schemathesis against $url/openapi.json"
 status=0
-"$venv/bin/schemathesis" --config-file scripts/api/schemathesis.toml run "$url/openapi.json" \
+# Run from the temporary folder: schemathesis keeps a .schemathesis/ cache in its working directory.
+repo="$PWD"
+(cd "$work" && "$repo/$venv/bin/schemathesis" --config-file "$repo/scripts/api/schemathesis.toml" run "$url/openapi.json" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "${BERTH_SCHEMATHESIS_MAX_EXAMPLES:-50}" \
@@ -77,7 +79,7 @@ status=0
     --header "Authorization: Bearer $token" \
     --output-sanitize true \
     --report junit --report-dir "$work/report" \
-    "$@" || status=$?
+    "$@") || status=$?
 
 # Every fuzzed request must leave the server up.
 if ! kill -0 "$server_pid" 2>/dev/null; then
