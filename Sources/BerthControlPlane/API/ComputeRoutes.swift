@@ -70,9 +70,10 @@ struct ComputeRoutes<Context: RequestContext> {
         case "Disabled"?: return
         case "Enabled"?:
             guard given(ssl.cname), given(ssl.cert), given(ssl.key) else {
+                // Azure's message, as `SSLConfigurationRequest.change()` words it.
                 throw BerthError.badRequest(
-                    "sslConfiguration with status 'Enabled' needs cname, cert and key (--ssl-cname, "
-                        + "--ssl-cert-pem-file, --ssl-key-pem-file).")
+                    "Invalid configuration, not all ssl information provided. To enable SSL validation please "
+                        + "provide the cname, cert pem file, and key pem file.")
             }
         case "Auto"?:
             guard given(ssl.leafDomainLabel) else {

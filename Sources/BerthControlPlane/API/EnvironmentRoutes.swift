@@ -11,8 +11,8 @@ struct EnvironmentRoutes<Context: RequestContext> {
 
     /// The default age after which an unused machine-wide environment goes.
     static var defaultOlderThanDays: Int { 30 }
-    /// The largest `olderThanDays` (a century), as the document bounds it.
-    static var maxOlderThanDays: Int { 36500 }
+    /// The largest `olderThanDays`, as the document bounds it (a 32-bit integer).
+    static var maxOlderThanDays: Int { Int(Int32.max) }
 
     func add(to router: Router<Context>) {
         router.get("/api/v1/environments") { _, _ in

@@ -1500,7 +1500,7 @@ extension OpenAPIDocument {
               "PruneEnvironments": {
                 "type": "object",
                 "properties": {
-                  "olderThanDays": {"type": "integer", "minimum": 0, "maximum": 36500, "default": 30, "nullable": true},
+                  "olderThanDays": {"type": "integer", "minimum": 0, "maximum": 2147483647, "default": 30, "nullable": true},
                   "dryRun": {"type": "boolean", "default": false, "nullable": true}
                 },
                 "description": "Optional fields may be absent or null; both mean the default"
