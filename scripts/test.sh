@@ -13,6 +13,8 @@ swift build --build-tests
 # groups start many server, replica and worker processes, and on a two-core machine running them
 # beside the timing-sensitive unit and loopback suites starves those suites' timers.
 export BERTH_TEST_PYTHON="$PWD/.venv/bin/python"
+echo "==> API contract: schemathesis over /openapi.json against a real berth server"
+BERTH_BIN="$(swift build --show-bin-path)/berth" scripts/api/schemathesis.sh
 echo "==> Swift tests: unit and loopback"
 swift test --skip-build --skip BerthEndToEndTests --skip BerthKubernetesTests
 echo "==> Swift tests: Kubernetes backend against the API double"

@@ -12,6 +12,7 @@ struct ComputeRoutes<Context: RequestContext> {
     func add(to router: Router<Context>) {
         router.post("/api/v1/computes") { request, _ in
             let body = try await JSONBody.decode(CreateComputeRequest.self, from: request)
+            try Self.checkShape(of: body.sslConfiguration)
             if body.computeType?.lowercased() == "kubernetes" {
                 throw BerthError.badRequest(
                     "Kubernetes clusters are attached, not created: 'berth computetarget attach kubernetes -n NAME --kubeconfig PATH' (POST /api/v1/computes/attach)."
@@ -27,6 +28,7 @@ struct ComputeRoutes<Context: RequestContext> {
         }
         router.post("/api/v1/computes/attach") { request, _ in
             let body = try await JSONBody.decode(AttachKubernetesRequest.self, from: request)
+            try Self.checkShape(of: body.sslConfiguration)
             let operation = try await operations.run(
                 type: "AttachCompute", resource: "/api/v1/computes/\(body.name)"
             ) { log in
@@ -38,15 +40,16 @@ struct ComputeRoutes<Context: RequestContext> {
             try JSONBody.response(ListResponse(value: try await computes.list()))
         }
         router.get("/api/v1/computes/:name") { _, context in
-            try JSONBody.response(try await computes.compute(named: try context.parameters.require("name")))
+            try JSONBody.response(try await computes.compute(named: try context.parameters.decoded("name")))
         }
         router.patch("/api/v1/computes/:name") { request, context in
             let body = try await JSONBody.decode(UpdateComputeRequest.self, from: request)
+            try Self.checkShape(of: body.sslConfiguration)
             return try JSONBody.response(
-                try await computes.update(named: try context.parameters.require("name"), body))
+                try await computes.update(named: try context.parameters.decoded("name"), body))
         }
         router.delete("/api/v1/computes/:name") { request, context in
-            let name = try context.parameters.require("name")
+            let name = try context.parameters.decoded("name")
             let action = request.uri.queryParameters.get("underlyingResourceAction") ?? "delete"
             guard action == "delete" || action == "detach" else {
                 throw BerthError.badRequest("underlyingResourceAction must be 'delete' or 'detach', not '\(action)'.")
@@ -54,6 +57,37 @@ struct ComputeRoutes<Context: RequestContext> {
             try await computes.remove(
                 named: name, force: request.uri.queryParameters.get("force").map { $0 == "true" } ?? false)
             return try JSONBody.response(["name": name, "provisioningState": "Deleted"])
+        }
+    }
+
+    /// Holds `sslConfiguration` to one of the four shapes `openapi/berth.json` gives it (enable
+    /// with cname, cert and key; `Auto` with leafDomainLabel; renew; `Disabled`) before
+    /// `SSLConfigurationRequest.change()`, which is lenient for the Azure dialect, reads it.
+    static func checkShape(of ssl: SSLConfigurationRequest?) throws {
+        guard let ssl else { return }
+        func given(_ text: String?) -> Bool { !(text ?? "").isEmpty }
+        switch ssl.status {
+        case "Disabled"?: return
+        case "Enabled"?:
+            guard given(ssl.cname), given(ssl.cert), given(ssl.key) else {
+                // Azure's message, as `SSLConfigurationRequest.change()` words it.
+                throw BerthError.badRequest(
+                    "Invalid configuration, not all ssl information provided. To enable SSL validation please "
+                        + "provide the cname, cert pem file, and key pem file.")
+            }
+        case "Auto"?:
+            guard given(ssl.leafDomainLabel) else {
+                throw BerthError.badRequest(
+                    "sslConfiguration with status 'Auto' needs leafDomainLabel (--ssl-leaf-domain-label).")
+            }
+        case nil:
+            guard ssl.renew == true else {
+                throw BerthError.badRequest(
+                    "sslConfiguration needs a status ('Enabled', 'Auto' or 'Disabled'), or renew: true (--ssl-renew).")
+            }
+        case let status?:
+            throw BerthError.badRequest(
+                "sslConfiguration.status must be 'Enabled', 'Auto' or 'Disabled', not '\(status)'.")
         }
     }
 }

@@ -11,6 +11,8 @@ struct EnvironmentRoutes<Context: RequestContext> {
 
     /// The default age after which an unused machine-wide environment goes.
     static var defaultOlderThanDays: Int { 30 }
+    /// The largest `olderThanDays`, as the document bounds it (a 32-bit integer).
+    static var maxOlderThanDays: Int { Int(Int32.max) }
 
     func add(to router: Router<Context>) {
         router.get("/api/v1/environments") { _, _ in
@@ -24,8 +26,9 @@ struct EnvironmentRoutes<Context: RequestContext> {
                 ? PruneEnvironmentsRequest()
                 : try await JSONBody.decode(PruneEnvironmentsRequest.self, from: request, what: "prune request")
             let days = body.olderThanDays ?? Self.defaultOlderThanDays
-            guard days >= 0 else {
-                throw BerthError.badRequest("'olderThanDays' must be 0 or more (days without use), got \(days).")
+            guard (0...Self.maxOlderThanDays).contains(days) else {
+                throw BerthError.badRequest(
+                    "'olderThanDays' must be from 0 to \(Self.maxOlderThanDays) (days without use), got \(days).")
             }
             let services = try await store.services()
             let listed = try await offloaded { cache.list(services: services) }

@@ -21,8 +21,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as BerthError {
             throw APIError(error: error, requestID: requestID)
         } catch let error as APIError {
-            throw APIError(error: error.error, requestID: requestID)
+            throw APIError(error: error.error, requestID: requestID, headers: error.headers)
         } catch let error as HTTPError {
+            // The router's 404 for a declared path is a method the document does not list there.
+            if error.status == .notFound, let refusal = MethodNotAllowed(method: request.method, path: request.uri.path)
+            {
+                throw APIError(error: refusal.error, requestID: requestID, headers: [.allow: refusal.allow])
+            }
             let code: BerthError.Code =
                 switch error.status.code {
                 case 404: .notFound

@@ -23,10 +23,10 @@ struct ModelRoutes<Context: RequestContext> {
             return try JSONBody.response(ListResponse(value: models))
         }
         router.get("/api/v1/models/:id") { _, context in
-            try JSONBody.response(try await registry.model(id: try context.parameters.require("id")))
+            try JSONBody.response(try await registry.model(id: try context.parameters.decoded("id")))
         }
         router.delete("/api/v1/models/:id") { _, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             try await registry.delete(id: id)
             return try JSONBody.response(["deleted": id])
         }
@@ -50,7 +50,7 @@ struct ModelRoutes<Context: RequestContext> {
     }
 
     private func download(_ context: Context) async throws -> Response {
-        let digest = try context.parameters.require("digest")
+        let digest = try context.parameters.decoded("digest")
         guard let location = artifacts.location(of: digest) else {
             throw BerthError.notFound("No artifact with digest '\(digest)' is stored in this workspace.")
         }

@@ -9,21 +9,24 @@ struct OperationRoutes<Context: RequestContext> {
 
     func add(to router: Router<Context>) {
         router.get("/api/v1/operations/:id") { request, context in
-            let id = try context.parameters.require("id")
+            let id = try context.parameters.decoded("id")
             var offset = 0
             if let offsetText = request.uri.queryParameters.get("offset") {
-                guard let value = Int(offsetText), value >= 0 else {
-                    throw BerthError.badRequest("offset must be a non-negative integer, not '\(offsetText)'.")
+                guard let value = Int(offsetText), (0...Int(Int32.max)).contains(value) else {
+                    throw BerthError.badRequest(
+                        "offset must be a whole number from 0 to \(Int32.max) (log lines to skip), not '\(offsetText)'."
+                    )
                 }
                 offset = value
             }
             var wait = Duration.zero
             if let waitText = request.uri.queryParameters.get("waitMs") {
-                guard let value = Int(waitText), value >= 0 else {
+                guard let value = Int(waitText), (0...30_000).contains(value) else {
                     throw BerthError.badRequest(
-                        "waitMs must be a non-negative integer of milliseconds (at most 30000), not '\(waitText)'.")
+                        "waitMs must be a whole number of milliseconds from 0 to 30000 (how long to wait for news), "
+                            + "not '\(waitText)'.")
                 }
-                wait = .milliseconds(min(value, 30_000))
+                wait = .milliseconds(value)
             }
             let operation = try await operations.operation(id: id, offset: offset, waitingUpTo: wait)
             return try JSONBody.response(operation)

@@ -50,26 +50,27 @@ struct ServiceRoutes<Context: RequestContext> {
         }
         router.patch("/api/v1/services/:name") { request, context in
             let body = try await JSONBody.decode(UpdateServiceRequest.self, from: request)
-            return try JSONBody.accepted(try await deployer.update(try context.parameters.require("name"), body))
+            return try JSONBody.accepted(try await deployer.update(try context.parameters.decoded("name"), body))
         }
         router.delete("/api/v1/services/:name") { _, context in
-            try JSONBody.accepted(try await deployer.delete(try context.parameters.require("name")))
+            try JSONBody.accepted(try await deployer.delete(try context.parameters.decoded("name")))
         }
         router.get("/api/v1/services/:name/keys") { _, context in
-            try JSONBody.response(try await credentials.keys(of: try context.parameters.require("name")))
+            try JSONBody.response(try await credentials.keys(of: try context.parameters.decoded("name")))
         }
         router.post("/api/v1/services/:name/regenerateKeys") { request, context in
             let body = try await JSONBody.decode(RegenerateKeyRequest.self, from: request)
             return try JSONBody.response(
-                try await credentials.regenerate(body, of: try context.parameters.require("name")))
+                try await credentials.regenerate(body, of: try context.parameters.decoded("name")))
         }
         router.get("/api/v1/services/:name/logs") { request, context in
             let service = try await service(context)
             let query = request.uri.queryParameters
             let lines =
                 try query.get("tail").map { text -> Int in
-                    guard let value = Int(text), value > 0 else {
-                        throw BerthError.badRequest("--num-lines must be a positive whole number, not '\(text)'.")
+                    guard let value = Int(text), (1...Int(Int32.max)).contains(value) else {
+                        throw BerthError.badRequest(
+                            "--num-lines (tail) must be a whole number from 1 to \(Int32.max), not '\(text)'.")
                     }
                     return value
                 } ?? 5000
@@ -101,6 +102,6 @@ struct ServiceRoutes<Context: RequestContext> {
     }
 
     private func service(_ context: Context) async throws -> Webservice {
-        try await credentials.service(named: try context.parameters.require("name"))
+        try await credentials.service(named: try context.parameters.decoded("name"))
     }
 }

@@ -11,7 +11,7 @@ struct TokenRoutes<Context: RequestContext> {
 
     func add(to router: Router<Context>) {
         router.post("/api/v1/services/:name/token") { _, context in
-            try JSONBody.response(try await credentials.token(of: try context.parameters.require("name")))
+            try JSONBody.response(try await credentials.token(of: try context.parameters.decoded("name")))
         }
         router.post("/api/v1/workspace/rotateSigningKey") { _, _ in
             let rotation = try await signingKeys.rotate()

@@ -160,6 +160,23 @@ public struct DeployRequest: Codable, Sendable, Hashable {
     }
 }
 
+extension DeployRequest {
+    /// Decodes with `overwrite` optional (absent: false), as `openapi/berth.json` documents it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        computeName = try container.decode(String.self, forKey: .computeName)
+        models = try container.decode([String].self, forKey: .models)
+        inferenceConfig = try container.decode(String.self, forKey: .inferenceConfig)
+        deploymentConfig = try container.decodeIfPresent(String.self, forKey: .deploymentConfig)
+        baseDirectory = try container.decode(String.self, forKey: .baseDirectory)
+        overwrite = try container.decodeIfPresent(Bool.self, forKey: .overwrite) ?? false
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        kvTags = try container.decodeIfPresent([String: String].self, forKey: .kvTags)
+        properties = try container.decodeIfPresent([String: String].self, forKey: .properties)
+    }
+}
+
 /// A service's two keys (`get-keys`); either authenticates.
 public struct ServiceKeys: Codable, Sendable, Hashable {
     public var primaryKey: String
