@@ -147,7 +147,6 @@ let package = Package(
                 "BerthBackends",
                 "BerthAutoscaling",
                 "BerthKubernetes",
-                "BerthRouter",
                 "BerthTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
