@@ -81,15 +81,27 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "BerthKubernetes",
+            name: "BerthKubernetesAPI",
             dependencies: [
                 "BerthCore",
-                "BerthBackends",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthKubernetes",
+            dependencies: [
+                "BerthCore",
+                "BerthBackends",
+                "BerthKubernetesAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +127,7 @@ let package = Package(
             name: "BerthRouterFeed",
             dependencies: [
                 "BerthCore",
-                "BerthKubernetes",
+                "BerthKubernetesAPI",
                 "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,6 +159,7 @@ let package = Package(
                 "BerthBackends",
                 "BerthAutoscaling",
                 "BerthKubernetes",
+                "BerthKubernetesAPI",
                 "BerthTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -202,6 +215,7 @@ let package = Package(
                 "BerthClient",
                 "BerthControlPlane",
                 "BerthKubernetes",
+                "BerthKubernetesAPI",
                 "BerthReplica",
                 "BerthRouter",
                 "BerthRouterFeed",
@@ -240,7 +254,8 @@ let package = Package(
         .testTarget(
             name: "BerthKubernetesTests",
             dependencies: [
-                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed",
+                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesAPI", "BerthKubernetesDouble",
+                "BerthRouterFeed",
                 "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -309,7 +324,8 @@ let package = Package(
         .testTarget(
             name: "BerthControlPlaneTests",
             dependencies: [
-                "BerthAuth", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane", "BerthTesting",
+                "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

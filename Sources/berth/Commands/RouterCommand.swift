@@ -1,6 +1,5 @@
 import ArgumentParser
 import BerthCore
-import BerthKubernetes
 import BerthRouter
 import BerthRouterFeed
 import Foundation
