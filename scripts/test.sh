@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup-python.sh
 echo "==> Python worker tests"
 .venv/bin/python -m pytest python/tests -q
+echo "==> Target dependencies: each target declares exactly what its files import"
+scripts/check-target-dependencies.py
 echo "==> Swift build"
-swift build --build-tests
+# An import of another Berth target that Package.swift does not declare fails the build (without
+# the check it compiles whenever that target happens to be built first).
+swift build --build-tests --explicit-target-dependency-import-check error
 # Three groups, one after the other: the suites of a group run in parallel, but the end-to-end
 # groups start many server, replica and worker processes, and on a two-core machine running them
 # beside the timing-sensitive unit and loopback suites starves those suites' timers.
