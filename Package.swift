@@ -24,6 +24,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "berth", targets: ["berth"]),
+        // The router alone (`berth router`'s twin), which router Pods run: it links no GRDB, control
+        // plane or Kubernetes backend (scripts/test.sh checks its symbols).
+        .executable(name: "berth-router", targets: ["berth-router"]),
         // The benchmarks' floor (scripts/bench/router-vs-nginx.sh): a bare SwiftNIO proxy.
         .executable(name: "bare-nio-proxy", targets: ["bare-nio-proxy"]),
     ],
@@ -210,6 +213,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BerthRouterCommand",
+            dependencies: [
+                "BerthClient",
+                "BerthCore",
+                "BerthKubernetesAPI",
+                "BerthRouter",
+                "BerthRouterFeed",
+                "BerthTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "berth-router",
+            dependencies: [
+                "BerthRouterCommand",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "berth",
             dependencies: [
@@ -221,7 +247,7 @@ let package = Package(
                 "BerthKubernetesAPI",
                 "BerthReplica",
                 "BerthRouter",
-                "BerthRouterFeed",
+                "BerthRouterCommand",
                 "BerthTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -13,6 +13,8 @@ echo "==> Swift build"
 # An import of another Berth target that Package.swift does not declare fails the build (without
 # the check it compiles whenever that target happens to be built first).
 swift build --build-tests --explicit-target-dependency-import-check error
+echo "==> berth-router links no GRDB (the store), control plane or Kubernetes backend"
+scripts/check-router-links.sh
 # Three groups, one after the other: the suites of a group run in parallel, but the end-to-end
 # groups start many server, replica and worker processes, and on a two-core machine running them
 # beside the timing-sensitive unit and loopback suites starves those suites' timers.
