@@ -5,7 +5,7 @@ import BerthTesting
 import Foundation
 import Testing
 
-/// `berth router --feed` as a router Pod runs it — here a local process pointed at a real
+/// `berth-router --feed` as a router Pod runs it — here a local process pointed at a real
 /// `berth server` and the API double (which runs the replica Pods): it follows deploys,
 /// redeploys and scaling, checks keys, keeps serving while the control plane is away, and follows
 /// it again when it is back.
