@@ -24,6 +24,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "berth", targets: ["berth"]),
+        // The router alone (`berth router`'s twin), which router Pods run: it links no GRDB, control
+        // plane or Kubernetes backend (scripts/test.sh checks its symbols).
+        .executable(name: "berth-router", targets: ["berth-router"]),
         // The benchmarks' floor (scripts/bench/router-vs-nginx.sh): a bare SwiftNIO proxy.
         .executable(name: "bare-nio-proxy", targets: ["bare-nio-proxy"]),
     ],
@@ -35,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -73,10 +77,23 @@ let package = Package(
             name: "BerthBackends",
             dependencies: [
                 "BerthCore",
-                "BerthStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthKubernetesAPI",
+            dependencies: [
+                "BerthCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,11 +102,10 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthBackends",
+                "BerthKubernetesAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,7 +131,7 @@ let package = Package(
             name: "BerthRouterFeed",
             dependencies: [
                 "BerthCore",
-                "BerthKubernetes",
+                "BerthKubernetesAPI",
                 "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -147,9 +163,11 @@ let package = Package(
                 "BerthBackends",
                 "BerthAutoscaling",
                 "BerthKubernetes",
-                "BerthRouter",
+                "BerthKubernetesAPI",
                 "BerthTLS",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,6 +184,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -173,7 +193,6 @@ let package = Package(
         .target(
             name: "BerthTLS",
             dependencies: [
-                "BerthCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOTLS", package: "swift-nio"),
@@ -194,18 +213,41 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BerthRouterCommand",
+            dependencies: [
+                "BerthClient",
+                "BerthCore",
+                "BerthKubernetesAPI",
+                "BerthRouter",
+                "BerthRouterFeed",
+                "BerthTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "berth-router",
+            dependencies: [
+                "BerthRouterCommand",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "berth",
             dependencies: [
                 "BerthAutoscaling",
+                "BerthBackends",
                 "BerthCore",
-                "BerthStore",
                 "BerthClient",
                 "BerthControlPlane",
-                "BerthKubernetes",
+                "BerthKubernetesAPI",
                 "BerthReplica",
                 "BerthRouter",
-                "BerthRouterFeed",
+                "BerthRouterCommand",
                 "BerthTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -217,7 +259,6 @@ let package = Package(
             name: "BerthTesting",
             dependencies: [
                 "BerthCore",
-                "BerthClient",
                 "BerthStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -233,20 +274,19 @@ let package = Package(
                 "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BerthKubernetesTests",
             dependencies: [
-                "BerthBackends", "BerthCore", "BerthKubernetes", "BerthKubernetesDouble", "BerthRouterFeed",
-                "BerthTesting",
+                "BerthBackends", "BerthClient", "BerthCore", "BerthKubernetes", "BerthKubernetesAPI",
+                "BerthKubernetesDouble", "BerthRouterFeed", "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -259,8 +299,6 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -314,13 +352,13 @@ let package = Package(
             name: "BerthControlPlaneTests",
             dependencies: [
                 "BerthAuth", "BerthAutoscaling", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane",
-                "BerthRouter", "BerthTesting", "BerthTLS",
+                "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -349,7 +387,7 @@ if fuzzing {
         .target(
             name: "BerthFuzzing",
             dependencies: [
-                "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter", "CLibFuzzer",
+                "BerthAuth", "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter", "CLibFuzzer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

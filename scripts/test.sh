@@ -7,14 +7,20 @@ cd "$(dirname "$0")/.."
 scripts/setup-python.sh
 echo "==> Python worker tests"
 .venv/bin/python -m pytest python/tests -q
+echo "==> Target dependencies: each target declares exactly what its files import"
+scripts/check-target-dependencies.py
 echo "==> Swift build"
-swift build --build-tests
+# An import of another Berth target that Package.swift does not declare fails the build (without
+# the check it compiles whenever that target happens to be built first).
+swift build --build-tests --explicit-target-dependency-import-check error
+echo "==> berth-router links no GRDB (the store), control plane or Kubernetes backend"
+scripts/check-router-links.sh
+echo "==> API contract: schemathesis over /openapi.json against a real berth server"
+BERTH_BIN="$(swift build --show-bin-path)/berth" scripts/api/schemathesis.sh
 # Three groups, one after the other: the suites of a group run in parallel, but the end-to-end
 # groups start many server, replica and worker processes, and on a two-core machine running them
 # beside the timing-sensitive unit and loopback suites starves those suites' timers.
 export BERTH_TEST_PYTHON="$PWD/.venv/bin/python"
-echo "==> API contract: schemathesis over /openapi.json against a real berth server"
-BERTH_BIN="$(swift build --show-bin-path)/berth" scripts/api/schemathesis.sh
 echo "==> Swift tests: unit and loopback"
 swift test --skip-build --skip BerthEndToEndTests --skip BerthKubernetesTests
 echo "==> Swift tests: Kubernetes backend against the API double"

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
-import BerthKubernetes
+import BerthKubernetesAPI
 import Logging
 import ServiceLifecycle
 
@@ -58,7 +58,8 @@ public final class EndpointSliceWatcher: Service, Sendable {
                         backoff.succeeded()
                         if failing {
                             failing = false
-                            self.logger.info("Watching EndpointSlices again", metadata: ["namespace": "\(self.namespace)"])
+                            self.logger.info(
+                                "Watching EndpointSlices again", metadata: ["namespace": "\(self.namespace)"])
                         }
                     }
                 } catch {
@@ -104,7 +105,9 @@ public final class EndpointSliceWatcher: Service, Sendable {
                 case "ADDED", "MODIFIED":
                     if let slice = read(event.object) { onChange(slice.name, slice.endpoints) }
                 case "DELETED":
-                    if let name = event.object["metadata"]?["name"]?.stringValue { onChange("\(namespace)/\(name)", nil) }
+                    if let name = event.object["metadata"]?["name"]?.stringValue {
+                        onChange("\(namespace)/\(name)", nil)
+                    }
                 default:
                     break
                 }

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
-import BerthKubernetes
+import BerthKubernetesAPI
 import BerthTLS
 import Foundation
 import Logging

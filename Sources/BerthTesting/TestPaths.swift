@@ -36,6 +36,12 @@ package enum TestPaths {
         return repositoryRoot.appendingPathComponent(".build/debug/berth")
     }
 
+    /// The built `berth-router` executable (the router alone, as router Pods run it): beside
+    /// `berthExecutable`, since SwiftPM builds both products into one folder.
+    package static var berthRouterExecutable: URL {
+        berthExecutable.deletingLastPathComponent().appendingPathComponent("berth-router")
+    }
+
     /// The Python with the fixtures' dependencies (numpy, inference-schema, scikit-learn, joblib):
     /// `$BERTH_TEST_PYTHON`, else `<repo>/.venv/bin/python` (made by `scripts/test.sh`), else `python3`.
     package static var fixturePython: String {

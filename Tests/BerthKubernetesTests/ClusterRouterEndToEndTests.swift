@@ -5,7 +5,7 @@ import BerthTesting
 import Foundation
 import Testing
 
-/// `berth router --feed` as a router Pod runs it — here a local process pointed at a real
+/// `berth-router --feed` as a router Pod runs it — here a local process pointed at a real
 /// `berth server` and the API double (which runs the replica Pods): it follows deploys,
 /// redeploys and scaling, checks keys, keeps serving while the control plane is away, and follows
 /// it again when it is back.
@@ -283,7 +283,7 @@ struct ClusterRouterEndToEndTests {
         throw TestProcessError("Timed out waiting until \(what).")
     }
 
-    /// `berth router --feed` as a router Pod of attached cluster `aks-1` runs it, as a local
+    /// `berth-router --feed` as a router Pod of attached cluster `aks-1` runs it, as a local
     /// process: the feed token from the cluster's Secret, replicas from the EndpointSlices of
     /// `default` through `kubeconfig`; its output under `folder/router`.
     static func startFeedRouter(
@@ -293,9 +293,9 @@ struct ClusterRouterEndToEndTests {
         environment["BERTH_FEED_TOKEN"] = try RouteFeedTests.feedToken(double)
         let logs = folder.appending("router")
         return try ChildProcess(
-            executable: TestPaths.berthExecutable,
+            executable: TestPaths.berthRouterExecutable,
             arguments: [
-                "router", "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
+                "--feed", server.baseURL, "--compute", "aks-1", "--kubeconfig", kubeconfig.path,
                 "--namespace", "default", "--port", "0", "--cluster-purpose", "DevTest", "--log-level", "debug",
             ],
             environment: environment, stdoutFile: logs.appendingPathComponent("out"),

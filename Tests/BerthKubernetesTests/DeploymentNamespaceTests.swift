@@ -1,6 +1,7 @@
 import BerthBackends
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import Testing
 
@@ -16,7 +17,9 @@ struct DeploymentNamespaceTests {
         }
     }
 
-    @Test("The config's namespace, cpuLimit and gpuCores reach the workload; detach removes the namespace Berth made", .timeLimit(.minutes(1)))
+    @Test(
+        "The config's namespace, cpuLimit and gpuCores reach the workload; detach removes the namespace Berth made",
+        .timeLimit(.minutes(1)))
     func namespaceAndLimits() async throws {
         try await KubernetesAPIDouble.withRunning { double in
             let client = try double.client(namespace: "default")
@@ -30,7 +33,8 @@ struct DeploymentNamespaceTests {
             let namespace = try #require(double.object(kind: "Namespace", namespace: nil, name: "team-a"))
             #expect(namespace["metadata"]?["labels"]?[ManifestLabels.managedBy] == "berth")
             #expect(namespace["metadata"]?["labels"]?[ManifestLabels.compute] == "aks1")
-            let deployment = try #require(double.object(kind: "Deployment", namespace: "team-a", name: "berth-diabetes"))
+            let deployment = try #require(
+                double.object(kind: "Deployment", namespace: "team-a", name: "berth-diabetes"))
             let container = deployment["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first
             #expect(container?["resources"]?["limits"]?["cpu"] == "2000m")
             #expect(container?["resources"]?["limits"]?["nvidia.com/gpu"] == "1")
@@ -45,7 +49,9 @@ struct DeploymentNamespaceTests {
             let restarted = Self.backend(client)
             #expect(await restarted.status(ofDeployment: "diabetes")?.desiredReplicas == 2)
             try await restarted.scale(deploymentNamed: "diabetes", to: 3)
-            #expect(double.object(kind: "Deployment", namespace: "team-a", name: "berth-diabetes")?["spec"]?["replicas"] == 3)
+            #expect(
+                double.object(kind: "Deployment", namespace: "team-a", name: "berth-diabetes")?["spec"]?["replicas"]
+                    == 3)
 
             // A config without a namespace moves it back to the attachment's.
             spec.namespace = nil
@@ -67,7 +73,9 @@ struct DeploymentNamespaceTests {
         }
     }
 
-    @Test("A namespace that existed stays the user's: Berth does not relabel it, and detach leaves it", .timeLimit(.minutes(1)))
+    @Test(
+        "A namespace that existed stays the user's: Berth does not relabel it, and detach leaves it",
+        .timeLimit(.minutes(1)))
     func existingNamespaceIsLeftAlone() async throws {
         try await KubernetesAPIDouble.withRunning { double in
             let client = try double.client(namespace: "default")

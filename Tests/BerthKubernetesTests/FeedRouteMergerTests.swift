@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 import BerthRouterFeed
 import Foundation
 import Testing
@@ -6,7 +7,9 @@ import Testing
 /// The router-side state machine of a cluster router: feed tables and EndpointSlices merged into
 /// the table the router serves, with the router's own generations.
 struct FeedRouteMergerTests {
-    static func feedTable(generation: UInt64, keys: [String] = ["d1"], feedReplicas: [ReplicaEndpoint] = []) -> RouteTable {
+    static func feedTable(generation: UInt64, keys: [String] = ["d1"], feedReplicas: [ReplicaEndpoint] = [])
+        -> RouteTable
+    {
         RouteTable(
             generation: generation,
             services: [
@@ -44,7 +47,8 @@ struct FeedRouteMergerTests {
         #expect(shrunk.services["echo"]?.replicas.map(\.id) == ["echo-b"])
     }
 
-    @Test("A change that changes nothing served gives no table; a restarted control plane's low generation still applies")
+    @Test(
+        "A change that changes nothing served gives no table; a restarted control plane's low generation still applies")
     func generationsAreTheRouters() throws {
         var merger = FeedRouteMerger(source: .endpointSlices)
         let initial = merger.receive(feed: Self.feedTable(generation: 40))
@@ -90,8 +94,14 @@ struct FeedRouteMergerTests {
             "metadata": ["name": "berth-echo-abc", "labels": ["kubernetes.io/service-name": "berth-echo"]],
             "ports": [["name": "metrics", "port": 9000], ["name": "http", "port": 5001]],
             "endpoints": [
-                ["addresses": ["10.0.0.1"], "conditions": ["ready": true], "targetRef": ["kind": "Pod", "name": "echo-1"]],
-                ["addresses": ["10.0.0.2"], "conditions": ["ready": false], "targetRef": ["kind": "Pod", "name": "echo-2"]],
+                [
+                    "addresses": ["10.0.0.1"], "conditions": ["ready": true],
+                    "targetRef": ["kind": "Pod", "name": "echo-1"],
+                ],
+                [
+                    "addresses": ["10.0.0.2"], "conditions": ["ready": false],
+                    "targetRef": ["kind": "Pod", "name": "echo-2"],
+                ],
                 ["addresses": ["10.0.0.3"], "conditions": [:]],
                 ["addresses": ["10.0.0.4"], "conditions": ["ready": true, "terminating": true]],
             ],
@@ -104,16 +114,19 @@ struct FeedRouteMergerTests {
                 ReplicaEndpoint(id: "echo-1", host: "10.0.0.1", port: 5001),
                 ReplicaEndpoint(id: "10.0.0.3:5001", host: "10.0.0.3", port: 5001),
             ])
-        let foreign: JSONValue = ["metadata": ["name": "kube-dns-x", "labels": ["kubernetes.io/service-name": "kube-dns"]]]
+        let foreign: JSONValue = [
+            "metadata": ["name": "kube-dns-x", "labels": ["kubernetes.io/service-name": "kube-dns"]]
+        ]
         #expect(EndpointSliceReader.read(foreign) == nil)
     }
 
     @Test("Back-off doubles up to its maximum and starts again after a success")
     func backoff() {
         var backoff = FeedBackoff(initial: .milliseconds(100), maximum: .milliseconds(500))
-        #expect([backoff.failed(), backoff.failed(), backoff.failed(), backoff.failed()] == [
-            .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500),
-        ])
+        #expect(
+            [backoff.failed(), backoff.failed(), backoff.failed(), backoff.failed()] == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(500),
+            ])
         backoff.succeeded()
         #expect(backoff.failed() == .milliseconds(100))
     }

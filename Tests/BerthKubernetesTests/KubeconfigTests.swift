@@ -1,4 +1,4 @@
-import BerthKubernetes
+import BerthKubernetesAPI
 import BerthTesting
 import Foundation
 import Testing
@@ -66,12 +66,15 @@ struct KubeconfigTests {
     @Test("--context picks another context; relative files are read from the kubeconfig's folder")
     func otherContextWithFiles() throws {
         let folder = try Self.folder()
-        let connection = try Kubeconfig.load(path: folder.appending("config").path, context: "prod", namespace: "serving")
+        let connection = try Kubeconfig.load(
+            path: folder.appending("config").path, context: "prod", namespace: "serving")
         #expect(connection.server.absoluteString == "https://prod.example.com")
         #expect(connection.namespace == "serving")
         let ca = try Data(contentsOf: Self.fixtures.appendingPathComponent("ca.pem"))
         #expect(connection.certificateAuthorityPEM == ca)
-        #expect(connection.clientCertificatePEM == (try Data(contentsOf: Self.fixtures.appendingPathComponent("client.pem"))))
+        #expect(
+            connection.clientCertificatePEM
+                == (try Data(contentsOf: Self.fixtures.appendingPathComponent("client.pem"))))
         #expect(connection.clientKeyPEM != nil)
         #expect(connection.bearerToken == nil)
         #expect(connection.authentication == "client certificate")
@@ -96,20 +99,44 @@ struct KubeconfigTests {
         #expect(connection.namespace == "default")
     }
 
-    @Test("Errors name the file and what to do", arguments: [
-        ("current-context: nope\ncontexts:\n- name: a\n  context: {cluster: k}\n", "has no context 'nope'. Its contexts: a."),
-        ("contexts: []\n", "has no current-context. Pass --context"),
-        ("current-context: a\ncontexts:\n- name: a\n  context: {cluster: k}\n", "names cluster 'k', which the file does not define"),
-        ("current-context: a\nclusters:\n- name: k\n  cluster: {server: 'ftp://x'}\ncontexts:\n- name: a\n  context: {cluster: k}\n", "has no usable server URL"),
-        ("current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x', insecure-skip-tls-verify: true, certificate-authority-data: QQ==}\ncontexts:\n- name: a\n  context: {cluster: k}\n", "sets both insecure-skip-tls-verify and a certificate authority"),
-        ("current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x'}\ncontexts:\n- name: a\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user:\n    exec: {command: aws}\n", "credential plugin"),
-        ("current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x'}\ncontexts:\n- name: a\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user: {client-certificate-data: QQ==}\n", "without its key"),
-        ("current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x', certificate-authority: missing.pem}\ncontexts:\n- name: a\n  context: {cluster: k}\n", "cannot be read. Paths are relative"),
-        ("clusters: {not: a list}\n", "could not be read as YAML"),
-    ])
+    @Test(
+        "Errors name the file and what to do",
+        arguments: [
+            (
+                "current-context: nope\ncontexts:\n- name: a\n  context: {cluster: k}\n",
+                "has no context 'nope'. Its contexts: a."
+            ),
+            ("contexts: []\n", "has no current-context. Pass --context"),
+            (
+                "current-context: a\ncontexts:\n- name: a\n  context: {cluster: k}\n",
+                "names cluster 'k', which the file does not define"
+            ),
+            (
+                "current-context: a\nclusters:\n- name: k\n  cluster: {server: 'ftp://x'}\ncontexts:\n- name: a\n  context: {cluster: k}\n",
+                "has no usable server URL"
+            ),
+            (
+                "current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x', insecure-skip-tls-verify: true, certificate-authority-data: QQ==}\ncontexts:\n- name: a\n  context: {cluster: k}\n",
+                "sets both insecure-skip-tls-verify and a certificate authority"
+            ),
+            (
+                "current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x'}\ncontexts:\n- name: a\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user:\n    exec: {command: aws}\n",
+                "credential plugin"
+            ),
+            (
+                "current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x'}\ncontexts:\n- name: a\n  context: {cluster: k, user: u}\nusers:\n- name: u\n  user: {client-certificate-data: QQ==}\n",
+                "without its key"
+            ),
+            (
+                "current-context: a\nclusters:\n- name: k\n  cluster: {server: 'https://x', certificate-authority: missing.pem}\ncontexts:\n- name: a\n  context: {cluster: k}\n",
+                "cannot be read. Paths are relative"
+            ),
+            ("clusters: {not: a list}\n", "could not be read as YAML"),
+        ])
     func errors(text: String, expected: String) throws {
         let error = #expect(throws: KubernetesError.self) {
-            try Kubeconfig.resolve(text: text, path: "/tmp/kc.yaml", baseDirectory: URL(fileURLWithPath: "/nonexistent"))
+            try Kubeconfig.resolve(
+                text: text, path: "/tmp/kc.yaml", baseDirectory: URL(fileURLWithPath: "/nonexistent"))
         }
         #expect(error?.code == .kubeconfig)
         #expect(error?.message.contains(expected) == true, "\(error?.message ?? "")")

@@ -1,5 +1,6 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import Synchronization
 import Testing
@@ -7,7 +8,10 @@ import Testing
 /// The API client against the API double over real HTTP on loopback.
 struct KubernetesClientTests {
     static func configMap(_ name: String, namespace: String = "default", data: JSONValue = ["a": "1"]) -> JSONValue {
-        ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": ["app": "x"]], "data": data]
+        [
+            "apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": ["app": "x"]], "data": data,
+        ]
     }
 
     @Test("/version answers", .timeLimit(.minutes(1)))
@@ -31,7 +35,8 @@ struct KubernetesClientTests {
             let list = try await client.list(.configMaps, namespace: "default", labelSelector: "app=x")
             #expect(list["items"]?.arrayValue?.count == 2)
             #expect(try await client.list(.configMaps, namespace: "default", labelSelector: "app=y")["items"] == [])
-            let patched = try await client.mergePatch(.configMaps, namespace: "default", name: "one", patch: ["data": ["a": nil, "b": "2"]])
+            let patched = try await client.mergePatch(
+                .configMaps, namespace: "default", name: "one", patch: ["data": ["a": nil, "b": "2"]])
             #expect(patched["data"] == ["b": "2"])
             #expect(try await client.delete(.configMaps, namespace: "default", name: "one"))
             #expect(try await client.delete(.configMaps, namespace: "default", name: "one") == false)
@@ -54,7 +59,9 @@ struct KubernetesClientTests {
             }
             #expect(missing?.code == .notFound)
             #expect(missing?.message.contains("deployments \"nope\" not found") == true)
-            let invalid = await #expect(throws: KubernetesError.self) { try await client.create(Self.configMap("Bad_Name")) }
+            let invalid = await #expect(throws: KubernetesError.self) {
+                try await client.create(Self.configMap("Bad_Name"))
+            }
             #expect(invalid?.code == .invalid)
             #expect(invalid?.httpStatus == 422)
             let noNamespace = await #expect(throws: KubernetesError.self) {
@@ -90,7 +97,8 @@ struct KubernetesClientTests {
             let client = try double.client()
             try await client.create(ReplicaManifests.deployment(ManifestSamples.workload()).withNamespace("default"))
             try await client.scaleDeployment(namespace: "default", name: "berth-diabetes", replicas: 5)
-            let scale = try await client.get(.deployments, namespace: "default", name: "berth-diabetes", subresource: "scale")
+            let scale = try await client.get(
+                .deployments, namespace: "default", name: "berth-diabetes", subresource: "scale")
             #expect(scale["kind"] == "Scale")
             #expect(scale["spec"]?["replicas"] == 5)
             let deployment = try await client.get(.deployments, namespace: "default", name: "berth-diabetes")
@@ -109,7 +117,8 @@ struct KubernetesClientTests {
             try await client.mergePatch(.configMaps, namespace: "default", name: "w", patch: ["data": ["a": "2"]])
             try await client.delete(.configMaps, namespace: "default", name: "w")
             let seen = Mutex<[String]>([])
-            try await client.watch(.configMaps, namespace: "default", resourceVersion: version, timeoutSeconds: 20) { event in
+            try await client.watch(.configMaps, namespace: "default", resourceVersion: version, timeoutSeconds: 20) {
+                event in
                 let name = event.object["metadata"]?["name"]?.stringValue ?? "?"
                 return seen.withLock {
                     $0.append("\(event.type) \(name)")

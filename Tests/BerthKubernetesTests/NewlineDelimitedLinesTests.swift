@@ -1,4 +1,4 @@
-import BerthKubernetes
+import BerthKubernetesAPI
 import Foundation
 import NIOCore
 import Testing

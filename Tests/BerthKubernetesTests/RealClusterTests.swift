@@ -1,5 +1,6 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import Foundation
 import Testing
 
@@ -12,7 +13,8 @@ struct RealClusterTests {
     static let kubeconfig = ProcessInfo.processInfo.environment["BERTH_TEST_KUBECONFIG"]
 
     @Test(
-        "Attach, apply, scale and detach on a real cluster", .enabled(if: RealClusterTests.kubeconfig != nil, "set BERTH_TEST_KUBECONFIG"),
+        "Attach, apply, scale and detach on a real cluster",
+        .enabled(if: RealClusterTests.kubeconfig != nil, "set BERTH_TEST_KUBECONFIG"),
         .timeLimit(.minutes(5)))
     func journey() async throws {
         let namespace = "berth-test-\(UUID().uuidString.prefix(6).lowercased())"

@@ -1,5 +1,6 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
@@ -17,7 +18,9 @@ struct RegistryClientTests {
         let folder = try TemporaryDirectory("berth-registry")
         defer { folder.remove() }
         let config = try folder.write(
-            Data("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: \(folder.appending("data").path)\nhttp:\n  addr: 127.0.0.1:0\n".utf8),
+            Data(
+                "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: \(folder.appending("data").path)\nhttp:\n  addr: 127.0.0.1:0\n"
+                    .utf8),
             to: "config.yml")
         let log = folder.appending("registry.log")
         let registry = try ChildProcess(
@@ -73,17 +76,21 @@ struct RegistryClientTests {
             """
         let put = try await TestHTTP.send(
             .PUT, "\(base)/v2/berth/env/manifests/\(tag)",
-            headers: [("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")], body: .init(string: manifest))
+            headers: [("Content-Type", "application/vnd.docker.distribution.manifest.v2+json")],
+            body: .init(string: manifest))
         try #require(put.status == 201, "\(put.status) \(put.text)")
     }
 
-    @Test("A Bearer challenge is answered with a token from the realm, fetched with the credentials (registry double)", .timeLimit(.minutes(1)))
+    @Test(
+        "A Bearer challenge is answered with a token from the realm, fetched with the credentials (registry double)",
+        .timeLimit(.minutes(1)))
     func bearerChallenge() async throws {
         let configuration = RegistryDouble.Configuration(
             username: "berth", password: "s3cret", images: ["berth/env:0123abcd"])
         try await RegistryDouble.withRunning(configuration) { url in
             let good = RegistryClient(
-                settings: try RegistrySettings(registry: url, credentials: .init(username: "berth", password: "s3cret")))
+                settings: try RegistrySettings(registry: url, credentials: .init(username: "berth", password: "s3cret"))
+            )
             #expect(try await good.hasImage(tag: "0123abcd"))
             #expect(try await good.hasImage(tag: "feedbeef") == false)
             let wrong = RegistryClient(

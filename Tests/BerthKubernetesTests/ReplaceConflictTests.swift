@@ -1,5 +1,5 @@
 import BerthCore
-import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import Testing
 

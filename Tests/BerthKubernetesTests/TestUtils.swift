@@ -1,4 +1,4 @@
-import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation

@@ -1,4 +1,5 @@
 import BerthAutoscaling
+import BerthCore
 import Testing
 
 /// The router's self-scaling decision with a hand-moved clock.

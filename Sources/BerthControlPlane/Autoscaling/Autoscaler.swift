@@ -1,7 +1,6 @@
 import BerthAutoscaling
 import BerthBackends
 import BerthCore
-import BerthRouter
 import BerthStore
 import Foundation
 import Logging

@@ -1,5 +1,4 @@
 import BerthCore
-import BerthRouter
 import Synchronization
 
 /// Where the autoscaler reads load: the in-process router's (sampled directly) plus the reports

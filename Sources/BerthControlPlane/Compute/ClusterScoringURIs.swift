@@ -1,5 +1,6 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthStore
 
 /// Scoring URIs of services on an attached cluster: built from the address of the cluster's

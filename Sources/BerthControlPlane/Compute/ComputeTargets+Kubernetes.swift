@@ -1,6 +1,7 @@
 import BerthAuth
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import Foundation
 
 extension ComputeTargets {

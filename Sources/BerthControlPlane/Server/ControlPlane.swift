@@ -1,7 +1,6 @@
 import BerthAuth
 import BerthBackends
 import BerthCore
-import BerthRouter
 import BerthStore
 import BerthTLS
 import Foundation

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 
 extension ClusterAttachment {
     /// Gives the installed router the TLS of `installation` (or takes it away): the certificate

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 import Logging
 
 /// Attaching a cluster to a workspace and detaching it, through the Kubernetes API.

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 import Foundation
 
 /// How much CPU a cluster offers, from its Node objects: the sum of `status.allocatable.cpu` over

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 
 /// Where clients reach an attached cluster's router: the address the cloud's load balancer
 /// controller wrote to the router Service's `status.loadBalancer.ingress`, or a configured

@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthKubernetesAPI
 import Logging
 import Synchronization
 

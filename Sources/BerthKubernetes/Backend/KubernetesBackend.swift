@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthKubernetesAPI
 import Logging
 
 /// Runs deployments as Deployments of replica Pods on an attached Kubernetes cluster.

@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthKubernetesAPI
 
 /// Where a deployment's Pods get their Python environment, and the one line that says so (the
 /// deploy's progress output, the Pod template's `berth.dev/environment` annotation).

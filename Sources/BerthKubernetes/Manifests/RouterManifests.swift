@@ -167,13 +167,14 @@ public enum RouterManifests {
             "name": "router",
             "image": .string(installation.image),
             "imagePullPolicy": "IfNotPresent",
-            // `berth router --feed` follows the control plane's route feed for this cluster and
+            // `berth-router --feed` (the router alone, `berth router`'s twin without the store or
+            // the control plane) follows the control plane's route feed for this cluster and
             // reads replica addresses from the EndpointSlices of the deployment namespace through
             // the Pod's service account. Kubernetes expands `$(BERTH_CONTROL_PLANE_URL)` from `env`.
             // Self-scaling (event-loop threads) follows the purpose: FastProd only.
             "command": .array(
                 [
-                    "berth", "router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
+                    "berth-router", "--host", "0.0.0.0", "--port", .string(String(RouterInstallation.routerPort)),
                     "--feed", "$(BERTH_CONTROL_PLANE_URL)", "--compute", .string(installation.computeName),
                     "--namespace", .string(installation.deploymentNamespace),
                     "--cluster-purpose", .string(installation.purpose.rawValue),
@@ -194,7 +195,7 @@ public enum RouterManifests {
             // `GET /` is the router's own health (200 while it serves); `GET /ready` answers 200
             // only once its first route table arrived, so a new Pod gets no traffic before.
             // UNFINISHED: the API double does not run router Pods, so this command and these probes
-            // are validated, not run, in tests (ClusterRouterEndToEndTests runs `berth router
+            // are validated, not run, in tests (ClusterRouterEndToEndTests runs `berth-router
             // --feed` as a local process and checks `/ready` there).
             "readinessProbe": ["httpGet": probe("/ready", installation), "periodSeconds": 2],
             "livenessProbe": ["httpGet": probe("/", installation), "periodSeconds": 10],

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
+import BerthKubernetesAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -76,7 +77,8 @@ public struct RegistryClient: Sendable {
                 request, timeout: .milliseconds(seconds * 1000 + attoseconds / 1_000_000_000_000_000))
         } catch {
             throw KubernetesError(
-                .unreachable, "The registry \(settings.host) cannot be reached (\(error)); check BERTH_KUBERNETES_REGISTRY.")
+                .unreachable,
+                "The registry \(settings.host) cannot be reached (\(error)); check BERTH_KUBERNETES_REGISTRY.")
         }
     }
 

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthKubernetesAPI
 import Foundation
 
 /// Where environment images live: `BERTH_KUBERNETES_REGISTRY` (`host[:port]`, spoken to over
@@ -55,7 +56,8 @@ public struct RegistrySettings: Sendable, Hashable {
             attributes = try FileManager.default.attributesOfItem(atPath: path)
         } catch {
             throw KubernetesError(
-                .kubeconfig, "The registry credentials file '\(path)' cannot be read; check BERTH_KUBERNETES_REGISTRY_CREDENTIALS.")
+                .kubeconfig,
+                "The registry credentials file '\(path)' cannot be read; check BERTH_KUBERNETES_REGISTRY_CREDENTIALS.")
         }
         if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
             throw KubernetesError(

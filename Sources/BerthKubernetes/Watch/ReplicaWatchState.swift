@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthKubernetesAPI
 
 /// Berth's replica Deployments and Pods on one cluster as its watches last reported them: a pure
 /// state machine, kept behind a `Mutex` by `ReplicaWatch` and fed by `ReplicaWatcher`.
@@ -119,7 +120,8 @@ public struct ReplicaWatchState: Sendable {
         }
         let status = PodStatusReader.deploymentStatus(
             name: name, deployment: deployment, pods: pods.sorted { Self.key($0) ?? "" < Self.key($1) ?? "" })
-        let revision = deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision]?.stringValue
+        let revision = deployment["spec"]?["template"]?["metadata"]?["annotations"]?[ManifestLabels.revision]?
+            .stringValue
         return .found(status, revision: revision)
     }
 }

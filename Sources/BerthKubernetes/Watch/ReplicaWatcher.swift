@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthKubernetesAPI
 import Logging
 import Synchronization
 
@@ -73,7 +74,8 @@ public struct ReplicaWatcher<C: Clock>: Sendable where C.Duration == Duration {
         var backoff = Duration.milliseconds(200)
         while !Task.isCancelled {
             do {
-                let list = try await client.list(collection.resource, namespace: namespace, labelSelector: Self.selector)
+                let list = try await client.list(
+                    collection.resource, namespace: namespace, labelSelector: Self.selector)
                 let version = list["metadata"]?["resourceVersion"]?.stringValue
                 watch.update { $0.listed(collection, items: list["items"]?.arrayValue ?? [], resourceVersion: version) }
                 backoff = .milliseconds(200)

@@ -1,7 +1,7 @@
 import ArgumentParser
 import BerthClient
 import BerthCore
-import BerthKubernetes
+import BerthKubernetesAPI
 import Foundation
 
 /// `berth computetarget …`, shaped like `az ml computetarget`.

@@ -3,6 +3,7 @@ import BerthBackends
 import BerthControlPlane
 import BerthCore
 import BerthRouter
+import BerthRouterCommand
 import BerthTLS
 import Foundation
 import Logging

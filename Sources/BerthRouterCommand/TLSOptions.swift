@@ -7,7 +7,9 @@ import Logging
 /// same settings (`ssl_cert_pem_file`, `ssl_key_pem_file`, `ssl_cname`): a certificate the user
 /// brings (renewed by replacing the files: new connections get it within seconds, open ones keep
 /// theirs), or one minted from the workspace's own certificate authority for development.
-struct TLSOptions: ParsableArguments {
+package struct TLSOptions: ParsableArguments {
+    package init() {}
+
     @Option(
         name: .long, help: "The router's certificate chain (PEM); with --ssl-key-pem-file the router serves only TLS.")
     var sslCertPemFile: String?
@@ -16,7 +18,8 @@ struct TLSOptions: ParsableArguments {
     var sslKeyPemFile: String?
 
     @Option(name: .long, help: "The host name clients use (scoring URIs become https://NAME:PORT/…).")
-    var sslCname: String?
+    /// The host name in scoring URIs when TLS is on (`--ssl-cname`).
+    package var sslCname: String?
 
     @Flag(
         name: .long,
@@ -25,9 +28,11 @@ struct TLSOptions: ParsableArguments {
     )
     var sslSelfSigned = false
 
-    var isEnabled: Bool { sslSelfSigned || sslCertPemFile != nil }
+    /// Whether the router serves TLS (a certificate given, or a minted one).
+    package var isEnabled: Bool { sslSelfSigned || sslCertPemFile != nil }
 
-    func validate() throws {
+    /// Rejects half-given or conflicting TLS options.
+    package func validate() throws {
         if (sslCertPemFile == nil) != (sslKeyPemFile == nil) {
             throw ValidationError(
                 "Give --ssl-cert-pem-file and --ssl-key-pem-file together (the certificate and its key).")
@@ -43,8 +48,9 @@ struct TLSOptions: ParsableArguments {
 
     /// The router's TLS context, or nil for plain HTTP; `caFile` is the workspace CA clients should
     /// trust when the certificate was minted from it.
-    func context(workspace root: URL, host: String, logger: Logger) throws -> (tls: ReloadingTLSContext, caFile: URL?)?
-    {
+    package func context(workspace root: URL, host: String, logger: Logger) throws -> (
+        tls: ReloadingTLSContext, caFile: URL?
+    )? {
         if let chain = sslCertPemFile, let key = sslKeyPemFile {
             let tls = try ReloadingTLSContext(
                 certificateChainAt: URL(fileURLWithPath: chain), privateKeyAt: URL(fileURLWithPath: key), logger: logger
@@ -70,7 +76,7 @@ struct TLSOptions: ParsableArguments {
 
     /// The base URL of a router listening on `host`:`port`: https with the cname (or the address)
     /// when TLS is on, else http.
-    func routerURL(host: String, port: Int) -> String {
+    package func routerURL(host: String, port: Int) -> String {
         guard isEnabled else { return "http://\(Self.urlHost(host)):\(port)" }
         let name = sslCname ?? (["0.0.0.0", "::"].contains(host) ? "localhost" : host)
         return "https://\(Self.urlHost(name)):\(port)"

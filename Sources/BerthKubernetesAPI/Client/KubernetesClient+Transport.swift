@@ -11,7 +11,9 @@ extension KubernetesClient {
         contentType: String = "application/json"
     ) -> HTTPClientRequest {
         var components = URLComponents(url: connection.server, resolvingAgainstBaseURL: false)!
-        components.path = components.path.hasSuffix("/") ? String(components.path.dropLast()) + path
+        components.path =
+            components.path.hasSuffix("/")
+            ? String(components.path.dropLast()) + path
             : components.path + path
         if !query.isEmpty { components.queryItems = query.map { URLQueryItem(name: $0.0, value: $0.1) } }
         var request = HTTPClientRequest(url: components.url!.absoluteString)
@@ -48,13 +50,15 @@ extension KubernetesClient {
             throw Self.statusError(status: Int(response.status.code), body: data, method: method, path: path)
         }
         logger.debug(
-            "Kubernetes API call", metadata: ["http.method": "\(method)", "url.path": "\(path)", "status": "\(response.status.code)"])
+            "Kubernetes API call",
+            metadata: ["http.method": "\(method)", "url.path": "\(path)", "status": "\(response.status.code)"])
         if data.isEmpty { return .null }
         do {
             return try JSONValue(parsing: data)
         } catch {
             throw KubernetesError(
-                .apiError, "The API server at \(connection.server.absoluteString) answered \(method) \(path) with a body that is not JSON.",
+                .apiError,
+                "The API server at \(connection.server.absoluteString) answered \(method) \(path) with a body that is not JSON.",
                 httpStatus: Int(response.status.code))
         }
     }

@@ -1,4 +1,3 @@
-import BerthKubernetes
 import Foundation
 
 /// The API server connection of a Pod, as client libraries build it in-cluster: the server from
@@ -21,18 +20,23 @@ public enum InClusterConfig {
         environment: [String: String], folder: URL = credentialsFolder, namespace: String? = nil
     ) throws -> KubernetesConnection {
         guard let host = environment["KUBERNETES_SERVICE_HOST"], !host.isEmpty else {
-            throw KubernetesError(.kubeconfig, "KUBERNETES_SERVICE_HOST is not set: this process does not run in a Pod. Pass --kubeconfig.")
+            throw KubernetesError(
+                .kubeconfig,
+                "KUBERNETES_SERVICE_HOST is not set: this process does not run in a Pod. Pass --kubeconfig.")
         }
         let port = environment["KUBERNETES_SERVICE_PORT"].flatMap { $0.isEmpty ? nil : $0 } ?? "443"
         let hostPart = host.contains(":") ? "[\(host)]" : host
         guard let server = URL(string: "https://\(hostPart):\(port)") else {
-            throw KubernetesError(.kubeconfig, "KUBERNETES_SERVICE_HOST '\(host)' and _PORT '\(port)' do not make a URL.")
+            throw KubernetesError(
+                .kubeconfig, "KUBERNETES_SERVICE_HOST '\(host)' and _PORT '\(port)' do not make a URL.")
         }
         func read(_ name: String) throws -> Data {
             let file = folder.appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: file.path) else {
-                throw KubernetesError(.kubeconfig, 
-                    "\(file.path) cannot be read: the Pod needs a mounted service-account token (automountServiceAccountToken: true).")
+                throw KubernetesError(
+                    .kubeconfig,
+                    "\(file.path) cannot be read: the Pod needs a mounted service-account token (automountServiceAccountToken: true)."
+                )
             }
             return data
         }

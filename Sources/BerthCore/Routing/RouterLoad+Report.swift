@@ -1,5 +1,3 @@
-import BerthCore
-
 extension RouterLoad {
     /// This router's load as it reports it to the control plane (`POST /api/v1/routers/load`),
     /// under the id `router`, for the cluster `compute`. Services with nothing in flight or queued

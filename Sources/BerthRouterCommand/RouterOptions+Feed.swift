@@ -1,14 +1,14 @@
 import ArgumentParser
 import BerthClient
 import BerthCore
-import BerthKubernetes
+import BerthKubernetesAPI
 import BerthRouter
 import BerthRouterFeed
 import Foundation
 import Logging
 import ServiceLifecycle
 
-extension RouterCommand {
+extension RouterOptions {
     /// The services of a `--feed` router: the feed follower, the load reporter (the control
     /// plane's autoscaler counts this router's traffic from it) and, when a cluster is reachable
     /// (`--kubeconfig`, or the Pod's service account), the EndpointSlice watcher.

@@ -14,7 +14,9 @@ extension KubernetesConnection {
         }
         if insecureSkipTLSVerify { cluster["insecure-skip-tls-verify"] = true }
         var user: [String: JSONValue] = [:]
-        if let clientCertificatePEM { user["client-certificate-data"] = .string(clientCertificatePEM.base64EncodedString()) }
+        if let clientCertificatePEM {
+            user["client-certificate-data"] = .string(clientCertificatePEM.base64EncodedString())
+        }
         if let clientKeyPEM { user["client-key-data"] = .string(clientKeyPEM.base64EncodedString()) }
         if let bearerToken { user["token"] = .string(bearerToken) }
         let document: JSONValue = [

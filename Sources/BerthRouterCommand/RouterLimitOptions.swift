@@ -3,7 +3,9 @@ import BerthRouter
 
 /// The router's own limits on clients, shared by `berth server` and `berth router`, so an exposed
 /// router can be tuned without a rebuild; the defaults are `Router.Configuration`'s.
-struct RouterLimitOptions: ParsableArguments {
+package struct RouterLimitOptions: ParsableArguments {
+    package init() {}
+
     @Option(name: .long, help: "Client connections open at once; more get 503 (default 8192).")
     var maxConnections: Int?
 
@@ -18,7 +20,8 @@ struct RouterLimitOptions: ParsableArguments {
     @Option(name: .long, help: "Seconds a client connection may stay quiet before it is closed (default 120).")
     var idleTimeout: Double?
 
-    func validate() throws {
+    /// Rejects limits outside what the router can work with.
+    package func validate() throws {
         if let maxConnections, maxConnections < 1 {
             throw ValidationError("--max-connections (\(maxConnections)) must be at least 1.")
         }
@@ -33,7 +36,7 @@ struct RouterLimitOptions: ParsableArguments {
     }
 
     /// Sets the limits given on `configuration`; the others keep their defaults.
-    func apply(to configuration: inout Router.Configuration) {
+    package func apply(to configuration: inout Router.Configuration) {
         if let maxConnections { configuration.maxConnections = maxConnections }
         if let maxBufferedBodyMb { configuration.maxBufferedBodyBytes = maxBufferedBodyMb * 1024 * 1024 }
         if let headTimeout { configuration.requestHeadTimeout = .milliseconds(Int64(headTimeout * 1000)) }

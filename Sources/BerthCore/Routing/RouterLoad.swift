@@ -1,5 +1,3 @@
-import BerthCore
-
 /// What a router carries right now, per service and per replica: the autoscaler's input
 /// (utilization = in flight ÷ (replicas × `maxConcurrentRequestsPerContainer`), DESIGN.md).
 ///
