@@ -4,30 +4,32 @@
 # Azure ML SDK compatibility suite (the unmodified azureml-core against a real `berth server`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step's heading says how long the run has taken so far, so a slow step shows in CI's log.
+step() { echo "==> $* (at $((SECONDS / 60)) min $((SECONDS % 60)) s)"; }
 scripts/setup-python.sh
-echo "==> Python worker tests"
+step "Python worker tests"
 .venv/bin/python -m pytest python/tests -q
-echo "==> Target dependencies: each target declares exactly what its files import"
+step "Target dependencies: each target declares exactly what its files import"
 scripts/check-target-dependencies.py
-echo "==> Swift build"
+step "Swift build"
 # An import of another Berth target that Package.swift does not declare fails the build (without
 # the check it compiles whenever that target happens to be built first).
 swift build --build-tests --explicit-target-dependency-import-check error
-echo "==> berth-router links no GRDB (the store), control plane or Kubernetes backend"
+step "berth-router links no GRDB (the store), control plane or Kubernetes backend"
 scripts/check-router-links.sh
-echo "==> API contract: schemathesis over /openapi.json against a real berth server"
+step "API contract: schemathesis over /openapi.json against a real berth server"
 BERTH_BIN="$(swift build --show-bin-path)/berth" scripts/api/schemathesis.sh
 # Three groups, one after the other: the suites of a group run in parallel, but the end-to-end
 # groups start many server, replica and worker processes, and on a two-core machine running them
 # beside the timing-sensitive unit and loopback suites starves those suites' timers.
 export BERTH_TEST_PYTHON="$PWD/.venv/bin/python"
-echo "==> Swift tests: unit and loopback"
+step "Swift tests: unit and loopback"
 swift test --skip-build --skip BerthEndToEndTests --skip BerthKubernetesTests
-echo "==> Swift tests: Kubernetes backend against the API double"
+step "Swift tests: Kubernetes backend against the API double"
 swift test --skip-build --filter BerthKubernetesTests
-echo "==> Swift tests: end to end with real berth servers"
+step "Swift tests: end to end with real berth servers"
 swift test --skip-build --filter BerthEndToEndTests
-echo "==> Azure ML SDK compatibility suite: berth-azureml's tests, then Azure's snippets against a real server"
+step "Azure ML SDK compatibility suite: berth-azureml's tests, then Azure's snippets against a real server"
 scripts/azure-sdk/setup-venv.sh
 .venv-azure-sdk/bin/python -m pytest python/berth-azureml/tests -q -p no:cacheprovider
 scripts/azure-sdk/run.sh
