@@ -27,10 +27,8 @@ extension SQLiteMetadataStore {
     public func saveService(_ service: Webservice, status: WebserviceStatus) async throws -> Webservice {
         try await database.write { db in
             let stored = try Self.storedService(named: service.name, in: db)
-            var spec = service
-            spec.generation = (stored?.spec.generation ?? 0) + 1
-            var status = status
-            status.observedGeneration = spec.generation
+            let (spec, status) = ServiceSpecChange.replace(
+                service, status: status, previousGeneration: stored?.spec.generation)
             // An upsert, not INSERT OR REPLACE: a replace deletes the row and cascades to its keys.
             try db.execute(
                 sql: """
@@ -50,17 +48,9 @@ extension SQLiteMetadataStore {
     ) async throws -> Webservice {
         try await database.write { db in
             guard let stored = try Self.storedService(named: name, in: db) else {
-                throw BerthError.notFound("Service '\(name)' does not exist in this workspace.")
+                throw ServiceSpecChange.missing(name)
             }
-            if let ifGeneration, ifGeneration != stored.spec.generation {
-                throw BerthError.conflict(
-                    "Service '\(name)' changed meanwhile (generation \(stored.spec.generation), not \(ifGeneration)); "
-                        + "read it again and retry.")
-            }
-            var spec = stored.spec
-            try change(&spec)
-            spec.name = name
-            spec.generation = stored.spec.generation + 1
+            let spec = try ServiceSpecChange.apply(change, to: stored.spec, ifGeneration: ifGeneration)
             try db.execute(
                 sql: "UPDATE service SET computeName = ?, body = ? WHERE name = ?",
                 arguments: [spec.computeName, try BerthJSON.encode(spec), name])

@@ -5,11 +5,10 @@ import Foundation
 extension InMemoryMetadataStore {
     @discardableResult
     public func saveService(_ service: Webservice, status: WebserviceStatus) async throws -> Webservice {
-        var spec = try BerthJSON.roundTrip(service)
-        var status = try BerthJSON.roundTrip(status)
+        let (service, status) = (try BerthJSON.roundTrip(service), try BerthJSON.roundTrip(status))
         return state.withLock { state in
-            spec.generation = (state.services[service.name]?.spec.generation ?? 0) + 1
-            status.observedGeneration = spec.generation
+            let (spec, status) = ServiceSpecChange.replace(
+                service, status: status, previousGeneration: state.services[service.name]?.spec.generation)
             state.services[service.name] = (spec, status)
             return spec.applying(status)
         }
@@ -20,19 +19,9 @@ extension InMemoryMetadataStore {
         named name: String, ifGeneration: Int?, _ change: @Sendable (inout Webservice) throws -> Void
     ) async throws -> Webservice {
         try state.withLock { state in
-            guard let stored = state.services[name] else {
-                throw BerthError.notFound("Service '\(name)' does not exist in this workspace.")
-            }
-            if let ifGeneration, ifGeneration != stored.spec.generation {
-                throw BerthError.conflict(
-                    "Service '\(name)' changed meanwhile (generation \(stored.spec.generation), not \(ifGeneration)); "
-                        + "read it again and retry.")
-            }
-            var spec = stored.spec
-            try change(&spec)
-            spec.name = name
-            spec.generation = stored.spec.generation + 1
-            spec = try BerthJSON.roundTrip(spec)
+            guard let stored = state.services[name] else { throw ServiceSpecChange.missing(name) }
+            let spec = try BerthJSON.roundTrip(
+                ServiceSpecChange.apply(change, to: stored.spec, ifGeneration: ifGeneration))
             state.services[name] = (spec, stored.status)
             return spec.applying(stored.status)
         }
