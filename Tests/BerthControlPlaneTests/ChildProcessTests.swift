@@ -55,15 +55,36 @@ struct ChildProcessTests {
 
     @Test("Cancelling the task stops the process", .timeLimit(.minutes(1)))
     func cancellation() async throws {
-        let started = ContinuousClock.now
-        let task = Task {
-            try await ChildProcess.run(
-                "/bin/sh", ["-c", "echo started; exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"], logFile: nil,
-                onLine: { _ in })
+        let (started, startedLine) = AsyncStream.makeStream(of: Void.self)
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    _ = try await ChildProcess.run(
+                        "/bin/sh", ["-c", "echo started; exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"],
+                        logFile: nil, onLine: { _ in startedLine.yield() })
+                }
+                for await _ in started { break }
+                group.cancelAll()
+                _ = try? await group.next()
+            }
         }
-        try await Task.sleep(for: .milliseconds(300))
-        task.cancel()
-        _ = try? await task.value
-        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(elapsed < .seconds(20))
+    }
+
+    @Test("A task cancelled before the process starts does not wait for it", .timeLimit(.minutes(1)))
+    func cancelledBeforeStart() async throws {
+        let clock = ContinuousClock()
+        let elapsed = await clock.measure {
+            await withTaskGroup(of: Void.self) { group in
+                group.cancelAll()
+                group.addTask {
+                    _ = try? await ChildProcess.run(
+                        "/bin/sh", ["-c", "exec sleep 30"], environment: ["PATH": "/usr/bin:/bin"], logFile: nil,
+                        onLine: { _ in })
+                }
+            }
+        }
+        #expect(elapsed < .seconds(20))
     }
 }

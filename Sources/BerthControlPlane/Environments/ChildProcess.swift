@@ -50,6 +50,9 @@ enum ChildProcess {
             let result = try await Subprocess.run(
                 configuration, input: .none, output: .sequence, error: .combinedWithOutput
             ) { execution in
+                // A task cancelled while the process was being spawned stops it here: throwing
+                // from the body runs the teardown sequence.
+                try Task.checkCancellation()
                 var lines = LineCollector(onLine: onLine)
                 for try await buffer in execution.standardOutput {
                     let chunk = buffer.withUnsafeBytes { Data($0) }
