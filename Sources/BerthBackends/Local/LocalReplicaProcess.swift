@@ -7,6 +7,10 @@ import Foundation
 
 /// One `berth replica` process started by the local backend: its stdout (where it prints its
 /// port) goes to a small file, its stderr is appended to the replica's log file.
+///
+/// It keeps Foundation's `Process` rather than swift-subprocess (which the environment builder's
+/// steps use): a replica outlives the call that starts it, probed and signalled by the backend for
+/// its whole life, which swift-subprocess's scoped `run { execution in … }` does not fit.
 final class LocalReplicaProcess: Sendable {
     let pid: Int32
     private let process: Process
