@@ -154,7 +154,7 @@ package struct RouterOptions: ParsableArguments {
         if let routes {
             let table: RouteTable
             do {
-                table = try JSONDecoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
+                table = try BerthJSON.decoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
             } catch {
                 throw ValidationError("--routes '\(routes)' is not a readable route table: \(error)")
             }

@@ -179,7 +179,7 @@ public final class RouteFeedFollower: Service, Sendable {
                         }
                         let event: RouteFeedEvent
                         do {
-                            event = try JSONDecoder().decode(RouteFeedEvent.self, from: line)
+                            event = try BerthJSON.decoder().decode(RouteFeedEvent.self, from: line)
                         } catch {
                             throw FeedFailure(description: "the feed sent a line that is not a route feed event")
                         }

@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 import Synchronization
 
@@ -26,9 +27,10 @@ package final class ChildProcess: Sendable {
             self.wasSignalled = wasSignalled
         }
 
-        package var description: String {
-            wasSignalled ? "killed by signal \(code)" : "exit status \(code)"
-        }
+        /// The same ending as Berth describes its own children's.
+        package var termination: ProcessTermination { ProcessTermination(code: code, isSignal: wasSignalled) }
+
+        package var description: String { termination.description }
     }
 
     private struct State {

@@ -7,6 +7,10 @@ import Foundation
 
 /// One `berth replica` process started by the local backend: its stdout (where it prints its
 /// port) goes to a small file, its stderr is appended to the replica's log file.
+///
+/// It keeps Foundation's `Process` rather than swift-subprocess (which the environment builder's
+/// steps use): a replica outlives the call that starts it, probed and signalled by the backend for
+/// its whole life, which swift-subprocess's scoped `run { execution in … }` does not fit.
 final class LocalReplicaProcess: Sendable {
     let pid: Int32
     private let process: Process
@@ -42,19 +46,7 @@ final class LocalReplicaProcess: Sendable {
         }
         let process = Process()
         process.executableURL = executable
-        let memoryLimitMB = max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded()))
-        var arguments = [
-            "replica", "--entry-script", spec.entryScript, "--source-dir", spec.sourceDirectory.path,
-            "--model-dir", spec.modelDirectory.path, "--python", spec.python,
-        ]
-        arguments += socketPath.map { ["--unix-socket", $0] } ?? ["--port", "0"]
-        arguments += [
-            "--max-concurrent", String(spec.maxConcurrentRequests), "--scoring-timeout-ms",
-            String(spec.scoringTimeoutMs), "--service-name", spec.name, "--exit-with-parent",
-            "--memory-limit-mb", String(memoryLimitMB),
-        ]
-        if let cpuLimit = spec.cpuLimit { arguments += ["--cpu-limit", String(cpuLimit)] }
-        process.arguments = arguments
+        process.arguments = ReplicaLaunch.local(spec, socketPath: socketPath).arguments
         var environment = ProcessInfo.processInfo.environment
         for (key, value) in spec.environment { environment[key] = value }
         environment["BERTH_REPLICA_ID"] = replicaID
@@ -75,10 +67,7 @@ final class LocalReplicaProcess: Sendable {
     var isRunning: Bool { process.isRunning }
 
     /// How it ended, once it has.
-    var exitDescription: String {
-        process.terminationReason == .uncaughtSignal
-            ? "killed by signal \(process.terminationStatus)" : "exit code \(process.terminationStatus)"
-    }
+    var exitDescription: String { ProcessTermination(process).description }
 
     /// Where a replica said it listens.
     enum Address: Equatable {
@@ -114,5 +103,21 @@ final class LocalReplicaProcess: Sendable {
     /// SIGKILL, for a replica that failed its liveness probe or ignored SIGTERM.
     func forceKill() {
         if process.isRunning { kill(pid, SIGKILL) }
+    }
+}
+
+extension ReplicaLaunch {
+    /// How the local backend starts a replica of `spec`: on `socketPath`, else on a port of
+    /// 127.0.0.1 the OS picks; ending with the backend (`--exit-with-parent`); its memory limit
+    /// (at least 16 MB) and CPU limit enforced by the replica's own cgroup.
+    package static func local(_ spec: DeploymentSpec, socketPath: String?) -> ReplicaLaunch {
+        ReplicaLaunch(
+            entryScript: spec.entryScript, sourceDirectory: spec.sourceDirectory.path,
+            modelDirectory: spec.modelDirectory.path, python: spec.python,
+            listener: socketPath.map(Listener.unixSocket) ?? .tcp(host: Defaults.host, port: 0),
+            maxConcurrentRequests: spec.maxConcurrentRequests, scoringTimeoutMs: spec.scoringTimeoutMs,
+            serviceName: spec.name,
+            memoryLimitMB: max(16, Int(((spec.memoryLimitInGB ?? spec.memoryInGB) * 1024).rounded())),
+            cpuLimit: spec.cpuLimit, exitWithParent: true)
     }
 }

@@ -1,61 +1,69 @@
 import BerthCore
 import Foundation
-import Synchronization
+import Subprocess
 
-/// Runs one build command (`python3 -m venv`, `pip install`) to completion without holding a
-/// thread of Swift's cooperative pool: output is read on a Dispatch thread, the exit is reported
-/// by `Process.terminationHandler`, and the awaiting task resumes when both have happened.
+/// Runs one build command (`python3 -m venv`, `pip install`, `tar`) to completion with
+/// swift-subprocess, which waits for the exit and reads the output without holding a thread of
+/// Swift's cooperative pool (a pidfd and epoll on Linux).
 ///
-/// Standard output and error share one pipe, so the log keeps their interleaving; every line
-/// goes to the log file and to `onLine`, and the last `tailLength` lines are kept for errors.
-/// Cancelling the task terminates the process.
+/// Standard output and error share one pipe (`combinedWithOutput`), so the log keeps their
+/// interleaving; every line goes to the log file and to `onLine`, and the last `tailLength` lines
+/// are kept for errors. Cancelling the task stops the process: SIGTERM, then SIGKILL after
+/// `stopGrace`.
+///
+/// swift-subprocess adds about 11 s to a clean debug build here (its `Subprocess` and
+/// `_SubprocessCShims` modules; `SystemPackage` is built for NIO already), and it is kept to
+/// this module. The replica's workers keep Foundation's `Process` with NIO pipe channels, and
+/// the local backend's replicas keep it too: both need their output in files or NIO channels
+/// beyond one call, which its scoped `run { execution in … }` does not fit.
 enum ChildProcess {
     /// How a command ended.
     struct Outcome: Sendable {
-        var status: Int32
+        var termination: ProcessTermination
         var tail: [String]
-        var isSuccess: Bool { status == 0 }
+        var isSuccess: Bool { termination.isSuccess }
     }
 
     static let tailLength = 25
+
+    /// How long a cancelled command has between SIGTERM and SIGKILL.
+    static let stopGrace: Duration = .seconds(5)
 
     static func run(
         _ executable: String, _ arguments: [String], environment: [String: String],
         logFile: URL?, onLine: @escaping @Sendable (String) -> Void
     ) async throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
         try Task.checkCancellation()
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let output = pipe.fileHandleForReading
         let log = try logFile.map(openForAppending)
+        defer { try? log?.close() }
         log?.write(Data("$ \(([executable] + arguments).joined(separator: " "))\n".utf8))
-        let join = Join()
-        let box = ProcessBox(process: process)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcome, any Error>) in
-                join.continuation.withLock { $0 = continuation }
-                process.terminationHandler = { finished in join.finish(status: finished.terminationStatus) }
-                do {
-                    try process.run()
-                } catch {
-                    try? log?.close()
-                    join.fail(BerthError(.internalError, "Cannot run '\(executable)': \(error)."))
-                    return
+        var options = PlatformOptions()
+        options.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: stopGrace)]
+        var variables: [Environment.Key: String] = [:]
+        for (name, value) in environment {
+            if let key = Environment.Key(rawValue: name) { variables[key] = value }
+        }
+        let configuration = Configuration(
+            executable: .path(.init(executable)), arguments: Arguments(arguments),
+            environment: .custom(variables), platformOptions: options)
+        do {
+            let result = try await Subprocess.run(
+                configuration, input: .none, output: .sequence, error: .combinedWithOutput
+            ) { execution in
+                // A task cancelled while the process was being spawned stops it here: throwing
+                // from the body runs the teardown sequence.
+                try Task.checkCancellation()
+                var lines = LineCollector(onLine: onLine)
+                for try await buffer in execution.standardOutput {
+                    let chunk = buffer.withUnsafeBytes { Data($0) }
+                    log?.write(chunk)
+                    lines.append(chunk)
                 }
-                DispatchQueue.global(qos: .utility).async {
-                    let tail = readLines(from: output, log: log, onLine: onLine)
-                    try? log?.close()
-                    join.finish(tail: tail)
-                }
+                return lines.finish()
             }
-        } onCancel: {
-            box.terminate()
+            return Outcome(termination: ProcessTermination(result.terminationStatus), tail: result.closureResult)
+        } catch let error as SubprocessError {
+            throw BerthError(.internalError, "Cannot run '\(executable)': \(error).")
         }
     }
 
@@ -68,76 +76,46 @@ enum ChildProcess {
         try handle.seekToEnd()
         return handle
     }
+}
 
-    /// Reads until end of file, splitting into lines; returns the last lines.
-    private static func readLines(
-        from handle: FileHandle, log: FileHandle?, onLine: @Sendable (String) -> Void
-    ) -> [String] {
-        var buffer = Data()
-        var tail: [String] = []
-        func emit(_ bytes: Data) {
-            let line = String(decoding: bytes, as: UTF8.self)
-            onLine(line)
-            tail.append(line)
-            if tail.count > tailLength { tail.removeFirst(tail.count - tailLength) }
+/// Splits output into lines at `\n` (a `\r` of a progress bar stays in its line, as in the log),
+/// passes each on and keeps the last `ChildProcess.tailLength`.
+private struct LineCollector {
+    let onLine: @Sendable (String) -> Void
+    private var buffer = Data()
+    private var tail: [String] = []
+
+    init(onLine: @escaping @Sendable (String) -> Void) { self.onLine = onLine }
+
+    mutating func append(_ chunk: Data) {
+        buffer.append(chunk)
+        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+            emit(buffer[buffer.startIndex..<newline])
+            buffer.removeSubrange(buffer.startIndex...newline)
         }
-        while true {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            log?.write(chunk)
-            buffer.append(chunk)
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                emit(buffer[buffer.startIndex..<newline])
-                buffer.removeSubrange(buffer.startIndex...newline)
-            }
-        }
+    }
+
+    /// The last lines, once the output has ended (a last line without `\n` included).
+    mutating func finish() -> [String] {
         if !buffer.isEmpty { emit(buffer) }
+        buffer = Data()
         return tail
     }
-}
 
-/// Resumes the waiting task once both the exit status and the end of output are known.
-private final class Join: Sendable {
-    struct State {
-        var status: Int32?
-        var tail: [String]?
-    }
-
-    let continuation = Mutex<CheckedContinuation<ChildProcess.Outcome, any Error>?>(nil)
-    private let state = Mutex(State())
-
-    func finish(status: Int32) {
-        let outcome = state.withLock { state -> ChildProcess.Outcome? in
-            state.status = status
-            return state.tail.map { ChildProcess.Outcome(status: status, tail: $0) }
-        }
-        if let outcome { resume(.success(outcome)) }
-    }
-
-    func finish(tail: [String]) {
-        let outcome = state.withLock { state -> ChildProcess.Outcome? in
-            state.tail = tail
-            return state.status.map { ChildProcess.Outcome(status: $0, tail: tail) }
-        }
-        if let outcome { resume(.success(outcome)) }
-    }
-
-    func fail(_ error: any Error) { resume(.failure(error)) }
-
-    private func resume(_ result: Result<ChildProcess.Outcome, any Error>) {
-        continuation.withLock { $0.take() }?.resume(with: result)
+    private mutating func emit(_ bytes: Data) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        onLine(line)
+        tail.append(line)
+        if tail.count > ChildProcess.tailLength { tail.removeFirst(tail.count - ChildProcess.tailLength) }
     }
 }
 
-/// Lets the cancellation handler, which may run on any thread, stop the process.
-// SAFETY: `Process.terminate()` only sends a signal to the child's pid, which is set once before
-// the box can be reached by the cancellation handler; Foundation allows calling it from any thread.
-private final class ProcessBox: @unchecked Sendable {
-    private let process: Process
-
-    init(process: Process) { self.process = process }
-
-    func terminate() {
-        if process.isRunning { process.terminate() }
+extension ProcessTermination {
+    /// How a command run with swift-subprocess ended.
+    init(_ status: TerminationStatus) {
+        switch status {
+        case .exited(let code): self = .exited(code)
+        case .signaled(let signal): self = .killed(by: signal)
+        }
     }
 }

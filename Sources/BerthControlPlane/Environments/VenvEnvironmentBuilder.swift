@@ -150,7 +150,8 @@ extension VenvEnvironmentBuilder {
         if rename(staging.path, entry.path) != 0 {
             let code = errno
             try? manager.removeItem(at: staging)
-            guard code == EEXIST || code == ENOTEMPTY, let found = existing(at: entry, hash: hash, source: source) else {
+            guard code == EEXIST || code == ENOTEMPTY, let found = existing(at: entry, hash: hash, source: source)
+            else {
                 throw BerthError(
                     .environmentBuildFailed,
                     "Cannot move the built environment into '\(entry.path)': \(String(cString: strerror(code))).")
@@ -197,7 +198,7 @@ extension VenvEnvironmentBuilder {
             throw BerthError(
                 .environmentBuildFailed,
                 "Building environment \(spec.shortHash) failed: '\(URL(fileURLWithPath: executable).lastPathComponent) "
-                    + "\(command)' exited with status \(outcome.status). Last lines of its output:\n"
+                    + "\(command)' failed (\(outcome.termination)). Last lines of its output:\n"
                     + outcome.tail.map { "  " + $0 }.joined(separator: "\n")
                     + "\nThe full log is at \(failedLog.path).")
         }

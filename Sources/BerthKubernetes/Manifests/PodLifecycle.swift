@@ -43,10 +43,10 @@ enum PodLifecycle {
     /// loop (the same count after which the control plane calls a local replica failed).
     static let exitAfterWorkerFailures = 3
 
-    /// `container` (the replica container) with:
-    /// - `--exit-after-worker-failures`: an entry script whose `init()` fails makes the container
-    ///   exit instead of restarting its worker forever inside a Pod that is never ready, so the
-    ///   Pod's status carries the exit code and `CrashLoopBackOff`;
+    /// `container` (the replica container, whose `ReplicaLaunch.pod` passes
+    /// `--exit-after-worker-failures`: an entry script whose `init()` fails makes the container
+    /// exit instead of restarting its worker forever inside a Pod that is never ready, so the
+    /// Pod's status carries the exit code and `CrashLoopBackOff`) with:
     /// - `terminationMessagePolicy: FallbackToLogsOnError`: the kubelet puts the end of the log
     ///   (whose last line is the replica's reason) in `lastState.terminated.message`, which
     ///   `PodStatusReader` shows in `berth service show`;
@@ -56,10 +56,6 @@ enum PodLifecycle {
     ///   `sleep` field and then refuses a preStop with no handler).
     static func replicaContainer(_ container: JSONValue, supportsSleepAction: Bool = true) -> JSONValue {
         guard case .object(var members) = container else { return container }
-        if case .array(let command) = members["command"] {
-            members["command"] = .array(
-                command + ["--exit-after-worker-failures", .string(String(exitAfterWorkerFailures))])
-        }
         members["terminationMessagePolicy"] = "FallbackToLogsOnError"
         members["lifecycle"] = ["preStop": preStopHandler(supportsSleepAction: supportsSleepAction)]
         return .object(members)

@@ -81,14 +81,7 @@ enum ReplicaPodSpec {
             "image": .string(image),
             "imagePullPolicy": "IfNotPresent",
             "command": .array(
-                [
-                    "berth", "replica", "--entry-script", .string(spec.entryScript), "--source-dir",
-                    .string(ReplicaManifests.sourceDirectory), "--model-dir", .string(ReplicaManifests.modelDirectory),
-                    "--python", .string(python), "--host", "0.0.0.0", "--port",
-                    .string(String(ReplicaManifests.replicaPort)), "--max-concurrent",
-                    .string(String(spec.maxConcurrentRequests)), "--scoring-timeout-ms",
-                    .string(String(spec.scoringTimeoutMs)), "--service-name", .string(spec.name),
-                ]),
+                (["berth"] + ReplicaLaunch.pod(workload, python: python).arguments).map(JSONValue.string)),
             "workingDir": .string(ReplicaManifests.sourceDirectory),
             "ports": [
                 [
@@ -201,5 +194,23 @@ enum ReplicaPodSpec {
                 PodHardening.mount("tmp", at: "/tmp"),
             ],
         ]
+    }
+}
+
+extension ReplicaLaunch {
+    /// How a replica Pod's container starts `berth replica`: on all addresses of the Pod at
+    /// `ReplicaManifests.replicaPort`, from the folders the init container fills, exiting after
+    /// `PodLifecycle.exitAfterWorkerFailures` failures in a row so the kubelet sees a crash loop.
+    /// Its limits are the container's `resources`, which the kubelet enforces.
+    ///
+    /// - Parameter python: the image's `python3`, or the venv built at start.
+    package static func pod(_ workload: ReplicaWorkload, python: String) -> ReplicaLaunch {
+        ReplicaLaunch(
+            entryScript: workload.spec.entryScript, sourceDirectory: ReplicaManifests.sourceDirectory,
+            modelDirectory: ReplicaManifests.modelDirectory, python: python,
+            listener: .tcp(host: "0.0.0.0", port: ReplicaManifests.replicaPort),
+            maxConcurrentRequests: workload.spec.maxConcurrentRequests,
+            scoringTimeoutMs: workload.spec.scoringTimeoutMs,
+            serviceName: workload.spec.name, exitAfterWorkerFailures: PodLifecycle.exitAfterWorkerFailures)
     }
 }

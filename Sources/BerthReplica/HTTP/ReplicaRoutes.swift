@@ -200,10 +200,10 @@ struct ReplicaRoutes: Sendable {
     /// `{"message": …}`, the error shape of Azure's 1.x scoring server; `runFailed` adds
     /// `x-ms-run-function-failed: True` for failures of the scoring call itself.
     static func json(status: HTTPResponseStatus, runFailed: Bool = false, message: String) -> ReplicaResponse {
-        var body = ByteBuffer()
-        body.writeStaticString(#"{"message":"#)
-        body.writeJSONString(message)
-        body.writeStaticString("}")
+        // `/` stays as it is (paths in messages), as the replica has always written it.
+        let encoder = BerthJSON.encoder()
+        encoder.outputFormatting.insert(.withoutEscapingSlashes)
+        let body = ByteBuffer(bytes: (try? encoder.encode(ScoringError(message: message))) ?? Data("{}".utf8))
         var headers: HTTPHeaders = ["Content-Type": "application/json"]
         if runFailed { headers.add(name: "x-ms-run-function-failed", value: "True") }
         return ReplicaResponse(status: status, headers: headers, body: body)
@@ -221,4 +221,10 @@ func formatMilliseconds(_ milliseconds: Double) -> String {
     let thousandths = Int((max(0, milliseconds) * 1000).rounded())
     let fraction = String(thousandths % 1000)
     return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+}
+
+/// The error body of Azure's 1.x scoring server, `{"message": …}`, which the replica answers in
+/// (the router passes it on, and Azure clients read `message`).
+struct ScoringError: Codable, Sendable, Hashable {
+    var message: String
 }

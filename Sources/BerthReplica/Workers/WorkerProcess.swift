@@ -1,11 +1,12 @@
+import BerthCore
 import Foundation
 import NIOCore
 import NIOPosix
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// One running `python -m berth_worker` process and the NIO channels on its pipes.
@@ -49,12 +50,7 @@ final class WorkerProcess: Sendable {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = errors
-        process.terminationHandler = { process in
-            let reason =
-                process.terminationReason == .uncaughtSignal
-                ? "killed by signal \(process.terminationStatus)" : "exit code \(process.terminationStatus)"
-            onExit(id, reason)
-        }
+        process.terminationHandler = { process in onExit(id, ProcessTermination(process).description) }
         try process.run()
 
         // NIO takes its own close-on-exec copies; Foundation's handles are closed right away so

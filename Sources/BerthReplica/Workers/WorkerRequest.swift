@@ -54,6 +54,10 @@ struct WorkerRequest: Sendable {
 
 extension ByteBuffer {
     /// Writes `string` as a JSON string literal, escaping quotes, backslashes and control bytes.
+    ///
+    /// The request frame is the one JSON Berth writes by hand rather than with `BerthJSON`: it is
+    /// written once per scoring request on the replica's event loop, straight into the frame's
+    /// buffer with no intermediate `Data` (the fuzz target `fuzz-worker-frames` covers it).
     mutating func writeJSONString(_ string: some StringProtocol) {
         writeInteger(UInt8(ascii: "\""))
         let utf8 = string.utf8

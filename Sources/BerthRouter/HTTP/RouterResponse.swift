@@ -1,3 +1,5 @@
+import BerthCore
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -11,14 +13,12 @@ struct RouterResponse: Sendable {
     ///
     /// - Parameter code: bounded and stable (safe as a metric label); `message` is for people.
     static func error(_ status: HTTPResponseStatus, code: String, message: String, requestID: String) -> Self {
-        var body = ByteBuffer()
-        body.writeStaticString(#"{"error":{"code":"#)
-        body.writeJSONString(code)
-        body.writeStaticString(#","message":"#)
-        body.writeJSONString(message)
-        body.writeStaticString(#","requestId":"#)
-        body.writeJSONString(requestID)
-        body.writeStaticString("}}")
+        // The same type and encoder as the control plane's errors: one shape, one writer.
+        let detail = ErrorDetail(code: code, message: message, requestId: requestID)
+        // `/` stays as it is (`HTTP/1.1`, paths in messages), as the router has always written it.
+        let encoder = BerthJSON.encoder()
+        encoder.outputFormatting.insert(.withoutEscapingSlashes)
+        let body = ByteBuffer(bytes: (try? encoder.encode(ErrorResponse(error: detail))) ?? Data("{}".utf8))
         return RouterResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
@@ -39,27 +39,5 @@ struct RouterResponse: Sendable {
     /// Azure's overload sentence, which clients and docs search for (compat.md §9.3).
     static func overloadedSentence(_ service: some StringProtocol) -> String {
         "Too many requests for service \(service) (overloaded)."
-    }
-}
-
-extension ByteBuffer {
-    /// Writes `string` as a JSON string literal, quotes included.
-    mutating func writeJSONString(_ string: String) {
-        writeInteger(UInt8(ascii: "\""))
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": writeStaticString(#"\""#)
-            case "\\": writeStaticString(#"\\"#)
-            case "\n": writeStaticString(#"\n"#)
-            case "\r": writeStaticString(#"\r"#)
-            case "\t": writeStaticString(#"\t"#)
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                writeString("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
-            default:
-                writeString(String(scalar))
-            }
-        }
-        writeInteger(UInt8(ascii: "\""))
     }
 }

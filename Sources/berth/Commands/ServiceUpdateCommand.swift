@@ -88,44 +88,51 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
     }
 
     /// The --dc file's JSON object with the setting flags laid over it, as the server's partial config.
+    ///
+    /// The file is the user's and may carry any field (the server warns about unknown ones), so it
+    /// is kept as a `JSONValue` and written back with `BerthJSON`.
     private func deploymentConfigText() throws -> String? {
-        var object: [String: Any] = [:]
+        var object: [String: JSONValue] = [:]
         if let deployConfigFile {
             guard let data = FileManager.default.contents(atPath: deployConfigFile) else {
                 throw ValidationError("Cannot read --deploy-config-file '\(deployConfigFile)'.")
             }
-            guard let parsed = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            guard case .object(let parsed)? = try? JSONValue(parsing: data) else {
                 // Let the server name the syntax error with its line and column.
                 guard anySettingFlag else { return String(decoding: data, as: UTF8.self) }
                 throw ValidationError("--deploy-config-file '\(deployConfigFile)' is not a JSON object.")
             }
             object = parsed
         }
-        if let authEnabled { object["authEnabled"] = authEnabled }
-        if let tokenAuthEnabled { object["tokenAuthEnabled"] = tokenAuthEnabled }
-        var scaler = object["autoScaler"] as? [String: Any] ?? [:]
-        if let autoscaleEnabled { scaler["autoscaleEnabled"] = autoscaleEnabled }
-        if let minReplicas { scaler["minReplicas"] = minReplicas }
-        if let maxReplicas { scaler["maxReplicas"] = maxReplicas }
-        if let refreshSeconds { scaler["refreshPeriodInSeconds"] = refreshSeconds }
-        if let targetUtilization { scaler["targetUtilization"] = targetUtilization }
-        if !scaler.isEmpty { object["autoScaler"] = scaler }
-        if let replicas { object["numReplicas"] = replicas }
-        if let scoringTimeoutMs { object["scoringTimeoutMs"] = scoringTimeoutMs }
-        if let maxQueueWaitMs { object["maxQueueWaitMs"] = maxQueueWaitMs }
-        if let maxConcurrent { object["maxConcurrentRequestsPerContainer"] = maxConcurrent }
-        var resources = object["containerResourceRequirements"] as? [String: Any] ?? [:]
-        if let cpu { resources["cpu"] = cpu }
-        if let memoryGB { resources["memoryInGB"] = memoryGB }
-        if !resources.isEmpty { object["containerResourceRequirements"] = resources }
+        func number(_ value: Int) -> JSONValue { .number(Double(value)) }
+        func members(_ key: String) -> [String: JSONValue] {
+            if case .object(let members)? = object[key] { return members }
+            return [:]
+        }
+        if let authEnabled { object["authEnabled"] = .bool(authEnabled) }
+        if let tokenAuthEnabled { object["tokenAuthEnabled"] = .bool(tokenAuthEnabled) }
+        var scaler = members("autoScaler")
+        if let autoscaleEnabled { scaler["autoscaleEnabled"] = .bool(autoscaleEnabled) }
+        if let minReplicas { scaler["minReplicas"] = number(minReplicas) }
+        if let maxReplicas { scaler["maxReplicas"] = number(maxReplicas) }
+        if let refreshSeconds { scaler["refreshPeriodInSeconds"] = number(refreshSeconds) }
+        if let targetUtilization { scaler["targetUtilization"] = number(targetUtilization) }
+        if !scaler.isEmpty { object["autoScaler"] = .object(scaler) }
+        if let replicas { object["numReplicas"] = number(replicas) }
+        if let scoringTimeoutMs { object["scoringTimeoutMs"] = number(scoringTimeoutMs) }
+        if let maxQueueWaitMs { object["maxQueueWaitMs"] = number(maxQueueWaitMs) }
+        if let maxConcurrent { object["maxConcurrentRequestsPerContainer"] = number(maxConcurrent) }
+        var resources = members("containerResourceRequirements")
+        if let cpu { resources["cpu"] = .number(cpu) }
+        if let memoryGB { resources["memoryInGB"] = .number(memoryGB) }
+        if !resources.isEmpty { object["containerResourceRequirements"] = .object(resources) }
         if let collectModelData {
-            var collection = object["dataCollection"] as? [String: Any] ?? [:]
-            collection["storageEnabled"] = collectModelData
-            object["dataCollection"] = collection
+            var collection = members("dataCollection")
+            collection["storageEnabled"] = .bool(collectModelData)
+            object["dataCollection"] = .object(collection)
         }
         guard !object.isEmpty || deployConfigFile != nil else { return nil }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try BerthJSON.encode(JSONValue.object(object)), as: UTF8.self)
     }
 
     private var anySettingFlag: Bool {
