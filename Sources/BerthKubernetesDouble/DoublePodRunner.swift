@@ -58,7 +58,10 @@ struct DoublePodRunner: Sendable {
             try? FileManager.default.createDirectory(at: volume, withIntermediateDirectories: true)
         }
         let secrets = Self.secretValues(store: store, namespace: namespace)
-        setStatus(["phase": "Pending", "podIP": .string(podIP), "hostIP": "127.0.0.1", "conditions": [["type": "PodScheduled", "status": "True"]]])
+        setStatus([
+            "phase": "Pending", "podIP": .string(podIP), "hostIP": "127.0.0.1",
+            "conditions": [["type": "PodScheduled", "status": "True"]],
+        ])
         var initStatuses: [JSONValue] = []
         for container in pod["spec"]?["initContainers"]?.arrayValue ?? [] {
             var attempts = 0
@@ -66,10 +69,14 @@ struct DoublePodRunner: Sendable {
                 guard !isDeleted, !Task.isCancelled else { return }
                 let exit = await runToEnd(container, folder: folder, secrets: secrets, attempt: attempts)
                 let terminated: JSONValue = [
-                    "terminated": ["exitCode": .number(Double(exit.code)), "reason": exit.code == 0 ? "Completed" : "Error"]
+                    "terminated": [
+                        "exitCode": .number(Double(exit.code)), "reason": exit.code == 0 ? "Completed" : "Error",
+                    ]
                 ]
-                let status: JSONValue = ["name": container["name"] ?? "", "state": terminated, "restartCount": .number(Double(attempts))]
-                if exit.code == 0, !exit.wasSignalled {
+                let status: JSONValue = [
+                    "name": container["name"] ?? "", "state": terminated, "restartCount": .number(Double(attempts)),
+                ]
+                if exit.isSuccess {
                     initStatuses.append(status)
                     break
                 }
@@ -86,15 +93,31 @@ struct DoublePodRunner: Sendable {
             do {
                 process = try start(main, folder: folder, secrets: secrets, attempt: restarts)
             } catch {
-                setStatus(["phase": "Pending", "containerStatuses": [["name": main["name"] ?? "", "ready": false, "restartCount": .number(Double(restarts)), "state": ["waiting": ["reason": "CreateContainerError", "message": .string("\(error)")]]]]])
+                setStatus([
+                    "phase": "Pending",
+                    "containerStatuses": [
+                        [
+                            "name": main["name"] ?? "", "ready": false, "restartCount": .number(Double(restarts)),
+                            "state": ["waiting": ["reason": "CreateContainerError", "message": .string("\(error)")]],
+                        ]
+                    ],
+                ])
                 return
             }
             var ready = false
             func report(_ state: JSONValue) {
                 setStatus([
                     "phase": "Running", "podIP": .string(podIP), "initContainerStatuses": .array(initStatuses),
-                    "conditions": [["type": "PodScheduled", "status": "True"], ["type": "Ready", "status": ready ? "True" : "False"]],
-                    "containerStatuses": [["name": main["name"] ?? "", "ready": .bool(ready), "restartCount": .number(Double(restarts)), "state": state, "lastState": lastState]],
+                    "conditions": [
+                        ["type": "PodScheduled", "status": "True"],
+                        ["type": "Ready", "status": ready ? "True" : "False"],
+                    ],
+                    "containerStatuses": [
+                        [
+                            "name": main["name"] ?? "", "ready": .bool(ready),
+                            "restartCount": .number(Double(restarts)), "state": state, "lastState": lastState,
+                        ]
+                    ],
                 ])
             }
             report(["running": [:]])
@@ -114,8 +137,14 @@ struct DoublePodRunner: Sendable {
             let exit = await process.waitForExit()
             restarts += 1
             ready = false
-            lastState = ["terminated": Self.terminated(exit, container: main, logs: folder.appendingPathComponent("logs"))]
-            report(["waiting": ["reason": "CrashLoopBackOff", "message": .string("back-off restarting failed container (\(exit))")]])
+            lastState = [
+                "terminated": Self.terminated(exit, container: main, logs: folder.appendingPathComponent("logs"))
+            ]
+            report([
+                "waiting": [
+                    "reason": "CrashLoopBackOff", "message": .string("back-off restarting failed container (\(exit))"),
+                ]
+            ])
             try? await Task.sleep(for: .milliseconds(250 * min(1 << min(restarts, 5), 40)))
         }
     }
@@ -125,9 +154,9 @@ struct DoublePodRunner: Sendable {
     /// of its log (at most 80 lines and 2048 bytes, as in Kubernetes).
     static func terminated(_ exit: ChildProcess.Exit, container: JSONValue, logs: URL) -> JSONValue {
         var state: [String: JSONValue] = [
-            "exitCode": .number(Double(exit.code)), "reason": exit.wasSignalled ? "Killed" : "Error",
+            "exitCode": .number(Double(exit.code)), "reason": exit.isSignal ? "Killed" : "Error",
         ]
-        if container["terminationMessagePolicy"] == "FallbackToLogsOnError", exit.code != 0 || exit.wasSignalled {
+        if container["terminationMessagePolicy"] == "FallbackToLogsOnError", !exit.isSuccess {
             let tail = log(in: logs, container: container["name"]?.stringValue ?? "", lines: 80)
             let bytes = Array(tail.utf8.suffix(2048))
             let message = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -179,7 +208,7 @@ struct DoublePodRunner: Sendable {
             }
             return await process.waitForExit()
         } catch {
-            return ChildProcess.Exit(code: 127, wasSignalled: false)
+            return ChildProcess.Exit.exited(127)
         }
     }
 
@@ -189,13 +218,18 @@ struct DoublePodRunner: Sendable {
         let containerName = container["name"]?.stringValue ?? "container"
         let volumes = Self.volumeFolders(of: pod ?? [:], folder: folder, runtime: runtime, namespace: namespace)
         var mounts: [(String, String)] = (container["volumeMounts"]?.arrayValue ?? []).compactMap { mount in
-            guard let path = mount["mountPath"]?.stringValue, let volume = mount["name"]?.stringValue else { return nil }
+            guard let path = mount["mountPath"]?.stringValue, let volume = mount["name"]?.stringValue else {
+                return nil
+            }
             return (path, (volumes[volume] ?? folder.appendingPathComponent("volumes/\(volume)")).path)
         }
         mounts.sort { $0.0.count > $1.0.count }
         func local(_ text: String) -> String { Self.rewrite(text, mounts: mounts) }
-        var words = ((container["command"]?.arrayValue ?? []) + (container["args"]?.arrayValue ?? [])).compactMap(\.stringValue)
-        guard let first = words.first else { throw DoubleStatus.badRequest("container \(containerName) has no command") }
+        var words = ((container["command"]?.arrayValue ?? []) + (container["args"]?.arrayValue ?? [])).compactMap(
+            \.stringValue)
+        guard let first = words.first else {
+            throw DoubleStatus.badRequest("container \(containerName) has no command")
+        }
         switch first {
         case "berth":
             words[0] = runtime.berthExecutable.path
@@ -214,7 +248,8 @@ struct DoublePodRunner: Sendable {
             if let value = variable["value"]?.stringValue {
                 environment[key] = local(value)
             } else if let reference = variable["valueFrom"]?["secretKeyRef"] {
-                environment[key] = secrets[reference["name"]?.stringValue ?? ""]?[reference["key"]?.stringValue ?? ""] ?? ""
+                environment[key] =
+                    secrets[reference["name"]?.stringValue ?? ""]?[reference["key"]?.stringValue ?? ""] ?? ""
             } else if variable["valueFrom"]?["fieldRef"]?["fieldPath"] == "metadata.name" {
                 environment[key] = name
             }
@@ -289,7 +324,8 @@ struct DoublePodRunner: Sendable {
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && !isDirectory.boolValue
         }
         outer: while index < characters.count {
-            if index == 0 || starts.contains(characters[index - 1]), characters[index] == "/", !isImageFile(from: index) {
+            if index == 0 || starts.contains(characters[index - 1]), characters[index] == "/", !isImageFile(from: index)
+            {
                 for (path, folder) in mounts {
                     let pattern = Array(path)
                     let end = index + pattern.count
@@ -313,7 +349,9 @@ struct DoublePodRunner: Sendable {
         for secret in store.list(DoubleKind.all[4], namespace: namespace, selector: DoubleLabelSelector(nil)).items {
             guard let name = secret["metadata"]?["name"]?.stringValue else { continue }
             for (key, value) in secret["data"]?.objectValue ?? [:] {
-                let decoded = value.stringValue.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
+                let decoded = value.stringValue.flatMap { Data(base64Encoded: $0) }.map {
+                    String(decoding: $0, as: UTF8.self)
+                }
                 values[name, default: [:]][key] = decoded ?? ""
             }
         }

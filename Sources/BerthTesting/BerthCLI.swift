@@ -13,7 +13,7 @@ package enum BerthCLI {
         /// The exit status (the signal number when the CLI was killed).
         package var exitCode: Int32 { exit.code }
         /// Whether the CLI exited with status 0.
-        package var succeeded: Bool { !exit.wasSignalled && exit.code == 0 }
+        package var succeeded: Bool { exit.isSuccess }
 
         package var description: String {
             "berth \(arguments.joined(separator: " ")) → \(exit)\nstdout:\n\(stdout)\nstderr:\n\(stderr)"

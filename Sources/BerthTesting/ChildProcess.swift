@@ -15,23 +15,8 @@ import Synchronization
 ///
 /// End-to-end tests use it to run the real `berth` binary; `BerthServer` and `BerthCLI` build on it.
 package final class ChildProcess: Sendable {
-    /// How a child ended.
-    package struct Exit: Sendable, Hashable, CustomStringConvertible {
-        /// The exit status, or the signal number when `wasSignalled`.
-        package var code: Int32
-        /// Whether a signal (e.g. `SIGKILL`) ended the process.
-        package var wasSignalled: Bool
-
-        package init(code: Int32, wasSignalled: Bool) {
-            self.code = code
-            self.wasSignalled = wasSignalled
-        }
-
-        /// The same ending as Berth describes its own children's.
-        package var termination: ProcessTermination { ProcessTermination(code: code, isSignal: wasSignalled) }
-
-        package var description: String { termination.description }
-    }
+    /// How a child ended: described as Berth describes its own children's endings.
+    package typealias Exit = ProcessTermination
 
     private struct State {
         var exit: Exit?
@@ -80,10 +65,7 @@ package final class ChildProcess: Sendable {
         self.stderrFile = stderrFile
         let shared = self.shared
         process.terminationHandler = { process in
-            let exit = Exit(
-                code: process.terminationStatus,
-                wasSignalled: process.terminationReason == .uncaughtSignal
-            )
+            let exit = Exit(process)
             let waiters = shared.mutex.withLock { state in
                 state.exit = exit
                 defer { state.waiters = [:] }

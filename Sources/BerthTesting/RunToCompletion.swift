@@ -10,7 +10,7 @@ package enum RunToCompletion {
         package var stdout: String
         package var stderr: String
         /// Whether it exited with status 0.
-        package var succeeded: Bool { !exit.wasSignalled && exit.code == 0 }
+        package var succeeded: Bool { exit.isSuccess }
     }
 
     /// Runs `executable arguments…` and waits for it asynchronously.

@@ -60,7 +60,7 @@ func berthFails(
 ) async throws -> BerthCLI.Result {
     let result = try await BerthCLI.run(arguments, home: home)
     #expect(result.exitCode == exitCode, "\(result)", sourceLocation: sourceLocation)
-    #expect(!result.exit.wasSignalled, "\(result)", sourceLocation: sourceLocation)
+    #expect(!result.exit.isSignal, "\(result)", sourceLocation: sourceLocation)
     #expect(result.stderr.contains(message), "\(result)", sourceLocation: sourceLocation)
     return result
 }

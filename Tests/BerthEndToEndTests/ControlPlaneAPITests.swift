@@ -21,7 +21,7 @@ struct ControlPlaneAPITests {
 
         // SIGTERM is a clean stop: exit status 0, and server.json no longer names a dead server.
         let exit = await server.stop()
-        #expect(exit == ChildProcess.Exit(code: 0, wasSignalled: false))
+        #expect(exit == ChildProcess.Exit.exited(0))
         #expect(!FileManager.default.fileExists(atPath: server.layout.serverInfoFile.path))
 
         // A restart keeps the token.

@@ -35,7 +35,7 @@ struct ClusterRouterEndToEndTests {
             if let router {
                 // SIGTERM: the router, its feed follower and its EndpointSlice watch stop cleanly.
                 let exit = await router.terminate()
-                #expect(!exit.wasSignalled && exit.code == 0, "\(exit)\n\(router.stderr)")
+                #expect(!exit.isSignal && exit.code == 0, "\(exit)\n\(router.stderr)")
             }
         }
     }

@@ -104,7 +104,7 @@ struct RouteFeedTests {
         var iterator = open.body.makeAsyncIterator()
         _ = try await iterator.next()
         let exit = await server.stop(grace: .seconds(15))
-        #expect(!exit.wasSignalled && exit.code == 0, "\(exit)\n\(server.log)")
+        #expect(!exit.isSignal && exit.code == 0, "\(exit)\n\(server.log)")
         #expect(!server.log.contains(token), "the feed token is never logged")
     }
 }

@@ -22,9 +22,13 @@ struct RouterNamespacesTests {
         _ = merger.receive(feed: table)
         #expect(merger.namespaces == ["default", "team-b"])
         func slice(_ service: String, _ pod: String, _ namespace: String) -> SliceEndpoints {
-            SliceEndpoints(service: service, replicas: [ReplicaEndpoint(id: pod, host: "10.0.0.1", port: 5001)], namespace: namespace)
+            SliceEndpoints(
+                service: service, replicas: [ReplicaEndpoint(id: pod, host: "10.0.0.1", port: 5001)],
+                namespace: namespace)
         }
-        _ = merger.replaceSlices(["default/a1": slice("a", "a-1", "default"), "default/b0": slice("b", "b-stale", "default")], namespace: "default")
+        _ = merger.replaceSlices(
+            ["default/a1": slice("a", "a-1", "default"), "default/b0": slice("b", "b-stale", "default")],
+            namespace: "default")
         let afterTeamB = merger.replaceSlices(["team-b/b1": slice("b", "b-1", "team-b")], namespace: "team-b")
         let merged = try #require(afterTeamB)
         #expect(merged.services["a"]?.replicas.map(\.id) == ["a-1"])
@@ -54,13 +58,15 @@ struct RouterNamespacesTests {
             }
             if let router {
                 let exit = await router.terminate()
-                #expect(!exit.wasSignalled && exit.code == 0, "\(exit)\n\(router.stderr)")
+                #expect(!exit.isSignal && exit.code == 0, "\(exit)\n\(router.stderr)")
             }
             _ = await server.stop()
         }
     }
 
-    func journey(double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?)
+    func journey(
+        double: RunningKubernetesAPIDouble, server: BerthServer, folder: TemporaryDirectory, router: inout ChildProcess?
+    )
         async throws
     {
         @discardableResult
@@ -77,7 +83,8 @@ struct RouterNamespacesTests {
             Data(#"{"computeType": "aks", "authEnabled": false, "numReplicas": 1, "namespace": "team-b"}"#.utf8),
             to: "deploymentconfig.json")
         let ic = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
-        try await berth("model", "deploy", "-n", "echo-b", "-m", "echo-model:1", "--ic", ic, "--dc", config.path, "--ct", "aks-1")
+        try await berth(
+            "model", "deploy", "-n", "echo-b", "-m", "echo-model:1", "--ic", ic, "--dc", config.path, "--ct", "aks-1")
 
         // The router's read access in team-b: exactly EndpointSlices and Pods, for its account.
         let role = try #require(double.object(kind: "Role", namespace: "team-b", name: "berth-router"))
