@@ -1,6 +1,6 @@
 import BerthCore
-import Foundation
-import OpenAPIRuntime
+public import Foundation
+internal import OpenAPIRuntime
 
 /// Dates as `BerthJSON` writes and reads them, for the generated client: the server writes
 /// milliseconds (`2026-11-26T01:59:12.123Z`), which the runtime's default transcoder refuses, and

@@ -1,7 +1,7 @@
 import BerthCore
 import Crypto
-import Foundation
-import OpenAPIRuntime
+public import Foundation
+internal import OpenAPIRuntime
 import Synchronization
 
 /// Moving model bytes: uploads stream a file into the artifact store and check the digest the

@@ -1,5 +1,5 @@
 import BerthCore
-import Foundation
+public import Foundation
 
 /// Typed calls per resource.
 extension ControlPlaneClient {

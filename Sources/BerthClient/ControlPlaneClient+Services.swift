@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
-import Foundation
+public import Foundation
 import NIOCore
 
 /// Typed calls for services (deploy, show, keys, logs, delete).

@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import BerthCore
-import Foundation
+public import Foundation
 import NIOCore
 import OpenAPIAsyncHTTPClient
-import OpenAPIRuntime
+internal import OpenAPIRuntime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,7 @@
 import BerthCore
-import Foundation
+public import Foundation
 import HTTPTypes
-import OpenAPIRuntime
+internal import OpenAPIRuntime
 
 /// What every call of the generated client does around its HTTP exchange: it sends the admin
 /// token, turns a failed connection into the CLI's "cannot reach" error, and an error answer

@@ -1,5 +1,5 @@
 import BerthCore
-import Foundation
+public import Foundation
 
 extension Encodable {
     /// This value as another type of the same JSON schema: a generated answer as the `BerthCore`
