@@ -1,5 +1,5 @@
 import BerthCore
-public import Foundation
+internal import Foundation
 internal import OpenAPIRuntime
 
 /// Dates as `BerthJSON` writes and reads them, for the generated client: the server writes

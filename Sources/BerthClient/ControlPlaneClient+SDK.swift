@@ -1,5 +1,5 @@
 import BerthCore
-public import Foundation
+internal import Foundation
 
 /// Typed calls for Azure ML's Python SDK: a workspace token and the names the SDK uses.
 extension ControlPlaneClient {

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
-public import Foundation
+internal import Foundation
 import NIOCore
 
 /// Typed calls for services (deploy, show, keys, logs, delete).

@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import BerthCore
-public import Foundation
+internal import Foundation
 import NIOCore
 import OpenAPIAsyncHTTPClient
 internal import OpenAPIRuntime

@@ -1,5 +1,5 @@
 import BerthCore
-public import Foundation
+internal import Foundation
 import HTTPTypes
 internal import OpenAPIRuntime
 

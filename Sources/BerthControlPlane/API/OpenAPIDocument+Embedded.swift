@@ -1667,8 +1667,8 @@ extension OpenAPIDocument {
                     "title": "Renew",
                     "required": ["renew"],
                     "properties": {"renew": {"type": "boolean", "enum": [true]}},
-                    "not": {"required": ["status"]},
-                    "description": "Renew the certificate the workspace CA issued (status absent)"
+                    "additionalProperties": false,
+                    "description": "Renew the certificate the workspace CA issued (renew alone: no status)"
                   },
                   {
                     "type": "object",
