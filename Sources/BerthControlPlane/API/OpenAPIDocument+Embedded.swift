@@ -1554,7 +1554,10 @@ extension OpenAPIDocument {
                 "type": "object",
                 "required": ["keyType"],
                 "properties": {
-                  "keyType": {"type": "string", "enum": ["Primary", "Secondary"]},
+                  "keyType": {
+                    "type": "string",
+                    "description": "Primary or Secondary (Azure's names); the server answers anything else with 400 and Azure's message"
+                  },
                   "keyValue": {
                     "type": "string",
                     "pattern": "^\\S{16,256}$",
