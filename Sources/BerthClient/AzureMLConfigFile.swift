@@ -1,5 +1,5 @@
 import BerthCore
-import Foundation
+public import Foundation
 
 /// Azure ML's own workspace file, `<folder>/.azureml/config.json`, which the SDK's
 /// `Workspace.from_config()` looks for in the current folder and the folders above it.

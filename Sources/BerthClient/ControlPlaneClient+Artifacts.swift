@@ -1,25 +1,26 @@
-import AsyncHTTPClient
 import BerthCore
 import Crypto
-import Foundation
-import NIOCore
+public import Foundation
+internal import OpenAPIRuntime
+import Synchronization
 
 /// Moving model bytes: uploads stream a file into the artifact store and check the digest the
 /// server computed against the one computed while reading; downloads stream into a temporary
-/// file, check the digest, then rename into place.
+/// file, check the digest, then rename into place. Both go through the generated client, whose
+/// bodies are streams: a file is read and sent 1 MiB at a time, never held whole.
 extension ControlPlaneClient {
     /// Uploads one file; returns where the store keeps it.
     public func uploadArtifact(at url: URL) async throws -> ArtifactUploadResult {
         let size = try Self.fileSize(url)
         let chunks = try FileChunks(url: url)
-        var request = HTTPClientRequest(url: baseURL + "/api/v1/artifacts")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/octet-stream")
-        request.body = .stream(chunks, length: .known(size))
         var client = self
         client.timeout = .hours(2)
-        let (data, _) = try await client.execute(request)
-        let result = try BerthJSON.decode(ArtifactUploadResult.self, from: data, what: "upload answer")
+        let result: ArtifactUploadResult = try await client.call {
+            try await $0.uploadArtifact(
+                body: .binary(HTTPBody(chunks, length: .known(size), iterationBehavior: .single))
+            )
+            .created.body.json
+        }.converted()
         let local = chunks.digest()
         guard result.digest == local, result.sizeBytes == size else {
             throw BerthError(
@@ -33,13 +34,17 @@ extension ControlPlaneClient {
     /// Downloads an artifact to `destination`, checking its digest; nothing is left at
     /// `destination` unless the bytes match.
     public func downloadArtifact(_ file: ArtifactFile, to destination: URL) async throws {
-        var request = HTTPClientRequest(url: baseURL + "/api/v1/artifacts/\(Self.escape(file.digest))")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await http.execute(request, timeout: .hours(2))
-        guard response.status.code == 200 else {
-            let body = try await response.body.collect(upTo: 1 << 20)
-            throw Self.error(status: Int(response.status.code), body: Data(buffer: body))
+        var client = self
+        client.timeout = .hours(2)
+        try await client.call { api in
+            let body = try await api.downloadArtifact(path: .init(digest: file.digest)).ok.body.binary
+            try await Self.write(body, of: file, to: destination)
         }
+    }
+
+    /// Streams `body` into a temporary file beside `destination`, then renames it into place if
+    /// its digest is `file`'s.
+    private static func write(_ body: HTTPBody, of file: ArtifactFile, to destination: URL) async throws {
         let manager = FileManager.default
         try manager.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temporary = destination.deletingLastPathComponent()
@@ -50,9 +55,9 @@ extension ControlPlaneClient {
         let handle = try FileHandle(forWritingTo: temporary)
         var hasher = SHA256()
         do {
-            for try await buffer in response.body {
-                buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                try handle.write(contentsOf: Data(buffer: buffer))
+            for try await chunk in body {
+                hasher.update(data: chunk)
+                try handle.write(contentsOf: chunk)
             }
             try handle.close()
         } catch {
@@ -64,7 +69,8 @@ extension ControlPlaneClient {
         guard digest == file.digest else {
             try? manager.removeItem(at: temporary)
             throw BerthError(
-                .internalError, "Downloaded '\(file.path)' hashes to \(digest), not \(file.digest); the download was damaged. Retry.")
+                .internalError,
+                "Downloaded '\(file.path)' hashes to \(digest), not \(file.digest); the download was damaged. Retry.")
         }
         if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }
         try manager.moveItem(at: temporary, to: destination)
@@ -76,9 +82,9 @@ extension ControlPlaneClient {
     }
 }
 
-/// A file read as 1 MiB `ByteBuffer`s, hashing what it reads, for streaming uploads.
+/// A file read in 1 MiB chunks, hashing what it reads, for streaming uploads.
 final class FileChunks: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
+    typealias Element = ArraySlice<UInt8>
     private let state: LockedHasher
     private let handle: FileHandle
 
@@ -96,20 +102,18 @@ final class FileChunks: AsyncSequence, Sendable {
     struct AsyncIterator: AsyncIteratorProtocol {
         let chunks: FileChunks
 
-        mutating func next() async throws -> ByteBuffer? {
+        mutating func next() async throws -> ArraySlice<UInt8>? {
             guard let data = try chunks.handle.read(upToCount: 1 << 20), !data.isEmpty else {
                 try? chunks.handle.close()
                 return nil
             }
             chunks.state.update(data)
-            return ByteBuffer(data: data)
+            return ArraySlice(data)
         }
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: self) }
 }
-
-import Synchronization
 
 /// A SHA-256 hasher behind a `Mutex`, so the upload sequence stays `Sendable`.
 final class LockedHasher: Sendable {

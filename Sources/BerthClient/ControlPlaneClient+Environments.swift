@@ -4,11 +4,12 @@ import BerthCore
 extension ControlPlaneClient {
     /// Every cached environment, with the services that run it.
     public func environments() async throws -> [CachedEnvironment] {
-        try await send(.GET, "/api/v1/environments", as: ListResponse<CachedEnvironment>.self).value
+        try await call { try await $0.listEnvironments().ok.body.json.value }.converted()
     }
 
     /// Removes the cached environments no service runs (or lists them, with `dryRun`).
     public func pruneEnvironments(_ request: PruneEnvironmentsRequest) async throws -> PruneEnvironmentsResult {
-        try await send(.POST, "/api/v1/environments/prune", body: request)
+        try await call { try await $0.pruneEnvironments(body: .json(request.requestBody())).ok.body.json }
+            .converted()
     }
 }

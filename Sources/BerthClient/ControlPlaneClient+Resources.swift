@@ -1,58 +1,61 @@
 import BerthCore
-import Foundation
+internal import Foundation
 
 /// Typed calls per resource.
 extension ControlPlaneClient {
     // MARK: Models
 
     public func registerModel(_ request: RegisterModelRequest) async throws -> Model {
-        try await send(.POST, "/api/v1/models", body: request)
+        try await call { try await $0.registerModel(body: .json(request.requestBody())).created.body.json }
+            .converted()
     }
 
     public func models(name: String? = nil, tag: String? = nil) async throws -> [Model] {
-        var query: [String] = []
-        if let name { query.append("name=\(Self.escape(name))") }
-        if let tag { query.append("tag=\(Self.escape(tag))") }
-        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
-        return try await send(.GET, "/api/v1/models" + suffix, as: ListResponse<Model>.self).value
+        try await call { try await $0.listModels(query: .init(name: name, tag: tag)).ok.body.json.value }.converted()
     }
 
     /// A model by `name:version`, or by `name` for the latest version.
     public func model(id: String) async throws -> Model {
-        try await send(.GET, "/api/v1/models/\(Self.escape(id))")
+        try await call { try await $0.getModel(path: .init(id: id)).ok.body.json }.converted()
     }
 
     public func deleteModel(id: String) async throws {
-        _ = try await send(.DELETE, "/api/v1/models/\(Self.escape(id))", as: [String: String].self)
+        _ = try await call { try await $0.deleteModel(path: .init(id: id)).ok }
     }
 
     // MARK: Compute targets
 
     /// Creates a local cluster and waits for its operation; returns the cluster.
     public func createCompute(_ request: CreateComputeRequest) async throws -> ComputeTarget {
-        let operation = try await send(.POST, "/api/v1/computes", body: request, as: BerthCore.Operation.self)
+        let operation = try await call {
+            try await $0.createCompute(body: .json(request.requestBody())).accepted.body.json
+        }
         _ = try await waitForOperation(id: operation.id)
         return try await compute(named: request.name)
     }
 
     public func computes() async throws -> [ComputeTarget] {
-        try await send(.GET, "/api/v1/computes", as: ListResponse<ComputeTarget>.self).value
+        try await call { try await $0.listComputes().ok.body.json.value }.converted()
     }
 
     public func compute(named name: String) async throws -> ComputeTarget {
-        try await send(.GET, "/api/v1/computes/\(Self.escape(name))")
+        try await call { try await $0.getCompute(path: .init(name: name)).ok.body.json }.converted()
     }
 
     /// Changes a compute target (the TLS of its scoring); returns it as it is now.
     public func updateCompute(named name: String, _ request: UpdateComputeRequest) async throws -> ComputeTarget {
-        try await send(.PATCH, "/api/v1/computes/\(Self.escape(name))", body: request)
+        try await call {
+            try await $0.updateCompute(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
+        }.converted()
     }
 
     /// Deletes (or, for attached clusters, detaches) a compute target.
     public func deleteCompute(named name: String, action: String = "delete") async throws {
-        _ = try await send(
-            .DELETE, "/api/v1/computes/\(Self.escape(name))?underlyingResourceAction=\(action)",
-            as: [String: String].self)
+        try await deleteCompute(named: name, query: .init(underlyingResourceAction: .init(rawValue: action)))
+    }
+
+    func deleteCompute(named name: String, query: Operations.DeleteCompute.Input.Query) async throws {
+        _ = try await call { try await $0.deleteCompute(path: .init(name: name), query: query).ok }
     }
 
     // MARK: Operations
@@ -60,9 +63,9 @@ extension ControlPlaneClient {
     /// Operation `id` with its log from line `offset`; with `waitMs`, the server answers when
     /// there is something new or after that long (a long-poll).
     public func operation(id: String, offset: Int? = nil, waitMs: Int? = nil) async throws -> BerthCore.Operation {
-        let query = [offset.map { "offset=\($0)" }, waitMs.map { "waitMs=\($0)" }].compactMap { $0 }
-        return try await send(
-            .GET, "/api/v1/operations/\(Self.escape(id))" + (query.isEmpty ? "" : "?" + query.joined(separator: "&")))
+        try await call {
+            try await $0.getOperation(path: .init(id: id), query: .init(offset: offset, waitMs: waitMs)).ok.body.json
+        }.converted()
     }
 
     /// Follows an operation until it ends, handing each new log line to `onLog` as the server
@@ -83,11 +86,5 @@ extension ControlPlaneClient {
                     detail?.message ?? "Operation \(id) ended \(operation.state.rawValue).")
             }
         }
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(
-            withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=#")))
-            ?? text
     }
 }

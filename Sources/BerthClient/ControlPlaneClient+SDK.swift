@@ -1,17 +1,20 @@
 import BerthCore
-import Foundation
+internal import Foundation
 
 /// Typed calls for Azure ML's Python SDK: a workspace token and the names the SDK uses.
 extension ControlPlaneClient {
     /// A new SDK token valid for `hours` (default 8, at most 168) and the workspace's Azure names
     /// (`berth sdk env`). Needs the admin token.
     public func sdkToken(hours: Int? = nil) async throws -> SDKCredentials {
-        try await send(.POST, "/api/v1/sdk/token", body: SDKTokenRequest(hours: hours))
+        try await call {
+            try await $0.createSDKToken(body: .json(SDKTokenRequest(hours: hours).requestBody())).ok.body.json
+        }
+        .converted()
     }
 
     /// The names the SDK addresses the workspace by (`berth sdk config`).
     public func sdkWorkspace() async throws -> AzureWorkspaceIdentity {
-        try await send(.GET, "/api/v1/sdk/workspace")
+        try await call { try await $0.getSDKWorkspace().ok.body.json }.converted()
     }
 
     /// What the running server wrote to `server.json` (its URLs, the SDK's upload proxy).

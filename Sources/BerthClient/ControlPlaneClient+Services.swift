@@ -1,43 +1,48 @@
 import AsyncHTTPClient
 import BerthCore
-import Foundation
+internal import Foundation
 import NIOCore
 
 /// Typed calls for services (deploy, show, keys, logs, delete).
 extension ControlPlaneClient {
     /// Starts a deploy; returns its operation (poll it with `waitForOperation`).
     public func deploy(_ request: DeployRequest) async throws -> BerthCore.Operation {
-        try await send(.POST, "/api/v1/services", body: request)
+        try await call { try await $0.deployService(body: .json(request.requestBody())).accepted.body.json }
+            .converted()
     }
 
     /// The workspace's services; with `tags` or `properties` (each `key` or `key=value`), only
     /// those that have all of them.
     public func services(tags: [String] = [], properties: [String] = []) async throws -> [Webservice] {
-        let query = tags.map { "tag=\(Self.escape($0))" } + properties.map { "property=\(Self.escape($0))" }
-        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
-        return try await send(.GET, "/api/v1/services" + suffix, as: ListResponse<Webservice>.self).value
+        let query = Operations.ListServices.Input.Query(
+            tag: tags.isEmpty ? nil : tags, property: properties.isEmpty ? nil : properties)
+        return try await call { try await $0.listServices(query: query).ok.body.json.value }.converted()
     }
 
     public func service(named name: String) async throws -> Webservice {
-        try await send(.GET, "/api/v1/services/\(Self.escape(name))")
+        try await call { try await $0.getService(path: .init(name: name)).ok.body.json }.converted()
     }
 
     /// Starts an update of a live service; returns its operation.
     public func updateService(named name: String, _ request: UpdateServiceRequest) async throws -> BerthCore.Operation {
-        try await send(.PATCH, "/api/v1/services/\(Self.escape(name))", body: request)
+        try await call {
+            try await $0.updateService(path: .init(name: name), body: .json(request.requestBody())).accepted.body.json
+        }.converted()
     }
 
     /// Starts a delete; returns its operation.
     public func deleteService(named name: String) async throws -> BerthCore.Operation {
-        try await send(.DELETE, "/api/v1/services/\(Self.escape(name))")
+        try await call { try await $0.deleteService(path: .init(name: name)).accepted.body.json }.converted()
     }
 
     public func serviceKeys(named name: String) async throws -> ServiceKeys {
-        try await send(.GET, "/api/v1/services/\(Self.escape(name))/keys")
+        try await call { try await $0.getServiceKeys(path: .init(name: name)).ok.body.json }.converted()
     }
 
     public func regenerateKey(named name: String, _ request: RegenerateKeyRequest) async throws -> ServiceKeys {
-        try await send(.POST, "/api/v1/services/\(Self.escape(name))/regenerateKeys", body: request)
+        try await call {
+            try await $0.regenerateServiceKey(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
+        }.converted()
     }
 
     /// The tail of the service's replica logs; with `initOnly`, the last deploy's log and the
@@ -45,19 +50,17 @@ extension ControlPlaneClient {
     public func serviceLogs(named name: String, lines: Int?, replica: String?, initOnly: Bool = false) async throws
         -> String
     {
-        var query: [String] = []
-        if let lines { query.append("tail=\(lines)") }
-        if let replica { query.append("replica=\(Self.escape(replica))") }
-        if initOnly { query.append("init=true") }
-        let suffix = query.isEmpty ? "" : "?" + query.joined(separator: "&")
-        return try await send(.GET, "/api/v1/services/\(Self.escape(name))/logs" + suffix, as: [String: String].self)[
-            "content"] ?? ""
+        let query = Operations.GetServiceLogs.Input.Query(tail: lines, replica: replica, _init: initOnly ? true : nil)
+        return try await call {
+            try await $0.getServiceLogs(path: .init(name: name), query: query).ok.body.json.content
+        }
     }
 }
 
 extension ControlPlaneClient {
     /// Scores a service through the router: `POST <scoringUri>` with `Bearer <key>` when given.
-    /// Returns the status and body text whatever the status, for `service run` to show.
+    /// Returns the status and body text whatever the status, for `service run` to show. (Scoring
+    /// is the router's API, not the control plane's: `openapi/berth.json` does not describe it.)
     public func score(uri: String, key: String?, body: String) async throws -> (status: Int, body: String) {
         var request = HTTPClientRequest(url: uri)
         request.method = .POST

@@ -4,11 +4,11 @@ import BerthCore
 extension ControlPlaneClient {
     /// A new access token for a service with `tokenAuthEnabled` (Azure's `get_access_token()`).
     public func accessToken(forService name: String) async throws -> AccessToken {
-        try await send(.POST, "/api/v1/services/\(Self.escape(name))/token")
+        try await call { try await $0.getServiceToken(path: .init(name: name)).ok.body.json }.converted()
     }
 
     /// Replaces the workspace's token signing key; tokens already issued keep working until they expire.
     public func rotateSigningKey() async throws -> SigningKeyRotation {
-        try await send(.POST, "/api/v1/workspace/rotateSigningKey")
+        try await call { try await $0.rotateSigningKey().ok.body.json }.converted()
     }
 }

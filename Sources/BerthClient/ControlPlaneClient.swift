@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import BerthCore
-import Foundation
+internal import Foundation
 import NIOCore
-import NIOFoundationCompat
-import NIOHTTP1
+import OpenAPIAsyncHTTPClient
+internal import OpenAPIRuntime
 
 #if canImport(Glibc)
     import Glibc
@@ -14,6 +14,9 @@ import NIOHTTP1
 #endif
 
 /// A typed HTTP client of the control-plane API, used by the CLI and by tests.
+///
+/// The requests themselves are the client generated from `openapi/berth.json` (`Generated/`), so
+/// the contract is written once; this type keeps the API the CLI calls, in `BerthCore`'s types.
 ///
 /// ```swift
 /// let client = try ControlPlaneClient.forWorkspace(.fromEnvironment())
@@ -67,42 +70,32 @@ public struct ControlPlaneClient: Sendable {
             baseURL: info.controlPlaneURL, token: token.trimmingCharacters(in: .whitespacesAndNewlines), http: client)
     }
 
-    // MARK: Generic calls
+    // MARK: The generated client
 
-    /// Sends a request and decodes a JSON answer; API errors become `BerthError`s with the server's
-    /// code and message.
-    func send<T: Decodable>(
-        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<Int>.none, as type: T.Type = T.self
-    ) async throws -> T {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(data: try BerthJSON.encode(body)))
+    /// Runs one call of the generated client over this client's HTTP client, token and timeout.
+    /// API errors become `BerthError`s with the server's code and message (`ControlPlaneMiddleware`),
+    /// and an answer that does not match the document names the call and the field.
+    func call<Result>(_ body: (Client) async throws -> Result) async throws -> Result {
+        guard let serverURL = URL(string: baseURL) else {
+            throw BerthError.badRequest("'\(baseURL)' is not a URL of a Berth server.")
         }
-        let (data, _) = try await execute(request)
-        return try BerthJSON.decode(type, from: data, what: "server's answer to \(method) \(path)")
-    }
-
-    /// Runs a request with the admin token and returns the body of a 2xx answer.
-    func execute(_ request: HTTPClientRequest, maxBytes: Int = 64 << 20) async throws -> (Data, HTTPHeaders) {
-        var request = request
-        request.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
-        let response: HTTPClientResponse
+        let client = Client(
+            serverURL: serverURL,
+            configuration: .init(dateTranscoder: BerthDateTranscoder()),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: timeout)),
+            middlewares: [ControlPlaneMiddleware(token: token, baseURL: baseURL)]
+        )
         do {
-            response = try await http.execute(request, timeout: timeout)
-        } catch {
-            throw BerthError(
-                .unavailable,
-                "Cannot reach the Berth server at \(baseURL) (\(error)). Is 'berth server' running? Start it with 'berth server &'."
-            )
+            return try await body(client)
+        } catch let error as ClientError {
+            if let error = error.underlyingError as? BerthError { throw error }
+            if let decoding = error.underlyingError as? DecodingError {
+                let call = error.request.map { "\($0.method) \($0.path ?? "")" } ?? error.operationID
+                throw BerthError.badRequest(
+                    "The server's answer to \(call) is not valid: \(BerthJSON.describe(decoding))")
+            }
+            throw error.underlyingError
         }
-        let buffer = try await response.body.collect(upTo: maxBytes)
-        let data = Data(buffer: buffer)
-        guard (200..<300).contains(response.status.code) else {
-            throw Self.error(status: Int(response.status.code), body: data)
-        }
-        return (data, response.headers)
     }
 
     /// The `BerthError` an error answer describes.

@@ -1,6 +1,6 @@
 import BerthCore
 import BerthTLS
-import Foundation
+public import Foundation
 
 /// The PEM file `berth sdk env` points `REQUESTS_CA_BUNDLE` at: the system's trusted CAs plus the
 /// workspace's own CA (and the router's CA file, when the server names another one).

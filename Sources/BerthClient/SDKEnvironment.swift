@@ -1,5 +1,5 @@
 import BerthCore
-import Foundation
+public import Foundation
 
 /// The environment variables that point the unmodified Azure ML v1 SDK at a Berth server, as
 /// `berth sdk env` prints them for `eval`.

@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import BerthCore
 import BerthTLS
-import Foundation
+public import Foundation
 import NIOSSL
 import Synchronization
 

@@ -1320,8 +1320,38 @@ extension OpenAPIDocument {
               },
               "Endpoint": {
                 "type": "object",
-                "required": ["name"],
-                "properties": {"name": {"type": "string"}, "versions": {"type": "array", "items": {"type": "object"}}}
+                "description": "Azure's AksEndpoint (compute type AKSENDPOINT): a scoring URI in front of versions with a traffic split",
+                "required": ["name", "computeName", "computeType", "authEnabled", "aadAuthEnabled", "versions", "createdTime", "updatedTime"],
+                "properties": {
+                  "name": {"type": "string"},
+                  "computeName": {"type": "string"},
+                  "computeType": {"type": "string", "enum": ["AKSENDPOINT"]},
+                  "description": {"type": "string"},
+                  "authEnabled": {"type": "boolean"},
+                  "aadAuthEnabled": {"type": "boolean", "description": "Token auth (never on together with keys)"},
+                  "versions": {
+                    "type": "object",
+                    "description": "Keyed by version name, as in Azure's AKSENDPOINT payload",
+                    "additionalProperties": {"$ref": "#/components/schemas/EndpointVersion"}
+                  },
+                  "scoringUri": {"type": "string"},
+                  "createdTime": {"type": "string", "format": "date-time"},
+                  "updatedTime": {"type": "string", "format": "date-time"}
+                }
+              },
+              "EndpointVersion": {
+                "type": "object",
+                "description": "A version as the traffic rules see it; its deployment is the service <endpoint>--<version>",
+                "required": ["name", "trafficPercentile", "isDefault", "type"],
+                "properties": {
+                  "name": {"type": "string"},
+                  "trafficPercentile": {"type": "number", "minimum": 0, "maximum": 100},
+                  "isDefault": {"type": "boolean"},
+                  "type": {"type": "string", "enum": ["Control", "Treatment"]},
+                  "description": {"type": "string"},
+                  "kvTags": {"type": "object", "additionalProperties": {"type": "string"}},
+                  "properties": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
               },
               "EndpointUpdate": {
                 "type": "object",
@@ -1524,7 +1554,10 @@ extension OpenAPIDocument {
                 "type": "object",
                 "required": ["keyType"],
                 "properties": {
-                  "keyType": {"type": "string", "enum": ["Primary", "Secondary"]},
+                  "keyType": {
+                    "type": "string",
+                    "description": "Primary or Secondary (Azure's names); the server answers anything else with 400 and Azure's message"
+                  },
                   "keyValue": {
                     "type": "string",
                     "pattern": "^\\S{16,256}$",
@@ -1637,8 +1670,8 @@ extension OpenAPIDocument {
                     "title": "Renew",
                     "required": ["renew"],
                     "properties": {"renew": {"type": "boolean", "enum": [true]}},
-                    "not": {"required": ["status"]},
-                    "description": "Renew the certificate the workspace CA issued (status absent)"
+                    "additionalProperties": false,
+                    "description": "Renew the certificate the workspace CA issued (renew alone: no status)"
                   },
                   {
                     "type": "object",
