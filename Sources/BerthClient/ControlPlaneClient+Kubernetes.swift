@@ -6,6 +6,7 @@ extension ControlPlaneClient {
     public func attachKubernetes(
         _ request: AttachKubernetesRequest, onLog: (OperationLogEntry) -> Void = { _ in }
     ) async throws -> ComputeTarget {
+        try request.sslConfiguration?.checkShape()
         let operation = try await call {
             try await $0.attachCompute(body: .json(request.requestBody())).accepted.body.json
         }

@@ -27,6 +27,7 @@ extension ControlPlaneClient {
 
     /// Creates a local cluster and waits for its operation; returns the cluster.
     public func createCompute(_ request: CreateComputeRequest) async throws -> ComputeTarget {
+        try request.sslConfiguration?.checkShape()
         let operation = try await call {
             try await $0.createCompute(body: .json(request.requestBody())).accepted.body.json
         }
@@ -44,7 +45,8 @@ extension ControlPlaneClient {
 
     /// Changes a compute target (the TLS of its scoring); returns it as it is now.
     public func updateCompute(named name: String, _ request: UpdateComputeRequest) async throws -> ComputeTarget {
-        try await call {
+        try request.sslConfiguration?.checkShape()
+        return try await call {
             try await $0.updateCompute(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
         }.converted()
     }

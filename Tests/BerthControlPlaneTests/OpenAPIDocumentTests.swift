@@ -80,9 +80,9 @@ struct OpenAPIDocumentTests {
     func sslConfigurationShapes(body: String, accepted: Bool) throws {
         let ssl = try BerthJSON.decode(SSLConfigurationRequest.self, from: Data(body.utf8))
         if accepted {
-            try ComputeRoutes<BasicRequestContext>.checkShape(of: ssl)
+            try ssl.checkShape()
         } else {
-            #expect(throws: BerthError.self) { try ComputeRoutes<BasicRequestContext>.checkShape(of: ssl) }
+            #expect(throws: BerthError.self) { try ssl.checkShape() }
         }
     }
 

@@ -12,7 +12,7 @@ struct ComputeRoutes<Context: RequestContext> {
     func add(to router: Router<Context>) {
         router.post("/api/v1/computes") { request, _ in
             let body = try await JSONBody.decode(CreateComputeRequest.self, from: request)
-            try Self.checkShape(of: body.sslConfiguration)
+            try body.sslConfiguration?.checkShape()
             if body.computeType?.lowercased() == "kubernetes" {
                 throw BerthError.badRequest(
                     "Kubernetes clusters are attached, not created: 'berth computetarget attach kubernetes -n NAME --kubeconfig PATH' (POST /api/v1/computes/attach)."
@@ -28,7 +28,7 @@ struct ComputeRoutes<Context: RequestContext> {
         }
         router.post("/api/v1/computes/attach") { request, _ in
             let body = try await JSONBody.decode(AttachKubernetesRequest.self, from: request)
-            try Self.checkShape(of: body.sslConfiguration)
+            try body.sslConfiguration?.checkShape()
             let operation = try await operations.run(
                 type: "AttachCompute", resource: "/api/v1/computes/\(body.name)"
             ) { log in
@@ -44,7 +44,7 @@ struct ComputeRoutes<Context: RequestContext> {
         }
         router.patch("/api/v1/computes/:name") { request, context in
             let body = try await JSONBody.decode(UpdateComputeRequest.self, from: request)
-            try Self.checkShape(of: body.sslConfiguration)
+            try body.sslConfiguration?.checkShape()
             return try JSONBody.response(
                 try await computes.update(named: try context.parameters.decoded("name"), body))
         }
@@ -57,37 +57,6 @@ struct ComputeRoutes<Context: RequestContext> {
             try await computes.remove(
                 named: name, force: request.uri.queryParameters.get("force").map { $0 == "true" } ?? false)
             return try JSONBody.response(["name": name, "provisioningState": "Deleted"])
-        }
-    }
-
-    /// Holds `sslConfiguration` to one of the four shapes `openapi/berth.json` gives it (enable
-    /// with cname, cert and key; `Auto` with leafDomainLabel; renew; `Disabled`) before
-    /// `SSLConfigurationRequest.change()`, which is lenient for the Azure dialect, reads it.
-    static func checkShape(of ssl: SSLConfigurationRequest?) throws {
-        guard let ssl else { return }
-        func given(_ text: String?) -> Bool { !(text ?? "").isEmpty }
-        switch ssl.status {
-        case "Disabled"?: return
-        case "Enabled"?:
-            guard given(ssl.cname), given(ssl.cert), given(ssl.key) else {
-                // Azure's message, as `SSLConfigurationRequest.change()` words it.
-                throw BerthError.badRequest(
-                    "Invalid configuration, not all ssl information provided. To enable SSL validation please "
-                        + "provide the cname, cert pem file, and key pem file.")
-            }
-        case "Auto"?:
-            guard given(ssl.leafDomainLabel) else {
-                throw BerthError.badRequest(
-                    "sslConfiguration with status 'Auto' needs leafDomainLabel (--ssl-leaf-domain-label).")
-            }
-        case nil:
-            guard ssl.renew == true else {
-                throw BerthError.badRequest(
-                    "sslConfiguration needs a status ('Enabled', 'Auto' or 'Disabled'), or renew: true (--ssl-renew).")
-            }
-        case let status?:
-            throw BerthError.badRequest(
-                "sslConfiguration.status must be 'Enabled', 'Auto' or 'Disabled', not '\(status)'.")
         }
     }
 }

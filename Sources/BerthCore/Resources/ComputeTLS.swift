@@ -71,6 +71,42 @@ public struct SSLConfigurationRequest: Codable, Sendable, Hashable {
         self.renew = renew
     }
 
+    /// Azure's answer to a cname, certificate or key given without the other two.
+    static var incompleteCertificate: BerthError {
+        .badRequest(
+            "Invalid configuration, not all ssl information provided. To enable SSL validation please "
+                + "provide the cname, cert pem file, and key pem file.")
+    }
+
+    /// Holds this request to one of the four shapes `openapi/berth.json` gives it (enable
+    /// with cname, cert and key; `Auto` with leafDomainLabel; renew; `Disabled`) before
+    /// `change()`, which is lenient for the Azure dialect, reads it. The server checks it, and so
+    /// does the client before it converts a request to the generated body type, which cannot hold a
+    /// request of no declared shape: the user gets the same message either way.
+    public func checkShape() throws {
+        func given(_ text: String?) -> Bool { !(text ?? "").isEmpty }
+        switch status {
+        case "Disabled"?: return
+        case "Enabled"?:
+            guard given(cname), given(cert), given(key) else {
+                throw Self.incompleteCertificate
+            }
+        case "Auto"?:
+            guard given(leafDomainLabel) else {
+                throw BerthError.badRequest(
+                    "sslConfiguration with status 'Auto' needs leafDomainLabel (--ssl-leaf-domain-label).")
+            }
+        case nil:
+            guard renew == true else {
+                throw BerthError.badRequest(
+                    "sslConfiguration needs a status ('Enabled', 'Auto' or 'Disabled'), or renew: true (--ssl-renew).")
+            }
+        case let status?:
+            throw BerthError.badRequest(
+                "sslConfiguration.status must be 'Enabled', 'Auto' or 'Disabled', not '\(status)'.")
+        }
+    }
+
     /// What the request asks for, checked with Azure's rules and messages.
     public enum Change: Sendable, Hashable {
         /// Serve the user's certificate for `cname`.
@@ -91,9 +127,7 @@ public struct SSLConfigurationRequest: Codable, Sendable, Hashable {
         let trio = [cname, cert, key].map { $0.map { !$0.isEmpty } ?? false }
         if trio.contains(true) {
             guard let cname, let cert, let key, !trio.contains(false) else {
-                throw BerthError.badRequest(
-                    "Invalid configuration, not all ssl information provided. To enable SSL validation please "
-                        + "provide the cname, cert pem file, and key pem file.")
+                throw Self.incompleteCertificate
             }
             if leafDomainLabel != nil {
                 throw BerthError.badRequest(
