@@ -48,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
     ],
     targets: [
         .target(
@@ -160,6 +161,8 @@ let package = Package(
         .target(
             name: "BerthControlPlane",
             dependencies: [
+                "BerthAPIServer",
+                "BerthAPITypes",
                 "BerthCore",
                 "BerthAuth",
                 "BerthStore",
@@ -177,12 +180,41 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The types generated from openapi/berth.json (`scripts/api/generate.sh`), shared by the
+        // generated client (BerthClient) and the generated server (BerthControlPlane), so that
+        // neither side depends on the other and the types are generated once.
+        .target(
+            name: "BerthAPITypes",
+            dependencies: [
+                "BerthCore",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            exclude: ["Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
+        // The server generated from openapi/berth.json (`registerHandlers(on:)`), apart from
+        // BerthControlPlane, whose handlers (`ControlPlaneAPI`) it registers: generated code imports
+        // Foundation with `package` access, which the control plane's own files would otherwise
+        // all have to spell out.
+        .target(
+            name: "BerthAPIServer",
+            dependencies: [
+                "BerthAPITypes",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            exclude: ["Generated/README.md"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "BerthClient",
             dependencies: [
+                "BerthAPITypes",
                 "BerthCore",
                 "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -390,7 +422,7 @@ let package = Package(
         .testTarget(
             name: "BerthClientTests",
             dependencies: [
-                "BerthClient", "BerthCore",
+                "BerthAPITypes", "BerthClient", "BerthCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),

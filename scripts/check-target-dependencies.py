@@ -3,8 +3,9 @@
 
 `swift build --explicit-target-dependency-import-check error` (scripts/test.sh) fails on an import
 of another Berth target that is not declared; this script covers what it does not: imports of
-other packages' products that are not declared, and declared dependencies nothing imports (which
-link code, GRDB for one, into executables that never use it).
+other packages' products that are not declared, declared dependencies nothing imports (which
+link code, GRDB for one, into executables that never use it), and the dependencies the README's
+module table forbids (FORBIDDEN), such as the generated client and server depending on each other.
 
 Usage: scripts/check-target-dependencies.py [PACKAGE_DUMP.json]
 Without an argument it runs `swift package dump-package` itself. Exits 1 and names each target
@@ -18,6 +19,15 @@ import re
 import subprocess
 import sys
 
+# Dependencies the README's module table forbids, by target: the client and the server share the
+# generated types (BerthAPITypes) and never depend on each other; the types depend on BerthCore only.
+FORBIDDEN = {
+    "BerthAPITypes": {"BerthClient", "BerthControlPlane", "BerthStore", "BerthRouter", "Hummingbird"},
+    "BerthAPIServer": {"BerthClient", "BerthControlPlane", "BerthStore", "BerthRouter", "Hummingbird"},
+    "BerthClient": {"BerthAPIServer", "BerthControlPlane", "BerthStore", "BerthRouter", "BerthBackends", "Hummingbird"},
+    "BerthControlPlane": {"BerthClient", "BerthRouter"},
+    "BerthRouter": {"BerthStore", "BerthControlPlane", "BerthBackends", "BerthKubernetes", "BerthClient"},
+}
 SYSTEM_MODULES = {"Darwin", "Dispatch", "Foundation", "Glibc", "Musl", "Synchronization", "Testing", "XCTest"}
 IMPORT = re.compile(
     r"^\s*(?:@testable |@preconcurrency |@_spi\(\w+\) )*(?:public |package |internal |private |fileprivate )?"
@@ -53,6 +63,8 @@ def main() -> int:
             problems.append(f"{name}: imports {module} ({imports[module]}) without declaring it in Package.swift")
         for module in sorted(declared - set(imports)):
             problems.append(f"{name}: declares {module}, which none of its files imports")
+        for module in sorted(declared & FORBIDDEN.get(name, set())):
+            problems.append(f"{name}: depends on {module}, which the README's module table forbids")
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0

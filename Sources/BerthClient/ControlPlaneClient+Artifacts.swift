@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 import Crypto
 public import Foundation

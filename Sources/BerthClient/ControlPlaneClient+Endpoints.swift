@@ -1,10 +1,11 @@
+internal import BerthAPITypes
 import BerthCore
 
 /// Typed calls for endpoints and their versions.
 extension ControlPlaneClient {
     /// Creates an endpoint with its first version; returns the version's deploy operation.
     public func createEndpoint(_ request: CreateEndpointRequest) async throws -> BerthCore.Operation {
-        try await call { try await $0.createEndpoint(body: .json(request.requestBody())).accepted.body.json }
+        try await call { try await $0.createEndpoint(body: .json(request.checkedConversion())).accepted.body.json }
             .converted()
     }
 
@@ -19,7 +20,7 @@ extension ControlPlaneClient {
     /// Changes endpoint-level auth or description; the endpoint after the change.
     public func updateEndpoint(named name: String, _ update: EndpointUpdate) async throws -> Endpoint {
         try await call {
-            try await $0.updateEndpoint(path: .init(name: name), body: .json(update.requestBody())).ok.body.json
+            try await $0.updateEndpoint(path: .init(name: name), body: .json(update.checkedConversion())).ok.body.json
         }.converted()
     }
 
@@ -33,7 +34,7 @@ extension ControlPlaneClient {
         -> BerthCore.Operation
     {
         try await call {
-            try await $0.createEndpointVersion(path: .init(name: endpoint), body: .json(request.requestBody()))
+            try await $0.createEndpointVersion(path: .init(name: endpoint), body: .json(request.checkedConversion()))
                 .accepted.body.json
         }.converted()
     }
@@ -44,7 +45,7 @@ extension ControlPlaneClient {
     {
         try await call {
             try await $0.updateEndpointVersion(
-                path: .init(name: endpoint, version: version), body: .json(update.requestBody())
+                path: .init(name: endpoint, version: version), body: .json(update.checkedConversion())
             ).ok.body.json
         }.converted()
     }
@@ -62,7 +63,8 @@ extension ControlPlaneClient {
 
     public func regenerateEndpointKey(named name: String, _ request: RegenerateKeyRequest) async throws -> ServiceKeys {
         try await call {
-            try await $0.regenerateEndpointKey(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
+            try await $0.regenerateEndpointKey(path: .init(name: name), body: .json(request.checkedConversion())).ok
+                .body.json
         }.converted()
     }
 

@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 
 /// Typed calls for the environment caches.
@@ -9,7 +10,7 @@ extension ControlPlaneClient {
 
     /// Removes the cached environments no service runs (or lists them, with `dryRun`).
     public func pruneEnvironments(_ request: PruneEnvironmentsRequest) async throws -> PruneEnvironmentsResult {
-        try await call { try await $0.pruneEnvironments(body: .json(request.requestBody())).ok.body.json }
+        try await call { try await $0.pruneEnvironments(body: .json(request.checkedConversion())).ok.body.json }
             .converted()
     }
 }

@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 
 extension ControlPlaneClient {
@@ -8,7 +9,7 @@ extension ControlPlaneClient {
     ) async throws -> ComputeTarget {
         try request.sslConfiguration?.checkShape()
         let operation = try await call {
-            try await $0.attachCompute(body: .json(request.requestBody())).accepted.body.json
+            try await $0.attachCompute(body: .json(request.checkedConversion())).accepted.body.json
         }
         _ = try await waitForOperation(id: operation.id, onLog: onLog)
         return try await compute(named: request.name)

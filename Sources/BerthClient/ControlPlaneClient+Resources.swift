@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 internal import Foundation
 
@@ -6,7 +7,7 @@ extension ControlPlaneClient {
     // MARK: Models
 
     public func registerModel(_ request: RegisterModelRequest) async throws -> Model {
-        try await call { try await $0.registerModel(body: .json(request.requestBody())).created.body.json }
+        try await call { try await $0.registerModel(body: .json(request.checkedConversion())).created.body.json }
             .converted()
     }
 
@@ -29,7 +30,7 @@ extension ControlPlaneClient {
     public func createCompute(_ request: CreateComputeRequest) async throws -> ComputeTarget {
         try request.sslConfiguration?.checkShape()
         let operation = try await call {
-            try await $0.createCompute(body: .json(request.requestBody())).accepted.body.json
+            try await $0.createCompute(body: .json(request.checkedConversion())).accepted.body.json
         }
         _ = try await waitForOperation(id: operation.id)
         return try await compute(named: request.name)
@@ -47,7 +48,7 @@ extension ControlPlaneClient {
     public func updateCompute(named name: String, _ request: UpdateComputeRequest) async throws -> ComputeTarget {
         try request.sslConfiguration?.checkShape()
         return try await call {
-            try await $0.updateCompute(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
+            try await $0.updateCompute(path: .init(name: name), body: .json(request.checkedConversion())).ok.body.json
         }.converted()
     }
 

@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 internal import Foundation
 
@@ -7,7 +8,7 @@ extension ControlPlaneClient {
     /// (`berth sdk env`). Needs the admin token.
     public func sdkToken(hours: Int? = nil) async throws -> SDKCredentials {
         try await call {
-            try await $0.createSDKToken(body: .json(SDKTokenRequest(hours: hours).requestBody())).ok.body.json
+            try await $0.createSDKToken(body: .json(SDKTokenRequest(hours: hours).checkedConversion())).ok.body.json
         }
         .converted()
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+internal import BerthAPITypes
 import BerthCore
 internal import Foundation
 import NIOCore
@@ -7,7 +8,7 @@ import NIOCore
 extension ControlPlaneClient {
     /// Starts a deploy; returns its operation (poll it with `waitForOperation`).
     public func deploy(_ request: DeployRequest) async throws -> BerthCore.Operation {
-        try await call { try await $0.deployService(body: .json(request.requestBody())).accepted.body.json }
+        try await call { try await $0.deployService(body: .json(request.checkedConversion())).accepted.body.json }
             .converted()
     }
 
@@ -26,7 +27,8 @@ extension ControlPlaneClient {
     /// Starts an update of a live service; returns its operation.
     public func updateService(named name: String, _ request: UpdateServiceRequest) async throws -> BerthCore.Operation {
         try await call {
-            try await $0.updateService(path: .init(name: name), body: .json(request.requestBody())).accepted.body.json
+            try await $0.updateService(path: .init(name: name), body: .json(request.checkedConversion())).accepted.body
+                .json
         }.converted()
     }
 
@@ -41,7 +43,8 @@ extension ControlPlaneClient {
 
     public func regenerateKey(named name: String, _ request: RegenerateKeyRequest) async throws -> ServiceKeys {
         try await call {
-            try await $0.regenerateServiceKey(path: .init(name: name), body: .json(request.requestBody())).ok.body.json
+            try await $0.regenerateServiceKey(path: .init(name: name), body: .json(request.checkedConversion())).ok.body
+                .json
         }.converted()
     }
 

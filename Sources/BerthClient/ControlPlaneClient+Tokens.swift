@@ -1,3 +1,4 @@
+internal import BerthAPITypes
 import BerthCore
 
 /// Typed calls for token auth: a service's access token and the workspace signing-key rotation.

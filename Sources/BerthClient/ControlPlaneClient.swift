@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+internal import BerthAPITypes
 import BerthCore
 internal import Foundation
 import NIOCore
@@ -81,7 +82,7 @@ public struct ControlPlaneClient: Sendable {
         }
         let client = Client(
             serverURL: serverURL,
-            configuration: .init(dateTranscoder: BerthDateTranscoder()),
+            configuration: .berth,
             transport: AsyncHTTPClientTransport(configuration: .init(client: http, timeout: timeout)),
             middlewares: [ControlPlaneMiddleware(token: token, baseURL: baseURL)]
         )

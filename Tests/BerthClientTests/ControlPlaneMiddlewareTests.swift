@@ -1,3 +1,4 @@
+import BerthAPITypes
 import BerthCore
 import Foundation
 import HTTPTypes
@@ -56,14 +57,14 @@ struct ControlPlaneMiddlewareTests {
         }
         #if DEBUG
             #expect(throws: BerthError.self) {
-                _ = try Registration().requestBody(as: Components.Schemas.RegisterModel.self)
+                _ = try Registration().checkedConversion(to: Components.Schemas.RegisterModel.self)
             }
         #endif
         struct Declared: Codable {
             var name = "m"
             var files: [ArtifactFile] = []
         }
-        let body = try Declared().requestBody(as: Components.Schemas.RegisterModel.self)
+        let body = try Declared().checkedConversion(to: Components.Schemas.RegisterModel.self)
         #expect(body.name == "m")
     }
 }

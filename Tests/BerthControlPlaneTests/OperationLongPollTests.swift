@@ -1,9 +1,10 @@
 import BerthCore
-@testable import BerthControlPlane
 import BerthStore
 import BerthTesting
 import Foundation
 import Testing
+
+@testable import BerthControlPlane
 
 /// `GET /api/v1/operations/<id>?offset=N&waitMs=M` answers when something new happens, not at the
 /// client's next poll: the recorder's saves wake the waiting request.
@@ -12,7 +13,7 @@ struct OperationLongPollTests {
     func wakesOnANewLine() async throws {
         let store = InMemoryMetadataStore()
         let changes = ChangeSignal()
-        let operations = Operations(store: store, changes: changes)
+        let operations = LongOperations(store: store, changes: changes)
         let operation = BerthCore.Operation(operationType: "DeployService", resourceLocation: "/api/v1/services/svc")
         try await store.saveOperation(operation)
         let recorder = OperationRecorder(operation, store: store, changes: changes)
@@ -36,7 +37,7 @@ struct OperationLongPollTests {
     @Test("Without waitMs, or with nothing new within it, the answer is the operation as it is")
     func answersAsItIs() async throws {
         let store = InMemoryMetadataStore()
-        let operations = Operations(store: store, changes: ChangeSignal())
+        let operations = LongOperations(store: store, changes: ChangeSignal())
         let operation = BerthCore.Operation(operationType: "DeployService", state: .running, resourceLocation: "/x")
         try await store.saveOperation(operation)
         let now = try await operations.operation(id: operation.id, offset: 0, waitingUpTo: .zero)

@@ -7,7 +7,7 @@ import Hummingbird
 /// document, health, the route feed and load reports, comparing in constant time. The token lives
 /// in `$BERTH_HOME/admin-token` (0600). A Kubernetes deployment's artifact token (`ArtifactGrants`)
 /// passes only for reads of that deployment's files. An unexpired SDK token (`berth sdk env`,
-/// `SDKTokens`) passes as the admin token does (`SDKTokenRoutes` alone asks for the admin token
+/// `SDKTokens`) passes as the admin token does (`createSDKToken` alone asks for the admin token
 /// itself, so that an SDK token cannot renew itself past its expiry).
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
@@ -16,7 +16,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     var sdkTokens: WorkspaceSigningKeys? = nil
     /// Paths without the admin token: anyone may read the first two; the route feed and the load
     /// reports check their own token (the admin token or a cluster's feed token, `RouteFeedRoutes`,
-    /// `RouterLoadRoutes`).
+    /// `ControlPlaneAPI+Routers`).
     var openPaths: Set<String> = Self.standardOpenPaths
 
     /// The native API's open paths.

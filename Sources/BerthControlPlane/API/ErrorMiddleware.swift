@@ -3,10 +3,13 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import OpenAPIRuntime
 
 /// Gives every API response an `x-ms-request-id` and turns every thrown error into the API's JSON
 /// error body: `BerthError`s with their code, Hummingbird's own errors (404 route, body too large)
-/// with theirs, anything else as a 500 whose real cause is logged, not shown.
+/// with theirs, anything else as a 500 whose real cause is logged, not shown. The generated
+/// server wraps what its handlers and `APIRequestMiddleware` throw in a `ServerError`; its
+/// `underlyingError` is answered as if thrown directly.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -15,9 +18,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
         do {
-            var response = try await next(request, context)
-            response.headers[.requestID] = requestID
-            return response
+            do {
+                var response = try await next(request, context)
+                response.headers[.requestID] = requestID
+                return response
+            } catch let error as ServerError {
+                throw Self.unwrapped(error)
+            }
         } catch let error as BerthError {
             throw APIError(error: error, requestID: requestID)
         } catch let error as APIError {
@@ -51,5 +58,20 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                     "An unexpected error occurred; the server log has the details under request id \(requestID)."),
                 requestID: requestID)
         }
+    }
+
+    /// What a generated operation's error is for the API: the handler's own error, or for a
+    /// request the runtime refused before any handler ran (a content type it cannot read, a
+    /// missing parameter), a `BerthError` with the runtime's status and description.
+    static func unwrapped(_ error: ServerError) -> any Error {
+        switch error.underlyingError {
+        case let error as BerthError: return error
+        case let error as APIError: return error
+        case let error as HTTPError: return error
+        default: break
+        }
+        guard (400..<500).contains(error.httpStatus.code) else { return error.underlyingError }
+        let code: BerthError.Code = error.httpStatus.code == 404 ? .notFound : .badRequest
+        return BerthError(code, "The request is not valid: \(error.causeDescription) See /openapi.json.")
     }
 }

@@ -88,6 +88,13 @@ extension OpenAPIDocument {
                 "responses": {
                   "200": {
                     "description": "The bytes",
+                    "headers": {
+                      "x-berth-digest": {
+                        "description": "The artifact's digest, sha256:<64 hex>, to check the bytes against",
+                        "required": true,
+                        "schema": {"type": "string"}
+                      }
+                    },
                     "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
                   },
                   "401": {"$ref": "#/components/responses/Unauthorized"},

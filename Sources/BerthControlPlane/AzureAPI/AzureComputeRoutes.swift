@@ -12,7 +12,7 @@ import Hummingbird
 struct AzureComputeRoutes<Context: RequestContext> {
     let scope: AzureScope
     let computes: ComputeTargets
-    let operations: Operations
+    let operations: LongOperations
     /// The router's base URL, whose host the clusters report as their scoring front end.
     let routerURL: @Sendable () -> String?
     /// The kubeconfig `ComputeTarget.attach` picks contexts from.

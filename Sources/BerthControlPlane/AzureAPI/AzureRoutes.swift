@@ -17,7 +17,7 @@ struct AzureRoutes<Context: RequestContext> {
     let artifacts: any ArtifactStore
     let blobs: any UploadedBlobs
     let computes: ComputeTargets
-    let operations: Operations
+    let operations: LongOperations
     let deployer: Deployer
     let backend: any ComputeBackend
     let credentials: ServiceCredentials

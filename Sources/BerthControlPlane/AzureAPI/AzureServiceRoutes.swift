@@ -15,7 +15,7 @@ struct AzureServiceRoutes<Context: RequestContext> {
     let store: any MetadataStore
     let backend: any ComputeBackend
     let credentials: ServiceCredentials
-    let operations: Operations
+    let operations: LongOperations
     let translation: AzureDeployTranslation
     let endpoints: AzureEndpoints
     var accepted: AcceptedCreates { endpoints.accepted }

@@ -34,7 +34,7 @@ struct RouteFeedRoutes<Context: RequestContext> {
                     "Name the cluster whose routes you want: GET /api/v1/routes?compute=NAME (an attached Kubernetes compute target)."
                 )
             }
-            try await authorize(request, compute: compute)
+            try await authorize(presented: request.bearerToken, compute: compute)
             guard query.get("watch") == "true" || query.get("watch") == "1" else {
                 guard let latest = feed.latest else {
                     throw BerthError(
@@ -50,13 +50,13 @@ struct RouteFeedRoutes<Context: RequestContext> {
 
     /// Requires compute `compute`'s feed token. Every refusal is the same 401, so the feed does
     /// not tell which clusters exist; the token is never logged or echoed.
-    func authorize(_ request: Request, compute: String) async throws {
+    func authorize(presented: String?, compute: String) async throws {
         let refusal = BerthError(
             .unauthorized,
             "The route feed needs the feed token of compute target '\(compute)': send 'Authorization: Bearer <token>' "
                 + "with the token from the berth-router Secret in the cluster's berth-system namespace (attach makes it)."
         )
-        guard let presented = request.bearerToken else { throw refusal }
+        guard let presented else { throw refusal }
         guard let target = try await store.compute(named: compute), target.computeType == .kubernetes,
             let token = try clusters.existingFeedToken(of: compute)
         else { throw refusal }

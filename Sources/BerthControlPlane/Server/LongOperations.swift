@@ -6,7 +6,7 @@ import Foundation
 ///
 /// This first version runs the work before answering; deploys (a later issue) will run it in the
 /// reconciler and answer at once.
-struct Operations: Sendable {
+struct LongOperations: Sendable {
     let store: any OperationStore
     /// Fired when a running operation's record changes (`DeploymentQueue.operationChanges`).
     var changes = ChangeSignal()

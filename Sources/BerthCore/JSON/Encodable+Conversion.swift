@@ -1,0 +1,42 @@
+import Foundation
+
+extension Encodable {
+    /// This value as another type of the same JSON schema: a type generated from
+    /// `openapi/berth.json` as the `BerthCore` type, or the other way round. Both sides encode what
+    /// the document describes, so the value goes through its JSON (`BerthJSON`: dates with
+    /// milliseconds, as the server writes them). The client turns answers into `BerthCore` types
+    /// with it, the server request bodies; `what` names the value in the error a failed reading
+    /// throws (`BerthJSON.decode`).
+    package func converted<Target: Decodable>(to type: Target.Type = Target.self, what: String? = nil) throws
+        -> Target
+    {
+        try BerthJSON.decode(Target.self, from: try BerthJSON.encode(self), what: what ?? "value of \(Self.self)")
+    }
+
+    /// This value as a generated type that is sent: the client's request bodies, the server's
+    /// answers. Debug builds, which the tests run, also check that no field was dropped on the way:
+    /// a field the document does not declare would otherwise vanish without a word.
+    package func checkedConversion<Target: Codable>(to type: Target.Type = Target.self) throws -> Target {
+        let data = try BerthJSON.encode(self)
+        let converted = try BerthJSON.decode(Target.self, from: data, what: "\(Self.self)")
+        #if DEBUG
+            let sent = try BerthJSON.encode(converted)
+            if sent != data, !Self.sameJSON(sent, data) {
+                throw BerthError(
+                    .internalError,
+                    "\(String(decoding: data, as: UTF8.self)) would be sent as "
+                        + "\(String(decoding: sent, as: UTF8.self)): openapi/berth.json must declare every field of \(Self.self)."
+                )
+            }
+        #endif
+        return converted
+    }
+
+    /// Whether two JSON texts hold the same values (`1` and `1.0` alike).
+    private static func sameJSON(_ first: Data, _ second: Data) -> Bool {
+        guard let first = try? JSONSerialization.jsonObject(with: first, options: .fragmentsAllowed) as? NSObject,
+            let second = try? JSONSerialization.jsonObject(with: second, options: .fragmentsAllowed) as? NSObject
+        else { return false }
+        return first.isEqual(second)
+    }
+}
