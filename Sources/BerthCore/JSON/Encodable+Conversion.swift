@@ -32,11 +32,22 @@ extension Encodable {
         return converted
     }
 
-    /// Whether two JSON texts hold the same values (`1` and `1.0` alike).
+    /// Whether two JSON texts hold the same values (`1` and `1.0` alike; a member that is null
+    /// and one that is absent alike, as the document's optional fields mean the same by both).
     private static func sameJSON(_ first: Data, _ second: Data) -> Bool {
-        guard let first = try? JSONSerialization.jsonObject(with: first, options: .fragmentsAllowed) as? NSObject,
-            let second = try? JSONSerialization.jsonObject(with: second, options: .fragmentsAllowed) as? NSObject
+        guard let first = try? JSONSerialization.jsonObject(with: first, options: .fragmentsAllowed),
+            let second = try? JSONSerialization.jsonObject(with: second, options: .fragmentsAllowed),
+            let first = withoutNulls(first) as? NSObject, let second = withoutNulls(second) as? NSObject
         else { return false }
         return first.isEqual(second)
+    }
+
+    /// A parsed JSON value without its objects' null members.
+    private static func withoutNulls(_ value: Any) -> Any {
+        switch value {
+        case let object as [String: Any]: object.filter { !($0.value is NSNull) }.mapValues(withoutNulls)
+        case let array as [Any]: array.map(withoutNulls)
+        default: value
+        }
     }
 }
