@@ -20,12 +20,7 @@ extension ControlPlaneAPI {
             case .json(let json): try json.converted(what: "load report")
             }
         if !presentsAdminToken {
-            guard !report.compute.isEmpty else {
-                throw BerthError(
-                    .unauthorized,
-                    "A load report needs the admin token, or 'compute' naming the attached cluster and that cluster's feed token."
-                )
-            }
+            guard !report.compute.isEmpty else { throw Self.loadReportNeedsCompute }
             try await feedTokens.authorize(presented: APIRequest.bearerToken, compute: report.compute)
         }
         // Everything is checked before anything is kept: a refused report changes no scaling state.
@@ -43,6 +38,14 @@ extension ControlPlaneAPI {
                 .unauthorized, "Listing the reporting routers needs the admin token ($BERTH_HOME/admin-token).")
         }
         return .ok(.init(body: .json(try ["routers": loads.remoteRouters()].checkedConversion())))
+    }
+
+    /// A report without `compute` from a caller without the admin token.
+    static var loadReportNeedsCompute: BerthError {
+        BerthError(
+            .unauthorized,
+            "A load report needs the admin token, or 'compute' naming the attached cluster and that cluster's feed token."
+        )
     }
 
     private var presentsAdminToken: Bool {
