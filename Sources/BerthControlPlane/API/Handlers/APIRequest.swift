@@ -6,6 +6,8 @@ import HTTPTypes
 /// bound for the handler's task and nothing else.
 enum APIRequest {
     @TaskLocal static var current: HTTPRequest?
+    /// Whether the current request carries the admin token itself (not an SDK or feed token).
+    @TaskLocal static var presentsAdminToken = false
 
     /// The token of the current request's `Authorization: Bearer <token>`; nil without one.
     static var bearerToken: String? { current?.headerFields.bearerToken }

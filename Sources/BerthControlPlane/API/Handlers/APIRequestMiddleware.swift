@@ -1,3 +1,4 @@
+import BerthAuth
 import BerthCore
 import Foundation
 import HTTPTypes
@@ -16,6 +17,9 @@ import OpenAPIRuntime
 ///   handler's own `BerthCore` type also refuses the body, its message is the one sent, as before
 ///   the server was generated.
 struct APIRequestMiddleware: ServerMiddleware {
+    /// The workspace's admin token, to tell handlers and body readings whether a request has it.
+    let adminToken: String
+
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
@@ -44,8 +48,24 @@ struct APIRequestMiddleware: ServerMiddleware {
         case nil:
             break
         }
+        let admin = request.headerFields.bearerToken.map { ConstantTime.equals($0, adminToken) } ?? false
+        return try await APIRequest.$current.withValue(request) {
+            try await APIRequest.$presentsAdminToken.withValue(admin) {
+                try await Self.decoding(
+                    request, body: body, bytes: bytes, metadata: metadata, operationID: operationID, reading: reading,
+                    next: next)
+            }
+        }
+    }
+
+    /// Runs the generated operation, explaining a request it cannot decode.
+    private static func decoding(
+        _ request: HTTPRequest, body: HTTPBody?, bytes: Data?, metadata: ServerRequestMetadata, operationID: String,
+        reading: APIRequestBody?,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
-            return try await APIRequest.$current.withValue(request) { try await next(request, body, metadata) }
+            return try await next(request, body, metadata)
         } catch let error as ServerError where error.operationInput == nil {
             guard let decoding = error.underlyingError as? DecodingError else { throw error }
             if let reading, let bytes {
