@@ -3,11 +3,16 @@
 # control plane needs: GRDB (the SQLite store), BerthStore, BerthControlPlane, BerthKubernetes
 # (the backend; BerthKubernetesAPI is fine) and BerthBackends. Each module is looked for by its
 # mangled-name prefix in the symbol table; the same look-up must find GRDB in `berth`, so a check
-# that finds nothing anywhere cannot pass by accident. Uses the debug build (`swift build`).
+# that finds nothing anywhere cannot pass by accident. Uses the build of $BERTH_BUILD_CONFIGURATION
+# (default debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="$(swift build --show-bin-path)"
-[ -x "$bin/berth-router" ] && [ -x "$bin/berth" ] || { echo "build berth and berth-router first (swift build)" >&2; exit 1; }
+configuration="${BERTH_BUILD_CONFIGURATION:-debug}"
+bin="$(swift build -c "$configuration" --show-bin-path)"
+[ -x "$bin/berth-router" ] && [ -x "$bin/berth" ] || {
+    echo "build berth and berth-router first (swift build -c $configuration)" >&2
+    exit 1
+}
 # `$s<length><module>…`: Swift's mangling of a symbol of that module (the length keeps
 # BerthKubernetes apart from BerthKubernetesAPI).
 forbidden=(GRDB BerthStore BerthControlPlane BerthKubernetes BerthBackends)

@@ -39,6 +39,25 @@ struct SQLiteEndpointStoreTests {
         #expect(try await reopened.endpointKeys(forEndpoint: "ep-one") == nil)
     }
 
+    /// The in-memory store that unit tests use keeps the same rules (apart from surviving a reopen).
+    @Test func theInMemoryStoreKeepsTheSameRules() async throws {
+        let store = InMemoryMetadataStore()
+        var endpoint = Endpoint(
+            name: "ep-one", computeName: "mylocal",
+            versions: [EndpointVersion(name: "blue", trafficPercentile: 100, isDefault: true)], createdTime: Date())
+        try await store.saveEndpoint(endpoint)
+        let keys = ServiceKeys(primaryKey: "p-key-0123456789", secondaryKey: "s-key-0123456789")
+        try await store.saveEndpointKeys(keys, forEndpoint: "ep-one")
+        endpoint.versions[0].trafficPercentile = 50
+        try await store.saveEndpoint(endpoint)
+        #expect(try await store.endpoints() == [endpoint])
+        #expect(try await store.endpointKeys(forEndpoint: "ep-one") == keys, "a save keeps the keys")
+        await #expect(throws: BerthError.self) { try await store.saveEndpointKeys(keys, forEndpoint: "no-such") }
+        try await store.deleteEndpoint(named: "ep-one")
+        #expect(try await store.endpoint(named: "ep-one") == nil)
+        #expect(try await store.endpointKeys(forEndpoint: "ep-one") == nil, "deleted with its endpoint")
+    }
+
     /// The database holds keys: its files are the owner's only, new or made before (0644).
     @Test func theDatabaseFilesAreTheOwnersOnly() async throws {
         let folder = try TemporaryDirectory()

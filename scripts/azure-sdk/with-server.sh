@@ -3,16 +3,22 @@
 # needed, starts the server on a temporary workspace with OS-chosen ports, exports what
 # `berth sdk env` prints, writes `berth sdk config` into $BERTH_AZURE_SDK_WORKSPACE_DIR, runs the
 # command (`python` in it is the suite's venv, `berth` the built CLI), and always stops the server.
-# BERTH_BUILD_CONFIGURATION=release uses the optimized build; BERTH_AZURE_SDK_KEEP=1 keeps the
-# temporary folder (workspace, server log). Exit status: the command's, or 1 when the harness fails.
+# BERTH_BUILD_CONFIGURATION=release uses the optimized build, BERTH_BIN=PATH that berth without
+# building; BERTH_AZURE_SDK_KEEP=1 keeps the temporary folder (workspace, server log). Exit status:
+# the command's, or 1 when the harness fails.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
 configuration="${BERTH_BUILD_CONFIGURATION:-debug}"
-echo "==> Building berth, $configuration (the first build takes several minutes)"
-swift build -c "$configuration" --product berth
-berth="$(swift build -c "$configuration" --show-bin-path)/berth"
+if [ -n "${BERTH_BIN:-}" ]; then
+    # An already built berth (scripts/test.sh passes the one its tests ran).
+    berth="$BERTH_BIN"
+else
+    echo "==> Building berth, $configuration (the first build takes several minutes)"
+    swift build -c "$configuration" --product berth
+    berth="$(swift build -c "$configuration" --show-bin-path)/berth"
+fi
 scripts/azure-sdk/setup-venv.sh
 python="$repo/.venv-azure-sdk/bin/python"
 

@@ -14,12 +14,12 @@ extension Encodable {
     }
 
     /// This value as a generated type that is sent: the client's request bodies, the server's
-    /// answers. Debug builds, which the tests run, also check that no field was dropped on the way:
-    /// a field the document does not declare would otherwise vanish without a word.
+    /// answers. When `ConversionCheck.isOn`, also checks that no field was dropped on the way: a
+    /// field the document does not declare would otherwise vanish without a word.
     package func checkedConversion<Target: Codable>(to type: Target.Type = Target.self) throws -> Target {
         let data = try BerthJSON.encode(self)
         let converted = try BerthJSON.decode(Target.self, from: data, what: "\(Self.self)")
-        #if DEBUG
+        if ConversionCheck.isOn {
             let sent = try BerthJSON.encode(converted)
             if sent != data, !Self.sameJSON(sent, data) {
                 throw BerthError(
@@ -28,7 +28,7 @@ extension Encodable {
                         + "\(String(decoding: sent, as: UTF8.self)): openapi/berth.json must declare every field of \(Self.self)."
                 )
             }
-        #endif
+        }
         return converted
     }
 
@@ -50,4 +50,17 @@ extension Encodable {
         default: value
         }
     }
+}
+
+/// Whether `checkedConversion` compares what is sent with what was meant: in debug builds always,
+/// in optimized ones when `BERTH_CHECK_CONVERSIONS=1` — `scripts/test.sh` sets it, so CI's tests of
+/// the optimized build check every request and answer, while a user's server spends nothing on it.
+package enum ConversionCheck {
+    package static let isOn: Bool = {
+        #if DEBUG
+            return true
+        #else
+            return ProcessInfo.processInfo.environment["BERTH_CHECK_CONVERSIONS"] == "1"
+        #endif
+    }()
 }

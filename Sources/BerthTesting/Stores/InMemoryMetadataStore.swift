@@ -19,6 +19,8 @@ public final class InMemoryMetadataStore: MetadataStore, Sendable {
         var keys: [String: ServiceKeys] = [:]
         var events: [String: [ScalingEvent]] = [:]
         var operations: [String: BerthCore.Operation] = [:]
+        var endpoints: [String: Endpoint] = [:]
+        var endpointKeys: [String: ServiceKeys] = [:]
     }
 
     let state = Mutex(State())
