@@ -7,7 +7,7 @@ extension ControlPlaneClient {
     public func attachKubernetes(
         _ request: AttachKubernetesRequest, onLog: (OperationLogEntry) -> Void = { _ in }
     ) async throws -> ComputeTarget {
-        try request.sslConfiguration?.checkShape()
+        let request = try request.normalized()
         let operation = try await call {
             try await $0.attachCompute(body: .json(request.checkedConversion())).accepted.body.json
         }

@@ -28,7 +28,7 @@ extension ControlPlaneClient {
 
     /// Creates a local cluster and waits for its operation; returns the cluster.
     public func createCompute(_ request: CreateComputeRequest) async throws -> ComputeTarget {
-        try request.sslConfiguration?.checkShape()
+        let request = try request.normalized()
         let operation = try await call {
             try await $0.createCompute(body: .json(request.checkedConversion())).accepted.body.json
         }

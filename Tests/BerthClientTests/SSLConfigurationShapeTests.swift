@@ -34,4 +34,22 @@ struct SSLConfigurationShapeTests {
         }
         #expect(unknown?.message.contains("'On'") == true)
     }
+
+    @Test(
+        "A cluster purpose, VM size or load balancer type in another case is spelled the contract's way; an unknown one names the choices"
+    )
+    func namesAreNormalizedOrRefused() throws {
+        let create = try CreateComputeRequest(name: "c", clusterPurpose: "devtest", vmSize: "standard_d3_v2")
+            .normalized()
+        #expect(create.clusterPurpose == "DevTest" && create.vmSize == "Standard_D3_v2")
+        let attach = try AttachKubernetesRequest(
+            name: "k", kubeconfig: "", clusterPurpose: "fastprod", loadBalancerType: "internalloadbalancer"
+        ).normalized()
+        #expect(attach.clusterPurpose == "FastProd" && attach.loadBalancerType == "InternalLoadBalancer")
+        let unknown = #expect(throws: BerthError.self) {
+            _ = try CreateComputeRequest(name: "c", clusterPurpose: "Prod").normalized()
+        }
+        #expect(unknown?.message.contains("FastProd") == true, "\(String(describing: unknown))")
+        #expect(throws: BerthError.self) { _ = try CreateComputeRequest(name: "c", vmSize: "Standard_X").normalized() }
+    }
 }
