@@ -46,6 +46,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -55,6 +57,14 @@ let package = Package(
         .target(
             name: "BerthAutoscaling",
             dependencies: ["BerthCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -317,6 +327,11 @@ let package = Package(
         .testTarget(
             name: "BerthCoreTests",
             dependencies: ["BerthCore", "BerthAutoscaling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BerthMetricsTests",
+            dependencies: ["BerthMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,101 @@
+import CoreMetrics
+import Prometheus
+import Synchronization
+
+/// One process's metrics (or one component's, in a test that runs many in one process), served
+/// as Prometheus text by its `/metrics`.
+///
+/// Each server, router and replica is given its own registry instead of sharing swift-metrics'
+/// process-global one, so tests that run many of them in one process can assert exact counts.
+/// Hot paths create their handles (`counter`, `histogram`) once and only touch atomics per event;
+/// cold paths may use swift-metrics' API through `factory`. Values that are cheaper to read at
+/// scrape time than to keep up to date (requests in flight, replicas ready) come from
+/// `addCollector`.
+///
+/// ```swift
+/// let metrics = MetricsRegistry()
+/// let scores = metrics.counter("berth_example_total", labels: [("service", "echo")], help: "Scores.")
+/// scores.increment()
+/// let text = metrics.exposition()   // "# HELP berth_example_total Scores.\n# TYPE …"
+/// ```
+public final class MetricsRegistry: Sendable {
+    private let prometheus = PrometheusCollectorRegistry()
+    private let collectors = Mutex<[@Sendable (inout MetricsTextWriter) -> Void]>([])
+
+    /// swift-metrics' face of this registry (`Counter(label:dimensions:factory:)`,
+    /// `Timer(label:dimensions:factory:)`): names are used as they are, so give them in
+    /// Prometheus form (`berth_…_total`, `…_seconds`); timers get `MetricBuckets.latency`.
+    public let factory: any MetricsFactory
+
+    /// - Parameter timerBuckets: bucket bounds of `factory`'s timers by name, for those that should
+    ///   not get `MetricBuckets.latency`.
+    public init(timerBuckets: [String: [Duration]] = [:]) {
+        var factory = PrometheusMetricsFactory(registry: prometheus)
+        factory.defaultDurationHistogramBuckets = MetricBuckets.latency
+        factory.durationHistogramBuckets = timerBuckets
+        self.factory = factory
+    }
+
+    /// The Prometheus text exposition format's content type, which `/metrics` answers with.
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// A counter, created once (the same name and labels give the same one).
+    ///
+    /// - Parameters:
+    ///   - name: a Prometheus name ending in `_total`.
+    ///   - labels: bounded values only (service names, replica ids, closed reasons), never ids of requests.
+    ///   - help: one sentence; every series of a name must pass the same.
+    public func counter(_ name: String, labels: [(String, String)] = [], help: String) -> MetricCounter {
+        MetricCounter(base: prometheus.makeCounter(name: name, labels: labels, help: help))
+    }
+
+    /// A gauge, created once (the same name and labels give the same one).
+    public func gauge(_ name: String, labels: [(String, String)] = [], help: String) -> MetricGauge {
+        MetricGauge(base: prometheus.makeGauge(name: name, labels: labels, help: help))
+    }
+
+    /// A histogram of durations, exported in seconds.
+    ///
+    /// - Parameter buckets: upper bounds; every series of a name must use the same.
+    public func histogram(
+        _ name: String, labels: [(String, String)] = [], buckets: [Duration] = MetricBuckets.latency, help: String
+    ) -> MetricHistogram {
+        MetricHistogram(
+            base: prometheus.makeDurationHistogram(name: name, labels: labels, buckets: buckets, help: help))
+    }
+
+    /// Drops a counter's series from the output (a service or replica that is gone).
+    public func remove(_ counter: MetricCounter) {
+        prometheus.unregisterCounter(counter.base)
+    }
+
+    /// Drops a histogram's series from the output.
+    public func remove(_ histogram: MetricHistogram) {
+        prometheus.unregisterDurationHistogram(histogram.base)
+    }
+
+    /// Drops a gauge's series from the output.
+    public func remove(_ gauge: MetricGauge) {
+        prometheus.unregisterGauge(gauge.base)
+    }
+
+    /// Adds families that are read at scrape time: `collect` writes them each time `/metrics` is
+    /// read. It must not block, and its names must not be registered as handles too.
+    public func addCollector(_ collect: @escaping @Sendable (inout MetricsTextWriter) -> Void) {
+        collectors.withLock { $0.append(collect) }
+    }
+
+    /// Everything in the text exposition format: the handles' series, then the collectors'.
+    public func exposition() -> [UInt8] {
+        var bytes: [UInt8] = []
+        prometheus.emit(into: &bytes)
+        var writer = MetricsTextWriter(bytes: bytes)
+        for collect in collectors.withLock({ $0 }) { collect(&writer) }
+        return writer.bytes
+    }
+
+    /// `exposition()` as a string.
+    public func expositionText() -> String {
+        String(decoding: exposition(), as: UTF8.self)
+    }
+}
