@@ -128,6 +128,7 @@ let package = Package(
                 "BerthCore",
                 "BerthAuth",
                 "BerthAutoscaling",
+                "BerthMetrics",
                 "BerthTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -372,7 +373,7 @@ let package = Package(
         .testTarget(
             name: "BerthRouterTests",
             dependencies: [
-                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthRouter", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthMetrics", "BerthRouter", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -35,6 +35,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         var reused = false
         /// Sends on the current lease (a kept connection found closed is replaced once).
         var attempt = 0
+        /// When the request last asked admission and had to wait (for `queueWait`); nil when it did not.
+        var queuedAt: RouterClock.Instant?
+        /// When the request was last sent to a replica (for the upstream time); set with metrics only.
+        var sentAt = RouterClock.Instant(nanoseconds: 0)
     }
 
     /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
@@ -61,6 +65,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             admitted(outcome)
         case .waiting(let token, let future):
             forwarding!.waitToken = token
+            if exchange?.meters != nil { forwarding!.queuedAt = RouterClock.now }
             future.assumeIsolated().whenSuccess { outcome in self.admitted(outcome) }
         }
     }
@@ -73,9 +78,13 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         forwarding!.waitToken = nil
         let service = forwarding!.plan.service
+        if let queuedAt = forwarding!.queuedAt.take(), let meters = exchange.meters {
+            meters.queueWait.record(queuedAt.duration(to: RouterClock.now))
+        }
         switch outcome {
         case .assigned(let lease):
             forwarding!.lease = lease
+            if let meters = exchange.meters { self.exchange?.replica = meters.replicas[lease.replica.id] }
             forwarding!.attempt = 0
             if forwarding!.deadline == nil {
                 let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
@@ -119,6 +128,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         forwarding!.connection = connection
         forwarding!.reused = reused
         forwarding!.phase = .awaitingHead
+        if exchange?.meters != nil { forwarding!.sentAt = RouterClock.now }
         let sent = connection.handler.send(
             forwarding!.plan.request, host: connection.hostHeader, deadline: deadline, sink: self)
         if !sent {
@@ -138,6 +148,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             return
         }
         forwarding!.phase = .relaying
+        if let meters = exchange.meters {
+            meters.upstream.record(forwarding!.sentAt.duration(to: RouterClock.now))
+            if let milliseconds = head.runMilliseconds { meters.run.record(milliseconds: milliseconds) }
+        }
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
             head.status == .internalServerError && head.runFailed ? .badGateway : head.status
@@ -306,6 +320,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         guard let lease = forwarding?.lease, let exchange else { return }
         forwarding!.lease = nil
         shared.admission.release(lease, replicaWasBusy: true)
+        exchange.replica?.busy?.increment()
         shared.logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
         forwarding!.busyRetries += 1
         if forwarding!.busyRetries <= shared.maxBusyRetries { return admit() }

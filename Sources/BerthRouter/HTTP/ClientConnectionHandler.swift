@@ -124,10 +124,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             timing.requestsStarted &+= 1
             var exchange = RouterRequestHandler.Exchange(head)
             exchange.overTLS = overTLS
-            self.exchange = exchange
+            if shared.metrics != nil { exchange.startedAt = RouterClock.now }
             if let length = head.contentLength, length > shared.maxBodyBytes {
+                exchange.meters = shared.meters(for: head.path, routes: &routes)
+                self.exchange = exchange
                 return refuseTooLarge()
             }
+            self.exchange = exchange
             let decision = shared.decide(head, exchange: &exchange, routes: &routes)
             self.exchange = exchange
             switch decision {
