@@ -158,6 +158,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthAuth",
+                "BerthMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
