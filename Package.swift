@@ -175,6 +175,7 @@ let package = Package(
                 "BerthStore",
                 "BerthBackends",
                 "BerthAutoscaling",
+                "BerthMetrics",
                 "BerthKubernetes",
                 "BerthKubernetesAPI",
                 "BerthTLS",
@@ -187,6 +188,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -403,7 +405,7 @@ let package = Package(
         .testTarget(
             name: "BerthEndToEndTests",
             dependencies: [
-                "BerthAuth", "BerthCore", "BerthClient", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthCore", "BerthClient", "BerthMetrics", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

@@ -1,6 +1,7 @@
 import BerthAuth
 import BerthBackends
 import BerthCore
+import BerthMetrics
 import BerthStore
 import BerthTLS
 import Foundation
@@ -93,6 +94,11 @@ public struct ControlPlane: Service {
     let workspaceLock: WorkspaceLock
     /// The compute targets' TLS certificates, which the router serves.
     let certificates: ComputeCertificates
+    /// This control plane's own metrics (`GET /metrics`).
+    let metrics = ControlPlaneMetrics()
+
+    /// The control plane's own metrics, which its `GET /metrics` serves.
+    public var metricsRegistry: MetricsRegistry { metrics.registry }
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
     ///
@@ -210,6 +216,7 @@ public struct ControlPlane: Service {
             cache: EnvironmentCache(configuration: .standard(layout: configuration.workspace))
         ).add(to: router)
         EndpointRoutes(manager: endpointManager, metrics: configuration.endpointMetrics).add(to: router)
+        MetricsRoutes(metrics: metrics, store: store, backend: backend, board: board, feed: feed).add(to: router)
         return router
     }
 
@@ -220,7 +227,9 @@ public struct ControlPlane: Service {
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
             keyring: ServiceKeyring(store: store), routes: routes, observer: observer, changes: changes,
             routerURL: configuration.routerURL,
-            environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
+            environments: MeteredEnvironmentBuilder(
+                base: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
+                metrics: metrics),
             logger: logger)
         runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
         certificates.serveStored(try await store.computes())
@@ -229,6 +238,7 @@ public struct ControlPlane: Service {
             loads: routerLoads,
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
+        autoscaler.metrics = metrics
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
