@@ -5,6 +5,9 @@
 #      prints req/s, p50 and p99 of each, the ratio berth/nginx and the p50 each proxy adds.
 #  (b) the `echo` fixture deployed with the CLI on a real `berth server`, driven end to end through
 #      its router with the service key.
+# Part (a) also runs a second router with `--metrics off` in the same rounds and prints the
+# throughput ratio metrics-on / metrics-off (the cost of the router's Prometheus metrics);
+# BENCH_METRICS_COST=0 leaves it out.
 # With BENCH_TLS=1, part (a) runs nginx and the router both terminating TLS with the same
 # certificate (the backend stays plain HTTP) and adds handshake rounds: every request on a new
 # connection (`Connection: close`), so req/s there is handshakes/s. Part (b) and the bare SwiftNIO
@@ -31,6 +34,7 @@ BENCH_SECONDS="${BENCH_SECONDS:-5}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
 BENCH_TLS="${BENCH_TLS:-0}"
+BENCH_METRICS_COST="${BENCH_METRICS_COST:-1}"
 if [[ "$BENCH_TLS" == 1 ]]; then BENCH_PARTS="${BENCH_PARTS:-a}"; else BENCH_PARTS="${BENCH_PARTS:-a b}"; fi
 BENCH_ECHO_CONNECTIONS="${BENCH_ECHO_CONNECTIONS:-8}"
 BENCH_PROXY_WORKERS="${BENCH_PROXY_WORKERS:-$(nproc)}"
@@ -179,19 +183,41 @@ EOF
     wait_status "berth router" "${pids[-1]}" "$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
     nginx_url="$scheme://127.0.0.1:$proxy_port/api/v1/service/bench/score"
     berth_url="$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
+    if [[ "$BENCH_METRICS_COST" == 1 ]]; then
+        # The same router without metrics, measured in the same rounds (router-report.py's
+        # metrics-on / metrics-off ratio).
+        plain_port=$(free_port)
+        # shellcheck disable=SC2086
+        setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$plain_port" --log-level info --metrics off \
+            "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router-plain.out" 2>"$work/router-plain.log" &
+        pids+=("$!")
+        wait_status "berth router --metrics off" "${pids[-1]}" "$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
+        plain_url="$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
+    fi
 
     # nginx and the router in alternating rounds, each run after its own warm-up at the same load:
     # other work on this shared machine that slows one run then skews one round's ratio, not the
     # verdict, which is judged on the median of the rounds' ratios.
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
         measure "nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS"
+        # Metered and unmetered routers in turn, the first of the two swapped every round.
+        if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 0)); then
+            measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+        fi
         measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
+        if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 1)); then
+            measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+        fi
         if [[ "$BENCH_TLS" == 1 ]]; then
             measure "handshakes-nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS" -H "Connection: close"
             measure "handshakes-berth#$round" "$berth_url" "$BENCH_CONNECTIONS" -H "Connection: close"
         fi
     done
     log "router self-scaling decisions during the rounds: $(grep -c 'threads.to' "$work/router.log" || true)"
+    if [[ "$BENCH_METRICS_COST" == 1 ]]; then
+        scraped=$(curl -sk "$scheme://127.0.0.1:$router_port/metrics" | grep -c '^berth_router_requests_total' || true)
+        log "the metered router's /metrics: $scraped berth_router_requests_total series"
+    fi
 
     # SwiftNIO's floor: the same HTTP/1.1 codec and pipeline with none of the router's own work.
     if [[ "$BENCH_TLS" != 1 ]]; then
