@@ -25,10 +25,10 @@ public struct MetricGauge: Sendable {
     }
 }
 
-/// A histogram of durations of a `MetricsRegistry`, exported in seconds; a record takes the
-/// histogram's own short lock.
+/// A histogram of durations of a `MetricsRegistry`, exported in seconds; a record is a few
+/// atomic additions.
 public struct MetricHistogram: Sendable {
-    let base: DurationHistogram
+    let base: AtomicDurationHistogram
 
     /// Counts one observation of `duration`.
     public func record(_ duration: Duration) {

@@ -21,6 +21,7 @@ import Synchronization
 public final class MetricsRegistry: Sendable {
     private let prometheus = PrometheusCollectorRegistry()
     private let collectors = Mutex<[@Sendable (inout MetricsTextWriter) -> Void]>([])
+    private let histograms = Mutex<[String: HistogramFamily]>([:])
 
     /// swift-metrics' face of this registry (`Counter(label:dimensions:factory:)`,
     /// `Timer(label:dimensions:factory:)`): names are used as they are, so give them in
@@ -54,14 +55,23 @@ public final class MetricsRegistry: Sendable {
         MetricGauge(base: prometheus.makeGauge(name: name, labels: labels, help: help))
     }
 
-    /// A histogram of durations, exported in seconds.
+    /// A histogram of durations, exported in seconds, whose `record` takes no lock (a few atomic
+    /// additions), created once (the same name and labels give the same one).
     ///
-    /// - Parameter buckets: upper bounds; every series of a name must use the same.
+    /// - Parameter buckets: upper bounds; every series of a name uses the first one's.
     public func histogram(
         _ name: String, labels: [(String, String)] = [], buckets: [Duration] = MetricBuckets.latency, help: String
     ) -> MetricHistogram {
-        MetricHistogram(
-            base: prometheus.makeDurationHistogram(name: name, labels: labels, buckets: buckets, help: help))
+        let key = labels.flatMap { [$0.0, $0.1] }
+        return MetricHistogram(
+            base: histograms.withLock { families in
+                var family = families[name] ?? HistogramFamily(help: help, bounds: buckets)
+                if let existing = family.series[key] { return existing }
+                let histogram = AtomicDurationHistogram(name: name, labels: labels, bounds: family.bounds)
+                family.series[key] = histogram
+                families[name] = family
+                return histogram
+            })
     }
 
     /// Drops a counter's series from the output (a service or replica that is gone).
@@ -71,7 +81,13 @@ public final class MetricsRegistry: Sendable {
 
     /// Drops a histogram's series from the output.
     public func remove(_ histogram: MetricHistogram) {
-        prometheus.unregisterDurationHistogram(histogram.base)
+        let base = histogram.base
+        histograms.withLock { families in
+            let key = base.labels.flatMap { [$0.0, $0.1] }
+            guard families[base.name]?.series[key] === base else { return }
+            families[base.name]?.series[key] = nil
+            if families[base.name]?.series.isEmpty == true { families[base.name] = nil }
+        }
     }
 
     /// Drops a gauge's series from the output.
@@ -90,6 +106,12 @@ public final class MetricsRegistry: Sendable {
         var bytes: [UInt8] = []
         prometheus.emit(into: &bytes)
         var writer = MetricsTextWriter(bytes: bytes)
+        for (name, family) in histograms.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            writer.family(name, type: "histogram", help: family.help)
+            for (_, histogram) in family.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                histogram.write(to: &writer)
+            }
+        }
         for collect in collectors.withLock({ $0 }) { collect(&writer) }
         return writer.bytes
     }
