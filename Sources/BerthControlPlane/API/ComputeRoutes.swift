@@ -54,8 +54,11 @@ struct ComputeRoutes<Context: RequestContext> {
             guard action == "delete" || action == "detach" else {
                 throw BerthError.badRequest("underlyingResourceAction must be 'delete' or 'detach', not '\(action)'.")
             }
-            try await computes.remove(
-                named: name, force: request.uri.queryParameters.get("force").map { $0 == "true" } ?? false)
+            let force = request.uri.queryParameters.get("force") ?? "false"
+            guard force == "true" || force == "false" else {
+                throw BerthError.badRequest("force must be 'true' or 'false', not '\(force)'.")
+            }
+            try await computes.remove(named: name, force: force == "true")
             return try JSONBody.response(["name": name, "provisioningState": "Deleted"])
         }
     }
