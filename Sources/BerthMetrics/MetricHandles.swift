@@ -2,11 +2,11 @@ import Prometheus
 
 /// A counter of a `MetricsRegistry`: one atomic addition per `increment`, no lock.
 public struct MetricCounter: Sendable {
-    let base: Prometheus.Counter
+    let base: ShardedCounter
 
-    /// Adds `amount` (not negative).
-    public func increment(by amount: Int64 = 1) {
-        base.increment(by: amount)
+    /// Adds `amount` (not negative) in the caller's `shard` (see `MetricsRegistry.init(shards:)`).
+    public func increment(by amount: Int64 = 1, shard: Int = 0) {
+        base.increment(by: amount, shard: shard)
     }
 }
 
@@ -30,15 +30,15 @@ public struct MetricGauge: Sendable {
 public struct MetricHistogram: Sendable {
     let base: AtomicDurationHistogram
 
-    /// Counts one observation of `duration`.
-    public func record(_ duration: Duration) {
-        base.record(duration)
+    /// Counts one observation of `duration` in the caller's `shard` (see `MetricsRegistry.init(shards:)`).
+    public func record(_ duration: Duration, shard: Int = 0) {
+        base.record(duration, shard: shard)
     }
 
     /// Counts one observation of `milliseconds`.
-    public func record(milliseconds: Double) {
-        guard milliseconds.isFinite, milliseconds >= 0 else { return }
-        base.record(.nanoseconds(Int64(milliseconds * 1_000_000)))
+    public func record(milliseconds: Double, shard: Int = 0) {
+        guard milliseconds.isFinite, milliseconds >= 0, milliseconds < 1e12 else { return }
+        base.record(.nanoseconds(Int64(milliseconds * 1_000_000)), shard: shard)
     }
 }
 

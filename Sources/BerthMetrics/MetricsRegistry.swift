@@ -21,16 +21,24 @@ import Synchronization
 public final class MetricsRegistry: Sendable {
     private let prometheus = PrometheusCollectorRegistry()
     private let collectors = Mutex<[@Sendable (inout MetricsTextWriter) -> Void]>([])
-    private let histograms = Mutex<[String: HistogramFamily]>([:])
+    private let histograms = Mutex<[String: MetricFamily<AtomicDurationHistogram>]>([:])
+    private let counters = Mutex<[String: MetricFamily<ShardedCounter>]>([:])
+    /// Cells per counter and histogram, so that threads counting apart share no cache line.
+    private let shards: Int
 
     /// swift-metrics' face of this registry (`Counter(label:dimensions:factory:)`,
     /// `Timer(label:dimensions:factory:)`): names are used as they are, so give them in
     /// Prometheus form (`berth_…_total`, `…_seconds`); timers get `MetricBuckets.latency`.
     public let factory: any MetricsFactory
 
-    /// - Parameter timerBuckets: bucket bounds of `factory`'s timers by name, for those that should
-    ///   not get `MetricBuckets.latency`.
-    public init(timerBuckets: [String: [Duration]] = [:]) {
+    /// - Parameters:
+    ///   - shards: cells per counter and histogram; a thread that always passes its own shard
+    ///     (`0..<shards`) to `increment` and `record` shares no cache line with the others (the
+    ///     router passes its event loop's index). Default 1.
+    ///   - timerBuckets: bucket bounds of `factory`'s timers by name, for those that should not get
+    ///     `MetricBuckets.latency`.
+    public init(shards: Int = 1, timerBuckets: [String: [Duration]] = [:]) {
+        self.shards = max(1, shards)
         var factory = PrometheusMetricsFactory(registry: prometheus)
         factory.defaultDurationHistogramBuckets = MetricBuckets.latency
         factory.durationHistogramBuckets = timerBuckets
@@ -40,14 +48,24 @@ public final class MetricsRegistry: Sendable {
     /// The Prometheus text exposition format's content type, which `/metrics` answers with.
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
-    /// A counter, created once (the same name and labels give the same one).
+    /// A counter, created once (the same name and labels give the same one); its increments are
+    /// atomic additions in the caller's shard.
     ///
     /// - Parameters:
     ///   - name: a Prometheus name ending in `_total`.
     ///   - labels: bounded values only (service names, replica ids, closed reasons), never ids of requests.
-    ///   - help: one sentence; every series of a name must pass the same.
+    ///   - help: one sentence; the first series of a name sets it.
     public func counter(_ name: String, labels: [(String, String)] = [], help: String) -> MetricCounter {
-        MetricCounter(base: prometheus.makeCounter(name: name, labels: labels, help: help))
+        let key = labels.flatMap { [$0.0, $0.1] }
+        return MetricCounter(
+            base: counters.withLock { families in
+                var family = families[name] ?? MetricFamily(help: help)
+                if let existing = family.series[key] { return existing }
+                let counter = ShardedCounter(name: name, labels: labels, shards: shards)
+                family.series[key] = counter
+                families[name] = family
+                return counter
+            })
     }
 
     /// A gauge, created once (the same name and labels give the same one).
@@ -65,9 +83,10 @@ public final class MetricsRegistry: Sendable {
         let key = labels.flatMap { [$0.0, $0.1] }
         return MetricHistogram(
             base: histograms.withLock { families in
-                var family = families[name] ?? HistogramFamily(help: help, bounds: buckets)
+                var family = families[name] ?? MetricFamily(help: help, bounds: buckets)
                 if let existing = family.series[key] { return existing }
-                let histogram = AtomicDurationHistogram(name: name, labels: labels, bounds: family.bounds)
+                let histogram = AtomicDurationHistogram(
+                    name: name, labels: labels, bounds: family.bounds, shards: shards)
                 family.series[key] = histogram
                 families[name] = family
                 return histogram
@@ -76,7 +95,13 @@ public final class MetricsRegistry: Sendable {
 
     /// Drops a counter's series from the output (a service or replica that is gone).
     public func remove(_ counter: MetricCounter) {
-        prometheus.unregisterCounter(counter.base)
+        let base = counter.base
+        counters.withLock { families in
+            let key = base.labels.flatMap { [$0.0, $0.1] }
+            guard families[base.name]?.series[key] === base else { return }
+            families[base.name]?.series[key] = nil
+            if families[base.name]?.series.isEmpty == true { families[base.name] = nil }
+        }
     }
 
     /// Drops a histogram's series from the output.
@@ -106,6 +131,12 @@ public final class MetricsRegistry: Sendable {
         var bytes: [UInt8] = []
         prometheus.emit(into: &bytes)
         var writer = MetricsTextWriter(bytes: bytes)
+        for (name, family) in counters.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
+            writer.family(name, type: "counter", help: family.help)
+            for (_, counter) in family.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                counter.write(to: &writer)
+            }
+        }
         for (name, family) in histograms.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
             writer.family(name, type: "histogram", help: family.help)
             for (_, histogram) in family.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {

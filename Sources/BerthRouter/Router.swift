@@ -87,7 +87,8 @@ public final class Router: Service, Sendable {
         self.threads = RouterThreadsRecord(max: loops.count, isSelfScaling: configuration.clusterPurpose != .devTest)
         if configuration.metrics {
             let admission = self.admission
-            metrics = RouterMetrics(registry: MetricsRegistry(), load: { admission.load() })
+            // One shard per event loop: loop `i` counts in shard `i` (`ClientConnectionHandler.shard`).
+            metrics = RouterMetrics(registry: MetricsRegistry(shards: loops.count), load: { admission.load() })
         } else {
             metrics = nil
         }
@@ -202,7 +203,8 @@ public final class Router: Service, Sendable {
                     }
                     // No NIO HTTP handler: `ClientConnectionHandler` reads requests from the bytes
                     // (`RequestFramer`), handles pipelining and writes responses as bytes.
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientConnectionHandler(shared: handler, shard: index))
                 }
             }
             .bind(host: configuration.host, port: port).get()

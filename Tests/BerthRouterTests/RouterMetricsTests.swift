@@ -136,7 +136,7 @@ struct RouterMetricsTests {
         let a = ReplicaEndpoint(id: "svc-0", port: 1)
         let b = ReplicaEndpoint(id: "svc-1", port: 2)
         metrics.update(routeTable(generation: 1, replicas: [a, b]))
-        metrics.services().services["svc"]?.replicas["svc-1"]?.answered(200)
+        metrics.services().services["svc"]?.replicas["svc-1"]?.answered(200, shard: 1)
         var scraped = try Exposition(parsing: registry.expositionText())
         #expect(scraped.sum("berth_router_requests_total", matching: ["replica": "svc-1"]) == 1)
         metrics.update(routeTable(generation: 2, replicas: [a]))

@@ -45,6 +45,13 @@ def main(path):
             print(f"metrics on / metrics off throughput: {cost:.3f}x, the median of {len(costs)} round(s): "
                   f"{', '.join(f'{c:.3f}' for c in costs)} (target >= {TARGET_METRICS_RATIO}: "
                   f"{'met' if cost >= TARGET_METRICS_RATIO else 'MISSED'})")
+            cpu = [(float(rows[f"berth{k}"]["cpu_us_per_request"]), float(rows[f"berth-nometrics{k}"]["cpu_us_per_request"]))
+                   for k in plain if rows[f"berth{k}"].get("cpu_us_per_request") and
+                   rows[f"berth-nometrics{k}"].get("cpu_us_per_request")]
+            if cpu:
+                print(f"router CPU time per request, metrics on / off: "
+                      f"{statistics.median(on for on, _ in cpu):.2f} / {statistics.median(off for _, off in cpu):.2f} us "
+                      f"(medians of the rounds; per round: {', '.join(f'{on:.2f}/{off:.2f}' for on, off in cpu)})")
         if "nio-bare" in rows:
             berth = statistics.median(requests_per_second(rows[f"berth{k}"]) for k in rounds)
             nginx = statistics.median(requests_per_second(rows[f"nginx{k}"]) for k in rounds)

@@ -77,7 +77,7 @@ command -v openssl >/dev/null || [[ "$BENCH_TLS" != 1 ]] || apt_install openssl
 work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
 mkdir -p "$BENCH_RESULTS_DIR"
 results="$BENCH_RESULTS_DIR/router-vs-nginx$([[ "$BENCH_TLS" == 1 ]] && echo -tls)-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
+printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\tcpu_us_per_request\n' >"$results"
 
 wait_status() {   # NAME PID URL: poll until 200
     local name=$1 pid=$2 url=$3 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
@@ -97,17 +97,27 @@ start_nginx() {   # NAME CONFIG-BODY -> pid appended
     pids+=("$!")
 }
 
-# measure LABEL URL CONNECTIONS [wrk args]: warm-up, then one measured run; one TSV row.
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure LABEL URL CONNECTIONS [wrk args]: warm-up, then one measured run; one TSV row. With
+# measure_pid set, the row also has that process's CPU time per request during the measured run.
+measure_pid=""
 measure() {
-    local label=$1 url=$2 connections=$3 line; shift 3
+    local label=$1 url=$2 connections=$3 line before="" cpu=""; shift 3
     local threads=$((connections < BENCH_THREADS ? connections : BENCH_THREADS))
     wrk -t"$threads" -c"$connections" -d"${BENCH_WARMUP}s" -s "$here/post.lua" "$@" "$url" >/dev/null
+    [[ -z "$measure_pid" ]] || before=$(cpu_ticks "$measure_pid")
     line=$(wrk -t"$threads" -c"$connections" -d"${BENCH_SECONDS}s" --latency -s "$here/post.lua" "$@" "$url" |
         grep '^BENCH_RESULT') || die "$label: wrk printed no result"
     # shellcheck disable=SC2046
     local $(sed 's/^BENCH_RESULT //' <<<"$line")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$connections" "$requests" "$duration_us" "$p50_us" \
-        "$p99_us" "$non2xx" "$((connect + read + write + timeout))" | tee -a "$results" >/dev/null
+    if [[ -n "$measure_pid" ]]; then
+        cpu=$(awk -v t="$(($(cpu_ticks "$measure_pid") - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+            'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$connections" "$requests" "$duration_us" "$p50_us" \
+        "$p99_us" "$non2xx" "$((connect + read + write + timeout))" "$cpu" | tee -a "$results" >/dev/null
     log "$label: $requests requests in ${duration_us}us, p50 ${p50_us}us, p99 ${p99_us}us, non-2xx $non2xx"
 }
 
@@ -180,6 +190,7 @@ EOF
     setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$router_port" --log-level info \
         "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router.out" 2>"$work/router.log" &
     pids+=("$!")
+    router_pid="${pids[-1]}"
     wait_status "berth router" "${pids[-1]}" "$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
     nginx_url="$scheme://127.0.0.1:$proxy_port/api/v1/service/bench/score"
     berth_url="$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
@@ -191,6 +202,7 @@ EOF
         setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$plain_port" --log-level info --metrics off \
             "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router-plain.out" 2>"$work/router-plain.log" &
         pids+=("$!")
+        plain_pid="${pids[-1]}"
         wait_status "berth router --metrics off" "${pids[-1]}" "$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
         plain_url="$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
     fi
@@ -202,11 +214,11 @@ EOF
         measure "nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS"
         # Metered and unmetered routers in turn, the first of the two swapped every round.
         if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 0)); then
-            measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+            measure_pid=$plain_pid measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
         fi
-        measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
+        measure_pid=$router_pid measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
         if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 1)); then
-            measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+            measure_pid=$plain_pid measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
         fi
         if [[ "$BENCH_TLS" == 1 ]]; then
             measure "handshakes-nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS" -H "Connection: close"

@@ -79,7 +79,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         forwarding!.waitToken = nil
         let service = forwarding!.plan.service
         if let queuedAt = forwarding!.queuedAt.take(), let meters = exchange.meters {
-            meters.queueWait.record(queuedAt.duration(to: RouterClock.now))
+            meters.queueWait.record(queuedAt.duration(to: RouterClock.now), shard: shard)
         }
         switch outcome {
         case .assigned(let lease):
@@ -149,8 +149,8 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         forwarding!.phase = .relaying
         if let meters = exchange.meters {
-            meters.upstream.record(forwarding!.sentAt.duration(to: RouterClock.now))
-            if let milliseconds = head.runMilliseconds { meters.run.record(milliseconds: milliseconds) }
+            meters.upstream.record(forwarding!.sentAt.duration(to: RouterClock.now), shard: shard)
+            if let milliseconds = head.runMilliseconds { meters.run.record(milliseconds: milliseconds, shard: shard) }
         }
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
@@ -320,7 +320,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         guard let lease = forwarding?.lease, let exchange else { return }
         forwarding!.lease = nil
         shared.admission.release(lease, replicaWasBusy: true)
-        exchange.replica?.busy?.increment()
+        exchange.replica?.busy?.increment(shard: shard)
         shared.logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
         forwarding!.busyRetries += 1
         if forwarding!.busyRetries <= shared.maxBusyRetries { return admit() }

@@ -87,8 +87,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// target with TLS answer only then).
     private var overTLS = false
 
-    init(shared: RouterRequestHandler) {
+    /// The metrics shard this connection counts in: its event loop's index, so the loops never
+    /// write the same cache line (`MetricsRegistry.init(shards:)`).
+    let shard: Int
+
+    init(shared: RouterRequestHandler, shard: Int = 0) {
         self.shared = shared
+        self.shard = shard
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -124,7 +129,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             timing.requestsStarted &+= 1
             var exchange = RouterRequestHandler.Exchange(head)
             exchange.overTLS = overTLS
-            if shared.metrics != nil { exchange.startedAt = RouterClock.now }
+            if shared.metrics != nil {
+                exchange.startedAt = RouterClock.now
+                exchange.shard = shard
+            }
             if let length = head.contentLength, length > shared.maxBodyBytes {
                 exchange.meters = shared.meters(for: head.path, routes: &routes)
                 self.exchange = exchange

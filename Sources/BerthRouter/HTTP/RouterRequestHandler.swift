@@ -53,6 +53,8 @@ struct RouterRequestHandler: Sendable {
         var replica: ReplicaMeters? = nil
         /// When the request's head was read; set only when the router keeps metrics.
         var startedAt = RouterClock.Instant(nanoseconds: 0)
+        /// The metrics shard of the connection's event loop (`ClientConnectionHandler.shard`).
+        var shard = 0
 
         /// The exchange of a request that just arrived.
         init(_ head: RequestHead) {
@@ -260,7 +262,7 @@ struct RouterRequestHandler: Sendable {
     /// A response the router writes itself, whole: the status line, its headers, its length, the
     /// exchange's headers and the body (none for HEAD).
     func encode(_ response: RouterResponse, _ exchange: Exchange, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if let reason = response.reason { exchange.meters?.error(reason) }
+        if let reason = response.reason { exchange.meters?.error(reason, shard: exchange.shard) }
         var body = response.body
         let headBytes =
             ResponseEncoding.statusLineBytes(response.status) + response.headers.encodedSize
@@ -284,8 +286,8 @@ struct RouterRequestHandler: Sendable {
     /// Called once per response, with its status, when its head is written.
     func appendStamps(_ exchange: Exchange, status: HTTPResponseStatus, to head: inout HeadWriter) {
         if let meters = exchange.meters {
-            (exchange.replica ?? meters.noReplica).answered(Int(status.code))
-            meters.total.record(exchange.startedAt.duration(to: RouterClock.now))
+            (exchange.replica ?? meters.noReplica).answered(Int(status.code), shard: exchange.shard)
+            meters.total.record(exchange.startedAt.duration(to: RouterClock.now), shard: exchange.shard)
         }
         head.appendRequestID(exchange.id)
         if let endpoint = exchange.endpoint {

@@ -61,9 +61,9 @@ final class ServiceMeters: Sendable {
         }
     }
 
-    /// Counts one error answer of the router's own.
-    func error(_ reason: RouterErrorReason) {
-        errors[reason.rawValue].increment()
+    /// Counts one error answer of the router's own, in the caller's metrics shard.
+    func error(_ reason: RouterErrorReason, shard: Int) {
+        errors[reason.rawValue].increment(shard: shard)
     }
 
     /// Drops this service's series from the registry (it left the route table).
@@ -100,9 +100,9 @@ final class ReplicaMeters: Sendable {
                 help: "429 answers of replicas at their limit, after which the router queued the request again.")
     }
 
-    /// Counts one answer with status `code`.
-    func answered(_ code: Int) {
-        answers[StatusClass.index(of: code)].increment()
+    /// Counts one answer with status `code`, in the caller's metrics shard.
+    func answered(_ code: Int, shard: Int) {
+        answers[StatusClass.index(of: code)].increment(shard: shard)
     }
 
     func remove(from registry: MetricsRegistry) {
