@@ -65,7 +65,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             admitted(outcome)
         case .waiting(let token, let future):
             forwarding!.waitToken = token
-            if exchange?.meters != nil { forwarding!.queuedAt = RouterClock.now }
+            if requestMeters != nil { forwarding!.queuedAt = RouterClock.now }
             future.assumeIsolated().whenSuccess { outcome in self.admitted(outcome) }
         }
     }
@@ -78,13 +78,13 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         forwarding!.waitToken = nil
         let service = forwarding!.plan.service
-        if let queuedAt = forwarding!.queuedAt.take(), let meters = exchange.meters {
+        if let queuedAt = forwarding!.queuedAt.take(), let meters = requestMeters {
             meters.queueWait.record(queuedAt.duration(to: RouterClock.now), shard: shard)
         }
         switch outcome {
         case .assigned(let lease):
             forwarding!.lease = lease
-            if let meters = exchange.meters { self.exchange?.replica = meters.replicas[lease.replica.id] }
+            if let meters = requestMeters { replicaMeters = meters.replicas[lease.replica.id] }
             forwarding!.attempt = 0
             if forwarding!.deadline == nil {
                 let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
@@ -128,7 +128,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         forwarding!.connection = connection
         forwarding!.reused = reused
         forwarding!.phase = .awaitingHead
-        if exchange?.meters != nil { forwarding!.sentAt = RouterClock.now }
+        if requestMeters != nil { forwarding!.sentAt = RouterClock.now }
         let sent = connection.handler.send(
             forwarding!.plan.request, host: connection.hostHeader, deadline: deadline, sink: self)
         if !sent {
@@ -148,7 +148,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             return
         }
         forwarding!.phase = .relaying
-        if let meters = exchange.meters {
+        if let meters = requestMeters {
             meters.upstream.record(forwarding!.sentAt.duration(to: RouterClock.now), shard: shard)
             if let milliseconds = head.runMilliseconds { meters.run.record(milliseconds: milliseconds, shard: shard) }
         }
@@ -183,6 +183,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             }
             shared.appendStamps(stamped, status: status, to: &writer)
         }
+        countAnswer(status)
         unwritten = bytes
     }
 
@@ -320,7 +321,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         guard let lease = forwarding?.lease, let exchange else { return }
         forwarding!.lease = nil
         shared.admission.release(lease, replicaWasBusy: true)
-        exchange.replica?.busy?.increment(shard: shard)
+        replicaMeters?.busy?.increment(shard: shard)
         shared.logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
         forwarding!.busyRetries += 1
         if forwarding!.busyRetries <= shared.maxBusyRetries { return admit() }

@@ -47,14 +47,14 @@ struct RouterRequestHandler: Sendable {
         /// Whether the request came over TLS.
         var overTLS = false
         /// The metric handles of the request's service (`RouterMetrics.unrouted` when it named
-        /// none the table has); nil when the router keeps no metrics or does not count the request.
+        /// none the table has), as `decide` found them; nil when the router keeps no metrics or
+        /// does not count the request. The connection moves them out at once
+        /// (`ClientConnectionHandler.requestMeters`): an exchange is copied several times per
+        /// request, and every copy of a reference shared by all event loops is an atomic
+        /// reference-count write on a cache line the loops would pass back and forth.
         var meters: ServiceMeters? = nil
-        /// The counters of the replica the request was last given to.
-        var replica: ReplicaMeters? = nil
         /// When the request's head was read; set only when the router keeps metrics.
         var startedAt = RouterClock.Instant(nanoseconds: 0)
-        /// The metrics shard of the connection's event loop (`ClientConnectionHandler.shard`).
-        var shard = 0
 
         /// The exchange of a request that just arrived.
         init(_ head: RequestHead) {
@@ -262,7 +262,6 @@ struct RouterRequestHandler: Sendable {
     /// A response the router writes itself, whole: the status line, its headers, its length, the
     /// exchange's headers and the body (none for HEAD).
     func encode(_ response: RouterResponse, _ exchange: Exchange, allocator: ByteBufferAllocator) -> ByteBuffer {
-        if let reason = response.reason { exchange.meters?.error(reason, shard: exchange.shard) }
         var body = response.body
         let headBytes =
             ResponseEncoding.statusLineBytes(response.status) + response.headers.encodedSize
@@ -280,15 +279,10 @@ struct RouterRequestHandler: Sendable {
     }
 
     /// Ends a head with the request ids every response carries, `Connection: close` when
-    /// closing, and the blank line; records an endpoint request's status in its version's metrics
-    /// and counts and times the answer (`RouterMetrics`).
+    /// closing, and the blank line; records an endpoint request's status in its version's metrics.
     ///
     /// Called once per response, with its status, when its head is written.
     func appendStamps(_ exchange: Exchange, status: HTTPResponseStatus, to head: inout HeadWriter) {
-        if let meters = exchange.meters {
-            (exchange.replica ?? meters.noReplica).answered(Int(status.code), shard: exchange.shard)
-            meters.total.record(exchange.startedAt.duration(to: RouterClock.now), shard: exchange.shard)
-        }
         head.appendRequestID(exchange.id)
         if let endpoint = exchange.endpoint {
             head.appendHeaderLine("x-berth-endpoint-version", endpoint.version)
