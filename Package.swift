@@ -49,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -58,6 +60,14 @@ let package = Package(
         .target(
             name: "BerthAutoscaling",
             dependencies: ["BerthCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BerthMetrics",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -121,6 +131,7 @@ let package = Package(
                 "BerthCore",
                 "BerthAuth",
                 "BerthAutoscaling",
+                "BerthMetrics",
                 "BerthTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -150,6 +161,7 @@ let package = Package(
             dependencies: [
                 "BerthCore",
                 "BerthAuth",
+                "BerthMetrics",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -168,6 +180,7 @@ let package = Package(
                 "BerthStore",
                 "BerthBackends",
                 "BerthAutoscaling",
+                "BerthMetrics",
                 "BerthKubernetes",
                 "BerthKubernetesAPI",
                 "BerthTLS",
@@ -182,6 +195,7 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -356,6 +370,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "BerthMetricsTests",
+            dependencies: ["BerthMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "BerthAutoscalingTests",
             dependencies: ["BerthCore", "BerthAutoscaling", "BerthTesting"],
             swiftSettings: swiftSettings
@@ -393,7 +412,7 @@ let package = Package(
         .testTarget(
             name: "BerthRouterTests",
             dependencies: [
-                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthRouter", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthMetrics", "BerthRouter", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -432,7 +451,7 @@ let package = Package(
         .testTarget(
             name: "BerthEndToEndTests",
             dependencies: [
-                "BerthAuth", "BerthCore", "BerthClient", "BerthTesting", "BerthTLS",
+                "BerthAuth", "BerthCore", "BerthClient", "BerthMetrics", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

@@ -27,6 +27,23 @@ public protocol ComputeBackend: Sendable {
     func status(ofDeployment name: String) async -> DeploymentStatus?
     /// The last `lines` lines of the replicas' logs (one replica's when `replica` is given).
     func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String
+    /// Each running replica's `GET /metrics` text (Prometheus format), read now, for the control
+    /// plane's one scrape target per cluster; a replica that did not answer has nil. Backends that
+    /// cannot reach their replicas' metrics need not implement it (none then).
+    func metrics(ofDeployment name: String) async -> [ReplicaMetricsText]
+}
+
+/// One replica's `GET /metrics` answer, as `ComputeBackend.metrics(ofDeployment:)` read it.
+public struct ReplicaMetricsText: Sendable, Hashable {
+    /// The replica's id (`ReplicaStatus.id`).
+    public var replica: String
+    /// The text, or nil when the replica did not answer 200 in time.
+    public var text: String?
+
+    public init(replica: String, text: String?) {
+        self.replica = replica
+        self.text = text
+    }
 }
 
 /// The desired state of one deployment, as a backend runs it.
@@ -133,6 +150,8 @@ extension ComputeBackend {
     public func apply(_ spec: DeploymentSpec, progress: @escaping DeployProgress) async throws {
         try await apply(spec)
     }
+
+    public func metrics(ofDeployment name: String) async -> [ReplicaMetricsText] { [] }
 }
 
 /// What a backend observes of one deployment.

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -32,17 +33,23 @@ public struct ReplicaHost: Service {
     let logger: Logger
     private let launch: WorkerLaunch
     private let onListening: @Sendable (Int) -> Void
+    /// The replica's metrics, served at `GET /metrics`.
+    public let metrics: MetricsRegistry
 
     /// Checks the configuration's paths; nothing starts until `run()`.
     ///
-    /// - Parameter onListening: called once with the bound port, before any worker is ready.
+    /// - Parameters:
+    ///   - metrics: where the replica's metrics go (a registry of its own unless one is given).
+    ///   - onListening: called once with the bound port, before any worker is ready.
     /// - Throws: `BerthError.invalidConfiguration` naming the flag whose value is wrong.
     public init(
         configuration: Configuration,
         logger: Logger,
+        metrics: MetricsRegistry = MetricsRegistry(),
         onListening: @escaping @Sendable (Int) -> Void = { _ in }
     ) throws {
         try configuration.validate()
+        self.metrics = metrics
         self.configuration = configuration
         self.logger = logger
         self.launch = try WorkerLaunch(configuration: configuration)
@@ -53,13 +60,16 @@ public struct ReplicaHost: Service {
     /// and then closes the listening socket; cancellation kills the workers at once.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
+        let replicaMetrics = ReplicaMetrics(registry: metrics)
         let pool = WorkerPool(
             policy: configuration.poolPolicy, launch: launch, group: group, logger: logger,
-            exitAfterWorkerFailures: configuration.exitAfterWorkerFailures)
+            exitAfterWorkerFailures: configuration.exitAfterWorkerFailures, metrics: replicaMetrics)
+        replicaMetrics.collect(from: pool)
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)),
-            routerSecret: RouterSecretCheck(secret: configuration.replicaSecret), logger: logger)
+            routerSecret: RouterSecretCheck(secret: configuration.replicaSecret), metrics: replicaMetrics,
+            logger: logger)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelOption(.maxMessagesPerRead, value: 16)

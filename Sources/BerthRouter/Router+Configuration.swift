@@ -67,6 +67,10 @@ extension Router {
         /// How long a client connection may stay without sending a byte, between requests or while
         /// sending a body, before it is closed (a stalled body gets 408). Default 120 s.
         public var clientIdleTimeout: Duration = .seconds(120)
+        /// Whether the router counts and times requests and serves them at `GET /metrics` on its
+        /// (scoring) port, in the Prometheus text format. Off: nothing is recorded and `/metrics`
+        /// is a 404. Default on.
+        public var metrics: Bool = true
         /// The certificate the router serves TLS with; nil: plain HTTP. With it, the router speaks
         /// only TLS, and new connections get a renewed certificate as soon as the context has it
         /// (run the context in the same `ServiceGroup` so it watches its files). Default nil.

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthMetrics
 import BerthTLS
 import Logging
 import NIOCore
@@ -58,6 +59,8 @@ public final class Router: Service, Sendable {
     let threads: RouterThreadsRecord
     /// Where the cluster purpose comes from when it can change (`followClusterPurpose`).
     let purposeSource = ClusterPurposeSource()
+    /// Requests counted and timed for `GET /metrics`; nil when `Configuration.metrics` is off.
+    let metrics: RouterMetrics?
 
     /// Makes a router with no services; nothing listens until `run()`.
     ///
@@ -82,7 +85,17 @@ public final class Router: Service, Sendable {
         if let maxThreads = configuration.maxThreads, maxThreads >= 1 { loops = Array(loops.prefix(maxThreads)) }
         self.loops = loops
         self.threads = RouterThreadsRecord(max: loops.count, isSelfScaling: configuration.clusterPurpose != .devTest)
+        if configuration.metrics {
+            let admission = self.admission
+            // One shard per event loop: loop `i` counts in shard `i` (`ClientConnectionHandler.shard`).
+            metrics = RouterMetrics(registry: MetricsRegistry(shards: loops.count), load: { admission.load() })
+        } else {
+            metrics = nil
+        }
     }
+
+    /// This router's own metrics, which `GET /metrics` serves; nil when `Configuration.metrics` is off.
+    public var metricsRegistry: MetricsRegistry? { metrics?.registry }
 
     /// Swaps in a new route table at once, unless its generation is older than the one in use.
     /// Requests in flight finish on their replica; queued ones move to replicas with room.
@@ -94,6 +107,7 @@ public final class Router: Service, Sendable {
         let applied = admission.update(table)
         if applied {
             rollout.update(table)
+            metrics?.update(table)
             readiness.tableApplied()
         }
         logger.trace(
@@ -124,7 +138,7 @@ public final class Router: Service, Sendable {
             readiness: readiness, bodyBudget: BodyBudget(limit: configuration.maxBufferedBodyBytes),
             timeouts: ConnectionTimeouts(
                 head: configuration.requestHeadTimeout, idle: configuration.clientIdleTimeout),
-            logger: logger)
+            metrics: metrics, logger: logger)
         if configuration.port != 0 {
             try await Self.checkPortIsFree(host: configuration.host, port: configuration.port)
         }
@@ -189,7 +203,8 @@ public final class Router: Service, Sendable {
                     }
                     // No NIO HTTP handler: `ClientConnectionHandler` reads requests from the bytes
                     // (`RequestFramer`), handles pipelining and writes responses as bytes.
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(shared: handler))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientConnectionHandler(shared: handler, shard: index))
                 }
             }
             .bind(host: configuration.host, port: port).get()

@@ -1,8 +1,9 @@
 import ArgumentParser
 import BerthRouter
 
-/// The router's own limits on clients, shared by `berth server` and `berth router`, so an exposed
-/// router can be tuned without a rebuild; the defaults are `Router.Configuration`'s.
+/// The router's own limits on clients, and whether it keeps metrics, shared by `berth server` and
+/// `berth router`, so an exposed router can be tuned without a rebuild; the defaults are
+/// `Router.Configuration`'s.
 package struct RouterLimitOptions: ParsableArguments {
     package init() {}
 
@@ -19,6 +20,18 @@ package struct RouterLimitOptions: ParsableArguments {
 
     @Option(name: .long, help: "Seconds a client connection may stay quiet before it is closed (default 120).")
     var idleTimeout: Double?
+
+    /// `on` or `off`, as `--metrics` takes it.
+    package enum Switch: String, ExpressibleByArgument, Sendable {
+        case on, off
+    }
+
+    @Option(
+        name: .long,
+        help:
+            "Whether the router counts requests and serves GET /metrics (Prometheus) on its port: on or off (default on)."
+    )
+    var metrics: Switch?
 
     /// Rejects limits outside what the router can work with.
     package func validate() throws {
@@ -41,5 +54,6 @@ package struct RouterLimitOptions: ParsableArguments {
         if let maxBufferedBodyMb { configuration.maxBufferedBodyBytes = maxBufferedBodyMb * 1024 * 1024 }
         if let headTimeout { configuration.requestHeadTimeout = .milliseconds(Int64(headTimeout * 1000)) }
         if let idleTimeout { configuration.clientIdleTimeout = .milliseconds(Int64(idleTimeout * 1000)) }
+        if let metrics { configuration.metrics = metrics == .on }
     }
 }

@@ -13,6 +13,8 @@ import sys
 
 TARGET_RATIO = float(os.environ.get("BENCH_TARGET_RATIO", "0.8"))
 TARGET_ADDED_P50_MS = float(os.environ.get("BENCH_TARGET_ADDED_P50_MS", "0.15"))
+# Router throughput with metrics on within 3 % of metrics off.
+TARGET_METRICS_RATIO = float(os.environ.get("BENCH_TARGET_METRICS_RATIO", "0.97"))
 
 
 def requests_per_second(row):
@@ -35,6 +37,21 @@ def main(path):
         print(f"berth/nginx throughput at {rows['berth' + rounds[0]]['connections']} connections: "
               f"{ratio:.3f}x, the median of {len(ratios)} round(s): {', '.join(f'{r:.2f}' for r in ratios)} "
               f"(target >= {TARGET_RATIO}x: {'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+        plain = [k for k in rounds if f"berth-nometrics{k}" in rows]
+        if plain:
+            costs = [requests_per_second(rows[f"berth{k}"]) / requests_per_second(rows[f"berth-nometrics{k}"])
+                     for k in plain]
+            cost = statistics.median(costs)
+            print(f"metrics on / metrics off throughput: {cost:.3f}x, the median of {len(costs)} round(s): "
+                  f"{', '.join(f'{c:.3f}' for c in costs)} (target >= {TARGET_METRICS_RATIO}: "
+                  f"{'met' if cost >= TARGET_METRICS_RATIO else 'MISSED'})")
+            cpu = [(float(rows[f"berth{k}"]["cpu_us_per_request"]), float(rows[f"berth-nometrics{k}"]["cpu_us_per_request"]))
+                   for k in plain if rows[f"berth{k}"].get("cpu_us_per_request") and
+                   rows[f"berth-nometrics{k}"].get("cpu_us_per_request")]
+            if cpu:
+                print(f"router CPU time per request, metrics on / off: "
+                      f"{statistics.median(on for on, _ in cpu):.2f} / {statistics.median(off for _, off in cpu):.2f} us "
+                      f"(medians of the rounds; per round: {', '.join(f'{on:.2f}/{off:.2f}' for on, off in cpu)})")
         if "nio-bare" in rows:
             berth = statistics.median(requests_per_second(rows[f"berth{k}"]) for k in rounds)
             nginx = statistics.median(requests_per_second(rows[f"nginx{k}"]) for k in rounds)

@@ -5,6 +5,9 @@
 #      prints req/s, p50 and p99 of each, the ratio berth/nginx and the p50 each proxy adds.
 #  (b) the `echo` fixture deployed with the CLI on a real `berth server`, driven end to end through
 #      its router with the service key.
+# Part (a) also runs a second router with `--metrics off` in the same rounds and prints the
+# throughput ratio metrics-on / metrics-off (the cost of the router's Prometheus metrics);
+# BENCH_METRICS_COST=0 leaves it out.
 # With BENCH_TLS=1, part (a) runs nginx and the router both terminating TLS with the same
 # certificate (the backend stays plain HTTP) and adds handshake rounds: every request on a new
 # connection (`Connection: close`), so req/s there is handshakes/s. Part (b) and the bare SwiftNIO
@@ -31,6 +34,7 @@ BENCH_SECONDS="${BENCH_SECONDS:-5}"
 BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
 BENCH_TLS="${BENCH_TLS:-0}"
+BENCH_METRICS_COST="${BENCH_METRICS_COST:-1}"
 if [[ "$BENCH_TLS" == 1 ]]; then BENCH_PARTS="${BENCH_PARTS:-a}"; else BENCH_PARTS="${BENCH_PARTS:-a b}"; fi
 BENCH_ECHO_CONNECTIONS="${BENCH_ECHO_CONNECTIONS:-8}"
 BENCH_PROXY_WORKERS="${BENCH_PROXY_WORKERS:-$(nproc)}"
@@ -73,7 +77,7 @@ command -v openssl >/dev/null || [[ "$BENCH_TLS" != 1 ]] || apt_install openssl
 work="$(mktemp -d /tmp/berth-router-bench.XXXXXX)"
 mkdir -p "$BENCH_RESULTS_DIR"
 results="$BENCH_RESULTS_DIR/router-vs-nginx$([[ "$BENCH_TLS" == 1 ]] && echo -tls)-$(date -u +%Y%m%dT%H%M%SZ).tsv"
-printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\n' >"$results"
+printf 'path\tconnections\trequests\tduration_us\tp50_us\tp99_us\tnon2xx\tsocket_errors\tcpu_us_per_request\n' >"$results"
 
 wait_status() {   # NAME PID URL: poll until 200
     local name=$1 pid=$2 url=$3 deadline=$((SECONDS + BENCH_READY_TIMEOUT))
@@ -93,17 +97,27 @@ start_nginx() {   # NAME CONFIG-BODY -> pid appended
     pids+=("$!")
 }
 
-# measure LABEL URL CONNECTIONS [wrk args]: warm-up, then one measured run; one TSV row.
+# cpu_ticks PID: the process's user + system CPU time so far, in clock ticks (/proc/PID/stat).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+# measure LABEL URL CONNECTIONS [wrk args]: warm-up, then one measured run; one TSV row. With
+# measure_pid set, the row also has that process's CPU time per request during the measured run.
+measure_pid=""
 measure() {
-    local label=$1 url=$2 connections=$3 line; shift 3
+    local label=$1 url=$2 connections=$3 line before="" cpu=""; shift 3
     local threads=$((connections < BENCH_THREADS ? connections : BENCH_THREADS))
     wrk -t"$threads" -c"$connections" -d"${BENCH_WARMUP}s" -s "$here/post.lua" "$@" "$url" >/dev/null
+    [[ -z "$measure_pid" ]] || before=$(cpu_ticks "$measure_pid")
     line=$(wrk -t"$threads" -c"$connections" -d"${BENCH_SECONDS}s" --latency -s "$here/post.lua" "$@" "$url" |
         grep '^BENCH_RESULT') || die "$label: wrk printed no result"
     # shellcheck disable=SC2046
     local $(sed 's/^BENCH_RESULT //' <<<"$line")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$connections" "$requests" "$duration_us" "$p50_us" \
-        "$p99_us" "$non2xx" "$((connect + read + write + timeout))" | tee -a "$results" >/dev/null
+    if [[ -n "$measure_pid" ]]; then
+        cpu=$(awk -v t="$(($(cpu_ticks "$measure_pid") - before))" -v hz="$(getconf CLK_TCK)" -v n="$requests" \
+            'BEGIN { printf "%.2f", t * 1e6 / hz / n }')
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$connections" "$requests" "$duration_us" "$p50_us" \
+        "$p99_us" "$non2xx" "$((connect + read + write + timeout))" "$cpu" | tee -a "$results" >/dev/null
     log "$label: $requests requests in ${duration_us}us, p50 ${p50_us}us, p99 ${p99_us}us, non-2xx $non2xx"
 }
 
@@ -176,22 +190,46 @@ EOF
     setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$router_port" --log-level info \
         "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router.out" 2>"$work/router.log" &
     pids+=("$!")
+    router_pid="${pids[-1]}"
     wait_status "berth router" "${pids[-1]}" "$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
     nginx_url="$scheme://127.0.0.1:$proxy_port/api/v1/service/bench/score"
     berth_url="$scheme://127.0.0.1:$router_port/api/v1/service/bench/score"
+    if [[ "$BENCH_METRICS_COST" == 1 ]]; then
+        # The same router without metrics, measured in the same rounds (router-report.py's
+        # metrics-on / metrics-off ratio).
+        plain_port=$(free_port)
+        # shellcheck disable=SC2086
+        setsid "$BERTH_BIN" router --routes "$work/routes.json" --port "$plain_port" --log-level info --metrics off \
+            "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router-plain.out" 2>"$work/router-plain.log" &
+        pids+=("$!")
+        plain_pid="${pids[-1]}"
+        wait_status "berth router --metrics off" "${pids[-1]}" "$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
+        plain_url="$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
+    fi
 
     # nginx and the router in alternating rounds, each run after its own warm-up at the same load:
     # other work on this shared machine that slows one run then skews one round's ratio, not the
     # verdict, which is judged on the median of the rounds' ratios.
     for ((round = 1; round <= BENCH_ROUNDS; round++)); do
         measure "nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS"
-        measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
+        # Metered and unmetered routers in turn, the first of the two swapped every round.
+        if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 0)); then
+            measure_pid=$plain_pid measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+        fi
+        measure_pid=$router_pid measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
+        if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 1)); then
+            measure_pid=$plain_pid measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+        fi
         if [[ "$BENCH_TLS" == 1 ]]; then
             measure "handshakes-nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS" -H "Connection: close"
             measure "handshakes-berth#$round" "$berth_url" "$BENCH_CONNECTIONS" -H "Connection: close"
         fi
     done
     log "router self-scaling decisions during the rounds: $(grep -c 'threads.to' "$work/router.log" || true)"
+    if [[ "$BENCH_METRICS_COST" == 1 ]]; then
+        scraped=$(curl -sk "$scheme://127.0.0.1:$router_port/metrics" | grep -c '^berth_router_requests_total' || true)
+        log "the metered router's /metrics: $scraped berth_router_requests_total series"
+    fi
 
     # SwiftNIO's floor: the same HTTP/1.1 codec and pipeline with none of the router's own work.
     if [[ "$BENCH_TLS" != 1 ]]; then

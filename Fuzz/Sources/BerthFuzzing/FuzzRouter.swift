@@ -49,7 +49,7 @@ enum FuzzRouter {
             admission: admission, rollout: rollout, proxy: ReplicaProxy(connectTimeout: .seconds(1)),
             maxBodyBytes: maxBodyBytes, maxBusyRetries: 1, readiness: readiness,
             bodyBudget: BodyBudget(limit: maxBufferedBodyBytes),
-            timeouts: ConnectionTimeouts(head: .seconds(2), idle: .seconds(5)),
+            timeouts: ConnectionTimeouts(head: .seconds(2), idle: .seconds(5)), metrics: nil,
             logger: Logger(label: "berth.fuzz", factory: { _ in SwiftLogNoOpLogHandler() }))
     }()
 

@@ -108,7 +108,7 @@ public actor LocalBackend: ComputeBackend, Service {
     /// Every deployment by name (internal for the `LocalBackend+…` extensions).
     var deployments: [String: Deployment] = [:]
     private var retiring: [Retiring] = []
-    private let http: HTTPClient
+    let http: HTTPClient
     private let clock = ContinuousClock()
 
     public init(configuration: Configuration, logger: Logger) {

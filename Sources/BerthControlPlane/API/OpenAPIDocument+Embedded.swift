@@ -14,6 +14,19 @@ extension OpenAPIDocument {
           "servers": [{"url": "/"}],
           "security": [{"adminToken": []}],
           "paths": {
+            "/metrics": {
+              "get": {
+                "operationId": "getMetrics",
+                "summary": "The control plane's own metrics (Prometheus text format): replicas desired and ready per service, autoscaler utilization and decisions, environment cache hits, misses and build seconds, route-table generation",
+                "responses": {
+                  "200": {
+                    "description": "Metrics in the Prometheus text exposition format 0.0.4",
+                    "content": {"text/plain": {"schema": {"type": "string"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
             "/health": {
               "get": {
                 "operationId": "health",
@@ -262,6 +275,21 @@ extension OpenAPIDocument {
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "409": {"$ref": "#/components/responses/Conflict"},
                   "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/computes/{name}/metrics": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getComputeMetrics",
+                "summary": "Every running replica's metrics on a compute target, read now and merged into one scrape (Prometheus text format), each series labelled with its service and replica; berth_replica_up says which replicas answered",
+                "responses": {
+                  "200": {
+                    "description": "Metrics in the Prometheus text exposition format 0.0.4",
+                    "content": {"text/plain": {"schema": {"type": "string"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"}
                 }
               }
             },

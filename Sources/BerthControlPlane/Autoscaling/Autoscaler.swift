@@ -33,6 +33,8 @@ struct Autoscaler: Service {
     var sampleInterval: Duration = .milliseconds(100)
     /// How often the list of services is read from the store.
     var serviceRefresh: Duration = .seconds(1)
+    /// Where applied decisions are counted; nil counts nothing.
+    var metrics: ControlPlaneMetrics?
 
     private typealias Instant = ContinuousClock.Instant
 
@@ -130,6 +132,7 @@ struct Autoscaler: Service {
                 return nil
             }
             try await backend.scale(deploymentNamed: name, to: decision.desiredReplicas)
+            metrics?.scaled(service: name, direction: decision.change.rawValue)
             logger.info(
                 "Service scaled",
                 metadata: [

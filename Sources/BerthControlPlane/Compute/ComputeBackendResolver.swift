@@ -101,4 +101,8 @@ final class ComputeBackendResolver: ComputeBackend {
     func logs(ofDeployment name: String, replica: String?, lines: Int) async throws -> String {
         try await backend(forDeployment: name).logs(ofDeployment: name, replica: replica, lines: lines)
     }
+
+    func metrics(ofDeployment name: String) async -> [ReplicaMetricsText] {
+        await backend(forDeployment: name).metrics(ofDeployment: name)
+    }
 }

@@ -1,6 +1,7 @@
 import BerthAuth
 import BerthBackends
 import BerthCore
+import BerthMetrics
 import BerthStore
 import BerthTLS
 import Foundation
@@ -93,6 +94,11 @@ public struct ControlPlane: Service {
     let workspaceLock: WorkspaceLock
     /// The compute targets' TLS certificates, which the router serves.
     let certificates: ComputeCertificates
+    /// This control plane's own metrics (`GET /metrics`).
+    let metrics = ControlPlaneMetrics()
+
+    /// The control plane's own metrics, which its `GET /metrics` serves.
+    public var metricsRegistry: MetricsRegistry { metrics.registry }
 
     /// Opens the workspace (creating it, its database and its admin token on first start).
     ///
@@ -191,7 +197,8 @@ public struct ControlPlane: Service {
             clusterURIs: ClusterScoringURIs(store: store, clusters: clusters), endpoints: endpointManager,
             metrics: configuration.endpointMetrics, signingKeys: signingKeys, routes: routes, adminToken: adminToken,
             workspace: configuration.workspace, loads: routerLoads, feedTokens: feedRoutes,
-            environmentCache: EnvironmentCache(configuration: .standard(layout: configuration.workspace)))
+            environmentCache: EnvironmentCache(configuration: .standard(layout: configuration.workspace)),
+            scrapes: MetricsScrapes(metrics: metrics, store: store, backend: backend, board: board, feed: feed))
         // Every other operation of openapi/berth.json, by the generated server. Registering fails
         // only on a path the router cannot parse: a fault of the build, not of the workspace.
         do {
@@ -216,7 +223,9 @@ public struct ControlPlane: Service {
             files: DeploymentFiles(workspace: configuration.workspace, artifacts: artifacts),
             keyring: ServiceKeyring(store: store), routes: routes, observer: observer, changes: changes,
             routerURL: configuration.routerURL,
-            environments: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
+            environments: MeteredEnvironmentBuilder(
+                base: VenvEnvironmentBuilder(configuration: .standard(layout: configuration.workspace)),
+                metrics: metrics),
             logger: logger)
         runner.clusterURIs = ClusterScoringURIs(store: store, clusters: clusters)
         certificates.serveStored(try await store.computes())
@@ -225,6 +234,7 @@ public struct ControlPlane: Service {
             loads: routerLoads,
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
+        autoscaler.metrics = metrics
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }

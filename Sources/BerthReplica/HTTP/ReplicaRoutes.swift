@@ -1,4 +1,5 @@
 import BerthCore
+import BerthMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -27,6 +28,8 @@ struct ReplicaRoutes: Sendable {
     let scoringTimeoutMs: Int
     /// Who may reach the scoring routes: on Kubernetes, only the router.
     let routerSecret: RouterSecretCheck
+    /// Scoring answers and their times, served at `/metrics`.
+    let metrics: ReplicaMetrics
     let logger: Logger
 
     /// Answers one collected request; the future completes on `eventLoop`.
@@ -47,10 +50,16 @@ struct ReplicaRoutes: Sendable {
                 ScoringJob(
                     request: WorkerRequest(method: head.method, path: path, query: query, headers: headers, body: body),
                     promise: promise))
-            future = promise.futureResult.map { reply in
-                Self.response(for: reply)
+            let startedAt = ContinuousClock.now
+            future = promise.futureResult.map { [metrics] reply in
+                metrics.run.record(milliseconds: reply.execMs)
+                return Self.response(for: reply)
             }.flatMapErrorThrowing { error in
                 self.response(for: error as? ScoringFailure ?? .workerCrashed)
+            }.map { [metrics] response in
+                metrics.answered(Int(response.status.code))
+                metrics.duration.record(startedAt.duration(to: .now))
+                return response
             }
         case "/":
             future = eventLoop.makeSucceededFuture(
@@ -61,12 +70,17 @@ struct ReplicaRoutes: Sendable {
             future = eventLoop.makeSucceededFuture(readiness())
         case "/swagger.json":
             future = eventLoop.makeSucceededFuture(swagger())
+        case "/metrics":
+            future = eventLoop.makeSucceededFuture(
+                ReplicaResponse(
+                    status: .ok, headers: ["Content-Type": MetricsRegistry.contentType],
+                    body: ByteBuffer(bytes: metrics.registry.exposition())))
         default:
             future = eventLoop.makeSucceededFuture(
                 Self.json(
                     status: .notFound,
-                    message: "No route '\(path)': a replica serves POST /score, GET /score, GET /, GET /ready "
-                        + "and GET /swagger.json."))
+                    message: "No route '\(path)': a replica serves POST /score, GET /score, GET /, GET /ready, "
+                        + "GET /swagger.json and GET /metrics."))
         }
         let clientRequestID = head.headers.first(name: "x-ms-client-request-id")
         let traceID = head.headers.first(name: "TraceId")

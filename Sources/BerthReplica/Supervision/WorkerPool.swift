@@ -49,15 +49,19 @@ final class WorkerPool: Sendable {
     private let tickInterval: Duration
     /// Failures in a row of one worker after which `run()` gives up (see `ReplicaHost.Configuration`).
     private let exitAfterWorkerFailures: Int?
+    /// Where crashes, restarts and init() failures are counted; nil counts nothing.
+    private let metrics: ReplicaMetrics?
 
     init(
         policy: WorkerPoolStateMachine<ScoringJob, ContinuousClock.Instant>.Policy,
         launch: WorkerLaunch,
         group: any EventLoopGroup,
         logger: Logger,
-        exitAfterWorkerFailures: Int? = nil
+        exitAfterWorkerFailures: Int? = nil,
+        metrics: ReplicaMetrics? = nil
     ) {
         self.exitAfterWorkerFailures = exitAfterWorkerFailures
+        self.metrics = metrics
         self.state = Mutex(
             State(
                 machine: Machine(policy: policy), processes: Array(repeating: nil, count: policy.workerCount),
@@ -177,7 +181,9 @@ final class WorkerPool: Sendable {
         case .success(.response(let jobID, let reply)):
             let (progress, next, closing) = state.withLock { state in
                 let progress = state.machine.workerResponded(worker, jobID: jobID, now: clock.now)
-                return (progress, state.processes[worker.slot], progress.closeInput.flatMap { state.processes[$0.slot] })
+                return (
+                    progress, state.processes[worker.slot], progress.closeInput.flatMap { state.processes[$0.slot] }
+                )
             }
             progress.complete?.promise.succeed(reply)
             if let dispatch = progress.dispatch { send(dispatch, to: next) }
@@ -192,6 +198,7 @@ final class WorkerPool: Sendable {
             if progress.closeInput != nil { process?.closeInput() }
         case .success(.initFailed(let error)):
             state.withLock { $0.machine.workerInitFailed(worker, error: error) }
+            metrics?.initFailures.increment()
             logger.error("\(worker) init() failed: \(summary(of: error))")
         case .failure(let error):
             let process = state.withLock { $0.processes[worker.slot] }
@@ -201,15 +208,18 @@ final class WorkerPool: Sendable {
     }
 
     private func exited(_ worker: WorkerID, reason: String) {
-        let (action, pid) = state.withLock { state in
+        let (action, pid, shuttingDown) = state.withLock { state in
+            let shuttingDown = state.machine.isShuttingDown
             var pid: Int32?
             if let process = state.processes[worker.slot], process.id == worker {
                 pid = process.pid
                 state.processes[worker.slot] = nil
             }
             let action = state.machine.workerExited(worker, reason: reason, now: clock.now)
-            return ((action, action.closeInputs.compactMap { state.processes[$0.slot] }), pid)
+            return ((action, action.closeInputs.compactMap { state.processes[$0.slot] }), pid, shuttingDown)
         }
+        if !shuttingDown { metrics?.crashes.increment() }
+        if action.0.restartDelay != nil { metrics?.restarts.increment() }
         var message = "\(worker) exited (\(reason))"
         if let delay = action.0.restartDelay { message += "; restarting in \(delay)" }
         logger.info("\(message)", metadata: ["worker.pid": "\(pid ?? 0)"])
@@ -223,7 +233,10 @@ final class WorkerPool: Sendable {
     /// Why the replica gives up: a worker that failed `exitAfterWorkerFailures` times in a row.
     private func gaveUp() -> String? {
         guard let limit = exitAfterWorkerFailures else { return nil }
-        guard let worker = snapshot.workers.first(where: { $0.failures >= limit && $0.state != "ready" && $0.state != "busy" })
+        guard
+            let worker = snapshot.workers.first(where: {
+                $0.failures >= limit && $0.state != "ready" && $0.state != "busy"
+            })
         else { return nil }
         let error = worker.lastError.map { summary(of: $0) } ?? "no reason recorded"
         return "The replica gives up: worker \(worker.slot) failed \(worker.failures) times in a row (\(error))."
@@ -243,7 +256,8 @@ final class WorkerPool: Sendable {
         switch action {
         case .spawn(let worker): await spawn(worker)
         case .kill(let worker, _):
-            logger.warning("\(worker) is killed: it exceeded its deadline", metadata: ["worker.pid": "\(process?.pid ?? 0)"])
+            logger.warning(
+                "\(worker) is killed: it exceeded its deadline", metadata: ["worker.pid": "\(process?.pid ?? 0)"])
             process?.kill()
         case .closeInput: process?.closeInput()
         case .fail(let job, let failure): job.promise.fail(failure)

@@ -35,6 +35,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         var reused = false
         /// Sends on the current lease (a kept connection found closed is replaced once).
         var attempt = 0
+        /// When the request last asked admission and had to wait (for `queueWait`); nil when it did not.
+        var queuedAt: RouterClock.Instant?
+        /// When the request was last sent to a replica (for the upstream time); set with metrics only.
+        var sentAt = RouterClock.Instant(nanoseconds: 0)
     }
 
     /// Largest 429 body read and dropped to keep the replica connection; a longer one closes it.
@@ -61,6 +65,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             admitted(outcome)
         case .waiting(let token, let future):
             forwarding!.waitToken = token
+            if requestMeters != nil { forwarding!.queuedAt = RouterClock.now }
             future.assumeIsolated().whenSuccess { outcome in self.admitted(outcome) }
         }
     }
@@ -73,9 +78,13 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         }
         forwarding!.waitToken = nil
         let service = forwarding!.plan.service
+        if let queuedAt = forwarding!.queuedAt.take(), let meters = requestMeters {
+            meters.queueWait.record(queuedAt.duration(to: RouterClock.now), shard: shard)
+        }
         switch outcome {
         case .assigned(let lease):
             forwarding!.lease = lease
+            if let meters = requestMeters { replicaMeters = meters.replicas[lease.replica.id] }
             forwarding!.attempt = 0
             if forwarding!.deadline == nil {
                 let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
@@ -119,6 +128,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         forwarding!.connection = connection
         forwarding!.reused = reused
         forwarding!.phase = .awaitingHead
+        if requestMeters != nil { forwarding!.sentAt = RouterClock.now }
         let sent = connection.handler.send(
             forwarding!.plan.request, host: connection.hostHeader, deadline: deadline, sink: self)
         if !sent {
@@ -138,6 +148,10 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             return
         }
         forwarding!.phase = .relaying
+        if let meters = requestMeters {
+            meters.upstream.record(forwarding!.sentAt.duration(to: RouterClock.now), shard: shard)
+            if let milliseconds = head.runMilliseconds { meters.run.record(milliseconds: milliseconds, shard: shard) }
+        }
         // A 500 whose run() raised becomes 502 with the replica's body, as azureml-fe does.
         let status: HTTPResponseStatus =
             head.status == .internalServerError && head.runFailed ? .badGateway : head.status
@@ -169,6 +183,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             }
             shared.appendStamps(stamped, status: status, to: &writer)
         }
+        countAnswer(status)
         unwritten = bytes
     }
 
@@ -306,6 +321,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         guard let lease = forwarding?.lease, let exchange else { return }
         forwarding!.lease = nil
         shared.admission.release(lease, replicaWasBusy: true)
+        replicaMeters?.busy?.increment(shard: shard)
         shared.logger.debug("Replica answered 429", metadata: ["replica.id": "\(lease.replica.id)"])
         forwarding!.busyRetries += 1
         if forwarding!.busyRetries <= shared.maxBusyRetries { return admit() }

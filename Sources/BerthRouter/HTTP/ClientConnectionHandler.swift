@@ -87,8 +87,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// target with TLS answer only then).
     private var overTLS = false
 
-    init(shared: RouterRequestHandler) {
+    /// The metrics shard this connection counts in: its event loop's index, so the loops never
+    /// write the same cache line (`MetricsRegistry.init(shards:)`).
+    let shard: Int
+    /// The current request's service's metric handles (`Exchange.meters`, moved here), until its
+    /// response ends; nil when it is not counted.
+    var requestMeters: ServiceMeters?
+    /// The counters of the replica the current request was last given to.
+    var replicaMeters: ReplicaMeters?
+
+    init(shared: RouterRequestHandler, shard: Int = 0) {
         self.shared = shared
+        self.shard = shard
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -124,11 +134,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             timing.requestsStarted &+= 1
             var exchange = RouterRequestHandler.Exchange(head)
             exchange.overTLS = overTLS
-            self.exchange = exchange
+            if shared.metrics != nil { exchange.startedAt = RouterClock.now }
             if let length = head.contentLength, length > shared.maxBodyBytes {
+                requestMeters = shared.meters(for: head.path, routes: &routes)
+                self.exchange = exchange
                 return refuseTooLarge()
             }
+            self.exchange = exchange
             let decision = shared.decide(head, exchange: &exchange, routes: &routes)
+            requestMeters = exchange.meters.take()
             self.exchange = exchange
             switch decision {
             case .respond(let response):
@@ -232,6 +246,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Writes a complete response of the router's own, with the exchange's headers, and ends the request.
     func respond(_ response: RouterResponse) {
         guard let context, let exchange else { return }
+        if let reason = response.reason { requestMeters?.error(reason, shard: shard) }
+        countAnswer(response.status)
         context.write(
             wrapOutboundOut(shared.encode(response, exchange, allocator: context.channel.allocator)), promise: nil)
         endResponse()
@@ -242,6 +258,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     func endResponse() {
         guard let context, let exchange else { return }
         self.exchange = nil
+        requestMeters = nil
+        replicaMeters = nil
         releaseBody()
         timing.activity &+= 1
         var last = unwritten
@@ -270,6 +288,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.writeAndFlush(wrapOutboundOut(last ?? channel.allocator.buffer(capacity: 0)), promise: written)
             written.futureResult.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    /// Counts and times the current request's answer, whose head goes out now with `status`.
+    func countAnswer(_ status: HTTPResponseStatus) {
+        guard let meters = requestMeters, let startedAt = exchange?.startedAt else { return }
+        (replicaMeters ?? meters.noReplica).answered(Int(status.code), shard: shard)
+        meters.total.record(startedAt.duration(to: RouterClock.now), shard: shard)
     }
 
     // MARK: Requests in bytes

@@ -106,7 +106,7 @@ extension RequestHead {
                 return true
             case .host, .otherHopByHop, .replicaSecret:
                 break
-            case .runFunctionFailed, .endpointVersion, .other:
+            case .runFunctionFailed, .runExecMilliseconds, .endpointVersion, .other:
                 return true
             }
             return false

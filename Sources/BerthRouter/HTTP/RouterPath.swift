@@ -13,6 +13,8 @@ enum RouterPath: Equatable {
     case routerHealth
     /// `/ready`: whether the router has a route table to serve (its readiness).
     case routerReadiness
+    /// `/metrics`: the router's Prometheus metrics.
+    case routerMetrics
     /// Anything else.
     case unknown(path: String)
 
@@ -33,6 +35,8 @@ enum RouterPath: Equatable {
             self = .routerHealth
         } else if Self.equals(path, "/ready") {
             self = .routerReadiness
+        } else if Self.equals(path, "/metrics") {
+            self = .routerMetrics
         } else if let rest = Self.rest(of: path, after: "/api/v1/endpoint/") {
             self = Self.endpoint(rest, query: query) ?? .unknown(path: String(decoding: path, as: UTF8.self))
         } else if let rest = Self.rest(of: path, after: "/api/v1/service/") {

@@ -69,7 +69,7 @@ extension RouterRequestHandler {
         }
         return .retryLater(
             code: "overloaded", message: RouterResponse.overloadedSentence(name) + " " + detail,
-            requestID: exchange.requestID)
+            requestID: exchange.requestID, reason: RouterErrorReason(reason))
     }
 
     /// 503 for a waiting request whose wait was called off.

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthMetrics
 import Foundation
 import Logging
 import NIOCore
@@ -24,6 +25,8 @@ struct RouterRequestHandler: Sendable {
     let bodyBudget: BodyBudget
     /// The head and idle timeouts of client connections.
     let timeouts: ConnectionTimeouts
+    /// Where requests are counted and timed; nil when the router keeps no metrics.
+    let metrics: RouterMetrics?
     let logger: Logger
 
     /// What every response of one request carries.
@@ -43,6 +46,15 @@ struct RouterRequestHandler: Sendable {
         var endpoint: EndpointExchange? = nil
         /// Whether the request came over TLS.
         var overTLS = false
+        /// The metric handles of the request's service (`RouterMetrics.unrouted` when it named
+        /// none the table has), as `decide` found them; nil when the router keeps no metrics or
+        /// does not count the request. The connection moves them out at once
+        /// (`ClientConnectionHandler.requestMeters`): an exchange is copied several times per
+        /// request, and every copy of a reference shared by all event loops is an atomic
+        /// reference-count write on a cache line the loops would pass back and forth.
+        var meters: ServiceMeters? = nil
+        /// When the request's head was read; set only when the router keeps metrics.
+        var startedAt = RouterClock.Instant(nanoseconds: 0)
 
         /// The exchange of a request that just arrived.
         init(_ head: RequestHead) {
@@ -95,6 +107,12 @@ struct RouterRequestHandler: Sendable {
         switch head.path {
         case .routerHealth:
             return .respond(.text("Healthy"))
+        case .routerMetrics:
+            guard let metrics else { return .respond(routeNotFound("/metrics", exchange)) }
+            return .respond(
+                RouterResponse(
+                    status: .ok, headers: ["Content-Type": MetricsRegistry.contentType],
+                    body: ByteBuffer(bytes: metrics.registry.exposition())))
         case .routerReadiness:
             guard readiness.isReady else {
                 return .respond(
@@ -106,12 +124,8 @@ struct RouterRequestHandler: Sendable {
             }
             return .respond(.text("Ready"))
         case .unknown(let path):
-            return .respond(
-                .error(
-                    .notFound, code: "route_not_found",
-                    message: "No route '\(path)'. The router serves POST|GET /api/v1/service/<name>/score, "
-                        + "GET /api/v1/service/<name>/swagger.json and POST|GET /api/v1/endpoint/<name>[/<version>]/score.",
-                    requestID: exchange.requestID))
+            exchange.meters = metrics?.unrouted
+            return .respond(routeNotFound(path, exchange))
         case .endpointScore(let endpoint, let version, let query):
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
@@ -122,6 +136,7 @@ struct RouterRequestHandler: Sendable {
         case .serviceHealth(let name):
             return .respond(serviceHealth(routes.route(named: name, in: admission), name, exchange))
         case .score(let name, let query):
+            exchange.meters = routes.meters(named: name, in: metrics)
             guard head.method == .POST || head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET, POST", exchange))
             }
@@ -129,12 +144,32 @@ struct RouterRequestHandler: Sendable {
                 head, service: name, route: routes.route(named: name, in: admission),
                 target: Self.target("/score", query), exchange: exchange)
         case .swagger(let name, let query):
+            exchange.meters = routes.meters(named: name, in: metrics)
             guard head.method == .GET else {
                 return .respond(methodNotAllowed(head.method, allowed: "GET", exchange))
             }
             return plan(
                 head, service: name, route: routes.route(named: name, in: admission),
                 target: Self.target("/swagger.json", query), exchange: exchange)
+        }
+    }
+
+    /// The metric handles for a request refused before `decide` (a declared body over
+    /// `maxBodyBytes`): its service's, or `RouterMetrics.unrouted`; nil without metrics.
+    func meters(for path: RouterPath, routes: inout RouteCache) -> ServiceMeters? {
+        guard let metrics else { return nil }
+        switch path {
+        case .score(let name, _), .swagger(let name, _):
+            return routes.meters(named: name, in: metrics)
+        case .endpointScore(let endpoint, let version?, _):
+            guard let pick = rollout.endpoints.direct(endpoint: endpoint, version: version) else {
+                return metrics.unrouted
+            }
+            return routes.meters(named: pick.service, in: metrics)
+        case .endpointScore, .serviceHealth, .unknown:
+            return metrics.unrouted
+        case .routerHealth, .routerReadiness, .routerMetrics:
+            return nil
         }
     }
 
@@ -145,6 +180,14 @@ struct RouterRequestHandler: Sendable {
     }
 
     // MARK: Own answers
+
+    private func routeNotFound(_ path: String, _ exchange: Exchange) -> RouterResponse {
+        .error(
+            .notFound, code: "route_not_found",
+            message: "No route '\(path)'. The router serves POST|GET /api/v1/service/<name>/score, "
+                + "GET /api/v1/service/<name>/swagger.json and POST|GET /api/v1/endpoint/<name>[/<version>]/score.",
+            requestID: exchange.requestID)
+    }
 
     /// 400 (or the framer's more precise 4xx/5xx) for bytes that are not an HTTP/1.1 request the
     /// router accepts; the connection closes after it.
@@ -177,7 +220,7 @@ struct RouterRequestHandler: Sendable {
             code: "overloaded",
             message: "The router holds as many request bodies as it may (\(bodyBudget.limit) bytes across all "
                 + "requests, its maxBufferedBodyBytes); retry the request shortly.",
-            requestID: exchange.requestID)
+            requestID: exchange.requestID, reason: .bodyBudget)
     }
 
     /// 503 for a connection over `maxConnections`, written as soon as it is accepted; it closes after.

@@ -8,6 +8,8 @@ struct RouterResponse: Sendable {
     var status: HTTPResponseStatus
     var headers: HTTPHeaders
     var body: ByteBuffer
+    /// Why the router answers with an error (`berth_router_errors_total`); nil for other answers.
+    var reason: RouterErrorReason? = nil
 
     /// `{"error": {"code", "message", "requestId"}}`, the house error shape (STYLE.md §2.6).
     ///
@@ -19,13 +21,18 @@ struct RouterResponse: Sendable {
         let encoder = BerthJSON.encoder()
         encoder.outputFormatting.insert(.withoutEscapingSlashes)
         let body = ByteBuffer(bytes: (try? encoder.encode(ErrorResponse(error: detail))) ?? Data("{}".utf8))
-        return RouterResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+        return RouterResponse(
+            status: status, headers: ["Content-Type": "application/json"], body: body,
+            reason: RouterErrorReason(code: code, status: Int(status.code)))
     }
 
     /// 503 with the house error body and `Retry-After: 1`: the router is full for now, and the
     /// same request may succeed a moment later.
-    static func retryLater(code: String, message: String, requestID: String) -> Self {
+    static func retryLater(
+        code: String, message: String, requestID: String, reason: RouterErrorReason? = nil
+    ) -> Self {
         var response = error(.serviceUnavailable, code: code, message: message, requestID: requestID)
+        if let reason { response.reason = reason }
         response.headers.add(name: "Retry-After", value: "1")
         return response
     }

@@ -17,7 +17,11 @@ extension RouterRequestHandler {
         } else {
             pick = rollout.endpoints.pick(endpoint: name)
         }
-        guard let pick else { return .respond(endpointMiss(name, version: version, exchange)) }
+        guard let pick else {
+            exchange.meters = metrics?.unrouted
+            return .respond(endpointMiss(name, version: version, exchange))
+        }
+        exchange.meters = routes.meters(named: pick.service, in: metrics)
         exchange.endpoint = EndpointExchange(endpoint: name, version: pick.version, startedAt: RouterClock.now)
         return plan(
             head, service: pick.service, route: routes.route(named: pick.service, in: admission),

@@ -13,6 +13,8 @@ struct ResponseHead: Equatable {
     var isChunked: Bool
     /// `x-ms-run-function-failed: true`: the entry script's `run()` raised.
     var runFailed: Bool
+    /// `x-ms-run-fn-exec-ms`: how long `run()` took, in milliseconds; nil when the replica did not say.
+    var runMilliseconds: Double? = nil
     /// The other headers as `name: value` CRLF lines, in the replica's order: all but the framing
     /// and connection headers and the ids the router sets itself (`x-ms-request-id`,
     /// `x-ms-client-request-id`, `x-berth-endpoint-version`).
@@ -28,6 +30,7 @@ extension ResponseHead {
         var chunked = false
         var connection = ConnectionOptions()
         var runFailed = false
+        var runMilliseconds: Double?
         try HeaderFields.rewrite(section, into: &lines) { name, _, value in
             switch name {
             case .contentLength:
@@ -45,6 +48,9 @@ extension ResponseHead {
             case .runFunctionFailed:
                 runFailed = HeaderName.matches(value, "true")
                 return true
+            case .runExecMilliseconds:
+                runMilliseconds = Self.milliseconds(value)
+                return true
             case .requestID, .clientRequestID, .endpointVersion, .replicaSecret, .host, .expect, .otherHopByHop:
                 break
             case .authorization, .other:
@@ -57,7 +63,31 @@ extension ResponseHead {
         self.init(
             status: status, keepAlive: framed && connection.keepsAlive(version),
             contentLength: chunked ? nil : contentLength, isChunked: chunked, runFailed: runFailed,
-            endToEndLines: lines)
+            runMilliseconds: runMilliseconds, endToEndLines: lines)
+    }
+
+    /// `12.345`: digits with at most one dot, as the replica writes `x-ms-run-fn-exec-ms`; nil otherwise.
+    static func milliseconds(_ value: UnsafeRawBufferPointer) -> Double? {
+        var whole: Int64 = 0
+        var fraction: Int64 = 0
+        var scale: Int64 = 1
+        var seenDot = false
+        guard !value.isEmpty, value.count <= 18 else { return nil }
+        for byte in value {
+            if byte == UInt8(ascii: "."), !seenDot {
+                seenDot = true
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                if seenDot {
+                    fraction = fraction * 10 + Int64(byte - UInt8(ascii: "0"))
+                    scale *= 10
+                } else {
+                    whole = whole * 10 + Int64(byte - UInt8(ascii: "0"))
+                }
+            } else {
+                return nil
+            }
+        }
+        return Double(whole) + Double(fraction) / Double(scale)
     }
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`.

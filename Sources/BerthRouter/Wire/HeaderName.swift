@@ -15,6 +15,8 @@ enum HeaderName: Equatable {
     case clientRequestID
     /// `x-ms-run-function-failed`: the replica's `run()` raised.
     case runFunctionFailed
+    /// `x-ms-run-fn-exec-ms`: how long the replica's `run()` took, in milliseconds.
+    case runExecMilliseconds
     /// `x-berth-endpoint-version`
     case endpointVersion
     /// `x-berth-replica-secret` (`ReplicaAuthentication.headerName`): the router's own proof to a
@@ -43,7 +45,12 @@ enum HeaderName: Equatable {
         case 16: self = Self.matches(name, "proxy-connection") ? .otherHopByHop : .other
         case 17: self = Self.matches(name, "transfer-encoding") ? .transferEncoding : .other
         case 18: self = Self.matches(name, "proxy-authenticate") ? .otherHopByHop : .other
-        case 19: self = Self.matches(name, "proxy-authorization") ? .otherHopByHop : .other
+        case 19:
+            if Self.matches(name, "proxy-authorization") {
+                self = .otherHopByHop
+            } else {
+                self = Self.matches(name, "x-ms-run-fn-exec-ms") ? .runExecMilliseconds : .other
+            }
         case 22:
             if Self.matches(name, "x-ms-client-request-id") {
                 self = .clientRequestID

@@ -48,6 +48,8 @@ struct ControlPlaneAPI: APIProtocol {
     /// Checks a cluster's feed token, for load reports as for the route feed.
     let feedTokens: RouteFeedRoutes<BasicRequestContext>
     let environmentCache: EnvironmentCache
+    /// What the Prometheus scrapes answer.
+    let scrapes: MetricsScrapes
 
     /// The operations still served by hand-written Hummingbird routes, as `METHOD path`, which the
     /// generated server does not register.
@@ -64,7 +66,7 @@ struct ControlPlaneAPI: APIProtocol {
     func register(on router: Router<BasicRequestContext>) throws {
         try registerHandlers(
             on: GeneratedRoutes(router: router, skipping: Self.handWritten), serverURL: URL(string: "/")!,
-            configuration: .berth, middlewares: [APIRequestMiddleware(adminToken: adminToken)])
+            configuration: .berth, middlewares: [APIRequestMiddleware(adminToken: adminToken), PrometheusContentTypeMiddleware()])
     }
 
     /// `/api/v1/operations/<id>`, where a 202's operation is read.
