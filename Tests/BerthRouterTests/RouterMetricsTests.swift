@@ -94,9 +94,12 @@ struct RouterMetricsTests {
     }
 
     @Test(.timeLimit(.minutes(1))) func endpointVersionsAndQueueWaitAreLabelled() async throws {
-        try await withUpstreams([("a", { _ in .respond(body: "ok", delay: .milliseconds(200)) })]) { upstreams in
+        // The first answer takes 1 s so the second arrives while it holds the only slot, and the
+        // queue waits up to 30 s so a busy machine cannot turn that wait into a 503.
+        try await withUpstreams([("a", { _ in .respond(body: "ok", delay: .seconds(1)) })]) { upstreams in
             try await withRouter { router, base in
-                var table = routeTable(service: "ep--v1", maxConcurrent: 1, replicas: [upstreams[0].endpoint])
+                var table = routeTable(
+                    service: "ep--v1", maxQueueWaitMs: 30_000, maxConcurrent: 1, replicas: [upstreams[0].endpoint])
                 table.endpoints = [
                     "ep": EndpointRoute(
                         name: "ep", versions: [EndpointVersionRoute(name: "v1", service: "ep--v1", weight: 10000)])
@@ -114,7 +117,7 @@ struct RouterMetricsTests {
                             "status_class": "2xx",
                         ]: 2
                     ])
-                // One of the two found the only slot taken and waited for it (the route's wait is 500 ms).
+                // One of the two found the only slot taken and waited for it.
                 #expect(metrics.value("berth_router_queue_wait_seconds_count", ["service": "ep--v1"]) == 1)
             }
         }
