@@ -10,6 +10,9 @@ struct RouteCache {
     private var routes: [String: ServiceRoute] = [:]
     private var metersVersion: UInt64?
     private var meters: [String: ServiceMeters] = [:]
+    /// The meters last looked up: a keep-alive connection usually asks for one service again and
+    /// again, and comparing a short name costs less than hashing it.
+    private var lastMeters: ServiceMeters?
 
     /// The route of service `name` in the table in use, or nil when it has no such service.
     mutating func route<C: Clock>(named name: String, in admission: Admission<C>) -> ServiceRoute? {
@@ -21,7 +24,13 @@ struct RouteCache {
     /// service; nil when the router keeps no metrics.
     mutating func meters(named name: String, in metrics: RouterMetrics?) -> ServiceMeters? {
         guard let metrics else { return nil }
-        if metersVersion != metrics.currentVersion { (metersVersion, meters) = metrics.services() }
-        return meters[name] ?? metrics.unrouted
+        if metersVersion != metrics.currentVersion {
+            (metersVersion, meters) = metrics.services()
+            lastMeters = nil
+        }
+        if let lastMeters, lastMeters.service == name { return lastMeters }
+        let found = meters[name]
+        lastMeters = found
+        return found ?? metrics.unrouted
     }
 }

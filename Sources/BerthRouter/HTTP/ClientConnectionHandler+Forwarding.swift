@@ -84,7 +84,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         switch outcome {
         case .assigned(let lease):
             forwarding!.lease = lease
-            if let meters = requestMeters { replicaMeters = meters.replicas[lease.replica.id] }
+            if let meters = requestMeters { replicaMeters = replicaMeters(of: meters, lease.replica.id) }
             forwarding!.attempt = 0
             if forwarding!.deadline == nil {
                 let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
@@ -99,6 +99,14 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         case .cancelled:
             finish(shared.shuttingDown(exchange))
         }
+    }
+
+    /// The counters of replica `id` of the service of `meters`, from the last look-up when it was the same.
+    private func replicaMeters(of meters: ServiceMeters, _ id: String) -> ReplicaMeters? {
+        if let last = lastReplica, last.service === meters, last.id == id { return last.meters }
+        let found = meters.replicas[id]
+        lastReplica = (meters, id, found)
+        return found
     }
 
     // MARK: Sending

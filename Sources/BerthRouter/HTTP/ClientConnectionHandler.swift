@@ -95,6 +95,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var requestMeters: ServiceMeters?
     /// The counters of the replica the current request was last given to.
     var replicaMeters: ReplicaMeters?
+    /// The replica counters last looked up, with their service's meters and the replica's id: a
+    /// keep-alive connection often goes to the same replica again.
+    var lastReplica: (service: ServiceMeters, id: String, meters: ReplicaMeters?)?
 
     init(shared: RouterRequestHandler, shard: Int = 0) {
         self.shared = shared
