@@ -10,15 +10,7 @@ example=examples/sklearn-diabetes
 
 # BERTH_BUILD_CONFIGURATION=release runs the optimized build; BERTH_BIN=PATH runs that berth instead
 # of building one.
-configuration="${BERTH_BUILD_CONFIGURATION:-debug}"
-if [ -n "${BERTH_BIN:-}" ]; then
-    # An already built berth (scripts/test.sh passes the one its tests ran).
-    berth="$BERTH_BIN"
-else
-    echo "==> Building berth, $configuration (the first build takes several minutes)"
-    swift build -c "$configuration" --product berth
-    berth="$(swift build -c "$configuration" --show-bin-path)/berth"
-fi
+berth="$(scripts/berth-executable.sh)"
 scripts/setup-python.sh
 python="$repo/.venv/bin/python"
 

@@ -10,15 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 repo=$PWD
 
-configuration="${BERTH_BUILD_CONFIGURATION:-debug}"
-if [ -n "${BERTH_BIN:-}" ]; then
-    # An already built berth (scripts/test.sh passes the one its tests ran).
-    berth="$BERTH_BIN"
-else
-    echo "==> Building berth, $configuration (the first build takes several minutes)"
-    swift build -c "$configuration" --product berth
-    berth="$(swift build -c "$configuration" --show-bin-path)/berth"
-fi
+berth="$(scripts/berth-executable.sh)"
 scripts/azure-sdk/setup-venv.sh
 python="$repo/.venv-azure-sdk/bin/python"
 

@@ -66,7 +66,8 @@ struct ControlPlaneAPI: APIProtocol {
     func register(on router: Router<BasicRequestContext>) throws {
         try registerHandlers(
             on: GeneratedRoutes(router: router, skipping: Self.handWritten), serverURL: URL(string: "/")!,
-            configuration: .berth, middlewares: [APIRequestMiddleware(adminToken: adminToken), PrometheusContentTypeMiddleware()])
+            configuration: .berth,
+            middlewares: [APIRequestMiddleware(adminToken: adminToken), PrometheusContentTypeMiddleware()])
     }
 
     /// `/api/v1/operations/<id>`, where a 202's operation is read.
