@@ -295,23 +295,9 @@ public actor LocalBackend: ComputeBackend, Service {
             retiring[index].signalled = true
         }
         retiring.removeAll { $0.signalled && !$0.process.isRunning }
+        if finishRollouts() { changed = true }
         for name in deployments.keys.sorted() {
             guard var deployment = deployments[name] else { continue }
-            if var previous = deployment.previous {
-                // The old revision is not restarted: a replica of it that exits is gone.
-                let before = previous.slots.count
-                previous.slots.removeAll { $0.process?.isRunning != true }
-                if previous.slots.count != before { changed = true }
-                let readyNew = deployment.slots.filter { $0.state == .ready }.count
-                if readyNew >= deployment.spec.replicas || previous.slots.isEmpty {
-                    retire(previous.slots)
-                    deployment.previous = nil
-                    logger.info("Rolling update finished", metadata: ["deployment.name": "\(name)"])
-                } else {
-                    deployment.previous = previous
-                }
-                deployments[name] = deployment
-            }
             deployment.unschedulable = nil
             for index in deployment.slots.indices {
                 var slot = deployment.slots[index]
@@ -466,7 +452,33 @@ public actor LocalBackend: ComputeBackend, Service {
             if wasReady != (slot.state == .ready) { changed = true }
             deployments[target.name]?.slots[target.index] = slot
         }
+        // Before the change is announced: whoever reads the status on hearing it (a deploy that
+        // then reports Healthy, the route publisher) no longer sees the old revision's replicas.
+        if finishRollouts() { changed = true }
         if changed { configuration.onChange() }
+    }
+
+    /// Retires the previous revision of every deployment whose new revision is all ready (or whose
+    /// old replicas are all gone: the old revision is not restarted). Whether anything changed.
+    private func finishRollouts() -> Bool {
+        var changed = false
+        for name in deployments.keys.sorted() {
+            guard var deployment = deployments[name], var previous = deployment.previous else { continue }
+            let before = previous.slots.count
+            previous.slots.removeAll { $0.process?.isRunning != true }
+            if previous.slots.count != before { changed = true }
+            let readyNew = deployment.slots.filter { $0.state == .ready }.count
+            if readyNew >= deployment.spec.replicas || previous.slots.isEmpty {
+                retire(previous.slots)
+                deployment.previous = nil
+                changed = true
+                logger.info("Rolling update finished", metadata: ["deployment.name": "\(name)"])
+            } else {
+                deployment.previous = previous
+            }
+            deployments[name] = deployment
+        }
+        return changed
     }
 
     /// Why a replica was restarted, in the words of `livenessProbeRequirements`.
