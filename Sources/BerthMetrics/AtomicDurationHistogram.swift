@@ -10,7 +10,7 @@ final class PaddedCell: Sendable {
 /// A counter kept in one cell per shard (`MetricsRegistry`'s `shards`), summed when scraped: a
 /// thread that counts in its own shard (the router's event loop `i` in shard `i`) shares no cache
 /// line with the others, where one shared atomic would bounce between the cores on every request.
-final class ShardedCounter: Sendable {
+final class ShardedCounter: RegistrySeries {
     let name: String
     let labels: [(String, String)]
     private let cells: [PaddedCell]
@@ -36,7 +36,7 @@ final class ShardedCounter: Sendable {
 /// thread's shard and no lock, for the router's request path (swift-prometheus' histogram takes a
 /// lock and touches every bucket per observation). Bucket counts are kept apart and made
 /// cumulative, and shards summed, only when scraped.
-final class AtomicDurationHistogram: Sendable {
+final class AtomicDurationHistogram: RegistrySeries {
     let name: String
     let labels: [(String, String)]
     /// Upper bounds in nanoseconds, ascending.
@@ -47,12 +47,12 @@ final class AtomicDurationHistogram: Sendable {
     init(name: String, labels: [(String, String)], bounds: [Duration], shards: Int) {
         self.name = name
         self.labels = labels
-        self.bounds = bounds.map(Self.nanoseconds).sorted()
+        self.bounds = bounds.map(\.saturatingNanoseconds).sorted()
         self.shards = (0..<max(1, shards)).map { _ in (0..<(bounds.count + 3)).map { _ in PaddedCell() } }
     }
 
     func record(_ duration: Duration, shard: Int) {
-        let nanoseconds = max(0, Self.nanoseconds(duration))
+        let nanoseconds = max(0, duration.saturatingNanoseconds)
         var index = 0
         while index < bounds.count && bounds[index] < nanoseconds { index += 1 }
         let cells = shards[shard % shards.count]
@@ -76,17 +76,4 @@ final class AtomicDurationHistogram: Sendable {
         writer.sample(name + "_sum", labels: labels, value: Double(total(bounds.count + 1)) / 1e9)
         writer.sample(name + "_count", labels: labels, value: Double(total(bounds.count + 2)))
     }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return overflow ? .max : scaled &+ attoseconds / 1_000_000_000
-    }
-}
-
-/// The series of one metric name: their type, help and (histograms) bounds, by label values.
-struct MetricFamily<Series: AnyObject & Sendable>: Sendable {
-    var help: String
-    var bounds: [Duration] = []
-    var series: [[String]: Series] = [:]
 }

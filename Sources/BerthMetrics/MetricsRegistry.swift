@@ -21,8 +21,8 @@ import Synchronization
 public final class MetricsRegistry: Sendable {
     private let prometheus = PrometheusCollectorRegistry()
     private let collectors = Mutex<[@Sendable (inout MetricsTextWriter) -> Void]>([])
-    private let histograms = Mutex<[String: MetricFamily<AtomicDurationHistogram>]>([:])
-    private let counters = Mutex<[String: MetricFamily<ShardedCounter>]>([:])
+    private let histograms = SeriesTable<AtomicDurationHistogram>()
+    private let counters = SeriesTable<ShardedCounter>()
     /// Cells per counter and histogram, so that threads counting apart share no cache line.
     private let shards: Int
 
@@ -56,15 +56,9 @@ public final class MetricsRegistry: Sendable {
     ///   - labels: bounded values only (service names, replica ids, closed reasons), never ids of requests.
     ///   - help: one sentence; the first series of a name sets it.
     public func counter(_ name: String, labels: [(String, String)] = [], help: String) -> MetricCounter {
-        let key = labels.flatMap { [$0.0, $0.1] }
-        return MetricCounter(
-            base: counters.withLock { families in
-                var family = families[name] ?? MetricFamily(help: help)
-                if let existing = family.series[key] { return existing }
-                let counter = ShardedCounter(name: name, labels: labels, shards: shards)
-                family.series[key] = counter
-                families[name] = family
-                return counter
+        MetricCounter(
+            base: counters.series(name, labels: labels, newFamily: MetricFamily(help: help)) { _ in
+                ShardedCounter(name: name, labels: labels, shards: shards)
             })
     }
 
@@ -80,39 +74,21 @@ public final class MetricsRegistry: Sendable {
     public func histogram(
         _ name: String, labels: [(String, String)] = [], buckets: [Duration] = MetricBuckets.latency, help: String
     ) -> MetricHistogram {
-        let key = labels.flatMap { [$0.0, $0.1] }
-        return MetricHistogram(
-            base: histograms.withLock { families in
-                var family = families[name] ?? MetricFamily(help: help, bounds: buckets)
-                if let existing = family.series[key] { return existing }
-                let histogram = AtomicDurationHistogram(
-                    name: name, labels: labels, bounds: family.bounds, shards: shards)
-                family.series[key] = histogram
-                families[name] = family
-                return histogram
+        MetricHistogram(
+            base: histograms.series(name, labels: labels, newFamily: MetricFamily(help: help, bounds: buckets)) {
+                family in
+                AtomicDurationHistogram(name: name, labels: labels, bounds: family.bounds, shards: shards)
             })
     }
 
     /// Drops a counter's series from the output (a service or replica that is gone).
     public func remove(_ counter: MetricCounter) {
-        let base = counter.base
-        counters.withLock { families in
-            let key = base.labels.flatMap { [$0.0, $0.1] }
-            guard families[base.name]?.series[key] === base else { return }
-            families[base.name]?.series[key] = nil
-            if families[base.name]?.series.isEmpty == true { families[base.name] = nil }
-        }
+        counters.remove(counter.base)
     }
 
     /// Drops a histogram's series from the output.
     public func remove(_ histogram: MetricHistogram) {
-        let base = histogram.base
-        histograms.withLock { families in
-            let key = base.labels.flatMap { [$0.0, $0.1] }
-            guard families[base.name]?.series[key] === base else { return }
-            families[base.name]?.series[key] = nil
-            if families[base.name]?.series.isEmpty == true { families[base.name] = nil }
-        }
+        histograms.remove(histogram.base)
     }
 
     /// Drops a gauge's series from the output.
@@ -131,18 +107,8 @@ public final class MetricsRegistry: Sendable {
         var bytes: [UInt8] = []
         prometheus.emit(into: &bytes)
         var writer = MetricsTextWriter(bytes: bytes)
-        for (name, family) in counters.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
-            writer.family(name, type: "counter", help: family.help)
-            for (_, counter) in family.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                counter.write(to: &writer)
-            }
-        }
-        for (name, family) in histograms.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
-            writer.family(name, type: "histogram", help: family.help)
-            for (_, histogram) in family.series.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                histogram.write(to: &writer)
-            }
-        }
+        counters.write(type: "counter", to: &writer)
+        histograms.write(type: "histogram", to: &writer)
         for collect in collectors.withLock({ $0 }) { collect(&writer) }
         return writer.bytes
     }

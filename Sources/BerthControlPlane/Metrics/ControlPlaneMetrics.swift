@@ -40,12 +40,7 @@ struct ControlPlaneMetrics: Sendable {
             CoreMetrics.Timer(
                 label: "berth_environment_build_seconds",
                 dimensions: [("result", succeeded ? "succeeded" : "failed")], factory: registry.factory
-            ).recordNanoseconds(Self.nanoseconds(build))
+            ).recordNanoseconds(build.saturatingNanoseconds)
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,3 +1,4 @@
+import BerthMetrics
 import NIOCore
 
 /// The monotonic clock of the router's hot path (admission, per-version latency): the same time
@@ -13,7 +14,7 @@ struct RouterClock: Clock {
         var nanoseconds: Int64
 
         func advanced(by duration: Duration) -> Instant {
-            let step = Self.nanoseconds(of: duration)
+            let step = duration.saturatingNanoseconds
             let (sum, overflow) = nanoseconds.addingReportingOverflow(step)
             return Instant(nanoseconds: overflow ? (step < 0 ? .min : .max) : sum)
         }
@@ -24,14 +25,6 @@ struct RouterClock: Clock {
 
         static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
-        /// `duration` in whole nanoseconds, saturating (a "forever" wait stays forever).
-        static func nanoseconds(of duration: Duration) -> Int64 {
-            let (seconds, attoseconds) = duration.components
-            let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-            if overflow { return seconds < 0 ? .min : .max }
-            let (sum, overflowed) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
-            return overflowed ? (scaled < 0 ? .min : .max) : sum
-        }
     }
 
     static var now: Instant { Instant(nanoseconds: Int64(truncatingIfNeeded: NIODeadline.now().uptimeNanoseconds)) }

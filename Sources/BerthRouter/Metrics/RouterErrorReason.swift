@@ -50,28 +50,14 @@ enum RouterErrorReason: Int, CaseIterable, Sendable {
     }
 
     /// The reason of an error body with `code` and `status`: every 401 is `unauthorized` (keys and
-    /// tokens have several codes); a code with no reason of its own is `other`.
+    /// tokens have several codes); otherwise the reason whose `label` is the code, and `other` for a
+    /// code with no reason of its own (`overloaded` is several: admission passes its reason).
     init(code: String, status: Int) {
         if status == 401 {
             self = .unauthorized
             return
         }
-        switch code {
-        case "service_not_found": self = .serviceNotFound
-        case "route_not_found": self = .routeNotFound
-        case "endpoint_not_found": self = .endpointNotFound
-        case "endpoint_version_not_found": self = .endpointVersionNotFound
-        case "no_traffic": self = .noTraffic
-        case "method_not_allowed": self = .methodNotAllowed
-        case "https_required": self = .httpsRequired
-        case "payload_too_large": self = .payloadTooLarge
-        case "request_timeout": self = .requestTimeout
-        case "shutting_down": self = .shuttingDown
-        case "scoring_timeout": self = .scoringTimeout
-        case "replica_failed": self = .replicaFailed
-        case "no_ready_replica": self = .noReadyReplica
-        default: self = .other
-        }
+        self = Self.allCases.first { $0.label == code } ?? .other
     }
 
     /// The reason of an admission refusal.
