@@ -24,9 +24,7 @@ extension ControlPlaneAPI {
     /// What a create request must be before anything is made; also explains a body the
     /// generated types refuse (`APIRequestBody`).
     static func checkCreate(_ body: CreateComputeRequest) throws {
-        try body.sslConfiguration?.checkShape()
-        _ = try body.clusterPurpose.map(ClusterPurpose.init(parsing:))
-        _ = try body.vmSize.map(VMSize.named)
+        _ = try body.normalized()
         if body.computeType?.lowercased() == "kubernetes" {
             throw BerthError.badRequest(
                 "Kubernetes clusters are attached, not created: 'berth computetarget attach kubernetes -n NAME --kubeconfig PATH' (POST /api/v1/computes/attach)."
