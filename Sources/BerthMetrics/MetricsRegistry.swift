@@ -27,21 +27,19 @@ public final class MetricsRegistry: Sendable {
     private let shards: Int
 
     /// swift-metrics' face of this registry (`Counter(label:dimensions:factory:)`,
-    /// `Timer(label:dimensions:factory:)`): names are used as they are, so give them in
-    /// Prometheus form (`berth_…_total`, `…_seconds`); timers get `MetricBuckets.latency`.
+    /// `Timer(label:dimensions:factory:)`), for libraries that speak swift-metrics: names are used
+    /// as they are, so give them in Prometheus form (`berth_…_total`, `…_seconds`); timers get
+    /// `MetricBuckets.latency`. Its families have no `# HELP` (swift-metrics has no help text), so
+    /// Berth's own series use `counter` and `histogram`.
     public let factory: any MetricsFactory
 
-    /// - Parameters:
-    ///   - shards: cells per counter and histogram; a thread that always passes its own shard
-    ///     (`0..<shards`) to `increment` and `record` shares no cache line with the others (the
-    ///     router passes its event loop's index). Default 1.
-    ///   - timerBuckets: bucket bounds of `factory`'s timers by name, for those that should not get
-    ///     `MetricBuckets.latency`.
-    public init(shards: Int = 1, timerBuckets: [String: [Duration]] = [:]) {
+    /// - Parameter shards: cells per counter and histogram; a thread that always passes its own
+    ///   shard (`0..<shards`) to `increment` and `record` shares no cache line with the others (the
+    ///   router passes its event loop's index). Default 1.
+    public init(shards: Int = 1) {
         self.shards = max(1, shards)
         var factory = PrometheusMetricsFactory(registry: prometheus)
         factory.defaultDurationHistogramBuckets = MetricBuckets.latency
-        factory.durationHistogramBuckets = timerBuckets
         self.factory = factory
     }
 

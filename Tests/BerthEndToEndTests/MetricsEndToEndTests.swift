@@ -66,6 +66,11 @@ struct MetricsEndToEndTests {
             #expect(
                 try await TestHTTP.get("\(workspace.server.baseURL)/api/v1/computes/nosuch/metrics", headers: admin)
                     .status == 404)
+
+            // Every family says what it counts.
+            for (scrape, exposition) in [("router", router), ("control plane", controlPlane), ("cluster", cluster)] {
+                #expect(exposition.families.filter { exposition.helps[$0] == nil } == [], "\(scrape)")
+            }
         } catch {
             await workspace.stop()
             throw error

@@ -62,7 +62,10 @@ start() {
         --ct bench >/dev/null
 }
 
-# deploy SIDE BIN N: seconds from the command to Healthy, for a fresh service.
+# deploy SIDE BIN N: "TOTAL GAP" for a fresh service: seconds from the command to its return
+# with the service Healthy, and seconds from the replica's readiness (the time stamp of its log
+# line "worker-0 ready: init() succeeded", millisecond precision, the same machine clock) to the
+# command's return.
 deploy() {
     local side=$1 bin=$2 n=$3
     export BERTH_HOME="$work/$side"
@@ -71,23 +74,37 @@ deploy() {
     "$bin" model deploy -n "svc-$n" -m echo:1 --ic "$fixture/inferenceconfig.json" \
         --dc "$fixture/deploymentconfig.json" --ct bench >/dev/null
     ended=$(date +%s.%N)
+    "$bin" service get-logs -n "svc-$n" >"$work/logs-$side-$n.txt" 2>&1 || true
     "$bin" service delete -n "svc-$n" >/dev/null
-    "$python" -c "print(f'{$ended - $started:.3f}')"
+    "$python" - "$started" "$ended" "$work/logs-$side-$n.txt" <<'PY'
+import datetime, re, sys
+started, ended, logs = float(sys.argv[1]), float(sys.argv[2]), open(sys.argv[3]).read()
+stamps = re.findall(r"^(\S+Z) info berth\.replica: worker-\d+ ready: init\(\) succeeded", logs, re.M)
+ready = max(datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp() for s in stamps) if stamps else None
+print(f"{ended - started:.3f} " + (f"{ended - ready:.3f}" if ready is not None else "nan"))
+PY
 }
 
 log "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 start before "$BEFORE_BIN"
 start after "$AFTER_BIN"
-before=() after=()
+before=() after=() before_gap=() after_gap=()
 for n in $(seq 1 "$runs"); do
-    before+=("$(deploy before "$BEFORE_BIN" "$n")")
-    after+=("$(deploy after "$AFTER_BIN" "$n")")
-    log "run $n: before ${before[-1]} s, after ${after[-1]} s"
+    read -r total gap < <(deploy before "$BEFORE_BIN" "$n")
+    before+=("$total") before_gap+=("$gap")
+    read -r total gap < <(deploy after "$AFTER_BIN" "$n")
+    after+=("$total") after_gap+=("$gap")
+    log "run $n: before ${before[-1]} s (${before_gap[-1]} s after readiness), after ${after[-1]} s (${after_gap[-1]} s after readiness)"
 done
-"$python" - "${before[*]}" "${after[*]}" <<'PY'
-import statistics, sys
-before = [float(x) for x in sys.argv[1].split()]
-after = [float(x) for x in sys.argv[2].split()]
+"$python" - "${before[*]}" "${after[*]}" "${before_gap[*]}" "${after_gap[*]}" <<'PY'
+import math, statistics, sys
+before, after, before_gap, after_gap = ([float(x) for x in arg.split()] for arg in sys.argv[1:5])
 b, a = statistics.median(before), statistics.median(after)
 print(f"deploy to Healthy, median of {len(before)}: before {b:.3f} s, after {a:.3f} s, ratio after/before {a / b:.2f}")
+def gaps(values):
+    known = sorted(v for v in values if not math.isnan(v))
+    if not known:
+        return "no readiness line found in the replica log"
+    return f"median {statistics.median(known) * 1000:.0f} ms, max {known[-1] * 1000:.0f} ms"
+print(f"replica ready to command returned: before {gaps(before_gap)}; after {gaps(after_gap)}")
 PY
