@@ -2,6 +2,7 @@ internal import BerthAPITypes
 import BerthCore
 import Crypto
 public import Foundation
+import NIOCore
 internal import OpenAPIRuntime
 import Synchronization
 

@@ -3,6 +3,7 @@ internal import BerthAPITypes
 import BerthCore
 internal import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// Typed calls for services (deploy, show, keys, logs, delete).
 extension ControlPlaneClient {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 internal import BerthAPITypes
 import BerthCore
 internal import Foundation
+import HTTPTypes
 import NIOCore
 import OpenAPIAsyncHTTPClient
 internal import OpenAPIRuntime

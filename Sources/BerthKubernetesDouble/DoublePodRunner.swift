@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import BerthCore
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 
 /// "Runs" one Pod of the double as local processes: its init containers one after another, then
 /// its `replica` container (`berth replica`), on the Pod's own loopback address; marks it ready

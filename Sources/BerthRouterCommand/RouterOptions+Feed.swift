@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import BerthClient
 import BerthCore
 import BerthKubernetesAPI
@@ -6,6 +7,7 @@ import BerthRouter
 import BerthRouterFeed
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 extension RouterOptions {

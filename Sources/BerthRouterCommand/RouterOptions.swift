@@ -4,6 +4,7 @@ import BerthRouter
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// The router process, as `berth router` and the `berth-router` executable both run it: the data
 /// plane alone, serving a static route table read from a file (for benchmarks,
@@ -154,7 +155,8 @@ package struct RouterOptions: ParsableArguments {
         if let routes {
             let table: RouteTable
             do {
-                table = try BerthJSON.decoder().decode(RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
+                table = try BerthJSON.decoder().decode(
+                    RouteTable.self, from: Data(contentsOf: URL(fileURLWithPath: routes)))
             } catch {
                 throw ValidationError("--routes '\(routes)' is not a readable route table: \(error)")
             }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BerthCore
 import BerthKubernetesAPI
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Watches the EndpointSlices of a namespace as an informer does — list, then watch from the

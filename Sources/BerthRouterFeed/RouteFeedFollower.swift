@@ -5,6 +5,7 @@ import BerthTLS
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import NIOSSL
 import ServiceLifecycle
 import Synchronization

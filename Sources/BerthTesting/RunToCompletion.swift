@@ -1,3 +1,4 @@
+import BerthCore
 import Foundation
 
 /// Runs a short helper program (training a fixture model, asking a Python something) to its end

@@ -4,6 +4,7 @@ import BerthTesting
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import Testing
 

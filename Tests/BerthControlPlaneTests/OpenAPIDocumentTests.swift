@@ -2,6 +2,7 @@ import BerthCore
 import BerthTesting
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import Testing
 
 @testable import BerthControlPlane

@@ -2,6 +2,7 @@ import BerthAuth
 import BerthCore
 import BerthTesting
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// `POST /api/v1/sdk/token` and the admin API's acceptance of SDK tokens, through a real

@@ -1,4 +1,5 @@
 import BerthCore
+import Foundation
 import Testing
 
 /// Names follow Azure's rules and are refused with Azure's messages (compat.md §1.5, §4.3).

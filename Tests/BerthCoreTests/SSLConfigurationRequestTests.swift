@@ -1,4 +1,5 @@
 import BerthCore
+import Foundation
 import Testing
 
 /// Azure's `sslConfiguration` rules, with its messages (`AksCompute` provisioning and attach

@@ -3,6 +3,7 @@ import BerthCore
 import BerthTLS
 import BerthTesting
 import Foundation
+import NIOHTTP1
 import NIOSSL
 import Testing
 

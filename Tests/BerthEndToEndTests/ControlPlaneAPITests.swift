@@ -1,6 +1,7 @@
 import BerthCore
 import BerthTesting
 import Foundation
+import NIOHTTP1
 import Testing
 
 /// The control-plane API of a real server: the admin token guards every call, and bad input gets

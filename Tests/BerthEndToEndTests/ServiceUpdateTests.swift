@@ -1,6 +1,7 @@
 import BerthCore
 import BerthTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// `berth service update` against a real server: rolling updates under load, a failed update that
@@ -92,7 +93,8 @@ struct ServiceUpdateTests {
             async let driving: Void = load.run(clients: 3, uri: uri, key: key)
             try await Task.sleep(for: .milliseconds(500))
             try service.writeScript(version: 2)
-            let updated = try await berth("service", "update", "-n", "roll-svc", "--ic", service.inferenceConfig, home: service.home)
+            let updated = try await berth(
+                "service", "update", "-n", "roll-svc", "--ic", service.inferenceConfig, home: service.home)
             #expect(updated.stdout.contains("Rolling 2 replica(s)"), "\(updated)")
             #expect(updated.stdout.contains("is Healthy on revision"), "\(updated)")
             try await Task.sleep(for: .milliseconds(1500))
@@ -139,7 +141,8 @@ struct ServiceUpdateTests {
             #expect(shown.state == .healthy)
             #expect(shown.error?.code == "UpdateFailed")
             #expect(shown.error?.message.contains("keeps serving") == true)
-            #expect(before.isSubset(of: Set(replicaProcesses(service: "rollback-svc"))), "the old replica never stopped")
+            #expect(
+                before.isSubset(of: Set(replicaProcesses(service: "rollback-svc"))), "the old replica never stopped")
             try await waitUntil(timeout: .seconds(30)) { Set(replicaProcesses(service: "rollback-svc")) == before }
             let after = try await service.score(key: try await service.key())
             #expect(after.status == 200 && after.text.contains("1"))
@@ -169,11 +172,14 @@ struct ServiceUpdateTests {
             #expect(shown.deploymentConfig.maxQueueWaitMs == 2000 && shown.deploymentConfig.numReplicas == 2)
 
             try await berthFails(
-                "service", "update", "-n", "settings-svc", home: service.home, saying: "No parameters provided to update")
+                "service", "update", "-n", "settings-svc", home: service.home,
+                saying: "No parameters provided to update")
             try await berthFails(
                 "service", "update", "-n", "settings-svc", "--autoscale-target-utilization", "150", home: service.home,
                 saying: "targetUtilization")
-            #expect(try await service.service().deploymentConfig == shown.deploymentConfig, "a refused update changes nothing")
+            #expect(
+                try await service.service().deploymentConfig == shown.deploymentConfig,
+                "a refused update changes nothing")
         } catch {
             await service.stop()
             throw error

@@ -2,6 +2,8 @@ import BerthCore
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// Azure's `ComputeTarget.attach(ws, name, AksCompute.attach_configuration(...))` as the SDK sends

@@ -1,8 +1,10 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
+import NIOCore
 import Testing
 
 /// `berth-router --feed` as a router Pod runs it — here a local process pointed at a real

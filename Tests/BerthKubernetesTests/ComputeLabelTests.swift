@@ -1,3 +1,4 @@
+import BerthBackends
 import BerthCore
 import BerthKubernetes
 import BerthKubernetesAPI

@@ -1,6 +1,8 @@
+import BerthBackends
 import BerthClient
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation

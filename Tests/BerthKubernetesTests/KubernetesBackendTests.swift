@@ -1,6 +1,7 @@
 import BerthBackends
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import Testing
 

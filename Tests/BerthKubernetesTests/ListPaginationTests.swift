@@ -1,5 +1,6 @@
 import BerthCore
 import BerthKubernetes
+import BerthKubernetesAPI
 import BerthKubernetesDouble
 import Testing
 

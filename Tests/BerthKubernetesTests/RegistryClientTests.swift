@@ -4,6 +4,8 @@ import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The environment-image check against a real registry (Debian's `docker-registry`, when it is

@@ -3,6 +3,8 @@ import BerthCore
 import BerthKubernetesDouble
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The control plane's route feed (`GET /api/v1/routes`), through a real `berth server` with a

@@ -1,3 +1,4 @@
+import BerthCore
 import BerthKubernetesAPI
 import BerthKubernetesDouble
 import BerthTesting

@@ -1,10 +1,11 @@
 import BerthTesting
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real faults: workers killed with SIGKILL, run() past the timeout, more requests than the bound,
@@ -70,7 +71,8 @@ struct ReplicaFaultTests {
     @Test("With two workers and --max-concurrent 4, requests wait for a free worker instead of failing")
     func requestsQueueForWorkers() async throws {
         try await withReplica(
-            corpus: "slow", extraArguments: ["--workers", "2", "--max-concurrent", "4"], environment: ["SLEEP_MS": "300"]
+            corpus: "slow", extraArguments: ["--workers", "2", "--max-concurrent", "4"],
+            environment: ["SLEEP_MS": "300"]
         ) { replica in
             let statuses = try await withThrowingTaskGroup(of: (Int, String).self) { group in
                 for _ in 0..<4 {
@@ -103,7 +105,8 @@ struct ReplicaFaultTests {
             let size = 100 * 1024 * 1024
             var body = ByteBuffer(repeating: UInt8(ascii: "x"), count: size)
             body.setString("0123456789abcdefghijklmnopqrstuvwxyz\n", at: 0)
-            let response = try await TestHTTP.send(.POST, "\(replica.baseURL)/score", body: body, timeout: .seconds(120))
+            let response = try await TestHTTP.send(
+                .POST, "\(replica.baseURL)/score", body: body, timeout: .seconds(120))
             #expect(response.status == 200)
             let json = try #require(try response.json() as? [String: Any])
             #expect(json["length"] as? Int == size)

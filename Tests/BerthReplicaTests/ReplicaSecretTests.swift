@@ -1,5 +1,7 @@
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Testing
 
 /// `berth replica` with `BERTH_REPLICA_SECRET` set, as in a Kubernetes Pod: scoring routes answer

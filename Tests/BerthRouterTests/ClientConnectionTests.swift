@@ -2,6 +2,7 @@ import BerthCore
 import BerthTesting
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 
 @testable import BerthRouter

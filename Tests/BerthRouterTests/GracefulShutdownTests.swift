@@ -1,6 +1,7 @@
 import BerthCore
 import BerthTesting
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Testing
 

@@ -2,6 +2,8 @@ import BerthAuth
 import BerthCore
 import BerthTesting
 import Foundation
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 

@@ -1,6 +1,7 @@
 import BerthCore
 import BerthMetrics
 import BerthTesting
+import NIOCore
 import Testing
 
 @testable import BerthRouter

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthRouter
 import BerthTesting
 import Foundation
 import Testing

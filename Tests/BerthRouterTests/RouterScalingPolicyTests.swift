@@ -1,5 +1,6 @@
 import BerthAutoscaling
 import BerthCore
+import BerthTesting
 import Testing
 
 /// The router's self-scaling decision with a hand-moved clock.

@@ -1,5 +1,6 @@
 import BerthTLS
 import Foundation
+import NIOCore
 import NIOSSL
 import Testing
 

@@ -1,5 +1,6 @@
 import BerthTLS
 import Foundation
+import SwiftASN1
 import Testing
 import X509
 

@@ -1,4 +1,5 @@
 import BerthCore
+import Foundation
 
 /// The seed's autoscaling rule for one service, as a pure state machine: fed observations with
 /// the time (as often as the caller samples, e.g. 10 per second), it answers the replicas to run

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BerthCore
 import NIOCore
+import NIOHTTP1
 
 extension LocalBackend {
     /// Reads `GET /metrics` of every running replica of the current revision at once, each within

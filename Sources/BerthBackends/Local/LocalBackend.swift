@@ -3,6 +3,7 @@ import BerthCore
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 
 /// Runs replicas as `berth replica` processes on this machine, scheduled against the local

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthStore
 import Foundation
 import HTTPTypes
 import Hummingbird

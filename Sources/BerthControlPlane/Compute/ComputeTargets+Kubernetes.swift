@@ -2,6 +2,7 @@ import BerthAuth
 import BerthCore
 import BerthKubernetes
 import BerthKubernetesAPI
+import BerthStore
 import Foundation
 
 extension ComputeTargets {

@@ -1,6 +1,7 @@
 import BerthCore
 import BerthKubernetes
 import BerthKubernetesAPI
+import BerthStore
 import Foundation
 
 extension ComputeTargets {

@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import BerthStore
 import Foundation
 
 /// `berth service update`: a live service changes the way Azure's `Webservice.update()` changes it.

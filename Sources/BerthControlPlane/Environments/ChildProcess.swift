@@ -1,6 +1,7 @@
 import BerthCore
 import Foundation
 import Subprocess
+import SystemPackage
 
 /// Runs one build command (`python3 -m venv`, `pip install`, `tar`) to completion with
 /// swift-subprocess, which waits for the exit and reads the output without holding a thread of

@@ -1,4 +1,5 @@
 import BerthCore
+import Foundation
 
 /// How a conda/pip dependency list becomes a venv build: Berth makes venvs with pip, not conda
 /// environments, so each conda entry is mapped and every mapping is said in the build log.
@@ -107,7 +108,8 @@ struct PythonVersionRequirement: Sendable, Hashable, CustomStringConvertible {
             let version = versionText.split(separator: ".").compactMap { Int($0) }
             guard ["", "=", "==", ">=", "<=", ">", "<", "!="].contains(operation), !version.isEmpty else {
                 throw BerthError.invalidConfiguration(
-                    "The conda dependency '\(source)' is not a Python version Berth understands; write e.g. 'python=3.11'.")
+                    "The conda dependency '\(source)' is not a Python version Berth understands; write e.g. 'python=3.11'."
+                )
             }
             clauses.append(Clause(operation: operation.isEmpty ? "=" : operation, version: version))
         }
@@ -126,7 +128,9 @@ struct PythonVersionRequirement: Sendable, Hashable, CustomStringConvertible {
             let prefix = Array(version.prefix(clause.version.count))
             switch clause.operation {
             case "=": return prefix == clause.version
-            case "==": return version == clause.version || prefix == clause.version && version.count > clause.version.count && clause.version.count < 3
+            case "==":
+                return version == clause.version
+                    || prefix == clause.version && version.count > clause.version.count && clause.version.count < 3
             case "!=": return prefix != clause.version
             case ">=": return !version.lexicographicallyPrecedes(clause.version)
             case "<=": return prefix == clause.version || version.lexicographicallyPrecedes(clause.version)

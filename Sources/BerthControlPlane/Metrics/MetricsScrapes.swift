@@ -1,3 +1,4 @@
+import BerthAutoscaling
 import BerthBackends
 import BerthCore
 import BerthMetrics

@@ -1,5 +1,8 @@
 import BerthCore
 import BerthStore
+// On Linux the C `struct stat` that `lstat` fills is owned by the CDispatch module (the first
+// module map to include <sys/stat.h>), so its members need this import.
+import CDispatch
 import Foundation
 
 #if canImport(Glibc)
@@ -88,7 +91,8 @@ private struct Walk {
             let isIgnored: Bool
             switch target.kind {
             case .directory:
-                isIgnored = SourcePackager.alwaysSkippedDirectories.contains(name) || rules.isIgnored(path, isDirectory: true)
+                isIgnored =
+                    SourcePackager.alwaysSkippedDirectories.contains(name) || rules.isIgnored(path, isDirectory: true)
             case .file: isIgnored = rules.isIgnored(path, isDirectory: false)
             case .other: isIgnored = true
             }
@@ -105,14 +109,19 @@ private struct Walk {
             case .file(let isExecutable):
                 try ArtifactFile.validate(path: path)
                 let stored = try artifacts.ingestFile(at: target.url)
-                entries.append(.init(path: path, digest: stored.digest, sizeBytes: stored.sizeBytes, isExecutable: isExecutable))
+                entries.append(
+                    .init(path: path, digest: stored.digest, sizeBytes: stored.sizeBytes, isExecutable: isExecutable))
             case .other:
                 continue
             }
         }
     }
 
-    private enum Kind { case directory, file(isExecutable: Bool), other }
+    private enum Kind {
+        case directory
+        case file(isExecutable: Bool)
+        case other
+    }
 
     /// What `url` is, following a symbolic link; `problem` says why a link may not be packaged
     /// (it leaves the root or points nowhere).

@@ -1,5 +1,6 @@
 import BerthBackends
 import BerthCore
+import Foundation
 
 /// Reads replica state out of Pod objects, as `kubectl get pods` would show it: ready from the
 /// `Ready` condition, restarts and the last termination reason from the container statuses, a crash
@@ -15,7 +16,9 @@ public enum PodStatusReader {
         let live = pods.filter { $0["metadata"]?["deletionTimestamp"] == nil }
         let revision = deployment?["spec"]?["template"]?["metadata"]?["labels"]?[ManifestLabels.revision]?.stringValue
         let isCurrent = { (pod: JSONValue) -> Bool in
-            guard let revision, let own = pod["metadata"]?["labels"]?[ManifestLabels.revision]?.stringValue else { return true }
+            guard let revision, let own = pod["metadata"]?["labels"]?[ManifestLabels.revision]?.stringValue else {
+                return true
+            }
             return own == revision
         }
         let current = live.filter(isCurrent)
@@ -31,7 +34,9 @@ public enum PodStatusReader {
         let status = pod["status"]
         let container = (status?["containerStatuses"]?.arrayValue ?? []).first { $0["name"] == "replica" }
         let restarts = Int(container?["restartCount"]?.numberValue ?? 0)
-        let isReady = (status?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
+        let isReady = (status?["conditions"]?.arrayValue ?? []).contains {
+            $0["type"] == "Ready" && $0["status"] == "True"
+        }
         let waiting = container?["state"]?["waiting"]
         let state: ReplicaStatus.State
         if isReady {
@@ -71,7 +76,8 @@ public enum PodStatusReader {
                 terminated["exitCode"]?.numberValue != 0
             {
                 let name = initStatus["name"]?.stringValue ?? "init"
-                return "init container \(name) failed (\(terminated["reason"]?.stringValue ?? "Error"), exit code \(Int(terminated["exitCode"]?.numberValue ?? 1)))"
+                return
+                    "init container \(name) failed (\(terminated["reason"]?.stringValue ?? "Error"), exit code \(Int(terminated["exitCode"]?.numberValue ?? 1)))"
             }
         }
         return nil
@@ -88,6 +94,8 @@ public enum PodStatusReader {
         let condition = (pod["status"]?["conditions"]?.arrayValue ?? []).first {
             $0["type"] == "PodScheduled" && $0["status"] == "False" && $0["reason"] == "Unschedulable"
         }
-        return condition.map { "Pod \(pod["metadata"]?["name"]?.stringValue ?? "?") cannot be scheduled: \($0["message"]?.stringValue ?? "no reason given")" }
+        return condition.map {
+            "Pod \(pod["metadata"]?["name"]?.stringValue ?? "?") cannot be scheduled: \($0["message"]?.stringValue ?? "no reason given")"
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The init container's shell script: download each file from the control plane's artifact API
 /// and refuse to start the replica unless its SHA-256 matches.
 ///

@@ -1,3 +1,4 @@
+import BerthBackends
 import BerthCore
 
 /// Pure functions from a `ReplicaWorkload` to the objects of one deployment: its Deployment of

@@ -1,3 +1,4 @@
+import BerthBackends
 import BerthCore
 
 /// The Pod template of a replica Deployment (see `ReplicaManifests`).

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import BerthCore
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 

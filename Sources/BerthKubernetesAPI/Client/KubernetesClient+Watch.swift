@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BerthCore
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// One line of a `watch=true` stream.
 public struct KubernetesWatchEvent: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthMetrics
 import Logging
 import NIOCore
 import NIOHTTP1

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 extension ClientConnectionHandler {
     /// What the connection's timeout tick compares from one tick to the next: counters the

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Reads a client's HTTP/1.1 requests straight from the socket's bytes: the head
 /// (`RequestHead`), then the body as slices of the bytes read, framed by `Content-Length` or
 /// chunked encoding (decoded). It replaces NIO's `HTTPRequestDecoder`, whose header strings were

@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// Reads a replica's HTTP/1.1 responses straight from the socket's bytes: the status line and
 /// headers (`ResponseHead`; 1xx heads skipped), then the body as slices of the bytes read (no
 /// copy), framed by `Content-Length`, chunked encoding (decoded) or the connection's end.

@@ -1,5 +1,6 @@
 import BerthCore
 import BerthStore
+import Synchronization
 
 /// Endpoints in memory, with the SQLite store's rules: saving an endpoint keeps its keys, deleting
 /// it deletes them, and keys are stored only for an endpoint that exists.

@@ -5,6 +5,7 @@ import BerthReplicaCommand
 import Foundation
 import Logging
 import ServiceLifecycle
+import UnixSignals
 
 /// `berth replica`: one replica of a deployed model — an HTTP server and N Python workers running
 /// an Azure ML entry script unchanged. The local backend starts these; a user can run one by hand.

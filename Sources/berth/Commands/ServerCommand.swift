@@ -9,6 +9,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import UnixSignals
 
 /// `berth server`: runs the workspace's control plane, the router (data plane) and the local
 /// backend that runs replicas, until SIGTERM or SIGINT.

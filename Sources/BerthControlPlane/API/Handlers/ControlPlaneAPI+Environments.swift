@@ -1,5 +1,6 @@
 import BerthAPITypes
 import BerthCore
+import BerthStore
 import Foundation
 
 /// The environment caches: `GET /api/v1/environments` lists them, `POST /api/v1/environments/prune`

@@ -1,4 +1,5 @@
 import BerthAPITypes
+import BerthBackends
 import BerthCore
 import BerthStore
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A blob's container and name, and the request path that addresses them.
 ///
 /// Names are kept unescaped; paths escape each segment (everything but RFC 3986's unreserved

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The body of Put Block List: `<BlockList><Latest>id</Latest><Committed>id</Committed>…</BlockList>`.
 ///
 /// A small reader of exactly that shape instead of an XML parser: Foundation's needs libxml2 on

@@ -1,3 +1,4 @@
+import BerthCore
 import BerthTLS
 import Foundation
 
