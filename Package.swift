@@ -356,7 +356,7 @@ let package = Package(
             name: "BerthKubernetesTests",
             dependencies: [
                 "BerthBackends", "BerthClient", "BerthCore", "BerthKubernetes", "BerthKubernetesAPI",
-                "BerthKubernetesDouble", "BerthRouterFeed", "BerthTesting",
+                "BerthKubernetesDouble", "BerthMetrics", "BerthRouterFeed", "BerthTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

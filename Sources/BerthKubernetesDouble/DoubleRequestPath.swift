@@ -36,12 +36,15 @@ struct DoubleKind: Sendable, Hashable {
 }
 
 /// A REST path of the Kubernetes API, taken apart:
-/// `/api/v1[/namespaces/NS]/PLURAL[/NAME[/SUBRESOURCE]]` and the same under `/apis/GROUP/VERSION`.
+/// `/api/v1[/namespaces/NS]/PLURAL[/NAME[/SUBRESOURCE]]` and the same under `/apis/GROUP/VERSION`;
+/// a Pod's `proxy` subresource may go on with the path to ask the Pod for.
 struct DoubleRequestPath: Sendable, Hashable {
     var kind: DoubleKind
     var namespace: String?
     var name: String?
     var subresource: String?
+    /// For `pods/NAME[:PORT]/proxy/PATH`: `/PATH`.
+    var proxyPath: String?
 
     /// Nil for a path outside the API (or a kind the double does not serve).
     init?(_ path: String) {
@@ -62,12 +65,14 @@ struct DoubleRequestPath: Sendable, Hashable {
             namespace = parts[1]
             parts.removeFirst(2)
         }
+        let isProxy = parts.count >= 3 && parts[2] == "proxy"
         guard let plural = parts.first, let kind = DoubleKind.named(plural, apiVersion: apiVersion),
-            parts.count <= 3, kind.isNamespaced || namespace == nil
+            parts.count <= 3 || isProxy, kind.isNamespaced || namespace == nil
         else { return nil }
         self.kind = kind
         self.namespace = namespace
         self.name = parts.count >= 2 ? parts[1] : nil
-        self.subresource = parts.count == 3 ? parts[2] : nil
+        self.subresource = parts.count >= 3 ? parts[2] : nil
+        self.proxyPath = isProxy ? "/" + parts.dropFirst(3).joined(separator: "/") : nil
     }
 }

@@ -89,6 +89,9 @@ struct DoubleResponder: Sendable {
             var headers = HTTPFields()
             headers[.contentType] = "text/plain"
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        case (.get, let name?, "proxy") where target.kind == .pod:
+            return try await DoublePodProxy.get(
+                target, name: name, store: store, query: request.uri.query, headers: request.headers)
         case (.get, let name?, "scale") where target.kind == .deployment:
             return Self.json(Self.scale(of: try existing(target, name)), status: 200)
         case (.patch, let name?, "scale") where target.kind == .deployment,

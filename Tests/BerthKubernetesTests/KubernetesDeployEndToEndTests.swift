@@ -1,6 +1,7 @@
 import BerthClient
 import BerthCore
 import BerthKubernetesDouble
+import BerthMetrics
 import BerthTesting
 import Foundation
 import Testing
@@ -51,6 +52,16 @@ struct KubernetesDeployEndToEndTests {
         #expect(scored.stdout.contains("hello from"), "\(scored)")
         let logs = try await berth("service", "get-logs", "-n", "echo-k8s")
         #expect(logs.stdout.contains("init() succeeded"), "\(logs)")
+        // The cluster's one scrape target reads the replica Pod's /metrics through the API server's proxy.
+        let podName = try #require(pods.first?["metadata"]?["name"]?.stringValue)
+        let scrape = try await TestHTTP.get(
+            "\(server.baseURL)/api/v1/computes/aks-1/metrics",
+            headers: [("Authorization", "Bearer \(try server.adminToken())")])
+        #expect(scrape.status == 200)
+        let cluster = try Exposition(parsing: scrape.text)
+        let replica = ["service": "echo-k8s", "replica": podName]
+        #expect(cluster.value("berth_replica_up", replica) == 1, "\(scrape.text)")
+        #expect(cluster.value("berth_replica_requests_total", replica.merging(["status_class": "2xx"]) { $1 }) == 1)
         let artifactToken = try await checkArtifactToken(double: double, server: server)
 
         // A redeploy with other settings is a new revision: the Pods roll over to two new ones, in

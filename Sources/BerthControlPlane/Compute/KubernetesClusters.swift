@@ -181,7 +181,7 @@ final class KubernetesClusters: Sendable {
         let watch = ReplicaWatch(onChange: onChange)
         let logger = self.logger
         let artifacts = self.artifacts
-        let backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec, progress in
+        var backend = KubernetesBackend(client: client, watch: watch, logger: logger) { spec, progress in
             let modelFiles = try ArtifactFileList.files(in: spec.modelDirectory)
             let sourceFiles = try ArtifactFileList.files(in: spec.sourceDirectory)
             // The list of files is an artifact too, so the Pod's arguments stay small.
@@ -210,6 +210,7 @@ final class KubernetesClusters: Sendable {
             workload.environmentSummary = choice.summary
             return workload
         }
+        backend.replicaSecret = { service in replicaSecrets.secret(forService: service) }
         let (stop, stopper) = AsyncStream.makeStream(of: Void.self)
         let added = backends.withLock { backends in
             guard backends[compute.name] == nil else { return false }

@@ -37,6 +37,9 @@ public struct KubernetesBackend: ComputeBackend {
     public var namespaceWait = NamespaceTerminationWait()
     /// The API server's answer to whether it takes the `sleep` preStop action, asked once.
     let sleepAction = SleepActionSupport()
+    /// The secret a deployment's replicas require beside scoring requests (and `/metrics`), which
+    /// `metrics(ofDeployment:)` presents; nil reads no replica's metrics.
+    public var replicaSecret: @Sendable (_ service: String) -> String? = { _ in nil }
 
     public init(
         client: KubernetesClient, watch: ReplicaWatch? = nil, logger: Logger = Logger(label: "berth.kubernetes"),
