@@ -28,7 +28,7 @@ FORBIDDEN = {
     "BerthControlPlane": {"BerthClient", "BerthRouter"},
     "BerthRouter": {"BerthStore", "BerthControlPlane", "BerthBackends", "BerthKubernetes", "BerthClient"},
 }
-SYSTEM_MODULES = {"CDispatch", "Darwin", "Dispatch", "Foundation", "Glibc", "Musl", "Synchronization", "Testing", "XCTest"}
+SYSTEM_MODULES = {"CDispatch", "CoreFoundation", "Darwin", "Dispatch", "Foundation", "Glibc", "Musl", "Synchronization", "Testing", "XCTest"}
 IMPORT = re.compile(
     r"^\s*(?:@testable |@preconcurrency |@_spi\(\w+\) )*(?:public |package |internal |private |fileprivate )?"
     r"import (?:struct |enum |class |protocol |func |var |typealias )?([A-Z]\w*)"

@@ -1,8 +1,11 @@
 import BerthCore
 import BerthStore
-// On Linux the C `struct stat` that `lstat` fills is owned by the CDispatch module (the first
-// module map to include <sys/stat.h>), so its members need this import.
+// On Linux, MemberImportVisibility counts the members of Glibc's C structs (`stat`, `timespec`)
+// as defined by whichever module that includes their header the compiler loaded first:
+// CDispatch in one build configuration, CoreFoundation in another. Both are imported so that
+// every configuration builds.
 import CDispatch
+import CoreFoundation
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,10 @@
+// On Linux, MemberImportVisibility counts the members of Glibc's C structs (`stat`, `timespec`)
+// as defined by whichever module that includes their header the compiler loaded first:
+// CDispatch in one build configuration, CoreFoundation in another. Both are imported so that
+// every configuration builds.
+import CDispatch
+import CoreFoundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
