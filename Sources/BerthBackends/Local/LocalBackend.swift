@@ -27,10 +27,11 @@ public actor LocalBackend: ComputeBackend, Service {
         public var logDirectory: URL
         /// How often replicas are checked (exit, `/ready`). Default 250 ms.
         public var checkInterval: Duration
-        /// How often while some replica is starting: a deploy hears of its last replica's
-        /// readiness this soon after it (a `/ready` over a local socket costs well under a
-        /// millisecond). Default 20 ms.
-        public var startingCheckInterval: Duration = .milliseconds(20)
+        /// How often a replica that is starting is asked `/ready`: a deploy hears of its last
+        /// replica's readiness this soon after it (a `/ready` over a local socket costs well under a
+        /// millisecond, and only starting replicas are asked this often; the others keep
+        /// `checkInterval`). Default 10 ms.
+        public var startingCheckInterval: Duration = .milliseconds(10)
         /// First restart delay after an exit; doubles per exit in a row, up to `restartBackoffMaximum`.
         public var restartBackoffInitial: Duration
         public var restartBackoffMaximum: Duration
@@ -262,9 +263,12 @@ public actor LocalBackend: ComputeBackend, Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
+            var lastFullCheck = clock.now
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 tick()
-                await probe()
+                let fullCheckDue = lastFullCheck.advanced(by: configuration.checkInterval) <= clock.now
+                if fullCheckDue { lastFullCheck = clock.now }
+                await probe(startingOnly: !fullCheckDue)
                 try? await Task.sleep(
                     for: anyStarting ? configuration.startingCheckInterval : configuration.checkInterval)
             }
@@ -370,8 +374,10 @@ public actor LocalBackend: ComputeBackend, Service {
         }
     }
 
-    /// Probes `/ready` of every started replica (and `/` for liveness when due), all at once.
-    private func probe() async {
+    /// Probes `/ready` of every started replica (and `/` for liveness when due), all at once; with
+    /// `startingOnly`, only of those that have not answered `/ready` yet (between full checks,
+    /// while some replica starts).
+    private func probe(startingOnly: Bool = false) async {
         struct Target: Sendable {
             var name: String
             var index: Int
@@ -385,7 +391,7 @@ public actor LocalBackend: ComputeBackend, Service {
         var targets: [Target] = []
         for (name, deployment) in deployments {
             for (index, slot) in deployment.slots.enumerated() {
-                guard let process = slot.process else { continue }
+                guard let process = slot.process, !startingOnly || slot.state == .starting else { continue }
                 if slot.port == nil, slot.socketPath == nil {
                     switch process.readAddress() {
                     case .port(let port): deployments[name]?.slots[index].port = port
