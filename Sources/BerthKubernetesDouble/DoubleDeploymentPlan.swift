@@ -61,13 +61,34 @@ struct DoubleDeploymentPlan: Sendable {
             }
         }
         let readyNew = newPods.filter(isReady).count
+        let readyAll = pods.filter(isReady).count
+        let complete = readyNew >= desired && newPods.count == pods.count
+        // The two conditions `kubectl describe` shows and `rollout status` reads (a
+        // `ProgressDeadlineExceeded` reason would fail it; the double never gives up).
+        let conditions: JSONValue = [
+            [
+                "type": "Available", "status": readyAll >= desired ? "True" : "False",
+                "reason": readyAll >= desired ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+                "message": readyAll >= desired
+                    ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+            ],
+            [
+                "type": "Progressing", "status": "True",
+                "reason": complete ? "NewReplicaSetAvailable" : "ReplicaSetUpdated",
+                "message": .string(
+                    complete
+                        ? "Deployment \"\(name)\" has successfully progressed."
+                        : "Deployment \"\(name)\" is progressing."),
+            ],
+        ]
         plan.status = [
             "observedGeneration": deployment["metadata"]?["generation"] ?? 1,
             "replicas": .number(Double(pods.count)),
             "updatedReplicas": .number(Double(newPods.count)),
-            "readyReplicas": .number(Double(pods.filter(isReady).count)),
-            "availableReplicas": .number(Double(pods.filter(isReady).count)),
+            "readyReplicas": .number(Double(readyAll)),
+            "availableReplicas": .number(Double(readyAll)),
             "unavailableReplicas": .number(Double(max(0, desired - readyNew))),
+            "conditions": conditions,
         ]
         return plan
     }

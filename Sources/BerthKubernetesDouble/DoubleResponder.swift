@@ -13,6 +13,14 @@ struct DoubleResponder: Sendable {
     let podLogs: URL?
     /// Called after every successful write, so the double's controllers react at once.
     let onChange: @Sendable () -> Void
+    /// Where accepted objects are recorded for the suite's schema check, if anywhere.
+    let sentObjects: SentObjects?
+
+    private func recordSent(_ request: Request, _ object: JSONValue) {
+        sentObjects?.record(
+            request: "\(request.method) \(request.uri.path)",
+            kubernetesVersion: "\(kubernetesVersion.major).\(kubernetesVersion.minor)", object: object)
+    }
 
     func respond(to request: Request) async -> Response {
         store.record(request: "\(request.method) \(request.uri.path)" + (request.uri.query.map { "?\($0)" } ?? ""))
@@ -35,12 +43,18 @@ struct DoubleResponder: Sendable {
                     "gitVersion": .string(serverVersion), "platform": "linux/amd64",
                 ], status: 200)
         }
+        if request.method == .get,
+            let document = DoubleDiscovery.document(path, serverAddress: request.head.authority ?? "127.0.0.1")
+        {
+            return Self.json(document, status: 200)
+        }
         guard let target = DoubleRequestPath(path) else {
             throw DoubleStatus(
                 code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         let query = request.uri.queryParameters
-        let selector = DoubleLabelSelector(query["labelSelector"].map { String($0) })
+        let selector = DoubleLabelSelector(
+            query["labelSelector"].map { String($0) }, fields: query["fieldSelector"].map { String($0) })
         switch (request.method, target.name, target.subresource) {
         case (.get, nil, nil) where query["watch"] == "true" || query["watch"] == "1":
             let version = query["resourceVersion"].flatMap { Int(String($0)) }
@@ -53,20 +67,24 @@ struct DoubleResponder: Sendable {
                 continue: query["continue"].map { String($0) })
             return Self.json(page.body(kind: target.kind), status: 200)
         case (.post, nil, nil):
-            let created = try store.create(target.kind, namespace: target.namespace, try await body(of: request))
+            let sent = try target.kind.typed(try await body(of: request))
+            let created = try store.create(target.kind, namespace: target.namespace, sent)
+            recordSent(request, sent)
             onChange()
             return Self.json(created, status: 201)
         case (.get, let name?, nil):
             return Self.json(try existing(target, name), status: 200)
         case (.put, let name?, nil):
-            let replaced = try store.replace(
-                target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let sent = try target.kind.typed(try await body(of: request))
+            let replaced = try store.replace(target.kind, namespace: target.namespace, name: name, sent)
+            recordSent(request, sent)
             onChange()
             return Self.json(replaced, status: 200)
         case (.patch, let name?, nil):
             try requireMergePatch(request)
             let patched = try store.patch(
                 target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            recordSent(request, patched)
             onChange()
             return Self.json(patched, status: 200)
         case (.delete, let name?, nil):
@@ -104,6 +122,7 @@ struct DoubleResponder: Sendable {
             }
             let updated = try store.patch(
                 target.kind, namespace: target.namespace, name: name, ["spec": ["replicas": .number(replicas)]])
+            recordSent(request, Self.scale(of: updated))
             onChange()
             return Self.json(Self.scale(of: updated), status: 200)
         default:

@@ -35,17 +35,21 @@ public enum KubernetesAPIDouble {
         /// Seconds a deleted namespace stays `Terminating` (its content gone, new content refused
         /// with 403) before it disappears, as on a real cluster; 0 removes it at once.
         public var namespaceTerminationSeconds: Double
+        /// Where the objects clients send are recorded for a schema check; nil records into
+        /// `SentObjects.current` (the running suite's, when a test trait set one), if any.
+        public var sentObjects: SentObjects?
 
         public init(
             nodes: [Node] = [Node(name: "node-1", cpu: "4")], namespaces: [String] = ["default", "kube-system"],
             serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil,
-            namespaceTerminationSeconds: Double = 0
+            namespaceTerminationSeconds: Double = 0, sentObjects: SentObjects? = nil
         ) {
             self.nodes = nodes
             self.namespaces = namespaces
             self.serverVersion = serverVersion
             self.podRuntime = podRuntime
             self.namespaceTerminationSeconds = namespaceTerminationSeconds
+            self.sentObjects = sentObjects
         }
     }
 
@@ -106,7 +110,7 @@ public enum KubernetesAPIDouble {
         let responder = DoubleResponder(
             store: store, serverVersion: configuration.serverVersion, kubernetesVersion: version,
             podLogs: configuration.podRuntime?.workDirectory,
-            onChange: { controller.wake() })
+            onChange: { controller.wake() }, sentObjects: configuration.sentObjects ?? SentObjects.current)
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
