@@ -33,6 +33,11 @@ struct ImmutableFieldTests {
         ]
     }
 
+    @Test("The suite's trait collects what its doubles accept, for the check at its end")
+    func suiteCollects() async throws {
+        #expect(SentObjects.current != nil)
+    }
+
     @Test("A Deployment's selector cannot change; the template may", .timeLimit(.minutes(1)))
     func deploymentSelector() async throws {
         try await KubernetesAPIDouble.withRunning { double in

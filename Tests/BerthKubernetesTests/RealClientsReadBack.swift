@@ -5,15 +5,16 @@ import Foundation
 import Testing
 
 /// Real Kubernetes clients — Debian's `kubectl` and the official `kubernetes` Python client — read
-/// back what Berth made for a deployed service, through the API double: discovery, `get` (table,
-/// `-o yaml`), `describe`, `rollout status`, `logs`, and the Python client's typed models. A
-/// client that cannot read an object is a difference between the double and a real API server.
+/// back what Berth made for a deployed service, through the API double: discovery, `get` (names,
+/// the table, `-o yaml`), `describe`, `rollout status`, `logs`, and the Python client's typed
+/// models. A client that cannot read an object is a difference between the double and a real API
+/// server, so a bug in the double.
 enum RealClientsReadBack {
-    /// `kubectl` as installed (the machine image's, `/usr/bin/kubectl`).
+    /// `kubectl` as the machine image installs it.
     static let kubectlPath = "/usr/bin/kubectl"
 
-    /// Runs every check for `service` (Deployment `berth-SERVICE`) in `namespace`, whose one Pod
-    /// has logged `init() succeeded`.
+    /// Runs every check for `service` (Deployment `berth-SERVICE`) in `namespace`, whose Pods have
+    /// logged `init() succeeded`.
     static func check(
         double: RunningKubernetesAPIDouble, kubeconfig: URL, namespace: String, service: String,
         sourceLocation: SourceLocation = #_sourceLocation
@@ -29,78 +30,88 @@ enum RealClientsReadBack {
                 sourceLocation: sourceLocation)
             return output.stdout
         }
-        let everything = try await kubectl(
-            "get", "deployments,services,secrets,serviceaccounts,networkpolicies,pods", "-n", namespace,
+        func expect(_ text: String, contains part: String, _ what: String) {
+            #expect(text.contains(part), "\(what) lacks '\(part)': \(text)", sourceLocation: sourceLocation)
+        }
+        let objects = try await kubectl(
+            "get", "deployments,services,secrets,networkpolicies,pods", "-n", namespace,
             "-l", "berth.dev/service=\(service)", "-o", "name")
         for object in [
-            "deployment.apps/\(name)", "service/\(name)", "secret/\(name)", "networkpolicy.networking.k8s.io/\(name)",
+            "deployment.apps/\(name)", "service/\(name)", "secret/\(name)",
+            "networkpolicy.networking.k8s.io/\(name)", "pod/\(name)-",
         ] {
-            #expect(everything.contains(object), "kubectl get: \(everything)", sourceLocation: sourceLocation)
+            expect(objects, contains: object, "kubectl get")
         }
-        #expect(everything.contains("pod/\(name)-"), "kubectl get: \(everything)", sourceLocation: sourceLocation)
-        let system = try await kubectl("get", "all,roles,rolebindings,serviceaccounts,secrets", "-n", "berth-system")
+        let system = try await kubectl("get", "all,serviceaccounts,secrets", "-n", "berth-system", "-o", "name")
+        for object in ["deployment.apps/berth-router", "service/berth-router", "serviceaccount/berth-router"] {
+            expect(system, contains: object, "kubectl get -n berth-system")
+        }
+        let roles = try await kubectl("get", "roles,rolebindings", "-n", namespace, "-o", "name")
         for object in [
-            "deployment.apps/berth-router", "service/berth-router", "role.rbac.authorization.k8s.io/berth-router",
+            "role.rbac.authorization.k8s.io/berth-router", "rolebinding.rbac.authorization.k8s.io/berth-router",
         ] {
-            #expect(system.contains(object), "kubectl get -n berth-system: \(system)", sourceLocation: sourceLocation)
+            expect(roles, contains: object, "kubectl get roles,rolebindings")
         }
-        let table = try await kubectl("get", "deployment", name, "-n", namespace)
-        #expect(table.contains(name), "\(table)", sourceLocation: sourceLocation)
+        // Waits, as a user would, until every replica of the current template is available.
+        let rollout = try await kubectl("rollout", "status", "deployment/\(name)", "-n", namespace, "--timeout=60s")
+        expect(rollout, contains: "successfully rolled out", "kubectl rollout status")
+        let replicas = Int(
+            double.object(kind: "Deployment", namespace: namespace, name: name)?["spec"]?["replicas"]?.numberValue ?? -1
+        )
 
+        let table = try await kubectl("get", "deployment", name, "-n", namespace)
+        expect(table, contains: name, "kubectl get deployment")
         let yaml = try await kubectl("get", "deployment", name, "-n", namespace, "-o", "yaml")
-        for line in ["kind: Deployment", "name: \(name)", "berth.dev/service: \(service)", "- replica", "replicas: 1"] {
-            #expect(yaml.contains(line), "kubectl get -o yaml lacks '\(line)': \(yaml)", sourceLocation: sourceLocation)
+        for line in [
+            "kind: Deployment", "name: \(name)", "berth.dev/service: \(service)", "- replica", "replicas: \(replicas)",
+        ] {
+            expect(yaml, contains: line, "kubectl get -o yaml")
         }
         let described = try await kubectl("describe", "deployment", name, "-n", namespace)
-        #expect(
-            described.contains("1 desired | 1 updated | 1 total | 1 available | 0 unavailable"), "\(described)",
-            sourceLocation: sourceLocation)
-        let describedPods = try await kubectl("describe", "pods", "-n", namespace, "-l", "berth.dev/service=\(service)")
-        #expect(
-            describedPods.contains("Controlled By:  Deployment/\(name)") || describedPods.contains("Controlled By:"),
-            "\(describedPods)", sourceLocation: sourceLocation)
+        expect(
+            described,
+            contains:
+                "\(replicas) desired | \(replicas) updated | \(replicas) total | \(replicas) available | 0 unavailable",
+            "kubectl describe deployment")
+        let pods = try await kubectl("describe", "pods", "-n", namespace, "-l", "berth.dev/service=\(service)")
+        // The double's Pods belong to the Deployment directly (no ReplicaSets yet).
+        expect(pods, contains: "Deployment/\(name)", "kubectl describe pods")
+        expect(pods, contains: "Ready:          True", "kubectl describe pods")
         let describedService = try await kubectl("describe", "service", name, "-n", namespace)
-        #expect(describedService.contains("Selector:"), "\(describedService)", sourceLocation: sourceLocation)
-
-        let rollout = try await kubectl("rollout", "status", "deployment/\(name)", "-n", namespace, "--timeout=60s")
-        #expect(rollout.contains("successfully rolled out"), "\(rollout)", sourceLocation: sourceLocation)
+        expect(describedService, contains: "berth.dev/service=\(service)", "kubectl describe service")
         let logs = try await kubectl("logs", "deployment/\(name)", "-n", namespace, "-c", "replica")
-        #expect(logs.contains("init() succeeded"), "\(logs)", sourceLocation: sourceLocation)
+        expect(logs, contains: "init() succeeded", "kubectl logs")
 
         try await checkPythonClient(
-            kubeconfig: kubeconfig, namespace: namespace, service: service, sourceLocation: sourceLocation)
+            kubeconfig: kubeconfig, namespace: namespace, service: service, replicas: replicas,
+            sourceLocation: sourceLocation)
     }
 
+    /// The official Python client lists and reads the same objects into its typed models.
     static func checkPythonClient(
-        kubeconfig: URL, namespace: String, service: String, sourceLocation: SourceLocation
+        kubeconfig: URL, namespace: String, service: String, replicas: Int, sourceLocation: SourceLocation
     ) async throws {
         let script = TestPaths.fixtures.appendingPathComponent("kubernetes/python_client_read_back.py")
         let output = try await RunToCompletion.run(
             TestPaths.fixturePython, [script.path, kubeconfig.path, namespace, service])
         try #require(output.succeeded, "\(output.stdout)\(output.stderr)", sourceLocation: sourceLocation)
         let report = try JSONValue(parsing: Data(output.stdout.utf8))
+        func check(_ condition: Bool) {
+            #expect(condition, "Python client read back: \(report)", sourceLocation: sourceLocation)
+        }
         let deployment = report["deployment"]
-        #expect(deployment?["replicas"] == 1, "\(report)", sourceLocation: sourceLocation)
-        #expect(deployment?["readyReplicas"] == 1, "\(report)", sourceLocation: sourceLocation)
-        #expect(
-            deployment?["command"]?.arrayValue?.prefix(2) == ["berth", "replica"], "\(report)",
-            sourceLocation: sourceLocation)
+        check(deployment?["replicas"]?.numberValue == Double(replicas))
+        check(deployment?["readyReplicas"]?.numberValue == Double(replicas))
+        check(deployment?["command"]?.arrayValue?.prefix(2) == ["berth", "replica"])
         let pods = report["pods"]?.arrayValue ?? []
-        #expect(
-            pods.count == 1 && pods.first?["ready"] == true && pods.first?["phase"] == "Running", "\(report)",
-            sourceLocation: sourceLocation)
-        #expect(
-            report["service"]?["selector"]?["berth.dev/service"]?.stringValue == service, "\(report)",
-            sourceLocation: sourceLocation)
-        #expect(
-            report["service"]?["clusterIP"]?.stringValue?.isEmpty == false, "\(report)", sourceLocation: sourceLocation)
-        #expect(
-            report["secretKeys"]?.arrayValue?.contains("artifact-token") == true, "\(report)",
-            sourceLocation: sourceLocation)
-        #expect(report["logHasInit"] == true, "\(report)", sourceLocation: sourceLocation)
-        #expect(report["routerDeployments"] == ["berth-router"], "\(report)", sourceLocation: sourceLocation)
-        #expect(
-            report["routerRoleBindings"]?.arrayValue?.contains("berth-router") == true, "\(report)",
-            sourceLocation: sourceLocation)
+        check(pods.filter { $0["ready"] == true && $0["phase"] == "Running" }.count >= replicas)
+        check(pods.allSatisfy { $0["owner"] == "Deployment" })
+        check(report["service"]?["selector"]?["berth.dev/service"]?.stringValue == service)
+        check(report["service"]?["clusterIP"]?.stringValue?.isEmpty == false)
+        check(report["secretKeys"]?.arrayValue?.contains("artifact-token") == true)
+        check(report["logHasInit"] == true)
+        check(report["routerDeployments"] == ["berth-router"])
+        check(report["roles"] == ["berth-router"])
+        check(report["roleBindings"] == ["berth-router"])
     }
 }

@@ -46,10 +46,9 @@ def main(kubeconfig, namespace, service):
         "logHasInit": "init() succeeded" in log,
         "routerDeployments": [d.metadata.name for d in
                               apps.list_namespaced_deployment("berth-system", label_selector=managed).items],
-        "routerRoles": [r.metadata.name for r in
-                        rbac.list_namespaced_role("berth-system", label_selector=managed).items],
-        "routerRoleBindings": [r.role_ref.name for r in
-                               rbac.list_namespaced_role_binding("berth-system", label_selector=managed).items],
+        "roles": [r.metadata.name for r in rbac.list_namespaced_role(namespace, label_selector=managed).items],
+        "roleBindings": [r.role_ref.name for r in
+                         rbac.list_namespaced_role_binding(namespace, label_selector=managed).items],
         "namespaces": sorted(n.metadata.name for n in core.list_namespace().items),
         "nodes": [n.status.allocatable["cpu"] for n in core.list_node().items],
     }
