@@ -25,7 +25,10 @@ struct DoubleDeploymentPlan: Sendable {
         (pod["status"]?["conditions"]?.arrayValue ?? []).contains { $0["type"] == "Ready" && $0["status"] == "True" }
     }
 
-    static func plan(deployment: JSONValue, pods: [JSONValue], suffix: () -> String) -> DoubleDeploymentPlan {
+    /// - Parameter owner: the ReplicaSet of the current template, which new Pods belong to.
+    static func plan(deployment: JSONValue, pods: [JSONValue], owner: JSONValue, suffix: () -> String)
+        -> DoubleDeploymentPlan
+    {
         var plan = DoubleDeploymentPlan()
         let name = deployment["metadata"]?["name"]?.stringValue ?? "?"
         let template = deployment["spec"]?["template"] ?? [:]
@@ -38,7 +41,7 @@ struct DoubleDeploymentPlan: Sendable {
         var newCount = newPods.count
         while newCount < desired, total < desired + 1 {
             plan.create.append(
-                pod(deployment: deployment, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
+                pod(owner: owner, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
             newCount += 1
             total += 1
         }
@@ -93,20 +96,15 @@ struct DoubleDeploymentPlan: Sendable {
         return plan
     }
 
-    static func pod(deployment: JSONValue, template: JSONValue, hash: String, name: String) -> JSONValue {
+    static func pod(owner: JSONValue, template: JSONValue, hash: String, name: String) -> JSONValue {
         var labels = template["metadata"]?["labels"]?.objectValue ?? [:]
         labels["pod-template-hash"] = .string(hash)
         return [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": [
-                "name": .string(name), "namespace": deployment["metadata"]?["namespace"] ?? "default",
+                "name": .string(name), "namespace": owner["metadata"]?["namespace"] ?? "default",
                 "labels": .object(labels), "annotations": template["metadata"]?["annotations"] ?? [:],
-                "ownerReferences": [
-                    [
-                        "apiVersion": "apps/v1", "kind": "Deployment", "name": deployment["metadata"]?["name"] ?? "",
-                        "uid": deployment["metadata"]?["uid"] ?? "", "controller": true,
-                    ]
-                ],
+                "ownerReferences": [DoubleReplicaSets.owner(owner, kind: "ReplicaSet")],
             ],
             "spec": template["spec"] ?? [:],
             "status": ["phase": "Pending"],

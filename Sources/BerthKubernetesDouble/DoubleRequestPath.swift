@@ -38,6 +38,7 @@ struct DoubleKind: Sendable, Hashable {
     static let pod = all[2]
     static let deployment = all[7]
     static let endpointSlice = all[8]
+    static let replicaSet = all.first { $0.plural == "replicasets" }!
 }
 
 /// A REST path of the Kubernetes API, taken apart:

@@ -73,9 +73,9 @@ enum RealClientsReadBack {
             contains:
                 "\(replicas) desired | \(replicas) updated | \(replicas) total | \(replicas) available | 0 unavailable",
             "kubectl describe deployment")
+        expect(described, contains: "(\(replicas)/\(replicas) replicas created)", "kubectl describe deployment")
         let pods = try await kubectl("describe", "pods", "-n", namespace, "-l", "berth.dev/service=\(service)")
-        // The double's Pods belong to the Deployment directly (no ReplicaSets yet).
-        expect(pods, contains: "Deployment/\(name)", "kubectl describe pods")
+        expect(pods, contains: "ReplicaSet/\(name)-", "kubectl describe pods")
         expect(pods, contains: "Ready:          True", "kubectl describe pods")
         let describedService = try await kubectl("describe", "service", name, "-n", namespace)
         expect(describedService, contains: "berth.dev/service=\(service)", "kubectl describe service")
@@ -105,7 +105,7 @@ enum RealClientsReadBack {
         check(deployment?["command"]?.arrayValue?.prefix(2) == ["berth", "replica"])
         let pods = report["pods"]?.arrayValue ?? []
         check(pods.filter { $0["ready"] == true && $0["phase"] == "Running" }.count >= replicas)
-        check(pods.allSatisfy { $0["owner"] == "Deployment" })
+        check(pods.allSatisfy { $0["owner"] == "ReplicaSet" })
         check(report["service"]?["selector"]?["berth.dev/service"]?.stringValue == service)
         check(report["service"]?["clusterIP"]?.stringValue?.isEmpty == false)
         check(report["secretKeys"]?.arrayValue?.contains("artifact-token") == true)
