@@ -19,6 +19,10 @@ enum RealClientsReadBack {
         double: RunningKubernetesAPIDouble, kubeconfig: URL, namespace: String, service: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: kubectlPath),
+            "kubectl is not installed at \(kubectlPath) (Debian: apt-get install kubernetes-client)",
+            sourceLocation: sourceLocation)
         let name = "berth-\(service)"
         let cache = try TemporaryDirectory("berth-kubectl-cache")
         defer { cache.remove() }
