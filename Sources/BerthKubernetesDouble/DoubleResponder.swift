@@ -15,6 +15,24 @@ struct DoubleResponder: Sendable {
     let onChange: @Sendable () -> Void
     /// Where accepted objects are recorded for the suite's schema check, if anywhere.
     let sentObjects: SentObjects?
+    /// RBAC, when the test gave the clients an identity with rules.
+    var authorizer: DoubleAuthorizer? = nil
+
+    /// The escalation check of a Role or RoleBinding about to be written as `object`.
+    private func checkEscalation(_ target: DoubleRequestPath, _ object: JSONValue) throws(DoubleStatus) {
+        guard let authorizer, ["Role", "RoleBinding"].contains(target.kind.kind) else { return }
+        let name = object["metadata"]?["name"]?.stringValue ?? target.name ?? ""
+        var boundRole: JSONValue?
+        if target.kind.kind == "RoleBinding", let roleName = object["roleRef"]?["name"]?.stringValue,
+            let roleKind = DoubleKind.all.first(where: { $0.kind == "Role" })
+        {
+            guard let role = store.object(roleKind, namespace: target.namespace, name: roleName) else {
+                throw DoubleStatus.notFound(roleKind, roleName)
+            }
+            boundRole = role
+        }
+        try authorizer.checkEscalation(target.kind, name: name, object, boundRole: boundRole)
+    }
 
     private func recordSent(_ request: Request, _ object: JSONValue) {
         sentObjects?.record(
@@ -53,6 +71,12 @@ struct DoubleResponder: Sendable {
                 code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         let query = request.uri.queryParameters
+        if let authorizer {
+            let verb = DoubleAuthorizer.verb(
+                method: request.method.rawValue, hasName: target.name != nil,
+                isWatch: query["watch"] == "true" || query["watch"] == "1")
+            try authorizer.authorize(target, verb: verb)
+        }
         let selector = DoubleLabelSelector(
             query["labelSelector"].map { String($0) }, fields: query["fieldSelector"].map { String($0) })
         switch (request.method, target.name, target.subresource) {
@@ -68,6 +92,7 @@ struct DoubleResponder: Sendable {
             return Self.json(page.body(kind: target.kind), status: 200)
         case (.post, nil, nil):
             let sent = try target.kind.typed(try await body(of: request))
+            try checkEscalation(target, sent)
             let created = try store.create(target.kind, namespace: target.namespace, sent)
             recordSent(request, sent)
             onChange()
@@ -76,14 +101,16 @@ struct DoubleResponder: Sendable {
             return Self.json(try existing(target, name), status: 200)
         case (.put, let name?, nil):
             let sent = try target.kind.typed(try await body(of: request))
+            try checkEscalation(target, sent)
             let replaced = try store.replace(target.kind, namespace: target.namespace, name: name, sent)
             recordSent(request, sent)
             onChange()
             return Self.json(replaced, status: 200)
         case (.patch, let name?, nil):
             try requireMergePatch(request)
-            let patched = try store.patch(
-                target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let patch = try await body(of: request)
+            try checkEscalation(target, JSONMergePatch.apply(patch, to: try existing(target, name)))
+            let patched = try store.patch(target.kind, namespace: target.namespace, name: name, patch)
             recordSent(request, patched)
             onChange()
             return Self.json(patched, status: 200)

@@ -38,12 +38,16 @@ public enum KubernetesAPIDouble {
         /// Where the objects clients send are recorded for a schema check; nil records into
         /// `SentObjects.current` (the running suite's, when a test trait set one), if any.
         public var sentObjects: SentObjects?
+        /// The identity of every client and its RBAC rules; nil authorizes everything.
+        public var authorization: Authorization?
 
         public init(
             nodes: [Node] = [Node(name: "node-1", cpu: "4")], namespaces: [String] = ["default", "kube-system"],
             serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil,
-            namespaceTerminationSeconds: Double = 0, sentObjects: SentObjects? = nil
+            namespaceTerminationSeconds: Double = 0, sentObjects: SentObjects? = nil,
+            authorization: Authorization? = nil
         ) {
+            self.authorization = authorization
             self.nodes = nodes
             self.namespaces = namespaces
             self.serverVersion = serverVersion
@@ -110,7 +114,8 @@ public enum KubernetesAPIDouble {
         let responder = DoubleResponder(
             store: store, serverVersion: configuration.serverVersion, kubernetesVersion: version,
             podLogs: configuration.podRuntime?.workDirectory,
-            onChange: { controller.wake() }, sentObjects: configuration.sentObjects ?? SentObjects.current)
+            onChange: { controller.wake() }, sentObjects: configuration.sentObjects ?? SentObjects.current,
+            authorizer: configuration.authorization.map(DoubleAuthorizer.init(authorization:)))
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in
