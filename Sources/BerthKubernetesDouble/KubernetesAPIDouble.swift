@@ -11,9 +11,15 @@ import NIOCore
 /// `scale` subresource, `/version`, Nodes with allocatable CPU, and namespaces that stay
 /// `Terminating` for a while after a delete.
 ///
-/// It is a double, not a cluster: it keeps objects in memory, does no admission or schema checks
-/// beyond names and labels (manifests are checked separately by `python/k8s_validator`), no authentication
-/// and no TLS (it serves plain HTTP; kubeconfig handling of certificates is unit-tested apart).
+/// It also serves discovery (so `kubectl` and client-go work against it), keeps ReplicaSets
+/// between Deployments and Pods, refuses changes to immutable fields, and with an `authorization`
+/// enforces RBAC (including the escalation check for Roles).
+///
+/// It is a double, not a cluster: it keeps objects in memory and checks names, labels and the
+/// rules above itself; schemas are checked at the end of each test suite (`SentObjects`,
+/// `python -m k8s_validator.strict`). It does no authentication (any token is the configured
+/// identity) and no TLS (it serves plain HTTP; kubeconfig handling of certificates is unit-tested
+/// apart).
 ///
 /// ```swift
 /// try await KubernetesAPIDouble.withRunning(.init(nodes: [.init(name: "n1", cpu: "4")])) { double in
