@@ -27,6 +27,12 @@ public final class SentObjects: Sendable {
         public var kubernetesVersion: String
         /// The object, with the `apiVersion` and `kind` the server read it as.
         public var object: JSONValue
+
+        public init(request: String, kubernetesVersion: String, object: JSONValue) {
+            self.request = request
+            self.kubernetesVersion = kubernetesVersion
+            self.object = object
+        }
     }
 
     /// The collector of the running suite, when a test trait set one.
