@@ -89,6 +89,16 @@ struct DoubleResponder: Sendable {
             let page = try DoubleListPage.page(
                 items: items, version: version, limit: query["limit"].flatMap { Int(String($0)) },
                 continue: query["continue"].map { String($0) })
+            if DoubleTable.isWanted(accept: request.headers[.accept]) {
+                var table = DoubleTable.table(target.kind, items: page.items, resourceVersion: page.resourceVersion)
+                if let token = page.continueToken, case .object(var members) = table {
+                    members["metadata"] = [
+                        "resourceVersion": .string(String(page.resourceVersion)), "continue": .string(token),
+                    ]
+                    table = .object(members)
+                }
+                return Self.json(table, status: 200)
+            }
             return Self.json(page.body(kind: target.kind), status: 200)
         case (.post, nil, nil):
             let sent = try target.kind.typed(try await body(of: request))
@@ -98,7 +108,12 @@ struct DoubleResponder: Sendable {
             onChange()
             return Self.json(created, status: 201)
         case (.get, let name?, nil):
-            return Self.json(try existing(target, name), status: 200)
+            let object = try existing(target, name)
+            if DoubleTable.isWanted(accept: request.headers[.accept]) {
+                let version = Int(object["metadata"]?["resourceVersion"]?.stringValue ?? "") ?? 0
+                return Self.json(DoubleTable.table(target.kind, items: [object], resourceVersion: version), status: 200)
+            }
+            return Self.json(object, status: 200)
         case (.put, let name?, nil):
             let sent = try target.kind.typed(try await body(of: request))
             try checkEscalation(target, sent)

@@ -63,8 +63,16 @@ enum RealClientsReadBack {
             double.object(kind: "Deployment", namespace: namespace, name: name)?["spec"]?["replicas"]?.numberValue ?? -1
         )
 
+        // The server-side Table's columns, as kubectl prints them.
         let table = try await kubectl("get", "deployment", name, "-n", namespace)
-        expect(table, contains: name, "kubectl get deployment")
+        expect(table, contains: "READY   UP-TO-DATE   AVAILABLE   AGE", "kubectl get deployment")
+        expect(table, contains: "\(replicas)/\(replicas)", "kubectl get deployment")
+        let podTable = try await kubectl(
+            "get", "pods", "-n", namespace, "-l", "berth.dev/service=\(service)", "-o", "wide")
+        expect(podTable, contains: "Running", "kubectl get pods -o wide")
+        expect(podTable, contains: "127.0.0.", "kubectl get pods -o wide")
+        let serviceTable = try await kubectl("get", "services", "-n", "berth-system")
+        expect(serviceTable, contains: "LoadBalancer", "kubectl get services")
         let yaml = try await kubectl("get", "deployment", name, "-n", namespace, "-o", "yaml")
         for line in [
             "kind: Deployment", "name: \(name)", "berth.dev/service: \(service)", "- replica", "replicas: \(replicas)",
