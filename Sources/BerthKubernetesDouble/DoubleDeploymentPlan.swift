@@ -4,9 +4,11 @@ import Foundation
 /// What the double's Deployment controller decides for one Deployment, as a pure function of
 /// the Deployment and its Pods: which Pods to create and delete, and the Deployment's status.
 ///
-/// A rolling update follows the manifest's strategy as Berth writes it (`maxSurge 1`,
-/// `maxUnavailable 0`): one new Pod at a time, an old ready Pod removed only while the ready count
-/// stays at `replicas` without it.
+/// A rolling update follows the Deployment's `strategy.rollingUpdate` (Kubernetes' defaults of
+/// 25 % each when absent; Berth writes `maxSurge 1`, `maxUnavailable 0`): new Pods while the total
+/// stays within `replicas + maxSurge`, an old ready Pod removed only while the ready count stays
+/// at least `replicas - maxUnavailable` without it (a percentage of `replicas`: up for maxSurge,
+/// down for maxUnavailable, as Kubernetes rounds them).
 struct DoubleDeploymentPlan: Sendable {
     var create: [JSONValue] = []
     var delete: [String] = []
@@ -37,9 +39,10 @@ struct DoubleDeploymentPlan: Sendable {
         let newPods = pods.filter { $0["metadata"]?["labels"]?["pod-template-hash"]?.stringValue == hash }
         var oldPods = pods.filter { $0["metadata"]?["labels"]?["pod-template-hash"]?.stringValue != hash }
         var total = pods.count
-        // Scale the new revision up, at most one Pod over `replicas` in all.
+        let (maxSurge, maxUnavailable) = rollingUpdate(deployment, desired: desired)
+        // Scale the new revision up, at most `maxSurge` Pods over `replicas` in all.
         var newCount = newPods.count
-        while newCount < desired, total < desired + 1 {
+        while newCount < desired, total < desired + maxSurge {
             plan.create.append(
                 pod(owner: owner, template: template, hash: hash, name: "\(name)-\(hash)-\(suffix())"))
             newCount += 1
@@ -58,7 +61,7 @@ struct DoubleDeploymentPlan: Sendable {
             let oldName = old["metadata"]?["name"]?.stringValue ?? ""
             if !isReady(old) {
                 plan.delete.append(oldName)
-            } else if ready - 1 >= desired || (newPods.isEmpty && desired == 0) {
+            } else if ready - 1 >= desired - maxUnavailable || (newPods.isEmpty && desired == 0) {
                 plan.delete.append(oldName)
                 ready -= 1
             }
@@ -94,6 +97,22 @@ struct DoubleDeploymentPlan: Sendable {
             "conditions": conditions,
         ]
         return plan
+    }
+
+    /// `maxSurge` and `maxUnavailable` as Pod counts for `desired` replicas.
+    static func rollingUpdate(_ deployment: JSONValue, desired: Int) -> (maxSurge: Int, maxUnavailable: Int) {
+        let strategy = deployment["spec"]?["strategy"]?["rollingUpdate"]
+        func count(_ value: JSONValue?, roundingUp: Bool) -> Int {
+            if let number = value?.numberValue { return Int(number) }
+            let text = value?.stringValue ?? "25%"
+            guard text.hasSuffix("%"), let percent = Double(text.dropLast()) else { return Int(text) ?? 0 }
+            let exact = Double(desired) * percent / 100
+            return Int(roundingUp ? exact.rounded(.up) : exact.rounded(.down))
+        }
+        let surge = count(strategy?["maxSurge"], roundingUp: true)
+        let unavailable = count(strategy?["maxUnavailable"], roundingUp: false)
+        // Both 0 is refused by the API server; Kubernetes then still surges one.
+        return (surge == 0 && unavailable == 0 ? 1 : surge, unavailable)
     }
 
     static func pod(owner: JSONValue, template: JSONValue, hash: String, name: String) -> JSONValue {

@@ -68,11 +68,22 @@ extension DoubleState {
         return members
     }
 
-    /// A Deployment's selector must select its Pod template (on create and on every update).
-    static func checkSelectorMatchesTemplate(_ kind: DoubleKind, name: String, _ body: JSONValue)
+    /// A Deployment's selector must select its Pod template, and its rolling update may not have
+    /// both `maxSurge` and `maxUnavailable` at 0 (on create and on every update).
+    static func checkDeploymentSpec(_ kind: DoubleKind, name: String, _ body: JSONValue)
         throws(DoubleStatus)
     {
         guard kind.kind == "Deployment" else { return }
+        let isZero: (JSONValue?) -> Bool = { value in
+            value?.numberValue == 0 || value?.stringValue == "0%" || value?.stringValue == "0"
+        }
+        if let rolling = body["spec"]?["strategy"]?["rollingUpdate"], isZero(rolling["maxSurge"]),
+            isZero(rolling["maxUnavailable"])
+        {
+            throw .invalid(
+                kind, name,
+                "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0")
+        }
         let wanted = body["spec"]?["selector"]?["matchLabels"]?.objectValue ?? [:]
         let labels = body["spec"]?["template"]?["metadata"]?["labels"]?.objectValue ?? [:]
         guard body["spec"]?["selector"] != nil else {

@@ -74,7 +74,7 @@ struct DoubleState: Sendable {
         }
         try Self.checkLabels(kind, name: name, body)
         try checkLifecycle(kind, name: name, body)
-        try Self.checkSelectorMatchesTemplate(kind, name: name, body)
+        try Self.checkDeploymentSpec(kind, name: name, body)
         if kind.isNamespaced {
             let bodyNamespace = metadata["namespace"]?.stringValue
             if let bodyNamespace, let namespace, bodyNamespace != namespace {
@@ -125,7 +125,7 @@ struct DoubleState: Sendable {
         }
         try Self.checkLabels(kind, name: name, body)
         try checkLifecycle(kind, name: name, body)
-        try Self.checkSelectorMatchesTemplate(kind, name: name, body)
+        try Self.checkDeploymentSpec(kind, name: name, body)
         members = allocated(kind, try Self.checkImmutable(kind, name: name, current: current, members))
         guard metadata["name"]?.stringValue == name else {
             throw DoubleStatus.badRequest(
