@@ -52,6 +52,10 @@ extension KubernetesAPIDouble {
 /// RBAC for the double: authorizes each request against the test's `Authorization`, and refuses
 /// a Role that grants, or a RoleBinding that binds, what the identity does not hold itself (unless
 /// it may `escalate` / `bind`), with the API server's 403 messages.
+///
+/// UNFINISHED: the identity's rules are cluster-wide only (no Roles bound per namespace), without
+/// `resourceNames`, non-resource URLs other than discovery and `/version` (always allowed, as the
+/// default `system:discovery` and `system:public-info-viewer` roles do), or ClusterRole writes.
 struct DoubleAuthorizer: Sendable {
     let authorization: KubernetesAPIDouble.Authorization
 

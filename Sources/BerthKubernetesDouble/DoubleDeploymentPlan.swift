@@ -9,6 +9,9 @@ import Foundation
 /// stays within `replicas + maxSurge`, an old ready Pod removed only while the ready count stays
 /// at least `replicas - maxUnavailable` without it (a percentage of `replicas`: up for maxSurge,
 /// down for maxUnavailable, as Kubernetes rounds them).
+///
+/// UNFINISHED: no `minReadySeconds`, `progressDeadlineSeconds` (never `ProgressDeadlineExceeded`)
+/// or `Recreate` strategy.
 struct DoubleDeploymentPlan: Sendable {
     var create: [JSONValue] = []
     var delete: [String] = []

@@ -5,6 +5,9 @@ import Foundation
 /// (`Accept: application/json;as=Table;g=meta.k8s.io;v=v1`, as `kubectl get` does): the columns
 /// kubectl prints (READY, UP-TO-DATE, STATUS, CLUSTER-IP, PORT(S), …) for the kinds Berth makes
 /// most, NAME and AGE for the rest.
+///
+/// UNFINISHED: other kinds' columns (a Secret's TYPE and DATA, …) and Tables in watch streams
+/// (`kubectl get -w`) are not served.
 enum DoubleTable {
     /// Whether the request's `Accept` asks for a Table.
     static func isWanted(accept: String?) -> Bool {
