@@ -59,20 +59,42 @@ final class DoubleController: Sendable {
 
     private func reconcileDeployments() {
         let pods = all(.pod)
+        let replicaSets = all(.replicaSet)
         for deployment in all(.deployment) {
-            let uid = deployment["metadata"]?["uid"]
+            guard let uid = deployment["metadata"]?["uid"]?.stringValue,
+                let name = deployment["metadata"]?["name"]?.stringValue
+            else { continue }
             let namespace = deployment["metadata"]?["namespace"]?.stringValue
+            var sets = replicaSets.filter { DoubleReplicaSets.isOwned($0, by: [uid]) }
+            let template = deployment["spec"]?["template"] ?? [:]
+            let hash = DoubleDeploymentPlan.templateHash(template)
+            let hashOf: (JSONValue) -> String? = { $0["metadata"]?["labels"]?["pod-template-hash"]?.stringValue }
+            if !sets.contains(where: { hashOf($0) == hash }) {
+                let made = DoubleReplicaSets.make(
+                    deployment: deployment, template: template, hash: hash, revision: sets.count + 1)
+                guard let created = try? store.create(.replicaSet, namespace: namespace, made) else { continue }
+                sets.append(created)
+            }
+            guard let current = sets.first(where: { hashOf($0) == hash }) else { continue }
+            let setUIDs = Set(sets.compactMap { $0["metadata"]?["uid"]?.stringValue })
             // Terminating Pods are no longer the Deployment's replicas (they drain, then go).
             let owned = pods.filter { pod in
-                pod["metadata"]?["deletionTimestamp"] == nil
-                    && (pod["metadata"]?["ownerReferences"]?.arrayValue ?? []).contains { $0["uid"] == uid }
+                pod["metadata"]?["deletionTimestamp"] == nil && DoubleReplicaSets.isOwned(pod, by: setUIDs)
             }
-            let plan = DoubleDeploymentPlan.plan(deployment: deployment, pods: owned) {
+            let plan = DoubleDeploymentPlan.plan(deployment: deployment, pods: owned, owner: current) {
                 String(UUID().uuidString.lowercased().prefix(5))
             }
             for pod in plan.create { _ = try? store.create(.pod, namespace: namespace, pod) }
-            for name in plan.delete { _ = try? store.delete(.pod, namespace: namespace, name: name) }
-            if deployment["status"] != plan.status, let name = deployment["metadata"]?["name"]?.stringValue {
+            for pod in plan.delete { _ = try? store.delete(.pod, namespace: namespace, name: pod) }
+            let live = owned.filter { !plan.delete.contains($0["metadata"]?["name"]?.stringValue ?? "") } + plan.create
+            for set in sets {
+                guard let setName = set["metadata"]?["name"]?.stringValue else { continue }
+                let counts = DoubleReplicaSets.counts(of: set, pods: live.filter { hashOf($0) == hashOf(set) })
+                if set["spec"]?["replicas"] != counts["spec"]?["replicas"] || set["status"] != counts["status"] {
+                    _ = try? store.patch(.replicaSet, namespace: namespace, name: setName, counts)
+                }
+            }
+            if deployment["status"] != plan.status {
                 _ = try? store.patch(.deployment, namespace: namespace, name: name, ["status": plan.status])
             }
         }

@@ -12,9 +12,23 @@ struct DoubleObjectKey: Sendable, Hashable, Comparable {
     }
 }
 
-/// A label selector as `list`/`watch` take it: `k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-separated.
+/// A label selector as `list`/`watch` take it: `k=v`, `k==v`, `k!=v`, `k`, `!k`, comma-separated;
+/// with the request's field selector beside it (`metadata.name=NAME`, as `kubectl rollout status`
+/// and `kubectl get NAME --watch` send, or any dotted path `=`/`!=` a value).
 struct DoubleLabelSelector: Sendable, Hashable {
     private var requirements: [(key: String, op: String, value: String)] = []
+    private var fields: [(path: [String], equal: Bool, value: String)] = []
+
+    init(_ text: String?, fields fieldText: String?) {
+        self.init(text)
+        for part in (fieldText ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let equal = !part.contains("!=")
+            let pieces = part.replacingOccurrences(of: "!=", with: "=").replacingOccurrences(of: "==", with: "=")
+                .split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard pieces.count == 2 else { continue }
+            fields.append((pieces[0].split(separator: ".").map(String.init), equal, pieces[1]))
+        }
+    }
 
     init(_ text: String?) {
         for part in (text ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
@@ -31,6 +45,12 @@ struct DoubleLabelSelector: Sendable, Hashable {
     }
 
     func matches(_ object: JSONValue) -> Bool {
+        let fieldsMatch = fields.allSatisfy { field in
+            var value: JSONValue? = object
+            for key in field.path { value = value?[key] }
+            return (value?.stringValue ?? "") == field.value ? field.equal : !field.equal
+        }
+        guard fieldsMatch else { return false }
         let labels = object["metadata"]?["labels"]?.objectValue ?? [:]
         return requirements.allSatisfy { requirement in
             let value = labels[requirement.key]?.stringValue
@@ -45,6 +65,9 @@ struct DoubleLabelSelector: Sendable, Hashable {
 
     static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.requirements.elementsEqual(rhs.requirements) { $0 == $1 }
+            && lhs.fields.elementsEqual(rhs.fields) {
+                $0.path == $1.path && $0.equal == $1.equal && $0.value == $1.value
+            }
     }
 
     func hash(into hasher: inout Hasher) {

@@ -77,6 +77,7 @@ struct DoublePodRunner: Sendable {
                 ]
                 let status: JSONValue = [
                     "name": container["name"] ?? "", "state": terminated, "restartCount": .number(Double(attempts)),
+                    "image": container["image"] ?? "", "imageID": "", "ready": .bool(exit.isSuccess),
                 ]
                 if exit.isSuccess {
                     initStatuses.append(status)
@@ -100,6 +101,7 @@ struct DoublePodRunner: Sendable {
                     "containerStatuses": [
                         [
                             "name": main["name"] ?? "", "ready": false, "restartCount": .number(Double(restarts)),
+                            "image": main["image"] ?? "", "imageID": "",
                             "state": ["waiting": ["reason": "CreateContainerError", "message": .string("\(error)")]],
                         ]
                     ],
@@ -116,7 +118,9 @@ struct DoublePodRunner: Sendable {
                     ],
                     "containerStatuses": [
                         [
-                            "name": main["name"] ?? "", "ready": .bool(ready),
+                            // Every field the API requires of a container status (clients decode them).
+                            "name": main["name"] ?? "", "ready": .bool(ready), "image": main["image"] ?? "",
+                            "imageID": "",
                             "restartCount": .number(Double(restarts)), "state": state, "lastState": lastState,
                         ]
                     ],

@@ -1,3 +1,5 @@
+import BerthCore
+
 /// A kind the double serves, and where its objects live.
 struct DoubleKind: Sendable, Hashable {
     var apiVersion: String
@@ -22,6 +24,9 @@ struct DoubleKind: Sendable, Hashable {
             apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", plural: "horizontalpodautoscalers",
             isNamespaced: true),
         .init(apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", plural: "networkpolicies", isNamespaced: true),
+        // Read by `kubectl describe` (always empty: the double records no events, runs no ReplicaSets).
+        .init(apiVersion: "v1", kind: "Event", plural: "events", isNamespaced: true),
+        .init(apiVersion: "apps/v1", kind: "ReplicaSet", plural: "replicasets", isNamespaced: true),
     ]
 
     static func named(_ plural: String, apiVersion: String) -> DoubleKind? {
@@ -33,6 +38,7 @@ struct DoubleKind: Sendable, Hashable {
     static let pod = all[2]
     static let deployment = all[7]
     static let endpointSlice = all[8]
+    static let replicaSet = all.first { $0.plural == "replicasets" }!
 }
 
 /// A REST path of the Kubernetes API, taken apart:
@@ -74,5 +80,32 @@ struct DoubleRequestPath: Sendable, Hashable {
         self.name = parts.count >= 2 ? parts[1] : nil
         self.subresource = parts.count >= 3 ? parts[2] : nil
         self.proxyPath = isProxy ? "/" + parts.dropFirst(3).joined(separator: "/") : nil
+    }
+}
+
+extension DoubleKind {
+    /// `Deployment.apps`, `RoleBinding.rbac.authorization.k8s.io`, `Service`: how the API
+    /// server names a kind in its messages.
+    var qualifiedKind: String {
+        let group = apiVersion.split(separator: "/").dropLast().first.map(String.init)
+        return group.map { "\(kind).\($0)" } ?? kind
+    }
+
+    /// `body` with this kind's `apiVersion` and `kind`, as the API server reads a body sent to this
+    /// kind's path: either may be left out, but one that names another type is refused with 400.
+    func typed(_ body: JSONValue) throws(DoubleStatus) -> JSONValue {
+        guard case .object(var members) = body else {
+            throw DoubleStatus.badRequest("the body of the request was not an object")
+        }
+        if let sent = members["apiVersion"]?.stringValue, sent != apiVersion {
+            throw DoubleStatus.badRequest(
+                "the API version in the data (\(sent)) does not match the expected API version (\(apiVersion))")
+        }
+        if let sent = members["kind"]?.stringValue, sent != kind {
+            throw DoubleStatus.badRequest("the kind in the data (\(sent)) does not match the expected kind (\(kind))")
+        }
+        members["apiVersion"] = .string(apiVersion)
+        members["kind"] = .string(kind)
+        return .object(members)
     }
 }

@@ -13,6 +13,32 @@ struct DoubleResponder: Sendable {
     let podLogs: URL?
     /// Called after every successful write, so the double's controllers react at once.
     let onChange: @Sendable () -> Void
+    /// Where accepted objects are recorded for the suite's schema check, if anywhere.
+    let sentObjects: SentObjects?
+    /// RBAC, when the test gave the clients an identity with rules.
+    var authorizer: DoubleAuthorizer? = nil
+
+    /// The escalation check of a Role or RoleBinding about to be written as `object`.
+    private func checkEscalation(_ target: DoubleRequestPath, _ object: JSONValue) throws(DoubleStatus) {
+        guard let authorizer, ["Role", "RoleBinding"].contains(target.kind.kind) else { return }
+        let name = object["metadata"]?["name"]?.stringValue ?? target.name ?? ""
+        var boundRole: JSONValue?
+        if target.kind.kind == "RoleBinding", let roleName = object["roleRef"]?["name"]?.stringValue,
+            let roleKind = DoubleKind.all.first(where: { $0.kind == "Role" })
+        {
+            guard let role = store.object(roleKind, namespace: target.namespace, name: roleName) else {
+                throw DoubleStatus.notFound(roleKind, roleName)
+            }
+            boundRole = role
+        }
+        try authorizer.checkEscalation(target.kind, name: name, object, boundRole: boundRole)
+    }
+
+    private func recordSent(_ request: Request, _ object: JSONValue) {
+        sentObjects?.record(
+            request: "\(request.method) \(request.uri.path)",
+            kubernetesVersion: "\(kubernetesVersion.major).\(kubernetesVersion.minor)", object: object)
+    }
 
     func respond(to request: Request) async -> Response {
         store.record(request: "\(request.method) \(request.uri.path)" + (request.uri.query.map { "?\($0)" } ?? ""))
@@ -35,12 +61,24 @@ struct DoubleResponder: Sendable {
                     "gitVersion": .string(serverVersion), "platform": "linux/amd64",
                 ], status: 200)
         }
+        if request.method == .get,
+            let document = DoubleDiscovery.document(path, serverAddress: request.head.authority ?? "127.0.0.1")
+        {
+            return Self.json(document, status: 200)
+        }
         guard let target = DoubleRequestPath(path) else {
             throw DoubleStatus(
                 code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         let query = request.uri.queryParameters
-        let selector = DoubleLabelSelector(query["labelSelector"].map { String($0) })
+        if let authorizer {
+            let verb = DoubleAuthorizer.verb(
+                method: request.method.rawValue, hasName: target.name != nil,
+                isWatch: query["watch"] == "true" || query["watch"] == "1")
+            try authorizer.authorize(target, verb: verb)
+        }
+        let selector = DoubleLabelSelector(
+            query["labelSelector"].map { String($0) }, fields: query["fieldSelector"].map { String($0) })
         switch (request.method, target.name, target.subresource) {
         case (.get, nil, nil) where query["watch"] == "true" || query["watch"] == "1":
             let version = query["resourceVersion"].flatMap { Int(String($0)) }
@@ -51,22 +89,44 @@ struct DoubleResponder: Sendable {
             let page = try DoubleListPage.page(
                 items: items, version: version, limit: query["limit"].flatMap { Int(String($0)) },
                 continue: query["continue"].map { String($0) })
+            if DoubleTable.isWanted(accept: request.headers[.accept]) {
+                var table = DoubleTable.table(target.kind, items: page.items, resourceVersion: page.resourceVersion)
+                if let token = page.continueToken, case .object(var members) = table {
+                    members["metadata"] = [
+                        "resourceVersion": .string(String(page.resourceVersion)), "continue": .string(token),
+                    ]
+                    table = .object(members)
+                }
+                return Self.json(table, status: 200)
+            }
             return Self.json(page.body(kind: target.kind), status: 200)
         case (.post, nil, nil):
-            let created = try store.create(target.kind, namespace: target.namespace, try await body(of: request))
+            let sent = try target.kind.typed(try await body(of: request))
+            try checkEscalation(target, sent)
+            let created = try store.create(target.kind, namespace: target.namespace, sent)
+            recordSent(request, sent)
             onChange()
             return Self.json(created, status: 201)
         case (.get, let name?, nil):
-            return Self.json(try existing(target, name), status: 200)
+            let object = try existing(target, name)
+            if DoubleTable.isWanted(accept: request.headers[.accept]) {
+                let version = Int(object["metadata"]?["resourceVersion"]?.stringValue ?? "") ?? 0
+                return Self.json(DoubleTable.table(target.kind, items: [object], resourceVersion: version), status: 200)
+            }
+            return Self.json(object, status: 200)
         case (.put, let name?, nil):
-            let replaced = try store.replace(
-                target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let sent = try target.kind.typed(try await body(of: request))
+            try checkEscalation(target, sent)
+            let replaced = try store.replace(target.kind, namespace: target.namespace, name: name, sent)
+            recordSent(request, sent)
             onChange()
             return Self.json(replaced, status: 200)
         case (.patch, let name?, nil):
             try requireMergePatch(request)
-            let patched = try store.patch(
-                target.kind, namespace: target.namespace, name: name, try await body(of: request))
+            let patch = try await body(of: request)
+            try checkEscalation(target, JSONMergePatch.apply(patch, to: try existing(target, name)))
+            let patched = try store.patch(target.kind, namespace: target.namespace, name: name, patch)
+            recordSent(request, patched)
             onChange()
             return Self.json(patched, status: 200)
         case (.delete, let name?, nil):
@@ -107,6 +167,7 @@ struct DoubleResponder: Sendable {
             }
             let updated = try store.patch(
                 target.kind, namespace: target.namespace, name: name, ["spec": ["replicas": .number(replicas)]])
+            recordSent(request, Self.scale(of: updated))
             onChange()
             return Self.json(Self.scale(of: updated), status: 200)
         default:

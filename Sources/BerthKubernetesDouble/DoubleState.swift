@@ -38,6 +38,9 @@ struct DoubleState: Sendable {
     /// When each `Terminating` namespace is finally removed.
     var namespacesGoneAt: [String: Date] = [:]
     private var nextWatcherID = 0
+    /// Cluster IPs and node ports handed out so far (a Service's are allocated on create).
+    var allocatedServices = 0
+    var allocatedNodePorts = 0
     /// How many past events a watch may resume from; older resourceVersions get 410 Gone.
     static let historyLimit = 5000
 
@@ -71,6 +74,7 @@ struct DoubleState: Sendable {
         }
         try Self.checkLabels(kind, name: name, body)
         try checkLifecycle(kind, name: name, body)
+        try Self.checkDeploymentSpec(kind, name: name, body)
         if kind.isNamespaced {
             let bodyNamespace = metadata["namespace"]?.stringValue
             if let bodyNamespace, let namespace, bodyNamespace != namespace {
@@ -99,6 +103,7 @@ struct DoubleState: Sendable {
         members["apiVersion"] = .string(kind.apiVersion)
         members["kind"] = .string(kind.kind)
         if kind.kind == "Secret" { Self.moveStringData(&members) }
+        members = allocated(kind, members)
         let stored = JSONValue.object(members)
         objects[key] = stored
         return (stored, record(key: key, type: "ADDED", object: stored))
@@ -120,6 +125,8 @@ struct DoubleState: Sendable {
         }
         try Self.checkLabels(kind, name: name, body)
         try checkLifecycle(kind, name: name, body)
+        try Self.checkDeploymentSpec(kind, name: name, body)
+        members = allocated(kind, try Self.checkImmutable(kind, name: name, current: current, members))
         guard metadata["name"]?.stringValue == name else {
             throw DoubleStatus.badRequest(
                 "the name of the object (\(metadata["name"]?.stringValue ?? "")) does not match the name on the URL (\(name))"

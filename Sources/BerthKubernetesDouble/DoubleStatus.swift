@@ -30,7 +30,7 @@ struct DoubleStatus: Error, Sendable {
     }
 
     static func invalid(_ kind: DoubleKind, _ name: String, _ detail: String) -> Self {
-        Self(code: 422, reason: "Invalid", message: "\(kind.kind) \"\(name)\" is invalid: \(detail)")
+        Self(code: 422, reason: "Invalid", message: "\(kind.qualifiedKind) \"\(name)\" is invalid: \(detail)")
     }
 
     static func gone(_ message: String) -> Self { Self(code: 410, reason: "Expired", message: message) }

@@ -11,9 +11,15 @@ import NIOCore
 /// `scale` subresource, `/version`, Nodes with allocatable CPU, and namespaces that stay
 /// `Terminating` for a while after a delete.
 ///
-/// It is a double, not a cluster: it keeps objects in memory, does no admission or schema checks
-/// beyond names and labels (manifests are checked separately by `python/k8s_validator`), no authentication
-/// and no TLS (it serves plain HTTP; kubeconfig handling of certificates is unit-tested apart).
+/// It also serves discovery (so `kubectl` and client-go work against it), keeps ReplicaSets
+/// between Deployments and Pods, refuses changes to immutable fields, and with an `authorization`
+/// enforces RBAC (including the escalation check for Roles).
+///
+/// It is a double, not a cluster: it keeps objects in memory and checks names, labels and the
+/// rules above itself; schemas are checked at the end of each test suite (`SentObjects`,
+/// `python -m k8s_validator.strict`). It does no authentication (any token is the configured
+/// identity) and no TLS (it serves plain HTTP; kubeconfig handling of certificates is unit-tested
+/// apart).
 ///
 /// ```swift
 /// try await KubernetesAPIDouble.withRunning(.init(nodes: [.init(name: "n1", cpu: "4")])) { double in
@@ -35,17 +41,25 @@ public enum KubernetesAPIDouble {
         /// Seconds a deleted namespace stays `Terminating` (its content gone, new content refused
         /// with 403) before it disappears, as on a real cluster; 0 removes it at once.
         public var namespaceTerminationSeconds: Double
+        /// Where the objects clients send are recorded for a schema check; nil records into
+        /// `SentObjects.current` (the running suite's, when a test trait set one), if any.
+        public var sentObjects: SentObjects?
+        /// The identity of every client and its RBAC rules; nil authorizes everything.
+        public var authorization: Authorization?
 
         public init(
             nodes: [Node] = [Node(name: "node-1", cpu: "4")], namespaces: [String] = ["default", "kube-system"],
             serverVersion: String = "v1.31.0-berth-double", podRuntime: PodRuntime? = nil,
-            namespaceTerminationSeconds: Double = 0
+            namespaceTerminationSeconds: Double = 0, sentObjects: SentObjects? = nil,
+            authorization: Authorization? = nil
         ) {
+            self.authorization = authorization
             self.nodes = nodes
             self.namespaces = namespaces
             self.serverVersion = serverVersion
             self.podRuntime = podRuntime
             self.namespaceTerminationSeconds = namespaceTerminationSeconds
+            self.sentObjects = sentObjects
         }
     }
 
@@ -106,7 +120,8 @@ public enum KubernetesAPIDouble {
         let responder = DoubleResponder(
             store: store, serverVersion: configuration.serverVersion, kubernetesVersion: version,
             podLogs: configuration.podRuntime?.workDirectory,
-            onChange: { controller.wake() })
+            onChange: { controller.wake() }, sentObjects: configuration.sentObjects ?? SentObjects.current,
+            authorizer: configuration.authorization.map(DoubleAuthorizer.init(authorization:)))
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: CallbackResponder { (request: Request, _: BasicRequestContext) in

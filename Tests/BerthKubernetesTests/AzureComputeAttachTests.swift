@@ -11,6 +11,7 @@ import Testing
 /// and the resource provider's read), against a real `berth server` whose kubeconfig has a context
 /// named like the AKS cluster, pointing at the Kubernetes API double; then `get_credentials()` and
 /// `detach()`. Without such a context the attach is refused with what to do.
+@Suite(.validatesSentObjects)
 struct AzureComputeAttachTests {
     @Test("ComputeTarget.attach picks the kubeconfig context named like the AKS cluster", .timeLimit(.minutes(3)))
     func attachThroughTheAzureDialect() async throws {

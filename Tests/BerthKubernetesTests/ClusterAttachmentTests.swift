@@ -5,6 +5,7 @@ import BerthKubernetesDouble
 import Testing
 
 /// Attach and detach against the API double.
+@Suite(.validatesSentObjects)
 struct ClusterAttachmentTests {
     static let threeSmallNodes = KubernetesAPIDouble.Configuration(nodes: [
         .init(name: "n1", cpu: "4"), .init(name: "n2", cpu: "3500m"), .init(name: "n3", cpu: "8", isReady: false),

@@ -11,6 +11,7 @@ import Testing
 /// `berth server` and the API double (which runs the replica Pods): it follows deploys,
 /// redeploys and scaling, checks keys, keeps serving while the control plane is away, and follows
 /// it again when it is back.
+@Suite(.validatesSentObjects)
 struct ClusterRouterEndToEndTests {
     @Test(
         "The cluster router follows the feed and the EndpointSlices, and keeps serving without the control plane",

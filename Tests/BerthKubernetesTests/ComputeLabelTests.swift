@@ -7,6 +7,7 @@ import Testing
 
 /// Berth's (Azure's) compute-target rule allows a name ending in '-', which is not a valid label
 /// value; a real API server refuses such a label with 422, and so does the double.
+@Suite(.validatesSentObjects)
 struct ComputeLabelTests {
     @Test("A compute name that is not a label value gets a stable, valid, distinct label value")
     func labelValue() {

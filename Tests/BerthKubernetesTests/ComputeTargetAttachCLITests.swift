@@ -6,6 +6,7 @@ import Testing
 
 /// `berth computetarget attach kubernetes` / `detach` end to end: the real CLI and server
 /// processes, attaching the API double through a kubeconfig file.
+@Suite(.validatesSentObjects)
 struct ComputeTargetAttachCLITests {
     @Test(
         "Attach refuses a small FastProd cluster, attaches it as DevTest, refuses a second name, detaches",

@@ -7,6 +7,7 @@ import Testing
 
 /// The deployment config's `namespace`, `cpuLimit` and `gpuCores` reach the cluster: the objects
 /// land in that namespace (made, as Berth's, when missing), the limits in the replica container.
+@Suite(.validatesSentObjects)
 struct DeploymentNamespaceTests {
     static func backend(_ client: KubernetesClient) -> KubernetesBackend {
         KubernetesBackend(client: client) { spec in

@@ -12,6 +12,7 @@ import Testing
 /// endpoint `ready=false, terminating=true` at once, keeps serving through its `preStop` sleep,
 /// and only then gets SIGTERM — so a router that follows the slices never sends a request to a
 /// replica that refuses it.
+@Suite(.validatesSentObjects)
 struct DrainTests {
     @Test(
         "A deleted Pod is terminating and unready in its slice at once, serves through preStop, then goes",

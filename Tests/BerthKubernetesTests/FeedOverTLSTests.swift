@@ -7,6 +7,7 @@ import Testing
 /// The route feed over TLS: with the admin API beyond loopback (so served with a certificate from
 /// the workspace CA), attach puts that CA in the router's feed Secret and the router Pods run with
 /// `--feed-ca-file`; a router given the CA follows the feed over https, one without it does not.
+@Suite(.validatesSentObjects)
 struct FeedOverTLSTests {
     @Test(
         "A router trusting the workspace CA follows the feed over https; one without it stays unready",

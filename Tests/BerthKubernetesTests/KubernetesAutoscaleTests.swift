@@ -7,6 +7,7 @@ import Testing
 /// The autoscaler and `service update` on an attached cluster (the API double running Pods as
 /// local processes): real load through Berth's router moves the Deployment's `scale` subresource up
 /// and, after the scale-down window, down; an update rolls the Pods over with no failed request.
+@Suite(.validatesSentObjects)
 struct KubernetesAutoscaleTests {
     @Test(
         "On an attached cluster the autoscaler scales up under load and down after the window; service update rolls the Pods with no failed request",

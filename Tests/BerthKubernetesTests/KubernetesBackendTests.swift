@@ -7,6 +7,7 @@ import Testing
 
 /// The backend's object management against the API double. (The double does not run Pods yet,
 /// so readiness through the router is not covered here; see docs/kubernetes.md.)
+@Suite(.validatesSentObjects)
 struct KubernetesBackendTests {
     static func backend(_ double: RunningKubernetesAPIDouble) throws -> KubernetesBackend {
         let client = try double.client(namespace: "default")

@@ -6,6 +6,7 @@ import Synchronization
 import Testing
 
 /// The API client against the API double over real HTTP on loopback.
+@Suite(.validatesSentObjects)
 struct KubernetesClientTests {
     static func configMap(_ name: String, namespace: String = "default", data: JSONValue = ["a": "1"]) -> JSONValue {
         [

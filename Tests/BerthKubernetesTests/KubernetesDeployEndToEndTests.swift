@@ -8,6 +8,7 @@ import Testing
 
 /// The whole journey through the real CLI and server against the API double running Pods:
 /// attach, deploy, score through Berth's router, delete, detach.
+@Suite(.validatesSentObjects)
 struct KubernetesDeployEndToEndTests {
     @Test("Deploy to an attached cluster (the double) and score through the router", .timeLimit(.minutes(5)))
     func deployAndScore() async throws {
@@ -62,6 +63,9 @@ struct KubernetesDeployEndToEndTests {
         let replica = ["service": "echo-k8s", "replica": podName]
         #expect(cluster.value("berth_replica_up", replica) == 1, "\(scrape.text)")
         #expect(cluster.value("berth_replica_requests_total", replica.merging(["status_class": "2xx"]) { $1 }) == 1)
+        // kubectl and the Python client read back what Berth made, as from a real API server.
+        try await RealClientsReadBack.check(
+            double: double, kubeconfig: kubeconfig, namespace: "default", service: "echo-k8s")
         let artifactToken = try await checkArtifactToken(double: double, server: server)
 
         // A redeploy with other settings is a new revision: the Pods roll over to two new ones, in

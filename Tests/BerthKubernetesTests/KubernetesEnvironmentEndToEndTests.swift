@@ -9,6 +9,7 @@ import Testing
 /// `build-environment` init container builds the venv (a real `python -m venv` and `pip install
 /// six`) into the cache claim, the replica runs that venv's Python, and a redeploy's new Pod finds
 /// the venv complete in the cache and builds nothing.
+@Suite(.validatesSentObjects)
 struct KubernetesEnvironmentEndToEndTests {
     static let fixture = TestPaths.fixtures.appendingPathComponent("kubernetes/env-six")
 

@@ -7,6 +7,7 @@ import Testing
 /// Why a deployment on an attached cluster (the double) is not Healthy reaches the user: the
 /// container's last termination reason for a crash loop, the scheduler's message for Pods that
 /// cannot be placed — in the deploy command's failure, `berth service show` and the REST API.
+@Suite(.validatesSentObjects)
 struct KubernetesStateEndToEndTests {
     @Test("A crash loop and an unschedulable deployment say why, through the CLI and the API", .timeLimit(.minutes(6)))
     func crashLoopAndUnschedulable() async throws {

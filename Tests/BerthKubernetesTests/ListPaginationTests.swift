@@ -6,6 +6,7 @@ import Testing
 
 /// Lists go in pages (`limit`, then `continue`), as kubectl's do, so a cluster-wide Pod list of
 /// a large cluster neither outgrows the client's body limit nor holds the API server to one answer.
+@Suite(.validatesSentObjects)
 struct ListPaginationTests {
     static func pod(_ name: String, namespace: String) -> JSONValue {
         [

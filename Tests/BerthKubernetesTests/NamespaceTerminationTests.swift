@@ -7,6 +7,7 @@ import Testing
 
 /// A deleted namespace stays `Terminating` until its content is gone, refusing new content with
 /// 403; an attach right after a detach must wait that out rather than fail half-way.
+@Suite(.validatesSentObjects)
 struct NamespaceTerminationTests {
     static let lingering = KubernetesAPIDouble.Configuration(
         nodes: [.init(name: "n1", cpu: "4")], namespaceTerminationSeconds: 2)

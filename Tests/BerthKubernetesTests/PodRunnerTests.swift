@@ -11,6 +11,7 @@ import Testing
 /// `KubernetesBackend` becomes ready, answers scoring on its Pods' addresses (from
 /// EndpointSlices), scales down and rolls over to a new revision. The files come from a real
 /// `berth server`'s artifact API, fetched and checksummed by the init container.
+@Suite(.validatesSentObjects)
 struct PodRunnerTests {
     @Test("Deploy, score on the Pods, scale down, roll over, remove", .timeLimit(.minutes(5)))
     func journey() async throws {

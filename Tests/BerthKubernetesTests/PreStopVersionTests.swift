@@ -6,6 +6,7 @@ import Testing
 
 /// The `sleep` preStop action exists from Kubernetes 1.30 (on by default); an older API server
 /// drops the field and refuses a preStop with no handler, so replicas there `exec` `sleep`.
+@Suite(.validatesSentObjects)
 struct PreStopVersionTests {
     static func backend(_ client: KubernetesClient) -> KubernetesBackend {
         KubernetesBackend(client: client) { spec in

@@ -5,6 +5,7 @@ import Testing
 
 /// `createOrReplace` is GET then PUT; on a real cluster a controller often writes the object in
 /// between (a Deployment's status, a Service's load balancer), and the PUT gets 409 Conflict.
+@Suite(.validatesSentObjects)
 struct ReplaceConflictTests {
     @Test("A replace that meets a concurrent write reads the object again and succeeds", .timeLimit(.minutes(1)))
     func retriesOnConflict() async throws {

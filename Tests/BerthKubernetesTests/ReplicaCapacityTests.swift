@@ -5,6 +5,7 @@ import BerthKubernetesDouble
 import Testing
 
 /// The autoscaler's capacity limit on Kubernetes: nodes' allocatable CPU minus other Pods' requests.
+@Suite(.validatesSentObjects)
 struct ReplicaCapacityTests {
     @Test("Capacity counts free CPU per node, leaves the deployment's own Pods out, and skips nodes not ready")
     func fromObjects() throws {

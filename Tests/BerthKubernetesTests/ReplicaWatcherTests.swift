@@ -5,6 +5,7 @@ import BerthKubernetesDouble
 import Testing
 
 /// The watcher against the API double: status comes from `watch=true` streams, not list calls.
+@Suite(.validatesSentObjects)
 struct ReplicaWatcherTests {
     @Test("Status follows the watch: Unschedulable with the scheduler's message, a scale, a delete", .timeLimit(.minutes(1)))
     func followsTheCluster() async throws {

@@ -9,6 +9,7 @@ import Testing
 
 /// The control plane's route feed (`GET /api/v1/routes`), through a real `berth server` with a
 /// cluster (the API double) attached: who may read it, what it serves, the watch stream.
+@Suite(.validatesSentObjects)
 struct RouteFeedTests {
     @Test(
         "The feed answers only to the cluster's feed token and streams tables and heartbeats", .timeLimit(.minutes(3)))

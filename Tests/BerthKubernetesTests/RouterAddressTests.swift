@@ -5,6 +5,7 @@ import Testing
 
 /// Scoring URIs of services on an attached cluster come from its router Service's load balancer
 /// (or a cname), not from the control plane's own router; none until the load balancer has one.
+@Suite(.validatesSentObjects)
 struct RouterAddressTests {
     static func service(ingress: JSONValue?, port: Int = 80, name: String = "http") -> JSONValue {
         var status: JSONValue = ["loadBalancer": [:]]

@@ -9,6 +9,7 @@ import Testing
 /// A deployment whose config names another namespace than the attachment's: deploy gives the
 /// router read access there, the feed names the namespace, and `berth-router --feed` watches its
 /// EndpointSlices too; the last deployment there takes the access away again.
+@Suite(.validatesSentObjects)
 struct RouterNamespacesTests {
     @Test("The merger takes a service's replicas from the slices of its own namespace")
     func mergerByNamespace() throws {

@@ -7,6 +7,7 @@ import Testing
 /// TLS on an attached cluster's router, through the real CLI and server against the API double:
 /// attach with a certificate puts it in a `kubernetes.io/tls` Secret the router Pods mount and
 /// serve on 443; scoring URIs use the cname over https; `update --ssl-disable` takes it away.
+@Suite(.validatesSentObjects)
 struct RouterTLSAttachTests {
     @Test(
         "Attach with TLS mounts the certificate into the router Pods; disable returns to port 80",

@@ -8,6 +8,7 @@ import Testing
 /// A real API server reports an expired `resourceVersion` inside a 200 watch stream (an `ERROR`
 /// event whose object is a `Status` with code 410), not as the HTTP status. Watchers must list
 /// again on it as on an HTTP 410.
+@Suite(.validatesSentObjects)
 struct WatchExpiryTests {
     @Test("A watch from a compacted resourceVersion ends with an in-stream 410, read as .gone", .timeLimit(.minutes(1)))
     func inStreamExpiry() async throws {
