@@ -474,13 +474,38 @@ let package = Package(
     ]
 )
 
+/// The libFuzzer executables, one per harness (`Fuzz/Sources/<name>`).
+let fuzzTargets = [
+    "fuzz-client-requests", "fuzz-replica-responses", "fuzz-worker-frames", "fuzz-inference-config",
+    "fuzz-deployment-config", "fuzz-json-value", "fuzz-load-report",
+]
+
+/// The fuzz harnesses replayed over their seeds and fixed mutations of them in the ordinary tests
+/// (`Fuzz/Replay`): the short fuzzing run CI can afford, without the sanitized build. A fuzzing
+/// build declares the same harnesses as the library its libFuzzer targets link instead.
+if !fuzzing {
+    package.targets.append(
+        .testTarget(
+            name: "BerthFuzzReplayTests",
+            dependencies: [
+                "BerthAuth", "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Fuzz",
+            exclude: ["README.md", "corpus", "dictionaries", "Sources/CLibFuzzer", "Sources/BerthFuzzing/FuzzDriver.swift"]
+                + fuzzTargets.map { "Sources/\($0)" },
+            sources: ["Sources/BerthFuzzing", "Replay"],
+            swiftSettings: swiftSettings
+        )
+    )
+}
+
 /// The libFuzzer targets (`Fuzz/README.md`): one executable per target over the shared harnesses
 /// in `BerthFuzzing`. lld links them: gold fails on libFuzzer's `main` beside SwiftPM's entry point.
 if fuzzing {
-    let fuzzTargets = [
-        "fuzz-client-requests", "fuzz-replica-responses", "fuzz-worker-frames", "fuzz-inference-config",
-        "fuzz-deployment-config", "fuzz-json-value", "fuzz-load-report",
-    ]
     package.targets += [
         .target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"),
         .target(

@@ -48,7 +48,12 @@ def main() -> int:
         name = target["name"]
         path = target.get("path") or ("Tests/" if target["type"] == "test" else "Sources/") + name
         imports: dict[str, str] = {}
-        for file in sorted(glob.glob(os.path.join(root, path, "**", "*.swift"), recursive=True)):
+        folders = [os.path.join(root, path, source) for source in target.get("sources") or [""]]
+        excluded = [os.path.join(root, path, item) for item in target.get("exclude") or []]
+        files = [file for folder in folders for file in glob.glob(os.path.join(folder, "**", "*.swift"), recursive=True)]
+        files += [folder for folder in folders if folder.endswith(".swift")]
+        files = [file for file in files if not any(file == item or file.startswith(item + os.sep) for item in excluded)]
+        for file in sorted(set(files)):
             with open(file) as source:
                 for line in source:
                     match = IMPORT.match(line)
