@@ -488,7 +488,7 @@ if !fuzzing {
         .testTarget(
             name: "BerthFuzzReplayTests",
             dependencies: [
-                "BerthAuth", "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter",
+                "BerthAuth", "BerthControlPlane", "BerthCore", "BerthReplica", "BerthRouter", "BerthTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

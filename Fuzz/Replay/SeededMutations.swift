@@ -1,18 +1,17 @@
-/// Byte-level mutations of a seed, from a fixed seed (SplitMix64), so a replay is the same on every
-/// run: the kinds libFuzzer starts with (flip, set, insert, erase, duplicate, truncate, splice).
+import BerthTesting
+
+/// Byte-level mutations of a seed, from a fixed seed (`SeededRandom`), so a replay is the same on
+/// every run: the kinds libFuzzer starts with (flip, set, insert, erase, duplicate, truncate,
+/// splice).
 struct SeededMutations {
-    private var state: UInt64
+    private var random: SeededRandom
 
     init(seed: UInt64) {
-        state = seed
+        random = SeededRandom(seed: seed)
     }
 
     mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        random.next()
     }
 
     /// A number in `0..<bound` (0 when `bound` is 0).
