@@ -613,7 +613,10 @@ extension OpenAPIDocument {
                   {
                     "name": "since",
                     "in": "query",
-                    "schema": {"type": "string"},
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^([0-9]{1,6}[smhd]|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))$"
+                    },
                     "description": "Only records from this time on: an ISO-8601 UTC timestamp (2026-01-31T12:00:00Z) or a duration back from now (90s, 15m, 2h, 1d)"
                   },
                   {

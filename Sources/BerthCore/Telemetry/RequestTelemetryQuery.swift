@@ -27,13 +27,13 @@ public struct RequestTelemetryQuery: Sendable, Hashable {
     }
 
     /// The time `--since` names: an ISO-8601 timestamp, or a duration back from `now` — a whole
-    /// number with `s`, `m`, `h` or `d` (`90s`, `15m`, `2h`, `1d`).
+    /// number of up to six digits with `s`, `m`, `h` or `d` (`90s`, `15m`, `2h`, `1d`).
     ///
     /// - Throws: `BerthError.badRequest` naming the parameter and both forms.
     public static func since(parsing text: String, now: Date) throws -> Date {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let unit = trimmed.last, let seconds = ["s": 1.0, "m": 60, "h": 3600, "d": 86400][String(unit)],
-            let count = Int(trimmed.dropLast()), count >= 0, count <= 36_500 * 86_400
+            trimmed.count <= 7, let count = Int(trimmed.dropLast()), count >= 0
         {
             return now.addingTimeInterval(-Double(count) * seconds)
         }

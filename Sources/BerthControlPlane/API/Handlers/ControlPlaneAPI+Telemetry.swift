@@ -10,6 +10,8 @@ extension ControlPlaneAPI {
         -> Operations.GetServiceTelemetry.Output
     {
         let name = input.path.name
+        // The service first: a request about no service is a 404 whatever its filters say.
+        let deployments = try await telemetryDeployments(named: name)
         let limit = input.query.limit ?? 100
         guard (1...RequestTelemetryQuery.maxLimit).contains(limit) else {
             throw BerthError.badRequest(
@@ -18,7 +20,6 @@ extension ControlPlaneAPI {
         let query = RequestTelemetryQuery(
             since: try input.query.since.map { try RequestTelemetryQuery.since(parsing: $0, now: Date()) },
             failedOnly: input.query.failed ?? false, limit: limit)
-        let deployments = try await telemetryDeployments(named: name)
         let readers = deployments.map {
             RequestTelemetryReader(folder: RequestTelemetryFolder.folder(of: $0.name, in: workspace.telemetry))
         }
