@@ -64,3 +64,24 @@ struct RequestTelemetryTests {
         }
     }
 }
+
+/// The hand-written line is what `BerthJSON`'s encoder writes, for any text and time.
+struct RequestTelemetryLineTests {
+    @Test(
+        "The line equals JSONEncoder's output (sorted keys, escapes, the timestamp's text)",
+        arguments: [
+            (0.0, 0.0), (1_800_000_000.125, 12.5), (951_782_400.9995, 3), (-86_400.5, 1e-3), (4_102_444_799.999, 7.25),
+        ])
+    func lineEqualsEncoder(seconds: Double, duration: Double) throws {
+        let record = RequestTelemetry(
+            timestamp: Date(timeIntervalSince1970: seconds), id: "a\"b\\c", name: "POST /api/v1/service/s/score",
+            duration: duration, resultCode: 502,
+            customDimensions: ["exception": "Traceback:\n\tline 1 \u{01} é ✓", "b": "", "a": "x/y"])
+        let encoder = BerthJSON.encoder()
+        encoder.outputFormatting.insert(.withoutEscapingSlashes)
+        var expected = try encoder.encode(record)
+        expected.append(UInt8(ascii: "\n"))
+        #expect(String(decoding: try record.jsonLine(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(RequestTelemetry.parse(line: try record.jsonLine()) != nil)
+    }
+}

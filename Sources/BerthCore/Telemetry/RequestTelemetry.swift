@@ -69,16 +69,6 @@ public struct RequestTelemetry: Codable, Sendable, Hashable {
         self.customDimensions = customDimensions
     }
 
-    /// The record as one line of JSON with its newline: keys sorted, the timestamp with
-    /// milliseconds, `/` as it is (names are paths).
-    public func jsonLine() throws -> Data {
-        let encoder = BerthJSON.encoder()
-        encoder.outputFormatting.insert(.withoutEscapingSlashes)
-        var data = try encoder.encode(self)
-        data.append(UInt8(ascii: "\n"))
-        return data
-    }
-
     /// A record read back from one line, nil for a line that is not one (a torn last line).
     public static func parse(line: some DataProtocol) -> RequestTelemetry? {
         try? BerthJSON.decoder().decode(RequestTelemetry.self, from: Data(line))

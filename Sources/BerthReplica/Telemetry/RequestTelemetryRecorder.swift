@@ -73,19 +73,21 @@ package final class RequestTelemetryRecorder: Sendable {
 
     /// Queues `line`; drops and counts it when `capacity` lines already wait or after `finish()`.
     package func record(_ line: RequestTelemetry) {
-        let accepted = state.withLock { state in
+        // The writer takes the whole queue when it wakes, so only the first line of an empty
+        // queue wakes it: under load, one wake-up (and one write) serves many requests.
+        let (accepted, wasEmpty) = state.withLock { state in
             guard !state.finished, state.pending.count < capacity else {
                 state.dropped += 1
                 state.unreported += 1
-                return false
+                return (false, false)
             }
             state.pending.append(line)
-            return true
+            return (true, state.pending.count == 1)
         }
-        if accepted {
-            wake.yield()
-        } else {
+        if !accepted {
             onDrop(.queueFull, 1)
+        } else if wasEmpty {
+            wake.yield()
         }
     }
 
