@@ -138,10 +138,11 @@ public struct ReplicaHost: Service {
         }
         let sink = try RequestTelemetrySegments(
             folder: URL(fileURLWithPath: directory, isDirectory: true), replica: configuration.replicaID)
-        let drops = metrics.telemetryDropCounters()
-        let recorder = RequestTelemetryRecorder(sink: sink, logger: logger) { reason, count in
-            drops[reason]?.increment(by: Int64(count))
-        }
+        let counters = metrics.telemetryCounters()
+        let recorder = RequestTelemetryRecorder(
+            sink: sink, logger: logger,
+            onDrop: { reason, count in counters.dropped[reason]?.increment(by: Int64(count)) },
+            onWritten: { count in counters.written.increment(by: Int64(count)) })
         logger.info("Request telemetry on", metadata: ["telemetry.folder": "\(directory)"])
         return ReplicaTelemetry(recorder: recorder, context: context, replica: configuration.replicaID)
     }

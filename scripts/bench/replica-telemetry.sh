@@ -3,8 +3,8 @@
 # replica` processes serving the `echo` entry script — one without BERTH_REQUEST_TELEMETRY, one
 # writing telemetry lines into a temporary folder — and drives each with wrk in alternating rounds
 # (off, on, off, on, …), so the machine's other work falls on both alike. Prints req/s and p99 of
-# every round, the median ratio on/off, and how many lines the "on" replica wrote (it must equal
-# the requests it answered: nothing dropped). Not a test: run it by hand.
+# every round, the median ratio on/off, and how many lines the "on" replica wrote (its
+# berth_replica_telemetry_lines_total must equal the requests it answered: nothing dropped). Not a test: run it by hand.
 #
 #   scripts/bench/replica-telemetry.sh
 #
@@ -89,27 +89,24 @@ round() {
 log "warm-up"
 run_wrk -t2 -c"$BENCH_CONCURRENCY" -d2s -s "$here/post.lua" "$off/score" >/dev/null
 run_wrk -t2 -c"$BENCH_CONCURRENCY" -d2s -s "$here/post.lua" "$on/score" >/dev/null
-warm_lines=$(cat "$work"/telemetry/*.jsonl 2>/dev/null | wc -l)
 
 ratios=()
-sent_on=0
 echo "request telemetry on vs off — echo entry script, $BENCH_WORKERS workers, wrk -c$BENCH_CONCURRENCY, ${BENCH_SECONDS}s rounds, $(nproc) cores"
 printf '%-6s %10s %10s %10s %10s %7s\n' round "off req/s" "off p99us" "on req/s" "on p99us" ratio
 for i in $(seq "$BENCH_ROUNDS"); do
     read -r off_rps off_p99 _ < <(round "$off")
-    read -r on_rps on_p99 on_requests < <(round "$on")
-    sent_on=$((sent_on + on_requests))
+    read -r on_rps on_p99 _ < <(round "$on")
     ratio=$(python3 -c "print(f'{$on_rps / $off_rps:.3f}')")
     ratios+=("$ratio")
     printf '%-6s %10s %10s %10s %10s %7s\n' "$i" "$off_rps" "$off_p99" "$on_rps" "$on_p99" "$ratio"
 done
 median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
 echo "median throughput on/off: $median"
-# Lines are written off the request path: give the writer a moment to catch up before counting.
+# Lines are written off the request path: give the writer a moment to catch up, then compare the
+# "on" replica's own counts (the folder keeps only 64 MiB, so its lines may be fewer).
+metric() { curl -s "$on/metrics" | awk -v name="$1" '$1 ~ "^"name {sum += $2} END {printf "%d", sum}'; }
 for _ in $(seq 50); do
-    lines=$(cat "$work"/telemetry/*.jsonl | wc -l)
-    ((lines - warm_lines >= sent_on)) && break
+    (($(metric berth_replica_telemetry_lines_total) >= $(metric berth_replica_requests_total))) && break
     sleep 0.1
 done
-dropped=$(cat "$work"/telemetry/*.dropped 2>/dev/null || echo 0)
-echo "telemetry lines written in the measured rounds: $((lines - warm_lines)) of $sent_on requests answered; dropped: $dropped"
+echo "telemetry lines written: $(metric berth_replica_telemetry_lines_total) of $(metric berth_replica_requests_total) requests answered (warm-up included); dropped: $(metric berth_replica_telemetry_dropped_total)"

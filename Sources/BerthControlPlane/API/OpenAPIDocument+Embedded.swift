@@ -639,7 +639,8 @@ extension OpenAPIDocument {
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"}
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "501": {"$ref": "#/components/responses/NotImplemented"}
                 }
               }
             },

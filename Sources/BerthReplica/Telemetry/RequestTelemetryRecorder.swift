@@ -34,6 +34,7 @@ package final class RequestTelemetryRecorder: Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let logger: Logger
     private let onDrop: @Sendable (_ reason: DropReason, _ count: Int) -> Void
+    private let onWritten: @Sendable (_ count: Int) -> Void
 
     /// Why lines were not written.
     package enum DropReason: String, Sendable {
@@ -54,15 +55,18 @@ package final class RequestTelemetryRecorder: Sendable {
 
     /// - Parameters:
     ///   - onDrop: told of every drop, e.g. to count it in a metric.
+    ///   - onWritten: told of the lines of every batch written.
     package init(
         sink: any RequestTelemetrySink, capacity: Int = 10_000, logger: Logger = Logger(label: "berth.telemetry"),
-        onDrop: @escaping @Sendable (_ reason: DropReason, _ count: Int) -> Void = { _, _ in }
+        onDrop: @escaping @Sendable (_ reason: DropReason, _ count: Int) -> Void = { _, _ in },
+        onWritten: @escaping @Sendable (_ count: Int) -> Void = { _ in }
     ) {
         precondition(capacity > 0, "A telemetry queue holds at least one line.")
         self.sink = sink
         self.capacity = capacity
         self.logger = logger
         self.onDrop = onDrop
+        self.onWritten = onWritten
         self.state = Mutex(State())
         // One pending wake-up is enough: the writer takes everything queued when it wakes.
         (signal, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -127,6 +131,7 @@ package final class RequestTelemetryRecorder: Sendable {
                 metadata: ["lines": "\(lines)", "error": "\(error)"])
             return
         }
+        onWritten(lines)
         let queueDrops = state.withLock { state in
             defer { state.unreported = 0 }
             return state.unreported

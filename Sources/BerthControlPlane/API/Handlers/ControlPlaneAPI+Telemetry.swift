@@ -31,6 +31,15 @@ extension ControlPlaneAPI {
                     + "(or 'berth service update -n \(deployments.first?.name ?? name) --enable-app-insights true'); "
                     + "requests scored after that are recorded.")
         }
+        if enabled, !readers.contains(where: \.hasRecords), let first = deployments.first,
+            try await store.compute(named: first.computeName)?.computeType == .kubernetes
+        {
+            // UNFINISHED: replicas in Pods do not ship their lines to the control plane yet.
+            throw BerthError(
+                .notImplemented,
+                "Request telemetry of services on Kubernetes clusters is not collected yet: replicas in Pods do not "
+                    + "ship their records to the control plane. Services on local clusters record it.")
+        }
         var records = readers.flatMap { $0.read(query) }
         records.sort { $0.timestamp < $1.timestamp }
         if records.count > limit { records.removeFirst(records.count - limit) }
