@@ -59,6 +59,19 @@ extension ControlPlaneClient {
             try await $0.getServiceLogs(path: .init(name: name), query: query).ok.body.json.content
         }
     }
+
+    /// The service's request telemetry (`appInsightsEnabled`): the newest `limit` records from
+    /// `since` (a duration back from now or an ISO-8601 time; the server reads it), only failed
+    /// ones with `failedOnly`, oldest first.
+    public func serviceTelemetry(named name: String, since: String?, failedOnly: Bool, limit: Int?) async throws
+        -> ServiceTelemetry
+    {
+        let input = Operations.GetServiceTelemetry.Input.Query(
+            since: since, failed: failedOnly ? true : nil, limit: limit)
+        return try await call {
+            try await $0.getServiceTelemetry(path: .init(name: name), query: input).ok.body.json
+        }.converted()
+    }
 }
 
 extension ControlPlaneClient {

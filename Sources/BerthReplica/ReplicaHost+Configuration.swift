@@ -1,3 +1,5 @@
+import BerthCore
+
 extension ReplicaHost {
     /// Everything one replica needs: what to run, how many workers, and its limits.
     ///
@@ -58,6 +60,13 @@ extension ReplicaHost {
         /// probes (`/`, `/ready`) stay open. `berth replica` reads it from `BERTH_REPLICA_SECRET`.
         /// Default nil: no check (local replicas listen on private Unix sockets).
         public var replicaSecret: String? = nil
+        /// When set, the replica writes a request telemetry line per scoring request
+        /// (`RequestTelemetryRecorder` says why here) into the context's folder. `berth replica`
+        /// reads it from `BERTH_REQUEST_TELEMETRY`. Default nil: nothing recorded, nothing paid.
+        public var requestTelemetry: RequestTelemetryContext? = nil
+        /// This replica's id in telemetry lines and segment names. `berth replica` reads it from
+        /// `BERTH_REPLICA_ID`. Default `replica`.
+        public var replicaID: String = "replica"
 
         /// Creates a configuration; every field but the three paths has a default.
         public init(

@@ -65,11 +65,12 @@ public struct ReplicaHost: Service {
             policy: configuration.poolPolicy, launch: launch, group: group, logger: logger,
             exitAfterWorkerFailures: configuration.exitAfterWorkerFailures, metrics: replicaMetrics)
         replicaMetrics.collect(from: pool)
+        let telemetry = try requestTelemetry(metrics: replicaMetrics)
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)),
             routerSecret: RouterSecretCheck(secret: configuration.replicaSecret), metrics: replicaMetrics,
-            logger: logger)
+            telemetry: telemetry, logger: logger)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelOption(.maxMessagesPerRead, value: 16)
@@ -103,17 +104,47 @@ public struct ReplicaHost: Service {
                 "router.secret": configuration.replicaSecret == nil ? "not required" : "required",
             ])
         onListening(port)
-        do {
-            try await withGracefulShutdownHandler {
-                try await pool.run()
-            } onGracefulShutdown: {
-                pool.beginShutdown()
+        // The recorder writes beside the server; it stops once the pool has answered its last
+        // request, so the lines of requests finished during a graceful shutdown are written too.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let recorder = telemetry?.recorder { group.addTask { await recorder.run() } }
+            do {
+                try await withGracefulShutdownHandler {
+                    try await pool.run()
+                } onGracefulShutdown: {
+                    pool.beginShutdown()
+                }
+            } catch {
+                telemetry?.recorder.finish()
+                try? await server.close()
+                throw error
             }
-        } catch {
-            try? await server.close()
-            throw error
+            telemetry?.recorder.finish()
+            try await group.waitForAll()
         }
         try? await server.close()
+    }
+
+    /// The request telemetry of this replica, when its configuration asks for it.
+    private func requestTelemetry(metrics: ReplicaMetrics) throws -> ReplicaTelemetry? {
+        guard let context = configuration.requestTelemetry else { return nil }
+        guard let directory = context.directory else {
+            // UNFINISHED: a replica in a Kubernetes Pod has no folder to write to and does not yet
+            // ship its lines to the control plane, so it records nothing.
+            logger.notice(
+                "Request telemetry is on but this replica has no telemetry folder; no lines are recorded",
+                metadata: ["service.name": "\(context.service)"])
+            return nil
+        }
+        let sink = try RequestTelemetrySegments(
+            folder: URL(fileURLWithPath: directory, isDirectory: true), replica: configuration.replicaID)
+        let counters = metrics.telemetryCounters()
+        let recorder = RequestTelemetryRecorder(
+            sink: sink, logger: logger,
+            onDrop: { reason, count in counters.dropped[reason]?.increment(by: Int64(count)) },
+            onWritten: { count in counters.written.increment(by: Int64(count)) })
+        logger.info("Request telemetry on", metadata: ["telemetry.folder": "\(directory)"])
+        return ReplicaTelemetry(recorder: recorder, context: context, replica: configuration.replicaID)
     }
 }
 

@@ -74,6 +74,9 @@ struct DeployTests {
             #expect(logs.stdout.contains("init() succeeded"))
             #expect(logs.stdout.contains("Memory limit 512 MB"), "memoryInGB 0.5 (the default) reaches the replica")
             #expect(!logs.stdout.contains(keys.primaryKey))
+            try await berthFails(
+                "service", "get-telemetry", "-n", "echo-svc", home: workspace.home,
+                saying: "\"appInsightsEnabled\": true")
 
             let replicaPIDs = replicaProcesses(service: "echo-svc")
             #expect(replicaPIDs.count == 1)

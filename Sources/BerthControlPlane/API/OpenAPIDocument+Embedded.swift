@@ -603,6 +603,47 @@ extension OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/services/{name}/telemetry": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "get": {
+                "operationId": "getServiceTelemetry",
+                "summary": "The service's request telemetry: one record per scoring request its replicas answered (appInsightsEnabled)",
+                "description": "Records as Application Insights' requests table holds them, oldest first: the newest 'limit' records matching the filters. 409 when the service's deploymentconfig.json does not set appInsightsEnabled: true and it has no records.",
+                "parameters": [
+                  {
+                    "name": "since",
+                    "in": "query",
+                    "schema": {
+                      "type": "string",
+                      "pattern": "^([0-9]{1,6}[smhd]|[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2}))$"
+                    },
+                    "description": "Only records from this time on: an ISO-8601 UTC timestamp (2026-01-31T12:00:00Z) or a duration back from now (90s, 15m, 2h, 1d)"
+                  },
+                  {
+                    "name": "failed",
+                    "in": "query",
+                    "schema": {"type": "boolean", "default": false},
+                    "description": "true: only failed requests (success false)"
+                  },
+                  {
+                    "name": "limit",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 1, "default": 100, "maximum": 10000}
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The records",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceTelemetry"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "409": {"$ref": "#/components/responses/Conflict"},
+                  "501": {"$ref": "#/components/responses/NotImplemented"}
+                }
+              }
+            },
             "/api/v1/services/{name}/token": {
               "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
               "post": {
@@ -1716,10 +1757,34 @@ extension OpenAPIDocument {
                   }
                 ]
               },
+              "RequestTelemetry": {
+                "type": "object",
+                "description": "One scoring request, with the columns of Application Insights' requests table: duration in milliseconds, resultCode the status the client received as text, customDimensions text values (service, endpoint, endpointVersion, replica, models, clientRequestId, runMs, and for a failed run() its exception).",
+                "required": ["timestamp", "id", "name", "duration", "resultCode", "success", "customDimensions"],
+                "properties": {
+                  "timestamp": {"type": "string", "format": "date-time"},
+                  "id": {"type": "string"},
+                  "name": {"type": "string"},
+                  "duration": {"type": "number"},
+                  "resultCode": {"type": "string"},
+                  "success": {"type": "boolean"},
+                  "customDimensions": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
+              },
               "ServiceKeys": {
                 "type": "object",
                 "required": ["primaryKey", "secondaryKey"],
                 "properties": {"primaryKey": {"type": "string"}, "secondaryKey": {"type": "string"}}
+              },
+              "ServiceTelemetry": {
+                "type": "object",
+                "required": ["service", "enabled", "dropped", "requests"],
+                "properties": {
+                  "service": {"type": "string"},
+                  "enabled": {"type": "boolean", "description": "Whether the service records request telemetry now (appInsightsEnabled)"},
+                  "dropped": {"type": "integer", "description": "Records the replicas could not write (queue full or write failed), all time"},
+                  "requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestTelemetry"}}
+                }
               },
               "SigningKeyRotation": {
                 "type": "object",

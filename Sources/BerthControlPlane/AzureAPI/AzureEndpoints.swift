@@ -33,6 +33,9 @@ struct AzureEndpoints: Sendable {
         var auth: [String: JSONValue] = [:]
         auth["authEnabled"] = payload["authEnabled"]
         auth["aadAuthEnabled"] = payload["aadAuthEnabled"]
+        // `AksEndpoint.deploy_configuration(enable_app_insights=…)` sets it on the endpoint: its
+        // first version records request telemetry unless the version says otherwise.
+        if version["appInsightsEnabled"] == nil { auth["appInsightsEnabled"] = payload["appInsightsEnabled"] }
         let (request, shown) = try await versionRequest(
             versionName, version, endpoint: name, computeName: computeName, auth: auth)
         let operation = try await manager.create(
@@ -61,7 +64,13 @@ struct AzureEndpoints: Sendable {
                 case "authEnabled": update.authEnabled = value.boolValue
                 case "aadAuthEnabled": update.tokenAuthEnabled = value.boolValue
                 case "description": update.description = value.stringValue
-                case "kvTags", "properties", "appInsightsEnabled": continue
+                case "kvTags", "properties": continue
+                case "appInsightsEnabled":
+                    // The endpoint's request telemetry is its versions': each version's deployment changes.
+                    for version in endpoint.versions {
+                        settings[version.name, default: []].append(
+                            PatchOperation(op: "replace", path: "/appInsightsEnabled", value: value))
+                    }
                 default:
                     throw BerthError.badRequest(
                         "The patch path '\(operation.path)' is not an endpoint setting Berth knows.")
@@ -138,12 +147,14 @@ struct AzureEndpoints: Sendable {
     func payload(_ endpoint: Endpoint) async throws -> JSONValue {
         var versions: [String: JSONValue] = [:]
         var states: [String] = []
+        var appInsightsEnabled = false
         for version in endpoint.versions {
             let deployment = EndpointVersion.deploymentName(endpoint: endpoint.name, version: version.name)
             var payload: [String: JSONValue]
             if let service = try await store.service(named: deployment) {
                 let models = try await store.models(referencedBy: service.models) { "Model '\($0)' no longer exists." }
                 payload = try AzureServicePayload.json(service, models: models).objectValue ?? [:]
+                appInsightsEnabled = appInsightsEnabled || service.deploymentConfig.appInsightsEnabled
             } else if let entry = accepted.entry(deployment),
                 let operation = try await store.operation(id: entry.operationID)
             {
@@ -172,7 +183,7 @@ struct AzureEndpoints: Sendable {
             "createdTime": .string(BerthJSON.text(of: endpoint.createdTime)),
             "updatedTime": .string(BerthJSON.text(of: endpoint.updatedTime)), "error": .null,
             "createdBy": ["userObjectId": nil, "userTenantId": nil, "userName": "berth"],
-            "appInsightsEnabled": false, "authEnabled": .bool(endpoint.authEnabled),
+            "appInsightsEnabled": .bool(appInsightsEnabled), "authEnabled": .bool(endpoint.authEnabled),
             "aadAuthEnabled": .bool(endpoint.aadAuthEnabled),
             "scoringUri": endpoint.scoringUri.map(JSONValue.string) ?? .null, "environmentImageRequest": .null,
             "models": [], "versions": .object(versions),

@@ -147,6 +147,7 @@ extension DeploymentRunner {
             || old.maxConcurrentRequestsPerContainer != new.maxConcurrentRequestsPerContainer
             || new.scoringTimeoutMs > old.scoringTimeoutMs
             || old.dataCollection.storageEnabled != new.dataCollection.storageEnabled
+            || old.appInsightsEnabled != new.appInsightsEnabled
     }
 
     private static func summary(from old: Webservice, to new: Webservice) -> String {
@@ -162,6 +163,9 @@ extension DeploymentRunner {
         if a.livenessProbeRequirements != b.livenessProbeRequirements { changes.append("liveness probe") }
         if a.dataCollection.storageEnabled != b.dataCollection.storageEnabled {
             changes.append("model data collection \(b.dataCollection.storageEnabled ? "on" : "off")")
+        }
+        if a.appInsightsEnabled != b.appInsightsEnabled {
+            changes.append("request telemetry \(b.appInsightsEnabled ? "on" : "off")")
         }
         if old.description != new.description { changes.append("description") }
         if old.kvTags != new.kvTags { changes.append("tags") }

@@ -338,6 +338,11 @@ struct DeploymentRunner: Service {
         spec.environment = service.inferenceConfig.environmentVariables.merging(
             ModelDataCollection.environment(for: config, computeKind: compute.computeType, deploymentsRoot: files.root)
         ) { _, collection in collection }
+        spec.environment.merge(
+            RequestTelemetrySettings.environment(
+                for: service, computeKind: compute.computeType,
+                telemetryRoot: WorkspaceLayout(root: files.root.deletingLastPathComponent()).telemetry)
+        ) { _, telemetry in telemetry }
         spec.cpuLimit = config.containerResourceRequirements.cpuLimit
         spec.gpu = config.containerResourceRequirements.gpu
         spec.namespace = config.namespace

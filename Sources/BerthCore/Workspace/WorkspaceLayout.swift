@@ -34,6 +34,9 @@ public struct WorkspaceLayout: Sendable, Hashable {
     public var serverInfoFile: URL { root.appendingPathComponent("server.json") }
     /// Logs of the server and its replicas.
     public var logs: URL { root.appendingPathComponent("logs", isDirectory: true) }
+    /// `telemetry/<service>/`: request telemetry of services with `appInsightsEnabled`
+    /// (`RequestTelemetryFolder`).
+    public var telemetry: URL { root.appendingPathComponent("telemetry", isDirectory: true) }
 }
 
 /// What `server.json` holds: how to reach the running server.

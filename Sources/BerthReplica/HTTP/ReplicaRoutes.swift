@@ -30,6 +30,8 @@ struct ReplicaRoutes: Sendable {
     let routerSecret: RouterSecretCheck
     /// Scoring answers and their times, served at `/metrics`.
     let metrics: ReplicaMetrics
+    /// Request telemetry, when the deployment has `appInsightsEnabled`; nil costs nothing.
+    var telemetry: ReplicaTelemetry? = nil
     let logger: Logger
 
     /// Answers one collected request; the future completes on `eventLoop`.
@@ -51,14 +53,22 @@ struct ReplicaRoutes: Sendable {
                     request: WorkerRequest(method: head.method, path: path, query: query, headers: headers, body: body),
                     promise: promise))
             let startedAt = ContinuousClock.now
+            let arrived = telemetry?.now()
             future = promise.futureResult.map { [metrics] reply in
                 metrics.run.record(milliseconds: reply.execMs)
                 return Self.response(for: reply)
             }.flatMapErrorThrowing { error in
                 self.response(for: error as? ScoringFailure ?? .workerCrashed)
-            }.map { [metrics] response in
+            }.map { [metrics, telemetry] response in
+                let duration = startedAt.duration(to: .now)
                 metrics.answered(Int(response.status.code))
-                metrics.duration.record(startedAt.duration(to: .now))
+                metrics.duration.record(duration)
+                if let telemetry, let arrived {
+                    telemetry.record(
+                        method: head.method, requestID: requestID,
+                        clientRequestID: head.headers.first(name: "x-ms-client-request-id"), arrived: arrived,
+                        duration: duration, response: response)
+                }
                 return response
             }
         case "/":

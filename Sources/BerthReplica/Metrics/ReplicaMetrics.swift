@@ -41,6 +41,21 @@ struct ReplicaMetrics: Sendable {
             "berth_replica_worker_init_failures_total", help: "Calls of the entry script's init() that raised.")
     }
 
+    /// The counters of request telemetry lines written, and dropped per reason; made only for a
+    /// replica that records telemetry, so the others' metrics do not change.
+    func telemetryCounters() -> (written: MetricCounter, dropped: [RequestTelemetryRecorder.DropReason: MetricCounter])
+    {
+        let written = registry.counter(
+            "berth_replica_telemetry_lines_total", help: "Request telemetry lines written (appInsightsEnabled).")
+        var drops: [RequestTelemetryRecorder.DropReason: MetricCounter] = [:]
+        for reason in [RequestTelemetryRecorder.DropReason.queueFull, .writeFailed] {
+            drops[reason] = registry.counter(
+                "berth_replica_telemetry_dropped_total", labels: [("reason", reason.rawValue)],
+                help: "Request telemetry lines not written (appInsightsEnabled), per reason.")
+        }
+        return (written, drops)
+    }
+
     /// Counts one scoring answer with status `code`.
     func answered(_ code: Int) {
         answers[StatusClass.index(of: code)].increment()

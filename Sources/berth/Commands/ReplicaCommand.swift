@@ -25,6 +25,10 @@ struct ReplicaCommand: AsyncParsableCommand {
             but GET / and GET /ready answers 401 unless the request carries that value in the \
             x-berth-replica-secret header, which only the router adds. It is never a flag: a process's \
             arguments are visible to every user of the machine.
+
+            With the environment variable BERTH_REQUEST_TELEMETRY set (the control plane sets it for a \
+            deployment with appInsightsEnabled: true), the replica writes one JSON line per scoring request \
+            into the folder it names, as BERTH_REPLICA_ID; 'berth service get-telemetry' reads them.
             """)
 
     @OptionGroup var options: ReplicaOptions
@@ -69,6 +73,9 @@ struct ReplicaCommand: AsyncParsableCommand {
         configuration.unixSocketPath = socket
         configuration.replicaSecret = ProcessInfo.processInfo.environment[ReplicaAuthentication.environmentVariable]
             .flatMap { $0.isEmpty ? nil : $0 }
+        let environment = ProcessInfo.processInfo.environment
+        configuration.requestTelemetry = RequestTelemetryContext.from(environment: environment)
+        configuration.replicaID = environment["BERTH_REPLICA_ID"] ?? environment["HOSTNAME"] ?? "replica"
         let replica = try ReplicaHost(
             configuration: configuration,
             logger: logger,

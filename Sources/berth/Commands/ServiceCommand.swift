@@ -10,7 +10,7 @@ struct ServiceCommand: AsyncParsableCommand {
         abstract: "List, inspect, score and delete deployed services.",
         subcommands: [
             List.self, Show.self, ServiceUpdateCommand.self, GetKeys.self, RegenKey.self, GetAccessToken.self,
-            GetLogs.self,
+            GetLogs.self, ServiceTelemetryCommand.self,
             Run.self, Delete.self,
         ])
 

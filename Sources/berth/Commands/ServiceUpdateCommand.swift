@@ -59,6 +59,12 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         name: [.customLong("collect-model-data"), .customLong("md")],
         help: "Model data collection (ModelDataCollector in the entry script): true or false; restarts the replicas.")
     var collectModelData: Bool?
+    @Option(
+        name: [.customLong("enable-app-insights"), .customLong("ai")],
+        help:
+            "Request telemetry (appInsightsEnabled; read it with 'service get-telemetry'): true or false; restarts the replicas."
+    )
+    var enableAppInsights: Bool?
     @Flag(name: .customLong("no-wait"), help: "Return once the update started; follow it with 'berth service show'.")
     var noWait = false
     @OptionGroup var global: GlobalOptions
@@ -131,6 +137,7 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
             collection["storageEnabled"] = .bool(collectModelData)
             object["dataCollection"] = .object(collection)
         }
+        if let enableAppInsights { object["appInsightsEnabled"] = .bool(enableAppInsights) }
         guard !object.isEmpty || deployConfigFile != nil else { return nil }
         return String(decoding: try BerthJSON.encode(JSONValue.object(object)), as: UTF8.self)
     }
@@ -139,6 +146,6 @@ struct ServiceUpdateCommand: AsyncParsableCommand {
         authEnabled != nil || tokenAuthEnabled != nil || autoscaleEnabled != nil || minReplicas != nil
             || maxReplicas != nil || refreshSeconds != nil || targetUtilization != nil || replicas != nil
             || scoringTimeoutMs != nil || maxQueueWaitMs != nil || maxConcurrent != nil || cpu != nil || memoryGB != nil
-            || collectModelData != nil
+            || collectModelData != nil || enableAppInsights != nil
     }
 }
