@@ -10,8 +10,8 @@ import Testing
 struct RequestTelemetryReaderTests {
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func line(_ id: String, second: Double, code: Int = 200) throws -> Data {
-        try RequestTelemetry(
+    static func line(_ id: String, second: Double, code: Int = 200) -> Data {
+        RequestTelemetry(
             timestamp: start.addingTimeInterval(second), id: id, name: "POST /api/v1/service/svc/score",
             duration: 1, resultCode: code, customDimensions: [:]
         ).jsonLine()
@@ -23,9 +23,9 @@ struct RequestTelemetryReaderTests {
         defer { folder.remove() }
         var first = Data()
         var second = Data()
-        for time in stride(from: 0, to: 10, by: 2) { first.append(try Self.line("a\(time)", second: Double(time))) }
+        for time in stride(from: 0, to: 10, by: 2) { first.append(Self.line("a\(time)", second: Double(time))) }
         for time in stride(from: 1, to: 10, by: 2) {
-            second.append(try Self.line("b\(time)", second: Double(time), code: time == 5 ? 502 : 200))
+            second.append(Self.line("b\(time)", second: Double(time), code: time == 5 ? 502 : 200))
         }
         second.append(Data(#"{"id": "torn"#.utf8))
         for (data, replica) in [(first, "r1"), (second, "r2")] {

@@ -10,7 +10,7 @@ struct RequestTelemetryTests {
             timestamp: Date(timeIntervalSince1970: 1_800_000_000.125), id: "0f1e",
             name: "POST /api/v1/service/svc/score",
             duration: 12.5, resultCode: 502, customDimensions: ["service": "svc", "exception": "ValueError: x"])
-        let line = String(decoding: try record.jsonLine(), as: UTF8.self)
+        let line = String(decoding: record.jsonLine(), as: UTF8.self)
         #expect(
             line
                 == #"{"customDimensions":{"exception":"ValueError: x","service":"svc"},"duration":12.5,"id":"0f1e","#
@@ -81,7 +81,7 @@ struct RequestTelemetryLineTests {
         encoder.outputFormatting.insert(.withoutEscapingSlashes)
         var expected = try encoder.encode(record)
         expected.append(UInt8(ascii: "\n"))
-        #expect(String(decoding: try record.jsonLine(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
-        #expect(RequestTelemetry.parse(line: try record.jsonLine()) != nil)
+        #expect(String(decoding: record.jsonLine(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(RequestTelemetry.parse(line: record.jsonLine()) != nil)
     }
 }

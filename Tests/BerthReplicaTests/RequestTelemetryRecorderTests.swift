@@ -77,7 +77,7 @@ struct RequestTelemetryRecorderTests {
         let folder = try TemporaryDirectory("telemetry-segments")
         defer { folder.remove() }
         let clock = Mutex(0.0)
-        let line = try Self.record("x").jsonLine()
+        let line = Self.record("x").jsonLine()
         let segments = try RequestTelemetrySegments(
             folder: folder.url, replica: "svc-r1/odd name",
             limits: .init(maxSegmentBytes: line.count * 2, maxFolderBytes: line.count * 5),

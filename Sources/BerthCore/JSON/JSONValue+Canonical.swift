@@ -22,7 +22,7 @@ extension JSONValue {
         case .number(let number):
             output += Self.format(number)
         case .string(let text):
-            Self.writeQuoted(text, into: &output)
+            JSONStringLiteral.append(text, to: &output)
         case .array(let elements):
             output += "["
             for (index, element) in elements.enumerated() {
@@ -35,7 +35,7 @@ extension JSONValue {
             let keys = members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
             for (index, key) in keys.enumerated() {
                 if index > 0 { output += "," }
-                Self.writeQuoted(key, into: &output)
+                JSONStringLiteral.append(key, to: &output)
                 output += ":"
                 members[key]?.writeCanonical(into: &output)
             }
@@ -52,28 +52,5 @@ extension JSONValue {
             return String(Int64(number))
         }
         return number.description
-    }
-
-    private static func writeQuoted(_ text: String, into output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
     }
 }

@@ -7,24 +7,24 @@ import Foundation
 extension RequestTelemetry {
     /// The record as one line of JSON with its newline: keys sorted, the timestamp with
     /// milliseconds, `/` as it is (names are paths).
-    public func jsonLine() throws -> Data {
+    public func jsonLine() -> Data {
         var line = "{\"customDimensions\":{"
         var first = true
         for key in customDimensions.keys.sorted() {
             if !first { line += "," }
             first = false
-            Self.appendString(key, to: &line)
+            JSONStringLiteral.append(key, to: &line)
             line += ":"
-            Self.appendString(customDimensions[key] ?? "", to: &line)
+            JSONStringLiteral.append(customDimensions[key] ?? "", to: &line)
         }
         line += "},\"duration\":"
         line += duration.isFinite ? Self.number(duration) : "0"
         line += ",\"id\":"
-        Self.appendString(id, to: &line)
+        JSONStringLiteral.append(id, to: &line)
         line += ",\"name\":"
-        Self.appendString(name, to: &line)
+        JSONStringLiteral.append(name, to: &line)
         line += ",\"resultCode\":"
-        Self.appendString(resultCode, to: &line)
+        JSONStringLiteral.append(resultCode, to: &line)
         line += success ? ",\"success\":true" : ",\"success\":false"
         line += ",\"timestamp\":\""
         line += Self.timestampText(timestamp)
@@ -36,36 +36,6 @@ extension RequestTelemetry {
     private static func number(_ value: Double) -> String {
         if value == value.rounded(.towardZero), abs(value) < 1e15 { return String(Int64(value)) }
         return String(value)
-    }
-
-    /// `text` as a JSON string: `"`, `\` and control characters escaped.
-    private static func appendString(_ text: String, to line: inout String) {
-        line += "\""
-        var plain = true
-        for byte in text.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            plain = false
-            break
-        }
-        if plain {
-            line += text
-        } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": line += "\\\""
-                case "\\": line += "\\\\"
-                case "\n": line += "\\n"
-                case "\r": line += "\\r"
-                case "\t": line += "\\t"
-                case "\u{08}": line += "\\b"
-                case "\u{0C}": line += "\\f"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    line += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: line.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        line += "\""
     }
 
     /// `2026-11-26T01:59:12.123Z`, as `BerthJSON.text(of:)` writes it (rounded to the

@@ -13,7 +13,7 @@ import Foundation
 /// filter and sum it without parsing. `resultCode` is text, as in the table.
 ///
 /// ```swift
-/// let line = try RequestTelemetry(…).jsonLine()  // {"customDimensions":{…},"duration":12.5,…}\n
+/// let line = RequestTelemetry(…).jsonLine()  // {"customDimensions":{…},"duration":12.5,…}\n
 /// ```
 public struct RequestTelemetry: Codable, Sendable, Hashable {
     /// When the request reached the replica (UTC, ISO-8601 with milliseconds).

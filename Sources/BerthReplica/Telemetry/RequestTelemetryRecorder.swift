@@ -114,12 +114,8 @@ package final class RequestTelemetryRecorder: Sendable {
         }
         guard !batch.isEmpty else { return }
         var data = Data()
-        var lines = 0
-        for line in batch {
-            guard let encoded = try? line.jsonLine() else { continue }
-            data.append(encoded)
-            lines += 1
-        }
+        for line in batch { data.append(line.jsonLine()) }
+        let lines = batch.count
         do {
             try sink.write(data, lines: lines)
         } catch {
