@@ -12,12 +12,12 @@ struct RequestTelemetryReader: Sendable {
     let folder: URL
 
     /// Whether the folder holds any segment.
-    var hasRecords: Bool { !segments().isEmpty }
+    var hasRecords: Bool { !RequestTelemetryFolder.segments(in: folder).isEmpty }
 
     /// The newest `query.limit` records matching `query`, oldest first.
     func read(_ query: RequestTelemetryQuery) -> [RequestTelemetry] {
         var kept: [RequestTelemetry] = []
-        for segment in segments().sorted(by: { $0.modified > $1.modified }) {
+        for segment in RequestTelemetryFolder.segments(in: folder).sorted(by: { $0.modified > $1.modified }) {
             if let since = query.since, segment.modified < since { break }
             if kept.count >= query.limit, let oldest = kept.last?.timestamp, segment.modified < oldest { break }
             guard let data = FileManager.default.contents(atPath: segment.url.path) else { continue }
@@ -36,20 +36,7 @@ struct RequestTelemetryReader: Sendable {
     func dropped() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return names.filter { $0.hasSuffix("." + RequestTelemetryFolder.dropExtension) }.reduce(0) { total, name in
-            let text = try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-            return total + (text.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0)
-        }
-    }
-
-    private func segments() -> [(url: URL, modified: Date)] {
-        let manager = FileManager.default
-        let names = (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix("." + RequestTelemetryFolder.segmentExtension) }.compactMap { name in
-            let url = folder.appendingPathComponent(name)
-            guard let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date else {
-                return nil
-            }
-            return (url, modified)
+            total + RequestTelemetryFolder.dropCount(in: folder.appendingPathComponent(name))
         }
     }
 }

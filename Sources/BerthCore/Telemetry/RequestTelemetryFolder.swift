@@ -34,6 +34,35 @@ public enum RequestTelemetryFolder {
         "\(safeReplicaName(replica)).\(dropExtension)"
     }
 
+    /// The count a drop-count file holds (0 for none or an unreadable one).
+    public static func dropCount(in file: URL) -> Int {
+        (try? String(contentsOf: file, encoding: .utf8)).flatMap {
+            Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        } ?? 0
+    }
+
+    /// One segment file of a folder, as `segments(in:)` lists it.
+    public struct Segment: Sendable {
+        public var url: URL
+        public var bytes: Int
+        public var modified: Date
+    }
+
+    /// The folder's segments, oldest opened first (by name); a file removed while listing (another
+    /// replica pruning) is left out.
+    public static func segments(in folder: URL) -> [Segment] {
+        let manager = FileManager.default
+        let names = ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix("." + segmentExtension) }.sorted()
+        return names.compactMap { name in
+            let url = folder.appendingPathComponent(name)
+            guard let attributes = try? manager.attributesOfItem(atPath: url.path),
+                let modified = attributes[.modificationDate] as? Date
+            else { return nil }
+            return Segment(url: url, bytes: (attributes[.size] as? NSNumber)?.intValue ?? 0, modified: modified)
+        }
+    }
+
     /// `replica` with anything but letters, digits, `-`, `_` and `.` turned into `_`, so it is a
     /// file name; empty becomes `replica`.
     public static func safeReplicaName(_ replica: String) -> String {

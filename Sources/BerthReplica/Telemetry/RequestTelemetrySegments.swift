@@ -76,10 +76,7 @@ package final class RequestTelemetrySegments: RequestTelemetrySink {
 
     package func countDropped(_ count: Int) {
         let file = folder.appendingPathComponent(RequestTelemetryFolder.dropFileName(replica: replica))
-        let before =
-            (try? String(contentsOf: file, encoding: .utf8)).flatMap {
-                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-            } ?? 0
+        let before = RequestTelemetryFolder.dropCount(in: file)
         try? Data("\(before + count)\n".utf8).write(to: file, options: .atomic)
     }
 
@@ -98,17 +95,10 @@ package final class RequestTelemetrySegments: RequestTelemetrySink {
     /// Removes the oldest segments until the folder is within `maxFolderBytes`. Another replica
     /// may remove the same file at the same time; a file already gone is no error.
     private func prune() {
-        let manager = FileManager.default
-        let names = ((try? manager.contentsOfDirectory(atPath: folder.path)) ?? [])
-            .filter { $0.hasSuffix("." + RequestTelemetryFolder.segmentExtension) }.sorted()
-        var sizes: [(name: String, bytes: Int)] = names.map { name in
-            let size = (try? manager.attributesOfItem(atPath: folder.appendingPathComponent(name).path))?[.size]
-            return (name, (size as? NSNumber)?.intValue ?? 0)
-        }
-        var total = sizes.reduce(0) { $0 + $1.bytes }
-        while total > limits.maxFolderBytes, !sizes.isEmpty {
-            let oldest = sizes.removeFirst()
-            try? manager.removeItem(at: folder.appendingPathComponent(oldest.name))
+        var segments = RequestTelemetryFolder.segments(in: folder)[...]
+        var total = segments.reduce(0) { $0 + $1.bytes }
+        while total > limits.maxFolderBytes, let oldest = segments.popFirst() {
+            try? FileManager.default.removeItem(at: oldest.url)
             total -= oldest.bytes
         }
     }
