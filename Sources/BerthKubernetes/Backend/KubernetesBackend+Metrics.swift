@@ -16,10 +16,7 @@ extension KubernetesBackend {
         do {
             guard let found = try await namespace(ofDeployment: name) else { return [] }
             home = found
-            let list = try await client.list(
-                .pods, namespace: home,
-                labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
-            pods = (list["items"]?.arrayValue ?? []).compactMap { pod in
+            pods = try await replicaPods(ofDeployment: name, in: home).compactMap { pod in
                 guard pod["status"]?["phase"]?.stringValue == "Running", pod["metadata"]?["deletionTimestamp"] == nil
                 else { return nil }
                 return pod["metadata"]?["name"]?.stringValue

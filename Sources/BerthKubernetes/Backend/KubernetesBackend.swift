@@ -225,11 +225,8 @@ public struct KubernetesBackend: ComputeBackend {
             guard let home = try await namespace(ofDeployment: name),
                 let deployment = try await client.getIfPresent(.deployments, namespace: home, name: objectName)
             else { return nil }
-            let pods = try await client.list(
-                .pods, namespace: home,
-                labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
             return PodStatusReader.deploymentStatus(
-                name: name, deployment: deployment, pods: pods["items"]?.arrayValue ?? [])
+                name: name, deployment: deployment, pods: try await replicaPods(ofDeployment: name, in: home))
         } catch {
             logger.notice(
                 "Could not read a deployment's Pods", metadata: ["deployment.name": "\(name)", "error": "\(error)"])
@@ -244,10 +241,9 @@ public struct KubernetesBackend: ComputeBackend {
             if let replica {
                 pods = [replica]
             } else {
-                let list = try await client.list(
-                    .pods, namespace: home,
-                    labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
-                pods = (list["items"]?.arrayValue ?? []).compactMap { $0["metadata"]?["name"]?.stringValue }
+                pods = try await replicaPods(ofDeployment: name, in: home).compactMap {
+                    $0["metadata"]?["name"]?.stringValue
+                }
             }
             var text = ""
             for pod in pods {
@@ -257,5 +253,13 @@ public struct KubernetesBackend: ComputeBackend {
         } catch let error as KubernetesError {
             throw error.berthError
         }
+    }
+
+    /// The deployment's replica Pods in `namespace`, by their labels (every phase).
+    func replicaPods(ofDeployment name: String, in namespace: String) async throws -> [JSONValue] {
+        let list = try await client.list(
+            .pods, namespace: namespace,
+            labelSelector: ManifestLabels.selectorString(ManifestLabels.replicaSelector(service: name)))
+        return list["items"]?.arrayValue ?? []
     }
 }
