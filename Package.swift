@@ -166,6 +166,9 @@ let package = Package(
                 "BerthCore",
                 "BerthAuth",
                 "BerthMetrics",
+                "BerthTLS",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -334,6 +337,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -407,6 +411,7 @@ let package = Package(
             name: "BerthReplicaTests",
             dependencies: [
                 "BerthCore", "BerthReplica", "BerthTesting",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -495,7 +500,9 @@ if !fuzzing {
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Fuzz",
-            exclude: ["README.md", "corpus", "dictionaries", "Sources/CLibFuzzer", "Sources/BerthFuzzing/FuzzDriver.swift"]
+            exclude: [
+                "README.md", "corpus", "dictionaries", "Sources/CLibFuzzer", "Sources/BerthFuzzing/FuzzDriver.swift",
+            ]
                 + fuzzTargets.map { "Sources/\($0)" },
             sources: ["Sources/BerthFuzzing", "Replay"],
             swiftSettings: swiftSettings

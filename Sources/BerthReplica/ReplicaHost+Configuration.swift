@@ -64,6 +64,15 @@ extension ReplicaHost {
         /// (`RequestTelemetryRecorder` says why here) into the context's folder. `berth replica`
         /// reads it from `BERTH_REQUEST_TELEMETRY`. Default nil: nothing recorded, nothing paid.
         public var requestTelemetry: RequestTelemetryContext? = nil
+        /// Where a replica without a telemetry folder (in a Kubernetes Pod) sends its request
+        /// telemetry. `berth replica` reads it from `BERTH_CONTROL_PLANE_URL` and
+        /// `BERTH_ARTIFACT_TOKEN` (`ControlPlaneUpload`). Default nil.
+        public var controlPlaneUpload: ControlPlaneUpload? = nil
+        /// In a Kubernetes Pod that collects model data, the folder `ModelDataCollector` writes
+        /// into, whose rows the replica sends to the control plane (`ModelDataShipper`) through
+        /// `controlPlaneUpload`. `berth replica` reads it from `BERTH_MODEL_DATA_DIR` when
+        /// `AML_MODEL_DC_STORAGE_ENABLED` is `true` and the upload settings are there. Default nil.
+        public var modelDataFolder: String? = nil
         /// This replica's id in telemetry lines and segment names. `berth replica` reads it from
         /// `BERTH_REPLICA_ID`. Default `replica`.
         public var replicaID: String = "replica"

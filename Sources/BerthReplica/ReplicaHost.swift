@@ -65,7 +65,12 @@ public struct ReplicaHost: Service {
             policy: configuration.poolPolicy, launch: launch, group: group, logger: logger,
             exitAfterWorkerFailures: configuration.exitAfterWorkerFailures, metrics: replicaMetrics)
         replicaMetrics.collect(from: pool)
-        let telemetry = try requestTelemetry(metrics: replicaMetrics)
+        // In a Kubernetes Pod, what must not stay in the Pod goes to the control plane.
+        let uploader =
+            needsUploader
+            ? configuration.controlPlaneUpload.map { ControlPlaneUploader(upload: $0, logger: logger) } : nil
+        let telemetry = try requestTelemetry(metrics: replicaMetrics, uploader: uploader)
+        let modelData = modelDataShipper(uploader: uploader)
         let routes = ReplicaRoutes(
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)),
@@ -104,47 +109,86 @@ public struct ReplicaHost: Service {
                 "router.secret": configuration.replicaSecret == nil ? "not required" : "required",
             ])
         onListening(port)
-        // The recorder writes beside the server; it stops once the pool has answered its last
-        // request, so the lines of requests finished during a graceful shutdown are written too.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            if let recorder = telemetry?.recorder { group.addTask { await recorder.run() } }
-            do {
-                try await withGracefulShutdownHandler {
-                    try await pool.run()
-                } onGracefulShutdown: {
-                    pool.beginShutdown()
+        // The recorder and the model data shipper run beside the server; they stop once the pool
+        // has answered its last request, so what requests finished during a graceful shutdown
+        // recorded is written or sent too.
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let recorder = telemetry?.recorder { group.addTask { await recorder.run() } }
+                if let modelData { group.addTask { await modelData.run() } }
+                do {
+                    try await withGracefulShutdownHandler {
+                        try await pool.run()
+                    } onGracefulShutdown: {
+                        pool.beginShutdown()
+                    }
+                } catch {
+                    telemetry?.recorder.finish()
+                    modelData?.finish()
+                    try? await server.close()
+                    throw error
                 }
-            } catch {
                 telemetry?.recorder.finish()
-                try? await server.close()
-                throw error
+                modelData?.finish()
+                try await group.waitForAll()
             }
-            telemetry?.recorder.finish()
-            try await group.waitForAll()
+        } catch {
+            await uploader?.shutdown()
+            throw error
         }
+        await uploader?.shutdown()
         try? await server.close()
     }
 
     /// The request telemetry of this replica, when its configuration asks for it.
-    private func requestTelemetry(metrics: ReplicaMetrics) throws -> ReplicaTelemetry? {
+    private func requestTelemetry(metrics: ReplicaMetrics, uploader: ControlPlaneUploader?) throws
+        -> ReplicaTelemetry?
+    {
         guard let context = configuration.requestTelemetry else { return nil }
-        guard let directory = context.directory else {
-            // UNFINISHED: a replica in a Kubernetes Pod has no folder to write to and does not yet
-            // ship its lines to the control plane, so it records nothing.
+        let sink: any RequestTelemetrySink
+        if let directory = context.directory {
+            sink = try RequestTelemetrySegments(
+                folder: URL(fileURLWithPath: directory, isDirectory: true), replica: configuration.replicaID)
+            logger.info("Request telemetry on", metadata: ["telemetry.folder": "\(directory)"])
+        } else if let uploader {
+            // In a Kubernetes Pod: the lines go to the control plane, not into the Pod.
+            sink = RequestTelemetryShipper(
+                uploader: uploader, service: context.service, replica: configuration.replicaID, logger: logger)
+            logger.info("Request telemetry on", metadata: ["telemetry.destination": "\(uploader.upload.url)"])
+        } else {
             logger.notice(
-                "Request telemetry is on but this replica has no telemetry folder; no lines are recorded",
+                "Request telemetry is on but this replica has neither a telemetry folder nor the control plane's address; no lines are recorded",
                 metadata: ["service.name": "\(context.service)"])
             return nil
         }
-        let sink = try RequestTelemetrySegments(
-            folder: URL(fileURLWithPath: directory, isDirectory: true), replica: configuration.replicaID)
         let counters = metrics.telemetryCounters()
         let recorder = RequestTelemetryRecorder(
             sink: sink, logger: logger,
             onDrop: { reason, count in counters.dropped[reason]?.increment(by: Int64(count)) },
             onWritten: { count in counters.written.increment(by: Int64(count)) })
-        logger.info("Request telemetry on", metadata: ["telemetry.folder": "\(directory)"])
         return ReplicaTelemetry(recorder: recorder, context: context, replica: configuration.replicaID)
+    }
+}
+
+extension ReplicaHost {
+    /// Whether anything goes to the control plane: telemetry without a folder, or model data.
+    private var needsUploader: Bool {
+        configuration.controlPlaneUpload != nil
+            && ((configuration.requestTelemetry.map { $0.directory == nil } ?? false)
+                || configuration.modelDataFolder != nil)
+    }
+
+    /// The shipper of the rows `ModelDataCollector` writes in a Kubernetes Pod, when it collects.
+    private func modelDataShipper(uploader: ControlPlaneUploader?) -> ModelDataShipper? {
+        guard let uploader, let folder = configuration.modelDataFolder else { return nil }
+        guard let service = configuration.serviceName else {
+            logger.notice("Model data collection is on but the replica has no service name; the rows are not sent")
+            return nil
+        }
+        logger.info("Collected model data is sent to the control plane", metadata: ["modeldata.folder": "\(folder)"])
+        return ModelDataShipper(
+            folder: URL(fileURLWithPath: folder, isDirectory: true), uploader: uploader, service: service,
+            replica: configuration.replicaID, logger: logger)
     }
 }
 

@@ -3,8 +3,8 @@ import Testing
 
 @testable import BerthControlPlane
 
-/// The read-only artifact tokens of Kubernetes Pods: each reads its deployment's files and
-/// nothing else, survives a restart of the control plane, and dies with its deployment.
+/// The artifact tokens of Kubernetes Pods: each reads its deployment's files and sends its
+/// request telemetry, and nothing else, survives a restart of the control plane, and dies with its deployment.
 struct ArtifactGrantsTests {
     static let a1 = "sha256:" + String(repeating: "a", count: 64)
     static let a2 = "sha256:" + String(repeating: "c", count: 64)
@@ -21,18 +21,35 @@ struct ArtifactGrantsTests {
         let b = try grants.mint(deployment: "beta", artifacts: [Self.b1])
         #expect(a != b)
         #expect(grants.decision(token: a, method: "GET", path: Self.read(Self.a1)) == .allowed)
-        #expect(grants.decision(token: a, method: "GET", path: "/api/v1/artifacts/sha256%3A" + String(repeating: "a", count: 64)) == .allowed)
+        #expect(
+            grants.decision(
+                token: a, method: "GET", path: "/api/v1/artifacts/sha256%3A" + String(repeating: "a", count: 64))
+                == .allowed)
         #expect(grants.decision(token: a, method: "GET", path: Self.read(Self.b1)) == .refused(deployment: "alpha"))
         #expect(grants.decision(token: b, method: "GET", path: Self.read(Self.a1)) == .refused(deployment: "beta"))
         #expect(grants.decision(token: a, method: "POST", path: "/api/v1/artifacts") == .refused(deployment: "alpha"))
         #expect(grants.decision(token: a, method: "DELETE", path: Self.read(Self.a1)) == .refused(deployment: "alpha"))
         #expect(grants.decision(token: a, method: "GET", path: "/api/v1/models") == .refused(deployment: "alpha"))
-        #expect(grants.decision(token: a, method: "GET", path: Self.read(Self.a1) + "/x") == .refused(deployment: "alpha"))
+        #expect(
+            grants.decision(token: a, method: "GET", path: Self.read(Self.a1) + "/x") == .refused(deployment: "alpha"))
+        // Its deployment's request telemetry, sent, and nobody else's; not read back.
+        #expect(grants.decision(token: a, method: "POST", path: "/api/v1/services/alpha/telemetry") == .allowed)
+        #expect(
+            grants.decision(token: a, method: "POST", path: "/api/v1/services/beta/telemetry")
+                == .refused(deployment: "alpha"))
+        #expect(
+            grants.decision(token: a, method: "GET", path: "/api/v1/services/alpha/telemetry")
+                == .refused(deployment: "alpha"))
+        #expect(
+            grants.decision(token: a, method: "POST", path: "/api/v1/services/alpha/telemetry/x")
+                == .refused(deployment: "alpha"))
         #expect(grants.decision(token: "guess", method: "GET", path: Self.read(Self.a1)) == .unknownToken)
         #expect(grants.decision(token: a + "x", method: "GET", path: Self.read(Self.a1)) == .unknownToken)
     }
 
-    @Test("Only digests are stored, mode 0600; they survive a restart; a new revision keeps the one before; delete revokes")
+    @Test(
+        "Only digests are stored, mode 0600; they survive a restart; a new revision keeps the one before; delete revokes"
+    )
     func lifecycle() throws {
         let scratch = try Scratch()
         defer { try? FileManager.default.removeItem(at: scratch.root) }
@@ -53,7 +70,8 @@ struct ArtifactGrantsTests {
         let second = try restarted.mint(deployment: "alpha", artifacts: [Self.a2])
         #expect(restarted.decision(token: first, method: "GET", path: Self.read(Self.a1)) == .allowed)
         #expect(restarted.decision(token: second, method: "GET", path: Self.read(Self.a2)) == .allowed)
-        #expect(restarted.decision(token: second, method: "GET", path: Self.read(Self.a1)) == .refused(deployment: "alpha"))
+        #expect(
+            restarted.decision(token: second, method: "GET", path: Self.read(Self.a1)) == .refused(deployment: "alpha"))
         // Two revisions later the first token is gone.
         _ = try restarted.mint(deployment: "alpha", artifacts: [Self.a2])
         #expect(restarted.decision(token: first, method: "GET", path: Self.read(Self.a1)) == .unknownToken)
@@ -61,6 +79,8 @@ struct ArtifactGrantsTests {
         try restarted.revoke(deployment: "alpha")
         #expect(restarted.decision(token: second, method: "GET", path: Self.read(Self.a2)) == .unknownToken)
         #expect(restarted.decision(token: other, method: "GET", path: Self.read(Self.b1)) == .allowed)
-        #expect(try ArtifactGrants(file: file).decision(token: second, method: "GET", path: Self.read(Self.a2)) == .unknownToken)
+        #expect(
+            try ArtifactGrants(file: file).decision(token: second, method: "GET", path: Self.read(Self.a2))
+                == .unknownToken)
     }
 }

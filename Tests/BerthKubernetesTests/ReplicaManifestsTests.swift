@@ -131,6 +131,40 @@ struct ReplicaManifestsTests {
         #expect(named.first?["valueFrom"]?["secretKeyRef"]?["key"] == "replica-secret")
     }
 
+    @Test(
+        "With request telemetry on, the replica gets where to send it: URL, Pod token and CA, the last two from the Secret"
+    )
+    func telemetryUpload() throws {
+        func replicaEnv(_ workload: ReplicaWorkload) -> [JSONValue] {
+            let container = ReplicaManifests.deployment(workload)["spec"]?["template"]?["spec"]?["containers"]?
+                .arrayValue?.first
+            return container?["env"]?.arrayValue ?? []
+        }
+        let off = replicaEnv(ManifestSamples.workload())
+        #expect(!off.contains { $0["name"] == "BERTH_ARTIFACT_TOKEN" }, "no token where nothing is sent")
+
+        var workload = ManifestSamples.workload()
+        workload.spec.environment[RequestTelemetryContext.environmentVariable] = #"{"service":"diabetes","models":[]}"#
+        // The deployment config cannot redirect the lines or swap the token.
+        workload.spec.environment["BERTH_CONTROL_PLANE_URL"] = "http://elsewhere.example.com"
+        workload.spec.environment["BERTH_ARTIFACT_TOKEN"] = "forged"
+        workload.controlPlaneCAPEM = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+        let on = replicaEnv(workload)
+        #expect(
+            on.filter { $0["name"] == "BERTH_CONTROL_PLANE_URL" }.map { $0["value"] } == [
+                "http://berth.example.com:8890"
+            ])
+        let token = on.filter { $0["name"] == "BERTH_ARTIFACT_TOKEN" }
+        #expect(token.count == 1)
+        #expect(token.first?["valueFrom"]?["secretKeyRef"]?["key"] == "artifact-token")
+        let ca = try #require(on.first { $0["name"] == "BERTH_CONTROL_PLANE_CA" })
+        #expect(ca["valueFrom"]?["secretKeyRef"]?["key"] == "control-plane-ca")
+        #expect(
+            ReplicaManifests.secret(workload)["stringData"]?["control-plane-ca"]
+                == .string(workload.controlPlaneCAPEM ?? ""))
+        #expect(ReplicaManifests.secret(ManifestSamples.workload())["stringData"]?["control-plane-ca"] == nil)
+    }
+
     @Test("A prebuilt environment image runs as is, without the build step")
     func prebuiltImage() {
         let deployment = ReplicaManifests.deployment(ManifestSamples.workload(environment: .prebuiltImage("r/env:abc")))

@@ -6,7 +6,8 @@ import Hummingbird
 /// Requires `Authorization: Bearer <admin token>` on every control-plane call except the OpenAPI
 /// document, health, the route feed and load reports, comparing in constant time. The token lives
 /// in `$BERTH_HOME/admin-token` (0600). A Kubernetes deployment's artifact token (`ArtifactGrants`)
-/// passes only for reads of that deployment's files. An unexpired SDK token (`berth sdk env`,
+/// passes only for reads of that deployment's files and for what its Pods hand over (request
+/// telemetry, model data). An unexpired SDK token (`berth sdk env`,
 /// `SDKTokens`) passes as the admin token does (`createSDKToken` alone asks for the admin token
 /// itself, so that an SDK token cannot renew itself past its expiry).
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -41,7 +42,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             case .refused(let deployment)?:
                 throw BerthError(
                     .unauthorized,
-                    "This is the artifact token of deployment '\(deployment)': it only reads that deployment's files (GET /api/v1/artifacts/sha256:…). Use the admin token for anything else."
+                    "This is the artifact token of deployment '\(deployment)': it only reads that deployment's files (GET /api/v1/artifacts/sha256:…) and sends its request telemetry and model data (POST /api/v1/services/\(deployment)/telemetry, …/modeldata). Use the admin token for anything else."
                 )
             case .unknownToken?, nil: break
             }

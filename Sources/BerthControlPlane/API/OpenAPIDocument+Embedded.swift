@@ -639,8 +639,86 @@ extension OpenAPIDocument {
                   "400": {"$ref": "#/components/responses/BadRequest"},
                   "401": {"$ref": "#/components/responses/Unauthorized"},
                   "404": {"$ref": "#/components/responses/NotFound"},
-                  "409": {"$ref": "#/components/responses/Conflict"},
-                  "501": {"$ref": "#/components/responses/NotImplemented"}
+                  "409": {"$ref": "#/components/responses/Conflict"}
+                }
+              },
+              "post": {
+                "operationId": "shipServiceTelemetry",
+                "summary": "Append request telemetry records sent by the service's replicas in Kubernetes Pods",
+                "description": "Newline-delimited records, each a RequestTelemetry object whose customDimensions.service is this service. All or nothing: one record that does not read, or names another service, refuses the batch (400) and nothing is kept. Authenticated with the admin token or the deployment's own Pod token (the token that fetches its files); at most 4 MiB per batch.",
+                "parameters": [
+                  {
+                    "name": "replica",
+                    "in": "query",
+                    "required": true,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"},
+                    "description": "The replica (Pod) that recorded the batch; its records go to its own segment files"
+                  },
+                  {
+                    "name": "dropped",
+                    "in": "query",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 1000000000, "default": 0},
+                    "description": "Records the replica dropped since its last batch (queue full, send failed), added to the service's drop count"
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {"application/x-ndjson": {"schema": {"type": "string"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "Kept",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TelemetryBatchResult"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
+                }
+              }
+            },
+            "/api/v1/services/{name}/modeldata": {
+              "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "post": {
+                "operationId": "shipServiceModelData",
+                "summary": "Append rows that ModelDataCollector wrote in one of the service's Kubernetes Pods",
+                "description": "The bytes of the Pod's copy of one collector file starting at 'offset', kept under the workspace's modeldata folder at 'path'. When 'offset' is not where the control plane's record of that Pod's copy ends, nothing is appended and nextOffset says where to resume. Authenticated with the admin token or the deployment's own Pod token; at most 4 MiB per request.",
+                "parameters": [
+                  {
+                    "name": "replica",
+                    "in": "query",
+                    "required": true,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[A-Za-z0-9_-][A-Za-z0-9._-]*$"},
+                    "description": "The replica (Pod) whose copy the bytes come from"
+                  },
+                  {
+                    "name": "path",
+                    "in": "query",
+                    "required": true,
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 2048},
+                    "description": "<workspace: 3 parts>/<service>/<model>/<version>/<designation>/<yyyy>/<mm>/<dd>[/<hh>]/<name>.csv, as the collector names the file"
+                  },
+                  {
+                    "name": "offset",
+                    "in": "query",
+                    "required": true,
+                    "schema": {"type": "integer", "minimum": 0, "maximum": 1099511627776},
+                    "description": "Where in the Pod's copy of the file the bytes start"
+                  }
+                ],
+                "requestBody": {
+                  "required": false,
+                  "content": {"text/csv": {"schema": {"type": "string"}}}
+                },
+                "responses": {
+                  "200": {
+                    "description": "Appended, or where to resume",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ModelDataAppend"}}}
+                  },
+                  "400": {"$ref": "#/components/responses/BadRequest"},
+                  "401": {"$ref": "#/components/responses/Unauthorized"},
+                  "404": {"$ref": "#/components/responses/NotFound"},
+                  "413": {"$ref": "#/components/responses/PayloadTooLarge"}
                 }
               }
             },
@@ -1784,6 +1862,22 @@ extension OpenAPIDocument {
                   "enabled": {"type": "boolean", "description": "Whether the service records request telemetry now (appInsightsEnabled)"},
                   "dropped": {"type": "integer", "description": "Records the replicas could not write (queue full or write failed), all time"},
                   "requests": {"type": "array", "items": {"$ref": "#/components/schemas/RequestTelemetry"}}
+                }
+              },
+              "ModelDataAppend": {
+                "type": "object",
+                "required": ["appended", "nextOffset"],
+                "properties": {
+                  "appended": {"type": "boolean", "description": "Whether the bytes were appended (false: the offset was not where the Pod's copy ends here)"},
+                  "nextOffset": {"type": "integer", "description": "Where the Pod's copy of the file ends, as kept here: the next request's offset"}
+                }
+              },
+              "TelemetryBatchResult": {
+                "type": "object",
+                "required": ["accepted", "dropped"],
+                "properties": {
+                  "accepted": {"type": "integer", "description": "Records kept from this batch"},
+                  "dropped": {"type": "integer", "description": "The drop count the batch reported, added to the service's"}
                 }
               },
               "SigningKeyRotation": {

@@ -3,9 +3,11 @@ import BerthCore
 import Foundation
 import Synchronization
 
-/// Read-only tokens for the Pods of Kubernetes deployments: a token lets its holder `GET
-/// /api/v1/artifacts/sha256:…` for the files of one deployment, and nothing else — so a Pod never
-/// holds the admin token.
+/// Tokens for the Pods of Kubernetes deployments: a token lets its holder `GET
+/// /api/v1/artifacts/sha256:…` for the files of one deployment and `POST
+/// /api/v1/services/<that deployment>/telemetry|modeldata` (its request telemetry and collected
+/// model data, `ShippedTelemetry`, `ShippedModelData`), and nothing else — so a Pod never holds
+/// the admin token.
 ///
 /// A token is minted each time a deployment's objects are (re)created and put in its Secret; the
 /// grant of the revision before stays valid too, so old Pods that restart during a rolling update
@@ -24,7 +26,8 @@ final class ArtifactGrants: Sendable {
     enum Decision: Sendable, Hashable {
         /// Not an artifact token (the caller checks other credentials).
         case unknownToken
-        /// An artifact token, and the request is a read of one of its deployment's files.
+        /// An artifact token, and the request is a read of one of its deployment's files or a
+        /// batch of that deployment's request telemetry or model data.
         case allowed
         /// An artifact token asking for anything else: the deployment it belongs to.
         case refused(deployment: String)
@@ -91,6 +94,7 @@ final class ArtifactGrants: Sendable {
         if method == "GET", let artifact = Self.artifact(inPath: path), match.grant.artifacts.contains(artifact) {
             return .allowed
         }
+        if method == "POST", Self.handOverPaths(of: match.deployment).contains(path) { return .allowed }
         return .refused(deployment: match.deployment)
     }
 
@@ -100,6 +104,11 @@ final class ArtifactGrants: Sendable {
         guard path.hasPrefix(prefix) else { return nil }
         let digest = String(path.dropFirst(prefix.count)).removingPercentEncoding ?? ""
         return digest.hasPrefix("sha256:") && !digest.contains("/") ? digest : nil
+    }
+
+    /// Where a deployment's Pods send their request telemetry and collected model data.
+    static func handOverPaths(of deployment: String) -> Set<String> {
+        ["/api/v1/services/\(deployment)/telemetry", "/api/v1/services/\(deployment)/modeldata"]
     }
 
     private func save(_ all: [String: [Grant]]) throws {

@@ -176,6 +176,7 @@ final class KubernetesClusters: Sendable {
         let settings = self.settings
         let namespace = client.connection.namespace
         let controlPlaneURL = self.controlPlaneURL()
+        let controlPlaneCA = self.controlPlaneCAPEM()
         let grants = artifactGrants
         let replicaSecrets = self.replicaSecrets
         let watch = ReplicaWatch(onChange: onChange)
@@ -205,6 +206,7 @@ final class KubernetesClusters: Sendable {
                 sourceFiles: sourceFiles, controlPlaneURL: controlPlaneURL, artifactToken: token,
                 replicaSecret: replicaSecrets.secret(forService: spec.name))
             workload.registryConfigJSON = registry?.settings.dockerConfigJSON
+            workload.controlPlaneCAPEM = controlPlaneCA
             workload.fileListDigest = listDigest
             workload.environmentCacheClaim = settings.environmentCacheClaim
             workload.environmentSummary = choice.summary

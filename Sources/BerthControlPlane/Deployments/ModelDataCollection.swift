@@ -8,12 +8,12 @@ import Foundation
 enum ModelDataCollection {
     /// Where collected rows go on this machine: `$BERTH_HOME/modeldata/<workspace>/<service>/…`.
     static func folder(deploymentsRoot: URL) -> URL {
-        deploymentsRoot.deletingLastPathComponent().appendingPathComponent("modeldata", isDirectory: true)
+        WorkspaceLayout(root: deploymentsRoot.deletingLastPathComponent()).modelData
     }
 
-    /// Inside a Kubernetes Pod: the writable `/tmp` volume.
-    /// UNFINISHED: the rows live as long as the Pod; a volume that outlives it (or an upload to
-    /// the control plane) is still to come.
+    /// Inside a Kubernetes Pod: the writable `/tmp` volume. The replica sends the rows to the
+    /// control plane (`ModelDataShipper`), which keeps them in the workspace's folder above, and
+    /// removes each file from the Pod once its period is over and it is sent whole.
     static let podFolder = "/tmp/modeldata"
 
     /// The variables a replica gets when `config` collects model data (none otherwise).

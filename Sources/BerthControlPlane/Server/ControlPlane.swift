@@ -198,7 +198,9 @@ public struct ControlPlane: Service {
             metrics: configuration.endpointMetrics, signingKeys: signingKeys, routes: routes, adminToken: adminToken,
             workspace: configuration.workspace, loads: routerLoads, feedTokens: feedRoutes,
             environmentCache: EnvironmentCache(configuration: .standard(layout: configuration.workspace)),
-            scrapes: MetricsScrapes(metrics: metrics, store: store, backend: backend, board: board, feed: feed))
+            scrapes: MetricsScrapes(metrics: metrics, store: store, backend: backend, board: board, feed: feed),
+            shippedTelemetry: ShippedTelemetry(root: configuration.workspace.telemetry),
+            shippedModelData: ShippedModelData(root: configuration.workspace.modelData))
         // Every other operation of openapi/berth.json, by the generated server. Registering fails
         // only on a path the router cannot parse: a fault of the build, not of the workspace.
         do {

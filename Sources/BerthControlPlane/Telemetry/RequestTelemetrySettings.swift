@@ -7,10 +7,9 @@ enum RequestTelemetrySettings {
     /// The variables a replica of `service` gets: none unless its config has `appInsightsEnabled`.
     ///
     /// On this machine the lines go to `$BERTH_HOME/telemetry/<service>/`. In a Kubernetes Pod they
-    /// must not stay in the Pod, so the context has no folder there.
-    /// UNFINISHED: a Pod's replica does not ship its lines to the control plane yet (an ingestion
-    /// operation authenticated like the Pods' artifact fetches is the intended path), so a service
-    /// on Kubernetes records no request telemetry.
+    /// must not stay in the Pod, so the context has no folder there: the replica sends them to the
+    /// control plane (`RequestTelemetryShipper`, with the `ControlPlaneUpload` its container gets),
+    /// which writes them into the same folder.
     static func environment(for service: Webservice, computeKind: ComputeTargetKind, telemetryRoot: URL)
         -> [String: String]
     {

@@ -20,9 +20,8 @@ public struct RequestTelemetryContext: Codable, Sendable, Hashable {
     /// The models the deployment runs, as `name:version`.
     public var models: [String]
     /// The folder the replica writes its segments into: `$BERTH_HOME/telemetry/<service>` on
-    /// this machine. Nil in a Kubernetes Pod, whose lines must not stay in the Pod.
-    /// UNFINISHED: a Pod's replica does not ship its lines to the control plane yet; with no
-    /// folder it records nothing.
+    /// this machine. Nil in a Kubernetes Pod, whose lines must not stay in the Pod: that replica
+    /// sends them to the control plane (`ControlPlaneUpload`).
     public var directory: String?
 
     public init(

@@ -37,6 +37,9 @@ public struct WorkspaceLayout: Sendable, Hashable {
     /// `telemetry/<service>/`: request telemetry of services with `appInsightsEnabled`
     /// (`RequestTelemetryFolder`).
     public var telemetry: URL { root.appendingPathComponent("telemetry", isDirectory: true) }
+    /// `modeldata/<workspace>/<service>/…`: rows collected by `ModelDataCollector` in the entry
+    /// scripts of services with `dataCollection.storageEnabled` (`ModelDataPath`).
+    public var modelData: URL { root.appendingPathComponent("modeldata", isDirectory: true) }
 }
 
 /// What `server.json` holds: how to reach the running server.

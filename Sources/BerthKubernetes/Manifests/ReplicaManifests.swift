@@ -93,16 +93,24 @@ public enum ReplicaManifests {
     /// The key of the Secret that holds the replica secret.
     public static let replicaSecretKey = "replica-secret"
 
-    /// What the Pods need that is secret: the token of the artifact API (for the init container)
-    /// and the replica secret (for `berth replica`, which refuses scoring requests without it).
+    /// The key of the Secret that holds the deployment's Pod token (`ControlPlaneUpload`).
+    public static let artifactTokenKey = "artifact-token"
+    /// The key of the Secret that holds the control plane's CA, when Pods reach it over https.
+    public static let controlPlaneCAKey = "control-plane-ca"
+
+    /// What the Pods need that is secret: the token of the artifact API (for the init container,
+    /// and for the replica's request telemetry), the replica secret (for `berth replica`, which
+    /// refuses scoring requests without it) and, over https, the control plane's CA.
     public static func secret(_ workload: ReplicaWorkload) -> JSONValue {
-        [
+        var data: [String: JSONValue] = [
+            artifactTokenKey: .string(workload.artifactToken),
+            replicaSecretKey: .string(workload.replicaSecret),
+        ]
+        if let ca = workload.controlPlaneCAPEM { data[controlPlaneCAKey] = .string(ca) }
+        return [
             "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
             "metadata": metadata(workload),
-            "stringData": [
-                "artifact-token": .string(workload.artifactToken),
-                replicaSecretKey: .string(workload.replicaSecret),
-            ],
+            "stringData": .object(data),
         ]
     }
 

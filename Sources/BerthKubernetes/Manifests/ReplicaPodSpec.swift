@@ -60,11 +60,16 @@ enum ReplicaPodSpec {
                 ],
             ],
         ]
-        // The deployment config cannot set the replica secret (or drop the check) through `environment`.
-        for key in spec.environment.keys.sorted()
-        where key != "AZUREML_MODEL_DIR" && key != ReplicaAuthentication.environmentVariable {
+        // The deployment config cannot set the replica secret (or drop the check), nor where the
+        // telemetry goes, through `environment`.
+        let reserved: Set<String> = [
+            "AZUREML_MODEL_DIR", ReplicaAuthentication.environmentVariable, ControlPlaneUpload.urlVariable,
+            ControlPlaneUpload.tokenVariable, ControlPlaneUpload.trustedCAVariable,
+        ]
+        for key in spec.environment.keys.sorted() where !reserved.contains(key) {
             env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
         }
+        env += controlPlaneUploadEnvironment(workload)
         var requests: [String: JSONValue] = [
             "cpu": ManifestLabels.cpuQuantity(spec.cpu), "memory": ManifestLabels.memoryQuantity(spec.memoryInGB),
         ]
@@ -116,6 +121,36 @@ enum ReplicaPodSpec {
         ]
     }
 
+    /// With request telemetry or model data collection on, where the replica sends them
+    /// (`ControlPlaneUpload`): the control plane's URL, the deployment's Pod token and, over
+    /// https, the CA, the last two from the deployment's Secret. Without either the replica
+    /// container gets no token.
+    static func controlPlaneUploadEnvironment(_ workload: ReplicaWorkload) -> [JSONValue] {
+        let environment = workload.spec.environment
+        guard
+            environment[RequestTelemetryContext.environmentVariable] != nil
+                || environment["AML_MODEL_DC_STORAGE_ENABLED"] == "true"
+        else { return [] }
+        func fromSecret(_ name: String, key: String) -> JSONValue {
+            [
+                "name": .string(name),
+                "valueFrom": [
+                    "secretKeyRef": [
+                        "name": .string(ManifestLabels.objectName(service: workload.spec.name)), "key": .string(key),
+                    ]
+                ],
+            ]
+        }
+        var env: [JSONValue] = [
+            ["name": .string(ControlPlaneUpload.urlVariable), "value": .string(workload.controlPlaneURL)],
+            fromSecret(ControlPlaneUpload.tokenVariable, key: ReplicaManifests.artifactTokenKey),
+        ]
+        if workload.controlPlaneCAPEM != nil {
+            env.append(fromSecret(ControlPlaneUpload.trustedCAVariable, key: ReplicaManifests.controlPlaneCAKey))
+        }
+        return env
+    }
+
     static func venvMount(_ workload: ReplicaWorkload) -> [JSONValue] {
         guard case .buildAtStart = workload.environmentSource else { return [] }
         return [PodHardening.mount("venv-cache", at: ReplicaManifests.venvCacheDirectory, readOnly: true)]
@@ -140,7 +175,7 @@ enum ReplicaPodSpec {
                     "valueFrom": [
                         "secretKeyRef": [
                             "name": .string(ManifestLabels.objectName(service: workload.spec.name)),
-                            "key": "artifact-token",
+                            "key": .string(ReplicaManifests.artifactTokenKey),
                         ]
                     ],
                 ],

@@ -44,6 +44,9 @@ public struct ReplicaWorkload: Sendable, Hashable {
     public var controlPlaneURL: String
     /// The token Pods present to the artifact API (stored in the deployment's Secret).
     public var artifactToken: String
+    /// The PEM of the CA the control plane's certificate comes from, when Pods reach it over
+    /// https (stored in the deployment's Secret); nil otherwise.
+    public var controlPlaneCAPEM: String? = nil
     /// The secret the router presents to the replicas (`ReplicaAuthentication`), stored in the
     /// deployment's Secret and given to the `replica` container as `BERTH_REPLICA_SECRET`.
     public var replicaSecret: String

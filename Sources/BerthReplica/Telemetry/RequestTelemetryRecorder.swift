@@ -103,11 +103,12 @@ package final class RequestTelemetryRecorder: Sendable {
 
     /// Writes queued lines as they come, a batch per wake-up, until `finish()`; then writes the rest.
     package func run() async {
-        for await _ in signal { writePending() }
-        writePending()
+        for await _ in signal { await writePending() }
+        await writePending()
+        await sink.finish()
     }
 
-    private func writePending() {
+    private func writePending() async {
         let batch = state.withLock { state in
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
@@ -117,14 +118,17 @@ package final class RequestTelemetryRecorder: Sendable {
         for line in batch { data.append(line.jsonLine()) }
         let lines = batch.count
         do {
-            try sink.write(data, lines: lines)
+            try await sink.write(data, lines: lines)
         } catch {
-            state.withLock { $0.dropped += lines }
-            onDrop(.writeFailed, lines)
-            sink.countDropped(lines)
+            // A sink that wrote part of the batch says how much is missing; else all of it is.
+            let lost = min(lines, (error as? RequestTelemetryUnwritten)?.lines ?? lines)
+            state.withLock { $0.dropped += lost }
+            onDrop(.writeFailed, lost)
+            sink.countDropped(lost)
+            if lost < lines { onWritten(lines - lost) }
             logger.warning(
                 "Request telemetry lines could not be written and were dropped",
-                metadata: ["lines": "\(lines)", "error": "\(error)"])
+                metadata: ["lines": "\(lost)", "error": "\(error)"])
             return
         }
         onWritten(lines)
@@ -141,10 +145,34 @@ package final class RequestTelemetryRecorder: Sendable {
 }
 
 /// Where a `RequestTelemetryRecorder` writes: size-capped files on this machine
-/// (`RequestTelemetrySegments`), or memory in tests.
+/// (`RequestTelemetrySegments`), the control plane for a replica in a Kubernetes Pod
+/// (`RequestTelemetryShipper`), or memory in tests.
 package protocol RequestTelemetrySink: Sendable {
     /// Appends `data`, `lines` complete JSON lines, durably enough that a reader sees them next.
-    func write(_ data: Data, lines: Int) throws
+    func write(_ data: Data, lines: Int) async throws
     /// Adds `count` to the lines this sink reports as dropped.
     func countDropped(_ count: Int)
+    /// No more lines come: hands over anything held (a drop count not yet reported).
+    func finish() async
 }
+
+extension RequestTelemetrySink {
+    package func finish() async {}
+}
+
+/// A sink's error when the end of a batch was not written: `lines` lines are lost, the rest kept.
+package struct RequestTelemetryUnwritten: Error, CustomStringConvertible {
+    /// The lines not written.
+    package var lines: Int
+    /// Why, for the log.
+    package var reason: String
+
+    package init(lines: Int, reason: String) {
+        self.lines = lines
+        self.reason = reason
+    }
+
+    package var description: String { reason }
+}
+
+extension RequestTelemetrySegments: RequestTelemetrySink {}

@@ -58,8 +58,10 @@ struct WorkerLaunch: Sendable {
 
         var environment = inherited
         for (key, value) in configuration.workerEnvironment { environment[key] = value }
-        // The router's secret is the host's to check; the entry script has no use for it.
+        // The router's secret is the host's to check, and the Pod token the host's to send
+        // telemetry with; the entry script has no use for either.
         environment[ReplicaAuthentication.environmentVariable] = nil
+        environment[ControlPlaneUpload.tokenVariable] = nil
         let existing = environment["PYTHONPATH"].map { ":" + $0 } ?? ""
         environment["PYTHONPATH"] = workerRoot.path + existing
         environment["AML_APP_ROOT"] = source.path

@@ -75,6 +75,10 @@ struct ReplicaCommand: AsyncParsableCommand {
             .flatMap { $0.isEmpty ? nil : $0 }
         let environment = ProcessInfo.processInfo.environment
         configuration.requestTelemetry = RequestTelemetryContext.from(environment: environment)
+        configuration.controlPlaneUpload = ControlPlaneUpload.from(environment: environment)
+        if configuration.controlPlaneUpload != nil, environment["AML_MODEL_DC_STORAGE_ENABLED"] == "true" {
+            configuration.modelDataFolder = environment["BERTH_MODEL_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        }
         configuration.replicaID = environment["BERTH_REPLICA_ID"] ?? environment["HOSTNAME"] ?? "replica"
         let replica = try ReplicaHost(
             configuration: configuration,

@@ -8,8 +8,9 @@ struct APIRequestBody: Sendable {
     enum Kind: Sendable {
         /// A JSON body, collected up to `JSONBody.maxRequestBytes`; an empty optional one is absent.
         case json(required: Bool)
-        /// Bytes streamed to the handler as they arrive (artifact uploads).
-        case stream
+        /// Bytes streamed to the handler as they arrive, read as `contentType` whatever the
+        /// request says (artifact uploads; telemetry batches, which the handler bounds itself).
+        case stream(contentType: String = "application/octet-stream")
     }
 
     var kind: Kind
@@ -31,7 +32,9 @@ struct APIRequestBody: Sendable {
 
     /// The operations of `openapi/berth.json` that take a body, by operation id.
     static let operations: [String: APIRequestBody] = [
-        "uploadArtifact": Self(kind: .stream),
+        "uploadArtifact": Self(kind: .stream()),
+        "shipServiceTelemetry": Self(kind: .stream(contentType: "application/x-ndjson"), what: "telemetry batch"),
+        "shipServiceModelData": Self(kind: .stream(contentType: "text/csv"), what: "model data"),
         "registerModel": .json(RegisterModelRequest.self),
         "createCompute": .json(CreateComputeRequest.self, check: ControlPlaneAPI.checkCreate),
         "attachCompute": .json(AttachKubernetesRequest.self) { try $0.sslConfiguration?.checkShape() },

@@ -43,8 +43,8 @@ struct APIRequestMiddleware: ServerMiddleware {
                 bytes = data
                 request.headerFields[.contentType] = "application/json"
             }
-        case .stream?:
-            request.headerFields[.contentType] = "application/octet-stream"
+        case .stream(let contentType)?:
+            request.headerFields[.contentType] = contentType
         case nil:
             break
         }

@@ -4,8 +4,9 @@ import BerthStore
 import Foundation
 
 /// `GET /api/v1/services/<name>/telemetry`: a service's request telemetry (`appInsightsEnabled`),
-/// read from the lines its replicas wrote (`RequestTelemetryReader`). An endpoint's name reads
-/// the records of all its versions.
+/// read from the lines its replicas wrote — or, for replicas in Kubernetes Pods, sent
+/// (`ShippedTelemetry`) — (`RequestTelemetryReader`). An endpoint's name reads the records of all
+/// its versions.
 extension ControlPlaneAPI {
     func getServiceTelemetry(_ input: Operations.GetServiceTelemetry.Input) async throws
         -> Operations.GetServiceTelemetry.Output
@@ -31,15 +32,6 @@ extension ControlPlaneAPI {
                     + "and run 'berth service update -n \(deployments.first?.name ?? name) --dc deploymentconfig.json' "
                     + "(or 'berth service update -n \(deployments.first?.name ?? name) --enable-app-insights true'); "
                     + "requests scored after that are recorded.")
-        }
-        if enabled, !readers.contains(where: \.hasRecords), let first = deployments.first,
-            try await store.compute(named: first.computeName)?.computeType == .kubernetes
-        {
-            // UNFINISHED: replicas in Pods do not ship their lines to the control plane yet.
-            throw BerthError(
-                .notImplemented,
-                "Request telemetry of services on Kubernetes clusters is not collected yet: replicas in Pods do not "
-                    + "ship their records to the control plane. Services on local clusters record it.")
         }
         var records = readers.flatMap { $0.read(query) }
         records.sort { $0.timestamp < $1.timestamp }

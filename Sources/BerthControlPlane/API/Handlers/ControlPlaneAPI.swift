@@ -50,6 +50,10 @@ struct ControlPlaneAPI: APIProtocol {
     let environmentCache: EnvironmentCache
     /// What the Prometheus scrapes answer.
     let scrapes: MetricsScrapes
+    /// Where the request telemetry of replicas in Kubernetes Pods is kept.
+    let shippedTelemetry: ShippedTelemetry
+    /// Where the rows `ModelDataCollector` wrote in Kubernetes Pods are kept.
+    let shippedModelData: ShippedModelData
 
     /// The operations still served by hand-written Hummingbird routes, as `METHOD path`, which the
     /// generated server does not register.

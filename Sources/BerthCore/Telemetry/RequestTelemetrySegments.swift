@@ -1,16 +1,17 @@
-import BerthCore
 import Foundation
 import Synchronization
 
 /// A replica's request telemetry on this machine: JSON lines appended to segment files in the
-/// service's folder (`$BERTH_HOME/telemetry/<service>/`), which several replicas share.
+/// service's folder (`$BERTH_HOME/telemetry/<service>/`), which several replicas share. The
+/// control plane writes the batches that replicas in Kubernetes Pods send it the same way, one
+/// writer per Pod (`ShippedTelemetry`).
 ///
 /// Each replica writes its own segment, `RequestTelemetryFolder.segmentName`, so lines of two
 /// replicas never interleave inside a line. A segment is closed at `maxSegmentBytes` and a new one
 /// started; then the folder's oldest segments (any replica's) are removed until the folder holds at
 /// most `maxFolderBytes` — the retention of a service's telemetry, documented in the README. Lines
 /// that could not be written are counted in the replica's `.dropped` file, which readers add up.
-package final class RequestTelemetrySegments: RequestTelemetrySink {
+package final class RequestTelemetrySegments: Sendable {
     /// The bounds of a service's telemetry folder.
     package struct Limits: Sendable {
         /// A segment is closed once it holds this many bytes. Default 4 MiB.

@@ -5,15 +5,15 @@ import NIOPosix
 import Synchronization
 
 /// A request as a test upstream received it.
-struct UpstreamRequest: Sendable {
-    var method: HTTPMethod
-    var uri: String
-    var headers: HTTPHeaders
-    var body: String
+package struct UpstreamRequest: Sendable {
+    package var method: HTTPMethod
+    package var uri: String
+    package var headers: HTTPHeaders
+    package var body: String
 }
 
 /// What a test upstream does with a request.
-enum UpstreamReply: Sendable {
+package enum UpstreamReply: Sendable {
     /// Answers after `delay`.
     case respond(
         status: HTTPResponseStatus = .ok, headers: [(String, String)] = [], body: String = "", delay: TimeAmount = .zero
@@ -28,23 +28,24 @@ enum UpstreamReply: Sendable {
 }
 
 /// A scripted HTTP/1.1 server on a loopback port chosen by the OS, standing in for a replica so
-/// router tests control timing, failures and statuses exactly.
-final class TestUpstream: Sendable {
-    let id: String
-    let port: Int
+/// router tests control timing, failures and statuses exactly — or for the control plane, so a
+/// replica's telemetry shipping meets refusals and failures on cue.
+package final class TestUpstream: Sendable {
+    package let id: String
+    package let port: Int
     private let channel: any Channel
     private let ledger: UpstreamLedger
 
     /// The route-table entry pointing at this upstream.
-    var endpoint: ReplicaEndpoint { ReplicaEndpoint(id: id, port: port) }
+    package var endpoint: ReplicaEndpoint { ReplicaEndpoint(id: id, port: port) }
     /// Every request received so far, in arrival order.
-    var requests: [UpstreamRequest] { ledger.state.withLock { $0.requests } }
+    package var requests: [UpstreamRequest] { ledger.state.withLock { $0.requests } }
     /// Requests being answered right now.
-    var inFlight: Int { ledger.state.withLock { $0.current } }
+    package var inFlight: Int { ledger.state.withLock { $0.current } }
     /// The most requests it answered at the same time.
-    var peakInFlight: Int { ledger.state.withLock { $0.peak } }
+    package var peakInFlight: Int { ledger.state.withLock { $0.peak } }
     /// TCP connections accepted so far.
-    var connections: Int { ledger.connections.withLock { $0 } }
+    package var connections: Int { ledger.connections.withLock { $0 } }
 
     private init(id: String, port: Int, channel: any Channel, ledger: UpstreamLedger) {
         self.id = id
@@ -55,7 +56,7 @@ final class TestUpstream: Sendable {
 
     /// - Parameter socketPath: a Unix domain socket to listen on instead of a loopback port (the
     ///   upstream's `port` is then 0): a path no other test takes, unlike a port given back.
-    static func start(
+    package static func start(
         id: String, socketPath: String? = nil,
         _ reply: @escaping @Sendable (UpstreamRequest) -> UpstreamReply = { _ in .respond(body: "ok") }
     ) async throws -> TestUpstream {
@@ -77,7 +78,7 @@ final class TestUpstream: Sendable {
         return TestUpstream(id: id, port: channel.localAddress?.port ?? 0, channel: channel, ledger: ledger)
     }
 
-    func stop() async {
+    package func stop() async {
         try? await channel.close()
     }
 }
