@@ -50,6 +50,8 @@ struct ControlPlaneAPI: APIProtocol {
     let environmentCache: EnvironmentCache
     /// What the Prometheus scrapes answer.
     let scrapes: MetricsScrapes
+    /// The dashboard's login links (`createDashboardLogin`).
+    let dashboard: DashboardAccess<ContinuousClock>
 
     /// The operations still served by hand-written Hummingbird routes, as `METHOD path`, which the
     /// generated server does not register.
