@@ -93,16 +93,19 @@ struct DashboardHistoryTests {
         #expect(history.points(of: "old").isEmpty)
     }
 
-    @Test("The router's own error answers are listed by reason, newest first")
+    @Test("The router's own error answers are listed by reason, newest first, and replicas' 5xx apart")
     func routerErrors() {
-        var history = DashboardHistory(capacity: 5, errorCapacity: 2)
-        history.record(Self.reading(requests: 0, errors: ["queue_full": 1]), at: Self.t0)
-        history.record(Self.reading(requests: 0, errors: ["queue_full": 4, "no_ready_replica": 2]), at: Self.t0 + 2)
-        history.record(Self.reading(requests: 0, errors: ["queue_full": 5, "no_ready_replica": 2]), at: Self.t0 + 4)
+        var history = DashboardHistory(capacity: 5, errorCapacity: 3)
+        history.record(Self.reading(requests: 0, failures: 1, errors: ["queue_full": 1]), at: Self.t0)
+        history.record(
+            Self.reading(requests: 0, failures: 5, errors: ["queue_full": 4, "no_ready_replica": 1]), at: Self.t0 + 2)
+        history.record(
+            Self.reading(requests: 0, failures: 8, errors: ["queue_full": 5, "no_ready_replica": 1]), at: Self.t0 + 4)
         let errors = history.recentErrors
-        #expect(errors.map(\.reason) == ["queue_full", "queue_full"], "the ring keeps the newest two")
-        #expect(errors.map(\.count) == [1, 3])
-        #expect(errors.first?.status == "503" && errors.first?.time == Self.t0 + 4)
+        // Newest first: at t0+4, 1 queue_full and 2 answers of replicas; at t0+2 the ring (3) keeps one.
+        #expect(errors.map(\.reason) == ["replica_5xx", "queue_full", "queue_full"])
+        #expect(errors.map(\.count) == [2, 1, 3])
+        #expect(errors[1].status == "503" && errors.first?.status == "5xx" && errors.first?.time == Self.t0 + 4)
     }
 
     @Test("A reading takes the same series /metrics serves: the router's by service, replicas from the control plane")

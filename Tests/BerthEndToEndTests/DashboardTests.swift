@@ -80,6 +80,13 @@ struct DashboardTests {
             let home = workspace.home
             let slow = TestPaths.corpus("slow").appendingPathComponent("inferenceconfig.json").path
             let echo = TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path
+            let recorded = TestPaths.corpus("telemetry").appendingPathComponent("inferenceconfig.json").path
+            let green = try workspace.folder.write(
+                Data(
+                    #"""
+                    {"computeType": "aksendpoint", "versionName": "green", "trafficPercentile": 30,
+                     "appInsightsEnabled": true, "containerResourceRequirements": {"cpu": 0.1, "memoryInGB": 0.25}}
+                    """#.utf8), to: "green.json")
             let config = try workspace.folder.write(
                 Data(
                     #"""
@@ -94,9 +101,10 @@ struct DashboardTests {
             try await berth(
                 "endpoint", "create", "-n", "ui-ep", "--ct", "mylocal", "-m", "echo-model:1", "--ic", echo,
                 "--version-name", "blue", home: home)
+            // green records its requests (appInsightsEnabled), and its run() raises on {"fail": …}.
             try await berth(
-                "endpoint", "version", "create", "-n", "ui-ep", "-m", "echo-model:1", "--ic", echo, "--version-name",
-                "green", "--traffic-percentile", "30", home: home)
+                "endpoint", "version", "create", "-n", "ui-ep", "-m", "echo-model:1", "--ic", recorded, "--dc",
+                green.path, home: home)
 
             // A load step: 4 clients on the 200 ms service (the autoscaler adds replicas), and some
             // traffic through the endpoint's split.
@@ -116,11 +124,20 @@ struct DashboardTests {
                 try await waitUntil(timeout: .seconds(30)) {
                     try await workspace.service("ui-svc").readyReplicas >= 2
                 }
-                try await Task.sleep(for: .seconds(2))
                 scaledUp = true
             } catch {
                 scaledUp = false
             }
+            // A few requests whose run() raises: 502s the router counts and the telemetry records.
+            for attempt in 1...3 {
+                let failed = try await TestHTTP.post(
+                    endpointURI.replacingOccurrences(of: "/score", with: "/green/score"), #"{"fail": \#(attempt)}"#,
+                    headers: [
+                        ("Content-Type", "application/json"), ("Authorization", "Bearer \(endpointKey.primaryKey)"),
+                    ])
+                #expect(failed.status == 502, "\(failed.text)")
+            }
+            try? await Task.sleep(for: .seconds(4))
             load.stop()
             split.stop()
             _ = await (serviceLoad, endpointLoad)
@@ -142,6 +159,8 @@ struct DashboardTests {
             #expect(endpointBlock.contains(#"<td class="num share">70%</td>"#), "\(endpointBlock)")
             #expect(endpointBlock.contains(#"<td class="num share">30%</td>"#))
             #expect(dom.contains(#"data-live="true""#), "the page reached the server")
+            let failures = try #require(Self.element(in: dom, starting: #"<table id="failures""#, ending: "</table>"))
+            #expect(failures.contains("5xx from the replica"), "the router's 502s are listed: \(failures)")
 
             // Screenshots for people (README, CI artifacts).
             try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
@@ -149,7 +168,7 @@ struct DashboardTests {
             try? FileManager.default.removeItem(at: png)
             _ = try await Self.runChromium(
                 browser,
-                ["--screenshot=\(png.path)", "--window-size=1400,1800", try await Self.loginLink(workspace)],
+                ["--screenshot=\(png.path)", "--window-size=1400,1600", try await Self.loginLink(workspace)],
                 folder: workspace.folder)
             #expect(FileManager.default.fileExists(atPath: png.path), "a screenshot at \(png.path)")
         } catch {

@@ -22,7 +22,8 @@ struct DashboardHistory: Sendable {
         var p99Ms: Double?
     }
 
-    /// Error answers of the router's own (503 queue full, 504 timeout, …) that one interval saw.
+    /// Error answers of the router's own (503 queue full, 504 timeout, …), or 5xx answers of
+    /// replicas (`replicaFailures`), that one interval saw.
     struct RouterErrors: Codable, Sendable, Hashable {
         var time: Date
         var service: String
@@ -62,18 +63,37 @@ struct DashboardHistory: Sendable {
                 point.p50Ms = Self.milliseconds(0.50, now, before)
                 point.p95Ms = Self.milliseconds(0.95, now, before)
                 point.p99Ms = Self.milliseconds(0.99, now, before)
-                for (key, count) in now.routerErrors.sorted(by: { $0.key < $1.key }) {
-                    let added = Self.increase(count, since: before.routerErrors[key] ?? 0)
-                    guard added > 0 else { continue }
-                    errors.append(
-                        RouterErrors(
-                            time: time, service: name, status: key.status, reason: key.reason, count: Int(added)))
-                }
+                recordErrors(of: name, now: now, before: before, at: time)
             }
             series[name, default: Ring(capacity: capacity)].append(point)
         }
         previous = (time, reading)
     }
+
+    /// The router's own error answers since `before`, by reason, and the 5xx answers replicas gave
+    /// (`run()` raised, a worker died): 5xx answers the router counted beyond its own.
+    private mutating func recordErrors(
+        of service: String, now: DashboardReading.Service, before: DashboardReading.Service, at time: Date
+    ) {
+        var own5xx = 0.0
+        for (key, count) in now.routerErrors.sorted(by: { $0.key < $1.key }) {
+            let added = Self.increase(count, since: before.routerErrors[key] ?? 0)
+            guard added > 0 else { continue }
+            if key.status.hasPrefix("5") { own5xx += added }
+            errors.append(
+                RouterErrors(time: time, service: service, status: key.status, reason: key.reason, count: Int(added)))
+        }
+        let fromReplicas = Self.increase(now.failures, since: before.failures) - own5xx
+        if fromReplicas >= 1 {
+            errors.append(
+                RouterErrors(
+                    time: time, service: service, status: "5xx", reason: Self.replicaFailures,
+                    count: Int(fromReplicas)))
+        }
+    }
+
+    /// The reason of 5xx answers that came from replicas rather than from the router itself.
+    static var replicaFailures: String { "replica_5xx" }
 
     /// The points of `service`, oldest first.
     func points(of service: String) -> [Point] {

@@ -128,7 +128,8 @@ function renderCharts(summary) {
   const now = Date.parse(summary.generatedAt);
   for (const service of summary.services) {
     const points = service.history.map((point) => ({ ...point, t: Date.parse(point.time) }));
-    const t0 = points.length ? Math.min(points[0].t, now - 60000) : now - 60000;
+    // From the first point (at least the last 20 s), so that a new service's plots fill the width.
+    const t0 = points.length ? Math.min(points[0].t, now - 20000) : now - 20000;
     const span = [t0, Math.max(now, t0 + 1000)];
     const series = (key, label, field, extra) => ({ key, label, color: COLORS[key],
       points: points.map((point) => [point.t, point[field] === undefined ? null : point[field]]), ...extra });
@@ -136,7 +137,7 @@ function renderCharts(summary) {
       el("h3", {}, service.name, " ", el("span", { class: "tag" }, service.endpoint ? `(${service.endpoint} / ${service.version})` : "")));
     const plots = el("div", { class: "plots" });
     plots.append(chart({ kind: "replicas", service: service.name, title: "Replicas", span, integer: true, step: true,
-      minMax: Math.max(service.desired, service.maxReplicas > 10 ? 1 : service.maxReplicas, 1),
+      minMax: Math.max(2, ...points.map((point) => Math.max(point.desired, point.ready) + 1)),
       series: [series("desired", "desired", "desired", { dashed: true }), series("ready", "ready", "ready")] }));
     plots.append(chart({ kind: "rate", service: service.name, title: "Requests / s", span,
       series: [series("rate", "req/s", "requestsPerSecond"), series("failures", "5xx/s", "failuresPerSecond")] }));
@@ -198,11 +199,17 @@ function renderEvents(summary) {
   document.getElementById("no-events").hidden = summary.events.length > 0;
 }
 
+function failureText(failure) {
+  if (failure.source !== "router") return failure.detail;
+  if (failure.detail === "replica_5xx") return "5xx from the replica (run() raised, or the worker failed)";
+  return `router: ${failure.detail}`;
+}
+
 function renderFailures(summary) {
   const body = document.querySelector("#failures tbody");
   body.replaceChildren(...summary.failures.map((failure) => el("tr", {},
     el("td", {}, clock(new Date(failure.time))), el("td", {}, failure.service), el("td", {}, failure.status),
-    el("td", { class: "reason" }, failure.source === "router" ? `router: ${failure.detail}` : failure.detail,
+    el("td", { class: "reason" }, failureText(failure),
       failure.requestId ? el("div", {}, `request ${failure.requestId}`) : null),
     el("td", { class: "num" }, String(failure.count)))));
   document.getElementById("no-failures").hidden = summary.failures.length > 0;
