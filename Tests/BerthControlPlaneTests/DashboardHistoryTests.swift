@@ -162,7 +162,8 @@ struct DashboardHistoryTests {
             }
             await clock.waitForSleepers()
             group.cancelAll()
-            await #expect(throws: CancellationError.self) { try await group.next() }
+            // Cancelled, the sampler ends without an error: the control plane's shutdown is clean.
+            try await group.waitForAll()
         }
         let points = recorder.snapshot().points(of: "svc")
         #expect(points.map(\.time) == [Self.t0, Self.t0 + 2, Self.t0 + 4, Self.t0 + 6])

@@ -65,7 +65,10 @@ struct DashboardTests {
             await workspace.stop()
             throw error
         }
-        await workspace.stop()
+        // The dashboard's sampler ends with the server: a clean exit.
+        let exit = await workspace.server.stop()
+        workspace.folder.remove()
+        #expect(!exit.isSignal && exit.code == 0, "\(exit)\n\(workspace.server.log.suffix(2000))")
     }
 
     @Test(

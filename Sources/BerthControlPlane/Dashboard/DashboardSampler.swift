@@ -35,6 +35,7 @@ struct DashboardSampler<C: Clock>: Service where C.Duration == Duration {
     var start: @Sendable () -> Date = { Date() }
     let read: @Sendable () async -> DashboardReading
 
+    /// Samples until cancelled, and then returns normally.
     func run() async throws {
         let origin = clock.now
         let startDate = start()
@@ -43,7 +44,8 @@ struct DashboardSampler<C: Clock>: Service where C.Duration == Duration {
             let elapsed = origin.duration(to: clock.now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             recorder.record(reading, at: startDate.addingTimeInterval(seconds))
-            try await clock.sleep(for: interval)
+            // Cancelled (the control plane stops): the end of the service, not an error of it.
+            do { try await clock.sleep(for: interval) } catch { return }
         }
     }
 }
