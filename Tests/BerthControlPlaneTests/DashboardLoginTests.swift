@@ -44,7 +44,7 @@ struct DashboardLoginTests {
         router.get("/api/v1/models") { _, _ in "models" }
         router.delete("/api/v1/services/{name}") { _, _ in "deleted" }
         DashboardRoutes<BasicRequestContext, ManualClock>(
-            access: access, summary: { Self.emptySummary }, logs: { service, _ in "log of \(service)" }
+            access: access, summary: { _ in Self.emptySummary }, logs: { service, _ in "log of \(service)" }
         ).add(to: router)
 
         try await Application(router: router).test(.live) { client in

@@ -98,6 +98,14 @@ struct DashboardSummaryTests {
         #expect(summary.failures.last?.status == "503" && summary.failures.last?.count == 2)
     }
 
+    @Test("The page asks only for the history points it does not have")
+    func historySince() throws {
+        var inputs = Self.inputs()
+        inputs.historySince = Self.now - 3
+        let web = try #require(DashboardSummary.make(inputs).services.last)
+        #expect(web.history.map(\.time) == [Self.now - 2])
+    }
+
     @Test("The JSON the page reads has the fields it draws from")
     func json() throws {
         let data = try BerthJSON.encode(DashboardSummary.make(Self.inputs()))

@@ -27,7 +27,8 @@ struct DashboardData: Sendable {
     /// The most log lines one request reads.
     static var maxLogLines: Int { 500 }
 
-    func summary() async throws -> DashboardSummary {
+    /// - Parameter historySince: only history points after this time; nil: all of them.
+    func summary(historySince: Date? = nil) async throws -> DashboardSummary {
         let services = try await store.services()
         var autoscalers: [String: AutoscalerStatus] = [:]
         for service in services where !service.deleting {
@@ -38,7 +39,7 @@ struct DashboardData: Sendable {
         return DashboardSummary.make(
             .init(
                 now: Date(), services: services, endpoints: try await endpoints.list(), autoscalers: autoscalers,
-                history: recorder.snapshot(), sampleInterval: sampleInterval,
+                history: recorder.snapshot(), historySince: historySince, sampleInterval: sampleInterval,
                 versionMetrics: versionMetrics(.seconds(60)),
                 telemetryFailures: failures.recent(of: recorded, in: telemetryFolder)))
     }

@@ -6,7 +6,7 @@ import NIOCore
 
 /// The dashboard's hand-written routes, all `GET` under `/ui`: the page and its assets, the
 /// one-time login (`/ui/login?token=…`), and the two JSON reads the page polls
-/// (`/ui/api/summary`, `/ui/api/logs?service=NAME`).
+/// (`/ui/api/summary[?since=MS]`, `/ui/api/logs?service=NAME`).
 ///
 /// They are outside the admin API and its token (`AdminAuthMiddleware` lets `/ui` through to
 /// them): each needs the session cookie a login link opens (`DashboardAccess`), which the admin
@@ -15,7 +15,8 @@ import NIOCore
 /// framing, caching and scripts from elsewhere (`securityHeaders`).
 struct DashboardRoutes<Context: RequestContext, C: Clock>: Sendable where C.Duration == Duration {
     let access: DashboardAccess<C>
-    let summary: @Sendable () async throws -> DashboardSummary
+    /// The summary, with history points after the given time only (nil: all).
+    let summary: @Sendable (_ historySince: Date?) async throws -> DashboardSummary
     let logs: @Sendable (_ service: String, _ lines: Int) async throws -> String
     /// Whether the admin listener serves TLS: the cookie is then `Secure` too.
     var secureCookie: Bool = false
@@ -35,7 +36,11 @@ struct DashboardRoutes<Context: RequestContext, C: Clock>: Sendable where C.Dura
         }
         router.get("/ui/api/summary") { request, _ in
             try requireSession(request)
-            let data = try BerthJSON.encode(try await summary())
+            // `since`: milliseconds since 1970 of the newest point the page holds.
+            let since = request.uri.queryParameters.get("since").flatMap { Double($0) }.map {
+                Date(timeIntervalSince1970: ($0 + 0.5) / 1000)
+            }
+            let data = try BerthJSON.encode(try await summary(since))
             return Self.response(Array(data), contentType: "application/json", status: .ok)
         }
         router.get("/ui/api/logs") { request, _ in

@@ -98,6 +98,8 @@ struct DashboardSummary: Codable, Sendable, Hashable {
         /// The `autoscaler` object of each service (rules, last decision, last events).
         var autoscalers: [String: AutoscalerStatus]
         var history: DashboardHistory
+        /// Only history points after this time (the page asks for what it does not have yet); nil: all.
+        var historySince: Date? = nil
         var sampleInterval: Duration
         /// The router's per-version numbers by endpoint (`Router.endpointMetrics`).
         var versionMetrics: [String: [EndpointVersionMetrics]]
@@ -128,7 +130,9 @@ struct DashboardSummary: Codable, Sendable, Hashable {
                 utilizationPercent: autoscaler?.utilization, lastDecision: autoscaler?.lastDecision,
                 scoringUri: service.scoringUri, endpoint: versionOf[service.name]?.endpoint,
                 version: versionOf[service.name]?.version, telemetry: service.deploymentConfig.appInsightsEnabled,
-                history: inputs.history.points(of: service.name))
+                history: inputs.history.points(of: service.name).filter { point in
+                    inputs.historySince.map { point.time > $0 } ?? true
+                })
         }
         let byName = Dictionary(live.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let endpoints = inputs.endpoints.sorted { $0.name < $1.name }.map { endpoint in

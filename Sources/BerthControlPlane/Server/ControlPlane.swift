@@ -230,7 +230,7 @@ public struct ControlPlane: Service {
             versionMetrics: configuration.endpointMetrics, telemetryFolder: configuration.workspace.telemetry,
             backend: backend)
         DashboardRoutes<BasicRequestContext, ContinuousClock>(
-            access: dashboardAccess, summary: { try await dashboard.summary() },
+            access: dashboardAccess, summary: { try await dashboard.summary(historySince: $0) },
             logs: { try await dashboard.logs(ofService: $0, lines: $1) }, secureCookie: configuration.tls != nil
         ).add(to: router)
         return router

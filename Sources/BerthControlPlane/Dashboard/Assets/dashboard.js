@@ -9,8 +9,15 @@ const LOG_POLL_MS = 5000;
 const COLORS = { ready: "#1a7f37", desired: "#8250df", rate: "#0b63c5", failures: "#cf222e",
   p50: "#1a7f37", p95: "#bf8700", p99: "#cf222e" };
 const SPLIT_COLORS = ["#0b63c5", "#8250df", "#bf5b00", "#1a7f37", "#cf222e", "#57606a"];
+// The server keeps 30 minutes of points; the page asks only for newer ones (?since=), and for
+// all of them every FULL_EVERY polls (a restarted server starts a new history).
+const HISTORY_MS = 30 * 60 * 1000;
+const FULL_EVERY = 30;
 
 let logService = null;
+let histories = new Map();
+let newestPoint = null;
+let polls = 0;
 
 function el(tag, attributes, ...children) {
   const node = document.createElement(tag);
@@ -248,15 +255,41 @@ function setStatus(text, live) {
   status.dataset.live = live ? "true" : "false";
 }
 
+// Adds the points of `summary` to what the page holds (or replaces it, for a full answer), and
+// drops points older than the server keeps; each service's `history` becomes the merged list.
+function mergeHistories(summary, full) {
+  const cutoff = Date.parse(summary.generatedAt) - HISTORY_MS;
+  const next = new Map();
+  newestPoint = null;
+  for (const service of summary.services) {
+    const known = full ? [] : (histories.get(service.name) || []);
+    const last = known.length ? Date.parse(known[known.length - 1].time) : -Infinity;
+    const merged = known.concat(service.history.filter((point) => Date.parse(point.time) > last))
+      .filter((point) => Date.parse(point.time) >= cutoff);
+    service.history = merged;
+    next.set(service.name, merged);
+    if (merged.length) newestPoint = Math.max(newestPoint || 0, Date.parse(merged[merged.length - 1].time));
+  }
+  histories = next;
+}
+
 async function poll() {
+  if (document.hidden) {
+    setTimeout(poll, POLL_MS);
+    return;
+  }
   try {
-    const response = await fetch("/ui/api/summary", { credentials: "same-origin", cache: "no-store" });
+    const full = newestPoint === null || polls % FULL_EVERY === 0;
+    const query = full ? "" : `?since=${newestPoint}`;
+    const response = await fetch(`/ui/api/summary${query}`, { credentials: "same-origin", cache: "no-store" });
     if (response.status === 401) {
       setStatus("signed out: run 'berth ui' for a new login link", false);
       return;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const summary = await response.json();
+    polls += 1;
+    mergeHistories(summary, full);
     document.getElementById("interval").textContent = String(summary.sampleIntervalSeconds);
     renderServices(summary);
     renderCharts(summary);
