@@ -58,10 +58,10 @@ function lastPoint(service) {
 // A line chart: series of [time ms, value|null] points; nulls break the line. `step` draws each
 // value flat until the next point (replica counts).
 function chart(options) {
-  const width = 440, height = 120, left = 40, right = 8, top = 16, bottom = 18;
+  const width = 440, height = 130, left = 42, right = 8, top = 20, bottom = 18;
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "chart", role: "img",
     "aria-label": options.title, "data-chart": options.kind, "data-service": options.service });
-  root.append(svg("text", { x: left, y: 11, class: "title" }, options.title));
+  root.append(svg("text", { x: left, y: 13, class: "title" }, options.title));
   const [t0, t1] = options.span;
   let max = options.minMax || 0;
   for (const series of options.series) for (const [, value] of series.points) if (value !== null) max = Math.max(max, value);
@@ -80,10 +80,10 @@ function chart(options) {
   for (const series of [...options.series].reverse()) {
     const last = [...series.points].reverse().find(([, value]) => value !== null);
     const label = `${series.label} ${last ? (options.integer ? last[1] : number(last[1])) : "–"}${options.unit || ""}`;
-    const text = svg("text", { x: legendX, y: 11, "text-anchor": "end", fill: series.color }, label);
+    const text = svg("text", { x: legendX, y: 13, "text-anchor": "end", fill: series.color }, label);
     text.style.fill = series.color;
     root.append(text);
-    legendX -= label.length * 5.6 + 10;
+    legendX -= label.length * 6.2 + 10;
   }
   for (const series of options.series) {
     let segment = [];
@@ -145,7 +145,8 @@ function renderCharts(summary) {
     const plots = el("div", { class: "plots" });
     plots.append(chart({ kind: "replicas", service: service.name, title: "Replicas", span, integer: true, step: true,
       minMax: Math.max(2, ...points.map((point) => Math.max(point.desired, point.ready) + 1)),
-      series: [series("desired", "desired", "desired", { dashed: true }), series("ready", "ready", "ready")] }));
+      // Desired is drawn last, dashed over ready, so both show where they agree.
+      series: [series("ready", "ready", "ready"), series("desired", "desired", "desired", { dashed: true })] }));
     plots.append(chart({ kind: "rate", service: service.name, title: "Requests / s", span,
       series: [series("rate", "req/s", "requestsPerSecond"), series("failures", "5xx/s", "failuresPerSecond")] }));
     plots.append(chart({ kind: "latency", service: service.name, title: "Latency (ms)", span, unit: "",
