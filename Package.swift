@@ -204,6 +204,12 @@ let package = Package(
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            // The dashboard's page, script and style sheet, compiled into the binary (`DashboardAssets`).
+            resources: [
+                .embedInCode("Dashboard/Assets/index.html"),
+                .embedInCode("Dashboard/Assets/dashboard.js"),
+                .embedInCode("Dashboard/Assets/dashboard.css"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The types generated from openapi/berth.json (`scripts/api/generate.sh`), shared by the
@@ -444,7 +450,7 @@ let package = Package(
             name: "BerthControlPlaneTests",
             dependencies: [
                 "BerthAuth", "BerthAutoscaling", "BerthBackends", "BerthCore", "BerthStore", "BerthControlPlane",
-                "BerthTesting", "BerthTLS",
+                "BerthMetrics", "BerthTesting", "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

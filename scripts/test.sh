@@ -39,6 +39,13 @@ step "Swift tests: unit and loopback"
 swift test -c "$configuration" --skip-build --skip BerthEndToEndTests --skip BerthKubernetesTests
 step "Swift tests: Kubernetes backend against the API double"
 swift test -c "$configuration" --skip-build --filter BerthKubernetesTests
+# The dashboard's browser test (DashboardTests) drives headless Chromium: CI installs the Debian
+# package when it is missing; elsewhere that one test is skipped, saying so, without it.
+if [ "${CI:-}" = true ] && ! command -v chromium >/dev/null 2>&1; then
+    step "Chromium for the dashboard's browser test"
+    apt-get install -y --no-install-recommends chromium >/dev/null 2>&1 \
+        || { apt-get update >/dev/null && apt-get install -y --no-install-recommends chromium >/dev/null; }
+fi
 step "Swift tests: end to end with real berth servers"
 swift test -c "$configuration" --skip-build --filter BerthEndToEndTests
 step "Azure ML SDK compatibility suite: berth-azureml's tests, then Azure's snippets against a real server"

@@ -28,6 +28,7 @@ struct Berth: AsyncParsableCommand {
             EndpointCommand.self,
             EnvironmentCommand.self,
             SDKCommand.self,
+            UICommand.self,
         ]
     )
 }

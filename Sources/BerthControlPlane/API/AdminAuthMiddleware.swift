@@ -9,7 +9,9 @@ import Hummingbird
 /// passes only for reads of that deployment's files and for what its Pods hand over (request
 /// telemetry, model data). An unexpired SDK token (`berth sdk env`,
 /// `SDKTokens`) passes as the admin token does (`createSDKToken` alone asks for the admin token
-/// itself, so that an SDK token cannot renew itself past its expiry).
+/// itself, so that an SDK token cannot renew itself past its expiry). The dashboard under `/ui`
+/// has its own session cookie (`DashboardRoutes`), which this middleware ignores: a browser
+/// session never reaches the admin API.
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String
     var artifactGrants: ArtifactGrants? = nil
@@ -29,6 +31,9 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         async throws -> Response
     {
         if openPaths.contains(request.uri.path) { return try await next(request, context) }
+        // The dashboard's own routes check its session cookie, which opens nothing else
+        // (`DashboardRoutes`); this middleware never reads cookies.
+        if DashboardPaths.contains(request.uri.path) { return try await next(request, context) }
         guard let header = request.headers[.authorization] else {
             throw BerthError(
                 .unauthorized,

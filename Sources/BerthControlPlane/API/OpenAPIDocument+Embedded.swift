@@ -790,6 +790,19 @@ extension OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/dashboard/logins": {
+              "post": {
+                "operationId": "createDashboardLogin",
+                "summary": "A one-time login link for the dashboard at /ui (berth ui): its path (/ui/login?token=…, to put after the control plane's address) and when it expires (2 minutes). Opening it once gives the browser a session cookie (HttpOnly, SameSite=Strict, Path=/ui) that reads the dashboard and nothing else: the admin API never accepts it",
+                "responses": {
+                  "200": {
+                    "description": "The link's path and expiry",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DashboardLoginLink"}}}
+                  },
+                  "401": {"$ref": "#/components/responses/Unauthorized"}
+                }
+              }
+            },
             "/api/v1/environments": {
               "get": {
                 "operationId": "listEnvironments",
@@ -1762,6 +1775,14 @@ extension OpenAPIDocument {
                       }
                     }
                   }
+                }
+              },
+              "DashboardLoginLink": {
+                "type": "object",
+                "required": ["path", "expiresOn"],
+                "properties": {
+                  "path": {"type": "string", "description": "/ui/login?token=…; the token is random and works once"},
+                  "expiresOn": {"type": "string", "format": "date-time"}
                 }
               },
               "SDKCredentials": {

@@ -51,6 +51,10 @@ public struct ControlPlane: Service {
         /// Where the router takes the certificates of compute targets with TLS (by SNI); nil:
         /// compute targets cannot have TLS on this server. Default nil.
         package var serverNames: ServerNameCertificates? = nil
+        /// The router's metrics registry, which the dashboard's history samples (request rates and
+        /// latency per service) along with the control plane's own; nil: no router in this process,
+        /// and the dashboard plots replicas only. Default nil.
+        public var routerMetrics: MetricsRegistry? = nil
 
         public init(
             workspace: WorkspaceLayout, host: String = "127.0.0.1", port: Int = 8890,
@@ -96,6 +100,11 @@ public struct ControlPlane: Service {
     let certificates: ComputeCertificates
     /// This control plane's own metrics (`GET /metrics`).
     let metrics = ControlPlaneMetrics()
+
+    /// The dashboard's login links and sessions (`/ui`, `berth ui`).
+    let dashboardAccess = DashboardAccess(clock: ContinuousClock())
+    /// The dashboard's history of replicas, request rates and latency, written by `DashboardSampler`.
+    let dashboardHistory = DashboardRecorder()
 
     /// The control plane's own metrics, which its `GET /metrics` serves.
     public var metricsRegistry: MetricsRegistry { metrics.registry }
@@ -200,7 +209,8 @@ public struct ControlPlane: Service {
             environmentCache: EnvironmentCache(configuration: .standard(layout: configuration.workspace)),
             scrapes: MetricsScrapes(metrics: metrics, store: store, backend: backend, board: board, feed: feed),
             shippedTelemetry: ShippedTelemetry(root: configuration.workspace.telemetry),
-            shippedModelData: ShippedModelData(root: configuration.workspace.modelData))
+            shippedModelData: ShippedModelData(root: configuration.workspace.modelData),
+            dashboard: dashboardAccess)
         // Every other operation of openapi/berth.json, by the generated server. Registering fails
         // only on a path the router cannot parse: a fault of the build, not of the workspace.
         do {
@@ -214,6 +224,16 @@ public struct ControlPlane: Service {
             computes: computeTargets, operations: operations,
             deployer: Deployer(store: store, queue: queue), backend: backend, credentials: credentials,
             endpointManager: endpointManager, workspace: configuration.workspace, routerURL: configuration.routerURL
+        ).add(to: router)
+        // Hand-written, outside the admin API: the dashboard's page and reads, behind its session cookie.
+        let dashboard = DashboardData(
+            store: store, endpoints: endpointManager, board: board, recorder: dashboardHistory,
+            sampleInterval: DashboardSampler<ContinuousClock>.standardInterval,
+            versionMetrics: configuration.endpointMetrics, telemetryFolder: configuration.workspace.telemetry,
+            backend: backend)
+        DashboardRoutes<BasicRequestContext, ContinuousClock>(
+            access: dashboardAccess, summary: { try await dashboard.summary(historySince: $0) },
+            logs: { try await dashboard.logs(ofService: $0, lines: $1) }, secureCookie: configuration.tls != nil
         ).add(to: router)
         return router
     }
@@ -237,12 +257,19 @@ public struct ControlPlane: Service {
             logger: logger)
         autoscaler.scaleDownStabilization = configuration.scaleDownStabilization
         autoscaler.metrics = metrics
+        // The dashboard's history reads what /metrics serves: this scrape and the router's registry.
+        let scrapes = MetricsScrapes(metrics: metrics, store: store, backend: backend, board: board, feed: feed)
+        let routerMetrics = configuration.routerMetrics
+        let sampler = DashboardSampler(
+            recorder: dashboardHistory, clock: ContinuousClock(),
+            read: { await DashboardReading.read(controlPlane: scrapes, router: routerMetrics) })
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { [runner] in try await runner.run() }
             group.addTask { [autoscaler] in try await autoscaler.run() }
             group.addTask { try await routes.run() }
             group.addTask { [observer] in try await observer.run() }
             group.addTask { [clusters] in try await clusters.run() }
+            group.addTask { try await sampler.run() }
             let sdkProxyURL = try await startBlobProxy(in: &group)
             try await serveAPI(sdkProxyURL: sdkProxyURL)
             group.cancelAll()

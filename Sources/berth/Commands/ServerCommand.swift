@@ -123,6 +123,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.serverNames = serverNames
         configuration.scaleDownStabilization = .seconds(max(0, scaleDownDelay))
         configuration.endpointMetrics = { router.endpointMetrics(window: $0) }
+        configuration.routerMetrics = router.metricsRegistry
         let controlPlane = try ControlPlane(
             configuration: configuration, backend: backend, changes: changes, logger: logger,
             publishRoutes: { router.update($0) }, routerLoad: { router.load() })

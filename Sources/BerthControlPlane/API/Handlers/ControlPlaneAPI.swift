@@ -54,6 +54,8 @@ struct ControlPlaneAPI: APIProtocol {
     let shippedTelemetry: ShippedTelemetry
     /// Where the rows `ModelDataCollector` wrote in Kubernetes Pods are kept.
     let shippedModelData: ShippedModelData
+    /// The dashboard's login links (`createDashboardLogin`).
+    let dashboard: DashboardAccess<ContinuousClock>
 
     /// The operations still served by hand-written Hummingbird routes, as `METHOD path`, which the
     /// generated server does not register.
