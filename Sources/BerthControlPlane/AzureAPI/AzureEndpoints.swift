@@ -108,8 +108,14 @@ struct AzureEndpoints: Sendable {
         }
         var started: BerthCore.Operation?
         for (version, payload) in creates {
+            // `create_version` has no enable_app_insights: a new version records request
+            // telemetry when the endpoint does (as the endpoint reports it), unless it says otherwise.
+            var inherited: [String: JSONValue] = [:]
+            if payload["appInsightsEnabled"] == nil, try await recordsTelemetry(endpoint) {
+                inherited["appInsightsEnabled"] = true
+            }
             let (request, shown) = try await versionRequest(
-                version, payload, endpoint: name, computeName: endpoint.computeName)
+                version, payload, endpoint: name, computeName: endpoint.computeName, auth: inherited)
             let operation = try await manager.createVersion(request, endpoint: name)
             accepted.record(
                 EndpointVersion.deploymentName(endpoint: name, version: version), payload: shown,
@@ -141,6 +147,16 @@ struct AzureEndpoints: Sendable {
             if let operation = try await manager.deleteVersion(version, endpoint: name) { started = operation }
         }
         return started
+    }
+
+    /// Whether any version of `endpoint` records request telemetry: the endpoint's
+    /// `appInsightsEnabled` as its payload reports it.
+    private func recordsTelemetry(_ endpoint: Endpoint) async throws -> Bool {
+        for version in endpoint.versions {
+            let deployment = EndpointVersion.deploymentName(endpoint: endpoint.name, version: version.name)
+            if try await store.service(named: deployment)?.deploymentConfig.appInsightsEnabled == true { return true }
+        }
+        return false
     }
 
     /// The endpoint's Azure payload, each version a full AKS service payload.
