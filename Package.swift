@@ -20,6 +20,12 @@ let routerSwiftSettings: [SwiftSetting] =
     swiftSettings
     + (fuzzing ? [] : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))])
 
+/// Test code itself is compiled without optimization even in a release build: CI runs the tests
+/// on the optimized build of the code users run, and optimizing the tests (and their fixtures'
+/// helpers) would only lengthen a two-core machine's build.
+let testSwiftSettings: [SwiftSetting] =
+    swiftSettings + (fuzzing ? [] : [.unsafeFlags(["-Onone"], .when(configuration: .release))])
+
 let package = Package(
     name: "berth",
     platforms: [.macOS(.v15)],
@@ -346,7 +352,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .target(
             name: "BerthKubernetesDouble",
@@ -371,7 +377,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthTLSTests",
@@ -384,34 +390,34 @@ let package = Package(
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthCoreTests",
             dependencies: ["BerthCore", "BerthAutoscaling"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthMetricsTests",
             dependencies: ["BerthMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthAutoscalingTests",
             dependencies: ["BerthCore", "BerthAutoscaling", "BerthTesting"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthAuthTests",
             dependencies: ["BerthAuth", "BerthCore", "BerthTesting"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthStoreTests",
             dependencies: [
                 "BerthCore", "BerthStore", "BerthTesting", .product(name: "GRDB", package: "GRDB.swift"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthReplicaTests",
@@ -422,7 +428,7 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthReplicaCommandTests",
@@ -430,7 +436,7 @@ let package = Package(
                 "BerthBackends", "BerthCore", "BerthKubernetes", "BerthReplicaCommand",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthRouterTests",
@@ -444,7 +450,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthControlPlaneTests",
@@ -460,7 +466,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthClientTests",
@@ -470,7 +476,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "BerthEndToEndTests",
@@ -480,7 +486,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 )
@@ -511,7 +517,7 @@ if !fuzzing {
             ]
                 + fuzzTargets.map { "Sources/\($0)" },
             sources: ["Sources/BerthFuzzing", "Replay"],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         )
     )
 }
