@@ -65,6 +65,10 @@ enum ReplicaPodSpec {
         where key != "AZUREML_MODEL_DIR" && key != ReplicaAuthentication.environmentVariable {
             env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
         }
+        // Trace export follows the control plane's; the deployment's own `environment` wins.
+        for key in workload.traceEnvironment.keys.sorted() where spec.environment[key] == nil {
+            env.append(["name": .string(key), "value": .string(workload.traceEnvironment[key] ?? "")])
+        }
         var requests: [String: JSONValue] = [
             "cpu": ManifestLabels.cpuQuantity(spec.cpu), "memory": ManifestLabels.memoryQuantity(spec.memoryInGB),
         ]
