@@ -30,20 +30,44 @@ import Testing
         var contentType: String?
     }
 
+    /// The OTLP/HTTP receiver of one test, writing the spans it gets into `spansFile`.
+    struct Receiver {
+        let folder: TemporaryDirectory
+        let process: ChildProcess
+        let spansFile: URL
+        /// `http://127.0.0.1:PORT`, for `OTEL_EXPORTER_OTLP_ENDPOINT`.
+        let endpoint: String
+
+        static func start() async throws -> Receiver {
+            let folder = try TemporaryDirectory("berth-otlp")
+            let spansFile = folder.appending("spans.jsonl")
+            let process = try ChildProcess(
+                executable: URL(fileURLWithPath: "/usr/bin/env"),
+                arguments: [
+                    TestPaths.fixturePython, TestPaths.fixtures.appendingPathComponent("otlp/otlp_receiver.py").path,
+                    spansFile.path,
+                ],
+                stdoutFile: folder.appending("receiver.out"), stderrFile: folder.appending("receiver.err"))
+            let endpoint = try await process.listeningAddress(within: .seconds(30))
+            return Receiver(folder: folder, process: process, spansFile: spansFile, endpoint: endpoint)
+        }
+
+        /// The spans of trace `traceID` received so far.
+        func spans(of traceID: String) throws -> [ExportedSpan] {
+            try TracingEndToEndTests.read(spansFile).filter { $0.traceId == traceID }
+        }
+
+        func stop() async {
+            await process.terminate()
+            folder.remove()
+        }
+    }
+
     @Test("One scoring request is one trace: client → router → replica → queue wait, worker round trip, run()")
     func scoringRequestIsOneTrace() async throws {
-        let receiverFolder = try TemporaryDirectory("berth-otlp")
-        defer { receiverFolder.remove() }
-        let spansFile = receiverFolder.appending("spans.jsonl")
-        let receiver = try ChildProcess(
-            executable: URL(fileURLWithPath: "/usr/bin/env"),
-            arguments: [
-                TestPaths.fixturePython, TestPaths.fixtures.appendingPathComponent("otlp/otlp_receiver.py").path,
-                spansFile.path,
-            ],
-            stdoutFile: receiverFolder.appending("receiver.out"), stderrFile: receiverFolder.appending("receiver.err"))
-        defer { receiver.send(SIGTERM) }
-        let collector = try await receiver.listeningAddress(within: .seconds(30))
+        let receiver = try await Receiver.start()
+        let collector = receiver.endpoint
+        let spansFile = receiver.spansFile
 
         let workspace = try await DeployTests.Workspace.start(
             environment: [
@@ -114,9 +138,49 @@ import Testing
             }
         } catch {
             await workspace.stop()
+            await receiver.stop()
             throw error
         }
         await workspace.stop()
+        await receiver.stop()
+    }
+
+    @Test("Spans not yet sent when the server stops are flushed: the exporters stop last")
+    func spansAreFlushedOnStop() async throws {
+        let receiver = try await Receiver.start()
+        let traceID = "5d1f9a4c2b7e4e0f9a3c8b6d4e2f1a0b"
+        // A batch delay of ten minutes: only the flush at shutdown sends anything.
+        let workspace = try await DeployTests.Workspace.start(
+            environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "600000"])
+        do {
+            try #require(try await workspace.deploy("flush-svc").succeeded)
+            let uri = try #require(try await workspace.service("flush-svc").scoringUri)
+            let keys = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "flush-svc", home: workspace.home)
+            let response = try await TestHTTP.post(
+                uri, #"{"n": 2}"#,
+                headers: [
+                    ("Content-Type", "application/json"), ("Authorization", "Bearer \(keys.primaryKey)"),
+                    ("traceparent", "00-\(traceID)-\(Self.clientSpanID)-01"),
+                ])
+            #expect(response.status == 200, "\(response.text)")
+            #expect(try receiver.spans(of: traceID).isEmpty, "nothing is sent before the batch delay")
+        } catch {
+            await workspace.stop()
+            await receiver.stop()
+            throw error
+        }
+        await workspace.stop()
+        var names: Set<String> = []
+        do {
+            try await waitUntil(timeout: .seconds(10)) {
+                names = Set(try receiver.spans(of: traceID).map(\.name))
+                return names.isSuperset(of: ["POST /api/v1/service/{service}/score", "POST /score", "run()"])
+            }
+        } catch {
+            Issue.record("Spans flushed at shutdown: \(names)")
+        }
+        await receiver.stop()
     }
 
     /// The spans the receiver wrote so far.
