@@ -27,7 +27,8 @@ final class RequestHead {
     let clientRequestID: String?
     /// The client's W3C `traceparent` and `tracestate`, if it sent them: a tracing router continues
     /// the client's trace from them. They stay in `endToEndLines` too, so a router that does not
-    /// trace passes them on unchanged (`ReplicaProxy.forwarded` drops them when it sends its own).
+    /// trace passes them on unchanged (`ReplicaProxy.Forwarded.continueTrace` drops them when the
+    /// router sends its own).
     let traceparent: String?
     let tracestate: String?
     /// The other headers as `name: value` CRLF lines, in the order sent, for the replica: all but
