@@ -74,6 +74,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 def main():
     _Handler.spans_file = sys.argv[1]
+    # A test process may start this with SIGTERM blocked (the mask is inherited): take it back.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     print(f"Listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
