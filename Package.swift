@@ -59,6 +59,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
+        // OTLP/HTTP only: the default traits would also build the gRPC exporter and its stack.
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         .target(
@@ -75,6 +78,30 @@ let package = Package(
             dependencies: [
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The trace-context plumbing the router and the replica share (headers in and out, span
+        // instants): the swift-distributed-tracing API only, no exporter.
+        .target(
+            name: "BerthTracing",
+            dependencies: [
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The OTLP/HTTP exporter (swift-otel) behind `OTEL_EXPORTER_OTLP_ENDPOINT`: only the
+        // executables' wiring imports it, so the libraries see the tracing API alone.
+        .target(
+            name: "BerthTraceExport",
+            dependencies: [
+                "BerthCore",
+                "BerthTracing",
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -142,12 +169,14 @@ let package = Package(
                 "BerthAutoscaling",
                 "BerthMetrics",
                 "BerthTLS",
+                "BerthTracing",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: routerSwiftSettings
         ),
@@ -175,6 +204,8 @@ let package = Package(
                 "BerthTLS",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                "BerthTracing",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -294,6 +325,7 @@ let package = Package(
                 "BerthRouter",
                 "BerthRouterFeed",
                 "BerthTLS",
+                "BerthTraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -334,6 +366,7 @@ let package = Package(
                 "BerthRouter",
                 "BerthRouterCommand",
                 "BerthTLS",
+                "BerthTraceExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -398,6 +431,15 @@ let package = Package(
             swiftSettings: testSwiftSettings
         ),
         .testTarget(
+            name: "BerthTracingTests",
+            dependencies: [
+                "BerthTraceExport", "BerthTracing",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ],
+            swiftSettings: testSwiftSettings
+        ),
+        .testTarget(
             name: "BerthMetricsTests",
             dependencies: ["BerthMetrics", .product(name: "CoreMetrics", package: "swift-metrics")],
             swiftSettings: testSwiftSettings
@@ -442,6 +484,7 @@ let package = Package(
             name: "BerthRouterTests",
             dependencies: [
                 "BerthAuth", "BerthAutoscaling", "BerthCore", "BerthMetrics", "BerthRouter", "BerthTesting", "BerthTLS",
+                "BerthTraceExport", "BerthTracing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import BerthCore
+import BerthTracing
 
 extension ReplicaHost {
     /// Everything one replica needs: what to run, how many workers, and its limits.
@@ -76,6 +77,10 @@ extension ReplicaHost {
         /// This replica's id in telemetry lines and segment names. `berth replica` reads it from
         /// `BERTH_REPLICA_ID`. Default `replica`.
         public var replicaID: String = "replica"
+        /// The tracer of the scoring spans (request, queue wait, worker round trip, `run()`), which
+        /// continue the router's `traceparent`; nil: no spans and no tracing work per request.
+        /// `berth replica` makes one when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Default nil.
+        public var tracer: BerthTracer? = nil
 
         /// Creates a configuration; every field but the three paths has a default.
         public init(

@@ -75,7 +75,7 @@ public struct ReplicaHost: Service {
             pool: pool, maxBodyBytes: configuration.maxBodyBytes,
             scoringTimeoutMs: Int(configuration.scoringTimeout / .milliseconds(1)),
             routerSecret: RouterSecretCheck(secret: configuration.replicaSecret), metrics: replicaMetrics,
-            telemetry: telemetry, logger: logger)
+            telemetry: telemetry, tracer: configuration.tracer, logger: logger)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 512)
             .childChannelOption(.maxMessagesPerRead, value: 16)

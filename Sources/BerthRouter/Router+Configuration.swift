@@ -1,5 +1,6 @@
 import BerthCore
 import BerthTLS
+import BerthTracing
 
 extension Router {
     /// How the router listens and the limits it applies on its own; the per-service limits
@@ -79,6 +80,10 @@ extension Router {
         /// an `sslConfiguration`. With them and no `tls`, one port serves plain HTTP and TLS, told
         /// apart by the first byte; with `tls` too, it is the certificate for other names. Default nil.
         package var serverNames: ServerNameCertificates? = nil
+        /// The tracer of the request spans (W3C `traceparent` continued from the client and sent on
+        /// to the replica); nil: no spans, and no tracing work per request. `TraceExport` makes
+        /// one when `OTEL_EXPORTER_OTLP_ENDPOINT` is set. Default nil.
+        public var tracer: BerthTracer? = nil
 
         public init(
             host: String = "127.0.0.1",

@@ -138,7 +138,7 @@ public final class Router: Service, Sendable {
             readiness: readiness, bodyBudget: BodyBudget(limit: configuration.maxBufferedBodyBytes),
             timeouts: ConnectionTimeouts(
                 head: configuration.requestHeadTimeout, idle: configuration.clientIdleTimeout),
-            metrics: metrics, logger: logger)
+            metrics: metrics, tracer: configuration.tracer, logger: logger)
         if configuration.port != 0 {
             try await Self.checkPortIsFree(host: configuration.host, port: configuration.port)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BerthCore
 import BerthRouter
+import BerthTraceExport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -138,7 +139,9 @@ package struct RouterOptions: ParsableArguments {
         }
         let logger = Logger(label: "berth.router")
         let host = self.host
+        let traceExport = try TraceExport.fromEnvironment(serviceName: "berth-router", logger: logger)
         var configuration = Router.Configuration(host: host, port: port)
+        configuration.tracer = traceExport?.tracer
         configuration.clusterPurpose = ClusterPurpose(rawValue: clusterPurpose) ?? .fastProd
         configuration.maxThreads = maxThreads
         limits.apply(to: &configuration)
@@ -150,7 +153,9 @@ package struct RouterOptions: ParsableArguments {
             onListening: { port in
                 FileHandle.standardOutput.write(Data("Listening on \(tls.routerURL(host: host, port: port))\n".utf8))
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: router)]
+        // The exporter first, so it stops last and flushes the spans of the requests that drained.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            (traceExport.map { [.init(service: $0.service)] } ?? []) + [.init(service: router)]
         if let serving { services.append(.init(service: serving.tls)) }
         if let routes {
             let table: RouteTable

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `berth model deploy` and `berth service …` against a real server that runs real replica
@@ -17,10 +17,12 @@ struct DeployTests {
         let home: URL
         let server: BerthServer
 
-        static func start(cores: String = "4", memoryGB: String = "8") async throws -> Workspace {
+        static func start(
+            cores: String = "4", memoryGB: String = "8", environment: [String: String] = [:]
+        ) async throws -> Workspace {
             let folder = try TemporaryDirectory("berth-deploy")
             let home = folder.appending("home")
-            let server = try await BerthServer.start(home: home)
+            let server = try await BerthServer.start(home: home, environment: environment)
             let workspace = Workspace(folder: folder, home: home, server: server)
             do {
                 try await berth(
@@ -68,8 +70,10 @@ struct DeployTests {
             #expect(service.readyReplicas == 1)
             #expect(service.models == ["echo-model:1"])
 
-            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "echo-svc", home: workspace.home)
-            #expect(keys.primaryKey.count >= 32 && keys.secondaryKey.count >= 32 && keys.primaryKey != keys.secondaryKey)
+            let keys = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "echo-svc", home: workspace.home)
+            #expect(
+                keys.primaryKey.count >= 32 && keys.secondaryKey.count >= 32 && keys.primaryKey != keys.secondaryKey)
             let logs = try await berth("service", "get-logs", "-n", "echo-svc", home: workspace.home)
             #expect(logs.stdout.contains("init() succeeded"))
             #expect(logs.stdout.contains("Memory limit 512 MB"), "memoryInGB 0.5 (the default) reaches the replica")
@@ -99,12 +103,15 @@ struct DeployTests {
             let service = try await workspace.service("keyed-svc")
             let uri = try #require(service.scoringUri)
             #expect(uri.hasPrefix(workspace.server.info.routerURL ?? "missing"))
-            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keyed-svc", home: workspace.home)
+            let keys = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "keyed-svc", home: workspace.home)
             for key in [keys.primaryKey, keys.secondaryKey] {
                 let response = try await TestHTTP.post(
                     uri, #"{"n": 7}"#,
-                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(key)"),
-                        ("x-ms-client-request-id", "client-42")])
+                    headers: [
+                        ("Content-Type", "application/json"), ("Authorization", "Bearer \(key)"),
+                        ("x-ms-client-request-id", "client-42"),
+                    ])
                 #expect(response.status == 200, "\(response.text)")
                 #expect(response.text.contains(#""n": 7"#))
                 #expect(response.header("x-ms-request-id") != nil)
@@ -118,7 +125,8 @@ struct DeployTests {
             #expect(wrong.status == 401)
             #expect(!wrong.text.contains(keys.primaryKey))
 
-            let run = try await berth("service", "run", "-n", "keyed-svc", "-d", #"{"via": "cli"}"#, home: workspace.home)
+            let run = try await berth(
+                "service", "run", "-n", "keyed-svc", "-d", #"{"via": "cli"}"#, home: workspace.home)
             #expect(run.stdout.contains(#""via": "cli""#))
 
             let regenerated = try await berthJSON(
@@ -127,7 +135,8 @@ struct DeployTests {
             #expect(regenerated.secondaryKey == keys.secondaryKey)
             let old = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(keys.primaryKey)")])
             #expect(old.status == 401)
-            let new = try await TestHTTP.post(uri, "{}", headers: [("Authorization", "Bearer \(regenerated.primaryKey)")])
+            let new = try await TestHTTP.post(
+                uri, "{}", headers: [("Authorization", "Bearer \(regenerated.primaryKey)")])
             #expect(new.status == 200)
             let unknown = try await TestHTTP.post(
                 uri.replacingOccurrences(of: "keyed-svc", with: "no-such-svc"), "{}",
@@ -144,11 +153,14 @@ struct DeployTests {
     func replicaKillLosesNothing() async throws {
         let workspace = try await Workspace.start()
         do {
-            let config = try workspace.folder.write(Data(#"{"computeType": "aks", "numReplicas": 2}"#.utf8), to: "two.json")
+            let config = try workspace.folder.write(
+                Data(#"{"computeType": "aks", "numReplicas": 2}"#.utf8), to: "two.json")
             try #require(try await workspace.deploy("pair-svc", extra: ["--dc", config.path]).succeeded)
             let uri = try #require(try await workspace.service("pair-svc").scoringUri)
-            let key = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "pair-svc", home: workspace.home)
-                .primaryKey
+            let key = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "pair-svc", home: workspace.home
+            )
+            .primaryKey
             let victim = try #require(replicaProcesses(service: "pair-svc").first)
             var statuses: [Int] = []
             for index in 0..<200 {
@@ -212,7 +224,9 @@ struct DeployTests {
         let workspace = try await Workspace.start(cores: "2", memoryGB: "4")
         do {
             let config = try workspace.folder.write(
-                Data(#"{"computeType": "aks", "numReplicas": 2, "containerResourceRequirements": {"cpu": 1, "memoryInGB": 1}}"#.utf8),
+                Data(
+                    #"{"computeType": "aks", "numReplicas": 2, "containerResourceRequirements": {"cpu": 1, "memoryInGB": 1}}"#
+                        .utf8),
                 to: "two-cores.json")
             let first = try await workspace.deploy("first", extra: ["--dc", config.path])
             try #require(first.succeeded, "\(first)")
@@ -285,13 +299,15 @@ struct DeployTests {
         let workspace = try await Workspace.start()
         do {
             try #require(try await workspace.deploy("keep-svc").succeeded)
-            let keys = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
+            let keys = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
             await workspace.server.kill9()
             try await waitUntil { replicaProcesses(service: "keep-svc").isEmpty }
             let restarted = try await BerthServer.start(home: workspace.home)
             try await waitUntil { try await workspace.service("keep-svc").state == .healthy }
             #expect(replicaProcesses(service: "keep-svc").count == 1)
-            let after = try await berthJSON(ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
+            let after = try await berthJSON(
+                ServiceKeys.self, "service", "get-keys", "-n", "keep-svc", home: workspace.home)
             #expect(after == keys)
             await restarted.stop()
         } catch {
@@ -331,7 +347,8 @@ struct DeployTests {
         let workspace = try await Workspace.start()
         do {
             let badConfig = try workspace.folder.write(
-                Data(#"{"computeType": "aks", "autoScaler": {"minReplicas": 3, "maxReplicas": 1}}"#.utf8), to: "bad.json")
+                Data(#"{"computeType": "aks", "autoScaler": {"minReplicas": 3, "maxReplicas": 1}}"#.utf8),
+                to: "bad.json")
             try await berthFails(
                 "model", "deploy", "-n", "svc-one", "-m", "echo-model:1", "--ic",
                 TestPaths.corpus("echo").appendingPathComponent("inferenceconfig.json").path, "--ct", "mylocal",

@@ -40,9 +40,13 @@ class RequestHandler:
         self.spec = spec
         self.run = spec.run
         self.swagger_doc = swagger_doc
+        # When the last ``run`` call returned, in microseconds since the epoch (None: the last
+        # request did not call ``run``). The host places its ``run()`` span from it and ``execMs``.
+        self.run_ended_us = None
 
     def handle(self, header, body):
         """Return ``(reply, exec_ms)`` for one request frame; never raises for a bad request."""
+        self.run_ended_us = None
         try:
             requestcontext.begin(header.get("headers"))
             path = header.get("path", "/score")
@@ -128,9 +132,11 @@ class RequestHandler:
                 result = run(service_input)
         except Exception as exc:
             exec_ms = (_perf() - start) * 1000.0
+            self.run_ended_us = time.time_ns() // 1000
             log.error("Encountered Exception: %s", traceback.format_exc())
             return output.run_failed_reply(exc), exec_ms
         exec_ms = (_perf() - start) * 1000.0
+        self.run_ended_us = time.time_ns() // 1000
         return output.wrap_result(result), exec_ms
 
 

@@ -90,9 +90,13 @@ def _serve(reader, out_fd, handler, log):
             log.warning("Ignoring a frame of unknown type %r", header.get("type"))
             continue
         reply, exec_ms = handle(header, body)
-        write_frame(out_fd, {"type": "response", "id": header.get("id"), "status": reply.status,
-                             "headers": reply.headers, "runFailed": reply.run_failed,
-                             "execMs": round(exec_ms, 3)}, reply.body)
+        response = {"type": "response", "id": header.get("id"), "status": reply.status,
+                    "headers": reply.headers, "runFailed": reply.run_failed, "execMs": round(exec_ms, 3)}
+        run_ended_us = handler.run_ended_us
+        if run_ended_us is not None:
+            # Wall-clock start of run(), for the host's trace span (same machine, same clock).
+            response["runStartUs"] = run_ended_us - round(exec_ms * 1000)
+        write_frame(out_fd, response, reply.body)
 
 
 def _json_bytes(doc):

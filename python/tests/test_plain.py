@@ -2,6 +2,7 @@
 
 import json
 import textwrap
+import time
 
 from harness import corpus
 
@@ -197,3 +198,17 @@ def test_eof_without_any_request_exits_zero(spawn):
     assert w.close() == 0
     header, _ = w.ready()
     assert header["type"] == "ready"
+
+
+def test_run_start_is_reported_for_the_trace_span(ready_worker, script):
+    # The host places its run() span from runStartUs and execMs (docs/worker-protocol.md).
+    root = script("import time\ndef init(): pass\ndef run(raw):\n    time.sleep(0.05)\n    return raw\n")
+    w = ready_worker(root)
+    before_us = time.time_ns() // 1000
+    r = w.post_json({"n": 1})
+    after_us = time.time_ns() // 1000
+    assert r.status == 200 and r.exec_ms >= 50
+    start_us = r.header["runStartUs"]
+    assert before_us <= start_us and start_us + r.exec_ms * 1000 <= after_us + 1
+    # A request that never calls run() has no start.
+    assert "runStartUs" not in w.request("OPTIONS").header

@@ -52,6 +52,19 @@ def main(path):
                 print(f"router CPU time per request, metrics on / off: "
                       f"{statistics.median(on for on, _ in cpu):.2f} / {statistics.median(off for _, off in cpu):.2f} us "
                       f"(medians of the rounds; per round: {', '.join(f'{on:.2f}/{off:.2f}' for on, off in cpu)})")
+        traced = [k for k in rounds if f"berth-traced{k}" in rows]
+        if traced:
+            costs = [requests_per_second(rows[f"berth-traced{k}"]) / requests_per_second(rows[f"berth{k}"])
+                     for k in traced]
+            print(f"tracing on / tracing off throughput: {statistics.median(costs):.3f}x, the median of "
+                  f"{len(costs)} round(s): {', '.join(f'{c:.3f}' for c in costs)}")
+            cpu = [(float(rows[f"berth-traced{k}"]["cpu_us_per_request"]), float(rows[f"berth{k}"]["cpu_us_per_request"]))
+                   for k in traced if rows[f"berth-traced{k}"].get("cpu_us_per_request") and
+                   rows[f"berth{k}"].get("cpu_us_per_request")]
+            if cpu:
+                print(f"router CPU time per request, tracing on / off: "
+                      f"{statistics.median(on for on, _ in cpu):.2f} / {statistics.median(off for _, off in cpu):.2f} us "
+                      f"(medians of the rounds; per round: {', '.join(f'{on:.2f}/{off:.2f}' for on, off in cpu)})")
         if "nio-bare" in rows:
             berth = statistics.median(requests_per_second(rows[f"berth{k}"]) for k in rounds)
             nginx = statistics.median(requests_per_second(rows[f"nginx{k}"]) for k in rounds)

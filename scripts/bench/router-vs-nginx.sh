@@ -8,6 +8,9 @@
 # Part (a) also runs a second router with `--metrics off` in the same rounds and prints the
 # throughput ratio metrics-on / metrics-off (the cost of the router's Prometheus metrics);
 # BENCH_METRICS_COST=0 leaves it out.
+# With BENCH_TRACING_COST=1, part (a) also runs a router exporting traces over OTLP/HTTP (a span per
+# request, to the backend nginx's `/v1/traces`, which discards them) in the same rounds and prints
+# the throughput ratio tracing-on / tracing-off (the cost of the router's request spans).
 # With BENCH_TLS=1, part (a) runs nginx and the router both terminating TLS with the same
 # certificate (the backend stays plain HTTP) and adds handshake rounds: every request on a new
 # connection (`Connection: close`), so req/s there is handshakes/s. Part (b) and the bare SwiftNIO
@@ -35,6 +38,7 @@ BENCH_ROUNDS="${BENCH_ROUNDS:-3}"
 BENCH_WARMUP="${BENCH_WARMUP:-2}"
 BENCH_TLS="${BENCH_TLS:-0}"
 BENCH_METRICS_COST="${BENCH_METRICS_COST:-1}"
+BENCH_TRACING_COST="${BENCH_TRACING_COST:-0}"
 if [[ "$BENCH_TLS" == 1 ]]; then BENCH_PARTS="${BENCH_PARTS:-a}"; else BENCH_PARTS="${BENCH_PARTS:-a b}"; fi
 BENCH_ECHO_CONNECTIONS="${BENCH_ECHO_CONNECTIONS:-8}"
 BENCH_PROXY_WORKERS="${BENCH_PROXY_WORKERS:-$(nproc)}"
@@ -147,6 +151,8 @@ http {
     server {
         listen 127.0.0.1:$backend_port backlog=4096;
         location / { client_body_buffer_size 64k; default_type application/json; return 200 '{"ok": true}'; }
+        # A trace sink for the traced router (BENCH_TRACING_COST): an empty ExportTraceServiceResponse.
+        location /v1/traces { client_body_buffer_size 1m; default_type application/x-protobuf; return 200 ''; }
     }
 }
 EOF
@@ -206,6 +212,19 @@ EOF
         wait_status "berth router --metrics off" "${pids[-1]}" "$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
         plain_url="$scheme://127.0.0.1:$plain_port/api/v1/service/bench/score"
     fi
+    if [[ "$BENCH_TRACING_COST" == 1 ]]; then
+        # The same router exporting a span per request, measured in the same rounds
+        # (router-report.py's tracing-on / tracing-off ratio).
+        traced_port=$(free_port)
+        # shellcheck disable=SC2086
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$backend_port" setsid "$BERTH_BIN" router \
+            --routes "$work/routes.json" --port "$traced_port" --log-level info \
+            "${router_tls[@]}" ${BENCH_ROUTER_ARGS:-} >"$work/router-traced.out" 2>"$work/router-traced.log" &
+        pids+=("$!")
+        traced_pid="${pids[-1]}"
+        wait_status "berth router (traced)" "${pids[-1]}" "$scheme://127.0.0.1:$traced_port/api/v1/service/bench/score"
+        traced_url="$scheme://127.0.0.1:$traced_port/api/v1/service/bench/score"
+    fi
 
     # nginx and the router in alternating rounds, each run after its own warm-up at the same load:
     # other work on this shared machine that slows one run then skews one round's ratio, not the
@@ -219,6 +238,9 @@ EOF
         measure_pid=$router_pid measure "berth#$round" "$berth_url" "$BENCH_CONNECTIONS"
         if [[ "$BENCH_METRICS_COST" == 1 ]] && ((round % 2 == 1)); then
             measure_pid=$plain_pid measure "berth-nometrics#$round" "$plain_url" "$BENCH_CONNECTIONS"
+        fi
+        if [[ "$BENCH_TRACING_COST" == 1 ]]; then
+            measure_pid=$traced_pid measure "berth-traced#$round" "$traced_url" "$BENCH_CONNECTIONS"
         fi
         if [[ "$BENCH_TLS" == 1 ]]; then
             measure "handshakes-nginx#$round" "$nginx_url" "$BENCH_CONNECTIONS" -H "Connection: close"

@@ -40,12 +40,13 @@ extension ComputeTargets {
                 context: request.context, namespace: request.namespace)
             log("Checking \(connection).")
             let client = try KubernetesClient(connection: connection, logger: clusters.logger)
-            let installation = RouterInstallation(
+            var installation = RouterInstallation(
                 computeName: request.name, workspaceID: try clusters.workspaceID(), purpose: purpose,
                 loadBalancerType: loadBalancer, deploymentNamespace: connection.namespace,
                 image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
                 feedToken: try clusters.feedToken(of: request.name), tls: tls?.router,
                 controlPlaneCAPEM: clusters.controlPlaneCAPEM())
+            installation.traceEnvironment = clusters.settings.traceEnvironment
             let result = try await ClusterAttachment(client: client, logger: clusters.logger).attach(
                 installation, progress: log)
             log(

@@ -39,12 +39,13 @@ extension ComputeTargets {
     /// Gives an attached cluster's router Pods `tls` (nil: takes it away).
     private func updateRouterTLS(of compute: ComputeTarget, to tls: RouterTLS?) async throws {
         guard let clusters, let attachment = compute.kubernetes else { return }
-        let installation = RouterInstallation(
+        var installation = RouterInstallation(
             computeName: compute.name, workspaceID: try clusters.workspaceID(), purpose: compute.clusterPurpose,
             loadBalancerType: attachment.loadBalancerType, deploymentNamespace: attachment.namespace,
             image: clusters.settings.runtimeImage, controlPlaneURL: clusters.controlPlaneURL(),
             feedToken: try clusters.feedToken(of: compute.name), tls: tls,
             controlPlaneCAPEM: clusters.controlPlaneCAPEM())
+        installation.traceEnvironment = clusters.settings.traceEnvironment
         do {
             try await ClusterAttachment(client: try clusters.client(of: compute), logger: clusters.logger)
                 .updateRouterTLS(installation)

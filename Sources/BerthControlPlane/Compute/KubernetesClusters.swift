@@ -32,6 +32,9 @@ final class KubernetesClusters: Sendable {
         /// The PersistentVolumeClaim Pods build venvs into: `$BERTH_KUBERNETES_ENV_CACHE_CLAIM`,
         /// nil for an `emptyDir` per Pod.
         var environmentCacheClaim: String? = nil
+        /// The `OTEL_*` variables router and replica Pods get: this process's when it exports
+        /// traces (`TraceExportEnvironment.passedOn`), so every span reaches one collector.
+        var traceEnvironment: [String: String] = [:]
 
         static func fromEnvironment() -> Settings {
             let environment = ProcessInfo.processInfo.environment
@@ -41,7 +44,8 @@ final class KubernetesClusters: Sendable {
                 controlPlaneURL: environment["BERTH_KUBERNETES_CONTROL_PLANE_URL"],
                 registry: value("BERTH_KUBERNETES_REGISTRY"),
                 registryCredentialsFile: value("BERTH_KUBERNETES_REGISTRY_CREDENTIALS"),
-                environmentCacheClaim: value("BERTH_KUBERNETES_ENV_CACHE_CLAIM"))
+                environmentCacheClaim: value("BERTH_KUBERNETES_ENV_CACHE_CLAIM"),
+                traceEnvironment: TraceExportEnvironment.passedOn(from: environment))
         }
 
         /// The registry client, or why the registry settings cannot be used (read at each deploy,
@@ -210,6 +214,7 @@ final class KubernetesClusters: Sendable {
             workload.fileListDigest = listDigest
             workload.environmentCacheClaim = settings.environmentCacheClaim
             workload.environmentSummary = choice.summary
+            workload.traceEnvironment = settings.traceEnvironment
             return workload
         }
         backend.replicaSecret = { service in replicaSecrets.secret(forService: service) }

@@ -70,6 +70,10 @@ enum ReplicaPodSpec {
             env.append(["name": .string(key), "value": .string(spec.environment[key] ?? "")])
         }
         env += controlPlaneUploadEnvironment(workload)
+        // Trace export follows the control plane's; the deployment's own `environment` wins.
+        for key in workload.traceEnvironment.keys.sorted() where spec.environment[key] == nil {
+            env.append(["name": .string(key), "value": .string(workload.traceEnvironment[key] ?? "")])
+        }
         var requests: [String: JSONValue] = [
             "cpu": ManifestLabels.cpuQuantity(spec.cpu), "memory": ManifestLabels.memoryQuantity(spec.memoryInGB),
         ]

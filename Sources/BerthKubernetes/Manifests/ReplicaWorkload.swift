@@ -63,6 +63,10 @@ public struct ReplicaWorkload: Sendable, Hashable {
     /// Where the environment comes from, in words (`ReplicaEnvironmentChoice.summary`): the Pod
     /// template's `berth.dev/environment` annotation.
     public var environmentSummary: String? = nil
+    /// The `OTEL_*` variables of the control plane when it exports traces
+    /// (`TraceExportEnvironment.passedOn`): the replica container gets them, so its spans reach
+    /// the same collector. Empty: the Pods export none.
+    public var traceEnvironment: [String: String] = [:]
     /// Whether the cluster's API server takes the `sleep` preStop action (Kubernetes 1.30+, where
     /// it is on by default); else the preStop runs the image's `sleep` (`PodLifecycle`). The
     /// backend sets it from `GET /version`.

@@ -24,6 +24,9 @@ public struct RouterInstallation: Sendable, Hashable {
     /// The CA the control plane's certificate comes from, when Pods must be told to trust it (a
     /// workspace-CA certificate on an https control-plane URL); in the feed Secret.
     public var controlPlaneCAPEM: String?
+    /// The `OTEL_*` variables of the control plane when it exports traces: the router container
+    /// gets them, so its spans reach the same collector. Empty: the router Pods export none.
+    public var traceEnvironment: [String: String] = [:]
 
     public init(
         computeName: String, workspaceID: String, purpose: ClusterPurpose, loadBalancerType: LoadBalancerType,

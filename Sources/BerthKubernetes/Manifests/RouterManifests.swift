@@ -179,12 +179,17 @@ public enum RouterManifests {
                     "--namespace", .string(installation.deploymentNamespace),
                     "--cluster-purpose", .string(installation.purpose.rawValue),
                 ] + tlsArguments(installation) + feedCAArguments(installation)),
-            "env": [
-                secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
-                secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
-                // The router's id in the load reports it sends the control plane's autoscaler.
-                ["name": "POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
-            ],
+            "env": .array(
+                [
+                    secretEnv("BERTH_CONTROL_PLANE_URL", key: "control-plane-url"),
+                    secretEnv("BERTH_FEED_TOKEN", key: "feed-token"),
+                    // The router's id in the load reports it sends the control plane's autoscaler.
+                    ["name": "POD_NAME", "valueFrom": ["fieldRef": ["fieldPath": "metadata.name"]]],
+                ]
+                    // Trace export follows the control plane's (`TraceExportEnvironment`).
+                    + installation.traceEnvironment.keys.sorted().map { key in
+                        ["name": .string(key), "value": .string(installation.traceEnvironment[key] ?? "")]
+                    }),
             "ports": [
                 [
                     "name": portName(installation),

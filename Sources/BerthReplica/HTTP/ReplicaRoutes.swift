@@ -1,5 +1,6 @@
 import BerthCore
 import BerthMetrics
+import BerthTracing
 import Foundation
 import Logging
 import NIOCore
@@ -32,6 +33,9 @@ struct ReplicaRoutes: Sendable {
     let metrics: ReplicaMetrics
     /// Request telemetry, when the deployment has `appInsightsEnabled`; nil costs nothing.
     var telemetry: ReplicaTelemetry? = nil
+    /// Where scoring spans are recorded (`ReplicaSpans`); nil when the replica exports no traces,
+    /// and then a request pays nothing for tracing.
+    var tracer: BerthTracer? = nil
     let logger: Logger
 
     /// Answers one collected request; the future completes on `eventLoop`.
@@ -48,18 +52,21 @@ struct ReplicaRoutes: Sendable {
             if !headers.contains(name: "x-ms-request-id") { headers.add(name: "x-ms-request-id", value: requestID) }
             // The router's secret is for this host, not for the entry script.
             headers.remove(name: RouterSecretCheck.headerName)
+            let trace = tracer == nil ? nil : ScoringTrace()
             pool.submit(
                 ScoringJob(
                     request: WorkerRequest(method: head.method, path: path, query: query, headers: headers, body: body),
-                    promise: promise))
+                    promise: promise, trace: trace))
             let startedAt = ContinuousClock.now
             let arrived = telemetry?.now()
             future = promise.futureResult.map { [metrics] reply in
                 metrics.run.record(milliseconds: reply.execMs)
                 return Self.response(for: reply)
             }.flatMapErrorThrowing { error in
-                self.response(for: error as? ScoringFailure ?? .workerCrashed)
-            }.map { [metrics, telemetry] response in
+                let failure = error as? ScoringFailure ?? .workerCrashed
+                trace?.failed(failure)
+                return self.response(for: failure)
+            }.map { [metrics, telemetry, tracer] response in
                 let duration = startedAt.duration(to: .now)
                 metrics.answered(Int(response.status.code))
                 metrics.duration.record(duration)
@@ -68,6 +75,11 @@ struct ReplicaRoutes: Sendable {
                         method: head.method, requestID: requestID,
                         clientRequestID: head.headers.first(name: "x-ms-client-request-id"), arrived: arrived,
                         duration: duration, response: response)
+                }
+                if let tracer, let trace {
+                    ReplicaSpans.record(
+                        tracer, method: head.method, headers: head.headers, requestID: requestID, trace: trace,
+                        status: response.status)
                 }
                 return response
             }

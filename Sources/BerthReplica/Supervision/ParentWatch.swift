@@ -2,7 +2,7 @@ import Foundation
 import ServiceLifecycle
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ends when the process that started this one is gone (this process was re-parented), so the
@@ -19,7 +19,12 @@ public struct ParentWatch: Service {
     }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // Graceful shutdown cancels the wait, which is this service's normal end: a thrown
+        // CancellationError would count as a failure, and the group would cancel the replica
+        // (SIGKILL to its workers, no drain, no flush of its trace spans) instead of stopping it.
+        let parent = self.parent
+        let interval = self.interval
+        try? await cancelWhenGracefulShutdown {
             while getppid() == parent {
                 try await Task.sleep(for: interval)
             }

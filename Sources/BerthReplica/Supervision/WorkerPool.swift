@@ -9,6 +9,8 @@ import Synchronization
 struct ScoringJob: Sendable {
     var request: WorkerRequest
     var promise: EventLoopPromise<WorkerReply>
+    /// Where the job's steps are timed for its spans; nil when the replica does not trace.
+    var trace: ScoringTrace? = nil
 }
 
 /// What `/ready` reports: whether every worker finished `init()`, and each worker slot.
@@ -186,6 +188,7 @@ final class WorkerPool: Sendable {
                     progress, state.processes[worker.slot], progress.closeInput.flatMap { state.processes[$0.slot] }
                 )
             }
+            progress.complete?.trace?.replied(reply)
             progress.complete?.promise.succeed(reply)
             if let dispatch = progress.dispatch { send(dispatch, to: next) }
             closing?.closeInput()
@@ -272,6 +275,7 @@ final class WorkerPool: Sendable {
             dispatch.job.promise.fail(ScoringFailure.workerCrashed)
             return
         }
+        dispatch.job.trace?.dispatched()
         process.send(dispatch.job.request, jobID: dispatch.jobID)
     }
 }

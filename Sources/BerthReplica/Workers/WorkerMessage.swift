@@ -17,6 +17,7 @@ struct WorkerMessageHeader: Decodable {
     var headers: [[String]]?
     var runFailed: Bool?
     var execMs: Double?
+    var runStartUs: Int64?
 }
 
 /// A frame from a worker, decoded.
@@ -45,7 +46,8 @@ enum WorkerMessage {
             for pair in header.headers ?? [] where pair.count == 2 { pairs.append((pair[0], pair[1])) }
             let reply = WorkerReply(
                 status: status, headers: pairs, body: frame.body,
-                runFailed: header.runFailed ?? false, execMs: header.execMs ?? 0)
+                runFailed: header.runFailed ?? false, execMs: header.execMs ?? 0,
+                runStartedAtMicroseconds: header.runStartUs)
             self = .response(id: id, reply: reply)
         case "ready":
             self = .ready(swagger: header.swagger == true ? frame.body : nil, rawHTTP: header.rawhttp ?? false)
@@ -64,4 +66,7 @@ struct WorkerReply: Sendable {
     var body: ByteBuffer
     var runFailed: Bool
     var execMs: Double
+    /// When `run()` started, in microseconds since the epoch (the worker's wall clock, which is
+    /// this machine's); nil when the request did not call `run()` or the worker predates it.
+    var runStartedAtMicroseconds: Int64? = nil
 }

@@ -86,6 +86,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
         case .assigned(let lease):
             forwarding!.lease = lease
             if let meters = requestMeters { replicaMeters = replicaMeters(of: meters, lease.replica.id) }
+            if span != nil { traceReplica(lease.replica) }
             forwarding!.attempt = 0
             if forwarding!.deadline == nil {
                 let timeout = Int64(max(1, forwarding!.plan.route.scoringTimeoutMs))
@@ -277,6 +278,7 @@ extension ClientConnectionHandler: UpstreamResponseSink {
             // The head is out, so the status cannot change any more: closing the connection is
             // the only way left to tell the client the body is incomplete.
             shared.logger.debug("Response body broke off", metadata: ["error": "\(failure)"])
+            if span != nil { traceBrokenResponse() }
             unwritten = nil
             releaseLease()
             forwarding = nil

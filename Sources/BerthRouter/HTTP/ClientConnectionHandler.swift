@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOTLS
+import Tracing
 
 /// Serves one client connection as a plain NIO channel handler on the connection's event loop:
 /// reads requests from the socket's bytes (`RequestFramer`), collects each request's body (bounded), answers what the router answers itself, and forwards
@@ -99,6 +100,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// The replica counters last looked up, with their service's meters and the replica's id: a
     /// keep-alive connection often goes to the same replica again.
     var lastReplica: (service: ServiceMeters, id: String, meters: ReplicaMeters?)?
+    /// The current request's span (`ClientConnectionHandler+Tracing.swift`); nil when the router
+    /// does not trace, or between requests.
+    var span: (any Span)?
 
     init(shared: RouterRequestHandler, shard: Int = 0) {
         self.shared = shared
@@ -139,6 +143,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             var exchange = RouterRequestHandler.Exchange(head)
             exchange.overTLS = overTLS
             if shared.metrics != nil { exchange.startedAt = RouterClock.now }
+            if let tracer = shared.tracer { startSpan(tracer, head, overTLS: overTLS) }
             if let length = head.contentLength, length > shared.maxBodyBytes {
                 requestMeters = shared.meters(for: head.path, routes: &routes)
                 self.exchange = exchange
@@ -151,7 +156,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             switch decision {
             case .respond(let response):
                 refuseBeforeBody(head, with: response)
-            case .forward(let plan):
+            case .forward(var plan):
+                if span != nil { traceForwarded(&plan, head) }
                 planned = plan
                 state = .receiving(body: nil)
                 if head.expectsContinue && head.hasBody {
@@ -261,6 +267,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// closes the connection once written when the exchange does not keep it alive.
     func endResponse() {
         guard let context, let exchange else { return }
+        if span != nil { endSpan() }
         self.exchange = nil
         requestMeters = nil
         replicaMeters = nil
@@ -296,6 +303,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Counts and times the current request's answer, whose head goes out now with `status`.
     func countAnswer(_ status: HTTPResponseStatus) {
+        if span != nil { traceAnswer(status) }
         guard let meters = requestMeters, let startedAt = exchange?.startedAt else { return }
         (replicaMeters ?? meters.noReplica).answered(Int(status.code), shard: shard)
         meters.total.record(startedAt.duration(to: RouterClock.now), shard: shard)
@@ -396,6 +404,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private func abandon() {
         guard !isClosed else { return }
         state = .closed
+        if span != nil { endSpan(abandoned: true) }
         releaseBody()
         stopTimeoutTicks()
         abandonForwarding()

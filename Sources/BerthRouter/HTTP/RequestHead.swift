@@ -25,6 +25,12 @@ final class RequestHead {
     /// The client's `x-ms-request-id` and `x-ms-client-request-id`, if it sent them.
     let requestID: String?
     let clientRequestID: String?
+    /// The client's W3C `traceparent` and `tracestate`, if it sent them: a tracing router continues
+    /// the client's trace from them. They stay in `endToEndLines` too, so a router that does not
+    /// trace passes them on unchanged (`ReplicaProxy.Forwarded.continueTrace` drops them when the
+    /// router sends its own).
+    let traceparent: String?
+    let tracestate: String?
     /// The other headers as `name: value` CRLF lines, in the order sent, for the replica: all but
     /// the framing and connection headers, `Host`, `Expect`, `Authorization` (the router decides
     /// whether it goes on), `x-ms-request-id` (the router sets it) and `x-berth-replica-secret`
@@ -37,7 +43,7 @@ final class RequestHead {
     init(
         method: HTTPMethod, path: RouterPath, version: HTTPVersion, keepAlive: Bool,
         expectsContinue: Bool, contentLength: Int?, isChunked: Bool, authorization: String?, requestID: String?,
-        clientRequestID: String?, endToEndLines: ByteBuffer
+        clientRequestID: String?, traceparent: String? = nil, tracestate: String? = nil, endToEndLines: ByteBuffer
     ) {
         self.method = method
         self.path = path
@@ -49,6 +55,8 @@ final class RequestHead {
         self.authorization = authorization
         self.requestID = requestID
         self.clientRequestID = clientRequestID
+        self.traceparent = traceparent
+        self.tracestate = tracestate
         self.endToEndLines = endToEndLines
     }
 }
@@ -62,6 +70,8 @@ extension RequestHead {
         var authorization: String?
         var requestID: String?
         var clientRequestID: String?
+        var traceparent: String?
+        var tracestate: String?
         var connection = ConnectionOptions()
         var hasTransferEncoding = false
         var expectation: Bool?
@@ -104,6 +114,15 @@ extension RequestHead {
             case .clientRequestID:
                 if clientRequestID == nil { clientRequestID = String(decoding: value, as: UTF8.self) }
                 return true
+            case .traceparent:
+                // Two are as good as none (W3C Trace Context: the receiver starts a new trace).
+                traceparent = traceparent == nil ? String(decoding: value, as: UTF8.self) : ""
+                return true
+            case .tracestate:
+                // Several `tracestate` fields are one list (RFC 9110 §5.3).
+                let state = String(decoding: value, as: UTF8.self)
+                tracestate = tracestate.map { "\($0),\(state)" } ?? state
+                return true
             case .host, .otherHopByHop, .replicaSecret:
                 break
             case .runFunctionFailed, .runExecMilliseconds, .endpointVersion, .other:
@@ -125,7 +144,7 @@ extension RequestHead {
             keepAlive: connection.keepsAlive(version),
             expectsContinue: expectation == true && version == .http1_1, contentLength: contentLength,
             isChunked: hasTransferEncoding, authorization: authorization, requestID: requestID,
-            clientRequestID: clientRequestID,
+            clientRequestID: clientRequestID, traceparent: traceparent, tracestate: tracestate,
             endToEndLines: connection.listed.isEmpty ? lines : Self.dropping(connection.listed, from: lines)
         )
     }
@@ -168,7 +187,7 @@ extension RequestHead {
 
     /// `lines` without the headers a `Connection` header listed (lowercase names): they were for
     /// this hop only.
-    private static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
+    static func dropping(_ listed: [String], from lines: ByteBuffer) -> ByteBuffer {
         var kept = ByteBuffer()
         do {
             try lines.withUnsafeReadableBytes { bytes in

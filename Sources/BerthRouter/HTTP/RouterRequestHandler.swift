@@ -1,5 +1,6 @@
 import BerthCore
 import BerthMetrics
+import BerthTracing
 import Foundation
 import Logging
 import NIOCore
@@ -27,6 +28,9 @@ struct RouterRequestHandler: Sendable {
     let timeouts: ConnectionTimeouts
     /// Where requests are counted and timed; nil when the router keeps no metrics.
     let metrics: RouterMetrics?
+    /// Where request spans start; nil when the router exports no traces, and then no request
+    /// pays for tracing beyond this one check (`ClientConnectionHandler+Tracing.swift`).
+    var tracer: BerthTracer? = nil
     let logger: Logger
 
     /// What every response of one request carries.

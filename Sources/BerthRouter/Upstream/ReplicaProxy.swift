@@ -1,4 +1,5 @@
 import BerthCore
+import BerthTracing
 import NIOCore
 import NIOHTTP1
 
@@ -27,8 +28,20 @@ struct ReplicaProxy: Sendable {
         /// string, so a request copies its bytes and builds nothing.
         var replicaSecret: String?
         var requestID: RequestID
+        /// The router's own trace-context fields (its request span as the replica's parent), when
+        /// it traces; the client's are then no longer in `lines` (`continueTrace(with:)`).
+        var trace: TraceHeaders? = nil
         /// The collected body; nil when it was empty.
         var body: ByteBuffer?
+
+        /// Sends `headers` (the router's span) in place of the client's trace-context fields.
+        ///
+        /// - Parameter clientSentTrace: whether the client's head had a `traceparent` or
+        ///   `tracestate`; only then are `lines` rewritten without them.
+        mutating func continueTrace(with headers: TraceHeaders, clientSentTrace: Bool) {
+            if clientSentTrace { lines = RequestHead.dropping(TraceHeaders.w3cNames, from: lines) }
+            trace = headers
+        }
 
         /// The `Content-Length` to send: the body's, or 0 for a POST without one; nil for none.
         var contentLength: Int? { body != nil || method == .POST ? body?.readableBytes ?? 0 : nil }

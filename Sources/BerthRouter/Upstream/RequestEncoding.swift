@@ -1,4 +1,5 @@
 import BerthCore
+import BerthTracing
 import NIOCore
 import NIOHTTP1
 
@@ -17,8 +18,9 @@ enum RequestEncoding {
             + (request.authorization.map { HeadWriter.headerLineBytes("Authorization", $0) } ?? 0)
             + (request.replicaSecret.map { HeadWriter.headerLineBytes(ReplicaAuthentication.headerName, $0) } ?? 0)
             + HeadWriter.requestIDLineBytes(request.requestID) + HeadWriter.contentLengthLineBytes + 2
-        buffer.reserveCapacity(minimumWritableBytes: headBytes + (request.body?.readableBytes ?? 0))
-        buffer.writeHead(maxBytes: headBytes) { head in
+        let traceLineBytes = request.trace.map(traceBytes) ?? 0
+        buffer.reserveCapacity(minimumWritableBytes: headBytes + traceLineBytes + (request.body?.readableBytes ?? 0))
+        buffer.writeHead(maxBytes: headBytes + traceLineBytes) { head in
             head.append(request.method.rawValue)
             head.append(UInt8(ascii: " "))
             head.append(request.target)
@@ -28,9 +30,24 @@ enum RequestEncoding {
             if let authorization = request.authorization { head.appendHeaderLine("Authorization", authorization) }
             if let secret = request.replicaSecret { head.appendHeaderLine(ReplicaAuthentication.headerName, secret) }
             head.appendRequestID(request.requestID)
+            if let trace = request.trace {
+                for field in trace.fields where isHeaderSafe(field) { head.appendHeaderLine(field.name, field.value) }
+            }
             if let length = request.contentLength { head.appendContentLength(length) }
             head.append("\r\n")
         }
         if var body = request.body { buffer.writeBuffer(&body) }
+    }
+
+    /// The bytes the trace-context lines take.
+    private static func traceBytes(_ trace: TraceHeaders) -> Int {
+        trace.fields.reduce(0) { $0 + HeadWriter.headerLineBytes($1.name, $1.value) }
+    }
+
+    /// Whether a tracer's field can go out as a header line as it is: a token name and a value
+    /// without control characters (a propagator writes such, but the line must not break the head).
+    private static func isHeaderSafe(_ field: TraceHeaders.Field) -> Bool {
+        !field.name.isEmpty && field.name.utf8.allSatisfy(HeaderFields.isTokenByte)
+            && field.value.utf8.allSatisfy { $0 >= 32 && $0 != 127 || $0 == 9 }
     }
 }

@@ -53,7 +53,7 @@ extension ResponseHead {
                 return true
             case .requestID, .clientRequestID, .endpointVersion, .replicaSecret, .host, .expect, .otherHopByHop:
                 break
-            case .authorization, .other:
+            case .authorization, .traceparent, .tracestate, .other:
                 return true
             }
             return false

@@ -72,6 +72,14 @@ struct HeadWriter {
         append("\r\n")
     }
 
+    /// `name: value` and CRLF, for a name known only at run time (a tracer's propagation fields).
+    mutating func appendHeaderLine(_ name: String, _ value: String) {
+        append(name)
+        append(": ")
+        append(value)
+        append("\r\n")
+    }
+
     /// `name: value` and CRLF.
     mutating func appendHeaderLine(_ name: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) {
         append(name)
@@ -93,6 +101,11 @@ struct HeadWriter {
     /// The most bytes `appendHeaderLine(name, value)` writes.
     static func headerLineBytes(_ name: StaticString, _ value: String) -> Int {
         name.utf8CodeUnitCount + value.utf8.count + 4
+    }
+
+    /// The most bytes `appendHeaderLine(name, value)` writes for a run-time name.
+    static func headerLineBytes(_ name: String, _ value: String) -> Int {
+        name.utf8.count + value.utf8.count + 4
     }
 }
 

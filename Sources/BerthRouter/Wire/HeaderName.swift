@@ -22,6 +22,11 @@ enum HeaderName: Equatable {
     /// `x-berth-replica-secret` (`ReplicaAuthentication.headerName`): the router's own proof to a
     /// replica, never relayed from a client (or back from a replica).
     case replicaSecret
+    /// `traceparent` (W3C Trace Context): the caller's span, which a tracing router continues and
+    /// replaces with its own toward the replica.
+    case traceparent
+    /// `tracestate` (W3C Trace Context): vendor data that travels with `traceparent`.
+    case tracestate
     /// `keep-alive`, `proxy-connection`, `proxy-authenticate`, `proxy-authorization`, `te`,
     /// `trailer`, `upgrade`: they belong to one connection (RFC 9110 §7.6.1) and are never relayed.
     case otherHopByHop
@@ -36,9 +41,12 @@ enum HeaderName: Equatable {
         case 10:
             if Self.matches(name, "connection") {
                 self = .connection
+            } else if Self.matches(name, "keep-alive") {
+                self = .otherHopByHop
             } else {
-                self = Self.matches(name, "keep-alive") ? .otherHopByHop : .other
+                self = Self.matches(name, "tracestate") ? .tracestate : .other
             }
+        case 11: self = Self.matches(name, "traceparent") ? .traceparent : .other
         case 13: self = Self.matches(name, "authorization") ? .authorization : .other
         case 14: self = Self.matches(name, "content-length") ? .contentLength : .other
         case 15: self = Self.matches(name, "x-ms-request-id") ? .requestID : .other

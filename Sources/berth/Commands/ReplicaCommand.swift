@@ -2,6 +2,7 @@ import ArgumentParser
 import BerthCore
 import BerthReplica
 import BerthReplicaCommand
+import BerthTraceExport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -80,6 +81,8 @@ struct ReplicaCommand: AsyncParsableCommand {
             configuration.modelDataFolder = environment["BERTH_MODEL_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         }
         configuration.replicaID = environment["BERTH_REPLICA_ID"] ?? environment["HOSTNAME"] ?? "replica"
+        let traceExport = try TraceExport.fromEnvironment(environment, serviceName: "berth-replica", logger: logger)
+        configuration.tracer = traceExport?.tracer
         let replica = try ReplicaHost(
             configuration: configuration,
             logger: logger,
@@ -88,7 +91,9 @@ struct ReplicaCommand: AsyncParsableCommand {
                 let address = socket.map { "unix:\($0)" } ?? "http://\(host):\(port)"
                 FileHandle.standardOutput.write(Data("Listening on \(address)\n".utf8))
             })
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: replica)]
+        // The exporter first, so it stops last and flushes the spans of the requests that drained.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] =
+            (traceExport.map { [.init(service: $0.service)] } ?? []) + [.init(service: replica)]
         if launch.exitWithParent {
             services.append(.init(service: ParentWatch(), successTerminationBehavior: .gracefullyShutdownGroup))
         }

@@ -5,6 +5,7 @@ import BerthCore
 import BerthRouter
 import BerthRouterCommand
 import BerthTLS
+import BerthTraceExport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -99,7 +100,11 @@ struct ServerCommand: AsyncParsableCommand {
         let backend = LocalBackend(configuration: backendConfiguration, logger: logger)
         let routerURL = Mutex<String?>(nil)
         let host = self.host
+        // Replicas inherit this process's environment, OTEL_* included, so their spans reach the
+        // same collector (LocalReplicaProcess).
+        let traceExport = try TraceExport.fromEnvironment(serviceName: "berth-server", logger: logger)
         var routerConfiguration = Router.Configuration(host: host, port: routerPort)
+        routerConfiguration.tracer = traceExport?.tracer
         limits.apply(to: &routerConfiguration)
         let serving = try tls.context(workspace: layout.root, host: host, logger: logger)
         routerConfiguration.tls = serving?.tls
@@ -129,10 +134,11 @@ struct ServerCommand: AsyncParsableCommand {
             publishRoutes: { router.update($0) }, routerLoad: { router.load() })
         // The in-process router scales its threads only for FastProd local clusters (DevTest: fixed).
         router.followClusterPurpose { await controlPlane.localClusterPurpose() }
-        // Shutdown runs in reverse: the API stops first, then the router drains, then replicas stop.
+        // Shutdown runs in reverse: the API stops first, then the router drains, then replicas
+        // stop, and the trace exporter last, flushing the spans of the requests that drained.
         let group = ServiceGroup(
             configuration: .init(
-                services: [
+                services: (traceExport.map { [.init(service: $0.service)] } ?? []) + [
                     .init(service: backend), .init(service: router), .init(service: controlPlane),
                     .init(service: serverNames),
                 ] + (serving.map { [.init(service: $0.tls)] } ?? []),
