@@ -52,12 +52,15 @@ public enum WorkerFrameFuzzing {
             // A broken stream: the host kills the worker; the frames before it were delivered.
         }
         while let frame = try? channel.readInbound(as: WorkerFrame.self) { frames.append(frame) }
+        // A channel left open keeps its pipeline (and itself) alive: every input would leak one.
+        _ = try? channel.finish(acceptAlreadyClosed: true)
         return frames
     }
 
     /// Encodes `response` as the replica's HTTP handler does and reads it as the router does.
     private static func checkRouterReads(_ response: ReplicaResponse, body: ByteBuffer) {
         let channel = EmbeddedChannel(handler: HTTPResponseEncoder())
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         try! channel.writeOutbound(HTTPServerResponsePart.head(response.head(keepAlive: true)))
         try! channel.writeOutbound(HTTPServerResponsePart.body(.byteBuffer(response.body)))
         try! channel.writeOutbound(HTTPServerResponsePart.end(nil))
