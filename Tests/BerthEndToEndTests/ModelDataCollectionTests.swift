@@ -26,7 +26,7 @@ import Testing
                 uri, #"{"data": [[1, 2], [3, 4]]}"#, headers: [auth, ("x-ms-request-id", "e2e-request-1")])
             #expect(scored.status == 200 && scored.text == "[3, 7]")
 
-            let day = Self.utcDay()
+            let day = modelDataDayFolder()
             let folder = workspace.home.appendingPathComponent(
                 "modeldata/default/default/default/collect-svc/echo-model/default")
             let inputs = folder.appendingPathComponent("inputs/\(day)/inputs.csv")
@@ -47,12 +47,6 @@ import Testing
             throw error
         }
         await workspace.stop()
-    }
-
-    /// `yyyy/MM/dd` of today in UTC, as the collector names its folders.
-    static func utcDay() -> String {
-        let parts = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
-        return String(format: "%04d/%02d/%02d", parts.year!, parts.month!, parts.day!)
     }
 
     static func lines(of file: URL) throws -> [String] {

@@ -39,9 +39,7 @@ struct KubernetesDeployEndToEndTests {
                 ["service", "run", "-n", "collect-k8s", "-d", #"{"data": [[1, 2], [3, 4]]}"#], home: home)
             #expect(scored.stdout.contains("3") && scored.stdout.contains("7"), "\(scored)")
 
-            let parts = Calendar(identifier: .gregorian).dateComponents(
-                in: TimeZone(identifier: "UTC")!, from: Date())
-            let day = String(format: "%04d/%02d/%02d", parts.year!, parts.month!, parts.day!)
+            let day = modelDataDayFolder()
             let folder = home.appendingPathComponent("modeldata/default/default/default/collect-k8s/echo-model/default")
             let inputs = folder.appendingPathComponent("inputs/\(day)/inputs.csv")
             let predictions = folder.appendingPathComponent("predictions/\(day)/predictions.csv")
